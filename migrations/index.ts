@@ -1,0 +1,7 @@
+/** Every migration, imported statically so the compiled binary carries them. Append only. */
+import type { Migration } from 'kysely'
+import * as initial from './2026_11_23_000_initial.ts'
+
+export const migrations: Record<string, Migration> = {
+  '2026_11_23_000_initial': initial,
+}

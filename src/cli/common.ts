@@ -1,0 +1,31 @@
+/** @module Configuration flags every command accepts, and opening the provider from them. */
+import { loadConfig, SETTINGS, type Config } from '../config.ts'
+import { openProvider, type Provider } from '../provider.ts'
+import type { Options } from './args.ts'
+
+export const CONFIG_OPTIONS: Options = Object.fromEntries([
+  ...Object.values(SETTINGS).map(({ flag }) => [flag, { type: 'string' as const }]),
+  ['config', { type: 'string' as const }],
+])
+
+export const CONFIG_HELP = `Configuration (flag, then environment, then --config JSON file, then default):
+  --db FILE              SQLite database file            LATCHKEY_DB       (./latchkey.db)
+  --host H               listen address                  LATCHKEY_HOST     (127.0.0.1)
+  --port P               listen port                     LATCHKEY_PORT     (9000)
+  --issuer URL           public issuer URL               LATCHKEY_ISSUER   (http://localhost:<port>)
+  --access-token-ttl S   access token lifetime, seconds  LATCHKEY_ACCESS_TOKEN_TTL  (7200)
+  --refresh-token-ttl S  refresh token lifetime          LATCHKEY_REFRESH_TOKEN_TTL (2592000)
+  --code-ttl S           authorization code lifetime     LATCHKEY_CODE_TTL          (600)
+  --id-token-ttl S       ID token lifetime               LATCHKEY_ID_TOKEN_TTL      (3600)
+  --session-ttl S        login session lifetime          LATCHKEY_SESSION_TTL       (1209600)
+  --log-level L          debug|info|warn|error|silent    LATCHKEY_LOG_LEVEL         (info)
+  --config FILE          JSON file with the same settings in camelCase  LATCHKEY_CONFIG`
+
+export function configFrom(values: Record<string, unknown>): Config {
+  return loadConfig({ flags: values, env: process.env })
+}
+
+export async function withProvider<T>(values: Record<string, unknown>, run: (p: Provider) => Promise<T>): Promise<T> {
+  await using provider = await openProvider(configFrom(values), { logger: { log() {} } })
+  return await run(provider)
+}

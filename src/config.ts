@@ -1,0 +1,100 @@
+/**
+ * @module
+ * Configuration, parsed once: flags, then LATCHKEY_* environment variables, then an optional JSON
+ * config file, then defaults. The result is a frozen, typed object passed down explicitly; nothing
+ * else in src/ reads process.env.
+ */
+import { z } from 'zod'
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().max(10 * 365 * 86400).default(fallback)
+
+export const ConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(9000),
+    db: z.string().min(1).default('./latchkey.db'),
+    issuer: z.url({ protocol: /^https?$/ }).optional(),
+    accessTokenTtl: seconds(7200),
+    refreshTokenTtl: seconds(30 * 86400),
+    codeTtl: seconds(600),
+    idTokenTtl: seconds(3600),
+    sessionTtl: seconds(14 * 86400),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .strict()
+  .transform((c) => ({ ...c, issuer: (c.issuer ?? `http://localhost:${c.port}`).replace(/\/+$/, '') }))
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>
+export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, unknown>>
+
+/** The settings a flag or variable may name, with their flag and environment spellings. */
+export const SETTINGS = {
+  host: { flag: 'host', env: 'LATCHKEY_HOST' },
+  port: { flag: 'port', env: 'LATCHKEY_PORT' },
+  db: { flag: 'db', env: 'LATCHKEY_DB' },
+  issuer: { flag: 'issuer', env: 'LATCHKEY_ISSUER' },
+  accessTokenTtl: { flag: 'access-token-ttl', env: 'LATCHKEY_ACCESS_TOKEN_TTL' },
+  refreshTokenTtl: { flag: 'refresh-token-ttl', env: 'LATCHKEY_REFRESH_TOKEN_TTL' },
+  codeTtl: { flag: 'code-ttl', env: 'LATCHKEY_CODE_TTL' },
+  idTokenTtl: { flag: 'id-token-ttl', env: 'LATCHKEY_ID_TOKEN_TTL' },
+  sessionTtl: { flag: 'session-ttl', env: 'LATCHKEY_SESSION_TTL' },
+  logLevel: { flag: 'log-level', env: 'LATCHKEY_LOG_LEVEL' },
+} as const satisfies Record<keyof ConfigInput, { flag: string; env: string }>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export interface ConfigSources {
+  flags: Record<string, unknown>
+  env: Record<string, string | undefined>
+  /** Reads the config file named by --config or LATCHKEY_CONFIG; injectable for tests. */
+  readFile?: (path: string) => string
+}
+
+/** Merges the sources (flag > env > file > default) and validates the result. */
+export function loadConfig({ flags, env, readFile = defaultReadFile }: ConfigSources): Config {
+  const filePath = (flags.config as string | undefined) ?? env.LATCHKEY_CONFIG
+  const fromFile = filePath ? parseFile(filePath, readFile) : {}
+  const merged: Record<string, unknown> = { ...fromFile }
+  for (const [key, { flag, env: name }] of Object.entries(SETTINGS)) {
+    const value = flags[flag] ?? env[name]
+    if (value !== undefined) merged[key] = value
+  }
+  const parsed = ConfigSchema.safeParse(merged)
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error))
+  return Object.freeze(parsed.data)
+}
+
+function parseFile(path: string, readFile: (p: string) => string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFile(path)
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`)
+  }
+  try {
+    const value: unknown = JSON.parse(text)
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
+    return value as Record<string, unknown>
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not a JSON object: ${(e as Error).message}`)
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const key = String(issue.path[0] ?? '')
+      const setting = SETTINGS[key as keyof typeof SETTINGS]
+      const name = setting ? `--${setting.flag} / ${setting.env}` : key || 'config'
+      return issue.code === 'unrecognized_keys'
+        ? `unknown setting(s) in config file: ${issue.keys.join(', ')}`
+        : `invalid setting ${name}: ${issue.message}`
+    })
+    .join('\n')
+}
+
+function defaultReadFile(path: string): string {
+  return require('node:fs').readFileSync(path, 'utf8')
+}

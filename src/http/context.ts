@@ -1,0 +1,28 @@
+/** @module What every handler receives, and what it returns instead of building a Response. */
+import type { Config } from '../config.ts'
+import type { Services } from '../services/index.ts'
+
+export interface RequestContext {
+  request: Request
+  url: URL
+  method: string
+  ip: string
+  requestId: string
+  cookies: ReadonlyMap<string, string>
+  services: Services
+  config: Config
+  /** Set by handlers that authenticate a client, for the request log. */
+  log: { clientId?: string; error?: string; debug?: string }
+}
+
+export type Headers = Array<[string, string]>
+
+/** A handler's answer. Only http/respond.ts turns it into a Response. */
+export type Reply =
+  | { type: 'json'; status?: number; body: unknown; headers?: Headers; cache?: 'no-store' | 'public' }
+  | { type: 'html'; status?: number; html: string; headers?: Headers }
+  | { type: 'redirect'; location: string; status?: 302 | 303; headers?: Headers }
+  | { type: 'text'; status?: number; body: string; contentType: string; headers?: Headers }
+  | { type: 'empty'; status: number; headers?: Headers }
+
+export type Handler = (ctx: RequestContext) => Promise<Reply>

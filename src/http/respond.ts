@@ -1,0 +1,52 @@
+/**
+ * @module
+ * The only place a Response is built: from a handler's Reply, or from an error. OAuthErrors become
+ * RFC-shaped JSON with their status; anything unexpected becomes a masked server_error.
+ */
+import { InvalidRequest, OAuthError, ServerError } from '../oauth/errors.ts'
+import { DomainError } from '../services/errors.ts'
+import type { Headers, Reply } from './context.ts'
+import { NO_STORE, PAGE_HEADERS } from './headers.ts'
+
+export function toResponse(reply: Reply): Response {
+  const headers = new Headers(reply.headers)
+  switch (reply.type) {
+    case 'json':
+      headers.set('Content-Type', 'application/json; charset=utf-8')
+      if ((reply.cache ?? 'no-store') === 'no-store') for (const [k, v] of NO_STORE) headers.set(k, v)
+      return new Response(JSON.stringify(reply.body), { status: reply.status ?? 200, headers })
+    case 'html':
+      for (const [k, v] of PAGE_HEADERS) if (!headers.has(k)) headers.set(k, v)
+      headers.set('Content-Type', 'text/html; charset=utf-8')
+      return new Response(reply.html, { status: reply.status ?? 200, headers })
+    case 'redirect':
+      headers.set('Location', reply.location)
+      headers.set('Cache-Control', 'no-store')
+      return new Response(null, { status: reply.status ?? 302, headers })
+    case 'text':
+      headers.set('Content-Type', reply.contentType)
+      return new Response(reply.body, { status: reply.status ?? 200, headers })
+    case 'empty':
+      return new Response(null, { status: reply.status, headers })
+  }
+}
+
+/** Turns any thrown value into an RFC-shaped JSON reply; the second element is for the log. */
+export function errorReply(error: unknown, extraHeaders: Headers = []): { reply: Reply; oauth: OAuthError } {
+  const oauth = toOAuthError(error)
+  const headers: Headers = [...extraHeaders]
+  if (oauth.code === 'invalid_client') headers.push(['WWW-Authenticate', 'Basic realm="latchkey", charset="UTF-8"'])
+  return { reply: { type: 'json', status: oauth.status, body: oauth.toJSON(), headers }, oauth }
+}
+
+export function toOAuthError(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error
+  if (error instanceof DomainError) return new InvalidRequest(error.message)
+  return new ServerError('the server could not complete the request', { cause: error })
+}
+
+/** RFC 6750 §3: the challenge a resource endpoint sends with 401/403. */
+export function bearerChallenge(error?: OAuthError): string {
+  if (!error) return 'Bearer realm="latchkey"'
+  return `Bearer realm="latchkey", error="${error.code}", error_description="${error.description.replace(/["\\]/g, '')}"`
+}

@@ -1,0 +1,46 @@
+/** @module Every route, with the GitLab (/oauth/*) and Gitea (/login/oauth/*) paths side by side. */
+import { authorize, authorizeDecision } from '../oauth/endpoints/authorize.ts'
+import { discovery, jwks } from '../oauth/endpoints/discovery.ts'
+import { introspect } from '../oauth/endpoints/introspect.ts'
+import { revoke } from '../oauth/endpoints/revoke.ts'
+import { tokenInfo } from '../oauth/endpoints/token-info.ts'
+import { token } from '../oauth/endpoints/token.ts'
+import { userinfo } from '../oauth/endpoints/userinfo.ts'
+import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
+import type { Handler } from './context.ts'
+
+export interface Route {
+  methods: Partial<Record<'GET' | 'POST', Handler>>
+  /** Token-facing API: CORS with preflight (never on cookie-authenticated pages, RFC 9700 §2.6). */
+  cors?: boolean
+  /** Errors answer as HTML pages rather than JSON. */
+  page?: boolean
+}
+
+const authorizeRoute: Route = { methods: { GET: authorize, POST: authorize }, page: true }
+const tokenRoute: Route = { methods: { POST: token }, cors: true }
+const userinfoRoute: Route = { methods: { GET: userinfo, POST: userinfo }, cors: true }
+const jwksRoute: Route = { methods: { GET: jwks }, cors: true }
+const introspectRoute: Route = { methods: { POST: introspect }, cors: true }
+
+export const ROUTES: Record<string, Route> = {
+  '/': { methods: { GET: showHome }, page: true },
+  '/assets/style.css': { methods: { GET: stylesheet } },
+  '/login': { methods: { GET: showLogin, POST: submitLogin }, page: true },
+  '/logout': { methods: { GET: showLogout, POST: submitLogout }, page: true },
+  '/oauth/authorize': authorizeRoute,
+  '/login/oauth/authorize': authorizeRoute,
+  '/oauth/authorize/decision': { methods: { POST: authorizeDecision }, page: true },
+  '/oauth/token': tokenRoute,
+  '/login/oauth/access_token': tokenRoute,
+  '/oauth/revoke': { methods: { POST: revoke }, cors: true },
+  '/oauth/introspect': introspectRoute,
+  '/login/oauth/introspect': introspectRoute,
+  '/oauth/token/info': { methods: { GET: tokenInfo }, cors: true },
+  '/oauth/userinfo': userinfoRoute,
+  '/login/oauth/userinfo': userinfoRoute,
+  '/oauth/discovery/keys': jwksRoute,
+  '/login/oauth/keys': jwksRoute,
+  '/.well-known/openid-configuration': { methods: { GET: discovery }, cors: true },
+  '/.well-known/oauth-authorization-server': { methods: { GET: discovery }, cors: true },
+}

@@ -1,0 +1,88 @@
+/**
+ * @module
+ * The HTTP server: Bun.serve, one routing table, request ids, CORS, and one request log line. Every
+ * failure ends here as an RFC-shaped 4xx (or a masked 500), never a stack trace.
+ */
+import type { Server } from 'bun'
+import type { Config } from '../config.ts'
+import { MissingToken } from '../oauth/bearer.ts'
+import { MethodNotAllowed, NotFoundError } from '../oauth/errors.ts'
+import { errorPage } from '../pages/error.ts'
+import type { Services } from '../services/index.ts'
+import { parseCookies } from './body.ts'
+import type { Headers, Reply, RequestContext } from './context.ts'
+import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
+import type { Logger } from './logger.ts'
+import { bearerChallenge, errorReply, toResponse } from './respond.ts'
+import { ROUTES, type Route } from './routes.ts'
+
+const MAX_URL_LENGTH = 16 * 1024
+
+export interface App {
+  fetch(request: Request, server?: Server<unknown>): Promise<Response>
+}
+
+export function createApp(services: Services, config: Config, logger: Logger): App {
+  return {
+    async fetch(request, server) {
+      const started = performance.now()
+      const requestId = crypto.randomUUID()
+      const ip = server?.requestIP(request)?.address ?? 'unknown'
+      const ctx = makeContext(request, services, config, ip, requestId)
+      const route = ctx ? ROUTES[ctx.url.pathname] : undefined
+      const reply = ctx ? await dispatch(ctx, route) : errorReply(new NotFoundError('request URL is too long')).reply
+      const response = toResponse(withHeaders(reply, route, requestId))
+      logger.log(response.status >= 500 ? 'error' : 'info', 'request', {
+        request_id: requestId, method: request.method, route: ctx?.url.pathname.slice(0, 200), status: response.status,
+        duration_ms: Math.round((performance.now() - started) * 100) / 100, client_id: ctx?.log.clientId, error: ctx?.log.error, ip,
+      })
+      return response
+    },
+  }
+}
+
+function makeContext(request: Request, services: Services, config: Config, ip: string, requestId: string): RequestContext | undefined {
+  if (request.url.length > MAX_URL_LENGTH) return undefined
+  return { request, url: new URL(request.url), method: request.method, ip, requestId, cookies: parseCookies(request.headers.get('cookie')), services, config, log: {} }
+}
+
+async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<Reply> {
+  try {
+    if (!route) throw new NotFoundError('no such endpoint')
+    if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
+    const handler = route.methods[ctx.method as 'GET' | 'POST'] ?? (ctx.method === 'HEAD' ? route.methods.GET : undefined)
+    if (!handler) throw new MethodNotAllowed(`${ctx.method.slice(0, 10)} is not allowed here`)
+    return await handler(ctx)
+  } catch (error) {
+    return failure(ctx, route, error)
+  }
+}
+
+function failure(ctx: RequestContext, route: Route | undefined, error: unknown): Reply {
+  const { reply, oauth } = errorReply(error)
+  ctx.log.error = oauth.code
+  if (oauth.status >= 500) console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: ctx.requestId, error: String((error as Error)?.stack ?? error).slice(0, 2000) }))
+  const headers: Headers = reply.headers ?? []
+  if (oauth.status === 405 && route) headers.push(['Allow', [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])].join(', ')])
+  if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')
+    headers.push(['WWW-Authenticate', bearerChallenge(oauth instanceof MissingToken ? undefined : oauth)])
+  if (route?.page) return { type: 'html', status: oauth.status, html: errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description), headers }
+  return { ...reply, headers }
+}
+
+/** CORS on the API routes, errors included, so browsers can read RFC errors (checklist K.61). */
+function withHeaders(reply: Reply, route: Route | undefined, requestId: string): Reply {
+  const headers: Headers = [...(reply.headers ?? []), ['X-Request-Id', requestId]]
+  if (route?.cors && !headers.some(([k]) => k === 'Access-Control-Allow-Origin')) headers.push(...CORS_HEADERS)
+  return { ...reply, headers }
+}
+
+export function startServer(app: App, config: Config): Server<unknown> {
+  return Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    maxRequestBodySize: 1024 * 1024,
+    fetch: (req, server) => app.fetch(req, server),
+    error: () => new Response(JSON.stringify({ error: 'server_error', error_description: 'the server could not complete the request' }), { status: 500, headers: { 'Content-Type': 'application/json' } }),
+  })
+}

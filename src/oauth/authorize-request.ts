@@ -1,0 +1,113 @@
+/**
+ * @module
+ * Validation of an authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), in the RFC's
+ * order: first client and redirect URI (errors there are shown, never redirected — §4.1.2.1),
+ * then everything else (errors there are redirected to the client).
+ */
+import type { Params } from '../http/body.ts'
+import type { Application } from '../services/applications.ts'
+import type { Services } from '../services/index.ts'
+import { matchRedirectUri } from '../services/redirect-uris.ts'
+import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from './errors.ts'
+import { parseChallenge, type PkceChallenge } from './pkce.ts'
+
+export const PROMPTS = ['none', 'login', 'consent', 'select_account'] as const
+const MAX_STATE = 2048
+const MAX_NONCE = 512
+
+export interface AuthorizeRequest {
+  client: Application
+  redirectUri: string
+  redirectUriSent: boolean
+  state: string | undefined
+  scopes: string[]
+  pkce: PkceChallenge | null
+  nonce: string | null
+  prompt: Set<string>
+  maxAge: number | undefined
+  /** The parameters as received, carried through login and consent. */
+  params: Params
+}
+
+/** An error about the client or redirect URI: rendered as a page, never redirected. */
+export class UnredirectableError extends Error {
+  constructor(readonly error: OAuthError) {
+    super(error.description)
+  }
+}
+
+/** An error to redirect to the client with `error`, `state` and `iss` (RFC 9207). */
+export class RedirectableError extends Error {
+  constructor(readonly error: OAuthError, readonly redirectUri: string, readonly state: string | undefined) {
+    super(error.description)
+  }
+}
+
+export async function validateAuthorizeRequest(services: Services, params: Params): Promise<AuthorizeRequest> {
+  const client = await findClient(services, params.client_id)
+  const { redirectUri, sent } = resolveRedirectUri(client, params)
+  const state = params.state
+  if (state !== undefined && state.length > MAX_STATE) throw new UnredirectableError(new InvalidRequest('state is too long'))
+  try {
+    return { client, redirectUri, redirectUriSent: sent, state, ...(await validateRest(services, client, params)), params }
+  } catch (e) {
+    if (e instanceof OAuthError) throw new RedirectableError(e, redirectUri, state)
+    throw e
+  }
+}
+
+async function findClient(services: Services, clientId: string | undefined): Promise<Application> {
+  // RFC 6749 §4.1.2.1: one page for a missing and an unknown client_id, no redirect.
+  const client = clientId && clientId.length <= 200 ? await services.applications.findByClientId(clientId) : undefined
+  if (!client) throw new UnredirectableError(new InvalidRequest('unknown or missing client_id'))
+  if (!client.grantTypes.includes('authorization_code')) throw new UnredirectableError(new InvalidRequest('this application does not use the authorization code flow'))
+  return client
+}
+
+function resolveRedirectUri(client: Application, params: Params): { redirectUri: string; sent: boolean } {
+  const requested = params.redirect_uri
+  if (requested === undefined) {
+    // RFC 6749 §3.1.2.3 allows omitting it with one registered URI; OIDC Core §3.1.2.1 requires it.
+    const isOidc = (params.scope ?? '').split(' ').includes('openid')
+    if (client.redirectUris.length === 1 && !isOidc) return { redirectUri: client.redirectUris[0]!, sent: false }
+    throw new UnredirectableError(new InvalidRequest('redirect_uri is required'))
+  }
+  if (!matchRedirectUri(client.redirectUris, requested, client.isPublic))
+    throw new UnredirectableError(new InvalidRequest('redirect_uri is not registered for this application'))
+  return { redirectUri: requested, sent: true }
+}
+
+async function validateRest(services: Services, client: Application, params: Params) {
+  if (params.response_type === undefined) throw new InvalidRequest('response_type is required')
+  if (params.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported')
+  if (params.request !== undefined || params.request_uri !== undefined) throw new InvalidRequest('request objects are not supported')
+  const scope = await services.scopes.resolve(params.scope, client.scopes)
+  if (!scope.ok) throw new InvalidScope(scope.reason)
+  const pkce = parseChallenge(params.code_challenge, params.code_challenge_method, client.allowPlainPkce)
+  // RFC 7636 §4.4.1, RFC 9700 §2.1.1: public clients must use PKCE.
+  if (client.isPublic && !pkce) throw new InvalidRequest('code_challenge is required for public clients')
+  const nonce = params.nonce
+  if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_NONCE)) throw new InvalidRequest('nonce is empty or too long')
+  return { scopes: scope.scopes, pkce, nonce: nonce ?? null, prompt: parsePrompt(params.prompt), maxAge: parseMaxAge(params.max_age) }
+}
+
+/** OIDC Core §3.1.2.1: space-delimited; "none" with any other value is an error. */
+function parsePrompt(value: string | undefined): Set<string> {
+  const prompt = new Set((value ?? '').split(' ').filter(Boolean))
+  for (const p of prompt) if (!(PROMPTS as readonly string[]).includes(p)) throw new InvalidRequest(`unsupported prompt value`)
+  if (prompt.has('none') && prompt.size > 1) throw new InvalidRequest('prompt=none cannot be combined with other values')
+  return prompt
+}
+
+function parseMaxAge(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidRequest('max_age must be a non-negative integer')
+  return Number(value)
+}
+
+/** Appends response parameters to the redirect URI, keeping its own query (RFC 6749 §3.1.2). */
+export function buildRedirect(redirectUri: string, params: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri)
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v)
+  return url.toString()
+}

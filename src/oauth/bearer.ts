@@ -1,0 +1,34 @@
+/**
+ * @module
+ * RFC 6750 §2: a bearer token in the Authorization header, a form body or the `access_token`
+ * query parameter — exactly one of them.
+ */
+import type { Params } from '../http/body.ts'
+import type { Services } from '../services/index.ts'
+import type { ActiveToken } from '../services/tokens.ts'
+import { InvalidRequest, InvalidToken } from './errors.ts'
+
+export function extractBearer(request: Request, query: Params, body: Params | undefined): string | undefined {
+  const found: string[] = []
+  const header = request.headers.get('authorization')
+  if (header) {
+    const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header)
+    if (!m) throw new InvalidToken('the Authorization header is not a Bearer token')
+    found.push(m[1]!)
+  }
+  if (body?.access_token !== undefined) found.push(body.access_token)
+  if (query.access_token !== undefined) found.push(query.access_token)
+  if (found.length > 1) throw new InvalidRequest('the access token was sent in more than one way')
+  return found[0]
+}
+
+/** Resolves a presented bearer access token, or throws InvalidToken (401). */
+export async function requireAccessToken(services: Services, token: string | undefined): Promise<ActiveToken> {
+  if (token === undefined) throw new MissingToken('an access token is required')
+  const active = await services.tokens.findActive(token)
+  if (!active || active.kind !== 'access') throw new InvalidToken('the access token is invalid, expired or revoked')
+  return active
+}
+
+/** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */
+export class MissingToken extends InvalidToken {}

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3):
+ * client_secret_basic, client_secret_post, or none for public clients. One method per request.
+ */
+import type { Params } from '../http/body.ts'
+import type { Application } from '../services/applications.ts'
+import type { Services } from '../services/index.ts'
+import { InvalidClient, InvalidRequest } from './errors.ts'
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']
+
+interface PresentedCredentials {
+  clientId: string
+  secret: string | undefined
+  method: ClientAuthMethod
+}
+
+/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
+function parseBasic(header: string): { clientId: string; secret: string } {
+  const encoded = header.slice(6).trim()
+  let decoded: string
+  try {
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)))
+  } catch {
+    throw new InvalidClient('malformed Basic credentials')
+  }
+  const colon = decoded.indexOf(':')
+  if (colon < 0) throw new InvalidClient('malformed Basic credentials')
+  try {
+    const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '))
+    return { clientId: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) }
+  } catch {
+    throw new InvalidClient('malformed Basic credentials')
+  }
+}
+
+function presented(request: Request, params: Params): PresentedCredentials {
+  const header = request.headers.get('authorization')
+  if (header && /^basic /i.test(header)) {
+    // RFC 6749 §2.3: the client MUST NOT use more than one authentication method per request.
+    if (params.client_secret !== undefined) throw new InvalidRequest('client authenticated by both Basic and client_secret')
+    const basic = parseBasic(header)
+    if (params.client_id !== undefined && params.client_id !== basic.clientId) throw new InvalidRequest('client_id does not match the Basic credentials')
+    return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic' }
+  }
+  if (!params.client_id) throw new InvalidClient('client authentication is required')
+  if (params.client_secret !== undefined) return { clientId: params.client_id, secret: params.client_secret, method: 'client_secret_post' }
+  return { clientId: params.client_id, secret: undefined, method: 'none' }
+}
+
+/** Authenticates the client or throws InvalidClient, with one answer for every kind of failure. */
+export async function authenticateClient(services: Services, request: Request, params: Params): Promise<{ client: Application; method: ClientAuthMethod }> {
+  const creds = presented(request, params)
+  if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200) throw new InvalidClient('client authentication failed')
+  const client = await services.applications.authenticate(creds.clientId, creds.secret)
+  if (!client) throw new InvalidClient('client authentication failed')
+  return { client, method: creds.method }
+}

@@ -1,0 +1,127 @@
+/**
+ * @module
+ * GET|POST /oauth/authorize (and the Gitea alias): RFC 6749 §4.1.1–4.1.2, OIDC Core §3.1.2,
+ * RFC 9207 `iss` on every response. POST /oauth/authorize/decision receives the consent form.
+ */
+import { bodyParams, queryParams, type Params } from '../../http/body.ts'
+import type { Reply, RequestContext } from '../../http/context.ts'
+import { checkCsrf, csrfToken } from '../../pages/csrf.ts'
+import { consentPage } from '../../pages/consent.ts'
+import { errorPage } from '../../pages/error.ts'
+import type { Session } from '../../services/sessions.ts'
+import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../authorize-request.ts'
+import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../errors.ts'
+import { SESSION_COOKIE } from '../../pages/handlers.ts'
+
+export async function authorize(ctx: RequestContext): Promise<Reply> {
+  return guard(ctx, async () => {
+    const params = ctx.method === 'POST' ? await bodyParams(ctx.request, { json: false }) : queryParams(ctx.url)
+    const req = await validateAuthorizeRequest(ctx.services, params)
+    const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
+    if (needsLogin(ctx, req, session)) {
+      if (req.prompt.has('none')) throw new RedirectableError(new LoginRequired('the user is not signed in'), req.redirectUri, req.state)
+      return { type: 'redirect', status: 303, location: `/login?return_to=${encodeURIComponent(afterLoginUrl(ctx, params))}` }
+    }
+    if (await needsConsent(ctx, req, session!)) {
+      if (req.prompt.has('none')) throw new RedirectableError(new ConsentRequired('the user has not approved this application'), req.redirectUri, req.state)
+      return showConsent(ctx, req, session!)
+    }
+    return issueCode(ctx, req, session!)
+  })
+}
+
+/** POST /oauth/authorize/decision: the consent form. A GET never grants (RFC 6749 §10.12). */
+export async function authorizeDecision(ctx: RequestContext): Promise<Reply> {
+  return guard(ctx, async () => {
+    const form = await bodyParams(ctx.request, { json: false })
+    const { csrf_token: csrf, decision, ...params } = form
+    const req = await validateAuthorizeRequest(ctx.services, params)
+    const cookie = ctx.cookies.get(SESSION_COOKIE)
+    const session = await ctx.services.sessions.resolve(cookie)
+    if (!session || !checkCsrf(cookie, csrf)) return { type: 'html', status: 403, html: errorPage('invalid_request', 'This form has expired or was not sent from this browser. Start again from the application.') }
+    if (decision !== 'approve') throw new RedirectableError(new AccessDenied('the user denied the request'), req.redirectUri, req.state)
+    await ctx.services.grants.approve(session.user.id, req.client.id, req.scopes, ctx.ip)
+    return issueCode(ctx, req, session, 303)
+  })
+}
+
+async function guard(ctx: RequestContext, run: () => Promise<Reply>): Promise<Reply> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof UnredirectableError || (e instanceof OAuthError && !(e instanceof RedirectableError))) {
+      const err = e instanceof UnredirectableError ? e.error : (e as OAuthError)
+      ctx.log.error = err.code
+      return { type: 'html', status: err.status >= 400 && err.status < 500 ? err.status : 400, html: errorPage(err.code, err.description) }
+    }
+    if (e instanceof RedirectableError) {
+      ctx.log.error = e.error.code
+      const location = buildRedirect(e.redirectUri, { error: e.error.code, error_description: e.error.description, state: e.state, iss: ctx.config.issuer })
+      return { type: 'redirect', status: ctx.method === 'POST' ? 303 : 302, location }
+    }
+    throw e
+  }
+}
+
+/** OIDC Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh login. */
+function needsLogin(ctx: RequestContext, req: AuthorizeRequest, session: Session | undefined): boolean {
+  if (!session) return true
+  if (req.prompt.has('login')) return true
+  return req.maxAge !== undefined && ctx.services.deps.clock.now() - session.authTime > req.maxAge
+}
+
+/**
+ * Where the login page sends the user back: the same request with the reasons for logging in
+ * removed, so a fresh login satisfies it instead of looping.
+ */
+function afterLoginUrl(ctx: RequestContext, params: Params): string {
+  const next: Params = { ...params }
+  if (next.prompt !== undefined) {
+    const rest = next.prompt.split(' ').filter((p) => p && p !== 'login')
+    if (rest.length) next.prompt = rest.join(' ')
+    else delete next.prompt
+  }
+  if (next.max_age === '0') delete next.max_age
+  return `${ctx.url.pathname}?${new URLSearchParams(next).toString()}`
+}
+
+/**
+ * Consent is skipped for trusted applications and for a remembered approval covering every scope —
+ * but never for public clients, whose identity cannot be proven (RFC 8252 §8.6).
+ */
+async function needsConsent(ctx: RequestContext, req: AuthorizeRequest, session: Session): Promise<boolean> {
+  if (req.client.isTrusted) return false
+  if (req.prompt.has('consent') || req.client.isPublic) return true
+  return !(await ctx.services.grants.covers(session.user.id, req.client.id, req.scopes))
+}
+
+async function showConsent(ctx: RequestContext, req: AuthorizeRequest, session: Session): Promise<Reply> {
+  const cookie = ctx.cookies.get(SESSION_COOKIE)!
+  const request = { ...req.params }
+  if (request.prompt) request.prompt = request.prompt.split(' ').filter((p) => p !== 'consent').join(' ')
+  const html = consentPage({
+    applicationName: req.client.name,
+    redirectHost: new URL(req.redirectUri).host || req.redirectUri,
+    username: session.user.username,
+    scopes: await ctx.services.scopes.describe(req.scopes),
+    csrf: csrfToken(cookie),
+    request,
+  })
+  return { type: 'html', html }
+}
+
+async function issueCode(ctx: RequestContext, req: AuthorizeRequest, session: Session, status: 302 | 303 = 302): Promise<Reply> {
+  const code = await ctx.services.codes.issue({
+    applicationId: req.client.id,
+    userId: session.user.id,
+    redirectUri: req.redirectUri,
+    redirectUriSent: req.redirectUriSent,
+    scopes: req.scopes,
+    codeChallenge: req.pkce?.challenge ?? null,
+    codeChallengeMethod: req.pkce?.method ?? null,
+    nonce: req.nonce,
+    authTime: session.authTime,
+  })
+  ctx.log.clientId = req.client.clientId
+  return { type: 'redirect', status, location: buildRedirect(req.redirectUri, { code, state: req.state, iss: ctx.config.issuer }) }
+}

@@ -1,0 +1,36 @@
+/**
+ * @module
+ * POST /oauth/introspect (RFC 7662): for authenticated clients. A client sees its own tokens; only
+ * an application with the introspection permission (a resource server) sees everyone's.
+ */
+import { bodyParams } from '../../http/body.ts'
+import type { Reply, RequestContext } from '../../http/context.ts'
+import { authenticateClient } from '../client-auth.ts'
+import { InvalidClient, InvalidRequest } from '../errors.ts'
+
+export async function introspect(ctx: RequestContext): Promise<Reply> {
+  const params = await bodyParams(ctx.request, { json: true })
+  const { client, method } = await authenticateClient(ctx.services, ctx.request, params)
+  ctx.log.clientId = client.clientId
+  // §2.1: the endpoint MUST require authorization, against token scanning.
+  if (method === 'none') throw new InvalidClient('introspection requires client authentication')
+  if (!params.token) throw new InvalidRequest('token is required')
+  const token = await ctx.services.tokens.findActive(params.token)
+  // §2.2: inactive, unknown and not-yours all answer exactly {"active": false}.
+  if (!token || (!client.canIntrospect && token.applicationId !== client.id)) return { type: 'json', body: { active: false } }
+  return {
+    type: 'json',
+    body: {
+      active: true,
+      scope: token.scopes.join(' '),
+      client_id: token.clientId ?? undefined,
+      username: token.username ?? undefined,
+      token_type: token.kind === 'access' ? 'Bearer' : 'refresh_token',
+      exp: token.expiresAt ?? undefined,
+      iat: token.createdAt,
+      sub: token.userId ?? token.clientId ?? undefined,
+      aud: token.clientId ?? undefined,
+      iss: ctx.config.issuer,
+    },
+  }
+}

@@ -1,0 +1,15 @@
+/** @module POST /oauth/revoke (RFC 7009 §2): a client revokes its own tokens; 200 whatever the token. */
+import { bodyParams } from '../../http/body.ts'
+import type { Reply, RequestContext } from '../../http/context.ts'
+import { authenticateClient } from '../client-auth.ts'
+import { InvalidRequest } from '../errors.ts'
+
+export async function revoke(ctx: RequestContext): Promise<Reply> {
+  const params = await bodyParams(ctx.request, { json: true })
+  const { client } = await authenticateClient(ctx.services, ctx.request, params)
+  ctx.log.clientId = client.clientId
+  if (!params.token) throw new InvalidRequest('token is required')
+  // §2.2: unknown, invalid or foreign tokens still get 200; the hint is only a hint (§2.1).
+  await ctx.services.tokens.revoke(params.token, client)
+  return { type: 'json', body: {} }
+}

@@ -1,0 +1,77 @@
+/**
+ * @module
+ * One typed error per RFC error code. `description` is public; `debug` only goes to the log.
+ * Only http/respond.ts turns these into responses.
+ */
+export type OAuthErrorCode =
+  // RFC 6749 §4.1.2.1 and §5.2
+  | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type'
+  | 'invalid_scope' | 'access_denied' | 'unsupported_response_type' | 'server_error' | 'temporarily_unavailable'
+  // RFC 6750 §3.1
+  | 'invalid_token' | 'insufficient_scope'
+  // OIDC Core §3.1.2.6
+  | 'login_required' | 'consent_required' | 'interaction_required'
+  // RFC 8628 §3.5
+  | 'authorization_pending' | 'slow_down' | 'expired_token'
+  // RFC 9110: not an OAuth code, but answered in the same JSON shape
+  | 'method_not_allowed' | 'not_found' | 'request_too_large' | 'too_many_requests'
+
+export interface OAuthErrorOptions {
+  cause?: unknown
+  debug?: string
+}
+
+export abstract class OAuthError extends Error {
+  abstract readonly code: OAuthErrorCode
+  readonly status: number = 400
+  constructor(readonly description: string, readonly options: OAuthErrorOptions = {}) {
+    super(description, { cause: options.cause })
+    this.name = new.target.name
+  }
+  toJSON(): { error: OAuthErrorCode; error_description: string } {
+    return { error: this.code, error_description: this.description }
+  }
+}
+
+export class InvalidRequest extends OAuthError { readonly code = 'invalid_request' }
+/** RFC 6749 §5.2: 401, with WWW-Authenticate (added by the responder) for HTTP-authenticated clients. */
+export class InvalidClient extends OAuthError {
+  readonly code = 'invalid_client'
+  override readonly status = 401
+}
+export class InvalidGrant extends OAuthError { readonly code = 'invalid_grant' }
+export class UnauthorizedClient extends OAuthError { readonly code = 'unauthorized_client' }
+export class UnsupportedGrantType extends OAuthError { readonly code = 'unsupported_grant_type' }
+export class InvalidScope extends OAuthError { readonly code = 'invalid_scope' }
+export class AccessDenied extends OAuthError { readonly code = 'access_denied' }
+export class UnsupportedResponseType extends OAuthError { readonly code = 'unsupported_response_type' }
+export class ServerError extends OAuthError {
+  readonly code = 'server_error'
+  override readonly status = 500
+}
+/** RFC 6750 §3.1 */
+export class InvalidToken extends OAuthError {
+  readonly code = 'invalid_token'
+  override readonly status = 401
+}
+export class InsufficientScope extends OAuthError {
+  readonly code = 'insufficient_scope'
+  override readonly status = 403
+}
+/** OIDC Core §3.1.2.6 */
+export class LoginRequired extends OAuthError { readonly code = 'login_required' }
+export class ConsentRequired extends OAuthError { readonly code = 'consent_required' }
+export class InteractionRequired extends OAuthError { readonly code = 'interaction_required' }
+
+export class MethodNotAllowed extends OAuthError {
+  readonly code = 'method_not_allowed'
+  override readonly status = 405
+}
+export class NotFoundError extends OAuthError {
+  readonly code = 'not_found'
+  override readonly status = 404
+}
+export class RequestTooLarge extends OAuthError {
+  readonly code = 'request_too_large'
+  override readonly status = 413
+}

@@ -1,0 +1,47 @@
+/**
+ * @module
+ * RFC 6749 §4.1.3: exchange a one-time authorization code, bound to the client, the redirect URI
+ * and the PKCE challenge (RFC 7636 §4.6). A second use revokes everything issued from the code.
+ */
+import { z } from 'zod'
+import { InvalidGrant, UnauthorizedClient } from '../errors.ts'
+import { verifyPkce } from '../pkce.ts'
+import { tokenResponse } from './respond.ts'
+import type { GrantHandler } from './types.ts'
+
+const Params = z.object({
+  code: z.string().min(1, 'code is required').max(256),
+  redirect_uri: z.string().max(2048).optional(),
+  code_verifier: z.string().max(256).optional(),
+})
+
+export const authorizationCode: GrantHandler<typeof Params> = {
+  grantType: 'authorization_code',
+  params: Params,
+  allowsPublicClients: true,
+  async handle(ctx) {
+    const { client, params, services } = ctx
+    if (!client.grantTypes.includes('authorization_code')) throw new UnauthorizedClient('authorization_code is not enabled for this application')
+    const code = await services.codes.find(params.code)
+    // §4.1.3: the code must have been issued to this client.
+    if (!code || code.applicationId !== client.id) throw new InvalidGrant('the authorization code is invalid')
+    if (code.consumed) {
+      await services.tokens.revokeIssuedFromCode(code.id)
+      throw new InvalidGrant('the authorization code was already used')
+    }
+    if (code.expiresAt <= services.deps.clock.now()) throw new InvalidGrant('the authorization code has expired')
+    // §4.1.3: redirect_uri must be present and identical when it was sent at /authorize.
+    if (code.redirectUriSent ? params.redirect_uri !== code.redirectUri : params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri)
+      throw new InvalidGrant('redirect_uri does not match the authorization request')
+    verifyPkce(code.codeChallenge ? { challenge: code.codeChallenge, method: code.codeChallengeMethod ?? 'plain' } : null, params.code_verifier)
+    const result = await services.tokens.redeemCode(code.id, {
+      application: client,
+      userId: code.userId,
+      scopes: code.scopes,
+      withRefresh: client.grantTypes.includes('refresh_token'),
+      authTime: code.authTime,
+    })
+    if (!result.ok) throw new InvalidGrant(result.reason)
+    return tokenResponse(ctx, result.tokens, { userId: code.userId, authTime: code.authTime, nonce: code.nonce })
+  },
+}

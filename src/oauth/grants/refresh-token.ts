@@ -1,0 +1,38 @@
+/**
+ * @module
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new pair and retires the old
+ * one; reusing a retired refresh token revokes its whole family. Scope may narrow, never widen,
+ * and never exceeds what the application is allowed now.
+ */
+import { z } from 'zod'
+import { splitList } from '../../services/lists.ts'
+import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../errors.ts'
+import { tokenResponse } from './respond.ts'
+import type { GrantHandler } from './types.ts'
+
+const Params = z.object({
+  refresh_token: z.string().min(1, 'refresh_token is required').max(256),
+  scope: z.string().max(2000).optional(),
+})
+
+export const refreshToken: GrantHandler<typeof Params> = {
+  grantType: 'refresh_token',
+  params: Params,
+  allowsPublicClients: true,
+  async handle(ctx) {
+    const { client, params, services } = ctx
+    if (!client.grantTypes.includes('refresh_token')) throw new UnauthorizedClient('refresh_token is not enabled for this application')
+    const narrow = (original: string[]): string[] | { error: string } => {
+      const stillAllowed = original.filter((s) => client.scopes.includes(s))
+      if (params.scope === undefined || params.scope.trim() === '') return stillAllowed
+      const requested = [...new Set(splitList(params.scope))]
+      const wider = requested.filter((s) => !original.includes(s))
+      if (wider.length) return { error: `scope wider than the original grant: ${wider.join(' ')}` }
+      return requested.filter((s) => stillAllowed.includes(s))
+    }
+    const result = await services.tokens.rotateRefresh(params.refresh_token, client, narrow)
+    if (!result.ok) throw 'scopeError' in result ? new InvalidScope(result.reason) : new InvalidGrant(result.reason)
+    // OIDC Core §12.2: a new ID token keeps the original auth_time and carries no nonce.
+    return tokenResponse(ctx, result.tokens, { userId: result.userId, authTime: result.authTime, nonce: null })
+  },
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod'
+import type { Config } from '../../config.ts'
+import type { Application } from '../../services/applications.ts'
+import type { Services } from '../../services/index.ts'
+
+/** RFC 6749 §5.1 plus `created_at` (GitLab/Doorkeeper) and `id_token` (OIDC Core §3.1.3.3). */
+export interface TokenResponse {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  refresh_token?: string
+  scope: string
+  created_at: number
+  id_token?: string
+}
+
+export interface GrantContext<P> {
+  client: Application
+  params: P
+  services: Services
+  config: Config
+}
+
+/** One grant type: the token endpoint authenticates the client and parses params; the grant decides. */
+export interface GrantHandler<S extends z.ZodType = z.ZodType> {
+  readonly grantType: string
+  readonly params: S
+  /** fosite's CanSkipClientAuth: may a public client (no secret) use this grant? */
+  readonly allowsPublicClients: boolean
+  handle(ctx: GrantContext<z.infer<S>>): Promise<TokenResponse>
+}

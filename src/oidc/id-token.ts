@@ -1,0 +1,38 @@
+/**
+ * @module
+ * ID tokens (OIDC Core §2, §3.1.3.6): signed with the application's algorithm by the active key,
+ * with `at_hash` binding them to the access token issued beside them.
+ */
+import type { Config } from '../config.ts'
+import { halfHash, signJwt } from '../crypto/jose.ts'
+import type { Application } from '../services/applications.ts'
+import type { Services } from '../services/index.ts'
+import { claimsFor } from './claims.ts'
+
+export interface IdTokenInput {
+  client: Application
+  userId: string
+  scopes: readonly string[]
+  authTime: number | null
+  nonce: string | null
+  accessToken: string
+}
+
+export async function issueIdToken(services: Services, config: Config, input: IdTokenInput): Promise<string | undefined> {
+  const user = await services.users.findById(input.userId)
+  if (!user) return undefined
+  const key = await services.signingKeys.active(input.client.idTokenAlg)
+  const now = services.deps.clock.now()
+  const payload = {
+    ...claimsFor(user, input.scopes),
+    iss: config.issuer,
+    aud: input.client.clientId,
+    azp: input.client.clientId,
+    iat: now,
+    exp: now + config.idTokenTtl,
+    ...(input.authTime !== null ? { auth_time: input.authTime } : {}),
+    ...(input.nonce !== null ? { nonce: input.nonce } : {}),
+    at_hash: halfHash(input.accessToken, key.alg),
+  }
+  return signJwt(payload, key.key, { alg: key.alg, kid: key.kid, typ: 'JWT' })
+}

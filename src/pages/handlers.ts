@@ -1,0 +1,83 @@
+/**
+ * @module
+ * The login and logout pages. A successful login always starts a new session (a new cookie value),
+ * so a cookie planted before login is useless afterwards (session fixation).
+ */
+import { randomBase64Url } from '../crypto/secrets.ts'
+import { bodyParams } from '../http/body.ts'
+import type { Headers, Reply, RequestContext } from '../http/context.ts'
+import { checkCsrf, csrfToken } from './csrf.ts'
+import { errorPage } from './error.ts'
+import { homePage, loggedOutPage, loginPage, logoutPage } from './login.ts'
+import { STYLESHEET } from './style.ts'
+
+export const SESSION_COOKIE = 'latchkey_session'
+export const LOGIN_CSRF_COOKIE = 'latchkey_login'
+
+function cookie(ctx: RequestContext, name: string, value: string, maxAge: number): string {
+  const secure = ctx.config.issuer.startsWith('https:') ? '; Secure' : ''
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`
+}
+
+/** Only same-site paths may be returned to, never another origin ("//evil", "/\\evil"). */
+function safeReturnTo(value: string | null | undefined): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 8192) return '/'
+  return /[\u0000-\u001f]/.test(value) ? '/' : value
+}
+
+export async function showLogin(ctx: RequestContext): Promise<Reply> {
+  const returnTo = safeReturnTo(ctx.url.searchParams.get('return_to'))
+  const { headers, csrf } = loginCsrf(ctx)
+  return { type: 'html', html: loginPage({ csrf, returnTo }), headers }
+}
+
+function loginCsrf(ctx: RequestContext): { headers: Headers; csrf: string } {
+  let value = ctx.cookies.get(LOGIN_CSRF_COOKIE)
+  const headers: Headers = []
+  if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
+    value = randomBase64Url(32)
+    headers.push(['Set-Cookie', cookie(ctx, LOGIN_CSRF_COOKIE, value, 3600)])
+  }
+  return { headers, csrf: csrfToken(value) }
+}
+
+export async function submitLogin(ctx: RequestContext): Promise<Reply> {
+  const form = await bodyParams(ctx.request, { json: false })
+  const returnTo = safeReturnTo(form.return_to)
+  if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token)) {
+    return { type: 'html', status: 403, html: errorPage('invalid_request', 'The sign-in form expired. Go back and try again.') }
+  }
+  const user = await ctx.services.users.authenticate(form.username ?? '', form.password ?? '')
+  if (!user) {
+    const { headers, csrf } = loginCsrf(ctx)
+    // One answer for unknown users, wrong passwords and disabled accounts.
+    return { type: 'html', status: 401, headers, html: loginPage({ csrf, returnTo, error: 'Invalid username or password.', username: form.username }) }
+  }
+  await ctx.services.sessions.end(ctx.cookies.get(SESSION_COOKIE))
+  const { cookieValue } = await ctx.services.sessions.start(user, ctx.ip)
+  return { type: 'redirect', status: 303, location: returnTo, headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, cookieValue, ctx.config.sessionTtl)]] }
+}
+
+export async function showLogout(ctx: RequestContext): Promise<Reply> {
+  const value = ctx.cookies.get(SESSION_COOKIE)
+  const session = await ctx.services.sessions.resolve(value)
+  if (!session) return { type: 'html', html: loggedOutPage() }
+  return { type: 'html', html: logoutPage(csrfToken(value!), session.user.username) }
+}
+
+export async function submitLogout(ctx: RequestContext): Promise<Reply> {
+  const form = await bodyParams(ctx.request, { json: false })
+  const value = ctx.cookies.get(SESSION_COOKIE)
+  if (!checkCsrf(value, form.csrf_token)) return { type: 'html', status: 403, html: errorPage('invalid_request', 'The sign-out form expired.') }
+  await ctx.services.sessions.end(value)
+  return { type: 'html', html: loggedOutPage(), headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, '', 0)]] }
+}
+
+export async function showHome(ctx: RequestContext): Promise<Reply> {
+  const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
+  return { type: 'html', html: homePage(session?.user.username) }
+}
+
+export async function stylesheet(): Promise<Reply> {
+  return { type: 'text', body: STYLESHEET, contentType: 'text/css; charset=utf-8', headers: [['Cache-Control', 'public, max-age=3600']] }
+}

@@ -1,0 +1,35 @@
+/**
+ * @module
+ * Opens a provider: the store (migrated), the services and the HTTP app, all from one Config.
+ * Used by `latchkey serve`, by the CLI's management commands and by in-process tests.
+ */
+import { systemClock, type Clock } from './clock.ts'
+import type { Config } from './config.ts'
+import { createLogger, type Logger } from './http/logger.ts'
+import { createApp, type App } from './http/server.ts'
+import { createServices, type Services } from './services/index.ts'
+import { openSqlite } from './store/dialects/sqlite.ts'
+import { migrateToLatest } from './store/migrate.ts'
+
+export interface Provider extends AsyncDisposable {
+  config: Config
+  services: Services
+  app: App
+  logger: Logger
+  close(): Promise<void>
+}
+
+export async function openProvider(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Provider> {
+  const { db } = openSqlite(config.db)
+  try {
+    await migrateToLatest(db)
+    const services = createServices({ db, config, clock: options.clock ?? systemClock })
+    await services.signingKeys.ensure()
+    const logger = options.logger ?? createLogger(config.logLevel)
+    const close = () => db.destroy()
+    return { config, services, logger, app: createApp(services, config, logger), close, [Symbol.asyncDispose]: close }
+  } catch (e) {
+    await db.destroy()
+    throw e
+  }
+}

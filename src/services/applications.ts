@@ -1,0 +1,183 @@
+/**
+ * @module
+ * Applications (OAuth clients). A confidential application's secret is shown once, at creation or
+ * rotation; only its SHA-256 is stored and checked in constant time.
+ */
+import { z } from 'zod'
+import { newClientId, newId } from '../crypto/ids.ts'
+import { generateSecret, safeEqual, sha256Hex } from '../crypto/secrets.ts'
+import * as repo from '../store/repositories/applications.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+import { Invalid, NotFound } from './errors.ts'
+import { joinList, splitList } from './lists.ts'
+import { redirectUriProblem } from './redirect-uris.ts'
+import type { ScopeService } from './scopes.ts'
+import { parseOrInvalid } from './users.ts'
+
+/** Grant types an application may enable; the token endpoint has one handler for each. */
+export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const
+export type GrantType = (typeof GRANT_TYPES)[number]
+
+export interface Application {
+  id: string
+  clientId: string
+  name: string
+  ownerId: string | null
+  isPublic: boolean
+  isTrusted: boolean
+  redirectUris: string[]
+  scopes: string[]
+  grantTypes: string[]
+  tokenFormat: 'opaque' | 'jwt'
+  idTokenAlg: 'RS256' | 'ES256'
+  accessTokenTtl: number | null
+  refreshTokenTtl: number | null
+  canIntrospect: boolean
+  allowPlainPkce: boolean
+  createdAt: number
+  updatedAt: number
+}
+
+export function applicationRowToApplication(row: repo.ApplicationRow): Application {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    name: row.name,
+    ownerId: row.owner_id,
+    isPublic: row.is_public === 1,
+    isTrusted: row.is_trusted === 1,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    scopes: splitList(row.scopes),
+    grantTypes: splitList(row.grant_types),
+    tokenFormat: row.token_format === 'jwt' ? 'jwt' : 'opaque',
+    idTokenAlg: row.id_token_alg === 'ES256' ? 'ES256' : 'RS256',
+    accessTokenTtl: row.access_token_ttl,
+    refreshTokenTtl: row.refresh_token_ttl,
+    canIntrospect: row.can_introspect === 1,
+    allowPlainPkce: row.allow_plain_pkce === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+const RedirectUri = z.string().superRefine((uri, ctx) => {
+  const problem = redirectUriProblem(uri)
+  if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${JSON.stringify(uri.slice(0, 100))} ${problem}` })
+})
+
+export const NewApplicationInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  redirectUris: z.array(RedirectUri).min(1, 'at least one redirect URI').max(20),
+  scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
+  grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
+  isPublic: z.boolean().default(false),
+  isTrusted: z.boolean().default(false),
+  canIntrospect: z.boolean().default(false),
+  ownerId: z.string().nullish(),
+  idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
+})
+
+export interface CreatedApplication {
+  application: Application
+  /** Present for confidential applications only, and only in this one response. */
+  clientSecret: string | null
+}
+
+export function createApplicationService({ db, clock }: ServiceDeps, audit: AuditService, scopes: ScopeService) {
+  async function requireByClientId(clientId: string): Promise<repo.ApplicationRow> {
+    const row = await repo.findApplicationByClientId(db, clientId)
+    if (!row) throw new NotFound(`no application with client id ${clientId}`, 'clientId')
+    return row
+  }
+
+  return {
+    async create(input: z.input<typeof NewApplicationInput>, actorUserId: string | null = null): Promise<CreatedApplication> {
+      const parsed = parseOrInvalid(NewApplicationInput, input)
+      const unknown = await scopes.unknownNames(parsed.scopes)
+      if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+      const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
+      const now = clock.now()
+      const row: repo.ApplicationRow = {
+        id: newId(),
+        client_id: newClientId(),
+        client_secret_hash: clientSecret && sha256Hex(clientSecret),
+        name: parsed.name,
+        owner_id: parsed.ownerId ?? actorUserId,
+        is_public: parsed.isPublic ? 1 : 0,
+        is_trusted: parsed.isTrusted ? 1 : 0,
+        redirect_uris: JSON.stringify([...new Set(parsed.redirectUris)]),
+        scopes: joinList(parsed.scopes),
+        grant_types: joinList(parsed.grantTypes),
+        token_format: 'opaque',
+        id_token_alg: parsed.idTokenAlg,
+        access_token_ttl: null,
+        refresh_token_ttl: null,
+        can_introspect: parsed.canIntrospect ? 1 : 0,
+        allow_plain_pkce: 0,
+        created_at: now,
+        updated_at: now,
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.insertApplication(trx, row)
+        await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
+      })
+      return { application: applicationRowToApplication(row), clientSecret }
+    },
+
+    async list(): Promise<Application[]> {
+      return (await repo.listApplications(db)).map(applicationRowToApplication)
+    },
+
+    async show(clientId: string): Promise<Application> {
+      return applicationRowToApplication(await requireByClientId(clientId))
+    },
+
+    async findByClientId(clientId: string): Promise<Application | undefined> {
+      const row = await repo.findApplicationByClientId(db, clientId)
+      return row && applicationRowToApplication(row)
+    },
+
+    async findById(id: string): Promise<Application | undefined> {
+      const row = await repo.findApplicationById(db, id)
+      return row && applicationRowToApplication(row)
+    },
+
+    async rotateSecret(clientId: string, actorUserId: string | null = null): Promise<CreatedApplication> {
+      const row = await requireByClientId(clientId)
+      if (row.is_public) throw new Invalid('a public application has no secret', 'clientId')
+      const clientSecret = generateSecret('clientSecret')
+      const now = clock.now()
+      await db.transaction().execute(async (trx) => {
+        await repo.updateApplication(trx, row.id, { client_secret_hash: sha256Hex(clientSecret), updated_at: now })
+        await audit.record({ type: 'application.secret_rotated', actorUserId, applicationId: row.id }, trx)
+      })
+      return { application: applicationRowToApplication({ ...row, updated_at: now }), clientSecret }
+    },
+
+    /** Deleting cascades to codes, grants and tokens, so they stop working at once. */
+    async delete(clientId: string, actorUserId: string | null = null): Promise<void> {
+      const row = await requireByClientId(clientId)
+      await db.transaction().execute(async (trx) => {
+        await repo.deleteApplication(trx, row.id)
+        await audit.record({ type: 'application.deleted', actorUserId, applicationId: row.id, detail: { clientId } }, trx)
+      })
+    },
+
+    /**
+     * RFC 6749 §2.3.1: checks a presented secret. A confidential application is never treated as
+     * public: without a secret it fails (doorkeeper-openid_connect CVE-2026-44476).
+     */
+    async authenticate(clientId: string, secret: string | undefined): Promise<Application | undefined> {
+      const row = await repo.findApplicationByClientId(db, clientId)
+      if (!row) {
+        if (secret !== undefined) safeEqual(sha256Hex(secret), sha256Hex('')) // same work as a real check
+        return undefined
+      }
+      if (row.is_public) return secret === undefined ? applicationRowToApplication(row) : undefined
+      if (secret === undefined || row.client_secret_hash === null) return undefined
+      return safeEqual(sha256Hex(secret), row.client_secret_hash) ? applicationRowToApplication(row) : undefined
+    },
+  }
+}
+export type ApplicationService = ReturnType<typeof createApplicationService>

@@ -1,0 +1,24 @@
+/**
+ * @module
+ * What domain services throw. Each interface maps these once: oauth/ to an OAuthError, cli/ to
+ * exit code 1, graphql/ to a typed error. `field` names the input at fault when there is one.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: 'not_found' | 'conflict' | 'invalid' | 'forbidden'
+  constructor(message: string, readonly field?: string) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+export class NotFound extends DomainError {
+  readonly kind = 'not_found'
+}
+export class Conflict extends DomainError {
+  readonly kind = 'conflict'
+}
+export class Invalid extends DomainError {
+  readonly kind = 'invalid'
+}
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden'
+}

@@ -1,0 +1,30 @@
+/** @module The composition root of the domain: every service, built once from the same deps. */
+import { createApplicationService } from './applications.ts'
+import { createAuditService } from './audit.ts'
+import { createAuthorizationCodeService } from './authorization-codes.ts'
+import type { ServiceDeps } from './deps.ts'
+import { createGrantService } from './grants.ts'
+import { createScopeService } from './scopes.ts'
+import { createSessionService } from './sessions.ts'
+import { createSigningKeyService } from './signing-keys.ts'
+import { createTokenService } from './tokens.ts'
+import { createUserService } from './users.ts'
+
+export function createServices(deps: ServiceDeps) {
+  const audit = createAuditService(deps)
+  const scopes = createScopeService(deps)
+  return {
+    deps,
+    audit,
+    scopes,
+    users: createUserService(deps, audit),
+    sessions: createSessionService(deps, audit),
+    applications: createApplicationService(deps, audit, scopes),
+    grants: createGrantService(deps, audit),
+    codes: createAuthorizationCodeService(deps),
+    tokens: createTokenService(deps, audit),
+    signingKeys: createSigningKeyService(deps, audit),
+  }
+}
+export type Services = ReturnType<typeof createServices>
+export type { ServiceDeps } from './deps.ts'

@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Signing keys live in the database: created on first start, rotatable, and published in the
+ * JWKS until every token they signed has expired. Imported keys are cached per kid, since a kid's
+ * key material never changes.
+ */
+import type { JWK } from 'jose'
+import { newId } from '../crypto/ids.ts'
+import { generateSigningKey, importPrivateKey, publicOnly, SIGNING_ALGS, type PrivateKey, type SigningAlg } from '../crypto/jose.ts'
+import * as repo from '../store/repositories/signing-keys.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+
+export interface ActiveSigningKey {
+  kid: string
+  alg: SigningAlg
+  key: PrivateKey
+}
+
+/** How long the active-key and JWKS views are reused before the store is read again. */
+const CACHE_SECONDS = 5
+
+export function createSigningKeyService({ db, config, clock }: ServiceDeps, audit: AuditService) {
+  const imported = new Map<string, Promise<PrivateKey>>()
+  let cache: { at: number; rows: repo.SigningKeyRow[] } | undefined
+
+  async function published(): Promise<repo.SigningKeyRow[]> {
+    const now = clock.now()
+    if (!cache || now - cache.at >= CACHE_SECONDS) cache = { at: now, rows: await repo.listPublishedKeys(db, now) }
+    return cache.rows
+  }
+
+  async function insertNew(alg: SigningAlg): Promise<void> {
+    const key = await generateSigningKey(alg)
+    await repo.insertSigningKey(db, {
+      id: newId(), kid: key.kid, alg, public_jwk: JSON.stringify(key.publicJwk), private_jwk: JSON.stringify(key.privateJwk),
+      status: 'active', created_at: clock.now(), retired_at: null, publish_until: null,
+    })
+  }
+
+  return {
+    /** Creates an active key for each supported algorithm that has none (first start). */
+    async ensure(): Promise<void> {
+      const active = await repo.listActiveKeys(db)
+      for (const alg of SIGNING_ALGS) if (!active.some((k) => k.alg === alg)) await insertNew(alg)
+      cache = undefined
+    },
+
+    async active(alg: SigningAlg): Promise<ActiveSigningKey> {
+      const row = (await published()).find((k) => k.status === 'active' && k.alg === alg)
+      if (!row) throw new Error(`no active ${alg} signing key`)
+      let key = imported.get(row.kid)
+      if (!key) imported.set(row.kid, (key = importPrivateKey(JSON.parse(row.private_jwk) as JWK, alg)))
+      return { kid: row.kid, alg, key: await key }
+    },
+
+    async jwks(): Promise<{ keys: JWK[] }> {
+      return { keys: (await published()).map((k) => publicOnly(JSON.parse(k.public_jwk) as JWK)) }
+    },
+
+    /** Longest life of anything a key signs: used to keep a retired key published. */
+    maxSignedLifetime(): number {
+      return Math.max(config.idTokenTtl, config.accessTokenTtl)
+    },
+
+  }
+}
+export type SigningKeyService = ReturnType<typeof createSigningKeyService>

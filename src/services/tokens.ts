@@ -1,0 +1,211 @@
+/**
+ * @module
+ * Access and refresh tokens. Opaque, prefixed, stored as SHA-256 only. A refresh chain is a
+ * family: rotation on every use, and reuse of a rotated token revokes the family (RFC 9700 §4.14.2).
+ */
+import { newId } from '../crypto/ids.ts'
+import { generateSecret, hasPrefix, secretHint, sha256Hex } from '../crypto/secrets.ts'
+import { consumeAuthorizationCode } from '../store/repositories/authorization-codes.ts'
+import { findApplicationById } from '../store/repositories/applications.ts'
+import * as repo from '../store/repositories/tokens.ts'
+import { findUserById } from '../store/repositories/users.ts'
+import type { Db } from '../store/database.ts'
+import type { Application } from './applications.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+import { joinList, splitList } from './lists.ts'
+
+export interface IssuedTokens {
+  accessToken: string
+  accessTokenId: string
+  expiresIn: number
+  refreshToken: string | null
+  scopes: string[]
+  createdAt: number
+}
+
+export interface IssueRequest {
+  application: Application
+  userId: string | null
+  scopes: readonly string[]
+  withRefresh: boolean
+  authTime: number | null
+  codeId?: string | null
+  familyId?: string
+}
+
+/** What a resource server may learn about a live token (introspection, token info, userinfo). */
+export interface ActiveToken {
+  id: string
+  kind: 'access' | 'refresh'
+  tokenKind: 'oauth' | 'personal'
+  applicationId: string | null
+  clientId: string | null
+  userId: string | null
+  username: string | null
+  scopes: string[]
+  familyId: string | null
+  createdAt: number
+  expiresAt: number | null
+}
+
+export type RotateResult = { ok: true; tokens: IssuedTokens; authTime: number | null; userId: string | null } | { ok: false; reason: string }
+export type RedeemResult = { ok: true; tokens: IssuedTokens } | { ok: false; reason: string }
+
+export function createTokenService({ db, config, clock }: ServiceDeps, audit: AuditService) {
+  async function issue(trx: Db, req: IssueRequest): Promise<IssuedTokens> {
+    const now = clock.now()
+    const accessTtl = req.application.accessTokenTtl ?? config.accessTokenTtl
+    const familyId = req.familyId ?? newId()
+    const accessToken = generateSecret('accessToken')
+    const accessTokenId = newId()
+    const scopes = joinList(req.scopes)
+    await repo.insertAccessToken(trx, {
+      id: accessTokenId, token_hash: sha256Hex(accessToken), hint: secretHint(accessToken), kind: 'oauth',
+      application_id: req.application.id, user_id: req.userId, scopes, family_id: familyId,
+      authorization_code_id: req.codeId ?? null, created_at: now, expires_at: now + accessTtl, last_used_at: null, revoked_at: null,
+    })
+    let refreshToken: string | null = null
+    if (req.withRefresh) {
+      refreshToken = generateSecret('refreshToken')
+      await repo.insertRefreshToken(trx, {
+        id: newId(), token_hash: sha256Hex(refreshToken), hint: secretHint(refreshToken), family_id: familyId,
+        application_id: req.application.id, user_id: req.userId, scopes, auth_time: req.authTime,
+        authorization_code_id: req.codeId ?? null, created_at: now,
+        expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl), rotated_at: null, revoked_at: null,
+      })
+    }
+    return { accessToken, accessTokenId, expiresIn: accessTtl, refreshToken, scopes: [...req.scopes], createdAt: now }
+  }
+
+  async function revokeCodeFamilies(trx: Db, codeId: string, now: number): Promise<void> {
+    for (const familyId of await repo.familiesOfCode(trx, codeId)) await repo.revokeFamily(trx, familyId, now)
+  }
+
+  return {
+    /** Issues tokens outside any code or refresh chain (client credentials and later grants). */
+    issue(req: IssueRequest): Promise<IssuedTokens> {
+      return db.transaction().execute((trx) => issue(trx, req))
+    },
+
+    /**
+     * Consumes a code and issues its tokens in one transaction. A code already consumed is a
+     * replay: every token issued from it is revoked (RFC 6749 §4.1.2).
+     */
+    async redeemCode(codeId: string, req: Omit<IssueRequest, 'codeId' | 'familyId'>): Promise<RedeemResult> {
+      const result = await db.transaction().execute(async (trx): Promise<RedeemResult> => {
+        const now = clock.now()
+        if (!(await consumeAuthorizationCode(trx, codeId, now))) {
+          await revokeCodeFamilies(trx, codeId, now)
+          return { ok: false, reason: 'authorization code was already used' }
+        }
+        return { ok: true, tokens: await issue(trx, { ...req, codeId }) }
+      })
+      if (!result.ok) await audit.record({ type: 'code.reused', applicationId: req.application.id, userId: req.userId })
+      return result
+    },
+
+    /** A personal access token: no application, for scripts and the admin API. Shown once. */
+    async issuePersonal(userId: string, scopes: readonly string[], expiresIn: number | null): Promise<{ token: string; id: string; expiresAt: number | null }> {
+      const token = generateSecret('personalToken')
+      const now = clock.now()
+      const id = newId()
+      const expiresAt = expiresIn === null ? null : now + expiresIn
+      await db.transaction().execute(async (trx) => {
+        await repo.insertAccessToken(trx, {
+          id, token_hash: sha256Hex(token), hint: secretHint(token), kind: 'personal', application_id: null, user_id: userId,
+          scopes: joinList(scopes), family_id: null, authorization_code_id: null, created_at: now, expires_at: expiresAt, last_used_at: null, revoked_at: null,
+        })
+        await audit.record({ type: 'personal_token.created', userId, detail: { scopes } }, trx)
+      })
+      return { token, id, expiresAt }
+    },
+
+    /** Revokes every token issued from a code, for a replay detected before the transaction. */
+    async revokeIssuedFromCode(codeId: string): Promise<void> {
+      await db.transaction().execute((trx) => revokeCodeFamilies(trx, codeId, clock.now()))
+    },
+
+    /** RFC 6749 §6 with rotation: the presented refresh token and its access tokens stop working. */
+    async rotateRefresh(value: string, application: Application, narrowTo: (original: string[]) => string[] | { error: string }): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
+      if (!hasPrefix(value, 'refreshToken') || value.length > 128) return { ok: false, reason: 'unknown refresh token' }
+      const row = await repo.findRefreshTokenByHash(db, sha256Hex(value))
+      const now = clock.now()
+      if (!row || row.application_id !== application.id) return { ok: false, reason: 'unknown refresh token' }
+      if (row.revoked_at !== null) return { ok: false, reason: 'refresh token was revoked' }
+      if (row.rotated_at !== null) return await reuseDetected(row)
+      if (row.expires_at <= now) return { ok: false, reason: 'refresh token expired' }
+      if (row.user_id !== null) {
+        const user = await findUserById(db, row.user_id)
+        if (!user || user.disabled_at !== null) return { ok: false, reason: 'user is disabled' }
+      }
+      const scopes = narrowTo(splitList(row.scopes))
+      if ('error' in scopes) return { ok: false, reason: scopes.error, scopeError: true }
+      const result = await db.transaction().execute(async (trx): Promise<RotateResult | 'raced'> => {
+        if (!(await repo.markRefreshTokenRotated(trx, row.id, now))) return 'raced'
+        await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
+        const tokens = await issue(trx, { application, userId: row.user_id, scopes, withRefresh: true, authTime: row.auth_time, codeId: row.authorization_code_id, familyId: row.family_id })
+        return { ok: true, tokens, authTime: row.auth_time, userId: row.user_id }
+      })
+      return result === 'raced' ? await reuseDetected(row) : result
+    },
+
+    async findActive(value: string): Promise<ActiveToken | undefined> {
+      if (value.length > 256) return undefined
+      if (hasPrefix(value, 'accessToken') || hasPrefix(value, 'personalToken')) return findActiveAccess(value)
+      if (hasPrefix(value, 'refreshToken')) return findActiveRefresh(value)
+      return undefined
+    },
+
+    /**
+     * RFC 7009 §2.1: revokes a token the client owns. Revoking a refresh token (or any token of a
+     * family) ends the whole grant chain. Tokens of other clients are left alone.
+     */
+    async revoke(value: string, application: Application): Promise<void> {
+      const token = await this.findActive(value)
+      if (!token || token.applicationId !== application.id) return
+      const now = clock.now()
+      await db.transaction().execute(async (trx) => {
+        if (token.kind === 'refresh' && token.familyId) await repo.revokeFamily(trx, token.familyId, now)
+        else await repo.revokeAccessTokenById(trx, token.id, now)
+        await audit.record({ type: 'token.revoked', applicationId: application.id, userId: token.userId, detail: { kind: token.kind } }, trx)
+      })
+    },
+  }
+
+  async function reuseDetected(row: repo.RefreshTokenRow): Promise<{ ok: false; reason: string }> {
+    await db.transaction().execute((trx) => repo.revokeFamily(trx, row.family_id, clock.now()))
+    await audit.record({ type: 'refresh_token.reused', applicationId: row.application_id, userId: row.user_id })
+    return { ok: false, reason: 'refresh token was already used; its grant has been revoked' }
+  }
+
+  async function findActiveAccess(value: string): Promise<ActiveToken | undefined> {
+    const row = await repo.findAccessTokenByHash(db, sha256Hex(value))
+    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= clock.now())) return undefined
+    return withOwners({ id: row.id, kind: 'access', tokenKind: row.kind, applicationId: row.application_id, userId: row.user_id, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at })
+  }
+
+  async function findActiveRefresh(value: string): Promise<ActiveToken | undefined> {
+    const row = await repo.findRefreshTokenByHash(db, sha256Hex(value))
+    if (!row || row.revoked_at !== null || row.rotated_at !== null || row.expires_at <= clock.now()) return undefined
+    return withOwners({ id: row.id, kind: 'refresh', tokenKind: 'oauth', applicationId: row.application_id, userId: row.user_id, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at })
+  }
+
+  /** A token is only active while its user is enabled and its application exists. */
+  async function withOwners(t: Omit<ActiveToken, 'clientId' | 'username'>): Promise<ActiveToken | undefined> {
+    let username: string | null = null
+    if (t.userId !== null) {
+      const user = await findUserById(db, t.userId)
+      if (!user || user.disabled_at !== null) return undefined
+      username = user.username
+    }
+    let clientId: string | null = null
+    if (t.applicationId !== null) {
+      const app = await findApplicationById(db, t.applicationId)
+      if (!app) return undefined
+      clientId = app.client_id
+    }
+    return { ...t, clientId, username }
+  }
+}
+export type TokenService = ReturnType<typeof createTokenService>

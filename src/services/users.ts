@@ -1,0 +1,128 @@
+/** @module Users: accounts that log in and own applications. Passwords are Argon2id hashes only. */
+import { z } from 'zod'
+import { newId } from '../crypto/ids.ts'
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts'
+import * as repo from '../store/repositories/users.ts'
+import { revokeSessionsOfUser } from '../store/repositories/sessions.ts'
+import { revokeTokensOfUser } from '../store/repositories/tokens.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+import { Conflict, Invalid, NotFound } from './errors.ts'
+
+export interface User {
+  id: string
+  username: string
+  email: string | null
+  name: string | null
+  isAdmin: boolean
+  disabled: boolean
+  createdAt: number
+  updatedAt: number
+}
+
+export function userRowToUser(row: repo.UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    name: row.name,
+    isAdmin: row.is_admin === 1,
+    disabled: row.disabled_at !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+export const NewUserInput = z.object({
+  username: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+  email: z.email().max(254).nullish(),
+  name: z.string().trim().min(1).max(200).nullish(),
+  isAdmin: z.boolean().default(false),
+  password: z.string().min(8, 'at least 8 characters').max(1024),
+})
+export const PasswordInput = z.string().min(8, 'at least 8 characters').max(1024)
+
+export function createUserService({ db, clock }: ServiceDeps, audit: AuditService) {
+  async function requireUser(username: string): Promise<repo.UserRow> {
+    const row = await repo.findUserByUsername(db, username)
+    if (!row) throw new NotFound(`no user named ${username}`, 'username')
+    return row
+  }
+
+  return {
+    async create(input: z.input<typeof NewUserInput>): Promise<User> {
+      const parsed = parseOrInvalid(NewUserInput, input)
+      if (await repo.findUserByUsername(db, parsed.username)) throw new Conflict(`username ${parsed.username} is taken`, 'username')
+      const now = clock.now()
+      const row: repo.UserRow = {
+        id: newId(),
+        username: parsed.username,
+        email: parsed.email ?? null,
+        name: parsed.name ?? null,
+        password_hash: await hashPassword(parsed.password),
+        is_admin: parsed.isAdmin ? 1 : 0,
+        disabled_at: null,
+        created_at: now,
+        updated_at: now,
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.insertUser(trx, row)
+        await audit.record({ type: 'user.created', userId: row.id }, trx)
+      })
+      return userRowToUser(row)
+    },
+
+    async list(): Promise<User[]> {
+      return (await repo.listUsers(db)).map(userRowToUser)
+    },
+
+    async findById(id: string): Promise<User | undefined> {
+      const row = await repo.findUserById(db, id)
+      return row && userRowToUser(row)
+    },
+
+    async setPassword(username: string, password: string): Promise<User> {
+      const row = await requireUser(username)
+      const hash = await hashPassword(parseOrInvalid(PasswordInput, password, 'password'))
+      await db.transaction().execute(async (trx) => {
+        await repo.updateUser(trx, row.id, { password_hash: hash, updated_at: clock.now() })
+        await revokeSessionsOfUser(trx, row.id, clock.now())
+        await audit.record({ type: 'user.password_set', userId: row.id }, trx)
+      })
+      return userRowToUser({ ...row, password_hash: hash })
+    },
+
+    /** Disabling ends the user's sessions and revokes every token they hold (Gitea issue 19111). */
+    async disable(username: string): Promise<User> {
+      const row = await requireUser(username)
+      const now = clock.now()
+      await db.transaction().execute(async (trx) => {
+        await repo.updateUser(trx, row.id, { disabled_at: now, updated_at: now })
+        await revokeSessionsOfUser(trx, row.id, now)
+        await revokeTokensOfUser(trx, row.id, now)
+        await audit.record({ type: 'user.disabled', userId: row.id }, trx)
+      })
+      return userRowToUser({ ...row, disabled_at: now, updated_at: now })
+    },
+
+    /**
+     * Checks a username and password. Unknown users, disabled users and wrong passwords all return
+     * undefined after the same Argon2id work, so the answer reveals nothing.
+     */
+    async authenticate(username: string, password: string): Promise<User | undefined> {
+      const row = await repo.findUserByUsername(db, username)
+      const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()))
+      if (!row || !ok || row.disabled_at !== null) return undefined
+      return userRowToUser(row)
+    },
+  }
+}
+export type UserService = ReturnType<typeof createUserService>
+
+export function parseOrInvalid<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
+  const r = schema.safeParse(input)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]!
+  const at = field ?? (issue.path.length ? issue.path.join('.') : undefined)
+  throw new Invalid(at ? `${at}: ${issue.message}` : issue.message, at)
+}

@@ -1,0 +1,180 @@
+/**
+ * @module
+ * The table types Kysely checks queries against. Times are epoch seconds; flags are 0/1 integers
+ * (portable between SQLite and PostgreSQL); lists are space-separated text, redirect URIs JSON.
+ */
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+
+export interface UsersTable {
+  id: string
+  username: string
+  email: string | null
+  name: string | null
+  password_hash: string
+  is_admin: number
+  disabled_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface SessionsTable {
+  id: string
+  token_hash: string
+  user_id: string
+  auth_time: number
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+}
+
+export interface ApplicationsTable {
+  id: string
+  client_id: string
+  client_secret_hash: string | null
+  name: string
+  owner_id: string | null
+  is_public: number
+  is_trusted: number
+  redirect_uris: string
+  scopes: string
+  grant_types: string
+  token_format: string
+  id_token_alg: string
+  access_token_ttl: number | null
+  refresh_token_ttl: number | null
+  can_introspect: number
+  allow_plain_pkce: number
+  created_at: number
+  updated_at: number
+}
+
+export interface ScopesTable {
+  name: string
+  description: string
+  implies: string
+  is_default: number
+  created_at: number
+}
+
+export interface GrantsTable {
+  id: string
+  user_id: string
+  application_id: string
+  scopes: string
+  created_at: number
+  updated_at: number
+  revoked_at: number | null
+}
+
+export interface AuthorizationCodesTable {
+  id: string
+  code_hash: string
+  application_id: string
+  user_id: string
+  redirect_uri: string
+  redirect_uri_sent: number
+  scopes: string
+  code_challenge: string | null
+  code_challenge_method: string | null
+  nonce: string | null
+  auth_time: number
+  created_at: number
+  expires_at: number
+  consumed_at: number | null
+}
+
+export interface AccessTokensTable {
+  id: string
+  token_hash: string
+  hint: string
+  kind: 'oauth' | 'personal'
+  application_id: string | null
+  user_id: string | null
+  scopes: string
+  family_id: string | null
+  authorization_code_id: string | null
+  created_at: number
+  expires_at: number | null
+  last_used_at: number | null
+  revoked_at: number | null
+}
+
+export interface RefreshTokensTable {
+  id: string
+  token_hash: string
+  hint: string
+  family_id: string
+  application_id: string
+  user_id: string | null
+  scopes: string
+  auth_time: number | null
+  authorization_code_id: string | null
+  created_at: number
+  expires_at: number
+  rotated_at: number | null
+  revoked_at: number | null
+}
+
+export interface DeviceCodesTable {
+  id: string
+  device_code_hash: string
+  user_code_hash: string
+  application_id: string
+  user_id: string | null
+  scopes: string
+  status: string
+  interval: number
+  last_polled_at: number | null
+  auth_time: number | null
+  created_at: number
+  expires_at: number
+}
+
+export interface SigningKeysTable {
+  id: string
+  kid: string
+  alg: string
+  public_jwk: string
+  private_jwk: string
+  status: 'active' | 'retired'
+  created_at: number
+  retired_at: number | null
+  publish_until: number | null
+}
+
+export interface AuditEventsTable {
+  id: string
+  type: string
+  actor_user_id: string | null
+  user_id: string | null
+  application_id: string | null
+  ip: string | null
+  detail: string
+  created_at: number
+}
+
+export interface RateLimitsTable {
+  key: string
+  window_start: number
+  count: number
+}
+
+export interface Database {
+  users: UsersTable
+  sessions: SessionsTable
+  applications: ApplicationsTable
+  scopes: ScopesTable
+  grants: GrantsTable
+  authorization_codes: AuthorizationCodesTable
+  access_tokens: AccessTokensTable
+  refresh_tokens: RefreshTokensTable
+  device_codes: DeviceCodesTable
+  signing_keys: SigningKeysTable
+  audit_events: AuditEventsTable
+  rate_limits: RateLimitsTable
+}
+
+export type Db = Kysely<Database>
+export type Row<T extends keyof Database> = Selectable<Database[T]>
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>
+export type RowPatch<T extends keyof Database> = Updateable<Database[T]>
