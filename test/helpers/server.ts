@@ -1,0 +1,51 @@
+/**
+ * Starts a real provider on a free loopback port with a throw-away SQLite file, in-process.
+ * `await using server = await startServer()` closes it and deletes the files.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Clock } from '../../src/clock.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { startServer as listen } from '../../src/http/server.ts'
+import { openProvider, type Provider } from '../../src/provider.ts'
+
+export interface TestServer extends AsyncDisposable {
+  url: string
+  config: Config
+  provider: Provider
+  logs: string[]
+}
+
+export async function startServer(options: { config?: Record<string, unknown>; clock?: Clock } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'))
+  const port = await freePort()
+  const config = loadConfig({ flags: { db: join(dir, 'test.db'), port, host: '127.0.0.1', ...options.config }, env: {} })
+  const logs: string[] = []
+  const provider = await openProvider(config, { clock: options.clock, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } })
+  const server = listen(provider.app, config)
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    config,
+    provider,
+    logs,
+    async [Symbol.asyncDispose]() {
+      await server.stop(true)
+      await provider.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const s = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
+  const port = s.port!
+  await s.stop(true)
+  return port
+}
+
+/** A clock tests can move forward. */
+export function testClock(start = Math.floor(Date.now() / 1000)): Clock & { advance(seconds: number): void } {
+  let now = start
+  return { now: () => now, advance: (s) => void (now += s) }
+}
