@@ -207,6 +207,8 @@ async function seedBuiltInScopes(db: Kysely<any>): Promise<void> {
     ['offline_access', 'Stay signed in when you are not using it (refresh tokens)', '', 0],
     ['read_user', 'Read your profile, read-only', '', 0],
     ['api', 'Full read and write access to your account', 'read_user', 0],
+    ['admin', 'Administer Latchkey: applications, users, scopes, tokens and keys', 'admin:read', 0],
+    ['admin:read', 'Read everything in Latchkey\'s admin API, change nothing', '', 0],
   ]
   await db
     .insertInto('scopes')
