@@ -1,9 +1,24 @@
 /** @module Consents: what a user has approved for an application, remembered per user and app. */
 import { newId } from '../crypto/ids.ts'
 import * as repo from '../store/repositories/grants.ts'
+import { revokeTokensOfGrant } from '../store/repositories/tokens.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { joinList, splitList } from './lists.ts'
+
+export interface Grant {
+  id: string
+  userId: string
+  applicationId: string
+  scopes: string[]
+  createdAt: number
+  updatedAt: number
+  revoked: boolean
+}
+
+export function grantRowToGrant(row: repo.GrantRow): Grant {
+  return { id: row.id, userId: row.user_id, applicationId: row.application_id, scopes: splitList(row.scopes), createdAt: row.created_at, updatedAt: row.updated_at, revoked: row.revoked_at !== null }
+}
 
 export function createGrantService({ db, clock }: ServiceDeps, audit: AuditService) {
   return {
@@ -22,6 +37,27 @@ export function createGrantService({ db, clock }: ServiceDeps, audit: AuditServi
         const previous = existing && existing.revoked_at === null ? splitList(existing.scopes) : []
         await repo.upsertGrant(trx, { id: existing?.id ?? newId(), user_id: userId, application_id: applicationId, scopes: joinList([...previous, ...scopes]), now: clock.now() })
         await audit.record({ type: 'grant.approved', userId, applicationId, ip, detail: { scopes } }, trx)
+      })
+    },
+
+    /** The applications a user has authorized and not revoked. */
+    async listForUser(userId: string): Promise<Grant[]> {
+      return (await repo.listLiveGrantsOfUser(db, userId)).map(grantRowToGrant)
+    },
+
+    async findById(id: string): Promise<Grant | undefined> {
+      const row = await repo.findGrantById(db, id)
+      return row && grantRowToGrant(row)
+    },
+
+    /** Revoking a grant kills every token issued under it, at once (checklist M.73). */
+    async revoke(grantId: string, actorUserId: string | null, ip: string | null = null): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.findGrantById(trx, grantId)
+        if (!row || !(await repo.markGrantRevoked(trx, grantId, clock.now()))) return false
+        await revokeTokensOfGrant(trx, row.user_id, row.application_id, clock.now())
+        await audit.record({ type: 'grant.revoked', actorUserId, userId: row.user_id, applicationId: row.application_id, ip }, trx)
+        return true
       })
     },
   }

@@ -12,7 +12,7 @@ import { createUserService } from './users.ts'
 
 export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
-  const scopes = createScopeService(deps)
+  const scopes = createScopeService(deps, audit)
   return {
     deps,
     audit,

@@ -19,3 +19,16 @@ export async function upsertGrant(db: Db, row: { id: string; user_id: string; ap
     .onConflict((oc) => oc.columns(['user_id', 'application_id']).doUpdateSet({ scopes: row.scopes, updated_at: row.now, revoked_at: null }))
     .execute()
 }
+
+export function listLiveGrantsOfUser(db: Db, userId: string): Promise<GrantRow[]> {
+  return db.selectFrom('grants').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('updated_at', 'desc').execute()
+}
+
+export function findGrantById(db: Db, id: string): Promise<GrantRow | undefined> {
+  return db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function markGrantRevoked(db: Db, id: string, now: number): Promise<boolean> {
+  const r = await db.updateTable('grants').set({ revoked_at: now, updated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
+  return r.numUpdatedRows > 0n
+}
