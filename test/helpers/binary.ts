@@ -1,0 +1,165 @@
+/**
+ * The compiled `latchkey` binary, built once per test process from the current sources, and
+ * started as a real process on a free loopback port:
+ * `await using lk = await startBinary()` kills it and deletes its temporary files.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { freePort } from './server.ts'
+
+const ROOT = resolve(import.meta.dir, '../..')
+const BUILD_TIMEOUT_MS = 60_000
+const START_TIMEOUT_MS = 15_000
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+  /** stdout parsed as JSON (throws when it is not JSON). */
+  json<T = any>(): T
+}
+
+export interface RunOptions {
+  stdin?: string
+  env?: Record<string, string>
+  cwd?: string
+}
+
+export interface RunningBinary extends AsyncDisposable {
+  url: string
+  port: number
+  db: string
+  dir: string
+  /** stdout and stderr lines of the server process so far. */
+  logs: string[]
+  /** Runs a CLI command against the server's database (`--db` is appended). */
+  run(args: string[], stdin?: string): Promise<RunResult>
+}
+
+let built: Promise<string> | undefined
+
+/** Builds `bun build --compile src/main.ts` into a temp dir once per process; resolves to its path. */
+export function buildBinary(): Promise<string> {
+  built ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-bin-'))
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    const outfile = join(dir, 'latchkey')
+    const proc = Bun.spawn([process.execPath, 'build', '--compile', join(ROOT, 'src/main.ts'), '--outfile', outfile], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', timeout: BUILD_TIMEOUT_MS })
+    const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
+    if (code !== 0) throw new Error(`bun build --compile failed (${code}):\n${stdout}\n${stderr}`)
+    return outfile
+  })()
+  return built
+}
+
+/** The environment without the caller's LATCHKEY_* settings, so tests see only what they pass. */
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LATCHKEY_')) env[k] = v
+  return { ...env, ...extra }
+}
+
+/** Runs the binary once with `args` and collects its exit code and output. */
+export async function runBinary(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const bin = await buildBinary()
+  const scratch = options.cwd ? undefined : mkdtempSync(join(tmpdir(), 'latchkey-cwd-'))
+  try {
+    const proc = Bun.spawn([bin, ...args], {
+      cwd: options.cwd ?? scratch,
+      env: cleanEnv(options.env),
+      stdin: options.stdin === undefined ? 'ignore' : new Blob([options.stdin]),
+      stdout: 'pipe',
+      stderr: 'pipe',
+      timeout: 20_000,
+    })
+    const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
+    return {
+      code,
+      stdout,
+      stderr,
+      json() {
+        try {
+          return JSON.parse(stdout)
+        } catch {
+          throw new Error(`latchkey ${args.join(' ')} did not print JSON (exit ${code}):\n${stdout}\n${stderr}`)
+        }
+      },
+    }
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Starts `latchkey serve` in an empty temporary folder on a free loopback port and waits until
+ * discovery answers. The issuer is the loopback URL unless `args` sets another.
+ */
+export async function startBinary(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<RunningBinary> {
+  const bin = await buildBinary()
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-serve-'))
+  const db = join(dir, 'x.db')
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const extra = options.args ?? []
+  const issuer = extra.includes('--issuer') ? [] : ['--issuer', url]
+  const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', db, ...issuer, ...extra], {
+    cwd: dir,
+    env: cleanEnv(options.env),
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const logs: string[] = []
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder()
+    let rest = ''
+    for await (const chunk of stream) {
+      const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n')
+      rest = lines.pop()!
+      logs.push(...lines)
+    }
+    if (rest) logs.push(rest)
+  }
+  const drained = Promise.all([collect(proc.stdout), collect(proc.stderr)])
+  const dispose = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM')
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 3000)
+      await proc.exited
+      clearTimeout(killer)
+    }
+    await drained
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await waitUntilReady(url, proc, logs)
+  } catch (e) {
+    await dispose()
+    throw e
+  }
+  return {
+    url,
+    port,
+    db,
+    dir,
+    logs,
+    run: (args, stdin) => runBinary([...args, '--db', db], { stdin, cwd: dir }),
+    [Symbol.asyncDispose]: dispose,
+  }
+}
+
+async function waitUntilReady(url: string, proc: Bun.Subprocess, logs: string[]): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`latchkey serve exited (${proc.exitCode ?? proc.signalCode}):\n${logs.join('\n')}`)
+    try {
+      const res = await fetch(`${url}/.well-known/openid-configuration`)
+      if (res.ok) return void (await res.arrayBuffer())
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(50)
+  }
+  throw new Error(`latchkey serve did not answer within ${START_TIMEOUT_MS} ms:\n${logs.join('\n')}`)
+}
