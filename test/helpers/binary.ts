@@ -71,7 +71,7 @@ export async function runBinary(args: string[], options: RunOptions = {}): Promi
       stdin: options.stdin === undefined ? 'ignore' : new Blob([options.stdin]),
       stdout: 'pipe',
       stderr: 'pipe',
-      timeout: 20_000,
+      timeout: 15_000,
     })
     const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
     return {
@@ -93,16 +93,17 @@ export async function runBinary(args: string[], options: RunOptions = {}): Promi
 
 /**
  * Starts `latchkey serve` in an empty temporary folder on a free loopback port and waits until
- * discovery answers. The issuer is the loopback URL unless `args` sets another.
+ * discovery answers. The issuer is the loopback URL unless `args` sets another or `loopbackIssuer`
+ * is false (then the binary's own configuration decides).
  */
-export async function startBinary(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<RunningBinary> {
+export async function startBinary(options: { args?: string[]; env?: Record<string, string>; loopbackIssuer?: boolean } = {}): Promise<RunningBinary> {
   const bin = await buildBinary()
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-serve-'))
   const db = join(dir, 'x.db')
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const extra = options.args ?? []
-  const issuer = extra.includes('--issuer') ? [] : ['--issuer', url]
+  const issuer = extra.includes('--issuer') || options.loopbackIssuer === false ? [] : ['--issuer', url]
   const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', db, ...issuer, ...extra], {
     cwd: dir,
     env: cleanEnv(options.env),
