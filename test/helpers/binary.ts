@@ -3,7 +3,7 @@
  * started as a real process on a free loopback port:
  * `await using lk = await startBinary()` kills it and deletes its temporary files.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from './server.ts'
@@ -38,12 +38,19 @@ export interface RunningBinary extends AsyncDisposable {
 }
 
 let built: Promise<string> | undefined
+const BIN_DIR_PREFIX = 'latchkey-bin-'
 
-/** Builds `bun build --compile src/main.ts` into a temp dir once per process; resolves to its path. */
+/**
+ * Builds `bun build --compile src/main.ts` into a temp dir once per process; resolves to its path.
+ * `bun test` runs no exit hooks, so each run instead removes the binaries of test processes that
+ * have ended (the folder name carries the pid).
+ */
 export function buildBinary(): Promise<string> {
   built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'latchkey-bin-'))
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    removeStaleBinaries()
+    const dir = join(tmpdir(), `${BIN_DIR_PREFIX}${process.pid}`)
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir)
     const outfile = join(dir, 'latchkey')
     const proc = Bun.spawn([process.execPath, 'build', '--compile', join(ROOT, 'src/main.ts'), '--outfile', outfile], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', timeout: BUILD_TIMEOUT_MS })
     const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
@@ -51,6 +58,24 @@ export function buildBinary(): Promise<string> {
     return outfile
   })()
   return built
+}
+
+function removeStaleBinaries(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(BIN_DIR_PREFIX)) continue
+    const pid = Number(name.slice(BIN_DIR_PREFIX.length))
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue
+    rmSync(join(tmpdir(), name), { recursive: true, force: true })
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** The environment without the caller's LATCHKEY_* settings, so tests see only what they pass. */
