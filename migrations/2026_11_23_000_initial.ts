@@ -49,6 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('refresh_token_ttl', 'integer')
     .addColumn('can_introspect', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('allow_plain_pkce', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('refresh_policy', 'text', (c) => c.notNull().defaultTo('always')) // always | offline_access
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('updated_at', time, (c) => c.notNull())
     .execute()

@@ -7,6 +7,9 @@
 import { z } from 'zod'
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().max(10 * 365 * 86400).default(fallback)
+/** Booleans from flags, env or file: true/false/1/0 (z.coerce.boolean would read "false" as true). */
+const flag = (fallback: boolean) =>
+  z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1').default(fallback)
 
 export const ConfigSchema = z
   .object({
@@ -19,7 +22,17 @@ export const ConfigSchema = z
     codeTtl: seconds(600),
     idTokenTtl: seconds(3600),
     sessionTtl: seconds(14 * 86400),
+    deviceCodeTtl: seconds(300),
+    deviceInterval: seconds(5),
+    passwordGrant: flag(true),
     logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    metrics: z.enum(['loopback', 'on', 'off']).default('loopback'),
+    metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
+    metricsHost: z.string().min(1).default('127.0.0.1'),
+    shutdownTimeout: seconds(10),
+    purgeInterval: z.coerce.number().int().min(0).max(7 * 86400).default(300),
+    purgeBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
+    auditRetention: seconds(90 * 86400),
   })
   .strict()
   .transform((c) => ({ ...c, issuer: (c.issuer ?? `http://localhost:${c.port}`).replace(/\/+$/, '') }))
@@ -38,7 +51,17 @@ export const SETTINGS = {
   codeTtl: { flag: 'code-ttl', env: 'LATCHKEY_CODE_TTL' },
   idTokenTtl: { flag: 'id-token-ttl', env: 'LATCHKEY_ID_TOKEN_TTL' },
   sessionTtl: { flag: 'session-ttl', env: 'LATCHKEY_SESSION_TTL' },
+  deviceCodeTtl: { flag: 'device-code-ttl', env: 'LATCHKEY_DEVICE_CODE_TTL' },
+  deviceInterval: { flag: 'device-interval', env: 'LATCHKEY_DEVICE_INTERVAL' },
+  passwordGrant: { flag: 'password-grant', env: 'LATCHKEY_PASSWORD_GRANT' },
   logLevel: { flag: 'log-level', env: 'LATCHKEY_LOG_LEVEL' },
+  metrics: { flag: 'metrics', env: 'LATCHKEY_METRICS' },
+  metricsPort: { flag: 'metrics-port', env: 'LATCHKEY_METRICS_PORT' },
+  metricsHost: { flag: 'metrics-host', env: 'LATCHKEY_METRICS_HOST' },
+  shutdownTimeout: { flag: 'shutdown-timeout', env: 'LATCHKEY_SHUTDOWN_TIMEOUT' },
+  purgeInterval: { flag: 'purge-interval', env: 'LATCHKEY_PURGE_INTERVAL' },
+  purgeBatchSize: { flag: 'purge-batch-size', env: 'LATCHKEY_PURGE_BATCH_SIZE' },
+  auditRetention: { flag: 'audit-retention', env: 'LATCHKEY_AUDIT_RETENTION' },
 } as const satisfies Record<keyof ConfigInput, { flag: string; env: string }>
 
 export class ConfigError extends Error {

@@ -3,6 +3,7 @@ import { ConfigError } from './config.ts'
 import { app } from './cli/app.ts'
 import { UsageError } from './cli/args.ts'
 import { migrate } from './cli/migrate.ts'
+import { scope } from './cli/scope.ts'
 import { serve } from './cli/serve.ts'
 import { token } from './cli/token.ts'
 import { user } from './cli/user.ts'
@@ -19,10 +20,11 @@ Commands:
   user       create, list, disable users and set passwords
   app        create, list, show, rotate-secret, delete applications (OAuth clients)
   token      create personal access tokens
+  scope      create, list, delete scopes; import a forge's preset (gitea, gitlab)
 
 Run \`latchkey <command> --help\` for the options of each command. --json gives stable output for scripts.`
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, migrate, user, app, token }
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, migrate, user, app, token, scope }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv

@@ -18,7 +18,17 @@ export const CONFIG_HELP = `Configuration (flag, then environment, then --config
   --code-ttl S           authorization code lifetime     LATCHKEY_CODE_TTL          (600)
   --id-token-ttl S       ID token lifetime               LATCHKEY_ID_TOKEN_TTL      (3600)
   --session-ttl S        login session lifetime          LATCHKEY_SESSION_TTL       (1209600)
+  --device-code-ttl S    device code lifetime (RFC 8628) LATCHKEY_DEVICE_CODE_TTL   (300)
+  --device-interval S    device polling interval         LATCHKEY_DEVICE_INTERVAL   (5)
+  --password-grant B     allow the password grant at all LATCHKEY_PASSWORD_GRANT    (true)
   --log-level L          debug|info|warn|error|silent    LATCHKEY_LOG_LEVEL         (info)
+  --metrics M            /metrics: loopback|on|off       LATCHKEY_METRICS           (loopback)
+  --metrics-port P       serve /metrics on its own port  LATCHKEY_METRICS_PORT      (same port)
+  --metrics-host H       address of that metrics port    LATCHKEY_METRICS_HOST      (127.0.0.1)
+  --shutdown-timeout S   drain deadline on SIGTERM       LATCHKEY_SHUTDOWN_TIMEOUT  (10)
+  --purge-interval S     purge dead rows every S; 0=off  LATCHKEY_PURGE_INTERVAL    (300)
+  --purge-batch-size N   rows per purge statement        LATCHKEY_PURGE_BATCH_SIZE  (500)
+  --audit-retention S    keep audit events this long     LATCHKEY_AUDIT_RETENTION   (7776000)
   --config FILE          JSON file with the same settings in camelCase  LATCHKEY_CONFIG`
 
 export function configFrom(values: Record<string, unknown>): Config {

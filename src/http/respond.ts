@@ -3,7 +3,7 @@
  * The only place a Response is built: from a handler's Reply, or from an error. OAuthErrors become
  * RFC-shaped JSON with their status; anything unexpected becomes a masked server_error.
  */
-import { InvalidRequest, OAuthError, ServerError } from '../oauth/errors.ts'
+import { InvalidRequest, OAuthError, ServerError, TooManyRequests } from '../oauth/errors.ts'
 import { DomainError } from '../services/errors.ts'
 import type { Headers, Reply } from './context.ts'
 import { NO_STORE, PAGE_HEADERS } from './headers.ts'
@@ -36,6 +36,7 @@ export function errorReply(error: unknown, extraHeaders: Headers = []): { reply:
   const oauth = toOAuthError(error)
   const headers: Headers = [...extraHeaders]
   if (oauth.code === 'invalid_client') headers.push(['WWW-Authenticate', 'Basic realm="latchkey", charset="UTF-8"'])
+  if (oauth instanceof TooManyRequests) headers.push(['Retry-After', String(Math.max(1, oauth.retryAfter))])
   return { reply: { type: 'json', status: oauth.status, body: oauth.toJSON(), headers }, oauth }
 }
 

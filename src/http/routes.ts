@@ -1,5 +1,8 @@
 /** @module Every route, with the GitLab (/oauth/*) and Gitea (/login/oauth/*) paths side by side. */
 import { authorize, authorizeDecision } from '../oauth/endpoints/authorize.ts'
+import { deviceAuthorization } from '../oauth/endpoints/device-authorization.ts'
+import { revokeAccountApplication, showAccountApplications } from '../pages/account-handlers.ts'
+import { showDeviceEntry, submitDeviceCode, submitDeviceDecision } from '../pages/device-handlers.ts'
 import { discovery, jwks } from '../oauth/endpoints/discovery.ts'
 import { introspect } from '../oauth/endpoints/introspect.ts'
 import { revoke } from '../oauth/endpoints/revoke.ts'
@@ -34,6 +37,11 @@ export const ROUTES: Record<string, Route> = {
   '/oauth/token': tokenRoute,
   '/login/oauth/access_token': tokenRoute,
   '/oauth/revoke': { methods: { POST: revoke }, cors: true },
+  '/oauth/authorize_device': { methods: { POST: deviceAuthorization }, cors: true },
+  '/oauth/device': { methods: { GET: showDeviceEntry, POST: submitDeviceCode }, page: true },
+  '/oauth/device/decision': { methods: { POST: submitDeviceDecision }, page: true },
+  '/account/applications': { methods: { GET: showAccountApplications }, page: true },
+  '/account/applications/revoke': { methods: { POST: revokeAccountApplication }, page: true },
   '/oauth/introspect': introspectRoute,
   '/login/oauth/introspect': introspectRoute,
   '/oauth/token/info': { methods: { GET: tokenInfo }, cors: true },

@@ -71,6 +71,18 @@ export class NotFoundError extends OAuthError {
   readonly code = 'not_found'
   override readonly status = 404
 }
+/** RFC 6585 §4: sent with Retry-After. */
+export class TooManyRequests extends OAuthError {
+  readonly code = 'too_many_requests'
+  override readonly status = 429
+  constructor(description: string, readonly retryAfter: number) {
+    super(description)
+  }
+}
+/** RFC 8628 §3.5 */
+export class AuthorizationPending extends OAuthError { readonly code = 'authorization_pending' }
+export class SlowDown extends OAuthError { readonly code = 'slow_down' }
+export class ExpiredToken extends OAuthError { readonly code = 'expired_token' }
 export class RequestTooLarge extends OAuthError {
   readonly code = 'request_too_large'
   override readonly status = 413

@@ -6,6 +6,8 @@ export interface ConsentView {
   redirectHost: string
   username: string
   scopes: Scope[]
+  /** Scopes of this request the user approved before; the page asks again only for the rest. */
+  alreadyApproved: string[]
   csrf: string
   /** The authorization request, carried through the form unchanged and validated again on POST. */
   request: Record<string, string>
@@ -16,8 +18,9 @@ export function consentPage(v: ConsentView): string {
   return layout(
     'Authorize access',
     html`<p><strong>${v.applicationName}</strong> wants to access your Latchkey account <strong>${v.username}</strong>.</p>
-<p>It will be able to:</p>
-<ul class="scopes">${v.scopes.map((s) => html`<li><code>${s.name}</code>: ${s.description}</li>`)}</ul>
+${v.alreadyApproved.length ? html`<p>It is asking for more access than you approved before. New:</p>` : html`<p>It will be able to:</p>`}
+<ul class="scopes">${v.scopes.filter((s) => !v.alreadyApproved.includes(s.name)).map((s) => html`<li><code>${s.name}</code>: ${s.description}</li>`)}</ul>
+${v.alreadyApproved.length ? html`<p>Already approved:</p><ul class="scopes">${v.scopes.filter((s) => v.alreadyApproved.includes(s.name)).map((s) => html`<li><code>${s.name}</code>: ${s.description}</li>`)}</ul>` : ''}
 <p>You will be sent back to <strong>${v.redirectHost}</strong>.</p>
 <form method="post" action="/oauth/authorize/decision">
 ${hiddenFields({ ...v.request, csrf_token: v.csrf })}

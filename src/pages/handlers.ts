@@ -47,12 +47,23 @@ export async function submitLogin(ctx: RequestContext): Promise<Reply> {
   if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token)) {
     return { type: 'html', status: 403, html: errorPage('invalid_request', 'The sign-in form expired. Go back and try again.') }
   }
-  const user = await ctx.services.users.authenticate(form.username ?? '', form.password ?? '')
+  const username = (form.username ?? '').slice(0, 256)
+  const { rateLimits } = ctx.services
+  const wait = Math.max(await rateLimits.retryAfter('loginPerUsername', username), await rateLimits.retryAfter('loginPerIp', ctx.ip))
+  if (wait > 0) {
+    const { headers, csrf } = loginCsrf(ctx)
+    headers.push(['Retry-After', String(wait)])
+    return { type: 'html', status: 429, headers, html: loginPage({ csrf, returnTo, error: 'Too many failed sign-in attempts. Wait a few minutes and try again.', username }) }
+  }
+  const user = await ctx.services.users.authenticate(username, form.password ?? '')
   if (!user) {
+    await rateLimits.recordFailure('loginPerUsername', username)
+    await rateLimits.recordFailure('loginPerIp', ctx.ip)
     const { headers, csrf } = loginCsrf(ctx)
     // One answer for unknown users, wrong passwords and disabled accounts.
-    return { type: 'html', status: 401, headers, html: loginPage({ csrf, returnTo, error: 'Invalid username or password.', username: form.username }) }
+    return { type: 'html', status: 401, headers, html: loginPage({ csrf, returnTo, error: 'Invalid username or password.', username }) }
   }
+  await rateLimits.reset('loginPerUsername', username)
   await ctx.services.sessions.end(ctx.cookies.get(SESSION_COOKIE))
   const { cookieValue } = await ctx.services.sessions.start(user, ctx.ip)
   return { type: 'redirect', status: 303, location: returnTo, headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, cookieValue, ctx.config.sessionTtl)]] }

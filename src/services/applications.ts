@@ -15,8 +15,9 @@ import { redirectUriProblem } from './redirect-uris.ts'
 import type { ScopeService } from './scopes.ts'
 import { parseOrInvalid } from './users.ts'
 
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 /** Grant types an application may enable; the token endpoint has one handler for each. */
-export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', DEVICE_CODE_GRANT] as const
 export type GrantType = (typeof GRANT_TYPES)[number]
 
 export interface Application {
@@ -35,6 +36,8 @@ export interface Application {
   refreshTokenTtl: number | null
   canIntrospect: boolean
   allowPlainPkce: boolean
+  /** `always`: every user grant gets a refresh token; `offline_access`: OIDC requests only when asked for. */
+  refreshPolicy: 'always' | 'offline_access'
   createdAt: number
   updatedAt: number
 }
@@ -56,6 +59,7 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     refreshTokenTtl: row.refresh_token_ttl,
     canIntrospect: row.can_introspect === 1,
     allowPlainPkce: row.allow_plain_pkce === 1,
+    refreshPolicy: row.refresh_policy === 'offline_access' ? 'offline_access' : 'always',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -68,7 +72,7 @@ const RedirectUri = z.string().superRefine((uri, ctx) => {
 
 export const NewApplicationInput = z.object({
   name: z.string().trim().min(1).max(200),
-  redirectUris: z.array(RedirectUri).min(1, 'at least one redirect URI').max(20),
+  redirectUris: z.array(RedirectUri).max(20).default([]),
   scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
   grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
   isPublic: z.boolean().default(false),
@@ -76,7 +80,12 @@ export const NewApplicationInput = z.object({
   canIntrospect: z.boolean().default(false),
   ownerId: z.string().nullish(),
   idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
+  refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
 })
+  .superRefine((a, ctx) => {
+    // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
+    if (a.isPublic && a.grantTypes.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'client_credentials needs a confidential application' })
+  })
 
 export interface CreatedApplication {
   application: Application
@@ -94,6 +103,8 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
   return {
     async create(input: z.input<typeof NewApplicationInput>, actorUserId: string | null = null): Promise<CreatedApplication> {
       const parsed = parseOrInvalid(NewApplicationInput, input)
+      if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
+        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
       const unknown = await scopes.unknownNames(parsed.scopes)
       if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
       const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
@@ -115,6 +126,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         refresh_token_ttl: null,
         can_introspect: parsed.canIntrospect ? 1 : 0,
         allow_plain_pkce: 0,
+        refresh_policy: parsed.refreshPolicy,
         created_at: now,
         updated_at: now,
       }

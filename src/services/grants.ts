@@ -30,6 +30,12 @@ export function createGrantService({ db, clock }: ServiceDeps, audit: AuditServi
       return scopes.every((s) => granted.has(s))
     },
 
+    /** The scopes the user has approved for the application (empty when none or revoked). */
+    async approvedScopes(userId: string, applicationId: string): Promise<string[]> {
+      const row = await repo.findGrant(db, userId, applicationId)
+      return row && row.revoked_at === null ? splitList(row.scopes) : []
+    },
+
     /** Records approval, widening an existing grant by the newly approved scopes. */
     async approve(userId: string, applicationId: string, scopes: readonly string[], ip: string | null): Promise<void> {
       await db.transaction().execute(async (trx) => {

@@ -3,7 +3,11 @@ import { createApplicationService } from './applications.ts'
 import { createAuditService } from './audit.ts'
 import { createAuthorizationCodeService } from './authorization-codes.ts'
 import type { ServiceDeps } from './deps.ts'
+import { createDeviceCodeService } from './device-codes.ts'
 import { createGrantService } from './grants.ts'
+import { createHealthService } from './health.ts'
+import { createPurgeService } from './purge.ts'
+import { createRateLimitService } from './rate-limits.ts'
 import { createScopeService } from './scopes.ts'
 import { createSessionService } from './sessions.ts'
 import { createSigningKeyService } from './signing-keys.ts'
@@ -24,6 +28,10 @@ export function createServices(deps: ServiceDeps) {
     codes: createAuthorizationCodeService(deps),
     tokens: createTokenService(deps, audit),
     signingKeys: createSigningKeyService(deps, audit),
+    health: createHealthService(deps),
+    purge: createPurgeService(deps),
+    rateLimits: createRateLimitService(deps),
+    deviceCodes: createDeviceCodeService(deps, audit),
   }
 }
 export type Services = ReturnType<typeof createServices>

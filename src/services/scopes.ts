@@ -10,6 +10,7 @@ import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { Conflict, Invalid, NotFound } from './errors.ts'
 import { joinList, splitList } from './lists.ts'
+import { PRESETS, type PresetName } from './scope-presets.ts'
 import { parseOrInvalid } from './users.ts'
 
 export interface Scope {
@@ -136,6 +137,29 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
       })
       cache = undefined
       return { ...current, ...p, implies: p.implies ?? current.implies, isDefault: p.isDefault ?? current.isDefault, description: p.description ?? current.description }
+    },
+
+    /**
+     * Creates a forge's scope vocabulary; existing scopes are left as they are, so importing twice
+     * is harmless. Children are created before the parents that imply them. GitLab's `api` is
+     * built in; the preset widens what it implies to `read_api`.
+     */
+    async importPreset(preset: PresetName, actorUserId: string | null = null): Promise<{ created: string[]; skipped: string[] }> {
+      const scopes = PRESETS[preset]
+      const created: string[] = []
+      const skipped: string[] = []
+      const pending = [...scopes]
+      while (pending.length) {
+        const ready = pending.findIndex((p) => (p.implies ?? []).every((c) => !pending.some((q) => q.name === c)))
+        const [next] = pending.splice(ready < 0 ? 0 : ready, 1)
+        if (await this.find(next!.name)) skipped.push(next!.name)
+        else created.push((await this.create({ name: next!.name, description: next!.description, implies: next!.implies ?? [] }, actorUserId)).name)
+      }
+      if (preset === 'gitlab') {
+        const api = await this.find('api')
+        if (api && !api.implies.includes('read_api')) await this.update('api', { implies: [...api.implies, 'read_api', 'write_repository', 'write_registry'] }, actorUserId)
+      }
+      return { created, skipped }
     },
 
     /** Refused for built-ins and for scopes still implied by another scope. */

@@ -121,6 +121,14 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       return { token, id, expiresAt }
     },
 
+    /**
+     * Issues tokens only if `consume` succeeds in the same transaction: the one-time step (a device
+     * code moving to consumed) and the issuance commit together or not at all.
+     */
+    async issueOnce(consume: (trx: Db) => Promise<boolean>, req: IssueRequest): Promise<IssuedTokens | undefined> {
+      return db.transaction().execute(async (trx) => ((await consume(trx)) ? issue(trx, req) : undefined))
+    },
+
     /** Revokes every token issued from a code, for a replay detected before the transaction. */
     async revokeIssuedFromCode(codeId: string): Promise<void> {
       await db.transaction().execute((trx) => revokeCodeFamilies(trx, codeId, clock.now()))

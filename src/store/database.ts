@@ -44,6 +44,7 @@ export interface ApplicationsTable {
   refresh_token_ttl: number | null
   can_introspect: number
   allow_plain_pkce: number
+  refresh_policy: string
   created_at: number
   updated_at: number
 }

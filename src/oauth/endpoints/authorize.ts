@@ -104,6 +104,7 @@ async function showConsent(ctx: RequestContext, req: AuthorizeRequest, session: 
     redirectHost: new URL(req.redirectUri).host || req.redirectUri,
     username: session.user.username,
     scopes: await ctx.services.scopes.describe(req.scopes),
+    alreadyApproved: req.client.isPublic ? [] : await ctx.services.grants.approvedScopes(session.user.id, req.client.id),
     csrf: csrfToken(cookie),
     request,
   })

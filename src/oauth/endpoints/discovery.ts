@@ -24,6 +24,7 @@ export async function discovery(ctx: RequestContext): Promise<Reply> {
       jwks_uri: `${iss}/oauth/discovery/keys`,
       revocation_endpoint: `${iss}/oauth/revoke`,
       introspection_endpoint: `${iss}/oauth/introspect`,
+      device_authorization_endpoint: `${iss}/oauth/authorize_device`,
       end_session_endpoint: undefined,
       scopes_supported: scopes.map((s) => s.name),
       response_types_supported: ['code'],

@@ -24,6 +24,6 @@ export async function token(ctx: RequestContext): Promise<Reply> {
   if (method === 'none' && !grant.allowsPublicClients) throw new InvalidClient('this grant requires client authentication')
   const parsed = grant.params.safeParse(params)
   if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0]!.message)
-  const body = await grant.handle({ client, params: parsed.data, services: ctx.services, config: ctx.config })
+  const body = await grant.handle({ client, params: parsed.data, services: ctx.services, config: ctx.config, ip: ctx.ip })
   return { type: 'json', body }
 }

@@ -7,7 +7,18 @@ import { z } from 'zod'
 import { InvalidGrant, UnauthorizedClient } from '../errors.ts'
 import { verifyPkce } from '../pkce.ts'
 import { tokenResponse } from './respond.ts'
+import type { Application } from '../../services/applications.ts'
 import type { GrantHandler } from './types.ts'
+
+/**
+ * OIDC Core §11: with the offline_access policy an OpenID request gets a refresh token only when
+ * it asked for offline_access; plain OAuth requests (GitLab style) always get one.
+ */
+function wantsRefreshToken(client: Application, scopes: readonly string[]): boolean {
+  if (!client.grantTypes.includes('refresh_token')) return false
+  if (client.refreshPolicy === 'always' || !scopes.includes('openid')) return true
+  return scopes.includes('offline_access')
+}
 
 const Params = z.object({
   code: z.string().min(1, 'code is required').max(256),
@@ -38,7 +49,7 @@ export const authorizationCode: GrantHandler<typeof Params> = {
       application: client,
       userId: code.userId,
       scopes: code.scopes,
-      withRefresh: client.grantTypes.includes('refresh_token'),
+      withRefresh: wantsRefreshToken(client, code.scopes),
       authTime: code.authTime,
     })
     if (!result.ok) throw new InvalidGrant(result.reason)

@@ -19,6 +19,8 @@ export interface GrantContext<P> {
   params: P
   services: Services
   config: Config
+  /** The caller's address, for per-IP limits. */
+  ip: string
 }
 
 /** One grant type: the token endpoint authenticates the client and parses params; the grant decides. */

@@ -1,0 +1,28 @@
+/** @module POST /oauth/authorize_device (RFC 8628 §3.1–3.2, GitLab seed "Device authorization grant"). */
+import { bodyParams } from '../../http/body.ts'
+import type { Reply, RequestContext } from '../../http/context.ts'
+import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
+import { authenticateClient } from '../client-auth.ts'
+import { InvalidScope, UnauthorizedClient } from '../errors.ts'
+
+export async function deviceAuthorization(ctx: RequestContext): Promise<Reply> {
+  const params = await bodyParams(ctx.request, { json: true })
+  const { client } = await authenticateClient(ctx.services, ctx.request, params)
+  ctx.log.clientId = client.clientId
+  if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('the device grant is not enabled for this application')
+  const scope = await ctx.services.scopes.resolve(params.scope, client.scopes)
+  if (!scope.ok) throw new InvalidScope(scope.reason)
+  const auth = await ctx.services.deviceCodes.start(client, scope.scopes)
+  const verificationUri = `${ctx.config.issuer}/oauth/device`
+  return {
+    type: 'json',
+    body: {
+      device_code: auth.deviceCode,
+      user_code: auth.userCode,
+      verification_uri: verificationUri,
+      verification_uri_complete: `${verificationUri}?user_code=${encodeURIComponent(auth.userCode)}`,
+      expires_in: auth.expiresIn,
+      interval: auth.interval,
+    },
+  }
+}

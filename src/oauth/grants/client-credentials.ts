@@ -1,0 +1,25 @@
+/**
+ * @module
+ * RFC 6749 §4.4: a confidential client acts for itself. No user, no refresh token (§4.4.3), no ID
+ * token even when openid is asked for; scope limited to the application's allowed scopes.
+ */
+import { z } from 'zod'
+import { InvalidScope, UnauthorizedClient } from '../errors.ts'
+import { tokenResponse } from './respond.ts'
+import type { GrantHandler } from './types.ts'
+
+const Params = z.object({ scope: z.string().max(2000).optional() })
+
+export const clientCredentials: GrantHandler<typeof Params> = {
+  grantType: 'client_credentials',
+  params: Params,
+  allowsPublicClients: false,
+  async handle(ctx) {
+    const { client, params, services } = ctx
+    if (client.isPublic || !client.grantTypes.includes('client_credentials')) throw new UnauthorizedClient('client_credentials is not enabled for this application')
+    const scope = await services.scopes.resolve(params.scope, client.scopes)
+    if (!scope.ok) throw new InvalidScope(scope.reason)
+    const tokens = await services.tokens.issue({ application: client, userId: null, scopes: scope.scopes, withRefresh: false, authTime: null })
+    return tokenResponse(ctx, tokens, null)
+  },
+}

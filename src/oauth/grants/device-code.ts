@@ -1,0 +1,39 @@
+/**
+ * @module
+ * RFC 8628 §3.4–3.5: the device polls with its device code and gets authorization_pending,
+ * slow_down, expired_token, access_denied, or — exactly once — tokens.
+ */
+import { z } from 'zod'
+import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
+import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown, UnauthorizedClient } from '../errors.ts'
+import { tokenResponse } from './respond.ts'
+import type { GrantHandler } from './types.ts'
+
+const Params = z.object({ device_code: z.string().min(1, 'device_code is required').max(256) })
+
+export const deviceCode: GrantHandler<typeof Params> = {
+  grantType: DEVICE_CODE_GRANT,
+  params: Params,
+  allowsPublicClients: true,
+  async handle(ctx) {
+    const { client, params, services } = ctx
+    if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('the device grant is not enabled for this application')
+    const poll = await services.deviceCodes.poll(params.device_code, client)
+    switch (poll.status) {
+      case 'invalid': throw new InvalidGrant('unknown device_code')
+      case 'consumed': throw new InvalidGrant('the device_code was already used')
+      case 'expired': throw new ExpiredToken('the device_code has expired')
+      case 'slow_down': throw new SlowDown('polling too fast; add 5 seconds to the interval')
+      case 'pending': throw new AuthorizationPending('the user has not decided yet')
+      case 'denied': throw new AccessDenied('the user denied the request')
+    }
+    // RFC 8628 §3.5 and checklist H.47: a user disabled after approving gets nothing.
+    const user = await services.users.findById(poll.userId)
+    if (!user || user.disabled) throw new AccessDenied('the user can no longer authorize this device')
+    const tokens = await services.tokens.issueOnce((trx) => services.deviceCodes.consume(trx, poll.id), {
+      application: client, userId: poll.userId, scopes: poll.scopes, withRefresh: client.grantTypes.includes('refresh_token'), authTime: poll.authTime,
+    })
+    if (!tokens) throw new InvalidGrant('the device_code was already used')
+    return tokenResponse(ctx, tokens, { userId: poll.userId, authTime: poll.authTime, nonce: null })
+  },
+}

@@ -1,0 +1,34 @@
+/** @module /account/applications: a signed-in user lists and revokes the applications they authorized. */
+import { bodyParams } from '../http/body.ts'
+import type { Reply, RequestContext } from '../http/context.ts'
+import { accountApplicationsPage, type AuthorizedApplication } from './account.ts'
+import { requireSignedIn, requireSignedInForm } from './session.ts'
+
+async function authorizedApplications(ctx: RequestContext, userId: string): Promise<AuthorizedApplication[]> {
+  const grants = await ctx.services.grants.listForUser(userId)
+  const list: AuthorizedApplication[] = []
+  for (const g of grants) {
+    const app = await ctx.services.applications.findById(g.applicationId)
+    if (app) list.push({ grantId: g.id, applicationName: app.name, scopes: g.scopes, updatedAt: g.updatedAt })
+  }
+  return list
+}
+
+export async function showAccountApplications(ctx: RequestContext): Promise<Reply> {
+  const signedIn = await requireSignedIn(ctx)
+  if ('reply' in signedIn) return signedIn.reply
+  const { session, csrf } = signedIn
+  return { type: 'html', html: accountApplicationsPage({ csrf, username: session.user.username, grants: await authorizedApplications(ctx, session.user.id) }) }
+}
+
+export async function revokeAccountApplication(ctx: RequestContext): Promise<Reply> {
+  const form = await bodyParams(ctx.request, { json: false })
+  const signedIn = await requireSignedInForm(ctx, form.csrf_token)
+  if ('reply' in signedIn) return signedIn.reply
+  const { session, csrf } = signedIn
+  const grant = form.grant_id ? await ctx.services.grants.findById(form.grant_id) : undefined
+  // Only the user's own grants; anything else looks like a grant that is already gone.
+  const revoked = grant?.userId === session.user.id && (await ctx.services.grants.revoke(grant.id, session.user.id, ctx.ip))
+  const notice = revoked ? 'Access revoked. The application\'s tokens no longer work.' : 'Nothing to revoke.'
+  return { type: 'html', html: accountApplicationsPage({ csrf, username: session.user.username, grants: await authorizedApplications(ctx, session.user.id), notice }) }
+}

@@ -1,0 +1,22 @@
+import { hiddenFields, html, layout } from './html.ts'
+
+export interface AuthorizedApplication {
+  grantId: string
+  applicationName: string
+  scopes: string[]
+  updatedAt: number
+}
+
+/** The user's authorized applications, each revocable (issue 3: self-service consents). */
+export function accountApplicationsPage({ csrf, username, grants, notice }: { csrf: string; username: string; grants: AuthorizedApplication[]; notice?: string }): string {
+  return layout(
+    'Authorized applications',
+    html`<p>Signed in as <strong>${username}</strong>.</p>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+${grants.length === 0 ? html`<p>You have not authorized any application.</p>` : ''}
+<ul class="scopes">${grants.map(
+      (g) => html`<li><strong>${g.applicationName}</strong> — <code>${g.scopes.join(' ')}</code>
+<form method="post" action="/account/applications/revoke">${hiddenFields({ csrf_token: csrf, grant_id: g.grantId })}<button type="submit">Revoke</button></form></li>`,
+    )}</ul>`,
+  )
+}

@@ -1,0 +1,50 @@
+/**
+ * @module
+ * The device verification pages (RFC 8628 §3.3): enter or confirm the user code, then approve or
+ * deny with an explicit POST. Wrong codes are counted per IP and never say whether a code exists.
+ */
+import { bodyParams } from '../http/body.ts'
+import type { Reply, RequestContext } from '../http/context.ts'
+import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
+import { errorPage } from './error.ts'
+import { requireSignedIn, requireSignedInForm } from './session.ts'
+
+const WRONG_CODE = 'That code is not valid. Check it and try again, or start again on your device.'
+
+export async function showDeviceEntry(ctx: RequestContext): Promise<Reply> {
+  const signedIn = await requireSignedIn(ctx)
+  if ('reply' in signedIn) return signedIn.reply
+  const userCode = ctx.url.searchParams.get('user_code')?.slice(0, 32) ?? undefined
+  // verification_uri_complete only pre-fills the form; nothing is approved without a POST (§5.4).
+  return { type: 'html', html: deviceEntryPage({ csrf: signedIn.csrf, userCode }) }
+}
+
+export async function submitDeviceCode(ctx: RequestContext): Promise<Reply> {
+  const form = await bodyParams(ctx.request, { json: false })
+  const signedIn = await requireSignedInForm(ctx, form.csrf_token)
+  if ('reply' in signedIn) return signedIn.reply
+  const wait = await ctx.services.rateLimits.retryAfter('userCodePerIp', ctx.ip)
+  if (wait > 0) return { type: 'html', status: 429, headers: [['Retry-After', String(wait)]], html: errorPage('too_many_requests', 'Too many wrong codes. Wait a few minutes and try again.') }
+  const userCode = (form.user_code ?? '').slice(0, 32)
+  const pending = await ctx.services.deviceCodes.findPending(userCode)
+  const application = pending && (await ctx.services.applications.findById(pending.applicationId))
+  if (!pending || !application) {
+    await ctx.services.rateLimits.recordFailure('userCodePerIp', ctx.ip)
+    return { type: 'html', status: 400, html: deviceEntryPage({ csrf: signedIn.csrf, userCode, error: WRONG_CODE }) }
+  }
+  return {
+    type: 'html',
+    html: deviceConfirmPage({ csrf: signedIn.csrf, userCode, applicationName: application.name, scopes: await ctx.services.scopes.describe(pending.scopes), username: signedIn.session.user.username }),
+  }
+}
+
+export async function submitDeviceDecision(ctx: RequestContext): Promise<Reply> {
+  const form = await bodyParams(ctx.request, { json: false })
+  const signedIn = await requireSignedInForm(ctx, form.csrf_token)
+  if ('reply' in signedIn) return signedIn.reply
+  const approve = form.decision === 'approve'
+  const { session } = signedIn
+  const decided = await ctx.services.deviceCodes.decide(form.user_code ?? '', session.user.id, session.authTime, approve, ctx.ip)
+  if (!decided) return { type: 'html', status: 400, html: deviceEntryPage({ csrf: signedIn.csrf, error: WRONG_CODE }) }
+  return { type: 'html', html: deviceDonePage(approve) }
+}

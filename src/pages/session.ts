@@ -1,0 +1,25 @@
+/** @module Pages that need a signed-in user: the session, its CSRF token, or a redirect to /login. */
+import type { Reply, RequestContext } from '../http/context.ts'
+import type { Session } from '../services/sessions.ts'
+import { checkCsrf, csrfToken } from './csrf.ts'
+import { errorPage } from './error.ts'
+import { SESSION_COOKIE } from './handlers.ts'
+
+export type SignedIn = { session: Session; csrf: string } | { reply: Reply }
+
+/** The session, or a redirect to the login page that comes back here (GET) or to `returnTo`. */
+export async function requireSignedIn(ctx: RequestContext, returnTo = ctx.url.pathname + ctx.url.search): Promise<SignedIn> {
+  const cookie = ctx.cookies.get(SESSION_COOKIE)
+  const session = await ctx.services.sessions.resolve(cookie)
+  if (!session) return { reply: { type: 'redirect', status: 303, location: `/login?return_to=${encodeURIComponent(returnTo)}` } }
+  return { session, csrf: csrfToken(cookie!) }
+}
+
+/** For form POSTs: the session and a valid CSRF token bound to it, or a 403 page (RFC 6749 §10.12). */
+export async function requireSignedInForm(ctx: RequestContext, presentedCsrf: string | undefined): Promise<SignedIn> {
+  const cookie = ctx.cookies.get(SESSION_COOKIE)
+  const session = await ctx.services.sessions.resolve(cookie)
+  if (!session || !checkCsrf(cookie, presentedCsrf))
+    return { reply: { type: 'html', status: 403, html: errorPage('invalid_request', 'This form has expired or was not sent from this browser. Start again.') } }
+  return { session, csrf: csrfToken(cookie!) }
+}

@@ -1,0 +1,81 @@
+/**
+ * @module
+ * Who is calling the admin API, and what they may do. The rules are written here once:
+ * - `admin`: the token carries the `admin` scope AND the user is an administrator → everything;
+ * - `read`: `admin:read` (same condition) → read everything, change nothing;
+ * - `viewer`: any other user token with `read_user` (or `api`) → their own applications, grants
+ *   and tokens; changes need `api` (so an OAuth token holding only `read_user` changes nothing,
+ *   checklist M.69).
+ * A token without a user (client credentials) or without any of these scopes is refused.
+ */
+import type { ServiceDeps } from './deps.ts'
+import { Forbidden, NotFound } from './errors.ts'
+import type { ScopeService } from './scopes.ts'
+import type { TokenService } from './tokens.ts'
+import type { UserService } from './users.ts'
+
+export type AccessLevel = 'admin' | 'read' | 'viewer'
+
+export interface Actor {
+  userId: string
+  username: string
+  level: AccessLevel
+  /** May call mutations at all: admin, or a viewer whose token holds `api`. */
+  canWrite: boolean
+  /** The token's scopes with everything they imply. */
+  scopes: string[]
+  tokenId: string
+  tokenKind: 'oauth' | 'personal'
+}
+
+export type ActorResult = { ok: true; actor: Actor } | { ok: false; reason: 'invalid_token' | 'insufficient_scope' }
+
+const READ_SCOPES = ['read_user', 'api', 'admin:read', 'admin']
+
+export function createAccessService(_deps: ServiceDeps, tokens: TokenService, users: UserService, scopes: ScopeService) {
+  return {
+    /** Resolves a presented bearer token into an Actor (RFC 6750 §3.1 error codes on failure). */
+    async actorForToken(value: string): Promise<ActorResult> {
+      const token = await tokens.findActive(value)
+      if (!token || token.kind !== 'access' || token.userId === null) return { ok: false, reason: 'invalid_token' }
+      const user = await users.findById(token.userId)
+      if (!user || user.disabled) return { ok: false, reason: 'invalid_token' }
+      const expanded = await scopes.expand(token.scopes)
+      const has = (s: string) => expanded.includes(s)
+      if (!READ_SCOPES.some(has)) return { ok: false, reason: 'insufficient_scope' }
+      const level: AccessLevel = user.isAdmin && has('admin') ? 'admin' : user.isAdmin && has('admin:read') ? 'read' : 'viewer'
+      const canWrite = level === 'admin' || (level === 'viewer' && has('api'))
+      return { ok: true, actor: { userId: user.id, username: user.username, level, canWrite, scopes: expanded, tokenId: token.id, tokenKind: token.tokenKind } }
+    },
+  }
+}
+export type AccessService = ReturnType<typeof createAccessService>
+
+/** Sees everything (admin and admin:read). */
+export function seesAll(actor: Actor): boolean {
+  return actor.level !== 'viewer'
+}
+
+/** The owner a viewer's lists are narrowed to; undefined for those who see everything. */
+export function narrowTo(actor: Actor): string | undefined {
+  return seesAll(actor) ? undefined : actor.userId
+}
+
+export function assertCanWrite(actor: Actor): void {
+  if (!actor.canWrite)
+    throw new Forbidden(actor.level === 'read' ? 'admin:read may read but not change anything' : 'this token may not change anything (it needs the api or admin scope)')
+}
+
+export function assertAdmin(actor: Actor, field?: string): void {
+  assertCanWrite(actor)
+  if (actor.level !== 'admin') throw new Forbidden('only an administrator (admin scope) may do this', field)
+}
+
+/**
+ * A viewer acting on someone else's object is told it does not exist, exactly as for an unknown
+ * id, so ids cannot be probed (checklist M.69).
+ */
+export function assertMay(actor: Actor, ownerIds: ReadonlyArray<string | null>, what: string, field = 'id'): void {
+  if (seesAll(actor) || ownerIds.includes(actor.userId)) return
+  throw new NotFound(`no ${what} with this id`, field)
+}

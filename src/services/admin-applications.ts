@@ -1,0 +1,149 @@
+/**
+ * @module
+ * Applications as the admin API sees them: pages, batched lookups and counts, and changes that
+ * check who is acting. Creation, secret rotation and deletion reuse the application service, so
+ * the redirect URI and scope rules stay written once (services/redirect-uris.ts, scopes.ts).
+ */
+import { z } from 'zod'
+import type { RowPatch } from '../store/database.ts'
+import * as apps from '../store/repositories/applications.ts'
+import * as batch from '../store/repositories/admin-batches.ts'
+import { pageApplications, type ApplicationFilter, type PageWindow } from '../store/repositories/admin-pages.ts'
+import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './admin-access.ts'
+import { applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from './applications.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+import { Forbidden, Invalid, NotFound } from './errors.ts'
+import { joinList } from './lists.ts'
+import type { ScopeService } from './scopes.ts'
+import { parseOrInvalid } from './users.ts'
+
+const ttl = z.number().int().min(60).max(366 * 86400).nullable()
+const shape = NewApplicationInput.shape
+
+/** A partial update; every field reuses the creation rule (defaults removed, so absent means unchanged). */
+export const ApplicationPatch = z.object({
+  name: shape.name.optional(),
+  redirectUris: shape.redirectUris.optional(),
+  scopes: shape.scopes.unwrap().optional(),
+  grantTypes: shape.grantTypes.unwrap().optional(),
+  isTrusted: shape.isTrusted.unwrap().optional(),
+  canIntrospect: shape.canIntrospect.unwrap().optional(),
+  idTokenAlg: shape.idTokenAlg.unwrap().optional(),
+  tokenFormat: z.enum(['opaque', 'jwt']).optional(),
+  accessTokenTtl: ttl.optional(),
+  refreshTokenTtl: ttl.optional(),
+})
+
+/** Settings that change what other users are exposed to: administrators only. */
+const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const
+
+export function createAdminApplicationService({ db, clock }: ServiceDeps, audit: AuditService, applications: ApplicationService, scopes: ScopeService) {
+  async function requireVisible(actor: Actor, id: string): Promise<apps.ApplicationRow> {
+    const row = await apps.findApplicationById(db, id)
+    if (!row) throw new NotFound('no application with this id', 'id')
+    assertMay(actor, [row.owner_id], 'application')
+    return row
+  }
+
+  function refuseAdminOnly(actor: Actor, input: Record<string, unknown>): void {
+    if (actor.level === 'admin') return
+    for (const field of ADMIN_ONLY)
+      if (input[field] !== undefined && input[field] !== null && input[field] !== false && input[field] !== actor.userId)
+        throw new Forbidden(`only an administrator may set ${field}`, field)
+  }
+
+  return {
+    async page(actor: Actor, w: PageWindow, filter: ApplicationFilter): Promise<Application[]> {
+      const only = narrowTo(actor)
+      if (only !== undefined && filter.ownerId !== undefined && filter.ownerId !== only) return []
+      return (await pageApplications(db, w, { ...filter, ownerId: only ?? filter.ownerId })).map(applicationRowToApplication)
+    },
+
+    /** One query for many ids; objects the actor may not see come back as null (no leak). */
+    async byIds(actor: Actor, ids: readonly string[]): Promise<Array<Application | null>> {
+      const rows = new Map((await batch.applicationsByIds(db, ids)).map((r) => [r.id, r]))
+      return ids.map((id) => {
+        const row = rows.get(id)
+        return row && (seesAll(actor) || row.owner_id === actor.userId) ? applicationRowToApplication(row) : null
+      })
+    },
+
+    async byClientId(actor: Actor, clientId: string): Promise<Application | null> {
+      const row = await apps.findApplicationByClientId(db, clientId)
+      return row && (seesAll(actor) || row.owner_id === actor.userId) ? applicationRowToApplication(row) : null
+    },
+
+    async activeTokenCounts(ids: readonly string[]): Promise<number[]> {
+      const counts = await batch.countActiveTokensByApplication(db, ids, clock.now())
+      return ids.map((id) => counts.get(id) ?? 0)
+    },
+
+    async activeGrantCounts(ids: readonly string[]): Promise<number[]> {
+      const counts = await batch.countActiveGrantsByApplication(db, ids)
+      return ids.map((id) => counts.get(id) ?? 0)
+    },
+
+    async create(actor: Actor, input: z.input<typeof NewApplicationInput>): Promise<CreatedApplication> {
+      assertCanWrite(actor)
+      refuseAdminOnly(actor, input)
+      return applications.create({ ...input, ownerId: input.ownerId ?? actor.userId }, actor.userId)
+    },
+
+    async update(actor: Actor, id: string, patch: z.input<typeof ApplicationPatch>): Promise<Application> {
+      assertCanWrite(actor)
+      const row = await requireVisible(actor, id)
+      const p = parseOrInvalid(ApplicationPatch, patch)
+      refuseAdminOnly(actor, p)
+      if (p.scopes) {
+        const unknown = await scopes.unknownNames(p.scopes)
+        if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+      }
+      const now = clock.now()
+      const set: RowPatch<'applications'> = {
+        ...(p.name !== undefined && { name: p.name }),
+        ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
+        ...(p.scopes !== undefined && { scopes: joinList(p.scopes) }),
+        ...(p.grantTypes !== undefined && { grant_types: joinList(p.grantTypes) }),
+        ...(p.isTrusted !== undefined && { is_trusted: p.isTrusted ? 1 : 0 }),
+        ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
+        ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
+        ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
+        ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
+        ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
+        updated_at: now,
+      }
+      await db.transaction().execute(async (trx) => {
+        await apps.updateApplication(trx, row.id, set)
+        await audit.record({ type: 'application.updated', actorUserId: actor.userId, applicationId: row.id, detail: { fields: Object.keys(p) } }, trx)
+      })
+      return applicationRowToApplication({ ...row, ...set })
+    },
+
+    /** The new secret is returned once, here (checklist M.70). */
+    async rotateSecret(actor: Actor, id: string): Promise<CreatedApplication> {
+      assertCanWrite(actor)
+      const row = await requireVisible(actor, id)
+      return applications.rotateSecret(row.client_id, actor.userId)
+    },
+
+    /** Deleting cascades to codes, grants and tokens, so they stop working at once (M.73). */
+    async delete(actor: Actor, id: string): Promise<Application> {
+      assertCanWrite(actor)
+      const row = await requireVisible(actor, id)
+      await applications.delete(row.client_id, actor.userId)
+      return applicationRowToApplication(row)
+    },
+
+    async revokeTokens(actor: Actor, id: string): Promise<number> {
+      assertCanWrite(actor)
+      const row = await requireVisible(actor, id)
+      return db.transaction().execute(async (trx) => {
+        const n = await batch.revokeTokensOfApplication(trx, row.id, clock.now())
+        await audit.record({ type: 'application.tokens_revoked', actorUserId: actor.userId, applicationId: row.id, detail: { count: n } }, trx)
+        return n
+      })
+    },
+  }
+}
+export type AdminApplicationService = ReturnType<typeof createAdminApplicationService>

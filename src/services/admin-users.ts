@@ -1,0 +1,127 @@
+/**
+ * @module
+ * Users and audit events as the admin API sees them. Account changes are for administrators;
+ * a viewer sees only themselves and the audit events that involve them.
+ */
+import { z } from 'zod'
+import { randomBase64Url } from '../crypto/secrets.ts'
+import * as batch from '../store/repositories/admin-batches.ts'
+import { pageAuditEvents, pageUsers, type AuditFilter, type PageWindow, type UserFilter } from '../store/repositories/admin-pages.ts'
+import * as repo from '../store/repositories/users.ts'
+import type { Row } from '../store/database.ts'
+import { assertAdmin, narrowTo, seesAll, type Actor } from './admin-access.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+import { Conflict, Invalid, NotFound } from './errors.ts'
+import { NewUserInput, parseOrInvalid, userRowToUser, type User, type UserService } from './users.ts'
+
+export const UserPatch = z.object({
+  email: NewUserInput.shape.email,
+  name: NewUserInput.shape.name,
+  isAdmin: NewUserInput.shape.isAdmin.unwrap().optional(),
+})
+
+export interface AuditEvent {
+  id: string
+  type: string
+  actorUserId: string | null
+  userId: string | null
+  applicationId: string | null
+  ip: string | null
+  detail: Record<string, unknown>
+  createdAt: number
+}
+
+function auditRowToEvent(row: Row<'audit_events'>): AuditEvent {
+  let detail: Record<string, unknown> = {}
+  try {
+    detail = JSON.parse(row.detail) as Record<string, unknown>
+  } catch {}
+  return { id: row.id, type: row.type, actorUserId: row.actor_user_id, userId: row.user_id, applicationId: row.application_id, ip: row.ip, detail, createdAt: row.created_at }
+}
+
+export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditService, users: UserService) {
+  async function requireUser(id: string): Promise<repo.UserRow> {
+    const row = await repo.findUserById(db, id)
+    if (!row) throw new NotFound('no user with this id', 'id')
+    return row
+  }
+
+  return {
+    async page(actor: Actor, w: PageWindow, filter: UserFilter): Promise<User[]> {
+      return (await pageUsers(db, w, { ...filter, onlyUserId: narrowTo(actor) })).map(userRowToUser)
+    },
+
+    async byIds(actor: Actor, ids: readonly string[]): Promise<Array<User | null>> {
+      const rows = new Map((await batch.usersByIds(db, ids)).map((r) => [r.id, r]))
+      return ids.map((id) => {
+        const row = rows.get(id)
+        return row && (seesAll(actor) || row.id === actor.userId) ? userRowToUser(row) : null
+      })
+    },
+
+    async byUsername(actor: Actor, username: string): Promise<User | null> {
+      const row = await repo.findUserByUsername(db, username)
+      return row && (seesAll(actor) || row.id === actor.userId) ? userRowToUser(row) : null
+    },
+
+    async create(actor: Actor, input: z.input<typeof NewUserInput>): Promise<User> {
+      assertAdmin(actor)
+      const user = await users.create(input)
+      await audit.record({ type: 'user.created_by_admin', actorUserId: actor.userId, userId: user.id })
+      return user
+    },
+
+    async update(actor: Actor, id: string, patch: z.input<typeof UserPatch>): Promise<User> {
+      assertAdmin(actor)
+      const row = await requireUser(id)
+      const p = parseOrInvalid(UserPatch, patch)
+      if (p.isAdmin === false && row.id === actor.userId) throw new Conflict('you cannot remove your own administrator role', 'isAdmin')
+      const set = {
+        ...(p.email !== undefined && { email: p.email }),
+        ...(p.name !== undefined && { name: p.name }),
+        ...(p.isAdmin !== undefined && { is_admin: p.isAdmin ? 1 : 0 }),
+        updated_at: clock.now(),
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.updateUser(trx, row.id, set)
+        await audit.record({ type: 'user.updated', actorUserId: actor.userId, userId: row.id, detail: { fields: Object.keys(p) } }, trx)
+      })
+      return userRowToUser({ ...row, ...set })
+    },
+
+    /** Disabling ends sessions and revokes every token the user holds (users.disable). */
+    async disable(actor: Actor, id: string): Promise<User> {
+      assertAdmin(actor)
+      const row = await requireUser(id)
+      if (row.id === actor.userId) throw new Conflict('you cannot disable yourself', 'id')
+      const user = await users.disable(row.username)
+      await audit.record({ type: 'user.disabled_by_admin', actorUserId: actor.userId, userId: row.id })
+      return user
+    },
+
+    /** Sets the given password, or a generated one that is returned once. Ends the user's sessions. */
+    async resetPassword(actor: Actor, id: string, password: string | null | undefined): Promise<{ user: User; generatedPassword: string | null }> {
+      assertAdmin(actor)
+      const row = await requireUser(id)
+      if (password === '') throw new Invalid('password: at least 8 characters', 'password')
+      const generatedPassword = password ? null : randomBase64Url(18)
+      const user = await users.setPassword(row.username, password || generatedPassword!)
+      await audit.record({ type: 'user.password_reset', actorUserId: actor.userId, userId: row.id })
+      return { user, generatedPassword }
+    },
+
+    async auditPage(actor: Actor, w: PageWindow, filter: AuditFilter): Promise<AuditEvent[]> {
+      return (await pageAuditEvents(db, w, { ...filter, involving: narrowTo(actor) })).map(auditRowToEvent)
+    },
+
+    async auditByIds(actor: Actor, ids: readonly string[]): Promise<Array<AuditEvent | null>> {
+      const rows = new Map((await batch.auditEventsByIds(db, ids)).map((r) => [r.id, r]))
+      return ids.map((id) => {
+        const row = rows.get(id)
+        return row && (seesAll(actor) || row.user_id === actor.userId || row.actor_user_id === actor.userId) ? auditRowToEvent(row) : null
+      })
+    },
+  }
+}
+export type AdminUserService = ReturnType<typeof createAdminUserService>

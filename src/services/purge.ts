@@ -1,0 +1,103 @@
+/**
+ * @module
+ * Bounded storage: deletes codes, tokens, device codes and sessions that can no longer be used, and
+ * audit events older than the retention, in small batches so no statement holds the write lock for
+ * long. The SQL is in store/repositories/purge.ts; this file decides what is dead and when.
+ */
+import * as repo from '../store/repositories/purge.ts'
+import type { ServiceDeps } from './deps.ts'
+
+/**
+ * Rows are kept this long after they stop working, so a late replay or poll still meets its
+ * specific answer (a replayed code revokes the tokens issued from it, RFC 6749 §4.1.2; a late
+ * device poll gets `expired_token`, RFC 8628 §3.5) rather than "unknown". Never less than the code
+ * lifetime, so code-replay revocation always finds the token families of a code.
+ */
+export const PURGE_GRACE_SECONDS = 3600
+
+export interface PurgeReport {
+  accessTokens: number
+  refreshTokens: number
+  authorizationCodes: number
+  deviceCodes: number
+  sessions: number
+  auditEvents: number
+  batches: number
+}
+
+type Kind = Exclude<keyof PurgeReport, 'batches'>
+type Task = [Kind, (limit: number) => Promise<number>]
+
+export interface PurgeOptions {
+  /** Checked between batches: a shutting-down server stops purging at once. */
+  shouldStop?: () => boolean
+}
+
+export function createPurgeService({ db, config, clock }: ServiceDeps) {
+  function tasks(now: number): Task[] {
+    const dead = now - Math.max(PURGE_GRACE_SECONDS, config.codeTtl)
+    return [
+      ['accessTokens', (n) => repo.deleteExpiredAccessTokens(db, dead, n)],
+      ['accessTokens', (n) => repo.deleteRevokedAccessTokens(db, dead, n)],
+      ['refreshTokens', (n) => repo.deleteDeadRefreshFamilies(db, dead, n, 'expires_at')],
+      ['refreshTokens', (n) => repo.deleteDeadRefreshFamilies(db, dead, n, 'revoked_at')],
+      ['authorizationCodes', (n) => repo.deleteExpiredAuthorizationCodes(db, dead, n)],
+      ['deviceCodes', (n) => repo.deleteExpiredDeviceCodes(db, dead, n)],
+      ['sessions', (n) => repo.deleteDeadSessions(db, dead, n, 'expires_at')],
+      ['sessions', (n) => repo.deleteDeadSessions(db, dead, n, 'revoked_at')],
+      ['auditEvents', (n) => repo.deleteAuditEventsBefore(db, now - config.auditRetention, n)],
+    ]
+  }
+
+  return {
+    /** One full pass: each kind in batches of `purgeBatchSize` until a batch comes back short. */
+    async run(options: PurgeOptions = {}): Promise<PurgeReport> {
+      const report: PurgeReport = { accessTokens: 0, refreshTokens: 0, authorizationCodes: 0, deviceCodes: 0, sessions: 0, auditEvents: 0, batches: 0 }
+      const limit = config.purgeBatchSize
+      for (const [kind, purge] of tasks(clock.now())) {
+        for (;;) {
+          if (options.shouldStop?.()) return report
+          const deleted = await purge(limit)
+          report[kind] += deleted
+          report.batches++
+          if (deleted < limit) break
+          await yieldToRequests()
+        }
+      }
+      return report
+    },
+  }
+}
+export type PurgeService = ReturnType<typeof createPurgeService>
+
+export interface Purger {
+  /** Stops scheduling, asks a running pass to stop after its current batch, and waits for it. */
+  stop(): Promise<void>
+}
+
+/** Runs the purge every `intervalSeconds` (the first pass one interval after start). */
+export function startPurger(purge: PurgeService, intervalSeconds: number, onDone: (r: PurgeReport | Error, ms: number) => void): Purger {
+  let stopped = false
+  let running: Promise<void> | undefined
+  const tick = () => {
+    if (running || stopped) return
+    const started = performance.now()
+    running = purge
+      .run({ shouldStop: () => stopped })
+      .then((r) => onDone(r, performance.now() - started), (e: unknown) => onDone(e instanceof Error ? e : new Error(String(e)), performance.now() - started))
+      .finally(() => void (running = undefined))
+  }
+  const timer = setInterval(tick, intervalSeconds * 1000)
+  timer.unref?.()
+  return {
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      await running
+    },
+  }
+}
+
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}

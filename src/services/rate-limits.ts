@@ -1,0 +1,50 @@
+/**
+ * @module
+ * Failure counters in the database (so they survive restarts and are shared by instances): login
+ * and password-grant failures per username and per IP, device user-code entry per IP. A key over
+ * its limit is refused, even with the right password, until its window ends (RFC 6749 §4.3.2,
+ * RFC 6819 §4.4.3.6, RFC 8628 §5.1).
+ */
+import { sha256Hex } from '../crypto/secrets.ts'
+import * as repo from '../store/repositories/rate-limits.ts'
+import type { ServiceDeps } from './deps.ts'
+
+export interface Limit {
+  /** Failures allowed within the window. */
+  max: number
+  windowSeconds: number
+}
+
+export const LIMITS = {
+  loginPerUsername: { max: 10, windowSeconds: 900 },
+  loginPerIp: { max: 50, windowSeconds: 900 },
+  userCodePerIp: { max: 10, windowSeconds: 900 },
+} satisfies Record<string, Limit>
+
+export type LimitName = keyof typeof LIMITS
+
+export function createRateLimitService({ db, clock }: ServiceDeps) {
+  // Usernames are hashed so the table never lists who was attacked with what spelling.
+  const keyOf = (name: LimitName, subject: string) => `${name}:${sha256Hex(subject.toLowerCase()).slice(0, 32)}`
+
+  return {
+    /** Seconds until the subject may try again, or 0 when it is under its limit. */
+    async retryAfter(name: LimitName, subject: string): Promise<number> {
+      const limit = LIMITS[name]
+      const row = await repo.readCounter(db, keyOf(name, subject))
+      if (!row) return 0
+      const ends = Number(row.window_start) + limit.windowSeconds
+      const now = clock.now()
+      return Number(row.count) >= limit.max && ends > now ? ends - now : 0
+    },
+
+    async recordFailure(name: LimitName, subject: string): Promise<void> {
+      await repo.hitCounter(db, keyOf(name, subject), clock.now(), LIMITS[name].windowSeconds)
+    },
+
+    async reset(name: LimitName, subject: string): Promise<void> {
+      await repo.clearCounter(db, keyOf(name, subject))
+    },
+  }
+}
+export type RateLimitService = ReturnType<typeof createRateLimitService>

@@ -1,0 +1,62 @@
+/**
+ * @module
+ * Scope vocabularies of the forges Latchkey fronts, as the seeds list them: Gitea's hierarchical
+ * scopes (seed 004, "Gitea supports the following scopes") and GitLab's (seed 002 and GitLab's
+ * provider documentation). `implies` lists direct children; the hierarchy is expanded at issuance.
+ */
+export interface PresetScope {
+  name: string
+  description: string
+  implies?: string[]
+}
+
+export const PRESETS: Record<'gitea' | 'gitlab', PresetScope[]> = {
+  gitea: [
+    { name: 'repo', description: 'Full control over all repositories', implies: ['repo:status', 'public_repo', 'admin:repo_hook'] },
+    { name: 'repo:status', description: 'Read/write access to commit status in all repositories' },
+    { name: 'public_repo', description: 'Read/write access to public repositories only' },
+    { name: 'admin:repo_hook', description: 'Access to repository hooks of all repositories', implies: ['write:repo_hook'] },
+    { name: 'write:repo_hook', description: 'Read/write access to repository hooks', implies: ['read:repo_hook'] },
+    { name: 'read:repo_hook', description: 'Read-only access to repository hooks' },
+    { name: 'admin:org', description: 'Full access to organization settings', implies: ['write:org'] },
+    { name: 'write:org', description: 'Read/write access to organization settings', implies: ['read:org'] },
+    { name: 'read:org', description: 'Read-only access to organization settings' },
+    { name: 'admin:public_key', description: 'Full access for managing public keys', implies: ['write:public_key'] },
+    { name: 'write:public_key', description: 'Read/write access to public keys', implies: ['read:public_key'] },
+    { name: 'read:public_key', description: 'Read-only access to public keys' },
+    { name: 'admin:org_hook', description: 'Full access to organization-level hooks' },
+    { name: 'admin:user_hook', description: 'Full access to user-level hooks' },
+    { name: 'notification', description: 'Full access to notifications' },
+    { name: 'user', description: 'Full access to user profile info', implies: ['read:user', 'user:email', 'user:follow'] },
+    { name: 'read:user', description: "Read access to the user's profile" },
+    { name: 'user:email', description: "Read access to the user's email addresses" },
+    { name: 'user:follow', description: 'Follow and unfollow users' },
+    { name: 'delete_repo', description: 'Delete repositories as an admin' },
+    { name: 'package', description: 'Full access to hosted packages', implies: ['write:package', 'delete:package'] },
+    { name: 'write:package', description: 'Read/write access to packages', implies: ['read:package'] },
+    { name: 'read:package', description: 'Read access to packages' },
+    { name: 'delete:package', description: 'Delete access to packages' },
+    { name: 'admin:gpg_key', description: 'Full access for managing GPG keys', implies: ['write:gpg_key'] },
+    { name: 'write:gpg_key', description: 'Read/write access to GPG keys', implies: ['read:gpg_key'] },
+    { name: 'read:gpg_key', description: 'Read-only access to GPG keys' },
+    { name: 'admin:application', description: 'Full access to manage applications', implies: ['write:application'] },
+    { name: 'write:application', description: 'Read/write access for managing applications', implies: ['read:application'] },
+    { name: 'read:application', description: 'Read access for managing applications' },
+    { name: 'sudo', description: 'Perform actions as the site admin' },
+  ],
+  gitlab: [
+    { name: 'read_api', description: 'Read access to the API, including all groups and projects', implies: ['read_user', 'read_repository', 'read_registry'] },
+    { name: 'read_repository', description: 'Pull from repositories over Git-over-HTTPS' },
+    { name: 'write_repository', description: 'Pull from and push to repositories over Git-over-HTTPS', implies: ['read_repository'] },
+    { name: 'read_registry', description: 'Pull container registry images' },
+    { name: 'write_registry', description: 'Push container registry images', implies: ['read_registry'] },
+    { name: 'sudo', description: 'Perform API actions as any user (admins only)' },
+    { name: 'admin_mode', description: 'Perform API actions as an administrator when Admin Mode is on' },
+    { name: 'create_runner', description: 'Create runners' },
+    { name: 'manage_runner', description: 'Manage runners' },
+    { name: 'ai_features', description: 'Access to AI features' },
+    { name: 'k8s_proxy', description: 'Kubernetes API calls through the agent for Kubernetes' },
+  ],
+}
+
+export type PresetName = keyof typeof PRESETS

@@ -1,0 +1,32 @@
+import type { Db, NewRow, Row } from '../database.ts'
+
+export type DeviceCodeRow = Row<'device_codes'>
+
+export function insertDeviceCode(db: Db, row: NewRow<'device_codes'>): Promise<unknown> {
+  return db.insertInto('device_codes').values(row).execute()
+}
+export function findDeviceCodeByHash(db: Db, hash: string): Promise<DeviceCodeRow | undefined> {
+  return db.selectFrom('device_codes').selectAll().where('device_code_hash', '=', hash).executeTakeFirst()
+}
+export function findDeviceCodeByUserCodeHash(db: Db, hash: string): Promise<DeviceCodeRow | undefined> {
+  return db.selectFrom('device_codes').selectAll().where('user_code_hash', '=', hash).executeTakeFirst()
+}
+export async function recordPoll(db: Db, id: string, now: number, interval: number): Promise<void> {
+  await db.updateTable('device_codes').set({ last_polled_at: now, interval }).where('id', '=', id).execute()
+}
+/** Records the user's decision once: only a pending, unexpired code can be decided (RFC 8628 §3.3). */
+export async function decideDeviceCode(db: Db, id: string, decision: { status: 'approved' | 'denied'; userId: string; authTime: number; now: number }): Promise<boolean> {
+  const r = await db
+    .updateTable('device_codes')
+    .set({ status: decision.status, user_id: decision.userId, auth_time: decision.authTime })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', decision.now)
+    .executeTakeFirst()
+  return r.numUpdatedRows === 1n
+}
+/** Tokens exactly once: only one poll can move an approved code to consumed. */
+export async function consumeApprovedDeviceCode(db: Db, id: string): Promise<boolean> {
+  const r = await db.updateTable('device_codes').set({ status: 'consumed' }).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst()
+  return r.numUpdatedRows === 1n
+}
