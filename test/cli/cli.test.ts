@@ -12,7 +12,7 @@ import { PASSWORD } from '../helpers/fixtures.ts'
 import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
 
 const RP_URI = 'https://rp.example/cb'
-const APP_KEYS = ['client_id', 'created_at', 'grant_types', 'id', 'id_token_alg', 'introspect', 'name', 'public', 'redirect_uris', 'scopes', 'trusted']
+const APP_KEYS = ['client_id', 'created_at', 'grant_types', 'id', 'id_token_alg', 'introspect', 'name', 'public', 'redirect_uris', 'refresh_tokens', 'scopes', 'trusted']
 const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'id', 'name', 'username']
 
 interface AppJson {
