@@ -1,7 +1,9 @@
 /** Every migration, imported statically so the compiled binary carries them. Append only. */
 import type { Migration } from 'kysely'
 import * as initial from './2026_11_23_000_initial.ts'
+import * as purgeIndexes from './2026_11_23_500_purge_indexes.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
+  '2026_11_23_500_purge_indexes': purgeIndexes,
 }

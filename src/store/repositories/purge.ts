@@ -34,14 +34,14 @@ export function deleteDeadRefreshFamilies(db: Db, cutoff: number, limit: number,
     .select('r.family_id')
     .distinct()
     .where(`r.${by}`, '<=', cutoff)
-    .where(({ not, exists, selectFrom, or, eb }) =>
+    .where(({ not, exists, selectFrom }) =>
       not(
         exists(
           selectFrom('refresh_tokens as l')
             .select('l.id')
             .whereRef('l.family_id', '=', 'r.family_id')
             .where('l.expires_at', '>', cutoff)
-            .where(or([eb('l.revoked_at', 'is', null), eb('l.revoked_at', '>', cutoff)])),
+            .where((eb) => eb.or([eb('l.revoked_at', 'is', null), eb('l.revoked_at', '>', cutoff)])),
         ),
       ),
     )
