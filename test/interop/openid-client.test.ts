@@ -171,3 +171,18 @@ describe('openid-client v6 against the compiled binary', () => {
     expect(await client.tokenIntrospection(await configFor(rs), refreshed.access_token)).toMatchObject({ active: true, client_id: native.client_id })
   })
 })
+
+describe('structured logs of the binary', () => {
+  test('PRODUCT conventions: after full flows, every log line is JSON and none contains a token, code or secret', async () => {
+    const config = await configFor(rp)
+    const { tokens, callback } = await signIn(config, RP_URI)
+    await client.refreshTokenGrant(config, tokens.refresh_token!)
+    const secrets = [tokens.access_token, tokens.refresh_token!, tokens.id_token!, callback.searchParams.get('code')!, rp.client_secret!, PASSWORD]
+    await Bun.sleep(50)
+    const requests = lk.logs.map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(requests.length).toBeGreaterThan(10)
+    const all = lk.logs.join('\n')
+    for (const secret of secrets) expect(all).not.toContain(secret)
+    expect(all).not.toMatch(/lk(at|rt|ac|cs|pat)_[A-Za-z0-9_-]{20,}/)
+  })
+})
