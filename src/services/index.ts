@@ -1,4 +1,5 @@
 /** @module The composition root of the domain: every service, built once from the same deps. */
+import { withAdmin } from './admin.ts'
 import { createApplicationService } from './applications.ts'
 import { createAuditService } from './audit.ts'
 import { createAuthorizationCodeService } from './authorization-codes.ts'
@@ -17,7 +18,7 @@ import { createUserService } from './users.ts'
 export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
   const scopes = createScopeService(deps, audit)
-  return {
+  return withAdmin({
     deps,
     audit,
     scopes,
@@ -32,7 +33,7 @@ export function createServices(deps: ServiceDeps) {
     purge: createPurgeService(deps),
     rateLimits: createRateLimitService(deps),
     deviceCodes: createDeviceCodeService(deps, audit),
-  }
+  })
 }
 export type Services = ReturnType<typeof createServices>
 export type { ServiceDeps } from './deps.ts'

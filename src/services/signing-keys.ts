@@ -7,6 +7,7 @@
 import type { JWK } from 'jose'
 import { newId } from '../crypto/ids.ts'
 import { generateSigningKey, importPrivateKey, publicOnly, SIGNING_ALGS, type PrivateKey, type SigningAlg } from '../crypto/jose.ts'
+import { retireActiveKeys } from '../store/repositories/admin-batches.ts'
 import * as repo from '../store/repositories/signing-keys.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -61,6 +62,26 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
     /** Longest life of anything a key signs: used to keep a retired key published. */
     maxSignedLifetime(): number {
       return Math.max(config.idTokenTtl, config.accessTokenTtl)
+    },
+
+    /**
+     * Retires the active key of `alg` (kept in the JWKS until everything it signed has expired)
+     * and makes a new one active. Other instances pick it up within CACHE_SECONDS.
+     */
+    async rotate(alg: SigningAlg, actorUserId: string | null): Promise<{ retired: number; kid: string }> {
+      const now = clock.now()
+      const key = await generateSigningKey(alg)
+      const retired = await db.transaction().execute(async (trx) => {
+        const n = await retireActiveKeys(trx, alg, now, now + this.maxSignedLifetime())
+        await repo.insertSigningKey(trx, {
+          id: newId(), kid: key.kid, alg, public_jwk: JSON.stringify(key.publicJwk), private_jwk: JSON.stringify(key.privateJwk),
+          status: 'active', created_at: now, retired_at: null, publish_until: null,
+        })
+        await audit.record({ type: 'signing_key.rotated', actorUserId, detail: { alg, kid: key.kid, retired: n } }, trx)
+        return n
+      })
+      cache = undefined
+      return { retired, kid: key.kid }
     },
 
   }

@@ -1,0 +1,153 @@
+/**
+ * @module
+ * Tokens and grants as the admin API sees them. A token is never shown, only its kind, its last
+ * four characters and its metadata (checklist M.70). A viewer sees the tokens and grants they hold
+ * and those of the applications they own, and may revoke exactly those.
+ */
+import { z } from 'zod'
+import { PREFIX } from '../crypto/secrets.ts'
+import * as batch from '../store/repositories/admin-batches.ts'
+import { findTokenRows, pageGrants, pageTokens, type GrantFilter, type PageWindow, type TokenFilter, type TokenListRow } from '../store/repositories/admin-pages.ts'
+import { findApplicationById } from '../store/repositories/applications.ts'
+import * as grantsRepo from '../store/repositories/grants.ts'
+import { assertAdmin, assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './admin-access.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+import { Forbidden, Invalid, NotFound } from './errors.ts'
+import { grantRowToGrant, type Grant, type GrantService } from './grants.ts'
+import { splitList } from './lists.ts'
+import type { ScopeService } from './scopes.ts'
+import type { TokenService } from './tokens.ts'
+import { parseOrInvalid } from './users.ts'
+
+export type TokenKind = 'access' | 'refresh' | 'personal'
+
+export interface TokenView {
+  id: string
+  kind: TokenKind
+  /** The recognisable prefix and the last four characters; never the value. */
+  prefix: string
+  hint: string
+  applicationId: string | null
+  userId: string | null
+  scopes: string[]
+  createdAt: number
+  expiresAt: number | null
+  lastUsedAt: number | null
+  revokedAt: number | null
+  active: boolean
+}
+
+export const PersonalTokenInput = z.object({
+  scopes: z.array(z.string().min(1).max(100)).min(1, 'at least one scope').max(50),
+  expiresIn: z.number().int().min(60).max(366 * 86400).nullable().default(null),
+})
+
+function tokenRowToView(row: TokenListRow, now: number): TokenView {
+  const kind: TokenKind = row.source === 'refresh' ? 'refresh' : row.kind === 'personal' ? 'personal' : 'access'
+  const prefix = kind === 'refresh' ? PREFIX.refreshToken : kind === 'personal' ? PREFIX.personalToken : PREFIX.accessToken
+  const active = row.revoked_at === null && row.rotated_at === null && (row.expires_at === null || Number(row.expires_at) > now)
+  return {
+    id: row.id, kind, prefix, hint: row.hint, applicationId: row.application_id, userId: row.user_id, scopes: splitList(row.scopes),
+    createdAt: Number(row.created_at), expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at), revokedAt: row.revoked_at === null ? null : Number(row.revoked_at), active,
+  }
+}
+
+export function createAdminTokenService({ db, clock }: ServiceDeps, audit: AuditService, tokens: TokenService, grants: GrantService, scopes: ScopeService) {
+  /** Owner ids that make an object visible to a viewer: its user, and its application's owner. */
+  async function ownersOf(userId: string | null, applicationId: string | null): Promise<Array<string | null>> {
+    const app = applicationId === null ? undefined : await findApplicationById(db, applicationId)
+    return [userId, app?.owner_id ?? null]
+  }
+
+  async function visibleTokens(actor: Actor, rows: TokenListRow[]): Promise<TokenListRow[]> {
+    if (seesAll(actor)) return rows
+    const appIds = [...new Set(rows.map((r) => r.application_id).filter((x): x is string => x !== null))]
+    const owned = new Set((await batch.applicationsByIds(db, appIds)).filter((a) => a.owner_id === actor.userId).map((a) => a.id))
+    return rows.filter((r) => r.user_id === actor.userId || (r.application_id !== null && owned.has(r.application_id)))
+  }
+
+  return {
+    async page(actor: Actor, w: PageWindow, filter: TokenFilter): Promise<TokenView[]> {
+      const now = clock.now()
+      return (await pageTokens(db, w, { ...filter, ownedBy: narrowTo(actor) }, now)).map((r) => tokenRowToView(r, now))
+    },
+
+    async byIds(actor: Actor, ids: readonly string[]): Promise<Array<TokenView | null>> {
+      const now = clock.now()
+      const rows = new Map((await visibleTokens(actor, await findTokenRows(db, ids))).map((r) => [r.id, r]))
+      return ids.map((id) => {
+        const row = rows.get(id)
+        return row ? tokenRowToView(row, now) : null
+      })
+    },
+
+    /** Revokes a token; an OAuth token takes its refresh family with it (RFC 7009 §2.1). */
+    async revoke(actor: Actor, id: string): Promise<TokenView> {
+      assertCanWrite(actor)
+      const [row] = await findTokenRows(db, [id])
+      if (!row) throw new NotFound('no token with this id', 'id')
+      assertMay(actor, await ownersOf(row.user_id, row.application_id), 'token')
+      const now = clock.now()
+      await db.transaction().execute(async (trx) => {
+        if (row.source === 'refresh') await batch.revokeRefreshTokenFamily(trx, row.id, now)
+        else await batch.revokeAccessTokenAndFamily(trx, row.id, now)
+        await audit.record({ type: 'token.revoked', actorUserId: actor.userId, userId: row.user_id, applicationId: row.application_id, detail: { tokenId: row.id } }, trx)
+      })
+      return tokenRowToView({ ...row, revoked_at: row.revoked_at ?? now }, now)
+    },
+
+    /** Every token a user holds. A viewer may do this for themselves; others need admin. */
+    async revokeAllOfUser(actor: Actor, userId: string): Promise<number> {
+      if (userId === actor.userId) assertCanWrite(actor)
+      else assertAdmin(actor, 'userId')
+      return db.transaction().execute(async (trx) => {
+        const n = await batch.countAndRevokeTokensOfUser(trx, userId, clock.now())
+        await audit.record({ type: 'user.tokens_revoked', actorUserId: actor.userId, userId, detail: { count: n } }, trx)
+        return n
+      })
+    },
+
+    /** A personal access token for the caller, never wider than the caller's own token. Shown once. */
+    async createPersonal(actor: Actor, input: z.input<typeof PersonalTokenInput>): Promise<{ token: string; view: TokenView }> {
+      assertCanWrite(actor)
+      const p = parseOrInvalid(PersonalTokenInput, input)
+      const unknown = await scopes.unknownNames(p.scopes)
+      if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+      const wider = p.scopes.filter((s) => !actor.scopes.includes(s))
+      if (wider.length) throw new Forbidden(`a token may not create a token with more rights (${wider.join(', ')})`, 'scopes')
+      const issued = await tokens.issuePersonal(actor.userId, p.scopes, p.expiresIn)
+      const [row] = await findTokenRows(db, [issued.id])
+      return { token: issued.token, view: tokenRowToView(row!, clock.now()) }
+    },
+
+    async grantsPage(actor: Actor, w: PageWindow, filter: GrantFilter): Promise<Grant[]> {
+      return (await pageGrants(db, w, { ...filter, ownedBy: narrowTo(actor) })).map(grantRowToGrant)
+    },
+
+    async grantsByIds(actor: Actor, ids: readonly string[]): Promise<Array<Grant | null>> {
+      let rows = await batch.grantsByIds(db, ids)
+      if (!seesAll(actor)) {
+        const owned = new Set((await batch.applicationsByIds(db, rows.map((r) => r.application_id))).filter((a) => a.owner_id === actor.userId).map((a) => a.id))
+        rows = rows.filter((r) => r.user_id === actor.userId || owned.has(r.application_id))
+      }
+      const byId = new Map(rows.map((r) => [r.id, r]))
+      return ids.map((id) => {
+        const row = byId.get(id)
+        return row ? grantRowToGrant(row) : null
+      })
+    },
+
+    /** Revoking a grant kills every token issued under it, at once (checklist M.73). */
+    async revokeGrant(actor: Actor, id: string): Promise<Grant> {
+      assertCanWrite(actor)
+      const row = await grantsRepo.findGrantById(db, id)
+      if (!row) throw new NotFound('no grant with this id', 'id')
+      assertMay(actor, await ownersOf(row.user_id, row.application_id), 'grant')
+      await grants.revoke(row.id, actor.userId)
+      return grantRowToGrant({ ...row, revoked_at: row.revoked_at ?? clock.now() })
+    },
+  }
+}
+export type AdminTokenService = ReturnType<typeof createAdminTokenService>

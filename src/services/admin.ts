@@ -1,0 +1,45 @@
+/**
+ * @module
+ * The admin API's services, built from the base services so every rule (redirect URIs, scopes,
+ * revocation) is the one the CLI and the OAuth endpoints use. Each method takes the acting Actor.
+ */
+import { createAccessService } from './admin-access.ts'
+import { createAdminApplicationService } from './admin-applications.ts'
+import { createAdminKeyService } from './admin-keys.ts'
+import { createAdminTokenService } from './admin-tokens.ts'
+import { createAdminUserService } from './admin-users.ts'
+import type { ApplicationService } from './applications.ts'
+import type { AuditService } from './audit.ts'
+import type { ServiceDeps } from './deps.ts'
+import type { GrantService } from './grants.ts'
+import type { ScopeService } from './scopes.ts'
+import type { SigningKeyService } from './signing-keys.ts'
+import type { TokenService } from './tokens.ts'
+import type { UserService } from './users.ts'
+
+export interface BaseServices {
+  deps: ServiceDeps
+  audit: AuditService
+  scopes: ScopeService
+  users: UserService
+  applications: ApplicationService
+  grants: GrantService
+  tokens: TokenService
+  signingKeys: SigningKeyService
+}
+
+export function createAdminServices(s: BaseServices) {
+  return {
+    access: createAccessService(s.deps, s.tokens, s.users, s.scopes),
+    applications: createAdminApplicationService(s.deps, s.audit, s.applications, s.scopes),
+    users: createAdminUserService(s.deps, s.audit, s.users),
+    tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
+    keys: createAdminKeyService(s.deps, s.signingKeys),
+  }
+}
+export type AdminServices = ReturnType<typeof createAdminServices>
+
+/** Adds `admin` to the services object (used by services/index.ts). */
+export function withAdmin<S extends BaseServices>(services: S): S & { admin: AdminServices } {
+  return { ...services, admin: createAdminServices(services) }
+}
