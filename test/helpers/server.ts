@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../../src/clock.ts'
-import { loadConfig, type Config } from '../../src/config.ts'
+import { loadConfig, SETTINGS, type Config } from '../../src/config.ts'
 import { startServer as listen } from '../../src/http/server.ts'
 import { openProvider, type Provider } from '../../src/provider.ts'
 
@@ -17,10 +17,12 @@ export interface TestServer extends AsyncDisposable {
   logs: string[]
 }
 
+/** `config` takes settings by their camelCase names (see SETTINGS in src/config.ts). */
 export async function startServer(options: { config?: Record<string, unknown>; clock?: Clock } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'))
   const port = await freePort()
-  const config = loadConfig({ flags: { db: join(dir, 'test.db'), port, host: '127.0.0.1', ...options.config }, env: {} })
+  const overrides = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [SETTINGS[k as keyof typeof SETTINGS]?.flag ?? k, v]))
+  const config = loadConfig({ flags: { db: join(dir, 'test.db'), port, host: '127.0.0.1', issuer: `http://127.0.0.1:${port}`, ...overrides }, env: {} })
   const logs: string[] = []
   const provider = await openProvider(config, { clock: options.clock, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } })
   const server = listen(provider.app, config)

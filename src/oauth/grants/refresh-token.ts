@@ -22,8 +22,9 @@ export const refreshToken: GrantHandler<typeof Params> = {
   async handle(ctx) {
     const { client, params, services } = ctx
     if (!client.grantTypes.includes('refresh_token')) throw new UnauthorizedClient('refresh_token is not enabled for this application')
+    const ceiling = await services.scopes.expand(client.scopes)
     const narrow = (original: string[]): string[] | { error: string } => {
-      const stillAllowed = original.filter((s) => client.scopes.includes(s))
+      const stillAllowed = original.filter((s) => ceiling.includes(s))
       if (params.scope === undefined || params.scope.trim() === '') return stillAllowed
       const requested = [...new Set(splitList(params.scope))]
       const wider = requested.filter((s) => !original.includes(s))
