@@ -1,6 +1,7 @@
 /** @module The `latchkey` command: argv → one of the CLI commands. Nothing imports this file. */
 import { ConfigError } from './config.ts'
 import { app } from './cli/app.ts'
+import { backup } from './cli/backup.ts'
 import { UsageError } from './cli/args.ts'
 import { migrate } from './cli/migrate.ts'
 import { scope } from './cli/scope.ts'
@@ -21,10 +22,11 @@ Commands:
   app        create, list, show, rotate-secret, delete applications (OAuth clients)
   token      create personal access tokens
   scope      create, list, delete scopes; import a forge's preset (gitea, gitlab)
+  backup     write a consistent online backup of the SQLite database
 
 Run \`latchkey <command> --help\` for the options of each command. --json gives stable output for scripts.`
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, migrate, user, app, token, scope }
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, migrate, user, app, token, scope, backup }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv

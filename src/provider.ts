@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import { createLogger, type Logger } from './http/logger.ts'
 import { createApp, type App } from './http/server.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
 import { createServices, type Services } from './services/index.ts'
 import { openSqlite } from './store/dialects/sqlite.ts'
 import { migrateToLatest } from './store/migrate.ts'
@@ -16,18 +17,21 @@ export interface Provider extends AsyncDisposable {
   services: Services
   app: App
   logger: Logger
+  metrics: Metrics
   close(): Promise<void>
 }
 
 export async function openProvider(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Provider> {
-  const { db } = openSqlite(config.db)
+  const metrics = createMetrics()
+  const { db } = openSqlite(config.db, config.metrics === 'off' ? {} : { onQuery: metrics.observeQuery })
   try {
     await migrateToLatest(db)
     const services = createServices({ db, config, clock: options.clock ?? systemClock })
     await services.signingKeys.ensure()
     const logger = options.logger ?? createLogger(config.logLevel)
+    metrics.setActiveSessions(() => services.health.activeSessions())
     const close = () => db.destroy()
-    return { config, services, logger, app: createApp(services, config, logger), close, [Symbol.asyncDispose]: close }
+    return { config, services, logger, metrics, app: createApp(services, config, logger, metrics), close, [Symbol.asyncDispose]: close }
   } catch (e) {
     await db.destroy()
     throw e

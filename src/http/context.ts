@@ -1,5 +1,6 @@
 /** @module What every handler receives, and what it returns instead of building a Response. */
 import type { Config } from '../config.ts'
+import type { Metrics } from '../metrics.ts'
 import type { Services } from '../services/index.ts'
 
 export interface RequestContext {
@@ -12,7 +13,9 @@ export interface RequestContext {
   services: Services
   config: Config
   /** Set by handlers that authenticate a client, for the request log. */
-  log: { clientId?: string; error?: string; debug?: string }
+  log: { clientId?: string; error?: string; debug?: string; grantType?: string }
+  /** The provider's metrics, for /metrics (absent in contexts built without them). */
+  metrics?: Metrics
 }
 
 export type Headers = Array<[string, string]>

@@ -11,6 +11,7 @@ import { token } from '../oauth/endpoints/token.ts'
 import { userinfo } from '../oauth/endpoints/userinfo.ts'
 import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
 import type { Handler } from './context.ts'
+import { healthz, metricsOnMainPort, readyz } from './ops.ts'
 
 export interface Route {
   methods: Partial<Record<'GET' | 'POST', Handler>>
@@ -18,6 +19,8 @@ export interface Route {
   cors?: boolean
   /** Errors answer as HTML pages rather than JSON. */
   page?: boolean
+  /** Polled by machines: the request line is logged at debug level. */
+  quiet?: boolean
 }
 
 const authorizeRoute: Route = { methods: { GET: authorize, POST: authorize }, page: true }
@@ -27,6 +30,9 @@ const jwksRoute: Route = { methods: { GET: jwks }, cors: true }
 const introspectRoute: Route = { methods: { POST: introspect }, cors: true }
 
 export const ROUTES: Record<string, Route> = {
+  '/healthz': { methods: { GET: healthz }, quiet: true },
+  '/readyz': { methods: { GET: readyz }, quiet: true },
+  '/metrics': { methods: { GET: metricsOnMainPort }, quiet: true },
   '/': { methods: { GET: showHome }, page: true },
   '/assets/style.css': { methods: { GET: stylesheet } },
   '/login': { methods: { GET: showLogin, POST: submitLogin }, page: true },

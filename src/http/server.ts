@@ -13,32 +13,47 @@ import { parseCookies } from './body.ts'
 import type { Headers, Reply, RequestContext } from './context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
+import type { Metrics } from '../metrics.ts'
 import { bearerChallenge, errorReply, toResponse } from './respond.ts'
 import { ROUTES, type Route } from './routes.ts'
 
 const MAX_URL_LENGTH = 16 * 1024
+/** An incoming X-Request-Id is kept only when it is a short token of safe characters. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS'])
 
 export interface App {
   fetch(request: Request, server?: Server<unknown>): Promise<Response>
 }
 
-export function createApp(services: Services, config: Config, logger: Logger): App {
+export function createApp(services: Services, config: Config, logger: Logger, metrics?: Metrics): App {
   return {
     async fetch(request, server) {
       const started = performance.now()
-      const requestId = crypto.randomUUID()
+      const incomingId = request.headers.get('x-request-id')
+      const requestId = incomingId && SAFE_REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID()
       const ip = server?.requestIP(request)?.address ?? 'unknown'
       const ctx = makeContext(request, services, config, ip, requestId)
+      if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
       const reply = ctx ? await dispatch(ctx, route) : errorReply(new NotFoundError('request URL is too long')).reply
       const response = toResponse(withHeaders(reply, route, requestId))
-      logger.log(response.status >= 500 ? 'error' : 'info', 'request', {
+      const seconds = (performance.now() - started) / 1000
+      logger.log(response.status >= 500 ? 'error' : route?.quiet ? 'debug' : 'info', 'request', {
         request_id: requestId, method: request.method, route: ctx?.url.pathname.slice(0, 200), status: response.status,
-        duration_ms: Math.round((performance.now() - started) * 100) / 100, client_id: ctx?.log.clientId, error: ctx?.log.error, ip,
+        duration_ms: Math.round(seconds * 100_000) / 100, client_id: ctx?.log.clientId, grant_type: ctx?.log.grantType, error: ctx?.log.error, ip,
       })
+      if (metrics) observe(metrics, ctx, route, request.method, response.status, seconds)
       return response
     },
   }
+}
+
+/** Labels stay bounded: a route from the table (or "unmatched"), a known method, the status. */
+function observe(metrics: Metrics, ctx: RequestContext | undefined, route: Route | undefined, method: string, status: number, seconds: number): void {
+  metrics.observeRequest(route && ctx ? ctx.url.pathname : 'unmatched', METHODS.has(method) ? method : 'other', status, seconds)
+  if (ctx?.log.error) metrics.oauthError(ctx.log.error)
+  if (ctx?.log.grantType && status === 200) metrics.tokenIssued(ctx.log.grantType)
 }
 
 function makeContext(request: Request, services: Services, config: Config, ip: string, requestId: string): RequestContext | undefined {

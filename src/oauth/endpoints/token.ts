@@ -21,6 +21,7 @@ export async function token(ctx: RequestContext): Promise<Reply> {
   if (!params.grant_type) throw new InvalidRequest('grant_type is required')
   const grant = GRANTS.get(params.grant_type)
   if (!grant) throw new UnsupportedGrantType('unsupported grant_type')
+  ctx.log.grantType = grant.grantType
   if (method === 'none' && !grant.allowsPublicClients) throw new InvalidClient('this grant requires client authentication')
   const parsed = grant.params.safeParse(params)
   if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0]!.message)
