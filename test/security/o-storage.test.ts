@@ -1,0 +1,168 @@
+/** Checklist O: secrets at rest (case 77) and the quality of issued secrets (case 78). */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync, readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
+import { Browser } from '../helpers/browser.ts'
+import { PASSWORD, type Client } from '../helpers/fixtures.ts'
+import { postForm } from '../helpers/oauth.ts'
+import { DIALECTS, exchange, getCode, refresh, setup, tokensFor, type Env } from './support.ts'
+
+let env: Env
+beforeAll(async () => {
+  env = await setup()
+})
+afterAll(async () => {
+  await env.server[Symbol.asyncDispose]()
+})
+
+const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex')
+
+/** The SQLite file and its WAL and shared-memory companions, as they are on disk now. */
+function databaseFiles(): Array<[string, Buffer]> {
+  const base = env.server.config.db
+  return [base, `${base}-wal`, `${base}-shm`].filter((p) => existsSync(p)).map((p) => [p, readFileSync(p)])
+}
+
+/** Where a secret, or the random bytes behind it, occurs in the database files. */
+function occurrences(files: Array<[string, Buffer]>, secret: string): string[] {
+  const needles = [Buffer.from(secret)]
+  const suffix = secret.replace(/^lk[a-z]+_/, '')
+  if (suffix !== secret && /^[A-Za-z0-9_-]{22,}$/.test(suffix)) needles.push(Buffer.from(suffix), Buffer.from(suffix, 'base64url'))
+  return files.flatMap(([path, buf]) => needles.filter((n) => buf.includes(n)).map(() => path))
+}
+
+describe('O.77 secrets at rest', () => {
+  test('RFC 6819 §5.1.4.1.3; Hydra security design; doorkeeper hash_token_secrets: after full flows no raw secret, code, token, session or password is in the SQLite file, its WAL or -shm', async () => {
+    const services = env.server.provider.services
+    const secrets = new Map<string, string>() // value → what it is
+    const keep = (what: string, value: string | null | undefined) => {
+      if (value) secrets.set(value, what)
+    }
+    keep('password', PASSWORD)
+    const otherPassword = 'zebra-quartz-lantern-91'
+    await services.users.create({ username: 'oscar', email: 'oscar@example.com', password: otherPassword })
+    keep('password', otherPassword)
+    for (const c of [env.f.C1, env.f.C2, env.f.RS]) keep('client secret', c.secret)
+    const rotated = await services.applications.rotateSecret(env.f.C2.clientId)
+    keep('rotated client secret', rotated.clientSecret)
+
+    const browsers = [env.browser, new Browser(env.server.url)]
+    for (const dialect of DIALECTS) {
+      for (const json of [false, true]) {
+        const client: Client = env.f.C1
+        const { code, verifier } = await getCode(env, client, { dialect })
+        keep('code', code)
+        keep('code_verifier', verifier)
+        const res = await exchange(env, client, code, verifier, { dialect, json })
+        const tokens = (await res.json()) as { access_token: string; refresh_token: string }
+        keep('access token', tokens.access_token)
+        keep('refresh token', tokens.refresh_token)
+        await exchange(env, client, code, verifier, { dialect, json }) // a replay, which revokes
+        const second = await tokensFor(env, client, { dialect, json })
+        keep('access token', second.access_token)
+        keep('refresh token', second.refresh_token)
+        const rotatedPair = (await (await refresh(env, client, second.refresh_token!, {}, { dialect, json })).json()) as { access_token: string; refresh_token: string }
+        keep('access token', rotatedPair.access_token)
+        keep('refresh token', rotatedPair.refresh_token)
+        await refresh(env, client, second.refresh_token!, {}, { dialect, json }) // reuse, which revokes the family
+        const publicPair = await tokensFor(env, env.f.P1, { dialect, json, scope: 'openid', browser: browsers[1], username: 'bob' })
+        keep('access token', publicPair.access_token)
+        keep('refresh token', publicPair.refresh_token)
+        await postForm(env.server.url, '/oauth/revoke', env.f.P1, { token: publicPair.access_token }, { json })
+        await postForm(env.server.url, '/oauth/introspect', env.f.RS, { token: rotatedPair.access_token }, { json })
+        await fetch(`${env.server.url}${dialect.userinfo}?access_token=${rotatedPair.access_token}`)
+      }
+    }
+    const unused = await getCode(env, env.f.C1)
+    keep('unredeemed code', unused.code)
+    const personal = await services.tokens.issuePersonal(env.f.alice.id, ['read_user'], 3600)
+    keep('personal access token', personal.token)
+    for (const b of browsers) for (const [name, value] of b.cookies) keep(`cookie ${name}`, value)
+    expect(secrets.size).toBeGreaterThan(30)
+
+    const check = (files: Array<[string, Buffer]>) => {
+      const hits = [...secrets].flatMap(([value, what]) => occurrences(files, value).map((path) => `${what} in ${path}`))
+      expect(hits).toEqual([])
+      // positive control: the scan does see what is stored in the clear
+      expect(files.some(([, buf]) => buf.includes(Buffer.from(env.f.C1.clientId)))).toBe(true)
+    }
+    check(databaseFiles())
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(services.deps.db)
+    check(databaseFiles())
+
+    // only SHA-256 digests are stored, and they are the digests of what was issued
+    const db = services.deps.db
+    const hashes = [
+      ...(await db.selectFrom('access_tokens').select('token_hash as h').execute()),
+      ...(await db.selectFrom('refresh_tokens').select('token_hash as h').execute()),
+      ...(await db.selectFrom('authorization_codes').select('code_hash as h').execute()),
+      ...(await db.selectFrom('sessions').select('token_hash as h').execute()),
+      ...(await db.selectFrom('applications').select('client_secret_hash as h').where('client_secret_hash', 'is not', null).execute()),
+    ].map((r) => r.h as string)
+    for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/)
+    const stored = new Set(hashes)
+    for (const [value, what] of secrets) if (!what.startsWith('password') && what !== 'code_verifier' && what !== 'cookie latchkey_login' && what !== 'client secret' && what !== 'rotated client secret') expect({ what, stored: stored.has(sha256Hex(value)) }).toEqual({ what, stored: true })
+    expect(stored.has(sha256Hex(rotated.clientSecret!))).toBe(true)
+
+    const passwords = await db.selectFrom('users').select('password_hash').execute()
+    expect(passwords.length).toBeGreaterThanOrEqual(3)
+    for (const { password_hash } of passwords) expect(password_hash).toStartWith('$argon2id$')
+  })
+})
+
+describe('O.78 issued secrets are unique, prefixed and random', () => {
+  /** Bytes after the prefix: base64url of the random part. */
+  function randomPart(value: string, prefix: string): Buffer {
+    expect(value.startsWith(prefix)).toBe(true)
+    const suffix = value.slice(prefix.length)
+    expect(suffix).toMatch(/^[A-Za-z0-9_-]+$/)
+    return Buffer.from(suffix, 'base64url')
+  }
+
+  /** Each of the first 128 bit positions is set in about half the samples: no counter, no constant. */
+  function expectBalancedBits(samples: Buffer[]): void {
+    for (let bit = 0; bit < 128; bit++) {
+      let ones = 0
+      for (const s of samples) ones += (s[bit >> 3]! >> (7 - (bit & 7))) & 1
+      const share = ones / samples.length
+      expect({ bit, balanced: share > 0.45 && share < 0.55 }).toEqual({ bit, balanced: true })
+    }
+  }
+
+  test('RFC 6749 §10.10; RFC 6819 §5.1.4.2.2: 10,000 issued codes, tokens and client secrets → all unique, prefixed, ≥ 128 random bits', async () => {
+    const services = env.server.provider.services
+    const app = await services.applications.create({ name: 'Entropy', redirectUris: ['https://entropy.example/cb'] })
+    const kinds: Record<string, { prefix: string; values: string[] }> = {
+      code: { prefix: 'lkac_', values: [] },
+      access: { prefix: 'lkat_', values: [] },
+      refresh: { prefix: 'lkrt_', values: [] },
+      secret: { prefix: 'lkcs_', values: [] },
+    }
+    for (let i = 0; i < 3000; i++) {
+      kinds.code!.values.push(await services.codes.issue({
+        applicationId: app.application.id, userId: env.f.alice.id, redirectUri: 'https://entropy.example/cb', redirectUriSent: true,
+        scopes: ['openid'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: 0,
+      }))
+      const t = await services.tokens.issue({ application: app.application, userId: env.f.alice.id, scopes: ['openid'], withRefresh: true, authTime: null })
+      kinds.access!.values.push(t.accessToken)
+      kinds.refresh!.values.push(t.refreshToken!)
+    }
+    for (let i = 0; i < 1000; i++) kinds.secret!.values.push((await services.applications.rotateSecret(app.application.clientId)).clientSecret!)
+    // and some issued over HTTP
+    for (let i = 0; i < 5; i++) {
+      const t = await tokensFor(env, env.f.C1, { scope: 'openid' })
+      kinds.access!.values.push(t.access_token)
+      kinds.refresh!.values.push(t.refresh_token!)
+    }
+
+    const all = Object.values(kinds).flatMap((k) => k.values)
+    expect(all.length).toBeGreaterThanOrEqual(10_000)
+    expect(new Set(all).size).toBe(all.length)
+    for (const [kind, { prefix, values }] of Object.entries(kinds)) {
+      const samples = values.map((v) => randomPart(v, prefix))
+      for (const s of samples) expect({ kind, bits: s.length * 8 >= 128 }).toEqual({ kind, bits: true })
+      expectBalancedBits(samples)
+    }
+  }, 60_000)
+})
