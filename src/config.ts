@@ -26,6 +26,9 @@ export const ConfigSchema = z
     deviceInterval: seconds(5),
     passwordGrant: flag(true),
     logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Schema introspection for authenticated /graphql callers (unauthenticated ones get 401 first). */
+    graphqlIntrospection: flag(true),
+    graphiql: flag(false),
     metrics: z.enum(['loopback', 'on', 'off']).default('loopback'),
     metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
     metricsHost: z.string().min(1).default('127.0.0.1'),
@@ -55,6 +58,8 @@ export const SETTINGS = {
   deviceInterval: { flag: 'device-interval', env: 'LATCHKEY_DEVICE_INTERVAL' },
   passwordGrant: { flag: 'password-grant', env: 'LATCHKEY_PASSWORD_GRANT' },
   logLevel: { flag: 'log-level', env: 'LATCHKEY_LOG_LEVEL' },
+  graphqlIntrospection: { flag: 'graphql-introspection', env: 'LATCHKEY_GRAPHQL_INTROSPECTION' },
+  graphiql: { flag: 'graphiql', env: 'LATCHKEY_GRAPHIQL' },
   metrics: { flag: 'metrics', env: 'LATCHKEY_METRICS' },
   metricsPort: { flag: 'metrics-port', env: 'LATCHKEY_METRICS_PORT' },
   metricsHost: { flag: 'metrics-host', env: 'LATCHKEY_METRICS_HOST' },

@@ -27,5 +27,7 @@ export type Reply =
   | { type: 'redirect'; location: string; status?: 302 | 303; headers?: Headers }
   | { type: 'text'; status?: number; body: string; contentType: string; headers?: Headers }
   | { type: 'empty'; status: number; headers?: Headers }
+  /** A Response built by a library that speaks HTTP itself (graphql-yoga); headers are added to it. */
+  | { type: 'response'; response: Response; headers?: Headers }
 
 export type Handler = (ctx: RequestContext) => Promise<Reply>

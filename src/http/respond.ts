@@ -28,6 +28,11 @@ export function toResponse(reply: Reply): Response {
       return new Response(reply.body, { status: reply.status ?? 200, headers })
     case 'empty':
       return new Response(null, { status: reply.status, headers })
+    case 'response': {
+      const merged = new Headers(reply.response.headers)
+      for (const [k, v] of headers) merged.set(k, v)
+      return new Response(reply.response.body, { status: reply.response.status, statusText: reply.response.statusText, headers: merged })
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 /** @module Every route, with the GitLab (/oauth/*) and Gitea (/login/oauth/*) paths side by side. */
+import { graphql } from '../graphql/http.ts'
 import { authorize, authorizeDecision } from '../oauth/endpoints/authorize.ts'
 import { deviceAuthorization } from '../oauth/endpoints/device-authorization.ts'
 import { revokeAccountApplication, showAccountApplications } from '../pages/account-handlers.ts'
@@ -30,6 +31,7 @@ const jwksRoute: Route = { methods: { GET: jwks }, cors: true }
 const introspectRoute: Route = { methods: { POST: introspect }, cors: true }
 
 export const ROUTES: Record<string, Route> = {
+  '/graphql': { methods: { GET: graphql, POST: graphql }, cors: true },
   '/healthz': { methods: { GET: healthz }, quiet: true },
   '/readyz': { methods: { GET: readyz }, quiet: true },
   '/metrics': { methods: { GET: metricsOnMainPort }, quiet: true },

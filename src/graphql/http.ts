@@ -1,0 +1,50 @@
+/**
+ * @module
+ * POST|GET /graphql. The caller is authenticated before yoga runs: a bearer token issued by
+ * Latchkey (an OAuth access token or a personal access token), in the Authorization header as
+ * `Bearer <token>` or as Basic `<token>:x-oauth-basic`. Without one: 401 with a challenge
+ * (RFC 6750 §3, checklist M.68), so no schema, suggestion or data reaches unauthenticated callers.
+ */
+import type { Reply, RequestContext } from '../http/context.ts'
+import { yogaFor } from './yoga.ts'
+
+const MAX_TOKEN_LENGTH = 256
+
+function presentedToken(request: Request): string | undefined {
+  const header = request.headers.get('authorization')
+  if (!header || header.length > MAX_TOKEN_LENGTH + 20) return undefined
+  const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header)
+  if (bearer) return bearer[1]
+  const basic = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header)
+  if (!basic) return undefined
+  const decoded = Buffer.from(basic[1]!, 'base64').toString()
+  const colon = decoded.lastIndexOf(':')
+  return colon > 0 && decoded.slice(colon + 1) === 'x-oauth-basic' ? decoded.slice(0, colon) : undefined
+}
+
+/** RFC 6750 §3.1: no token → challenge only; a bad token → invalid_token; too little scope → 403. */
+function refused(reason: 'missing' | 'invalid_token' | 'insufficient_scope'): Reply {
+  const status = reason === 'insufficient_scope' ? 403 : 401
+  const challenge = reason === 'missing' ? 'Bearer realm="latchkey"' : `Bearer realm="latchkey", error="${reason}"`
+  const message = reason === 'insufficient_scope' ? 'the token needs read_user, api, admin:read or admin' : 'authentication required: send a Latchkey access token as a Bearer token'
+  return {
+    type: 'json',
+    status,
+    body: { data: null, errors: [{ message, extensions: { code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' } }] },
+    headers: [['WWW-Authenticate', challenge]],
+  }
+}
+
+export async function graphql(ctx: RequestContext): Promise<Reply> {
+  const value = presentedToken(ctx.request)
+  if (value === undefined) {
+    // GraphiQL's page itself carries no data; its requests still need a token.
+    const wantsPage = ctx.method === 'GET' && ctx.config.graphiql && (ctx.request.headers.get('accept') ?? '').includes('text/html')
+    if (!wantsPage) return refused('missing')
+    return { type: 'response', response: await yogaFor(ctx.config).fetch(ctx.request, {}) }
+  }
+  const result = await ctx.services.admin.access.actorForToken(value)
+  if (!result.ok) return refused(result.reason)
+  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip })
+  return { type: 'response', response }
+}

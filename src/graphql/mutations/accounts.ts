@@ -1,0 +1,128 @@
+/**
+ * @module
+ * Users, grants and tokens. User changes are for administrators; a viewer with the api scope
+ * may revoke their own grants and tokens (and those of applications they own) and create
+ * personal access tokens no wider than the token they call with.
+ */
+import type { TokenView } from '../../services/admin-tokens.ts'
+import type { Grant } from '../../services/grants.ts'
+import type { User } from '../../services/users.ts'
+import { builder } from '../builder.ts'
+import { MUTATION_ERRORS } from '../errors.ts'
+import { opt } from '../pagination.ts'
+import { GrantRef, TokenRef, UserRef } from '../refs.ts'
+import { RevokedCount } from './applications.ts'
+
+const CreateUserInput = builder.inputType('CreateUserInput', {
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    password: t.string({ required: true }),
+    email: t.string(),
+    name: t.string(),
+    isAdmin: t.boolean(),
+  }),
+})
+const UpdateUserInput = builder.inputType('UpdateUserInput', {
+  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), email: t.string(), name: t.string(), isAdmin: t.boolean() }),
+})
+const UserIdInput = builder.inputType('UserIdInput', { fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }) }) })
+const ResetPasswordInput = builder.inputType('ResetUserPasswordInput', {
+  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), password: t.string({ description: 'Omit to have one generated (returned once).' }) }),
+})
+const GrantIdInput = builder.inputType('GrantIdInput', { fields: (t) => ({ id: t.globalID({ for: GrantRef, required: true }) }) })
+const TokenIdInput = builder.inputType('TokenIdInput', { fields: (t) => ({ id: t.globalID({ for: TokenRef, required: true }) }) })
+const PersonalTokenInput = builder.inputType('CreatePersonalAccessTokenInput', {
+  fields: (t) => ({
+    scopes: t.stringList({ required: true }),
+    expiresIn: t.int({ description: 'Seconds (60 to 366 days); omit for a token that does not expire.' }),
+  }),
+})
+
+const UserPayload = builder.objectRef<{ user: User }>('UserPayload').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
+})
+const ResetPayload = builder.objectRef<{ user: User; generatedPassword: string | null }>('ResetUserPasswordPayload').implement({
+  fields: (t) => ({
+    user: t.field({ type: UserRef, resolve: (p) => p.user }),
+    generatedPassword: t.exposeString('generatedPassword', { nullable: true, description: 'Shown once, only when no password was given.' }),
+  }),
+})
+const GrantPayload = builder.objectRef<{ grant: Grant }>('RevokeGrantPayload').implement({
+  fields: (t) => ({ grant: t.field({ type: GrantRef, resolve: (p) => p.grant }) }),
+})
+const TokenPayload = builder.objectRef<{ token: TokenView }>('RevokeTokenPayload').implement({
+  fields: (t) => ({ token: t.field({ type: TokenRef, resolve: (p) => p.token }) }),
+})
+const PersonalTokenPayload = builder.objectRef<{ token: string; view: TokenView }>('CreatePersonalAccessTokenPayload').implement({
+  fields: (t) => ({
+    token: t.field({ type: TokenRef, resolve: (p) => p.view }),
+    value: t.exposeString('token', { description: 'The token itself: shown here once, never again.' }),
+  }),
+})
+
+builder.mutationFields((t) => ({
+  createUser: t.field({
+    type: UserPayload,
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateUserInput, required: true }) },
+    resolve: async (_r, { input: i }, ctx) => ({
+      user: await ctx.services.admin.users.create(ctx.actor, { username: i.username, password: i.password, email: opt(i.email), name: opt(i.name), isAdmin: opt(i.isAdmin) }),
+    }),
+  }),
+  updateUser: t.field({
+    type: UserPayload,
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateUserInput, required: true }) },
+    resolve: async (_r, { input: i }, ctx) => ({
+      user: await ctx.services.admin.users.update(ctx.actor, i.id.id, { email: i.email, name: i.name, isAdmin: opt(i.isAdmin) }),
+    }),
+  }),
+  disableUser: t.field({
+    type: UserPayload,
+    description: "Disables the account, ends its sessions and revokes every token it holds.",
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UserIdInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ user: await ctx.services.admin.users.disable(ctx.actor, input.id.id) }),
+  }),
+  resetUserPassword: t.field({
+    type: ResetPayload,
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
+    resolve: (_r, { input }, ctx) => ctx.services.admin.users.resetPassword(ctx.actor, input.id.id, input.password),
+  }),
+  revokeUserTokens: t.field({
+    type: RevokedCount,
+    description: "Revokes every token the user holds. Administrators, or the user themselves.",
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { writer: true },
+    args: { input: t.arg({ type: UserIdInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ revokedCount: await ctx.services.admin.tokens.revokeAllOfUser(ctx.actor, input.id.id) }),
+  }),
+  revokeGrant: t.field({
+    type: GrantPayload,
+    description: 'Revokes the consent and every token issued under it, at once.',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { writer: true },
+    args: { input: t.arg({ type: GrantIdInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ grant: await ctx.services.admin.tokens.revokeGrant(ctx.actor, input.id.id) }),
+  }),
+  revokeToken: t.field({
+    type: TokenPayload,
+    description: 'Revokes a token; an OAuth token takes its refresh-token family with it.',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { writer: true },
+    args: { input: t.arg({ type: TokenIdInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ token: await ctx.services.admin.tokens.revoke(ctx.actor, input.id.id) }),
+  }),
+  createPersonalAccessToken: t.field({
+    type: PersonalTokenPayload,
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { writer: true },
+    args: { input: t.arg({ type: PersonalTokenInput, required: true }) },
+    resolve: (_r, { input }, ctx) => ctx.services.admin.tokens.createPersonal(ctx.actor, { scopes: input.scopes, expiresIn: input.expiresIn ?? null }),
+  }),
+}))

@@ -1,0 +1,52 @@
+/** @module Application (an OAuth client): settings, owner, and batched counts of live tokens and grants. */
+import { builder } from '../builder.ts'
+import { connection, opt } from '../pagination.ts'
+import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
+
+export const GrantTypeEnum = builder.enumType('GrantType', {
+  values: { AUTHORIZATION_CODE: { value: 'authorization_code' }, REFRESH_TOKEN: { value: 'refresh_token' } } as const,
+})
+
+ApplicationRef.implement({
+  description: 'An OAuth 2.0 client. Its secret is never readable: it is shown once, by createApplication or rotateApplicationSecret.',
+  authScopes: (app) => ({ adminRead: true, self: app.ownerId }),
+  fields: (t) => ({
+    clientId: t.exposeString('clientId'),
+    name: t.exposeString('name'),
+    owner: t.field({ type: UserRef, nullable: true, resolve: (a) => a.ownerId }),
+    confidential: t.boolean({ resolve: (a) => !a.isPublic }),
+    redirectUris: t.exposeStringList('redirectUris'),
+    allowedScopes: t.exposeStringList('scopes', { description: 'The ceiling: tokens never carry a scope outside these (and what they imply).' }),
+    grantTypes: t.exposeStringList('grantTypes'),
+    trusted: t.exposeBoolean('isTrusted', { description: 'Trusted applications skip the consent page.' }),
+    canIntrospect: t.exposeBoolean('canIntrospect'),
+    tokenFormat: t.exposeString('tokenFormat'),
+    idTokenAlg: t.exposeString('idTokenAlg'),
+    accessTokenLifetime: t.exposeInt('accessTokenTtl', { nullable: true, description: 'Seconds; null means the server default.' }),
+    refreshTokenLifetime: t.exposeInt('refreshTokenTtl', { nullable: true, description: 'Seconds; null means the server default.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    activeTokenCount: t.loadable({
+      type: 'Int',
+      description: 'Live access and refresh tokens (one grouped query per page of applications).',
+      load: (ids: string[], ctx) => ctx.services.admin.applications.activeTokenCounts(ids),
+      resolve: (a) => a.id,
+    }),
+    activeGrantCount: t.loadable({
+      type: 'Int',
+      load: (ids: string[], ctx) => ctx.services.admin.applications.activeGrantCounts(ids),
+      resolve: (a) => a.id,
+    }),
+    tokens: t.connection({
+      type: TokenRef,
+      args: { state: t.arg({ type: ActiveFilter }), kind: t.arg({ type: TokenKindEnum }), scope: t.arg.string() },
+      resolve: (a, args, ctx) =>
+        connection(args, (w) => ctx.services.admin.tokens.page(ctx.actor, w, { applicationId: a.id, active: isActive(args.state), kind: opt(args.kind), scope: opt(args.scope) })),
+    }),
+    grants: t.connection({
+      type: GrantRef,
+      args: { state: t.arg({ type: ActiveFilter }), scope: t.arg.string() },
+      resolve: (a, args, ctx) => connection(args, (w) => ctx.services.admin.tokens.grantsPage(ctx.actor, w, { applicationId: a.id, active: isActive(args.state), scope: opt(args.scope) })),
+    }),
+  }),
+})

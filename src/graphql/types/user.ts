@@ -1,0 +1,33 @@
+/** @module User: an account. A viewer sees only themselves; password hashes are never exposed. */
+import { builder } from '../builder.ts'
+import { connection, opt } from '../pagination.ts'
+import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
+
+UserRef.implement({
+  authScopes: (user) => ({ adminRead: true, self: user.id }),
+  fields: (t) => ({
+    username: t.exposeString('username'),
+    email: t.exposeString('email', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    isAdmin: t.exposeBoolean('isAdmin'),
+    disabled: t.exposeBoolean('disabled'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    applications: t.connection({
+      type: ApplicationRef,
+      description: 'Applications this user owns.',
+      resolve: (u, args, ctx) => connection(args, (w) => ctx.services.admin.applications.page(ctx.actor, w, { ownerId: u.id })),
+    }),
+    grants: t.connection({
+      type: GrantRef,
+      args: { state: t.arg({ type: ActiveFilter }), scope: t.arg.string() },
+      resolve: (u, args, ctx) => connection(args, (w) => ctx.services.admin.tokens.grantsPage(ctx.actor, w, { userId: u.id, active: isActive(args.state), scope: opt(args.scope) })),
+    }),
+    tokens: t.connection({
+      type: TokenRef,
+      args: { state: t.arg({ type: ActiveFilter }), kind: t.arg({ type: TokenKindEnum }), scope: t.arg.string() },
+      resolve: (u, args, ctx) =>
+        connection(args, (w) => ctx.services.admin.tokens.page(ctx.actor, w, { userId: u.id, active: isActive(args.state), kind: opt(args.kind), scope: opt(args.scope) })),
+    }),
+  }),
+})
