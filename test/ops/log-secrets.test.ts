@@ -42,7 +42,7 @@ describe('request logs never contain a secret', () => {
     const pat = await server.provider.services.tokens.issuePersonal(f.alice.id, ['read_user'], 3600)
     secrets.personal = pat.token
     expect((await fetch(`${server.url}/oauth/userinfo?access_token=${encodeURIComponent(pat.token)}`)).status).toBeLessThan(500)
-    const third = (await (await postForm(server.url, '/oauth/token', f.C1, { grant_type: 'refresh_token', refresh_token: secrets.refresh_2 })).json()) as typeof first
+    const third = (await (await postForm(server.url, '/oauth/token', f.C1, { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token })).json()) as typeof first
     Object.assign(secrets, { access_3: third.access_token, refresh_3: third.refresh_token })
     expect((await fetch(`${server.url}/oauth/userinfo?access_token=${encodeURIComponent(third.access_token)}`)).status).toBe(200)
     expect((await fetch(`${server.url}/oauth/userinfo`, { headers: { Authorization: `Bearer ${third.access_token}` } })).status).toBe(200)
