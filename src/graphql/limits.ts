@@ -17,7 +17,8 @@ export const LIMITS = {
   /** Deepest legitimate dashboard query: viewer → user → applications → edges → node → tokens → edges → node → user → username (10). */
   depth: 12,
   aliases: 15,
-  cost: 5000,
+  /** GraphQL Armor counts objects, scalars and depth, times `first`: a 50-row dashboard query costs ~5,000. */
+  cost: 20_000,
   tokens: 2000,
   pageSize: MAX_PAGE_SIZE,
   /** Ids in one `nodes(ids:)` call. */
