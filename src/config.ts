@@ -16,6 +16,14 @@ export const ConfigSchema = z
     host: z.string().min(1).default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(9000),
     db: z.string().min(1).default('./latchkey.db'),
+    /** postgres://… selects PostgreSQL; sqlite:FILE or a plain path selects SQLite. Wins over `db` when set. */
+    databaseUrl: z
+      .string()
+      .min(1)
+      .refine((v) => !/^[a-z][a-z0-9+.-]*:/i.test(v) || /^(postgres|postgresql):\/\//i.test(v) || /^sqlite:/i.test(v) || /^[a-z]:[\\/]/i.test(v), 'must be postgres://…, sqlite:FILE or a file path')
+      .optional(),
+    /** Connections each instance may open to PostgreSQL (SQLite uses one). */
+    dbPoolSize: z.coerce.number().int().min(1).max(1000).default(10),
     issuer: z.url({ protocol: /^https?$/ }).optional(),
     accessTokenTtl: seconds(7200),
     refreshTokenTtl: seconds(30 * 86400),
@@ -26,6 +34,12 @@ export const ConfigSchema = z
     deviceInterval: seconds(5),
     passwordGrant: flag(true),
     logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Proxies whose X-Forwarded-For is believed (comma-separated IP addresses); none by default. */
+    trustedProxies: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.union([z.ipv4(), z.ipv6()])))
+      .default([]),
     /** Schema introspection for authenticated /graphql callers (unauthenticated ones get 401 first). */
     graphqlIntrospection: flag(true),
     graphiql: flag(false),
@@ -48,6 +62,8 @@ export const SETTINGS = {
   host: { flag: 'host', env: 'LATCHKEY_HOST' },
   port: { flag: 'port', env: 'LATCHKEY_PORT' },
   db: { flag: 'db', env: 'LATCHKEY_DB' },
+  databaseUrl: { flag: 'database-url', env: 'LATCHKEY_DATABASE_URL' },
+  dbPoolSize: { flag: 'db-pool-size', env: 'LATCHKEY_DB_POOL_SIZE' },
   issuer: { flag: 'issuer', env: 'LATCHKEY_ISSUER' },
   accessTokenTtl: { flag: 'access-token-ttl', env: 'LATCHKEY_ACCESS_TOKEN_TTL' },
   refreshTokenTtl: { flag: 'refresh-token-ttl', env: 'LATCHKEY_REFRESH_TOKEN_TTL' },
@@ -58,6 +74,7 @@ export const SETTINGS = {
   deviceInterval: { flag: 'device-interval', env: 'LATCHKEY_DEVICE_INTERVAL' },
   passwordGrant: { flag: 'password-grant', env: 'LATCHKEY_PASSWORD_GRANT' },
   logLevel: { flag: 'log-level', env: 'LATCHKEY_LOG_LEVEL' },
+  trustedProxies: { flag: 'trusted-proxies', env: 'LATCHKEY_TRUSTED_PROXIES' },
   graphqlIntrospection: { flag: 'graphql-introspection', env: 'LATCHKEY_GRAPHQL_INTROSPECTION' },
   graphiql: { flag: 'graphiql', env: 'LATCHKEY_GRAPHIQL' },
   metrics: { flag: 'metrics', env: 'LATCHKEY_METRICS' },

@@ -10,6 +10,8 @@ export const CONFIG_OPTIONS: Options = Object.fromEntries([
 
 export const CONFIG_HELP = `Configuration (flag, then environment, then --config JSON file, then default):
   --db FILE              SQLite database file            LATCHKEY_DB       (./latchkey.db)
+  --database-url URL     postgres://… or sqlite:FILE; wins over --db  LATCHKEY_DATABASE_URL
+  --db-pool-size N       PostgreSQL connections per instance  LATCHKEY_DB_POOL_SIZE  (10)
   --host H               listen address                  LATCHKEY_HOST     (127.0.0.1)
   --port P               listen port                     LATCHKEY_PORT     (9000)
   --issuer URL           public issuer URL               LATCHKEY_ISSUER   (http://localhost:<port>)
@@ -21,6 +23,7 @@ export const CONFIG_HELP = `Configuration (flag, then environment, then --config
   --device-code-ttl S    device code lifetime (RFC 8628) LATCHKEY_DEVICE_CODE_TTL   (300)
   --device-interval S    device polling interval         LATCHKEY_DEVICE_INTERVAL   (5)
   --password-grant B     allow the password grant at all LATCHKEY_PASSWORD_GRANT    (true)
+  --trusted-proxies IPS   proxies whose X-Forwarded-For is believed  LATCHKEY_TRUSTED_PROXIES (none)
   --log-level L          debug|info|warn|error|silent    LATCHKEY_LOG_LEVEL         (info)
   --metrics M            /metrics: loopback|on|off       LATCHKEY_METRICS           (loopback)
   --metrics-port P       serve /metrics on its own port  LATCHKEY_METRICS_PORT      (same port)

@@ -10,6 +10,7 @@ import { MethodNotAllowed, NotFoundError } from '../oauth/errors.ts'
 import { errorPage } from '../pages/error.ts'
 import type { Services } from '../services/index.ts'
 import { parseCookies } from './body.ts'
+import { clientIp } from './client-ip.ts'
 import type { Headers, Reply, RequestContext } from './context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
@@ -32,7 +33,7 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       const started = performance.now()
       const incomingId = request.headers.get('x-request-id')
       const requestId = incomingId && SAFE_REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID()
-      const ip = server?.requestIP(request)?.address ?? 'unknown'
+      const ip = clientIp(server?.requestIP(request)?.address ?? 'unknown', request.headers.get('x-forwarded-for'), config.trustedProxies)
       const ctx = makeContext(request, services, config, ip, requestId)
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined

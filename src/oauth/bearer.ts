@@ -6,7 +6,7 @@
 import type { Params } from '../http/body.ts'
 import type { Services } from '../services/index.ts'
 import type { ActiveToken } from '../services/tokens.ts'
-import { InvalidRequest, InvalidToken } from './errors.ts'
+import { InvalidRequest, InvalidToken, TooManyRequests } from './errors.ts'
 
 export function extractBearer(request: Request, query: Params, body: Params | undefined): string | undefined {
   const found: string[] = []
@@ -22,12 +22,17 @@ export function extractBearer(request: Request, query: Params, body: Params | un
   return found[0]
 }
 
-/** Resolves a presented bearer access token, or throws InvalidToken (401). */
-export async function requireAccessToken(services: Services, token: string | undefined): Promise<ActiveToken> {
+/**
+ * Resolves a presented bearer access token, or throws InvalidToken (401). Unknown tokens are
+ * counted per address, and a caller guessing many of them gets 429 (RFC 6819 §4.4.1.11).
+ */
+export async function requireAccessToken(services: Services, token: string | undefined, ip: string): Promise<ActiveToken> {
   if (token === undefined) throw new MissingToken('an access token is required')
   const active = await services.tokens.findActive(token)
-  if (!active || active.kind !== 'access') throw new InvalidToken('the access token is invalid, expired or revoked')
-  return active
+  if (active && active.kind === 'access') return active
+  const wait = await services.rateLimits.hit('bearerMissPerIp', ip)
+  if (wait > 0) throw new TooManyRequests('too many invalid access tokens; try again later', wait)
+  throw new InvalidToken('the access token is invalid, expired or revoked')
 }
 
 /** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */

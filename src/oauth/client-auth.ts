@@ -6,7 +6,7 @@
 import type { Params } from '../http/body.ts'
 import type { Application } from '../services/applications.ts'
 import type { Services } from '../services/index.ts'
-import { InvalidClient, InvalidRequest } from './errors.ts'
+import { InvalidClient, InvalidRequest, TooManyRequests } from './errors.ts'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']
@@ -50,11 +50,18 @@ function presented(request: Request, params: Params): PresentedCredentials {
   return { clientId: params.client_id, secret: undefined, method: 'none' }
 }
 
-/** Authenticates the client or throws InvalidClient, with one answer for every kind of failure. */
-export async function authenticateClient(services: Services, request: Request, params: Params): Promise<{ client: Application; method: ClientAuthMethod }> {
+/**
+ * Authenticates the client or throws InvalidClient, with one answer for every kind of failure.
+ * RFC 6749 §2.3.1: failures are counted per client and address, and past the limit they get 429.
+ * Only failures touch the counter, so the token path pays nothing for it; a 256-bit secret needs
+ * no lockout of the right answer, only a brake on floods.
+ */
+export async function authenticateClient(services: Services, request: Request, params: Params, ip: string): Promise<{ client: Application; method: ClientAuthMethod }> {
   const creds = presented(request, params)
   if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200) throw new InvalidClient('client authentication failed')
   const client = await services.applications.authenticate(creds.clientId, creds.secret)
-  if (!client) throw new InvalidClient('client authentication failed')
-  return { client, method: creds.method }
+  if (client) return { client, method: creds.method }
+  const wait = await services.rateLimits.hit('clientSecretPerClientIp', `${creds.clientId}|${ip}`)
+  if (wait > 0) throw new TooManyRequests('too many failed client authentications; try again later', wait)
+  throw new InvalidClient('client authentication failed')
 }

@@ -19,6 +19,14 @@ export const LIMITS = {
   loginPerUsername: { max: 10, windowSeconds: 900 },
   loginPerIp: { max: 50, windowSeconds: 900 },
   userCodePerIp: { max: 10, windowSeconds: 900 },
+  /** RFC 6749 §2.3.1; keyed by client and IP so an attacker elsewhere cannot lock the client out. */
+  clientSecretPerClientIp: { max: 50, windowSeconds: 60 },
+  /** RFC 7662 §4 token scanning: inactive answers per introspecting client. */
+  introspectionMissPerClient: { max: 200, windowSeconds: 60 },
+  /** Unknown bearer tokens at token info and userinfo, per IP. */
+  bearerMissPerIp: { max: 200, windowSeconds: 60 },
+  /** RFC 8628 §5.2: device authorizations per client and IP. */
+  deviceAuthorizationPerClientIp: { max: 60, windowSeconds: 600 },
 } satisfies Record<string, Limit>
 
 export type LimitName = keyof typeof LIMITS
@@ -40,6 +48,13 @@ export function createRateLimitService({ db, clock }: ServiceDeps) {
 
     async recordFailure(name: LimitName, subject: string): Promise<void> {
       await repo.hitCounter(db, keyOf(name, subject), clock.now(), LIMITS[name].windowSeconds)
+    },
+
+    /** Counts one event and returns the wait when that event went over the limit, else 0. */
+    async hit(name: LimitName, subject: string): Promise<number> {
+      const limit = LIMITS[name]
+      const { count, windowStart } = await repo.hitCounter(db, keyOf(name, subject), clock.now(), limit.windowSeconds)
+      return count > limit.max ? Math.max(1, windowStart + limit.windowSeconds - clock.now()) : 0
     },
 
     async reset(name: LimitName, subject: string): Promise<void> {

@@ -3,13 +3,15 @@ import { bodyParams } from '../../http/body.ts'
 import type { Reply, RequestContext } from '../../http/context.ts'
 import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidScope, UnauthorizedClient } from '../errors.ts'
+import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../errors.ts'
 
 export async function deviceAuthorization(ctx: RequestContext): Promise<Reply> {
   const params = await bodyParams(ctx.request, { json: true })
-  const { client } = await authenticateClient(ctx.services, ctx.request, params)
+  const { client } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('the device grant is not enabled for this application')
+  const wait = await ctx.services.rateLimits.hit('deviceAuthorizationPerClientIp', `${client.id}|${ctx.ip}`)
+  if (wait > 0) throw new TooManyRequests('too many device authorizations; try again later', wait)
   const scope = await ctx.services.scopes.resolve(params.scope, client.scopes)
   if (!scope.ok) throw new InvalidScope(scope.reason)
   const auth = await ctx.services.deviceCodes.start(client, scope.scopes)

@@ -6,18 +6,23 @@
 import { bodyParams } from '../../http/body.ts'
 import type { Reply, RequestContext } from '../../http/context.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidClient, InvalidRequest } from '../errors.ts'
+import { InvalidClient, InvalidRequest, TooManyRequests } from '../errors.ts'
 
 export async function introspect(ctx: RequestContext): Promise<Reply> {
   const params = await bodyParams(ctx.request, { json: true })
-  const { client, method } = await authenticateClient(ctx.services, ctx.request, params)
+  const { client, method } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   // §2.1: the endpoint MUST require authorization, against token scanning.
   if (method === 'none') throw new InvalidClient('introspection requires client authentication')
   if (!params.token) throw new InvalidRequest('token is required')
   const token = await ctx.services.tokens.findActive(params.token)
   // §2.2: inactive, unknown and not-yours all answer exactly {"active": false}.
-  if (!token || (!client.canIntrospect && token.applicationId !== client.id)) return { type: 'json', body: { active: false } }
+  if (!token || (!client.canIntrospect && token.applicationId !== client.id)) {
+    // §4: a client fishing with many unknown tokens is slowed down before it can scan the store.
+    const wait = await ctx.services.rateLimits.hit('introspectionMissPerClient', client.id)
+    if (wait > 0) throw new TooManyRequests('too many introspections of inactive tokens; try again later', wait)
+    return { type: 'json', body: { active: false } }
+  }
   return {
     type: 'json',
     body: {

@@ -6,7 +6,7 @@ import { InvalidRequest } from '../errors.ts'
 
 export async function revoke(ctx: RequestContext): Promise<Reply> {
   const params = await bodyParams(ctx.request, { json: true })
-  const { client } = await authenticateClient(ctx.services, ctx.request, params)
+  const { client } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   if (!params.token) throw new InvalidRequest('token is required')
   // §2.2: unknown, invalid or foreign tokens still get 200; the hint is only a hint (§2.1).

@@ -4,7 +4,7 @@ import type { Reply, RequestContext } from '../../http/context.ts'
 import { extractBearer, requireAccessToken } from '../bearer.ts'
 
 export async function tokenInfo(ctx: RequestContext): Promise<Reply> {
-  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, queryParams(ctx.url), undefined))
+  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, queryParams(ctx.url), undefined), ctx.ip)
   const expiresIn = token.expiresAt === null ? null : token.expiresAt - ctx.services.deps.clock.now()
   return {
     type: 'json',

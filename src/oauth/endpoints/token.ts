@@ -16,7 +16,7 @@ export async function token(ctx: RequestContext): Promise<Reply> {
   const query = queryParams(ctx.url)
   if (NEVER_IN_QUERY.some((p) => p in query)) throw new InvalidRequest('credentials must be sent in the request body, not the URI')
   const params = await bodyParams(ctx.request, { json: true })
-  const { client, method } = await authenticateClient(ctx.services, ctx.request, params)
+  const { client, method } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   if (!params.grant_type) throw new InvalidRequest('grant_type is required')
   const grant = GRANTS.get(params.grant_type)

@@ -8,7 +8,7 @@ import { InsufficientScope, InvalidToken } from '../errors.ts'
 export async function userinfo(ctx: RequestContext): Promise<Reply> {
   const hasForm = ctx.method === 'POST' && (ctx.request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')
   const body: Params | undefined = hasForm ? await bodyParams(ctx.request, { json: false }) : undefined
-  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, queryParams(ctx.url), body))
+  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, queryParams(ctx.url), body), ctx.ip)
   // §5.3.1: userinfo needs a user's token carrying openid.
   if (token.userId === null || !token.scopes.includes('openid')) throw new InsufficientScope('the access token does not carry the openid scope')
   const user = await ctx.services.users.findById(token.userId)
