@@ -11,6 +11,8 @@ export const SERVE_HELP = `Usage: latchkey serve [--host H] [--port P] [--db FIL
 
 Runs the provider: migrates the database, creates signing keys on first start, and serves
 OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front of it and set --issuer to the public URL.
+SIGTERM or SIGINT stops accepting, lets in-flight requests finish (--shutdown-timeout), and
+closes the database. /healthz, /readyz and /metrics are for operators: see docs/operating.md.
 
 ${CONFIG_HELP}`
 
