@@ -21,15 +21,21 @@ import { parseOrInvalid } from './users.ts'
 const ttl = z.number().int().min(60).max(366 * 86400).nullable()
 const shape = NewApplicationInput.shape
 
-/** A partial update; every field reuses the creation rule (defaults removed, so absent means unchanged). */
+/** The creation rule without its default, so that an absent field means "unchanged" (zod 4's partial() keeps defaults). */
+function noDefault<T extends z.ZodType>(schema: T) {
+  const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema
+  return inner.optional() as z.ZodOptional<z.ZodType<Exclude<z.output<T>, undefined>, Exclude<z.input<T>, undefined>>>
+}
+
+/** A partial update; every field reuses the creation rule, so the redirect URI and scope rules stay written once. */
 export const ApplicationPatch = z.object({
-  name: shape.name.optional(),
-  redirectUris: shape.redirectUris.optional(),
-  scopes: shape.scopes.unwrap().optional(),
-  grantTypes: shape.grantTypes.unwrap().optional(),
-  isTrusted: shape.isTrusted.unwrap().optional(),
-  canIntrospect: shape.canIntrospect.unwrap().optional(),
-  idTokenAlg: shape.idTokenAlg.unwrap().optional(),
+  name: noDefault(shape.name),
+  redirectUris: noDefault(shape.redirectUris),
+  scopes: noDefault(shape.scopes),
+  grantTypes: noDefault(shape.grantTypes),
+  isTrusted: noDefault(shape.isTrusted),
+  canIntrospect: noDefault(shape.canIntrospect),
+  idTokenAlg: noDefault(shape.idTokenAlg),
   tokenFormat: z.enum(['opaque', 'jwt']).optional(),
   accessTokenTtl: ttl.optional(),
   refreshTokenTtl: ttl.optional(),
@@ -99,6 +105,10 @@ export function createAdminApplicationService({ db, clock }: ServiceDeps, audit:
         const unknown = await scopes.unknownNames(p.scopes)
         if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
       }
+      const grantTypes = p.grantTypes ?? applicationRowToApplication(row).grantTypes
+      const redirectUris = p.redirectUris ?? applicationRowToApplication(row).redirectUris
+      if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
+        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
       const now = clock.now()
       const set: RowPatch<'applications'> = {
         ...(p.name !== undefined && { name: p.name }),

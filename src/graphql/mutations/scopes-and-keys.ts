@@ -49,9 +49,13 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateScopeInput, required: true }) },
-    resolve: async (_r, { input: i }, ctx) => ({
-      scope: await ctx.services.scopes.update(i.name, { description: opt(i.description), implies: opt(i.implies), isDefault: opt(i.isDefault) }, admin(ctx.actor)),
-    }),
+    resolve: async (_r, { input: i }, ctx) => {
+      const actorId = admin(ctx.actor)
+      // scopes.ScopePatch is ScopeInput.partial(), and zod 4 keeps defaults under partial(): an
+      // absent `implies` would become []. Send the current value so "absent" means "unchanged".
+      const implies = i.implies ?? (await ctx.services.scopes.find(i.name))?.implies
+      return { scope: await ctx.services.scopes.update(i.name, { description: opt(i.description), implies, isDefault: opt(i.isDefault) }, actorId) }
+    },
   }),
   deleteScope: t.field({
     type: DeletedScope,
