@@ -6,7 +6,7 @@
  */
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay'
 import { Invalid } from '../services/errors.ts'
-import type { PageWindow } from '../store/repositories/admin-pages.ts'
+import type { PageWindow } from '../services/admin.ts'
 
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20

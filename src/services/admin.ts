@@ -43,3 +43,4 @@ export type AdminServices = ReturnType<typeof createAdminServices>
 export function withAdmin<S extends BaseServices>(services: S): S & { admin: AdminServices } {
   return { ...services, admin: createAdminServices(services) }
 }
+export type { PageWindow } from '../store/repositories/admin-pages.ts'
