@@ -6,7 +6,7 @@ import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, introspect, refresh, setup, tokensFor, TOKEN_VARIANTS, userinfo, type Env, type TokenBody } from './support.ts'
+import { DIALECTS, exchange, getCode, introspect, refresh, setup, tokensFor, TOKEN_VARIANTS, userinfo, type Env, type TokenBody } from './support.ts'
 
 const clock = testClock()
 let env: Env
@@ -56,6 +56,19 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     expect(await introspect(env, second.refresh_token!)).toEqual({ active: false })
     expect((await userinfo(env, second.access_token, dialect.userinfo)).status).toBe(401)
     await expectError(await refresh(env, env.f.C1, second.refresh_token!, {}, { dialect, json }), 'invalid_grant')
+  })
+
+  test('RFC 9700 §4.14.2: five concurrent refreshes with one RT → at most one new pair, and none of them survives the reuse', async () => {
+    const first = await tokensFor(env, env.f.C1, { dialect, json })
+    const results = await Promise.all(Array.from({ length: 5 }, () => refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })))
+    const ok = results.filter((r) => r.status === 200)
+    expect(ok.length).toBeLessThanOrEqual(1)
+    for (const r of results.filter((r) => r.status !== 200)) await expectError(r, 'invalid_grant')
+    for (const r of ok) {
+      const pair = (await r.json()) as TokenBody
+      expect(await introspect(env, pair.access_token)).toEqual({ active: false })
+      expect(await introspect(env, pair.refresh_token!)).toEqual({ active: false })
+    }
   })
 
   test('RFC 6749 §6, §10.4; oidcc-refresh-token: C1\'s RT presented by C2 → invalid_grant, nothing issued', async () => {
@@ -131,6 +144,25 @@ describe.each(DIALECTS)('D.27 refresh after the grant is gone ($name)', (dialect
     const tokens = await tokensFor(env, env.f.C1, { dialect, browser: user.browser, username: user.username })
     await env.server.provider.services.users.disable(user.username)
     await expectDead(env.f.C1, tokens)
+  })
+
+  test('Gitea issue 19111: a code issued before the user was disabled → invalid_grant, no ID token', async () => {
+    const user = await newUser()
+    const { code, verifier } = await getCode(env, env.f.C1, { dialect, browser: user.browser, username: user.username })
+    await env.server.provider.services.users.disable(user.username)
+    const res = await exchange(env, env.f.C1, code, verifier, { dialect })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as Record<string, unknown>
+    expect(body.error).toBe('invalid_grant')
+    expect(body.id_token).toBeUndefined()
+  })
+
+  test('RFC 9700 §4.14.2: a code issued before the grant was revoked → invalid_grant', async () => {
+    const user = await newUser()
+    const { code, verifier } = await getCode(env, env.f.C1, { dialect, browser: user.browser, username: user.username })
+    const [grant] = await env.server.provider.services.grants.listForUser(user.id)
+    expect(await env.server.provider.services.grants.revoke(grant!.id, null)).toBe(true)
+    await expectError(await exchange(env, env.f.C1, code, verifier, { dialect }), 'invalid_grant')
   })
 
   test('Gitea issue 19111: RT after the user is deleted → invalid_grant; its ATs inactive', async () => {
