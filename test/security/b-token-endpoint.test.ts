@@ -64,6 +64,16 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     await expectError(refreshed, 400, 'invalid_grant')
   })
 
+  test('RFC 6749 §4.1.2: five concurrent redemptions of one code → exactly one 200, and its tokens end up revoked', async () => {
+    const { code, verifier } = await getCode(env, env.f.C1, { dialect })
+    const results = await Promise.all(Array.from({ length: 5 }, () => exchange(env, env.f.C1, code, verifier, { dialect, json })))
+    const ok = results.filter((r) => r.status === 200)
+    expect(ok.length).toBe(1)
+    for (const r of results.filter((r) => r.status !== 200)) await expectError(r, 400, 'invalid_grant')
+    const { access_token } = (await ok[0]!.json()) as { access_token: string }
+    expect(await introspect(env, access_token)).toEqual({ active: false })
+  })
+
   test('RFC 6749 §4.1.3: C1\'s code redeemed with C2\'s valid credentials → invalid_grant', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     await expectError(await exchange(env, env.f.C2, code, verifier, { dialect, json, redirectUri: env.f.C1.redirectUri }), 400, 'invalid_grant')
