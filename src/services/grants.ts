@@ -1,6 +1,7 @@
 /** @module Consents: what a user has approved for an application, remembered per user and app. */
 import { newId } from '../crypto/ids.ts'
 import * as repo from '../store/repositories/grants.ts'
+import { invalidateOutstandingCodes } from '../store/repositories/authorization-codes.ts'
 import { revokeTokensOfGrant } from '../store/repositories/tokens.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -62,6 +63,7 @@ export function createGrantService({ db, clock }: ServiceDeps, audit: AuditServi
         const row = await repo.findGrantById(trx, grantId)
         if (!row || !(await repo.markGrantRevoked(trx, grantId, clock.now()))) return false
         await revokeTokensOfGrant(trx, row.user_id, row.application_id, clock.now())
+        await invalidateOutstandingCodes(trx, row.user_id, row.application_id, clock.now())
         await audit.record({ type: 'grant.revoked', actorUserId, userId: row.user_id, applicationId: row.application_id, ip }, trx)
         return true
       })

@@ -33,7 +33,12 @@ export const ScopeInput = z.object({
   implies: z.array(ScopeName).max(50).default([]),
   isDefault: z.boolean().default(false),
 })
-export const ScopePatch = ScopeInput.omit({ name: true }).partial()
+/** No defaults here: zod keeps them under .partial(), and a patch must leave unnamed fields alone. */
+export const ScopePatch = z.object({
+  description: z.string().trim().min(1).max(500).optional(),
+  implies: z.array(ScopeName).max(50).optional(),
+  isDefault: z.boolean().optional(),
+})
 
 export type ScopeCheck = { ok: true; scopes: string[] } | { ok: false; reason: string }
 

@@ -5,6 +5,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/passw
 import * as repo from '../store/repositories/users.ts'
 import { revokeSessionsOfUser } from '../store/repositories/sessions.ts'
 import { revokeTokensOfUser } from '../store/repositories/tokens.ts'
+import { invalidateOutstandingCodes } from '../store/repositories/authorization-codes.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { Conflict, Invalid, NotFound } from './errors.ts'
@@ -100,6 +101,7 @@ export function createUserService({ db, clock }: ServiceDeps, audit: AuditServic
         await repo.updateUser(trx, row.id, { disabled_at: now, updated_at: now })
         await revokeSessionsOfUser(trx, row.id, now)
         await revokeTokensOfUser(trx, row.id, now)
+        await invalidateOutstandingCodes(trx, row.id, null, now)
         await audit.record({ type: 'user.disabled', userId: row.id }, trx)
       })
       return userRowToUser({ ...row, disabled_at: now, updated_at: now })

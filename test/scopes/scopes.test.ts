@@ -127,3 +127,12 @@ describe('issue 3: consents are remembered, asked again only for the difference,
     expect((await server.provider.services.grants.findById(grant!.id))!.revoked).toBe(false)
   })
 })
+
+describe('issue 3: updating a scope changes only what the patch names', () => {
+  test('a description-only update keeps implies and the default flag', async () => {
+    const scopes = server.provider.services.scopes
+    await scopes.update('write:org', { description: 'Write organisations' })
+    const s = await scopes.find('write:org')
+    expect(s).toMatchObject({ description: 'Write organisations', implies: ['read:org'], isDefault: false })
+  })
+})
