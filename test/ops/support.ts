@@ -30,6 +30,8 @@ export async function prepare(codes: number) {
   await using provider = await openProvider(config, { logger: { log() {} } })
   const f = await seed(provider.services)
   const app = (await provider.services.applications.findByClientId(f.C1.clientId))!
+  // The user's consent, as the consent page records it: a code outlives neither it nor its user.
+  await provider.services.grants.approve(f.alice.id, app.id, ['read_user'], null)
   const issued: string[] = []
   for (let i = 0; i < codes; i++) {
     issued.push(await provider.services.codes.issue({ applicationId: app.id, userId: f.alice.id, redirectUri: f.C1.redirectUri, redirectUriSent: true, scopes: ['read_user'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: Math.floor(Date.now() / 1000) }))
