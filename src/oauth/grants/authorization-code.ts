@@ -41,10 +41,8 @@ export const authorizationCode: GrantHandler<typeof Params> = {
       throw new InvalidGrant('the authorization code was already used')
     }
     if (code.expiresAt <= services.deps.clock.now()) throw new InvalidGrant('the authorization code has expired')
-    // RFC 9700 §4.14.2 (Gitea issue 19111): an outstanding code dies with its user or its consent.
-    const user = await services.users.findById(code.userId)
-    if (!user || user.disabled) throw new InvalidGrant('the authorization code is invalid')
-    if (!client.isTrusted && !(await services.grants.covers(code.userId, client.id, code.scopes))) throw new InvalidGrant('the authorization code is invalid')
+    // RFC 9700 §4.14.2 (Gitea issue 19111): an outstanding code dies with its user or its consent —
+    // disabling the user or revoking the grant marks its codes consumed, so they fail above.
     // §4.1.3: redirect_uri must be present and identical when it was sent at /authorize.
     if (code.redirectUriSent ? params.redirect_uri !== code.redirectUri : params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri)
       throw new InvalidGrant('redirect_uri does not match the authorization request')
