@@ -1,7 +1,6 @@
 /** Checklist D: refresh tokens (grant_type=refresh_token), cases 24–28. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
-import { updateApplication } from '../../src/store/repositories/applications.ts'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
@@ -104,7 +103,9 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
   test('RFC 9700 §4.14.2; fosite "scope is no longer allowed": the app\'s allowed scopes narrowed after issuance → refresh never returns the removed scope', async () => {
     const client = await newClient(`Narrowed ${dialect.name} ${json}`)
     const first = await tokensFor(env, client, { dialect, json, scope: 'openid profile email' })
-    await updateApplication(env.server.provider.services.deps.db, client.id, { scopes: 'openid profile' })
+    // the admin API's update, as the GraphQL mutation performs it
+    const admin = { userId: env.f.alice.id, username: 'alice', level: 'admin' as const, canWrite: true, scopes: ['admin'], tokenId: 'test', tokenKind: 'personal' as const }
+    await env.server.provider.services.admin.applications.update(admin, client.id, { scopes: ['openid', 'profile'] })
     const omitted = await refresh(env, client, first.refresh_token!, {}, { dialect, json })
     expect(omitted.status).toBe(200)
     const body = (await omitted.json()) as TokenBody
