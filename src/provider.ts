@@ -9,8 +9,8 @@ import { createLogger, type Logger } from './http/logger.ts'
 import { createApp, type App } from './http/server.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { createServices, type Services } from './services/index.ts'
-import { openSqlite } from './store/dialects/sqlite.ts'
 import { migrateToLatest } from './store/migrate.ts'
+import { openStore, type Engine } from './store/open.ts'
 
 export interface Provider extends AsyncDisposable {
   config: Config
@@ -18,12 +18,14 @@ export interface Provider extends AsyncDisposable {
   app: App
   logger: Logger
   metrics: Metrics
+  /** Which engine the store runs on (see store/open.ts). */
+  engine: Engine
   close(): Promise<void>
 }
 
 export async function openProvider(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Provider> {
   const metrics = createMetrics()
-  const { db } = openSqlite(config.db, config.metrics === 'off' ? {} : { onQuery: metrics.observeQuery })
+  const { db, engine } = openStore(config, config.metrics === 'off' ? {} : { onQuery: metrics.observeQuery })
   try {
     await migrateToLatest(db)
     const services = createServices({ db, config, clock: options.clock ?? systemClock })
@@ -31,7 +33,7 @@ export async function openProvider(config: Config, options: { clock?: Clock; log
     const logger = options.logger ?? createLogger(config.logLevel)
     metrics.setActiveSessions(() => services.health.activeSessions())
     const close = () => db.destroy()
-    return { config, services, logger, metrics, app: createApp(services, config, logger, metrics), close, [Symbol.asyncDispose]: close }
+    return { config, services, logger, metrics, engine, app: createApp(services, config, logger, metrics), close, [Symbol.asyncDispose]: close }
   } catch (e) {
     await db.destroy()
     throw e

@@ -1,9 +1,9 @@
-import { openSqlite } from '../store/dialects/sqlite.ts'
 import { migrateToLatest } from '../store/migrate.ts'
+import { openStore } from '../store/open.ts'
 import { out, parse } from './args.ts'
 import { CONFIG_HELP, CONFIG_OPTIONS, configFrom } from './common.ts'
 
-export const MIGRATE_HELP = `Usage: latchkey migrate [--db FILE] [--json]
+export const MIGRATE_HELP = `Usage: latchkey migrate [--db FILE | --database-url URL] [--json]
 
 Brings the database schema up to date. \`latchkey serve\` does this on start as well.
 
@@ -12,7 +12,7 @@ ${CONFIG_HELP}`
 export async function migrate(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...CONFIG_OPTIONS, json: { type: 'boolean' } })
   if (values.help) return void console.log(MIGRATE_HELP), 0
-  const { db } = openSqlite(configFrom(values).db)
+  const { db } = openStore(configFrom(values))
   try {
     const result = await migrateToLatest(db)
     const applied = (result.results ?? []).map((r) => r.migrationName)

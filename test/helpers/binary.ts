@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { createTestDatabase, onPostgres, type TestDatabase } from './database.ts'
 import { freePort } from './server.ts'
 
 const ROOT = resolve(import.meta.dir, '../..')
@@ -30,10 +31,12 @@ export interface RunningBinary extends AsyncDisposable {
   url: string
   port: number
   db: string
+  /** The fresh PostgreSQL database it runs on when LATCHKEY_TEST_DATABASE_URL is set. */
+  databaseUrl?: string
   dir: string
   /** stdout and stderr lines of the server process so far. */
   logs: string[]
-  /** Runs a CLI command against the server's database (`--db` is appended). */
+  /** Runs a CLI command against the server's database (`--db`, and `--database-url` on PostgreSQL, are appended). */
   run(args: string[], stdin?: string): Promise<RunResult>
 }
 
@@ -125,11 +128,14 @@ export async function startBinary(options: { args?: string[]; env?: Record<strin
   const bin = await buildBinary()
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-serve-'))
   const db = join(dir, 'x.db')
+  const chosen = options.args?.includes('--database-url')
+  const pgdb: TestDatabase | undefined = onPostgres && !chosen ? await createTestDatabase() : undefined
+  const store = ['--db', db, ...(pgdb ? ['--database-url', pgdb.url] : [])]
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const extra = options.args ?? []
   const issuer = extra.includes('--issuer') || options.loopbackIssuer === false ? [] : ['--issuer', url]
-  const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', db, ...issuer, ...extra], {
+  const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--host', '127.0.0.1', ...store, ...issuer, ...extra], {
     cwd: dir,
     env: cleanEnv(options.env),
     stdin: 'ignore',
@@ -156,6 +162,7 @@ export async function startBinary(options: { args?: string[]; env?: Record<strin
       clearTimeout(killer)
     }
     await drained
+    await pgdb?.drop()
     rmSync(dir, { recursive: true, force: true })
   }
   try {
@@ -168,9 +175,10 @@ export async function startBinary(options: { args?: string[]; env?: Record<strin
     url,
     port,
     db,
+    ...(pgdb && { databaseUrl: pgdb.url }),
     dir,
     logs,
-    run: (args, stdin) => runBinary([...args, '--db', db], { stdin, cwd: dir }),
+    run: (args, stdin) => runBinary([...args, ...store], { stdin, cwd: dir }),
     [Symbol.asyncDispose]: dispose,
   }
 }

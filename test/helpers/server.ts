@@ -1,6 +1,7 @@
 /**
- * Starts a real provider on a free loopback port with a throw-away SQLite file, in-process.
- * `await using server = await startServer()` closes it and deletes the files.
+ * Starts a real provider on a free loopback port with a throw-away SQLite file, in-process, or a
+ * fresh PostgreSQL database when LATCHKEY_TEST_DATABASE_URL is set (see ./database.ts).
+ * `await using server = await startServer()` closes it and deletes the files (or the database).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,6 +10,7 @@ import type { Clock } from '../../src/clock.ts'
 import { loadConfig, SETTINGS, type Config } from '../../src/config.ts'
 import { startServer as listen } from '../../src/http/server.ts'
 import { openProvider, type Provider } from '../../src/provider.ts'
+import { createTestDatabase, onPostgres } from './database.ts'
 
 export interface TestServer extends AsyncDisposable {
   url: string
@@ -22,7 +24,8 @@ export async function startServer(options: { config?: Record<string, unknown>; c
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'))
   const port = await freePort()
   const overrides = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [SETTINGS[k as keyof typeof SETTINGS]?.flag ?? k, v]))
-  const config = loadConfig({ flags: { db: join(dir, 'test.db'), port, host: '127.0.0.1', issuer: `http://127.0.0.1:${port}`, ...overrides }, env: {} })
+  const pgdb = onPostgres ? await createTestDatabase() : undefined
+  const config = loadConfig({ flags: { db: join(dir, 'test.db'), ...(pgdb && { 'database-url': pgdb.url }), port, host: '127.0.0.1', issuer: `http://127.0.0.1:${port}`, ...overrides }, env: {} })
   const logs: string[] = []
   const provider = await openProvider(config, { clock: options.clock, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } })
   const server = listen(provider.app, config)
@@ -34,6 +37,7 @@ export async function startServer(options: { config?: Record<string, unknown>; c
     async [Symbol.asyncDispose]() {
       await server.stop(true)
       await provider.close()
+      await pgdb?.drop()
       rmSync(dir, { recursive: true, force: true })
     },
   }

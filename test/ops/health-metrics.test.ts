@@ -1,5 +1,5 @@
-import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
+import { sql } from 'kysely'
 import { Browser } from '../helpers/browser.ts'
 import { seed } from '../helpers/fixtures.ts'
 import { pkcePair, postForm } from '../helpers/oauth.ts'
@@ -24,14 +24,13 @@ describe('/healthz and /readyz', () => {
 
   test('readyz answers 503 when the newest migration is missing, 200 again once it is back', async () => {
     await using server = await startServer()
-    const raw = new Database(server.config.db)
-    const latest = raw.query<{ name: string }, []>('select name from kysely_migration order by name desc limit 1').get()!.name
-    raw.run('delete from kysely_migration where name = ?', [latest])
+    const db = server.provider.services.deps.db // the provider's own connection: SQLite or PostgreSQL
+    const latest = (await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db)).rows[0]!.name
+    await sql`delete from kysely_migration where name = ${latest}`.execute(db)
     const res = await fetch(`${server.url}/readyz`)
     expect(res.status).toBe(503)
     expect(await res.json()).toEqual({ status: 'not_ready', reason: 'database schema is not at the latest migration' })
-    raw.run('insert into kysely_migration (name, timestamp) values (?, ?)', [latest, new Date().toISOString()])
-    raw.close()
+    await sql`insert into kysely_migration (name, timestamp) values (${latest}, ${new Date().toISOString()})`.execute(db)
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
   })
 

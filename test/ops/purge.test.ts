@@ -1,5 +1,5 @@
-import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
+import { sql } from 'kysely'
 import { seed } from '../helpers/fixtures.ts'
 import { startServer, testClock } from '../helpers/server.ts'
 import { PURGE_GRACE_SECONDS, startPurger } from '../../src/services/purge.ts'
@@ -15,9 +15,9 @@ async function setup(config: Record<string, unknown> = {}) {
   const app = (await services.applications.findByClientId(f.C1.clientId))!
   const issue = (withRefresh = true) => services.tokens.issue({ application: app, userId: f.alice.id, scopes: ['openid'], withRefresh, authTime: clock.now() })
   const rotate = (refresh: string) => services.tokens.rotateRefresh(refresh, app, (s) => s)
-  const raw = new Database(server.config.db, { readonly: true })
-  const count = (table: string) => raw.query<{ n: number }, []>(`select count(*) as n from ${table}`).get()!.n
-  return { server, services, clock, f, app, issue, rotate, count, [Symbol.dispose]: () => raw.close() }
+  // Through the provider's own connection, so it counts on SQLite and PostgreSQL alike.
+  const count = async (table: string) => Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(services.deps.db)).rows[0]!.n)
+  return { server, services, clock, f, app, issue, rotate, count, [Symbol.dispose]: () => {} }
 }
 
 describe('background purge (bounded storage)', () => {
@@ -30,7 +30,7 @@ describe('background purge (bounded storage)', () => {
     const live = await s.issue(false)
     s.clock.advance(2)
     expect((await s.services.purge.run()).accessTokens).toBe(5)
-    expect(s.count('access_tokens')).toBe(1)
+    expect(await s.count('access_tokens')).toBe(1)
     expect(await s.services.tokens.findActive(live.accessToken)).toBeDefined()
   })
 
@@ -44,7 +44,7 @@ describe('background purge (bounded storage)', () => {
     s.clock.advance(5 * HOUR + PURGE_GRACE_SECONDS) // the first refresh token has expired; the second has not
     const report = await s.services.purge.run()
     expect(report.refreshTokens).toBe(0)
-    expect(s.count('refresh_tokens')).toBe(2)
+    expect(await s.count('refresh_tokens')).toBe(2)
     // RFC 9700 §4.14.2: replaying the rotated token still revokes the family.
     expect((await s.rotate(first.refreshToken!)).ok).toBe(false)
     expect(await s.services.tokens.findActive(rotated.tokens.refreshToken!)).toBeUndefined()
@@ -64,8 +64,8 @@ describe('background purge (bounded storage)', () => {
     s.clock.advance(DAY)
     const report = await s.services.purge.run()
     expect(report.refreshTokens).toBe(2) // both tokens of the expired family
-    expect(s.count('refresh_tokens')).toBe(0)
-    expect(s.count('access_tokens')).toBe(0)
+    expect(await s.count('refresh_tokens')).toBe(0)
+    expect(await s.count('access_tokens')).toBe(0)
   })
 
   test('expired codes, dead sessions and audit events past the retention are deleted', async () => {
@@ -75,7 +75,7 @@ describe('background purge (bounded storage)', () => {
     const ended = await s.services.sessions.start(s.f.alice, null)
     await s.services.sessions.end(ended.cookieValue)
     await s.services.sessions.start(s.f.alice, null)
-    const auditBefore = s.count('audit_events')
+    const auditBefore = await s.count('audit_events')
     expect(auditBefore).toBeGreaterThan(0)
     s.clock.advance(s.server.config.codeTtl + PURGE_GRACE_SECONDS + 1)
     let report = await s.services.purge.run()
@@ -84,8 +84,8 @@ describe('background purge (bounded storage)', () => {
     s.clock.advance(7 * DAY)
     report = await s.services.purge.run()
     expect(report).toMatchObject({ sessions: 2, auditEvents: auditBefore })
-    expect(s.count('sessions')).toBe(0)
-    expect(s.count('audit_events')).toBe(1) // the last login is younger than the retention
+    expect(await s.count('sessions')).toBe(0)
+    expect(await s.count('audit_events')).toBe(1) // the last login is younger than the retention
     expect(await s.services.sessions.resolve(alive.cookieValue)).toBeUndefined()
   })
 
@@ -99,7 +99,7 @@ describe('background purge (bounded storage)', () => {
     expect(stopped).toMatchObject({ accessTokens: 6, batches: 2 })
     const rest = await s.services.purge.run()
     expect(rest.accessTokens).toBe(4)
-    expect(s.count('access_tokens')).toBe(0)
+    expect(await s.count('access_tokens')).toBe(0)
   })
 
   test('the purger runs on its interval and stop() waits for the running pass', async () => {
