@@ -95,11 +95,11 @@ export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audi
       const now = clock.now()
       if (row.status === 'consumed') return { status: 'consumed' }
       if (row.expires_at <= now) return { status: 'expired' }
-      if (row.last_polled_at !== null && now - row.last_polled_at < row.interval) {
-        await repo.recordPoll(db, row.id, now, row.interval + SLOW_DOWN_STEP)
+      // The turn is taken in the database, not from `row`: simultaneous polls (any instance) race there.
+      if (!(await repo.claimPoll(db, row.id, now))) {
+        await repo.slowDown(db, row.id, now, SLOW_DOWN_STEP)
         return { status: 'slow_down' }
       }
-      await repo.recordPoll(db, row.id, now, row.interval)
       if (row.status === 'pending') return { status: 'pending' }
       if (row.status === 'denied') return { status: 'denied' }
       return { status: 'approved', id: row.id, userId: row.user_id!, scopes: splitList(row.scopes), authTime: row.auth_time ?? now }

@@ -21,6 +21,9 @@ export function grantRowToGrant(row: repo.GrantRow): Grant {
   return { id: row.id, userId: row.user_id, applicationId: row.application_id, scopes: splitList(row.scopes), createdAt: row.created_at, updatedAt: row.updated_at, revoked: row.revoked_at !== null }
 }
 
+/** Concurrent approvals of one grant retry; each retry means another approval was written. */
+const APPROVE_ATTEMPTS = 10
+
 export function createGrantService({ db, clock }: ServiceDeps, audit: AuditService) {
   return {
     /** True when the user has already approved every one of these scopes for the application. */
@@ -37,14 +40,27 @@ export function createGrantService({ db, clock }: ServiceDeps, audit: AuditServi
       return row && row.revoked_at === null ? splitList(row.scopes) : []
     },
 
-    /** Records approval, widening an existing grant by the newly approved scopes. */
+    /**
+     * Records approval, widening an existing grant by the newly approved scopes. An insert-if-absent
+     * or a compare-and-set, retried when a concurrent approval (any instance) changed the row first:
+     * one grant per user and application, and no approved scope is lost.
+     */
     async approve(userId: string, applicationId: string, scopes: readonly string[], ip: string | null): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const existing = await repo.findGrant(trx, userId, applicationId)
-        const previous = existing && existing.revoked_at === null ? splitList(existing.scopes) : []
-        await repo.upsertGrant(trx, { id: existing?.id ?? newId(), user_id: userId, application_id: applicationId, scopes: joinList([...previous, ...scopes]), now: clock.now() })
-        await audit.record({ type: 'grant.approved', userId, applicationId, ip, detail: { scopes } }, trx)
-      })
+      for (let attempt = 0; attempt < APPROVE_ATTEMPTS; attempt++) {
+        const done = await db.transaction().execute(async (trx) => {
+          const now = clock.now()
+          const existing = await repo.findGrant(trx, userId, applicationId)
+          const previous = existing && existing.revoked_at === null ? splitList(existing.scopes) : []
+          const joined = joinList([...previous, ...scopes])
+          const written = existing
+            ? await repo.replaceGrantScopes(trx, existing, joined, now)
+            : await repo.insertGrantIfAbsent(trx, { id: newId(), user_id: userId, application_id: applicationId, scopes: joined, now })
+          if (written) await audit.record({ type: 'grant.approved', userId, applicationId, ip, detail: { scopes } }, trx)
+          return written
+        })
+        if (done) return
+      }
+      throw new Error('grant approval lost the race too many times')
     },
 
     /** The applications a user has authorized and not revoked. */

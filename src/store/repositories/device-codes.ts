@@ -11,8 +11,22 @@ export function findDeviceCodeByHash(db: Db, hash: string): Promise<DeviceCodeRo
 export function findDeviceCodeByUserCodeHash(db: Db, hash: string): Promise<DeviceCodeRow | undefined> {
   return db.selectFrom('device_codes').selectAll().where('user_code_hash', '=', hash).executeTakeFirst()
 }
-export async function recordPoll(db: Db, id: string, now: number, interval: number): Promise<void> {
-  await db.updateTable('device_codes').set({ last_polled_at: now, interval }).where('id', '=', id).execute()
+/**
+ * Takes this poll's turn: true only when the previous poll was at least `interval` seconds ago.
+ * One conditional statement, so of two simultaneous polls (on any instance) only one gets through.
+ */
+export async function claimPoll(db: Db, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('device_codes')
+    .set({ last_polled_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_polled_at', 'is', null), eb(eb('last_polled_at', '+', eb.ref('interval')), '<=', now)]))
+    .executeTakeFirst()
+  return r.numUpdatedRows === 1n
+}
+/** RFC 8628 §3.5 slow_down: the interval grows by `step` seconds, counted from this poll. */
+export async function slowDown(db: Db, id: string, now: number, step: number): Promise<void> {
+  await db.updateTable('device_codes').set((eb) => ({ last_polled_at: now, interval: eb('interval', '+', step) })).where('id', '=', id).execute()
 }
 /** Records the user's decision once: only a pending, unexpired code can be decided (RFC 8628 §3.3). */
 export async function decideDeviceCode(db: Db, id: string, decision: { status: 'approved' | 'denied'; userId: string; authTime: number; now: number }): Promise<boolean> {

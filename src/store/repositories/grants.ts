@@ -11,13 +11,29 @@ export function findGrant(db: Db, userId: string, applicationId: string): Promis
     .executeTakeFirst()
 }
 
-/** Records (or widens) a user's consent; one row per user and application. */
-export async function upsertGrant(db: Db, row: { id: string; user_id: string; application_id: string; scopes: string; now: number }): Promise<void> {
-  await db
+/** The first consent of a user for an application; false when a grant row exists already (maybe just inserted by a concurrent approval). */
+export async function insertGrantIfAbsent(db: Db, row: { id: string; user_id: string; application_id: string; scopes: string; now: number }): Promise<boolean> {
+  const r = await db
     .insertInto('grants')
     .values({ id: row.id, user_id: row.user_id, application_id: row.application_id, scopes: row.scopes, created_at: row.now, updated_at: row.now, revoked_at: null })
-    .onConflict((oc) => oc.columns(['user_id', 'application_id']).doUpdateSet({ scopes: row.scopes, updated_at: row.now, revoked_at: null }))
-    .execute()
+    .onConflict((oc) => oc.columns(['user_id', 'application_id']).doNothing())
+    .executeTakeFirst()
+  return (r.numInsertedOrUpdatedRows ?? 0n) === 1n
+}
+
+/**
+ * Compare-and-set: replaces the scopes (and lifts a revocation) only if the row still holds what
+ * the caller read, so two concurrent approvals cannot overwrite each other's scopes.
+ */
+export async function replaceGrantScopes(db: Db, seen: GrantRow, scopes: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('grants')
+    .set({ scopes, updated_at: now, revoked_at: null })
+    .where('id', '=', seen.id)
+    .where('scopes', '=', seen.scopes)
+    .where('revoked_at', seen.revoked_at === null ? 'is' : '=', seen.revoked_at)
+    .executeTakeFirst()
+  return r.numUpdatedRows === 1n
 }
 
 export function listLiveGrantsOfUser(db: Db, userId: string): Promise<GrantRow[]> {
