@@ -7,6 +7,7 @@ import { migrate } from './cli/migrate.ts'
 import { scope } from './cli/scope.ts'
 import { serve } from './cli/serve.ts'
 import { token } from './cli/token.ts'
+import { exportCommand, importCommand } from './cli/transfer.ts'
 import { user } from './cli/user.ts'
 import { DomainError } from './services/errors.ts'
 import pkg from '../package.json' with { type: 'json' }
@@ -23,10 +24,12 @@ Commands:
   token      create personal access tokens
   scope      create, list, delete scopes; import a forge's preset (gitea, gitlab)
   backup     write a consistent online backup of the SQLite database
+  export     write users, apps, scopes, grants, keys and live tokens to a file (JSON lines)
+  import     read such a file into a new database (e.g. SQLite → PostgreSQL)
 
 Run \`latchkey <command> --help\` for the options of each command. --json gives stable output for scripts.`
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, migrate, user, app, token, scope, backup }
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, migrate, user, app, token, scope, backup, export: exportCommand, import: importCommand }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv

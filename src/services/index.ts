@@ -13,6 +13,7 @@ import { createScopeService } from './scopes.ts'
 import { createSessionService } from './sessions.ts'
 import { createSigningKeyService } from './signing-keys.ts'
 import { createTokenService } from './tokens.ts'
+import { createTransferService } from './transfer.ts'
 import { createUserService } from './users.ts'
 
 export function createServices(deps: ServiceDeps) {
@@ -33,6 +34,7 @@ export function createServices(deps: ServiceDeps) {
     purge: createPurgeService(deps),
     rateLimits: createRateLimitService(deps),
     deviceCodes: createDeviceCodeService(deps, audit),
+    transfer: createTransferService(deps, audit),
   })
 }
 export type Services = ReturnType<typeof createServices>
