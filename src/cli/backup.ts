@@ -6,9 +6,10 @@
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { Conflict, NotFound } from '../services/errors.ts'
+import { Conflict, Invalid, NotFound } from '../services/errors.ts'
 import { backupInto, integrityProblems } from '../store/backup.ts'
 import { openSqlite } from '../store/dialects/sqlite.ts'
+import { storeTarget } from '../store/open.ts'
 import { out, parse, requireFlag } from './args.ts'
 import { CONFIG_HELP, CONFIG_OPTIONS, configFrom } from './common.ts'
 
@@ -28,7 +29,10 @@ export async function backup(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...CONFIG_OPTIONS, to: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } })
   if (values.help) return void console.log(BACKUP_HELP), 0
   const target = requireFlag(values.to, 'to')
-  const { db: source } = configFrom(values)
+  const store = storeTarget(configFrom(values))
+  // PostgreSQL has its own consistent online backup; copying the --db path would back up the wrong database.
+  if (store.engine === 'postgres') throw new Invalid('backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operating.md)', 'database-url')
+  const source = store.path
   if (!existsSync(source)) throw new NotFound(`no database at ${source}`)
   if (existsSync(target) && !values.force) throw new Conflict(`${target} already exists (use --force to replace it)`)
   const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`)
