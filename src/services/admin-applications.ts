@@ -127,6 +127,7 @@ export function createAdminApplicationService({ db, clock }: ServiceDeps, audit:
         await apps.updateApplication(trx, row.id, set)
         await audit.record({ type: 'application.updated', actorUserId: actor.userId, applicationId: row.id, detail: { fields: Object.keys(p) } }, trx)
       })
+      applications.forget(row.client_id) // client authentication sees the change at once
       return applicationRowToApplication({ ...row, ...set })
     },
 

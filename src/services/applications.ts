@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { newClientId, newId } from '../crypto/ids.ts'
 import { generateSecret, safeEqual, sha256Hex } from '../crypto/secrets.ts'
 import * as repo from '../store/repositories/applications.ts'
+import { externalChangeStamp } from '../store/repositories/change-stamp.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { Invalid, NotFound } from './errors.ts'
@@ -93,7 +94,43 @@ export interface CreatedApplication {
   clientSecret: string | null
 }
 
+/**
+ * Client authentication runs on every token, introspection and revocation request, so the rows it
+ * reads are cached by client id. Changes made through this service (secret rotation, deletion, and
+ * admin updates through `forget`) are seen at once by this instance. On SQLite, a commit by another
+ * process (the CLI beside a running server) empties the cache before the next lookup (the store's
+ * change stamp). Another instance on PostgreSQL is seen within CLIENT_CACHE_SECONDS, the same bound
+ * as the scope and signing-key caches. Unknown client ids are never cached, so probing cannot fill it.
+ */
+const CLIENT_CACHE_SECONDS = 5
+const CLIENT_CACHE_MAX = 1000
+
 export function createApplicationService({ db, clock }: ServiceDeps, audit: AuditService, scopes: ScopeService) {
+  const clients = new Map<string, { at: number; secretHash: string | null; application: Application }>()
+  let stamp: number | undefined
+
+  async function cachedClient(clientId: string) {
+    const now = clock.now()
+    const current = await externalChangeStamp(db)
+    if (current !== stamp) {
+      clients.clear()
+      stamp = current
+    }
+    const hit = clients.get(clientId)
+    if (hit && now - hit.at < CLIENT_CACHE_SECONDS) return hit
+    const row = await repo.findApplicationByClientId(db, clientId)
+    if (!row) {
+      clients.delete(clientId)
+      return undefined
+    }
+    const entry = { at: now, secretHash: row.client_secret_hash, application: applicationRowToApplication(row) }
+    clients.delete(clientId)
+    clients.set(clientId, entry)
+    // Oldest first in a Map: past the bound, drop the entry least recently loaded.
+    if (clients.size > CLIENT_CACHE_MAX) clients.delete(clients.keys().next().value!)
+    return entry
+  }
+
   async function requireByClientId(clientId: string): Promise<repo.ApplicationRow> {
     const row = await repo.findApplicationByClientId(db, clientId)
     if (!row) throw new NotFound(`no application with client id ${clientId}`, 'clientId')
@@ -164,6 +201,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         await repo.updateApplication(trx, row.id, { client_secret_hash: sha256Hex(clientSecret), updated_at: now })
         await audit.record({ type: 'application.secret_rotated', actorUserId, applicationId: row.id }, trx)
       })
+      clients.delete(clientId) // the old secret stops working here at once
       return { application: applicationRowToApplication({ ...row, updated_at: now }), clientSecret }
     },
 
@@ -174,6 +212,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         await repo.deleteApplication(trx, row.id)
         await audit.record({ type: 'application.deleted', actorUserId, applicationId: row.id, detail: { clientId } }, trx)
       })
+      clients.delete(clientId)
     },
 
     /**
@@ -181,14 +220,20 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
      * public: without a secret it fails (doorkeeper-openid_connect CVE-2026-44476).
      */
     async authenticate(clientId: string, secret: string | undefined): Promise<Application | undefined> {
-      const row = await repo.findApplicationByClientId(db, clientId)
-      if (!row) {
+      const client = await cachedClient(clientId)
+      if (!client) {
         if (secret !== undefined) safeEqual(sha256Hex(secret), sha256Hex('')) // same work as a real check
         return undefined
       }
-      if (row.is_public) return secret === undefined ? applicationRowToApplication(row) : undefined
-      if (secret === undefined || row.client_secret_hash === null) return undefined
-      return safeEqual(sha256Hex(secret), row.client_secret_hash) ? applicationRowToApplication(row) : undefined
+      const { application, secretHash } = client
+      if (application.isPublic) return secret === undefined ? application : undefined
+      if (secret === undefined || secretHash === null) return undefined
+      return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
+    },
+
+    /** Drops a cached client after a change made outside this service (the admin API's updates). */
+    forget(clientId: string): void {
+      clients.delete(clientId)
     },
   }
 }

@@ -1,0 +1,90 @@
+/**
+ * The hot-path shortcuts (bench/README.md, "What was made fast") keep the rules they shortcut:
+ * the cached client lookup forgets a client the moment it changes, the joined token lookup still
+ * refuses tokens of disabled users, and the statement cache stays bounded.
+ */
+import { Database } from 'bun:sqlite'
+import { describe, expect, test } from 'bun:test'
+import { withStatementCache } from '../../src/store/dialects/statement-cache.ts'
+import { startServer, testClock } from '../helpers/server.ts'
+
+async function withApp() {
+  const clock = testClock()
+  const server = await startServer({ clock })
+  const { services } = server.provider
+  const { application, clientSecret } = await services.applications.create({ name: 'cached', grantTypes: ['client_credentials'], scopes: ['read_user'] })
+  return { server, services, clock, clientId: application.clientId, secret: clientSecret!, id: application.id }
+}
+
+describe('client authentication cache', () => {
+  test('RFC 6749 §2.3.1: after a secret rotation the old secret fails at once and the new one works', async () => {
+    const { server, services, clientId, secret } = await withApp()
+    await using _ = server
+    expect(await services.applications.authenticate(clientId, secret)).toBeDefined() // now cached
+    const rotated = await services.applications.rotateSecret(clientId)
+    expect(await services.applications.authenticate(clientId, secret)).toBeUndefined()
+    expect(await services.applications.authenticate(clientId, rotated.clientSecret!)).toBeDefined()
+  })
+
+  test('a deleted application stops authenticating at once', async () => {
+    const { server, services, clientId, secret } = await withApp()
+    await using _ = server
+    expect(await services.applications.authenticate(clientId, secret)).toBeDefined()
+    await services.applications.delete(clientId)
+    expect(await services.applications.authenticate(clientId, secret)).toBeUndefined()
+  })
+
+  test('an admin update (allowed scopes) is seen by the next authentication', async () => {
+    const { server, services, clientId, secret, id } = await withApp()
+    await using _ = server
+    expect((await services.applications.authenticate(clientId, secret))!.scopes).toEqual(['read_user'])
+    const admin = await services.users.create({ username: 'root', password: 'long enough password', isAdmin: true })
+    const pat = await services.tokens.issuePersonal(admin.id, ['admin'], null)
+    const actor = await services.admin.access.actorForToken(pat.token)
+    if (!actor.ok) throw new Error('no admin actor')
+    await services.admin.applications.update(actor.actor, id, { scopes: ['openid', 'read_user'] })
+    expect((await services.applications.authenticate(clientId, secret))!.scopes).toEqual(['openid', 'read_user'])
+  })
+
+  test('a rotation or deletion by another process on the same SQLite file (the CLI) is seen at once', async () => {
+    const { server, services, clientId, secret, clock } = await withApp()
+    await using _ = server
+    expect(await services.applications.authenticate(clientId, secret)).toBeDefined()
+    // Another process: a second provider on the same database file, with its own caches.
+    const { openProvider } = await import('../../src/provider.ts')
+    await using other = await openProvider(server.config, { clock, logger: { log() {} } })
+    const rotated = await other.services.applications.rotateSecret(clientId)
+    expect(await services.applications.authenticate(clientId, secret)).toBeUndefined()
+    expect(await services.applications.authenticate(clientId, rotated.clientSecret!)).toBeDefined()
+    await other.services.applications.delete(clientId)
+    expect(await services.applications.authenticate(clientId, rotated.clientSecret!)).toBeUndefined()
+  })
+})
+
+describe('introspection through one joined query', () => {
+  test('a token of a disabled user is inactive; an enabled user\'s token carries username and client_id', async () => {
+    const { server, services, id } = await withApp()
+    await using _ = server
+    const user = await services.users.create({ username: 'carol', password: 'long enough password' })
+    const application = (await services.applications.findById(id))!
+    const { accessToken } = await services.tokens.issue({ application, userId: user.id, scopes: ['read_user'], withRefresh: false, authTime: null })
+    expect(await services.tokens.findActive(accessToken)).toMatchObject({ username: 'carol', clientId: application.clientId, userId: user.id })
+    await services.users.disable('carol')
+    expect(await services.tokens.findActive(accessToken)).toBeUndefined()
+  })
+})
+
+describe('prepared statement cache', () => {
+  test('reuses a statement for the same SQL and finalizes the least recently used past its bound', () => {
+    const raw = new Database(':memory:')
+    const cache = withStatementCache(raw, 2)
+    const a = cache.prepare('select 1')
+    expect(cache.prepare('select 1')).toBe(a)
+    cache.prepare('select 2')
+    cache.prepare('select 1') // most recently used again
+    cache.prepare('select 3') // evicts "select 2"
+    expect(cache.prepare('select 1')).toBe(a)
+    expect(a.all()).toEqual([{ 1: 1 }])
+    cache.close()
+  })
+})
