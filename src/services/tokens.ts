@@ -54,20 +54,22 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
   async function issue(trx: Db, req: IssueRequest): Promise<IssuedTokens> {
     const now = clock.now()
     const accessTtl = req.application.accessTokenTtl ?? config.accessTokenTtl
-    const familyId = req.familyId ?? newId()
+    // A family ties a refresh chain (and the tokens of one code) together; a lone token needs none.
+    const chainId = req.familyId ?? newId()
+    const inChain = req.withRefresh || !!req.codeId || !!req.familyId
     const accessToken = generateSecret('accessToken')
     const accessTokenId = newId()
     const scopes = joinList(req.scopes)
     await repo.insertAccessToken(trx, {
       id: accessTokenId, token_hash: sha256Hex(accessToken), hint: secretHint(accessToken), kind: 'oauth',
-      application_id: req.application.id, user_id: req.userId, scopes, family_id: familyId,
+      application_id: req.application.id, user_id: req.userId, scopes, family_id: inChain ? chainId : null,
       authorization_code_id: req.codeId ?? null, created_at: now, expires_at: now + accessTtl, last_used_at: null, revoked_at: null,
     })
     let refreshToken: string | null = null
     if (req.withRefresh) {
       refreshToken = generateSecret('refreshToken')
       await repo.insertRefreshToken(trx, {
-        id: newId(), token_hash: sha256Hex(refreshToken), hint: secretHint(refreshToken), family_id: familyId,
+        id: newId(), token_hash: sha256Hex(refreshToken), hint: secretHint(refreshToken), family_id: chainId,
         application_id: req.application.id, user_id: req.userId, scopes, auth_time: req.authTime,
         authorization_code_id: req.codeId ?? null, created_at: now,
         expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl), rotated_at: null, revoked_at: null,
