@@ -32,6 +32,7 @@ export const CONFIG_HELP = `Configuration (flag, then environment, then --config
   --purge-interval S     purge dead rows every S; 0=off  LATCHKEY_PURGE_INTERVAL    (300)
   --purge-batch-size N   rows per purge statement        LATCHKEY_PURGE_BATCH_SIZE  (500)
   --audit-retention S    keep audit events this long     LATCHKEY_AUDIT_RETENTION   (7776000)
+  --password-concurrency N  Argon2id hashes at once; more queue, then 503  LATCHKEY_PASSWORD_CONCURRENCY  (0 = half the cores)
   --config FILE          JSON file with the same settings in camelCase  LATCHKEY_CONFIG`
 
 export function configFrom(values: Record<string, unknown>): Config {

@@ -3,6 +3,7 @@
  * The only place a Response is built: from a handler's Reply, or from an error. OAuthErrors become
  * RFC-shaped JSON with their status; anything unexpected becomes a masked server_error.
  */
+import { PasswordHasherBusy } from '../crypto/passwords.ts'
 import { InvalidRequest, OAuthError, ServerError, TooManyRequests } from '../oauth/errors.ts'
 import { DomainError } from '../services/errors.ts'
 import type { Headers, Reply } from './context.ts'
@@ -41,14 +42,27 @@ export function errorReply(error: unknown, extraHeaders: Headers = []): { reply:
   const oauth = toOAuthError(error)
   const headers: Headers = [...extraHeaders]
   if (oauth.code === 'invalid_client') headers.push(['WWW-Authenticate', 'Basic realm="latchkey", charset="UTF-8"'])
-  if (oauth instanceof TooManyRequests) headers.push(['Retry-After', String(Math.max(1, oauth.retryAfter))])
+  if (oauth instanceof TooManyRequests || oauth instanceof TemporarilyUnavailable) headers.push(['Retry-After', String(Math.max(1, oauth.retryAfter))])
   return { reply: { type: 'json', status: oauth.status, body: oauth.toJSON(), headers }, oauth }
 }
 
 export function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error
   if (error instanceof DomainError) return new InvalidRequest(error.message)
+  if (error instanceof PasswordHasherBusy) return new TemporarilyUnavailable(error.message, error.retryAfter)
   return new ServerError('the server could not complete the request', { cause: error })
+}
+
+/**
+ * RFC 6749 §5.2/§4.1.2.1 `temporarily_unavailable`, as 503 with Retry-After (RFC 9110 §15.6.4): the
+ * server is overloaded for a moment (every Argon2id slot busy and the queue full), not the client at fault.
+ */
+export class TemporarilyUnavailable extends OAuthError {
+  readonly code = 'temporarily_unavailable'
+  override readonly status = 503
+  constructor(description: string, readonly retryAfter: number) {
+    super(description)
+  }
 }
 
 /** RFC 6750 §3: the challenge a resource endpoint sends with 401/403. */

@@ -3,6 +3,7 @@
  * The login and logout pages. A successful login always starts a new session (a new cookie value),
  * so a cookie planted before login is useless afterwards (session fixation).
  */
+import { PasswordHasherBusy } from '../crypto/passwords.ts'
 import { randomBase64Url } from '../crypto/secrets.ts'
 import { bodyParams } from '../http/body.ts'
 import type { Headers, Reply, RequestContext } from '../http/context.ts'
@@ -55,7 +56,16 @@ export async function submitLogin(ctx: RequestContext): Promise<Reply> {
     headers.push(['Retry-After', String(wait)])
     return { type: 'html', status: 429, headers, html: loginPage({ csrf, returnTo, error: 'Too many failed sign-in attempts. Wait a few minutes and try again.', username }) }
   }
-  const user = await ctx.services.users.authenticate(username, form.password ?? '')
+  let user
+  try {
+    user = await ctx.services.users.authenticate(username, form.password ?? '')
+  } catch (error) {
+    if (!(error instanceof PasswordHasherBusy)) throw error
+    // Every Argon2id slot is busy and the queue is full: a quick 503, not a failure to count.
+    const { headers, csrf } = loginCsrf(ctx)
+    headers.push(['Retry-After', String(error.retryAfter)])
+    return { type: 'html', status: 503, headers, html: loginPage({ csrf, returnTo, error: 'Too many sign-ins at this moment. Try again in a few seconds.', username }) }
+  }
   if (!user) {
     await rateLimits.recordFailure('loginPerUsername', username)
     await rateLimits.recordFailure('loginPerIp', ctx.ip)

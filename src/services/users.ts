@@ -1,7 +1,7 @@
 /** @module Users: accounts that log in and own applications. Passwords are Argon2id hashes only. */
 import { z } from 'zod'
 import { newId } from '../crypto/ids.ts'
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts'
+import { createPasswordHasher, needsRehash, resolvePasswordConcurrency, type PasswordHasher } from '../crypto/passwords.ts'
 import * as repo from '../store/repositories/users.ts'
 import { revokeSessionsOfUser } from '../store/repositories/sessions.ts'
 import { revokeTokensOfUser } from '../store/repositories/tokens.ts'
@@ -43,11 +43,29 @@ export const NewUserInput = z.object({
 })
 export const PasswordInput = z.string().min(8, 'at least 8 characters').max(1024)
 
-export function createUserService({ db, clock }: ServiceDeps, audit: AuditService) {
+/**
+ * `hasher` bounds concurrent Argon2id work (config `passwordConcurrency`); authenticate and the
+ * password setters throw PasswordHasherBusy when it is saturated.
+ */
+export function createUserService(
+  { db, clock, config }: ServiceDeps,
+  audit: AuditService,
+  hasher: PasswordHasher = createPasswordHasher(resolvePasswordConcurrency(config.passwordConcurrency)),
+) {
   async function requireUser(username: string): Promise<repo.UserRow> {
     const row = await repo.findUserByUsername(db, username)
     if (!row) throw new NotFound(`no user named ${username}`, 'username')
     return row
+  }
+
+  /** A hash made with older parameters is replaced after a successful login; best effort. */
+  async function upgradeHash(row: repo.UserRow, password: string): Promise<void> {
+    try {
+      const hash = await hasher.hash(password)
+      await repo.replacePasswordHash(db, row.id, row.password_hash, hash)
+    } catch {
+      // Busy or a failed write: the old hash still verifies; try again on a later login.
+    }
   }
 
   return {
@@ -60,7 +78,7 @@ export function createUserService({ db, clock }: ServiceDeps, audit: AuditServic
         username: parsed.username,
         email: parsed.email ?? null,
         name: parsed.name ?? null,
-        password_hash: await hashPassword(parsed.password),
+        password_hash: await hasher.hash(parsed.password),
         is_admin: parsed.isAdmin ? 1 : 0,
         disabled_at: null,
         created_at: now,
@@ -84,7 +102,7 @@ export function createUserService({ db, clock }: ServiceDeps, audit: AuditServic
 
     async setPassword(username: string, password: string): Promise<User> {
       const row = await requireUser(username)
-      const hash = await hashPassword(parseOrInvalid(PasswordInput, password, 'password'))
+      const hash = await hasher.hash(parseOrInvalid(PasswordInput, password, 'password'))
       await db.transaction().execute(async (trx) => {
         await repo.updateUser(trx, row.id, { password_hash: hash, updated_at: clock.now() })
         await revokeSessionsOfUser(trx, row.id, clock.now())
@@ -113,10 +131,14 @@ export function createUserService({ db, clock }: ServiceDeps, audit: AuditServic
      */
     async authenticate(username: string, password: string): Promise<User | undefined> {
       const row = await repo.findUserByUsername(db, username)
-      const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()))
+      const ok = await hasher.verify(password, row?.password_hash ?? (await hasher.dummyHash()))
       if (!row || !ok || row.disabled_at !== null) return undefined
+      if (needsRehash(row.password_hash)) await upgradeHash(row, password)
       return userRowToUser(row)
     },
+
+    /** The password hasher's slots and queue (for metrics and tests). */
+    passwordHasher: hasher,
   }
 }
 export type UserService = ReturnType<typeof createUserService>

@@ -18,3 +18,8 @@ export async function updateUser(db: Db, id: string, patch: RowPatch<'users'>): 
   const r = await db.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst()
   return r.numUpdatedRows > 0n
 }
+/** Compare-and-set: replaces the hash only if it is still `from` (a concurrent password change wins). */
+export async function replacePasswordHash(db: Db, id: string, from: string, to: string): Promise<boolean> {
+  const r = await db.updateTable('users').set({ password_hash: to }).where('id', '=', id).where('password_hash', '=', from).executeTakeFirst()
+  return r.numUpdatedRows > 0n
+}
