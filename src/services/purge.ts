@@ -6,6 +6,10 @@
  */
 import * as repo from '../store/repositories/purge.ts'
 import type { ServiceDeps } from './deps.ts'
+import { LIMITS } from './rate-limits.ts'
+
+/** A counter is stale once the longest rate-limit window has passed since it started. */
+const LONGEST_WINDOW = Math.max(...Object.values(LIMITS).map((l) => l.windowSeconds))
 
 /**
  * Rows are kept this long after they stop working, so a late replay or poll still meets its
@@ -22,6 +26,7 @@ export interface PurgeReport {
   deviceCodes: number
   sessions: number
   auditEvents: number
+  rateLimits: number
   batches: number
 }
 
@@ -46,13 +51,14 @@ export function createPurgeService({ db, config, clock }: ServiceDeps) {
       ['sessions', (n) => repo.deleteDeadSessions(db, dead, n, 'expires_at')],
       ['sessions', (n) => repo.deleteDeadSessions(db, dead, n, 'revoked_at')],
       ['auditEvents', (n) => repo.deleteAuditEventsBefore(db, now - config.auditRetention, n)],
+      ['rateLimits', (n) => repo.deleteStaleRateLimits(db, now - LONGEST_WINDOW, n)],
     ]
   }
 
   return {
     /** One full pass: each kind in batches of `purgeBatchSize` until a batch comes back short. */
     async run(options: PurgeOptions = {}): Promise<PurgeReport> {
-      const report: PurgeReport = { accessTokens: 0, refreshTokens: 0, authorizationCodes: 0, deviceCodes: 0, sessions: 0, auditEvents: 0, batches: 0 }
+      const report: PurgeReport = { accessTokens: 0, refreshTokens: 0, authorizationCodes: 0, deviceCodes: 0, sessions: 0, auditEvents: 0, rateLimits: 0, batches: 0 }
       const limit = config.purgeBatchSize
       for (const [kind, purge] of tasks(clock.now())) {
         for (;;) {

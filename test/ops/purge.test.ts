@@ -117,3 +117,17 @@ describe('background purge (bounded storage)', () => {
     expect(reports.length).toBe(after)
   })
 })
+
+describe('background purge: rate-limit counters', () => {
+  test('counters whose window has ended are deleted; a counter in its window stays and still limits', async () => {
+    using s = await setup()
+    await using _ = s.server
+    await s.services.rateLimits.recordFailure('loginPerUsername', 'old')
+    s.clock.advance(DAY)
+    for (let i = 0; i < 10; i++) await s.services.rateLimits.recordFailure('loginPerUsername', 'alice')
+    const report = await s.services.purge.run()
+    expect(report.rateLimits).toBe(1)
+    expect(await s.count('rate_limits')).toBe(1)
+    expect(await s.services.rateLimits.retryAfter('loginPerUsername', 'alice')).toBeGreaterThan(0)
+  })
+})

@@ -68,3 +68,9 @@ export function deleteAuditEventsBefore(db: Db, cutoff: number, limit: number): 
   const ids = db.selectFrom('audit_events').select('id').where('created_at', '<', cutoff).limit(limit)
   return count(db.deleteFrom('audit_events').where('id', 'in', ids).executeTakeFirst())
 }
+
+/** Failure counters whose window ended before `cutoff` count for nothing any more. */
+export function deleteStaleRateLimits(db: Db, cutoff: number, limit: number): Deleted {
+  const keys = db.selectFrom('rate_limits').select('key').where('window_start', '<=', cutoff).limit(limit)
+  return count(db.deleteFrom('rate_limits').where('key', 'in', keys).executeTakeFirst())
+}
