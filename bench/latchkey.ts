@@ -34,10 +34,28 @@ export interface LatchkeyFixture {
   userId: string
 }
 
+/** Creates an empty database next to the maintenance URL's and returns its URL. */
+async function freshPostgresDatabase(maintenanceUrl: string): Promise<string> {
+  const { default: pg } = await import('pg')
+  const name = `latchkey_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
+  const client = new pg.Client({ connectionString: maintenanceUrl })
+  await client.connect()
+  try {
+    await client.query(`create database ${name}`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(maintenanceUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
 export async function prepareLatchkey(liveTokens: number, log: (s: string) => void): Promise<LatchkeyFixture> {
   const dir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), 'latchkey-bench-'))
-  const db = join(dir, 'bench.db')
-  const config = loadConfig({ flags: { db, issuer: 'http://127.0.0.1', 'log-level': 'warn', metrics: 'off' }, env: {} })
+  // BENCH_DATABASE_URL=postgres://… (a role that may CREATE DATABASE) runs Latchkey on a fresh
+  // PostgreSQL database per dataset instead of a SQLite file.
+  const db = process.env.BENCH_DATABASE_URL ? await freshPostgresDatabase(process.env.BENCH_DATABASE_URL) : join(dir, 'bench.db')
+  const config = loadConfig({ flags: { [db.startsWith('postgres') ? 'database-url' : 'db']: db, issuer: 'http://127.0.0.1', 'log-level': 'warn', metrics: 'off' }, env: {} })
   const provider = await openProvider(config, { logger: { log() {} } })
   const { services } = provider
   const alice = await services.users.create({ username: 'alice', password: PASSWORD, email: 'alice@example.test', name: 'Alice Bench' })

@@ -134,7 +134,8 @@ async function freePort(): Promise<number> {
 async function startLatchkey(db: string) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const proc = Bun.spawn([BINARY, 'serve', '--port', String(port), '--db', db, '--issuer', url, '--log-level', 'warn'], { stdout: 'inherit', stderr: 'inherit' })
+  const store = db.startsWith('postgres') ? ['--database-url', db] : ['--db', db]
+  const proc = Bun.spawn([BINARY, 'serve', '--port', String(port), ...store, '--issuer', url, '--log-level', 'warn'], { stdout: 'inherit', stderr: 'inherit' })
   for (let i = 0; i < 100; i++) {
     if (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) return { proc, url }
     await Bun.sleep(100)
@@ -249,7 +250,11 @@ async function main(): Promise<void> {
     `# Latchkey vs oidc-provider — ${new Date().toISOString()}`, '',
     `Command: \`${command}\` (${ROUNDS} alternating A/B rounds of ${SECONDS} s per scenario; wrk 1 thread, 32 connections; medians).`,
     `Machine: ${machineNote}.`,
-    `Databases: "empty"; "1M" = Latchkey holding ${LIVE_TOKENS.toLocaleString('en')} live tokens, the peer's in-memory store ${PEER_PREFILL.toLocaleString('en')}.`, '',
+    `Databases: "empty"; "1M" = Latchkey holding ${LIVE_TOKENS.toLocaleString('en')} live tokens, the peer's in-memory store ${PEER_PREFILL.toLocaleString('en')}.`,
+    process.env.BENCH_DATABASE_URL
+      ? 'Latchkey store: PostgreSQL (BENCH_DATABASE_URL) on this machine; its CPU µs/req counts the Latchkey process only, not the PostgreSQL server.'
+      : 'Latchkey store: SQLite file (WAL).',
+    '',
     'req/s ratio = Latchkey ÷ peer; CPU ratio = peer CPU µs/req ÷ Latchkey CPU µs/req (above 1× Latchkey is better on both).', '',
     markdownTable(rows), '',
     DATASETS.length > 1 ? `Latchkey throughput kept with ${DATASETS[1]} live tokens:\n\n${retentionTable(rows, DATASETS[0]!, DATASETS[1]!)}\n` : '',
