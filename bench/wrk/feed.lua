@@ -3,6 +3,7 @@
 -- lines than a run can use; if they ran out anyway the requests would fail and show up as errors.
 --   BENCH_FEED  file of values, one a line     BENCH_BODY  form body template
 --   BENCH_AUTH  Authorization header (client_secret_basic)
+--   BENCH_COOKIE  Cookie header (optional; the login flood's CSRF cookie)
 local values = {}
 for line in io.lines(os.getenv("BENCH_FEED")) do
   if line ~= "" then values[#values + 1] = line end
@@ -12,6 +13,8 @@ local headers = {
   ["Content-Type"] = "application/x-www-form-urlencoded",
   ["Authorization"] = os.getenv("BENCH_AUTH"),
 }
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then headers["Cookie"] = cookie end
 local n = 0
 
 request = function()
