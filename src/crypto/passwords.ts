@@ -19,8 +19,8 @@ import { availableParallelism } from 'node:os'
 export const ARGON2_PARAMS = { algorithm: 'argon2id', memoryCost: 19_456, timeCost: 2 } as const
 /** The PHC parameter segment a current hash carries. */
 const CURRENT_PHC = `$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=1$`
-/** Waiting callers allowed per slot: about 0.3 s of queued work at ~40 ms per hash. */
-export const QUEUED_PER_SLOT = 8
+/** Waiting callers allowed per slot: ~0.6 s of queued work at ~40 ms per hash (more under load). */
+export const QUEUED_PER_SLOT = 16
 
 /** Every slot is busy and the queue is full: try again in a moment. */
 export class PasswordHasherBusy extends Error {
