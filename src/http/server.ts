@@ -15,7 +15,7 @@ import type { Headers, Reply, RequestContext } from './context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from '../metrics.ts'
-import { bearerChallenge, errorReply, toResponse } from './respond.ts'
+import { bearerChallenge, errorReply, TemporarilyUnavailable, toResponse } from './respond.ts'
 import { ROUTES, type Route } from './routes.ts'
 
 const MAX_URL_LENGTH = 16 * 1024
@@ -77,7 +77,9 @@ async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<
 function failure(ctx: RequestContext, route: Route | undefined, error: unknown): Reply {
   const { reply, oauth } = errorReply(error)
   ctx.log.error = oauth.code
-  if (oauth.status >= 500) console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: ctx.requestId, error: String((error as Error)?.stack ?? error).slice(0, 2000) }))
+  // A busy password hasher (503 temporarily_unavailable) is expected under a flood: no stack, no error line.
+  if (oauth.status >= 500 && !(oauth instanceof TemporarilyUnavailable))
+    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: ctx.requestId, error: String((error as Error)?.stack ?? error).slice(0, 2000) }))
   const headers: Headers = reply.headers ?? []
   if (oauth.status === 405 && route) headers.push(['Allow', [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])].join(', ')])
   if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')

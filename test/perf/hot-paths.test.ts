@@ -6,6 +6,7 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { withStatementCache } from '../../src/store/dialects/statement-cache.ts'
+import { onPostgres } from '../helpers/database.ts'
 import { startServer, testClock } from '../helpers/server.ts'
 
 async function withApp() {
@@ -46,7 +47,8 @@ describe('client authentication cache', () => {
     expect((await services.applications.authenticate(clientId, secret))!.scopes).toEqual(['openid', 'read_user'])
   })
 
-  test('a rotation or deletion by another process on the same SQLite file (the CLI) is seen at once', async () => {
+  // PostgreSQL has no data_version: there, other instances' changes are seen within 5 s (README).
+  test.skipIf(onPostgres)('a rotation or deletion by another process on the same SQLite file (the CLI) is seen at once', async () => {
     const { server, services, clientId, secret, clock } = await withApp()
     await using _ = server
     expect(await services.applications.authenticate(clientId, secret)).toBeDefined()
