@@ -99,8 +99,9 @@ export interface CreatedApplication {
  * reads are cached by client id. Changes made through this service (secret rotation, deletion, and
  * admin updates through `forget`) are seen at once by this instance. On SQLite, a commit by another
  * process (the CLI beside a running server) empties the cache before the next lookup (the store's
- * change stamp). Another instance on PostgreSQL is seen within CLIENT_CACHE_SECONDS, the same bound
- * as the scope and signing-key caches. Unknown client ids are never cached, so probing cannot fill it.
+ * change stamp). PostgreSQL offers no such cheap signal, and a rotated secret or a deleted client
+ * must stop working at once on every instance, so there the row is read on every request. Unknown
+ * client ids are never cached, so probing cannot fill the cache.
  */
 const CLIENT_CACHE_SECONDS = 5
 const CLIENT_CACHE_MAX = 1000
@@ -109,22 +110,24 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
   const clients = new Map<string, { at: number; secretHash: string | null; application: Application }>()
   let stamp: number | undefined
 
+  async function load(clientId: string, now: number) {
+    const row = await repo.findApplicationByClientId(db, clientId)
+    return row && { at: now, secretHash: row.client_secret_hash, application: applicationRowToApplication(row) }
+  }
+
   async function cachedClient(clientId: string) {
     const now = clock.now()
     const current = await externalChangeStamp(db)
+    if (current === undefined) return load(clientId, now)
     if (current !== stamp) {
       clients.clear()
       stamp = current
     }
     const hit = clients.get(clientId)
     if (hit && now - hit.at < CLIENT_CACHE_SECONDS) return hit
-    const row = await repo.findApplicationByClientId(db, clientId)
-    if (!row) {
-      clients.delete(clientId)
-      return undefined
-    }
-    const entry = { at: now, secretHash: row.client_secret_hash, application: applicationRowToApplication(row) }
+    const entry = await load(clientId, now)
     clients.delete(clientId)
+    if (!entry) return undefined
     clients.set(clientId, entry)
     // Oldest first in a Map: past the bound, drop the entry least recently loaded.
     if (clients.size > CLIENT_CACHE_MAX) clients.delete(clients.keys().next().value!)
