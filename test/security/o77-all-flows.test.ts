@@ -5,8 +5,6 @@
  * its WAL or its shared-memory file. (o-storage.test.ts covers the code flow in depth.)
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
 import { sql } from 'kysely'
 import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
 import { ok } from '../graphql/support.ts'
@@ -14,7 +12,7 @@ import { Browser, formFields } from '../helpers/browser.ts'
 import { onPostgres } from '../helpers/database.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { DIALECTS, getCode, exchange, refresh, setup, type Env } from './support.ts'
+import { DIALECTS, getCode, exchange, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, type Env } from './support.ts'
 
 let env: Env
 beforeAll(async () => {
@@ -24,20 +22,8 @@ afterAll(async () => {
   await env.server[Symbol.asyncDispose]()
 })
 
-const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex')
-
-function databaseFiles(): Array<[string, Buffer]> {
-  const base = env.server.config.db
-  return [base, `${base}-wal`, `${base}-shm`].filter((p) => existsSync(p)).map((p) => [p, readFileSync(p)])
-}
-
-/** The raw value, and for prefixed secrets the random part alone, as text and as the bytes it encodes. */
-function needles(secret: string): Buffer[] {
-  const out = [Buffer.from(secret)]
-  const suffix = secret.replace(/^lk[a-z]+_/, '')
-  if (suffix !== secret && /^[A-Za-z0-9_-]{22,}$/.test(suffix)) out.push(Buffer.from(suffix), Buffer.from(suffix, 'base64url'))
-  return out
-}
+const databaseFiles = () => sqliteFiles(env.server.config.db)
+const needles = secretNeedles
 
 async function json<T = Record<string, unknown>>(res: Response | Promise<Response>): Promise<T> {
   const r = await res

@@ -7,6 +7,8 @@ import { Browser } from '../helpers/browser.ts'
 import { seed, type Client } from '../helpers/fixtures.ts'
 import { pkcePair, postForm } from '../helpers/oauth.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 
 export interface Dialect {
   name: string
@@ -143,4 +145,20 @@ export function location(res: Response, base: string): URL {
   const loc = res.headers.get('location')
   if (!loc || (res.status !== 302 && res.status !== 303)) throw new Error(`expected a 302/303 redirect, got ${res.status}`)
   return new URL(loc, base)
+}
+
+/** Storage audits (checklist O.77): the SHA-256 the store keeps in place of a secret. */
+export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex')
+
+/** A SQLite file and its WAL and shared-memory companions, as they are on disk now. */
+export function sqliteFiles(base: string): Array<[string, Buffer]> {
+  return [base, `${base}-wal`, `${base}-shm`].filter((p) => existsSync(p)).map((p) => [p, readFileSync(p)])
+}
+
+/** The raw value, and for prefixed secrets the random part alone, as text and as the bytes it encodes. */
+export function secretNeedles(secret: string): Buffer[] {
+  const out = [Buffer.from(secret)]
+  const suffix = secret.replace(/^lk[a-z]+_/, '')
+  if (suffix !== secret && /^[A-Za-z0-9_-]{22,}$/.test(suffix)) out.push(Buffer.from(suffix), Buffer.from(suffix, 'base64url'))
+  return out
 }
