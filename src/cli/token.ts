@@ -22,7 +22,7 @@ export async function token(argv: string[]): Promise<number> {
   const scopes = splitList(requireFlag(values.scopes, 'scopes'))
   return withProvider(values, async ({ services }) => {
     const username = requireFlag(values.username, 'username')
-    const user = (await services.users.list()).find((u) => u.username === username)
+    const user = await services.users.findByUsername(username)
     if (!user || user.disabled) throw new NotFound(`no active user named ${username}`, 'username')
     const unknown = await services.scopes.unknownNames(scopes)
     if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')

@@ -95,6 +95,11 @@ export function createUserService(
       return (await repo.listUsers(db)).map(userRowToUser)
     },
 
+    async findByUsername(username: string): Promise<User | undefined> {
+      const row = await repo.findUserByUsername(db, username)
+      return row && userRowToUser(row)
+    },
+
     async findById(id: string): Promise<User | undefined> {
       const row = await repo.findUserById(db, id)
       return row && userRowToUser(row)
