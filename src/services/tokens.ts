@@ -8,6 +8,7 @@ import { generateSecret, hasPrefix, secretHint, sha256Hex } from '../crypto/secr
 import { consumeAuthorizationCode } from '../store/repositories/authorization-codes.ts'
 import * as repo from '../store/repositories/tokens.ts'
 import type { Db } from '../store/database.ts'
+import { createGroupCommit } from '../store/group-commit.ts'
 import type { Application } from './applications.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -51,6 +52,9 @@ export type RotateResult = { ok: true; tokens: IssuedTokens; authTime: number | 
 export type RedeemResult = { ok: true; tokens: IssuedTokens } | { ok: false; reason: string }
 
 export function createTokenService({ db, config, clock }: ServiceDeps, audit: AuditService) {
+  // Issuing, rotating and redeeming share commits with concurrent requests (store/group-commit.ts).
+  const writes = createGroupCommit(db)
+
   async function issue(trx: Db, req: IssueRequest): Promise<IssuedTokens> {
     const now = clock.now()
     const accessTtl = req.application.accessTokenTtl ?? config.accessTokenTtl
@@ -83,13 +87,9 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
   }
 
   return {
-    /**
-     * Issues tokens outside any code or refresh chain (client credentials and later grants). An
-     * access token alone is one INSERT, atomic by itself, so it skips the transaction's BEGIN and
-     * COMMIT (measured in bench/README.md); a pair is written in one transaction.
-     */
+    /** Issues tokens outside any code or refresh chain (client credentials and later grants). */
     issue(req: IssueRequest): Promise<IssuedTokens> {
-      return req.withRefresh ? db.transaction().execute((trx) => issue(trx, req)) : issue(db, req)
+      return writes.run((trx) => issue(trx, req))
     },
 
     /**
@@ -97,7 +97,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
      * replay: every token issued from it is revoked (RFC 6749 §4.1.2).
      */
     async redeemCode(codeId: string, req: Omit<IssueRequest, 'codeId' | 'familyId'>): Promise<RedeemResult> {
-      const result = await db.transaction().execute(async (trx): Promise<RedeemResult> => {
+      const result = await writes.run(async (trx): Promise<RedeemResult> => {
         const now = clock.now()
         if (!(await consumeAuthorizationCode(trx, codeId, now))) {
           await revokeCodeFamilies(trx, codeId, now)
@@ -130,7 +130,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
      * code moving to consumed) and the issuance commit together or not at all.
      */
     async issueOnce(consume: (trx: Db) => Promise<boolean>, req: IssueRequest): Promise<IssuedTokens | undefined> {
-      return db.transaction().execute(async (trx) => ((await consume(trx)) ? issue(trx, req) : undefined))
+      return writes.run(async (trx) => ((await consume(trx)) ? issue(trx, req) : undefined))
     },
 
     /** Revokes every token issued from a code, for a replay detected before the transaction. */
@@ -150,7 +150,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       if (row.user_id !== null && !ownersActive(row)) return { ok: false, reason: 'user is disabled' }
       const scopes = narrowTo(splitList(row.scopes))
       if ('error' in scopes) return { ok: false, reason: scopes.error, scopeError: true }
-      const result = await db.transaction().execute(async (trx): Promise<RotateResult | 'raced'> => {
+      const result = await writes.run(async (trx): Promise<RotateResult | 'raced'> => {
         if (!(await repo.markRefreshTokenRotated(trx, row.id, now))) return 'raced'
         await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
         const tokens = await issue(trx, { application, userId: row.user_id, scopes, withRefresh: true, authTime: row.auth_time, codeId: row.authorization_code_id, familyId: row.family_id })
