@@ -36,6 +36,10 @@ export function createMetrics(): Metrics {
   const errors = new Counter({ name: `${PREFIX}oauth_errors_total`, help: 'OAuth error responses by error code', labelNames: ['error'], registers })
   const queries = new Histogram({ name: `${PREFIX}db_query_duration_seconds`, help: 'Database query latency by operation', labelNames: ['operation'], buckets: DB_BUCKETS, registers })
   const queryErrors = new Counter({ name: `${PREFIX}db_query_errors_total`, help: 'Database queries that failed, by operation', labelNames: ['operation'], registers })
+  // Bound children per label set (the sets are bounded, see above): prom-client otherwise hashes
+  // the label object on every observation, a visible cost on the token path.
+  const requestSeries = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>()
+  const querySeries = new Map<string, { observe(v: number): void }>()
   let countSessions: (() => Promise<number>) | undefined
   new Gauge({
     name: `${PREFIX}active_sessions`,
@@ -50,14 +54,21 @@ export function createMetrics(): Metrics {
   return {
     contentType: registry.contentType,
     observeRequest(route, method, status, seconds) {
-      const labels = { route, method, status: String(status) }
-      requests.inc(labels)
-      duration.observe(labels, seconds)
+      const key = `${route} ${method} ${status}`
+      let series = requestSeries.get(key)
+      if (!series) {
+        const labels = { route, method, status: String(status) }
+        requestSeries.set(key, (series = { count: requests.labels(labels), duration: duration.labels(labels) }))
+      }
+      series.count.inc()
+      series.duration.observe(seconds)
     },
     tokenIssued: (grantType) => issued.inc({ grant_type: grantType }),
     oauthError: (code) => errors.inc({ error: code }),
     observeQuery(operation, seconds, failed) {
-      queries.observe({ operation }, seconds)
+      let series = querySeries.get(operation)
+      if (!series) querySeries.set(operation, (series = queries.labels({ operation })))
+      series.observe(seconds)
       if (failed) queryErrors.inc({ operation })
     },
     setActiveSessions(count) {

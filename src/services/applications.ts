@@ -109,6 +109,7 @@ const CLIENT_CACHE_MAX = 1000
 export function createApplicationService({ db, clock }: ServiceDeps, audit: AuditService, scopes: ScopeService) {
   const clients = new Map<string, { at: number; secretHash: string | null; application: Application }>()
   let stamp: number | undefined
+  const changeStamp = externalChangeStamp(db)
 
   async function load(clientId: string, now: number) {
     const row = await repo.findApplicationByClientId(db, clientId)
@@ -117,7 +118,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
 
   async function cachedClient(clientId: string) {
     const now = clock.now()
-    const current = await externalChangeStamp(db)
+    const current = await changeStamp()
     if (current === undefined) return load(clientId, now)
     if (current !== stamp) {
       clients.clear()

@@ -46,28 +46,42 @@ export type ScopeCheck = { ok: true; scopes: string[] } | { ok: false; reason: s
 const CACHE_SECONDS = 5
 
 export function createScopeService({ db, clock }: ServiceDeps, audit: AuditService) {
-  let cache: { at: number; scopes: Scope[] } | undefined
+  /** The scope table, and the expansions computed from it (an application's allow list, per request). */
+  let cache: { at: number; scopes: Scope[]; byName: Map<string, Scope>; expanded: Map<string, readonly string[]> } | undefined
 
-  async function all(): Promise<Scope[]> {
+  async function loaded() {
     const now = clock.now()
     if (!cache || now - cache.at >= CACHE_SECONDS) {
       const rows = await repo.listScopes(db)
-      cache = { at: now, scopes: rows.map((r) => ({ name: r.name, description: r.description, implies: splitList(r.implies), isDefault: r.is_default === 1 })) }
+      const scopes = rows.map((r) => ({ name: r.name, description: r.description, implies: splitList(r.implies), isDefault: r.is_default === 1 }))
+      cache = { at: now, scopes, byName: new Map(scopes.map((s) => [s.name, s])), expanded: new Map() }
     }
-    return cache.scopes
+    return cache
+  }
+
+  async function all(): Promise<Scope[]> {
+    return (await loaded()).scopes
   }
 
   /** The names plus everything they imply, transitively, in a stable order. */
   async function expand(names: readonly string[]): Promise<string[]> {
-    const byName = new Map((await all()).map((s) => [s.name, s]))
-    const out = new Set<string>()
-    const visit = (n: string) => {
-      if (out.has(n)) return
-      out.add(n)
-      for (const child of byName.get(n)?.implies ?? []) visit(child)
+    const { byName, expanded } = await loaded()
+    const key = names.join('\0')
+    let result = expanded.get(key)
+    if (!result) {
+      const out = new Set<string>()
+      const visit = (n: string) => {
+        if (out.has(n)) return
+        out.add(n)
+        for (const child of byName.get(n)?.implies ?? []) visit(child)
+      }
+      names.forEach(visit)
+      result = [...out]
+      // Bounded: keys are allow lists of applications, but requested scopes pass through here too.
+      if (expanded.size >= 1000) expanded.clear()
+      expanded.set(key, result)
     }
-    names.forEach(visit)
-    return [...out]
+    return [...result]
   }
 
   async function checkImplies(name: string, implies: readonly string[]): Promise<void> {

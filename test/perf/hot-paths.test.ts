@@ -90,3 +90,19 @@ describe('prepared statement cache', () => {
     cache.close()
   })
 })
+
+describe('scope expansion memo', () => {
+  test('RFC 6749 §3.3: a caller changing a returned list cannot change the next answer, and an edited implies is seen at once', async () => {
+    const { server, services } = await withApp()
+    await using _ = server
+    await services.scopes.create({ name: 'write:org', description: 'Write org', implies: [] })
+    await services.scopes.create({ name: 'admin:org', description: 'Admin org', implies: ['write:org'] })
+    const first = await services.scopes.expand(['admin:org'])
+    expect(first).toEqual(['admin:org', 'write:org'])
+    first.push('admin')
+    expect(await services.scopes.expand(['admin:org'])).toEqual(['admin:org', 'write:org'])
+    await services.scopes.create({ name: 'read:org', description: 'Read org', implies: [] })
+    await services.scopes.update('write:org', { implies: ['read:org'] })
+    expect(await services.scopes.expand(['admin:org'])).toEqual(['admin:org', 'write:org', 'read:org'])
+  })
+})

@@ -6,7 +6,7 @@
  * Kysely still writes the SQL, for whichever dialect the database uses (cached per dialect adapter,
  * which a transaction shares with its database); only the per-call building is skipped.
  */
-import { CompiledQuery, type DialectAdapter, type Kysely, type QueryResult } from 'kysely'
+import type { CompiledQuery, DialectAdapter, Kysely, QueryResult } from 'kysely'
 import type { Database, Db } from '../database.ts'
 
 export type Precompiled<R> = (db: Db, parameters: readonly unknown[]) => Promise<QueryResult<R>>
@@ -23,6 +23,7 @@ export function precompiled<R>(build: (db: Kysely<Database>) => { compile(): Com
     let compiled = cache.get(adapter)
     if (!compiled) cache.set(adapter, (compiled = build(db).compile()))
     if (compiled.parameters.length !== parameters.length) throw new TypeError(`precompiled query takes ${compiled.parameters.length} values, got ${parameters.length}`)
-    return db.executeQuery(CompiledQuery.raw(compiled.sql, [...parameters]) as CompiledQuery<R>)
+    // The compiled query with new values: no copy of its (frozen) operation tree, no new freeze.
+    return db.executeQuery<R>({ ...compiled, parameters })
   }
 }
