@@ -27,6 +27,7 @@ export interface PurgeReport {
   sessions: number
   auditEvents: number
   rateLimits: number
+  tokenCountBuckets: number
   batches: number
 }
 
@@ -52,13 +53,15 @@ export function createPurgeService({ db, config, clock }: ServiceDeps) {
       ['sessions', (n) => repo.deleteDeadSessions(db, dead, n, 'revoked_at')],
       ['auditEvents', (n) => repo.deleteAuditEventsBefore(db, now - config.auditRetention, n)],
       ['rateLimits', (n) => repo.deleteStaleRateLimits(db, now - LONGEST_WINDOW, n)],
+      // Few rows (applications × hours since the last pass): one statement, whatever the limit.
+      ['tokenCountBuckets', () => repo.deletePastTokenCountBuckets(db, Math.floor(now / 3600))],
     ]
   }
 
   return {
     /** One full pass: each kind in batches of `purgeBatchSize` until a batch comes back short. */
     async run(options: PurgeOptions = {}): Promise<PurgeReport> {
-      const report: PurgeReport = { accessTokens: 0, refreshTokens: 0, authorizationCodes: 0, deviceCodes: 0, sessions: 0, auditEvents: 0, rateLimits: 0, batches: 0 }
+      const report: PurgeReport = { accessTokens: 0, refreshTokens: 0, authorizationCodes: 0, deviceCodes: 0, sessions: 0, auditEvents: 0, rateLimits: 0, tokenCountBuckets: 0, batches: 0 }
       const limit = config.purgeBatchSize
       for (const [kind, purge] of tasks(clock.now())) {
         for (;;) {

@@ -160,6 +160,15 @@ export interface RateLimitsTable {
   count: number
 }
 
+/** Live tokens per application and expiry hour, kept by triggers (migration 2026_11_28_000). */
+export interface LiveTokenCountsTable {
+  application_id: string
+  kind: 'access' | 'refresh'
+  expires_hour: number
+  shard: number
+  n: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -173,6 +182,7 @@ export interface Database {
   signing_keys: SigningKeysTable
   audit_events: AuditEventsTable
   rate_limits: RateLimitsTable
+  live_token_counts: LiveTokenCountsTable
 }
 
 export type Db = Kysely<Database>

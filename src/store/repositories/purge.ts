@@ -74,3 +74,8 @@ export function deleteStaleRateLimits(db: Db, cutoff: number, limit: number): De
   const keys = db.selectFrom('rate_limits').select('key').where('window_start', '<=', cutoff).limit(limit)
   return count(db.deleteFrom('rate_limits').where('key', 'in', keys).executeTakeFirst())
 }
+
+/** Live-token counter buckets of hours that have passed: every token they counted has expired. */
+export function deletePastTokenCountBuckets(db: Db, beforeHour: number): Deleted {
+  return count(db.deleteFrom('live_token_counts').where('expires_hour', '<', beforeHour).executeTakeFirst())
+}
