@@ -40,6 +40,8 @@ export function createMetrics(): Metrics {
   // the label object on every observation, a visible cost on the token path.
   const requestSeries = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>()
   const querySeries = new Map<string, { observe(v: number): void }>()
+  const issuedSeries = new Map<string, { inc(): void }>()
+  const errorSeries = new Map<string, { inc(): void }>()
   let countSessions: (() => Promise<number>) | undefined
   new Gauge({
     name: `${PREFIX}active_sessions`,
@@ -63,8 +65,16 @@ export function createMetrics(): Metrics {
       series.count.inc()
       series.duration.observe(seconds)
     },
-    tokenIssued: (grantType) => issued.inc({ grant_type: grantType }),
-    oauthError: (code) => errors.inc({ error: code }),
+    tokenIssued(grantType) {
+      let series = issuedSeries.get(grantType)
+      if (!series) issuedSeries.set(grantType, (series = issued.labels({ grant_type: grantType })))
+      series.inc()
+    },
+    oauthError(code) {
+      let series = errorSeries.get(code)
+      if (!series) errorSeries.set(code, (series = errors.labels({ error: code })))
+      series.inc()
+    },
     observeQuery(operation, seconds, failed) {
       let series = querySeries.get(operation)
       if (!series) querySeries.set(operation, (series = queries.labels({ operation })))
