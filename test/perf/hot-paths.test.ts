@@ -7,6 +7,7 @@ import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { withStatementCache } from '../../src/store/dialects/statement-cache.ts'
 import { onPostgres } from '../helpers/database.ts'
+import { postForm } from '../helpers/oauth.ts'
 import { startServer, testClock } from '../helpers/server.ts'
 
 async function withApp() {
@@ -48,17 +49,21 @@ describe('client authentication cache', () => {
   })
 
   // PostgreSQL has no data_version: there, other instances' changes are seen within 5 s (README).
-  test.skipIf(onPostgres)('a rotation or deletion by another process on the same SQLite file (the CLI) is seen at once', async () => {
+  // The checks after the change are real requests: the change-stamp reading is shared within one
+  // turn of the event loop, and a request that arrives after the other process's commit starts a new one.
+  test.skipIf(onPostgres)('a rotation or deletion by another process on the same SQLite file (the CLI) is seen by the next request', async () => {
     const { server, services, clientId, secret, clock } = await withApp()
     await using _ = server
-    expect(await services.applications.authenticate(clientId, secret)).toBeDefined()
+    const token = (s: string) => postForm(server.url, '/oauth/token', { clientId, secret: s, redirectUri: '' }, { grant_type: 'client_credentials' }).then((r) => r.status)
+    expect(await token(secret)).toBe(200) // now cached
     // Another process: a second provider on the same database file, with its own caches.
     const { openProvider } = await import('../../src/provider.ts')
     await using other = await openProvider(server.config, { clock, logger: { log() {} } })
     const rotated = await other.services.applications.rotateSecret(clientId)
-    expect(await services.applications.authenticate(clientId, secret)).toBeUndefined()
-    expect(await services.applications.authenticate(clientId, rotated.clientSecret!)).toBeDefined()
+    expect(await token(secret)).toBe(401)
+    expect(await token(rotated.clientSecret!)).toBe(200)
     await other.services.applications.delete(clientId)
+    expect(await token(rotated.clientSecret!)).toBe(401)
     expect(await services.applications.authenticate(clientId, rotated.clientSecret!)).toBeUndefined()
   })
 })
@@ -104,5 +109,28 @@ describe('scope expansion memo', () => {
     await services.scopes.create({ name: 'read:org', description: 'Read org', implies: [] })
     await services.scopes.update('write:org', { implies: ['read:org'] })
     expect(await services.scopes.expand(['admin:org'])).toEqual(['admin:org', 'write:org', 'read:org'])
+  })
+})
+
+describe('change stamp (PRAGMA data_version)', () => {
+  test('callers in one turn of the event loop share one reading; the next turn reads again', async () => {
+    const { openSqlite } = await import('../../src/store/dialects/sqlite.ts')
+    const { externalChangeStamp } = await import('../../src/store/repositories/change-stamp.ts')
+    const { mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    let pragmas = 0
+    const { db } = openSqlite(join(mkdtempSync(join(tmpdir(), 'latchkey-stamp-')), 's.db'), { onQuery: (op) => void (op === 'pragma' && pragmas++) })
+    try {
+      const stamp = externalChangeStamp(db)
+      const first = await Promise.all([stamp(), stamp(), stamp()])
+      expect(new Set(first).size).toBe(1)
+      expect(pragmas).toBe(1)
+      await new Promise((resolve) => setImmediate(resolve))
+      await stamp()
+      expect(pragmas).toBe(2)
+    } finally {
+      await db.destroy()
+    }
   })
 })

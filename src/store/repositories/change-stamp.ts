@@ -15,9 +15,11 @@ export type ChangeStamp = () => Promise<number | undefined>
  * commits, which suits the provider's single SQLite connection: its own changes are invalidated
  * explicitly.
  *
- * Callers that ask while a reading is under way share it: it is taken after they asked, so a change
- * committed before a request asked is still seen by it, and a burst of requests (waiting for the
- * connection behind a group commit, say) costs one PRAGMA instead of one each.
+ * One reading serves every caller of the same turn of the event loop (it is dropped in the check
+ * phase that follows the turn it was started in): the requests handled in one turn had all arrived
+ * when the turn's first reading was taken (their bytes were read by the poll that started the
+ * turn), so a change committed before a request arrived is still seen by it, and a burst of
+ * requests costs one PRAGMA instead of one each.
  */
 export function externalChangeStamp(db: Db): ChangeStamp {
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return async () => undefined
@@ -28,8 +30,8 @@ export function externalChangeStamp(db: Db): ChangeStamp {
   return () => {
     if (!shared) {
       shared = sql<{ data_version: number }>`PRAGMA data_version`.execute(db).then((r) => r.rows[0]?.data_version)
-      // Dropped as soon as it is read: a later caller must not get a reading older than its call.
-      shared.then(forget, forget)
+      shared.catch(forget)
+      setImmediate(forget)
     }
     return shared
   }
