@@ -5,7 +5,8 @@
  * values are bounded: routes come from the routing table, error codes and grant types from the
  * protocol, statuses from HTTP.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { fastCounter, fastHistogram } from './metrics-series.ts'
 
 const PREFIX = 'latchkey_'
 /** Seconds: from sub-millisecond token lookups to a slow Argon2id login. */
@@ -29,19 +30,12 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry()
   const registers = [registry]
-  const labelsOf = ['route', 'method', 'status'] as const
-  const requests = new Counter({ name: `${PREFIX}http_requests_total`, help: 'HTTP requests by route, method and status', labelNames: labelsOf, registers })
-  const duration = new Histogram({ name: `${PREFIX}http_request_duration_seconds`, help: 'HTTP request latency by route, method and status', labelNames: labelsOf, buckets: HTTP_BUCKETS, registers })
-  const issued = new Counter({ name: `${PREFIX}tokens_issued_total`, help: 'Successful token responses by grant type', labelNames: ['grant_type'], registers })
-  const errors = new Counter({ name: `${PREFIX}oauth_errors_total`, help: 'OAuth error responses by error code', labelNames: ['error'], registers })
-  const queries = new Histogram({ name: `${PREFIX}db_query_duration_seconds`, help: 'Database query latency by operation', labelNames: ['operation'], buckets: DB_BUCKETS, registers })
-  const queryErrors = new Counter({ name: `${PREFIX}db_query_errors_total`, help: 'Database queries that failed, by operation', labelNames: ['operation'], registers })
-  // Bound children per label set (the sets are bounded, see above): prom-client otherwise hashes
-  // the label object on every observation, a visible cost on the token path.
-  const requestSeries = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>()
-  const querySeries = new Map<string, { observe(v: number): void }>()
-  const issuedSeries = new Map<string, { inc(): void }>()
-  const errorSeries = new Map<string, { inc(): void }>()
+  const requests = fastCounter(registry, `${PREFIX}http_requests_total`, 'HTTP requests by route, method and status')
+  const duration = fastHistogram(registry, `${PREFIX}http_request_duration_seconds`, 'HTTP request latency by route, method and status', HTTP_BUCKETS)
+  const issued = fastCounter(registry, `${PREFIX}tokens_issued_total`, 'Successful token responses by grant type')
+  const errors = fastCounter(registry, `${PREFIX}oauth_errors_total`, 'OAuth error responses by error code')
+  const queries = fastHistogram(registry, `${PREFIX}db_query_duration_seconds`, 'Database query latency by operation', DB_BUCKETS)
+  const queryErrors = fastCounter(registry, `${PREFIX}db_query_errors_total`, 'Database queries that failed, by operation')
   let countSessions: (() => Promise<number>) | undefined
   new Gauge({
     name: `${PREFIX}active_sessions`,
@@ -57,29 +51,15 @@ export function createMetrics(): Metrics {
     contentType: registry.contentType,
     observeRequest(route, method, status, seconds) {
       const key = `${route} ${method} ${status}`
-      let series = requestSeries.get(key)
-      if (!series) {
-        const labels = { route, method, status: String(status) }
-        requestSeries.set(key, (series = { count: requests.labels(labels), duration: duration.labels(labels) }))
-      }
-      series.count.inc()
-      series.duration.observe(seconds)
+      const labels = () => ({ route, method, status: String(status) })
+      requests.inc(key, labels)
+      duration.observe(key, labels, seconds)
     },
-    tokenIssued(grantType) {
-      let series = issuedSeries.get(grantType)
-      if (!series) issuedSeries.set(grantType, (series = issued.labels({ grant_type: grantType })))
-      series.inc()
-    },
-    oauthError(code) {
-      let series = errorSeries.get(code)
-      if (!series) errorSeries.set(code, (series = errors.labels({ error: code })))
-      series.inc()
-    },
+    tokenIssued: (grantType) => issued.inc(grantType, () => ({ grant_type: grantType })),
+    oauthError: (code) => errors.inc(code, () => ({ error: code })),
     observeQuery(operation, seconds, failed) {
-      let series = querySeries.get(operation)
-      if (!series) querySeries.set(operation, (series = queries.labels({ operation })))
-      series.observe(seconds)
-      if (failed) queryErrors.inc({ operation })
+      queries.observe(operation, () => ({ operation }), seconds)
+      if (failed) queryErrors.inc(operation, () => ({ operation }))
     },
     setActiveSessions(count) {
       countSessions = count
