@@ -63,6 +63,9 @@ export async function bodyParams(request: Request, { json }: { json: boolean }):
   return isForm ? parseUrlEncoded(text) : parseJsonObject(text)
 }
 
+/** Stateless between calls (no `stream` option), so one decoder serves every request. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 async function readText(request: Request): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? 0)
   if (declared > LIMITS.bodyBytes) throw new RequestTooLarge('request body is too large')
@@ -74,7 +77,7 @@ async function readText(request: Request): Promise<string> {
   }
   if (bytes.length > LIMITS.bodyBytes) throw new RequestTooLarge('request body is too large')
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return UTF8.decode(bytes)
   } catch {
     throw new InvalidRequest('request body is not valid UTF-8')
   }

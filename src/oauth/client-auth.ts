@@ -17,19 +17,22 @@ interface PresentedCredentials {
   method: ClientAuthMethod
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
 function parseBasic(header: string): { clientId: string; secret: string } {
   const encoded = header.slice(6).trim()
   let decoded: string
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)))
+    decoded = UTF8.decode(Uint8Array.fromBase64(encoded))
   } catch {
     throw new InvalidClient('malformed Basic credentials')
   }
   const colon = decoded.indexOf(':')
   if (colon < 0) throw new InvalidClient('malformed Basic credentials')
   try {
-    const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '))
+    // Most client ids and secrets have nothing encoded: skip the decoding then.
+    const unform = (s: string) => (/[%+]/.test(s) ? decodeURIComponent(s.replace(/\+/g, ' ')) : s)
     return { clientId: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) }
   } catch {
     throw new InvalidClient('malformed Basic credentials')
