@@ -135,19 +135,3 @@ describe('change stamp (PRAGMA data_version)', () => {
   })
 })
 
-describe('SQLite write settings', () => {
-  test('WAL is checkpointed every 10,000 pages and cut back to 64 MB (bench/README.md, step 10)', async () => {
-    const { openSqlite } = await import('../../src/store/dialects/sqlite.ts')
-    const { mkdtempSync } = await import('node:fs')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
-    const { db, raw } = openSqlite(join(mkdtempSync(join(tmpdir(), 'latchkey-wal-')), 'w.db'))
-    try {
-      expect(raw.query('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
-      expect(raw.query('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 10000 })
-      expect(raw.query('PRAGMA journal_size_limit').get()).toEqual({ journal_size_limit: 67108864 })
-    } finally {
-      await db.destroy()
-    }
-  })
-})
