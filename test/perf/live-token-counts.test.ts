@@ -5,10 +5,12 @@
  * purge, a disabled user and a deleted application. Runs on SQLite and on PostgreSQL.
  */
 import { describe, expect, test } from 'bun:test'
+import { sql } from 'kysely'
 import * as liveTokenCounts from '../../migrations/2026_11_28_000_live_token_counts.ts'
 import type { Application } from '../../src/services/applications.ts'
 import type { IssuedTokens } from '../../src/services/tokens.ts'
-import { countActiveTokensByApplication, countActiveTokensByScan } from '../../src/store/repositories/admin-batches.ts'
+import type { Db } from '../../src/store/database.ts'
+import { countActiveTokensByApplication } from '../../src/store/repositories/admin-batches.ts'
 import { startServer, testClock } from '../helpers/server.ts'
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure replays the same way. */
@@ -19,6 +21,22 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** The full scan the counters replace: the reference they must always equal. */
+async function countActiveTokensByScan(db: Db, applicationIds: readonly string[], now: number): Promise<Map<string, number>> {
+  if (!applicationIds.length) return new Map()
+  const ids = [...applicationIds]
+  const access = db.selectFrom('access_tokens').select(['application_id', sql<number>`count(*)`.as('n')])
+    .where('application_id', 'in', ids).where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).groupBy('application_id')
+  const refresh = db.selectFrom('refresh_tokens').select(['application_id', sql<number>`count(*)`.as('n')])
+    .where('application_id', 'in', ids).where('revoked_at', 'is', null).where('rotated_at', 'is', null)
+    .where('expires_at', '>', now).groupBy('application_id')
+  const rows = await access.unionAll(refresh).execute()
+  const out = new Map<string, number>()
+  for (const r of rows) if (r.application_id) out.set(r.application_id, (out.get(r.application_id) ?? 0) + Number(r.n))
+  return out
 }
 
 const nonZero = (m: Map<string, number>) => new Map([...m].filter(([, n]) => n !== 0))

@@ -48,22 +48,6 @@ export async function countActiveTokensByApplication(db: Db, applicationIds: rea
   return out
 }
 
-/** The scan the counters replace, kept as the reference the counter tests compare against. */
-export async function countActiveTokensByScan(db: Db, applicationIds: readonly string[], now: number): Promise<Map<string, number>> {
-  if (!applicationIds.length) return new Map()
-  const ids = [...applicationIds]
-  const access = db.selectFrom('access_tokens').select(['application_id', sql<number>`count(*)`.as('n')])
-    .where('application_id', 'in', ids).where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).groupBy('application_id')
-  const refresh = db.selectFrom('refresh_tokens').select(['application_id', sql<number>`count(*)`.as('n')])
-    .where('application_id', 'in', ids).where('revoked_at', 'is', null).where('rotated_at', 'is', null)
-    .where('expires_at', '>', now).groupBy('application_id')
-  const rows = await access.unionAll(refresh).execute()
-  const out = new Map<string, number>()
-  for (const r of rows) if (r.application_id) out.set(r.application_id, (out.get(r.application_id) ?? 0) + Number(r.n))
-  return out
-}
-
 export async function countActiveGrantsByApplication(db: Db, applicationIds: readonly string[]): Promise<Map<string, number>> {
   if (!applicationIds.length) return new Map()
   const rows = await db.selectFrom('grants').select(['application_id', sql<number>`count(*)`.as('n')])
