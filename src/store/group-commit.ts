@@ -2,7 +2,7 @@
  * @module
  * Group commit: the token writes of concurrent requests share one SQLite transaction. On SQLite a
  * commit, not the statements, is the expensive part of issuing a token: every commit appends each
- * page it dirtied (the table and its eight indexes, random token hashes) to the WAL, and the single
+ * page it dirtied (the table and its indexes, at random token hashes) to the WAL, and the single
  * connection serialises the commits. Sharing one commit among the requests that arrived in the same
  * turn of the event loop amortises it (measured in bench/README.md).
  *
@@ -39,7 +39,7 @@ export function createGroupCommit(db: Db, maxBatch = MAX_BATCH): GroupCommit {
   const alone = <T>(unit: Unit<T>): Promise<T> => db.transaction().execute(unit)
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return { run: alone }
 
-  let queue: Pending[] = []
+  const queue: Pending[] = []
   let scheduled = false
 
   function schedule(): void {
@@ -50,8 +50,7 @@ export function createGroupCommit(db: Db, maxBatch = MAX_BATCH): GroupCommit {
   }
 
   async function flush(): Promise<void> {
-    const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch)
-    queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch)
+    const batch = queue.splice(0, maxBatch)
     try {
       await runBatch(batch)
     } finally {
