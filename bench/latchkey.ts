@@ -11,6 +11,7 @@ import { sql } from 'kysely'
 import { loadConfig } from '../src/config.ts'
 import { newId } from '../src/crypto/ids.ts'
 import { generateSecret, sha256Base64Url, sha256Hex } from '../src/crypto/secrets.ts'
+import { newTokenValue, tokenLookupKey } from '../src/crypto/token-values.ts'
 import { openProvider, type Provider } from '../src/provider.ts'
 import { bulkInsert } from '../src/store/repositories/bench-seed.ts'
 
@@ -85,18 +86,25 @@ async function seedLiveTokens(f: LatchkeyFixture, appIds: string[], total: numbe
   const started = performance.now()
   const db = f.provider.services.deps.db
   const now = Math.floor(Date.now() / 1000)
-  const randomHash = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')
+  // Keys of the current format (crypto/token-values.ts): the row id, then a digest (random here).
+  const seedKey = (id: string) => `${id.replaceAll('-', '')}.${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`
   const access = Math.round(total * 0.75)
   // Seeding only: no fsync at checkpoints on this connection (the served file is the same).
   await sql`PRAGMA synchronous = OFF`.execute(db)
-  await bulkInsert(db, 'access_tokens', access, (i) => ({
-    id: newId(), token_hash: randomHash(), hint: 'seed', kind: 'oauth' as const, application_id: appIds[i % appIds.length]!, user_id: f.userId,
-    scopes: 'read_user', family_id: newId(), authorization_code_id: null, created_at: now, expires_at: now + 30 * 86400, last_used_at: null, revoked_at: null,
-  }))
-  await bulkInsert(db, 'refresh_tokens', total - access, (i) => ({
-    id: newId(), token_hash: randomHash(), hint: 'seed', family_id: newId(), application_id: appIds[i % appIds.length]!, user_id: f.userId,
-    scopes: 'read_user', auth_time: now, authorization_code_id: null, created_at: now, expires_at: now + 30 * 86400, rotated_at: null, revoked_at: null,
-  }))
+  await bulkInsert(db, 'access_tokens', access, (i) => {
+    const id = newId()
+    return {
+      id, token_hash: seedKey(id), hint: 'seed', kind: 'oauth' as const, application_id: appIds[i % appIds.length]!, user_id: f.userId,
+      scopes: 'read_user', family_id: newId(), authorization_code_id: null, created_at: now, expires_at: now + 30 * 86400, last_used_at: null, revoked_at: null,
+    }
+  })
+  await bulkInsert(db, 'refresh_tokens', total - access, (i) => {
+    const id = newId()
+    return {
+      id, token_hash: seedKey(id), hint: 'seed', family_id: newId(), application_id: appIds[i % appIds.length]!, user_id: f.userId,
+      scopes: 'read_user', auth_time: now, authorization_code_id: null, created_at: now, expires_at: now + 30 * 86400, rotated_at: null, revoked_at: null,
+    }
+  })
   await sql`PRAGMA synchronous = NORMAL`.execute(db)
   log(`seeded ${total.toLocaleString('en')} live tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 }
@@ -120,10 +128,11 @@ export async function mintLatchkey(f: LatchkeyFixture, kind: 'refresh' | 'refres
   }
   const scopes = kind === 'refresh' ? 'profile email' : 'openid profile email'
   await bulkInsert(db, 'refresh_tokens', n, () => {
-    const token = generateSecret('refreshToken')
+    const id = newId()
+    const token = newTokenValue('refreshToken', id)
     values.push(token)
     return {
-      id: newId(), token_hash: sha256Hex(token), hint: token.slice(-4), family_id: newId(), application_id: f.appId, user_id: f.userId,
+      id, token_hash: tokenLookupKey(token, 'refreshToken')!, hint: token.slice(-4), family_id: newId(), application_id: f.appId, user_id: f.userId,
       scopes, auth_time: now, authorization_code_id: null, created_at: now, expires_at: now + 30 * 86400, rotated_at: null, revoked_at: null,
     }
   })

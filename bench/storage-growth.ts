@@ -5,16 +5,15 @@
  *   node_modules/.bin/bun bench/storage-growth.ts [tokens=1000000]
  *
  * Tokens go in as access + refresh pairs (one refresh family each), written through the token
- * repository in transactions of 10,000 rows, with the same hashes and fields the token service
+ * repository in transactions of 10,000 rows, with the same keys and fields the token service
  * writes. Lookups go through the token service (`findActive`: SHA-256, indexed select, owners).
  */
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../src/config.ts'
 import { newId } from '../src/crypto/ids.ts'
-import { sha256Hex } from '../src/crypto/secrets.ts'
+import { newTokenValue, tokenLookupKey, type TokenKind } from '../src/crypto/token-values.ts'
 import { openProvider } from '../src/provider.ts'
 import { PURGE_GRACE_SECONDS } from '../src/services/purge.ts'
 import { checkpoint, pageStats, vacuum } from '../src/store/maintenance.ts'
@@ -56,8 +55,11 @@ async function measure(label: string) {
   console.log(`${label.padEnd(28)} file ${(bytes / 1048576).toFixed(1).padStart(7)} MiB  free pages ${String(free).padStart(7)}/${pages} (${pageSize} B)  access rows ${String(rows.n).padStart(8)}  lookup p50 ${q(0.5)} µs  p99 ${q(0.99)} µs`)
 }
 
-function secret(prefix: string): string {
-  return prefix + randomBytes(32).toString('base64url')
+/** A token of the current format and its stored key (crypto/token-values.ts). */
+function token(kind: TokenKind): { id: string; key: string; hint: string } {
+  const id = newId()
+  const value = newTokenValue(kind, id)
+  return { id, key: tokenLookupKey(value, kind)!, hint: value.slice(-4) }
 }
 
 async function flood(): Promise<number> {
@@ -67,10 +69,10 @@ async function flood(): Promise<number> {
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < Math.min(BATCH, pairs - done); i++) {
         const family = newId()
-        const access = secret('lkat_')
-        const refresh = secret('lkrt_')
-        await insertAccessToken(trx, { id: newId(), token_hash: sha256Hex(access), hint: access.slice(-4), kind: 'oauth', application_id: application.id, user_id: user.id, scopes: 'read_user', family_id: family, authorization_code_id: null, created_at: now, expires_at: now + TTL, last_used_at: null, revoked_at: null })
-        await insertRefreshToken(trx, { id: newId(), token_hash: sha256Hex(refresh), hint: refresh.slice(-4), family_id: family, application_id: application.id, user_id: user.id, scopes: 'read_user', auth_time: now, authorization_code_id: null, created_at: now, expires_at: now + TTL, rotated_at: null, revoked_at: null })
+        const access = token('accessToken')
+        const refresh = token('refreshToken')
+        await insertAccessToken(trx, { id: access.id, token_hash: access.key, hint: access.hint, kind: 'oauth', application_id: application.id, user_id: user.id, scopes: 'read_user', family_id: family, authorization_code_id: null, created_at: now, expires_at: now + TTL, last_used_at: null, revoked_at: null })
+        await insertRefreshToken(trx, { id: refresh.id, token_hash: refresh.key, hint: refresh.hint, family_id: family, application_id: application.id, user_id: user.id, scopes: 'read_user', auth_time: now, authorization_code_id: null, created_at: now, expires_at: now + TTL, rotated_at: null, revoked_at: null })
       }
     })
   }

@@ -1,10 +1,11 @@
 /**
  * @module
- * Access and refresh tokens. Opaque, prefixed, stored as SHA-256 only. A refresh chain is a
- * family: rotation on every use, and reuse of a rotated token revokes the family (RFC 9700 §4.14.2).
+ * Access and refresh tokens. Opaque, prefixed, stored only as a lookup key holding their SHA-256
+ * (crypto/token-values.ts). A refresh chain is a family: rotation on every use, and reuse of a rotated token revokes the family (RFC 9700 §4.14.2).
  */
 import { newId } from '../crypto/ids.ts'
-import { generateSecret, hasPrefix, secretHint, sha256Hex } from '../crypto/secrets.ts'
+import { secretHint } from '../crypto/secrets.ts'
+import { newTokenValue, tokenLookupKey, type TokenKind } from '../crypto/token-values.ts'
 import { consumeAuthorizationCode } from '../store/repositories/authorization-codes.ts'
 import * as repo from '../store/repositories/tokens.ts'
 import type { Db } from '../store/database.ts'
@@ -61,19 +62,20 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     // A family ties a refresh chain (and the tokens of one code) together; a lone token needs none.
     const chainId = req.familyId ?? newId()
     const inChain = req.withRefresh || !!req.codeId || !!req.familyId
-    const accessToken = generateSecret('accessToken')
     const accessTokenId = newId()
+    const accessToken = newTokenValue('accessToken', accessTokenId)
     const scopes = joinList(req.scopes)
     await repo.insertAccessToken(trx, {
-      id: accessTokenId, token_hash: sha256Hex(accessToken), hint: secretHint(accessToken), kind: 'oauth',
+      id: accessTokenId, token_hash: lookupKey(accessToken, 'accessToken'), hint: secretHint(accessToken), kind: 'oauth',
       application_id: req.application.id, user_id: req.userId, scopes, family_id: inChain ? chainId : null,
       authorization_code_id: req.codeId ?? null, created_at: now, expires_at: now + accessTtl, last_used_at: null, revoked_at: null,
     })
     let refreshToken: string | null = null
     if (req.withRefresh) {
-      refreshToken = generateSecret('refreshToken')
+      const refreshTokenId = newId()
+      refreshToken = newTokenValue('refreshToken', refreshTokenId)
       await repo.insertRefreshToken(trx, {
-        id: newId(), token_hash: sha256Hex(refreshToken), hint: secretHint(refreshToken), family_id: chainId,
+        id: refreshTokenId, token_hash: lookupKey(refreshToken, 'refreshToken'), hint: secretHint(refreshToken), family_id: chainId,
         application_id: req.application.id, user_id: req.userId, scopes, auth_time: req.authTime,
         authorization_code_id: req.codeId ?? null, created_at: now,
         expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl), rotated_at: null, revoked_at: null,
@@ -111,13 +113,13 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
 
     /** A personal access token: no application, for scripts and the admin API. Shown once. */
     async issuePersonal(userId: string, scopes: readonly string[], expiresIn: number | null): Promise<{ token: string; id: string; expiresAt: number | null }> {
-      const token = generateSecret('personalToken')
-      const now = clock.now()
       const id = newId()
+      const token = newTokenValue('personalToken', id)
+      const now = clock.now()
       const expiresAt = expiresIn === null ? null : now + expiresIn
       await db.transaction().execute(async (trx) => {
         await repo.insertAccessToken(trx, {
-          id, token_hash: sha256Hex(token), hint: secretHint(token), kind: 'personal', application_id: null, user_id: userId,
+          id, token_hash: lookupKey(token, 'personalToken'), hint: secretHint(token), kind: 'personal', application_id: null, user_id: userId,
           scopes: joinList(scopes), family_id: null, authorization_code_id: null, created_at: now, expires_at: expiresAt, last_used_at: null, revoked_at: null,
         })
         await audit.record({ type: 'personal_token.created', userId, detail: { scopes } }, trx)
@@ -140,8 +142,9 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
 
     /** RFC 6749 §6 with rotation: the presented refresh token and its access tokens stop working. */
     async rotateRefresh(value: string, application: Application, narrowTo: (original: string[]) => string[] | { error: string }): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
-      if (!hasPrefix(value, 'refreshToken') || value.length > 128) return { ok: false, reason: 'unknown refresh token' }
-      const row = await repo.findRefreshTokenWithOwnersByHash(db, sha256Hex(value))
+      const key = tokenLookupKey(value, 'refreshToken')
+      if (key === undefined) return { ok: false, reason: 'unknown refresh token' }
+      const row = await repo.findRefreshTokenWithOwnersByHash(db, key)
       const now = clock.now()
       if (!row || row.application_id !== application.id) return { ok: false, reason: 'unknown refresh token' }
       if (row.revoked_at !== null) return { ok: false, reason: 'refresh token was revoked' }
@@ -160,10 +163,10 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     },
 
     async findActive(value: string): Promise<ActiveToken | undefined> {
-      if (value.length > 256) return undefined
-      if (hasPrefix(value, 'accessToken') || hasPrefix(value, 'personalToken')) return findActiveAccess(value)
-      if (hasPrefix(value, 'refreshToken')) return findActiveRefresh(value)
-      return undefined
+      const accessKey = tokenLookupKey(value, 'accessToken') ?? tokenLookupKey(value, 'personalToken')
+      if (accessKey !== undefined) return findActiveAccess(accessKey)
+      const refreshKey = tokenLookupKey(value, 'refreshToken')
+      return refreshKey === undefined ? undefined : findActiveRefresh(refreshKey)
     },
 
     /**
@@ -189,17 +192,22 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
   }
 
   // Token, user and application come from one joined query (repo.find*WithOwnersByHash).
-  async function findActiveAccess(value: string): Promise<ActiveToken | undefined> {
-    const row = await repo.findAccessTokenWithOwnersByHash(db, sha256Hex(value))
+  async function findActiveAccess(key: string): Promise<ActiveToken | undefined> {
+    const row = await repo.findAccessTokenWithOwnersByHash(db, key)
     if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= clock.now()) || !ownersActive(row)) return undefined
     return { id: row.id, kind: 'access', tokenKind: row.kind, applicationId: row.application_id, clientId: row.owner_client_id, userId: row.user_id, username: row.owner_username, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at }
   }
 
-  async function findActiveRefresh(value: string): Promise<ActiveToken | undefined> {
-    const row = await repo.findRefreshTokenWithOwnersByHash(db, sha256Hex(value))
+  async function findActiveRefresh(key: string): Promise<ActiveToken | undefined> {
+    const row = await repo.findRefreshTokenWithOwnersByHash(db, key)
     if (!row || row.revoked_at !== null || row.rotated_at !== null || row.expires_at <= clock.now() || !ownersActive(row)) return undefined
     return { id: row.id, kind: 'refresh', tokenKind: 'oauth', applicationId: row.application_id, clientId: row.owner_client_id, userId: row.user_id, username: row.owner_username, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at }
   }
+}
+
+/** The key of a value just made by newTokenValue, which always has one. */
+function lookupKey(value: string, kind: TokenKind): string {
+  return tokenLookupKey(value, kind)!
 }
 
 /** A token is only active while its user exists and is enabled, and its application exists. */

@@ -86,6 +86,7 @@ export interface AuthorizationCodesTable {
 
 export interface AccessTokensTable {
   id: string
+  /** The lookup key: row id and SHA-256 of the token (crypto/token-values.ts), never the token. */
   token_hash: string
   hint: string
   kind: 'oauth' | 'personal'
@@ -102,6 +103,7 @@ export interface AccessTokensTable {
 
 export interface RefreshTokensTable {
   id: string
+  /** The lookup key, as for access tokens. */
   token_hash: string
   hint: string
   family_id: string

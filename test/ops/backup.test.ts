@@ -4,7 +4,8 @@ import { copyFileSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runBinary } from '../helpers/binary.ts'
 import { freePort } from '../helpers/server.ts'
-import { inactive, integrityCheck, pool, prepare, redeem, serve, sha256Hex } from './support.ts'
+import { storedTokenKey } from '../helpers/token-keys.ts'
+import { inactive, integrityCheck, pool, prepare, redeem, serve } from './support.ts'
 
 describe('latchkey backup (compiled binary)', () => {
   test('a backup taken during writes opens, passes integrity_check, holds every token issued before it, and restores', async () => {
@@ -31,7 +32,7 @@ describe('latchkey backup (compiled binary)', () => {
       expect(integrityCheck(backupFile)).toBe('ok')
       const copy = new Database(backupFile, { readonly: true })
       const has = copy.query<{ n: number }, [string]>('select count(*) as n from access_tokens where token_hash = ?')
-      const missing = before.filter((t) => has.get(sha256Hex(t))!.n !== 1)
+      const missing = before.filter((t) => has.get(storedTokenKey(t))!.n !== 1)
       copy.close()
       expect(missing).toEqual([])
 

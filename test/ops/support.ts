@@ -3,7 +3,6 @@
  * test can stop it (SIGTERM, SIGKILL), look at the file, and start it again.
  */
 import { Database } from 'bun:sqlite'
-import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -114,10 +113,6 @@ export function integrityCheck(path: string): string {
   } finally {
     db.close()
   }
-}
-
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
 }
 
 /** Introspects every token with the resource server's credentials; returns those not active. */

@@ -5,6 +5,7 @@ import { Browser } from '../helpers/browser.ts'
 import { onPostgres } from '../helpers/database.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
+import { TOKEN_KEY, storedTokenKey, tokenSecretBytes } from '../helpers/token-keys.ts'
 import { DIALECTS, exchange, getCode, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, tokensFor, type Env } from './support.ts'
 
 let env: Env
@@ -92,18 +93,23 @@ describe('O.77 secrets at rest', () => {
       check(databaseFiles())
     }
 
-    // only SHA-256 digests are stored, and they are the digests of what was issued
+    // only SHA-256 digests are stored, and they are the digests of what was issued; a token's key
+    // is its row id and its digest (crypto/token-values.ts), a code's, session's or secret's the bare digest
     const db = services.deps.db
-    const hashes = [
+    const tokenKeys = [
       ...(await db.selectFrom('access_tokens').select('token_hash as h').execute()),
       ...(await db.selectFrom('refresh_tokens').select('token_hash as h').execute()),
+    ].map((r) => r.h as string)
+    const hashes = [
       ...(await db.selectFrom('authorization_codes').select('code_hash as h').execute()),
       ...(await db.selectFrom('sessions').select('token_hash as h').execute()),
       ...(await db.selectFrom('applications').select('client_secret_hash as h').where('client_secret_hash', 'is not', null).execute()),
     ].map((r) => r.h as string)
+    for (const k of tokenKeys) expect(k).toMatch(TOKEN_KEY)
     for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/)
-    const stored = new Set(hashes)
-    for (const [value, what] of secrets) if (!what.startsWith('password') && what !== 'code_verifier' && what !== 'cookie latchkey_login' && what !== 'client secret' && what !== 'rotated client secret') expect({ what, stored: stored.has(sha256Hex(value)) }).toEqual({ what, stored: true })
+    const stored = new Set([...tokenKeys, ...hashes])
+    const isToken = (what: string) => / token$/.test(what)
+    for (const [value, what] of secrets) if (!what.startsWith('password') && what !== 'code_verifier' && what !== 'cookie latchkey_login' && what !== 'client secret' && what !== 'rotated client secret') expect({ what, stored: stored.has(isToken(what) ? storedTokenKey(value) : sha256Hex(value)) }).toEqual({ what, stored: true })
     expect(stored.has(sha256Hex(rotated.clientSecret!))).toBe(true)
 
     const passwords = await db.selectFrom('users').select('password_hash').execute()
@@ -113,12 +119,12 @@ describe('O.77 secrets at rest', () => {
 })
 
 describe('O.78 issued secrets are unique, prefixed and random', () => {
-  /** Bytes after the prefix: base64url of the random part. */
+  /** Bytes after the prefix (and, for a token, after the row id it names): the random part. */
   function randomPart(value: string, prefix: string): Buffer {
     expect(value.startsWith(prefix)).toBe(true)
     const suffix = value.slice(prefix.length)
     expect(suffix).toMatch(/^[A-Za-z0-9_-]+$/)
-    return Buffer.from(suffix, 'base64url')
+    return prefix === 'lkat_' || prefix === 'lkrt_' ? tokenSecretBytes(value) : Buffer.from(suffix, 'base64url')
   }
 
   /**
@@ -167,7 +173,7 @@ describe('O.78 issued secrets are unique, prefixed and random', () => {
     expect(new Set(all).size).toBe(all.length)
     for (const [kind, { prefix, values }] of Object.entries(kinds)) {
       const samples = values.map((v) => randomPart(v, prefix))
-      for (const s of samples) expect({ kind, bits: s.length * 8 >= 128 }).toEqual({ kind, bits: true })
+      for (const s of samples) expect({ kind, bits: s.length * 8 >= (kind === 'code' || kind === 'secret' ? 128 : 256) }).toEqual({ kind, bits: true })
       expectBalancedBits(samples)
     }
   }, 60_000)

@@ -160,5 +160,7 @@ export function secretNeedles(secret: string): Buffer[] {
   const out = [Buffer.from(secret)]
   const suffix = secret.replace(/^lk[a-z]+_/, '')
   if (suffix !== secret && /^[A-Za-z0-9_-]{22,}$/.test(suffix)) out.push(Buffer.from(suffix), Buffer.from(suffix, 'base64url'))
+  // a token's random part alone, after the row id it names (crypto/token-values.ts)
+  if (suffix.length === 65) out.push(Buffer.from(suffix.slice(22)), Buffer.from(suffix.slice(22), 'base64url'), Buffer.from(Buffer.from(suffix.slice(22), 'base64url').toString('hex')))
   return out
 }

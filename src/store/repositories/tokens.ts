@@ -25,12 +25,6 @@ export async function insertAccessToken(db: Db, row: NewRow<'access_tokens'>): P
 export async function insertRefreshToken(db: Db, row: NewRow<'refresh_tokens'>): Promise<void> {
   await insertRefresh(db, REFRESH_TOKEN_COLUMNS.map((c) => row[c] ?? null))
 }
-export function findAccessTokenByHash(db: Db, tokenHash: string): Promise<AccessTokenRow | undefined> {
-  return db.selectFrom('access_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
-}
-export function findRefreshTokenByHash(db: Db, tokenHash: string): Promise<RefreshTokenRow | undefined> {
-  return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
-}
 
 /** The owner fields a live token's checks need, read in the same query as the token. */
 export interface TokenOwners {

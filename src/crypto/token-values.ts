@@ -1,0 +1,54 @@
+/**
+ * @module
+ * The values of access, refresh and personal tokens, and the lookup key stored in their place.
+ *
+ * A token carries its row id (a UUIDv7) in front of its secret:
+ * `lkat_` + base64url(16-byte row id) + base64url(32 random bytes), 65 characters after the prefix.
+ * The store keeps `<row id as 32 hex digits>.<SHA-256 of the whole token, base64url>`. UUIDv7s grow
+ * with time, so a new key lands at the right-hand edge of the unique index instead of on a random
+ * leaf page: issuing a token touches the same few hot pages with 1,000,000 tokens stored as with ten
+ * (bench/README.md, step 11). Looking a token up is still an exact match on a digest that only the
+ * token's holder can compute; the id in front reveals when the token was issued, nothing more.
+ *
+ * Tokens issued before this format (prefix + 43 random characters) keep working until they expire
+ * or are revoked: their key is the bare hex SHA-256, as it always was.
+ */
+import { PREFIX, randomBase64Url, sha256Base64Url, sha256Hex } from './secrets.ts'
+
+export type TokenKind = 'accessToken' | 'refreshToken' | 'personalToken'
+
+const SELECTOR_CHARS = 22 // base64url of a 16-byte UUID, unpadded
+const SECRET_CHARS = 43 // base64url of 32 random bytes (256 bits), unpadded
+const LEGACY_CHARS = 43 // before the selector: the 32 random bytes alone
+const BASE64URL = /^[A-Za-z0-9_-]+$/
+
+/** A new token for the row `id` (a UUIDv7 from `newId()`). */
+export function newTokenValue(kind: TokenKind, id: string): string {
+  const selector = Uint8Array.fromHex(id.replaceAll('-', '')).toBase64({ alphabet: 'base64url', omitPadding: true })
+  return PREFIX[kind] + selector + randomBase64Url(32)
+}
+
+/**
+ * The key a token of this kind is stored under, or undefined when the value cannot be such a
+ * token (wrong prefix, length or alphabet): no lookup is needed to reject it.
+ */
+export function tokenLookupKey(value: string, kind: TokenKind): string | undefined {
+  const prefix = PREFIX[kind]
+  if (!value.startsWith(prefix)) return undefined
+  const length = value.length - prefix.length
+  if (length === SELECTOR_CHARS + SECRET_CHARS) {
+    if (!BASE64URL.test(value.slice(prefix.length))) return undefined
+    const selector = Uint8Array.fromBase64(value.slice(prefix.length, prefix.length + SELECTOR_CHARS), { alphabet: 'base64url' })
+    return `${selector.toHex()}.${sha256Base64Url(value)}`
+  }
+  if (length === LEGACY_CHARS) return sha256Hex(value)
+  return undefined
+}
+
+/** The row id a token of the current format names, for tests and diagnostics; never trusted alone. */
+export function tokenSelectorId(value: string, kind: TokenKind): string | undefined {
+  const key = tokenLookupKey(value, kind)
+  if (!key?.includes('.')) return undefined
+  const hex = key.slice(0, 32)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
