@@ -10,6 +10,7 @@ import { consumeAuthorizationCode } from '../store/repositories/authorization-co
 import * as repo from '../store/repositories/tokens.ts'
 import type { Db } from '../store/database.ts'
 import { createGroupCommit } from '../store/group-commit.ts'
+import { createTokenLookupCache } from '../store/token-lookup-cache.ts'
 import type { Application } from './applications.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -55,6 +56,8 @@ export type RedeemResult = { ok: true; tokens: IssuedTokens } | { ok: false; rea
 export function createTokenService({ db, config, clock }: ServiceDeps, audit: AuditService) {
   // Issuing, rotating and redeeming share commits with concurrent requests (store/group-commit.ts).
   const writes = createGroupCommit(db)
+  // Repeated lookups of a live token come from memory until a write could have ended it.
+  const lookups = createTokenLookupCache(db)
 
   async function issue(trx: Db, req: IssueRequest): Promise<IssuedTokens> {
     const now = clock.now()
@@ -193,13 +196,13 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
 
   // Token, user and application come from one joined query (repo.find*WithOwnersByHash).
   async function findActiveAccess(key: string): Promise<ActiveToken | undefined> {
-    const row = await repo.findAccessTokenWithOwnersByHash(db, key)
+    const row = await lookups.access(key)
     if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= clock.now()) || !ownersActive(row)) return undefined
     return { id: row.id, kind: 'access', tokenKind: row.kind, applicationId: row.application_id, clientId: row.owner_client_id, userId: row.user_id, username: row.owner_username, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at }
   }
 
   async function findActiveRefresh(key: string): Promise<ActiveToken | undefined> {
-    const row = await repo.findRefreshTokenWithOwnersByHash(db, key)
+    const row = await lookups.refresh(key)
     if (!row || row.revoked_at !== null || row.rotated_at !== null || row.expires_at <= clock.now() || !ownersActive(row)) return undefined
     return { id: row.id, kind: 'refresh', tokenKind: 'oauth', applicationId: row.application_id, clientId: row.owner_client_id, userId: row.user_id, username: row.owner_username, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at }
   }

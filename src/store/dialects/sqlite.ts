@@ -8,6 +8,7 @@ import { Kysely, SqliteDialect } from 'kysely'
 import type { Database } from '../database.ts'
 import { queryLog, type StoreOptions } from './query-log.ts'
 import { withStatementCache } from './statement-cache.ts'
+import { createWriteWatch, registerWriteWatch } from '../write-watch.ts'
 
 export type { StoreOptions } from './query-log.ts'
 
@@ -27,6 +28,17 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
   // the checkpoint runs inside the commit that crosses it, on the event loop (bench/README.md).
   // bun:sqlite's Database is structurally what SqliteDialect needs (prepare → all/run/iterate/reader);
   // prepared statements are reused by SQL text (see statement-cache.ts, measured in bench/README.md).
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) as never }), ...queryLog(options) })
+  // Every statement passes the write watch on its way in (see write-watch.ts).
+  const statements = withStatementCache(raw)
+  const watch = createWriteWatch()
+  const database = {
+    prepare(sql: string) {
+      watch.see(sql)
+      return statements.prepare(sql)
+    },
+    close: () => statements.close(),
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }), ...queryLog(options) })
+  registerWriteWatch(db, watch)
   return { db, raw }
 }

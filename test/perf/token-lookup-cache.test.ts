@@ -1,0 +1,113 @@
+/**
+ * The token lookup cache (src/store/token-lookup-cache.ts) answers repeated introspections from
+ * memory, and must never answer for a token that has stopped being active: RFC 7009 §2.2 (a revoked
+ * token is invalid at once), RFC 7662 §2.2 (active means not revoked, not expired, owner valid).
+ * The security suites (F, M.73, D) check revocation through every endpoint; this file checks the
+ * cache's own edges: writes by another process, expiry, the read race, and which statements count.
+ */
+import { Database as RawSqlite } from 'bun:sqlite'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { Application } from '../../src/services/applications.ts'
+import { createTokenLookupCache } from '../../src/store/token-lookup-cache.ts'
+import { mayEndTokens, writeWatchOf } from '../../src/store/write-watch.ts'
+import { onPostgres } from '../helpers/database.ts'
+import type { Client } from '../helpers/fixtures.ts'
+import { postForm } from '../helpers/oauth.ts'
+import { startServer, testClock, type TestServer } from '../helpers/server.ts'
+import { storedTokenKey } from '../helpers/token-keys.ts'
+
+const clock = testClock()
+let server: TestServer
+let app: Application
+let client: Client
+beforeAll(async () => {
+  server = await startServer({ clock })
+  const created = await server.provider.services.applications.create({ name: 'Cache', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['read_user'] })
+  app = created.application
+  client = { clientId: app.clientId, secret: created.clientSecret!, redirectUri: '' }
+})
+afterAll(async () => {
+  await server[Symbol.asyncDispose]()
+})
+
+const issue = async () => (await server.provider.services.tokens.issue({ application: app, userId: null, scopes: ['read_user'], withRefresh: false, authTime: null })).accessToken
+const introspect = async (token: string) => ((await (await postForm(server.url, '/oauth/introspect', client, { token })).json()) as { active: boolean }).active
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('token lookup cache', () => {
+  test.skipIf(onPostgres)('RFC 7009 §2.2: a token revoked by another process (the CLI beside the server) is inactive at the next request', async () => {
+    const token = await issue()
+    expect(await introspect(token)).toBe(true)
+    expect(await introspect(token)).toBe(true) // now answered from memory
+    const other = new RawSqlite(server.config.db)
+    other.run('update access_tokens set revoked_at = ? where token_hash = ?', [clock.now(), storedTokenKey(token)])
+    other.close()
+    await nextTurn()
+    expect(await introspect(token)).toBe(false)
+  })
+
+  test('RFC 7662 §2.2: a remembered token stops being active when it expires, with no write at all', async () => {
+    const token = await issue()
+    expect(await introspect(token)).toBe(true)
+    clock.advance(7200 + 1) // past the default access-token lifetime
+    expect(await introspect(token)).toBe(false)
+  })
+
+  test('RFC 7009 §2.2: a revocation racing an introspection of the same token is never undone by the cache', async () => {
+    for (let i = 0; i < 20; i++) {
+      const token = await issue()
+      await introspect(token)
+      await Promise.all([introspect(token), postForm(server.url, '/oauth/revoke', client, { token }), introspect(token)])
+      expect(await introspect(token)).toBe(false)
+    }
+  })
+
+  test('RFC 7662 §2.2: unknown tokens are never remembered; a lookup answers what the database holds', async () => {
+    const lookups = createTokenLookupCache(server.provider.services.deps.db)
+    const token = await issue()
+    const key = storedTokenKey(token)
+    expect(await lookups.access(key)).toMatchObject({ token_hash: key, revoked_at: null })
+    expect(await lookups.access(key + 'x')).toBeUndefined()
+    await server.provider.services.tokens.revoke(token, app)
+    expect(await lookups.access(key)).toMatchObject({ token_hash: key, revoked_at: expect.any(Number) })
+  })
+
+  test.skipIf(onPostgres)('every statement that may end a token moves the write count; token inserts and reads do not', async () => {
+    const watch = writeWatchOf(server.provider.services.deps.db)!
+    const before = watch.count()
+    await issue()
+    await introspect(await issue())
+    expect(watch.count()).toBe(before)
+    await server.provider.services.tokens.revoke(await issue(), app)
+    expect(watch.count()).toBeGreaterThan(before)
+  })
+
+  test('the classification of statements by their SQL text', () => {
+    const ends = [
+      'update "access_tokens" set "revoked_at" = ? where "id" = ?',
+      'UPDATE refresh_tokens SET rotated_at = 1',
+      'update "users" set "disabled_at" = ?',
+      'delete from "applications" where "id" = ?',
+      'delete from "users" where "id" = ?',
+      'delete from "access_tokens" where "expires_at" < ?',
+      'insert into "users" ("id") values (?) on conflict ("id") do update set "disabled_at" = ?',
+      'insert or replace into "applications" ("id") values (?)',
+      'with doomed as (select id from users) delete from "users" where id in (select id from doomed)',
+      'rollback',
+      'drop table "access_tokens"',
+      'vacuum',
+    ]
+    const harmless = [
+      'select * from "access_tokens" where "token_hash" = ?',
+      'insert into "access_tokens" ("id", "token_hash") values (?, ?)',
+      'insert into "rate_limits" ("key") values (?) on conflict ("key") do update set "hits" = "hits" + 1',
+      'update "authorization_codes" set "consumed_at" = ? where "id" = ?',
+      'delete from "sessions" where "expires_at" < ?',
+      'PRAGMA data_version',
+      'begin',
+      'commit',
+    ]
+    for (const sql of ends) expect({ sql, ends: mayEndTokens(sql) }).toEqual({ sql, ends: true })
+    for (const sql of harmless) expect({ sql, ends: mayEndTokens(sql) }).toEqual({ sql, ends: false })
+  })
+})
