@@ -44,11 +44,3 @@ export function tokenLookupKey(value: string, kind: TokenKind): string | undefin
   if (length === LEGACY_CHARS) return sha256Hex(value)
   return undefined
 }
-
-/** The row id a token of the current format names, for tests and diagnostics; never trusted alone. */
-export function tokenSelectorId(value: string, kind: TokenKind): string | undefined {
-  const key = tokenLookupKey(value, kind)
-  if (!key?.includes('.')) return undefined
-  const hex = key.slice(0, 32)
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
