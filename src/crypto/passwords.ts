@@ -39,6 +39,11 @@ export interface PasswordHasher {
   dummyHash(): Promise<string>
   readonly concurrency: number
   readonly maxQueued: number
+  /**
+   * The refusal (counted like any other) when a verification asked for now would be refused, so a
+   * caller can answer before doing any other work; undefined while there is room.
+   */
+  refuseIfSaturated(): PasswordHasherBusy | undefined
   stats(): { running: number; queued: number; refused: number }
 }
 
@@ -92,6 +97,11 @@ export function createPasswordHasher(concurrency: number, maxQueued = concurrenc
         dummy.catch(() => (dummy = undefined)) // refused while busy: try again next time
       }
       return dummy
+    },
+    refuseIfSaturated() {
+      if (running < concurrency || waiting.length < maxQueued) return undefined
+      refused++
+      return new PasswordHasherBusy()
     },
     stats: () => ({ running, queued: waiting.length, refused }),
   }

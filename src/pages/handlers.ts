@@ -42,6 +42,13 @@ function loginCsrf(ctx: RequestContext): { headers: Headers; csrf: string } {
   return { headers, csrf: csrfToken(value) }
 }
 
+/** Every Argon2id slot is busy and the queue is full: a quick 503, not a failure to count. */
+function hasherBusy(ctx: RequestContext, returnTo: string, username: string, busy: PasswordHasherBusy): Reply {
+  const { headers, csrf } = loginCsrf(ctx)
+  headers.push(['Retry-After', String(busy.retryAfter)])
+  return { type: 'html', status: 503, headers, html: loginPage({ csrf, returnTo, error: 'Too many sign-ins at this moment. Try again in a few seconds.', username }) }
+}
+
 export async function submitLogin(ctx: RequestContext): Promise<Reply> {
   const form = await bodyParams(ctx.request, { json: false })
   const returnTo = safeReturnTo(form.return_to)
@@ -49,6 +56,10 @@ export async function submitLogin(ctx: RequestContext): Promise<Reply> {
     return { type: 'html', status: 403, html: errorPage('invalid_request', 'The sign-in form expired. Go back and try again.') }
   }
   const username = (form.username ?? '').slice(0, 256)
+  // Saturated already: refuse before the rate-limit and user reads, so a login flood's excess costs
+  // the event loop as little as possible (the token endpoint shares it). Same answer for every user.
+  const refused = ctx.services.users.passwordHasher.refuseIfSaturated()
+  if (refused) return hasherBusy(ctx, returnTo, username, refused)
   const { rateLimits } = ctx.services
   const wait = Math.max(await rateLimits.retryAfter('loginPerUsername', username), await rateLimits.retryAfter('loginPerIp', ctx.ip))
   if (wait > 0) {
@@ -61,10 +72,7 @@ export async function submitLogin(ctx: RequestContext): Promise<Reply> {
     user = await ctx.services.users.authenticate(username, form.password ?? '')
   } catch (error) {
     if (!(error instanceof PasswordHasherBusy)) throw error
-    // Every Argon2id slot is busy and the queue is full: a quick 503, not a failure to count.
-    const { headers, csrf } = loginCsrf(ctx)
-    headers.push(['Retry-After', String(error.retryAfter)])
-    return { type: 'html', status: 503, headers, html: loginPage({ csrf, returnTo, error: 'Too many sign-ins at this moment. Try again in a few seconds.', username }) }
+    return hasherBusy(ctx, returnTo, username, error)
   }
   if (!user) {
     await rateLimits.recordFailure('loginPerUsername', username)

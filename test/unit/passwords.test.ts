@@ -106,6 +106,42 @@ describe('login flood', () => {
     expect(await users.authenticate('flood', PASSWORD)).toBeDefined()
   })
 
+  test('OWASP Authentication Cheat Sheet (resource exhaustion): while every slot and the queue are taken, a sign-in gets 503 before any rate-limit or user read', async () => {
+    await using server = await startServer({ config: { passwordConcurrency: 1 } })
+    const { users, rateLimits } = server.provider.services
+    await users.create({ username: 'early', password: PASSWORD })
+    const page = await fetch(`${server.url}/login?return_to=/`)
+    const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!
+    const signIn = () => fetch(`${server.url}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, username: 'early', password: PASSWORD, return_to: '/' }) })
+
+    const hasher = users.passwordHasher
+    const hash = await hasher.hash(PASSWORD)
+    expect(hasher.refuseIfSaturated()).toBeUndefined()
+    const held = Array.from({ length: 1 + hasher.maxQueued }, () => hasher.verify(PASSWORD, hash))
+    const reads: string[] = []
+    const { retryAfter } = rateLimits
+    const { authenticate } = users
+    rateLimits.retryAfter = (...a) => (reads.push('rate limit'), retryAfter(...a))
+    users.authenticate = (...a) => (reads.push('user'), authenticate(...a))
+    try {
+      const refusedBefore = hasher.stats().refused
+      const busy = await signIn()
+      expect(busy.status).toBe(503)
+      expect(busy.headers.get('retry-after')).toBe('1')
+      expect(await busy.text()).toContain('Too many sign-ins at this moment')
+      expect(reads).toEqual([])
+      expect(hasher.stats().refused).toBe(refusedBefore + 1)
+      await Promise.all(held)
+      expect(hasher.refuseIfSaturated()).toBeUndefined()
+      expect((await signIn()).status).toBe(303)
+      expect(reads).toEqual(['rate limit', 'rate limit', 'user'])
+    } finally {
+      rateLimits.retryAfter = retryAfter
+      users.authenticate = authenticate
+    }
+  })
+
   test('a hash made with older parameters is replaced after a successful sign-in', async () => {
     await using server = await startServer()
     const { users } = server.provider.services
