@@ -118,7 +118,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
 
   async function cachedClient(clientId: string) {
     const now = clock.now()
-    const current = await changeStamp()
+    const current = changeStamp()
     if (current === undefined) return load(clientId, now)
     if (current !== stamp) {
       clients.clear()

@@ -38,7 +38,7 @@ export function createTokenLookupCache(db: Db): TokenLookups {
 
   function remembering<R>(which: 'access' | 'refresh', find: Lookup<R>) {
     return async (key: string): Promise<R | undefined> => {
-      const external = await changeStamp()
+      const external = changeStamp()
       const writes = watch!.count()
       if (writes !== epoch.writes || external !== epoch.external) epoch = { writes, external, access: new Map(), refresh: new Map() }
       const current = epoch

@@ -8,23 +8,31 @@
  * stamp (repositories/change-stamp.ts).
  *
  * Classifying by SQL text works because every statement reaches SQLite through one `prepare` (the
- * dialect's), and Kysely writes `update "t"`, `delete from "t"`, `insert into "t"`: a statement of
- * any other shape counts, so a new kind of write errs towards an emptier cache, never a stale one.
+ * dialect's), and Kysely writes `update "t" …`, `delete from "t" …`, `insert into "t" …`: a statement
+ * of any other shape counts, so a new kind of write errs towards an emptier cache, never a stale one.
  */
 import type { Db } from './database.ts'
 
 const TOKEN_STATE_TABLES = new Set(['access_tokens', 'refresh_tokens', 'users', 'applications'])
 const HARMLESS = /^\s*(?:select|pragma|begin|commit|savepoint|release)\b/i
-const PLAIN_INSERT = /^\s*insert\s+into\s+"?(\w+)"?/i
-const TARGET = /^\s*(?:update|delete\s+from|insert\s+(?:or\s+\w+\s+)?into)\s+"?(\w+)"?/i
+/** Exactly Kysely's shape: a verb, then one double-quoted table name, then whitespace. */
+const KYSELY_WRITE = /^\s*(update|delete\s+from|insert\s+into)\s+"(\w+)"\s/i
+const UPSERT = /\bon\s+conflict\b/i
 const MAX_REMEMBERED = 1024
 
-/** True when running `sql` may change whether some stored token is active. */
+/**
+ * True when running `sql` may change whether some stored token is active. Only statements of
+ * exactly Kysely's shape are let through: reads, transaction control, plain INSERTs, and writes to
+ * tables other than tokens, users and applications. Anything else counts, whatever it does
+ * (`update or ignore`, a schema-qualified or unquoted name, `with`, `rollback`, DDL).
+ */
 export function mayEndTokens(sql: string): boolean {
   if (HARMLESS.test(sql)) return false
-  if (PLAIN_INSERT.test(sql) && !/\bon\s+conflict\b/i.test(sql)) return false
-  const table = TARGET.exec(sql)?.[1]
-  return table === undefined || TOKEN_STATE_TABLES.has(table.toLowerCase())
+  const write = KYSELY_WRITE.exec(sql)
+  if (!write) return true
+  const [, verb, table] = write
+  if (/^insert/i.test(verb!) && !UPSERT.test(sql)) return false
+  return TOKEN_STATE_TABLES.has(table!.toLowerCase())
 }
 
 export interface WriteWatch {

@@ -5,6 +5,7 @@
  */
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
+import { sql } from 'kysely'
 import { withStatementCache } from '../../src/store/dialects/statement-cache.ts'
 import { onPostgres } from '../helpers/database.ts'
 import { postForm } from '../helpers/oauth.ts'
@@ -113,22 +114,25 @@ describe('scope expansion memo', () => {
 })
 
 describe('change stamp (PRAGMA data_version)', () => {
-  test('callers in one turn of the event loop share one reading; the next turn reads again', async () => {
+  test('each call reads afresh and synchronously: it moves with another connection’s commit, not with our own', async () => {
     const { openSqlite } = await import('../../src/store/dialects/sqlite.ts')
     const { externalChangeStamp } = await import('../../src/store/repositories/change-stamp.ts')
     const { mkdtempSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
-    let pragmas = 0
-    const { db } = openSqlite(join(mkdtempSync(join(tmpdir(), 'latchkey-stamp-')), 's.db'), { onQuery: (op) => void (op === 'pragma' && pragmas++) })
+    const path = join(mkdtempSync(join(tmpdir(), 'latchkey-stamp-')), 's.db')
+    const { db } = openSqlite(path)
     try {
       const stamp = externalChangeStamp(db)
-      const first = await Promise.all([stamp(), stamp(), stamp()])
-      expect(new Set(first).size).toBe(1)
-      expect(pragmas).toBe(1)
-      await new Promise((resolve) => setImmediate(resolve))
-      await stamp()
-      expect(pragmas).toBe(2)
+      await sql`create table t (v integer)`.execute(db)
+      const first = stamp()
+      expect(typeof first).toBe('number')
+      await sql`insert into t values (1)`.execute(db)
+      expect(stamp()).toBe(first) // our own commit
+      const other = new Database(path)
+      other.run('insert into t values (2)')
+      other.close()
+      expect(stamp()).not.toBe(first) // seen at once, in the same turn
     } finally {
       await db.destroy()
     }

@@ -8,6 +8,7 @@ import { Kysely, SqliteDialect } from 'kysely'
 import type { Database } from '../database.ts'
 import { queryLog, type StoreOptions } from './query-log.ts'
 import { withStatementCache } from './statement-cache.ts'
+import { registerDataVersion } from '../repositories/change-stamp.ts'
 import { createWriteWatch, registerWriteWatch } from '../write-watch.ts'
 
 export type { StoreOptions } from './query-log.ts'
@@ -31,14 +32,20 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
   // Every statement passes the write watch on its way in (see write-watch.ts).
   const statements = withStatementCache(raw)
   const watch = createWriteWatch()
+  // Other connections' commits, for the caches (repositories/change-stamp.ts).
+  const dataVersion = raw.prepare<{ data_version: number }, []>('PRAGMA data_version')
   const database = {
     prepare(sql: string) {
       watch.see(sql)
       return statements.prepare(sql)
     },
-    close: () => statements.close(),
+    close() {
+      dataVersion.finalize()
+      statements.close()
+    },
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }), ...queryLog(options) })
   registerWriteWatch(db, watch)
+  registerDataVersion(db, () => dataVersion.get()!.data_version)
   return { db, raw }
 }
