@@ -154,7 +154,10 @@ async function check(t: Omit<WrkRequest, 'seconds'>, server: Server): Promise<vo
   if (res.status >= 400) throw new Error(`${server} ${t.url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
 }
 
-async function runDataset(dataset: string, liveTokens: number, runs: Run[], notes: Map<string, string>): Promise<void> {
+/** One dataset's pair of servers, both up for the whole run. */
+interface OpenDataset { dataset: string; env: Env; pids: Record<Server, number>; close(): Promise<void> }
+
+async function openDataset(dataset: string, liveTokens: number): Promise<OpenDataset> {
   log(`dataset ${dataset}: preparing Latchkey (${liveTokens.toLocaleString('en')} live tokens)`)
   const latchkey = await prepareLatchkey(liveTokens, log)
   const lk = await startLatchkey(latchkey.db)
@@ -162,6 +165,13 @@ async function runDataset(dataset: string, liveTokens: number, runs: Run[], note
   const feedDir = join(latchkey.dir, 'feeds')
   mkdirSync(feedDir)
   const env: Env = { latchkey, lkUrl: lk.url, peer, feedDir }
+  const close = async () => {
+    lk.proc.kill()
+    await lk.proc.exited
+    await peer.stop()
+    await latchkey.provider.close()
+    rmSync(latchkey.dir, { recursive: true, force: true })
+  }
   try {
     if (liveTokens > 0 && PEER_PREFILL > 0) {
       const started = performance.now()
@@ -171,43 +181,59 @@ async function runDataset(dataset: string, liveTokens: number, runs: Run[], note
     // Warm both up (JIT, connection handling) before anything is timed.
     for (const [pid, t] of [[lk.proc.pid, await SCENARIOS[0]!.latchkey(env, 0)], [peer.proc.pid, await SCENARIOS[0]!.peer!(env, 0)]] as const)
       if (!('skip' in t)) await runWrk(pid, { ...t, seconds: 2 })
-    const pids: Record<Server, number> = { latchkey: lk.proc.pid, peer: peer.proc.pid }
+  } catch (error) {
+    await close()
+    throw error
+  }
+  return { dataset, env, pids: { latchkey: lk.proc.pid, peer: peer.proc.pid }, close }
+}
+
+/**
+ * Every dataset's servers stay up together, and each scenario's rounds alternate over the datasets
+ * as well as over the two servers: the empty and the 1M figures are taken seconds apart, so the
+ * machine's drift over a run does not show up as a cost of holding a million tokens.
+ */
+async function runAll(runs: Run[], notes: Map<string, string>): Promise<void> {
+  const opened: OpenDataset[] = []
+  try {
+    for (const dataset of DATASETS) opened.push(await openDataset(dataset, dataset === 'empty' ? 0 : LIVE_TOKENS))
     const expected: Record<string, number> = {}
+    const stopped = new Set<string>()
     for (const s of SCENARIOS.filter((x) => !ONLY || ONLY.includes(x.id))) {
       const seconds = s.seconds ?? SECONDS
       for (let round = 0; round < ROUNDS; round++) {
+        const datasets = round % 2 === 0 ? opened : [...opened].reverse()
         const order: Server[] = round % 2 === 0 ? ['latchkey', 'peer'] : ['peer', 'latchkey']
-        for (const server of order) {
-          const make = server === 'latchkey' ? s.latchkey : s.peer
-          if (!make) continue
-          // Pool size: 1.5× what the last run of this pair used, or a generous first guess.
-          const key = `${s.id}/${server}`
-          const n = s.feed ? Math.ceil((expected[key] ?? 8000) * seconds * 1.5) + 500 : 0
-          const target = await make(env, n)
-          if ('skip' in target) {
-            notes.set(s.id, target.skip)
-            log(`${s.id}: ${target.skip}`)
-            continue
+        for (const { dataset, env, pids } of datasets) {
+          if (stopped.has(`${dataset}/${s.id}`)) continue
+          for (const server of order) {
+            const make = server === 'latchkey' ? s.latchkey : s.peer
+            if (!make) continue
+            // Pool size: 1.5× what the last run of this pair used, or a generous first guess.
+            const key = `${dataset}/${s.id}/${server}`
+            const n = s.feed ? Math.ceil((expected[key] ?? 8000) * seconds * 1.5) + 500 : 0
+            const target = await make(env, n)
+            if ('skip' in target) {
+              notes.set(s.id, target.skip)
+              log(`${s.id}: ${target.skip}`)
+              continue
+            }
+            await check(target, server)
+            const r = await runWrk(pids[server], { ...target, seconds })
+            expected[key] = r.rps
+            runs.push({ ...r, dataset, scenario: s.id, server, round })
+            if (r.requests === 0) {
+              // Every request took longer than the run: more rounds would only queue more of them.
+              notes.set(`${dataset}/${s.id}`, `no request completed within a ${seconds} s run on the ${dataset} database`)
+              stopped.add(`${dataset}/${s.id}`)
+            }
+            log(`${dataset} ${s.id} ${server} round ${round + 1}: ${Math.round(r.rps)} req/s, ${r.cpuUsPerRequest} µs CPU/req, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.errors ? `, ${r.errors} ERRORS` : ''}`)
           }
-          await check(target, server)
-          const r = await runWrk(pids[server], { ...target, seconds })
-          expected[key] = r.rps
-          runs.push({ ...r, dataset, scenario: s.id, server, round })
-          if (r.requests === 0) {
-            // Every request took longer than the run: more rounds would only queue more of them.
-            notes.set(`${dataset}/${s.id}`, `no request completed within a ${seconds} s run on the ${dataset} database`)
-            round = ROUNDS
-          }
-          log(`${dataset} ${s.id} ${server} round ${round + 1}: ${Math.round(r.rps)} req/s, ${r.cpuUsPerRequest} µs CPU/req, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.errors ? `, ${r.errors} ERRORS` : ''}`)
         }
       }
     }
   } finally {
-    lk.proc.kill()
-    await lk.proc.exited
-    await peer.stop()
-    await latchkey.provider.close()
-    rmSync(latchkey.dir, { recursive: true, force: true })
+    for (const d of opened) await d.close()
   }
 }
 
@@ -230,7 +256,7 @@ async function main(): Promise<void> {
   }
   const runs: Run[] = []
   const notes = new Map<string, string>()
-  for (const dataset of DATASETS) await runDataset(dataset, dataset === 'empty' ? 0 : LIVE_TOKENS, runs, notes)
+  await runAll(runs, notes)
   const rows: SummaryRow[] = []
   for (const dataset of DATASETS)
     for (const s of SCENARIOS.filter((x) => !ONLY || ONLY.includes(x.id))) {
@@ -248,7 +274,7 @@ async function main(): Promise<void> {
   const machineNote = `${machine.cores} × ${machine.cpu}, load average ${machine.loadAverageAtStart.join(' ')} at start; Bun ${machine.bun}, Node ${machine.node}, ${machine.wrk}`
   const md = [
     `# Latchkey vs oidc-provider — ${new Date().toISOString()}`, '',
-    `Command: \`${command}\` (${ROUNDS} alternating A/B rounds of ${SECONDS} s per scenario; wrk 1 thread, 32 connections; medians).`,
+    `Command: \`${command}\` (${ROUNDS} rounds of ${SECONDS} s per scenario, alternating the servers and the databases; wrk 1 thread, 32 connections; medians).`,
     `Machine: ${machineNote}.`,
     `Databases: "empty"; "1M" = Latchkey holding ${LIVE_TOKENS.toLocaleString('en')} live tokens, the peer's in-memory store ${PEER_PREFILL.toLocaleString('en')}.`,
     process.env.BENCH_DATABASE_URL
