@@ -11,7 +11,8 @@
  * - other processes on the same SQLite file (the CLI beside a running server): their commits move
  *   the change stamp (`PRAGMA data_version`, repositories/change-stamp.ts), which also empties it;
  * - time: the cache holds rows, not verdicts; expiry is checked against the clock on every use.
- * A row is only remembered when neither count moved while it was being read. Unknown tokens are never
+ * A row is only remembered if no statement of this process that may end a token ran while it was
+ * read (a commit by another process meanwhile empties the cache at the next lookup). Unknown tokens are never
  * remembered, so probing cannot fill it. PostgreSQL offers no cheap signal for other instances'
  * writes, so there every lookup reads the database.
  */
