@@ -11,7 +11,7 @@ import { sql } from 'kysely'
 import { loadConfig } from '../src/config.ts'
 import { newId } from '../src/crypto/ids.ts'
 import { generateSecret, sha256Base64Url, sha256Hex } from '../src/crypto/secrets.ts'
-import { newTokenValue, tokenLookupKey } from '../src/crypto/token-values.ts'
+import { newToken } from '../src/crypto/token-values.ts'
 import { openProvider, type Provider } from '../src/provider.ts'
 import { bulkInsert } from '../src/store/repositories/bench-seed.ts'
 
@@ -129,10 +129,10 @@ export async function mintLatchkey(f: LatchkeyFixture, kind: 'refresh' | 'refres
   const scopes = kind === 'refresh' ? 'profile email' : 'openid profile email'
   await bulkInsert(db, 'refresh_tokens', n, () => {
     const id = newId()
-    const token = newTokenValue('refreshToken', id)
+    const { value: token, key } = newToken('refreshToken', id)
     values.push(token)
     return {
-      id, token_hash: tokenLookupKey(token, 'refreshToken')!, hint: token.slice(-4), family_id: newId(), application_id: f.appId, user_id: f.userId,
+      id, token_hash: key, hint: token.slice(-4), family_id: newId(), application_id: f.appId, user_id: f.userId,
       scopes, auth_time: now, authorization_code_id: null, created_at: now, expires_at: now + 30 * 86400, rotated_at: null, revoked_at: null,
     }
   })

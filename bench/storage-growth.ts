@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../src/config.ts'
 import { newId } from '../src/crypto/ids.ts'
-import { newTokenValue, tokenLookupKey, type TokenKind } from '../src/crypto/token-values.ts'
+import { newToken, type TokenKind } from '../src/crypto/token-values.ts'
 import { openProvider } from '../src/provider.ts'
 import { PURGE_GRACE_SECONDS } from '../src/services/purge.ts'
 import { checkpoint, pageStats, vacuum } from '../src/store/maintenance.ts'
@@ -58,8 +58,8 @@ async function measure(label: string) {
 /** A token of the current format and its stored key (crypto/token-values.ts). */
 function token(kind: TokenKind): { id: string; key: string; hint: string } {
   const id = newId()
-  const value = newTokenValue(kind, id)
-  return { id, key: tokenLookupKey(value, kind)!, hint: value.slice(-4) }
+  const { value, key } = newToken(kind, id)
+  return { id, key, hint: value.slice(-4) }
 }
 
 async function flood(): Promise<number> {

@@ -22,10 +22,11 @@ const SECRET_CHARS = 43 // base64url of 32 random bytes (256 bits), unpadded
 const LEGACY_CHARS = 43 // before the selector: the 32 random bytes alone
 const BASE64URL = /^[A-Za-z0-9_-]+$/
 
-/** A new token for the row `id` (a UUIDv7 from `newId()`). */
-export function newTokenValue(kind: TokenKind, id: string): string {
-  const selector = Uint8Array.fromHex(id.replaceAll('-', '')).toBase64({ alphabet: 'base64url', omitPadding: true })
-  return PREFIX[kind] + selector + randomBase64Url(32)
+/** A new token for the row `id` (a UUIDv7 from `newId()`), with the key it is stored under. */
+export function newToken(kind: TokenKind, id: string): { value: string; key: string } {
+  const idBytes = Uint8Array.fromHex(id.replaceAll('-', ''))
+  const value = PREFIX[kind] + idBytes.toBase64({ alphabet: 'base64url', omitPadding: true }) + randomBase64Url(32)
+  return { value, key: `${idBytes.toHex()}.${sha256Base64Url(value)}` }
 }
 
 /**

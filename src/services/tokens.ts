@@ -5,7 +5,7 @@
  */
 import { newId } from '../crypto/ids.ts'
 import { secretHint } from '../crypto/secrets.ts'
-import { newTokenValue, tokenLookupKey, type TokenKind } from '../crypto/token-values.ts'
+import { newToken, tokenLookupKey } from '../crypto/token-values.ts'
 import { consumeAuthorizationCode } from '../store/repositories/authorization-codes.ts'
 import * as repo from '../store/repositories/tokens.ts'
 import type { Db } from '../store/database.ts'
@@ -66,19 +66,20 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     const chainId = req.familyId ?? newId()
     const inChain = req.withRefresh || !!req.codeId || !!req.familyId
     const accessTokenId = newId()
-    const accessToken = newTokenValue('accessToken', accessTokenId)
+    const { value: accessToken, key: accessKey } = newToken('accessToken', accessTokenId)
     const scopes = joinList(req.scopes)
     await repo.insertAccessToken(trx, {
-      id: accessTokenId, token_hash: lookupKey(accessToken, 'accessToken'), hint: secretHint(accessToken), kind: 'oauth',
+      id: accessTokenId, token_hash: accessKey, hint: secretHint(accessToken), kind: 'oauth',
       application_id: req.application.id, user_id: req.userId, scopes, family_id: inChain ? chainId : null,
       authorization_code_id: req.codeId ?? null, created_at: now, expires_at: now + accessTtl, last_used_at: null, revoked_at: null,
     })
     let refreshToken: string | null = null
     if (req.withRefresh) {
       const refreshTokenId = newId()
-      refreshToken = newTokenValue('refreshToken', refreshTokenId)
+      const refresh = newToken('refreshToken', refreshTokenId)
+      refreshToken = refresh.value
       await repo.insertRefreshToken(trx, {
-        id: refreshTokenId, token_hash: lookupKey(refreshToken, 'refreshToken'), hint: secretHint(refreshToken), family_id: chainId,
+        id: refreshTokenId, token_hash: refresh.key, hint: secretHint(refreshToken), family_id: chainId,
         application_id: req.application.id, user_id: req.userId, scopes, auth_time: req.authTime,
         authorization_code_id: req.codeId ?? null, created_at: now,
         expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl), rotated_at: null, revoked_at: null,
@@ -117,12 +118,12 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     /** A personal access token: no application, for scripts and the admin API. Shown once. */
     async issuePersonal(userId: string, scopes: readonly string[], expiresIn: number | null): Promise<{ token: string; id: string; expiresAt: number | null }> {
       const id = newId()
-      const token = newTokenValue('personalToken', id)
+      const { value: token, key } = newToken('personalToken', id)
       const now = clock.now()
       const expiresAt = expiresIn === null ? null : now + expiresIn
       await db.transaction().execute(async (trx) => {
         await repo.insertAccessToken(trx, {
-          id, token_hash: lookupKey(token, 'personalToken'), hint: secretHint(token), kind: 'personal', application_id: null, user_id: userId,
+          id, token_hash: key, hint: secretHint(token), kind: 'personal', application_id: null, user_id: userId,
           scopes: joinList(scopes), family_id: null, authorization_code_id: null, created_at: now, expires_at: expiresAt, last_used_at: null, revoked_at: null,
         })
         await audit.record({ type: 'personal_token.created', userId, detail: { scopes } }, trx)
@@ -206,11 +207,6 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     if (!row || row.revoked_at !== null || row.rotated_at !== null || row.expires_at <= clock.now() || !ownersActive(row)) return undefined
     return { id: row.id, kind: 'refresh', tokenKind: 'oauth', applicationId: row.application_id, clientId: row.owner_client_id, userId: row.user_id, username: row.owner_username, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at }
   }
-}
-
-/** The key of a value just made by newTokenValue, which always has one. */
-function lookupKey(value: string, kind: TokenKind): string {
-  return tokenLookupKey(value, kind)!
 }
 
 /** A token is only active while its user exists and is enabled, and its application exists. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHash, randomBytes } from 'node:crypto'
 import { newId } from '../../src/crypto/ids.ts'
-import { newTokenValue, tokenLookupKey } from '../../src/crypto/token-values.ts'
+import { newToken, tokenLookupKey } from '../../src/crypto/token-values.ts'
 import type { Application } from '../../src/services/applications.ts'
 import { insertAccessToken, insertRefreshToken } from '../../src/store/repositories/tokens.ts'
 import type { Client } from '../helpers/fixtures.ts'
@@ -115,10 +115,10 @@ describe('token values', () => {
     expect(tokenLookupKey('lkrt_' + body, 'refreshToken')).toMatch(TOKEN_KEY)
   })
 
-  test('newTokenValue puts 256 fresh random bits behind the row id', () => {
+  test('newToken puts 256 fresh random bits behind the row id', () => {
     const id = newId()
-    const a = newTokenValue('accessToken', id)
-    const b = newTokenValue('accessToken', id)
+    const a = newToken('accessToken', id).value
+    const b = newToken('accessToken', id).value
     expect(a.slice(0, 27)).toBe(b.slice(0, 27))
     expect(a.slice(27)).not.toBe(b.slice(27))
     expect(Buffer.from(a.slice(27), 'base64url')).toHaveLength(32)
