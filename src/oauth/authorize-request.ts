@@ -87,7 +87,7 @@ async function validateRest(services: Services, client: Application, params: Par
   // RFC 7636 §4.4.1, RFC 9700 §2.1.1: public clients must use PKCE.
   if (client.isPublic && !pkce) throw new InvalidRequest('code_challenge is required for public clients')
   const nonce = params.nonce
-  if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_NONCE)) throw new InvalidRequest('nonce is empty or too long')
+  if (nonce !== undefined && nonce.length > MAX_NONCE) throw new InvalidRequest('nonce is too long')
   return { scopes: scope.scopes, pkce, nonce: nonce ?? null, prompt: parsePrompt(params.prompt), maxAge: parseMaxAge(params.max_age) }
 }
 
