@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import http from 'node:http'
 import { connect } from 'node:net'
-import { basic } from '../helpers/oauth.ts'
+import { generateSigningKey, importPrivateKey, signJwt } from '../../src/crypto/jose.ts'
+import { Browser } from '../helpers/browser.ts'
+import type { Client } from '../helpers/fixtures.ts'
+import { basic, pkcePair } from '../helpers/oauth.ts'
 import { DIALECTS, getCode, location, rawAuthorize, setup, tokensFor, type Env } from '../security/support.ts'
 
 let env: Env
@@ -95,5 +98,93 @@ describe('RFC 9112 §9.6: Connection: close is answered with Connection: close',
     } finally {
       agent.destroy()
     }
+  })
+})
+
+describe('OIDC Core §3.1.2.1, §3.1.2.2: id_token_hint', () => {
+  const query = (client: Client, extra: Record<string, string>) => ({
+    response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'openid', state: 'st', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', ...extra,
+  })
+
+  /** An ID token signed by Latchkey's own active key, with the claims given (an expired one, another issuer...). */
+  async function mint(claims: Record<string, unknown>, key?: { kid: string; sign: (c: Record<string, unknown>, kid: string) => Promise<string> }): Promise<string> {
+    const now = Math.floor(Date.now() / 1000)
+    const payload = { iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.alice.id, iat: now, exp: now + 600, ...claims }
+    const active = await env.server.provider.services.signingKeys.active('RS256')
+    if (key) return key.sign(payload, active.kid)
+    return signJwt(payload, active.key, { alg: 'RS256', kid: active.kid, typ: 'JWT' })
+  }
+
+  /** Alice is signed in in env.browser; returns her real ID token from C1. */
+  async function aliceSignedIn(): Promise<string> {
+    return (await tokensFor(env, env.f.C1, { scope: 'openid' })).id_token!
+  }
+
+  async function answer(extra: Record<string, string>, browser: Browser = env.browser): Promise<URL> {
+    return location(await rawAuthorize(env, query(env.f.C1, extra), { browser }), env.server.url)
+  }
+
+  test('prompt=none with a hint naming the signed-in user → a code without any page', async () => {
+    const hint = await aliceSignedIn()
+    const url = await answer({ prompt: 'none', id_token_hint: hint })
+    expect(url.origin + url.pathname).toBe(env.f.C1.redirectUri)
+    expect(url.searchParams.get('code')).toStartWith('lkac_')
+  })
+
+  test('§3.1.2.2: prompt=none with a hint naming another user than the one signed in → login_required, no code', async () => {
+    await aliceSignedIn()
+    const bobsHint = (await tokensFor(env, env.f.C1, { scope: 'openid', browser: new Browser(env.server.url), username: 'bob' })).id_token!
+    const url = await answer({ prompt: 'none', id_token_hint: bobsHint })
+    expect(url.origin + url.pathname).toBe(env.f.C1.redirectUri)
+    expect(url.searchParams.get('error')).toBe('login_required')
+    expect(url.searchParams.get('state')).toBe('st')
+    expect(url.searchParams.get('iss')).toBe(env.server.config.issuer)
+    expect(url.searchParams.get('code')).toBeNull()
+  })
+
+  test('§3.1.2.1 "need not be unexpired": an expired hint naming the signed-in user is honoured', async () => {
+    await aliceSignedIn()
+    const url = await answer({ prompt: 'none', id_token_hint: await mint({ iat: 1_000_000_000, exp: 1_000_003_600 }) })
+    expect(url.searchParams.get('code')).toStartWith('lkac_')
+  })
+
+  test.each([
+    ['not a JWT', async () => 'not-a-jwt'],
+    ['another signature (a key Latchkey never had, under its kid)', async () => {
+      const foreign = await generateSigningKey('RS256')
+      const key = await importPrivateKey(foreign.privateJwk, 'RS256')
+      return mint({}, { kid: foreign.kid, sign: (c, kid) => signJwt(c, key, { alg: 'RS256', kid, typ: 'JWT' }) })
+    }],
+    ['a tampered payload', async () => {
+      const [h, , sig] = (await mint({})).split('.')
+      return `${h}.${Buffer.from(JSON.stringify({ iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.bob.id })).toString('base64url')}.${sig}`
+    }],
+    ['another issuer', async () => mint({ iss: 'https://elsewhere.example' })],
+    ['another client as audience', async () => mint({ aud: env.f.C2.clientId })],
+    ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.alice.id })).toString('base64url')}.`],
+  ])('a hint that does not verify (%s) → invalid_request, no code, with or without prompt=none', async (_, hint) => {
+    await aliceSignedIn()
+    const value = await hint()
+    for (const extra of [{ prompt: 'none' }, {}] as Array<Record<string, string>>) {
+      const url = await answer({ ...extra, id_token_hint: value })
+      expect(url.origin + url.pathname).toBe(env.f.C1.redirectUri)
+      expect(url.searchParams.get('error')).toBe('invalid_request')
+      expect(url.searchParams.get('code')).toBeNull()
+    }
+  })
+
+  test('without prompt=none, a hint naming another user sends the browser to sign in again; the hint is not carried past that login', async () => {
+    await aliceSignedIn()
+    const url = await answer({ id_token_hint: await mint({ sub: env.f.bob.id }) })
+    expect(url.pathname).toBe('/login')
+    const returnTo = new URL(url.searchParams.get('return_to')!, env.server.url)
+    expect(returnTo.pathname).toBe('/oauth/authorize')
+    expect(returnTo.searchParams.has('id_token_hint')).toBe(false)
+    expect(returnTo.searchParams.get('client_id')).toBe(env.f.C1.clientId)
+  })
+
+  test('without a session, prompt=none with a valid hint → login_required', async () => {
+    const url = await answer({ prompt: 'none', id_token_hint: await mint({}) }, new Browser(env.server.url))
+    expect(url.searchParams.get('error')).toBe('login_required')
   })
 })

@@ -19,7 +19,7 @@ export async function authorize(ctx: RequestContext): Promise<Reply> {
     const req = await validateAuthorizeRequest(ctx.services, params)
     const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
     if (needsLogin(ctx, req, session)) {
-      if (req.prompt.has('none')) throw new RedirectableError(new LoginRequired('the user is not signed in'), req.redirectUri, req.state)
+      if (req.prompt.has('none')) throw new RedirectableError(loginRequired(req, session), req.redirectUri, req.state)
       return { type: 'redirect', status: 303, location: `/login?return_to=${encodeURIComponent(afterLoginUrl(ctx, params))}` }
     }
     if (await needsConsent(ctx, req, session!)) {
@@ -63,19 +63,33 @@ async function guard(ctx: RequestContext, run: () => Promise<Reply>): Promise<Re
   }
 }
 
-/** OIDC Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh login. */
+/**
+ * OIDC Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh login, and so does an
+ * id_token_hint naming another user than the one signed in (the client expects that user).
+ */
 function needsLogin(ctx: RequestContext, req: AuthorizeRequest, session: Session | undefined): boolean {
   if (!session) return true
-  if (req.prompt.has('login')) return true
+  if (req.prompt.has('login') || isOtherUser(req, session)) return true
   return req.maxAge !== undefined && ctx.services.deps.clock.now() - session.authTime > req.maxAge
+}
+
+function isOtherUser(req: AuthorizeRequest, session: Session): boolean {
+  return req.hintedSubject !== null && req.hintedSubject !== session.user.id
+}
+
+/** OIDC Core §3.1.2.2: with prompt=none, a missing session or another user is `login_required`. */
+function loginRequired(req: AuthorizeRequest, session: Session | undefined): LoginRequired {
+  if (session && isOtherUser(req, session)) return new LoginRequired('the signed-in user is not the one id_token_hint names')
+  return new LoginRequired('the user is not signed in')
 }
 
 /**
  * Where the login page sends the user back: the same request with the reasons for logging in
- * removed, so a fresh login satisfies it instead of looping.
+ * removed, so a fresh login satisfies it instead of looping. The id_token_hint goes too: whoever
+ * signs in now answers the request, and the client sees from `sub` whether that is who it expected.
  */
 function afterLoginUrl(ctx: RequestContext, params: Params): string {
-  const next: Params = { ...params }
+  const { id_token_hint: _, ...next }: Params = params
   if (next.prompt !== undefined) {
     const rest = next.prompt.split(' ').filter((p) => p && p !== 'login')
     if (rest.length) next.prompt = rest.join(' ')
