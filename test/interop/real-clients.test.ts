@@ -7,9 +7,10 @@ import { decodeJwt } from 'jose'
 import http from 'node:http'
 import { connect } from 'node:net'
 import { generateSigningKey, importPrivateKey, signJwt } from '../../src/crypto/jose.ts'
-import { Browser } from '../helpers/browser.ts'
-import type { Client } from '../helpers/fixtures.ts'
-import { basic, pkcePair } from '../helpers/oauth.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { Browser, formFields } from '../helpers/browser.ts'
+import { PASSWORD, type Client } from '../helpers/fixtures.ts'
+import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
 import { DIALECTS, getCode, location, rawAuthorize, setup, tokensFor, type Env } from '../security/support.ts'
 
 let env: Env
@@ -186,5 +187,104 @@ describe('OIDC Core §3.1.2.1, §3.1.2.2: id_token_hint', () => {
   test('without a session, prompt=none with a valid hint → login_required', async () => {
     const url = await answer({ prompt: 'none', id_token_hint: await mint({}) }, new Browser(env.server.url))
     expect(url.searchParams.get('error')).toBe('login_required')
+  })
+})
+
+describe('issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in browser come from Latchkey\'s own pages', () => {
+  const FORM = 'application/x-www-form-urlencoded'
+  let users = 0
+  async function newBrowser(): Promise<{ browser: Browser; username: string }> {
+    const username = `orly${++users}`
+    await env.server.provider.services.users.create({ username, password: PASSWORD })
+    const browser = new Browser(env.server.url)
+    expect((await browser.login(username)).status).toBe(303)
+    return { browser, username }
+  }
+
+  /** The consent form for C2, as Latchkey rendered it for this browser (CSRF token included). */
+  async function consentForm(browser: Browser): Promise<Record<string, string>> {
+    const res = await rawAuthorize(env, { response_type: 'code', client_id: env.f.C2.clientId, redirect_uri: env.f.C2.redirectUri, scope: 'openid', state: 'st' }, { browser })
+    const page = await res.text()
+    expect(page).toContain('/oauth/authorize/decision')
+    return { ...formFields(page), decision: 'approve' }
+  }
+
+  /** Has this browser's user approved C2? Asked the way a client would: prompt=none. */
+  async function approvedC2(browser: Browser): Promise<boolean> {
+    const res = await rawAuthorize(env, { response_type: 'code', client_id: env.f.C2.clientId, redirect_uri: env.f.C2.redirectUri, scope: 'openid', prompt: 'none' }, { browser })
+    return location(res, env.server.url).searchParams.has('code')
+  }
+
+  const CROSS_SITE: Array<[string, Record<string, string>]> = [
+    ['Origin of another site', { Origin: 'https://evil.example' }],
+    ['Origin: null (sandboxed frame, data: URL)', { Origin: 'null' }],
+    ['Origin of another port on the same host', { Origin: 'http://127.0.0.1:1' }],
+    ['Sec-Fetch-Site: cross-site without Origin', { 'Sec-Fetch-Site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site (a sibling subdomain)', { 'Sec-Fetch-Site': 'same-site' }],
+  ]
+
+  test.each(CROSS_SITE)('consent approval with %s and a valid CSRF token → 403, no code, nothing granted', async (_, headers) => {
+    const { browser } = await newBrowser()
+    const fields = await consentForm(browser)
+    const res = await browser.request('/oauth/authorize/decision', { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': FORM, ...headers } })
+    expect(res.status).toBe(403)
+    expect(res.headers.get('location')).toBeNull()
+    expect(await approvedC2(browser)).toBe(false)
+  })
+
+  test.each([
+    ['no Origin and no Sec-Fetch-Site (non-browser clients, old browsers)', () => ({})],
+    ['Origin equal to the issuer and Sec-Fetch-Site: same-origin', () => ({ Origin: env.server.config.issuer, 'Sec-Fetch-Site': 'same-origin' })],
+  ] as Array<[string, () => Record<string, string>]>)('consent approval with %s → a code', async (_, headers) => {
+    const { browser } = await newBrowser()
+    const fields = await consentForm(browser)
+    const res = await browser.request('/oauth/authorize/decision', { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': FORM, ...headers() } })
+    expect(location(res, env.server.url).searchParams.get('code')).toStartWith('lkac_')
+  })
+
+  test("consent approval with Origin equal to the request's own origin (a host name other than the issuer's) → a code", async () => {
+    const { browser } = await newBrowser()
+    const fields = await consentForm(browser)
+    const own = env.server.url.replace('127.0.0.1', 'localhost')
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    const res = await env.server.provider.app.fetch(new Request(`${own}/oauth/authorize/decision`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': FORM, Cookie: cookie, Origin: own, 'Sec-Fetch-Site': 'same-origin' } }))
+    expect(location(res, env.server.url).searchParams.get('code')).toStartWith('lkac_')
+  })
+
+  test.each(CROSS_SITE)('device approval with %s and a valid CSRF token → 403, the device keeps waiting', async (_, headers) => {
+    const { application } = await env.server.provider.services.applications.create({ name: `Device ${users}`, isPublic: true, grantTypes: [DEVICE_CODE_GRANT], scopes: ['openid'] })
+    const device: Client = { clientId: application.clientId, secret: null, redirectUri: '' }
+    const start = (await (await postForm(env.server.url, '/oauth/authorize_device', device, { scope: 'openid' })).json()) as { device_code: string; user_code: string }
+    const { browser } = await newBrowser()
+    const entry = formFields(await (await browser.get('/oauth/device')).text())
+    const refusedEntry = await browser.request('/oauth/device', { method: 'POST', body: new URLSearchParams({ ...entry, user_code: start.user_code }), headers: { 'Content-Type': FORM, ...headers } })
+    expect(refusedEntry.status).toBe(403)
+    const confirm = formFields(await (await browser.post('/oauth/device', { ...entry, user_code: start.user_code })).text())
+    const res = await browser.request('/oauth/device/decision', { method: 'POST', body: new URLSearchParams({ ...confirm, decision: 'approve' }), headers: { 'Content-Type': FORM, ...headers } })
+    expect(res.status).toBe(403)
+    const poll = await postForm(env.server.url, '/oauth/token', device, { grant_type: DEVICE_CODE_GRANT, device_code: start.device_code })
+    expect(((await poll.json()) as { error?: string }).error).toBe('authorization_pending')
+    // The same confirmation, sent from Latchkey's page, goes through.
+    expect((await browser.request('/oauth/device/decision', { method: 'POST', body: new URLSearchParams({ ...confirm, decision: 'approve' }), headers: { 'Content-Type': FORM, Origin: env.server.config.issuer } })).status).toBe(200)
+  })
+
+  test('login CSRF: a sign-in form posted from another site → 403 and no session, even with a valid form token', async () => {
+    const browser = new Browser(env.server.url)
+    const fields = formFields(await (await browser.get('/login')).text())
+    const res = await browser.request('/login', { method: 'POST', body: new URLSearchParams({ ...fields, username: 'alice', password: PASSWORD }), headers: { 'Content-Type': FORM, Origin: 'https://evil.example' } })
+    expect(res.status).toBe(403)
+    expect(res.headers.getSetCookie().join()).not.toContain('latchkey_session=')
+  })
+
+  test('revoking an application on /account/applications from another site → 403, the grant stays', async () => {
+    const { browser } = await newBrowser()
+    const fields = await consentForm(browser)
+    await browser.post('/oauth/authorize/decision', fields)
+    expect(await approvedC2(browser)).toBe(true)
+    const page = await (await browser.get('/account/applications')).text()
+    const grantId = /name="grant_id" value="([^"]+)"/.exec(page)![1]!
+    const res = await browser.request('/account/applications/revoke', { method: 'POST', body: new URLSearchParams({ ...formFields(page), grant_id: grantId }), headers: { 'Content-Type': FORM, 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' } })
+    expect(res.status).toBe(403)
+    expect(await approvedC2(browser)).toBe(true)
   })
 })

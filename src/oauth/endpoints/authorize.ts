@@ -8,6 +8,7 @@ import type { Reply, RequestContext } from '../../http/context.ts'
 import { checkCsrf, csrfToken } from '../../pages/csrf.ts'
 import { consentPage } from '../../pages/consent.ts'
 import { errorPage } from '../../pages/error.ts'
+import { refuseCrossSite } from '../../pages/origin.ts'
 import type { Session } from '../../services/sessions.ts'
 import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../authorize-request.ts'
 import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../errors.ts'
@@ -33,6 +34,9 @@ export async function authorize(ctx: RequestContext): Promise<Reply> {
 /** POST /oauth/authorize/decision: the consent form. A GET never grants (RFC 6749 §10.12). */
 export async function authorizeDecision(ctx: RequestContext): Promise<Reply> {
   return guard(ctx, async () => {
+    // Checked first: a consent sent from another site grants nothing, whatever else it carries.
+    const crossSite = refuseCrossSite(ctx)
+    if (crossSite) return crossSite
     const form = await bodyParams(ctx.request, { json: false })
     const { csrf_token: csrf, decision, ...params } = form
     const req = await validateAuthorizeRequest(ctx.services, params)
