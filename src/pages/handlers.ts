@@ -10,6 +10,7 @@ import type { Headers, Reply, RequestContext } from '../http/context.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { errorPage } from './error.ts'
 import { homePage, loggedOutPage, loginPage, logoutPage } from './login.ts'
+import { refuseCrossSite } from './origin.ts'
 import { STYLESHEET } from './style.ts'
 
 export const SESSION_COOKIE = 'latchkey_session'
@@ -50,6 +51,9 @@ function hasherBusy(ctx: RequestContext, returnTo: string, username: string, bus
 }
 
 export async function submitLogin(ctx: RequestContext): Promise<Reply> {
+  // Login CSRF: another site must not sign this browser in, even as an account of its own.
+  const crossSite = refuseCrossSite(ctx)
+  if (crossSite) return crossSite
   const form = await bodyParams(ctx.request, { json: false })
   const returnTo = safeReturnTo(form.return_to)
   if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token)) {
@@ -95,6 +99,8 @@ export async function showLogout(ctx: RequestContext): Promise<Reply> {
 }
 
 export async function submitLogout(ctx: RequestContext): Promise<Reply> {
+  const crossSite = refuseCrossSite(ctx)
+  if (crossSite) return crossSite
   const form = await bodyParams(ctx.request, { json: false })
   const value = ctx.cookies.get(SESSION_COOKIE)
   if (!checkCsrf(value, form.csrf_token)) return { type: 'html', status: 403, html: errorPage('invalid_request', 'The sign-out form expired.') }

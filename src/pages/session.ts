@@ -4,6 +4,7 @@ import type { Session } from '../services/sessions.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { errorPage } from './error.ts'
 import { SESSION_COOKIE } from './handlers.ts'
+import { refuseCrossSite } from './origin.ts'
 
 export type SignedIn = { session: Session; csrf: string } | { reply: Reply }
 
@@ -15,8 +16,10 @@ export async function requireSignedIn(ctx: RequestContext, returnTo = ctx.url.pa
   return { session, csrf: csrfToken(cookie!) }
 }
 
-/** For form POSTs: the session and a valid CSRF token bound to it, or a 403 page (RFC 6749 §10.12). */
+/** For form POSTs: sent from our own pages, the session and a valid CSRF token bound to it, or a 403 page (RFC 6749 §10.12). */
 export async function requireSignedInForm(ctx: RequestContext, presentedCsrf: string | undefined): Promise<SignedIn> {
+  const crossSite = refuseCrossSite(ctx)
+  if (crossSite) return { reply: crossSite }
   const cookie = ctx.cookies.get(SESSION_COOKIE)
   const session = await ctx.services.sessions.resolve(cookie)
   if (!session || !checkCsrf(cookie, presentedCsrf))
