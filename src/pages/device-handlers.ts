@@ -5,9 +5,9 @@
  */
 import { bodyParams } from '../http/body.ts'
 import type { Reply, RequestContext } from '../http/context.ts'
+import { formatUserCode, normalizeUserCode } from '../services/device-codes.ts'
 import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
 import { errorPage } from './error.ts'
-import { formatUserCode, normalizeUserCode } from '../services/device-codes.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 
 const WRONG_CODE = 'That code is not valid. Check it and try again, or start again on your device.'

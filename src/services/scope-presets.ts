@@ -32,7 +32,7 @@ const GITEA: PresetScope[] = GITEA_CATEGORIES.flatMap(([category, what]) => [
 export const PRESET_NAMES = ['gitea', 'forgejo', 'gitea-legacy', 'gitlab'] as const
 export type PresetName = (typeof PRESET_NAMES)[number]
 
-/** One line per preset for `--help` and error messages: which forge speaks which vocabulary. */
+/** One line per preset for `scope --help`: which forge, and which version of it, speaks which vocabulary. */
 export const PRESET_SUMMARY: Record<PresetName, string> = {
   gitea: 'Gitea 1.20 and later: write:X ⊃ read:X for repository, issue, user, organization, package, …',
   forgejo: 'Forgejo: the same scopes as gitea',
