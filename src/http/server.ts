@@ -7,7 +7,7 @@ import type { Server } from 'bun'
 import type { Config } from '../config.ts'
 import { MissingToken } from '../oauth/bearer.ts'
 import { MethodNotAllowed, NotFoundError } from '../oauth/errors.ts'
-import { errorPage } from '../pages/error.ts'
+import { errorPage, notFoundPage } from '../pages/error.ts'
 import type { Services } from '../services/index.ts'
 import { parseCookies } from './body.ts'
 import { clientIp } from './client-ip.ts'
@@ -85,7 +85,17 @@ function failure(ctx: RequestContext, route: Route | undefined, error: unknown):
   if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')
     headers.push(['WWW-Authenticate', bearerChallenge(oauth instanceof MissingToken ? undefined : oauth)])
   if (route?.page) return { type: 'html', status: oauth.status, html: errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description), headers }
+  if (!route && acceptsHtml(ctx.request)) return { type: 'html', status: 404, html: notFoundPage(), headers }
   return { ...reply, headers }
+}
+
+/** A browser navigating (its Accept names text/html); API clients send JSON, a wildcard or nothing. */
+function acceptsHtml(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? ''
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase())
+    return type === 'text/html' && !params.some((p) => /^q=0(\.0*)?$/.test(p))
+  })
 }
 
 /**

@@ -7,7 +7,7 @@ import { bodyParams, queryParams, type Params } from '../../http/body.ts'
 import type { Reply, RequestContext } from '../../http/context.ts'
 import { checkCsrf, csrfToken } from '../../pages/csrf.ts'
 import { consentPage } from '../../pages/consent.ts'
-import { errorPage } from '../../pages/error.ts'
+import { errorPage, formExpired } from '../../pages/error.ts'
 import { refuseCrossSite } from '../../pages/origin.ts'
 import type { Session } from '../../services/sessions.ts'
 import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../authorize-request.ts'
@@ -42,7 +42,8 @@ export async function authorizeDecision(ctx: RequestContext): Promise<Reply> {
     const req = await validateAuthorizeRequest(ctx.services, params)
     const cookie = ctx.cookies.get(SESSION_COOKIE)
     const session = await ctx.services.sessions.resolve(cookie)
-    if (!session || !checkCsrf(cookie, csrf)) return { type: 'html', status: 403, html: errorPage('invalid_request', 'This form has expired or was not sent from this browser. Start again from the application.') }
+    // The request was validated above, so starting again is that same request, from the top.
+    if (!session || !checkCsrf(cookie, csrf)) return formExpired(`/oauth/authorize?${new URLSearchParams(params)}`)
     if (decision !== 'approve') throw new RedirectableError(new AccessDenied('the user denied the request'), req.redirectUri, req.state)
     await ctx.services.grants.approve(session.user.id, req.client.id, req.scopes, ctx.ip)
     return issueCode(ctx, req, session, 303)
