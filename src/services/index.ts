@@ -19,6 +19,7 @@ import { createUserService } from './users.ts'
 export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
   const scopes = createScopeService(deps, audit)
+  const grants = createGrantService(deps, audit)
   return withAdmin({
     deps,
     audit,
@@ -26,14 +27,14 @@ export function createServices(deps: ServiceDeps) {
     users: createUserService(deps, audit),
     sessions: createSessionService(deps, audit),
     applications: createApplicationService(deps, audit, scopes),
-    grants: createGrantService(deps, audit),
+    grants,
     codes: createAuthorizationCodeService(deps),
     tokens: createTokenService(deps, audit),
     signingKeys: createSigningKeyService(deps, audit),
     health: createHealthService(deps),
     purge: createPurgeService(deps),
     rateLimits: createRateLimitService(deps),
-    deviceCodes: createDeviceCodeService(deps, audit),
+    deviceCodes: createDeviceCodeService(deps, audit, grants),
     transfer: createTransferService(deps, audit),
   })
 }
