@@ -6,22 +6,37 @@ export const USER_HELP = `Usage: latchkey user <command> [options]
 
 Commands:
   create --username U [--email E] [--name N] [--admin] --password-stdin [--json]
-  list [--json]
-  set-password --username U --password-stdin
+  list [--json]                      every user; marks administrators and disabled accounts
+  set-password --username U --password-stdin   also lifts a sign-in lockout
   disable --username U [--json]      ends the user's sessions and revokes their tokens
+  enable --username U [--json]       lets a disabled user sign in again (revoked tokens stay revoked)
+  unlock --username U [--json]       lifts the lockout after 10 failed sign-ins in 15 minutes
+  delete --username U [--json]       deletes the account: its sessions, tokens, codes and grants
+                                     end with it; applications it owned stay, without an owner;
+                                     audit events are kept (user.deleted records the username)
 
 The password is read from standard input (one trailing newline is dropped).
+Usernames and e-mail addresses are unique regardless of case; --username matches in any case.
 
 ${CONFIG_HELP}`
 
-const OPTIONS = {
-  ...CONFIG_OPTIONS,
+/** The settings `user create` takes; test/graphql/parity.test.ts holds them against CreateUserInput. */
+export const CREATE_OPTIONS = {
   username: { type: 'string' },
   email: { type: 'string' },
   name: { type: 'string' },
   admin: { type: 'boolean' },
   'password-stdin': { type: 'boolean' },
-  json: { type: 'boolean' },
+} as const
+
+const OPTIONS = { ...CONFIG_OPTIONS, ...CREATE_OPTIONS, json: { type: 'boolean' } } as const
+
+/** The one-user lifecycle commands: service method and what the text output says. */
+const LIFECYCLE = {
+  disable: { run: 'disable', done: 'disabled' },
+  enable: { run: 'enable', done: 'enabled' },
+  unlock: { run: 'clearLockout', done: 'lifted the sign-in lockout of' },
+  delete: { run: 'delete', done: 'deleted' },
 } as const
 
 export function userJson(u: User) {
@@ -47,15 +62,19 @@ export async function user(argv: string[]): Promise<number> {
         out(users.map(userJson), json, () => users.map((u) => `${u.id}  ${u.username}${u.isAdmin ? '  admin' : ''}${u.disabled ? '  disabled' : ''}`).join('\n') || 'no users')
         return 0
       }
+      case 'disable':
+      case 'enable':
+      case 'unlock':
+      case 'delete': {
+        const { run, done } = LIFECYCLE[command]
+        const u = await services.users[run](requireFlag(values.username, 'username'))
+        out(userJson(u), json, () => `${done} ${u.username}`)
+        return 0
+      }
       case 'set-password': {
         if (!values['password-stdin']) throw new UsageError('--password-stdin is required')
         const u = await services.users.setPassword(requireFlag(values.username, 'username'), await readStdinSecret())
         out(userJson(u), json, () => `password set for ${u.username}`)
-        return 0
-      }
-      case 'disable': {
-        const u = await services.users.disable(requireFlag(values.username, 'username'))
-        out(userJson(u), json, () => `disabled ${u.username}`)
         return 0
       }
       default:

@@ -77,6 +77,7 @@ export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditS
       const row = await requireUser(id)
       const p = parseOrInvalid(UserPatch, patch)
       if (p.isAdmin === false && row.id === actor.userId) throw new Conflict('you cannot remove your own administrator role', 'isAdmin')
+      if (p.email) await users.requireEmailFree(p.email, row.id)
       const set = {
         ...(p.email !== undefined && { email: p.email }),
         ...(p.name !== undefined && { name: p.name }),
@@ -95,9 +96,32 @@ export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditS
       assertAdmin(actor)
       const row = await requireUser(id)
       if (row.id === actor.userId) throw new Conflict('you cannot disable yourself', 'id')
-      const user = await users.disable(row.username)
+      const user = await users.disable(row.username, actor.userId)
       await audit.record({ type: 'user.disabled_by_admin', actorUserId: actor.userId, userId: row.id })
       return user
+    },
+
+    async enable(actor: Actor, id: string): Promise<User> {
+      assertAdmin(actor)
+      return users.enable((await requireUser(id)).username, actor.userId)
+    },
+
+    /** Deletes the account and everything it holds (users.delete); never the caller's own. */
+    async delete(actor: Actor, id: string): Promise<User> {
+      assertAdmin(actor)
+      const row = await requireUser(id)
+      if (row.id === actor.userId) throw new Conflict('you cannot delete yourself', 'id')
+      return users.delete(row.username, actor.userId)
+    },
+
+    async clearLockout(actor: Actor, id: string): Promise<User> {
+      assertAdmin(actor)
+      return users.clearLockout((await requireUser(id)).username, actor.userId)
+    },
+
+    /** Seconds until the user may try to sign in again; 0 when not locked out. */
+    async lockedFor(user: User): Promise<number> {
+      return users.lockedFor(user.username)
     },
 
     /** Sets the given password, or a generated one that is returned once. Ends the user's sessions. */
@@ -106,7 +130,7 @@ export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditS
       const row = await requireUser(id)
       if (password === '') throw new Invalid('password: at least 8 characters', 'password')
       const generatedPassword = password ? null : randomBase64Url(18)
-      const user = await users.setPassword(row.username, password || generatedPassword!)
+      const user = await users.setPassword(row.username, password || generatedPassword!, actor.userId)
       await audit.record({ type: 'user.password_reset', actorUserId: actor.userId, userId: row.id })
       return { user, generatedPassword }
     },

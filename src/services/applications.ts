@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { newClientId, newId } from '../crypto/ids.ts'
 import { generateSecret, safeEqual, sha256Hex } from '../crypto/secrets.ts'
+import type { RowPatch } from '../store/database.ts'
 import * as repo from '../store/repositories/applications.ts'
 import { externalChangeStamp } from '../store/repositories/change-stamp.ts'
 import type { AuditService } from './audit.ts'
@@ -88,6 +89,30 @@ export const NewApplicationInput = z.object({
     if (a.isPublic && a.grantTypes.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'client_credentials needs a confidential application' })
   })
 
+const ttl = z.number().int().min(60).max(366 * 86400).nullable()
+const shape = NewApplicationInput.shape
+
+/** The creation rule without its default, so that an absent field means "unchanged" (zod 4's partial() keeps defaults). */
+function noDefault<T extends z.ZodType>(schema: T) {
+  const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema
+  return inner.optional() as z.ZodOptional<z.ZodType<Exclude<z.output<T>, undefined>, Exclude<z.input<T>, undefined>>>
+}
+
+/** A partial update; every field reuses the creation rule, so the redirect URI and scope rules stay written once. */
+export const ApplicationPatch = z.object({
+  name: noDefault(shape.name),
+  redirectUris: noDefault(shape.redirectUris),
+  scopes: noDefault(shape.scopes),
+  grantTypes: noDefault(shape.grantTypes),
+  isTrusted: noDefault(shape.isTrusted),
+  canIntrospect: noDefault(shape.canIntrospect),
+  idTokenAlg: noDefault(shape.idTokenAlg),
+  refreshPolicy: noDefault(shape.refreshPolicy),
+  tokenFormat: z.enum(['opaque', 'jwt']).optional(),
+  accessTokenTtl: ttl.optional(),
+  refreshTokenTtl: ttl.optional(),
+})
+
 export interface CreatedApplication {
   application: Application
   /** Present for confidential applications only, and only in this one response. */
@@ -141,13 +166,17 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
     return row
   }
 
+  async function requireKnownScopes(names: string[]): Promise<void> {
+    const unknown = await scopes.unknownNames(names)
+    if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+  }
+
   return {
     async create(input: z.input<typeof NewApplicationInput>, actorUserId: string | null = null): Promise<CreatedApplication> {
       const parsed = parseOrInvalid(NewApplicationInput, input)
       if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
         throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
-      const unknown = await scopes.unknownNames(parsed.scopes)
-      if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+      await requireKnownScopes(parsed.scopes)
       const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
       const now = clock.now()
       const row: repo.ApplicationRow = {
@@ -176,6 +205,41 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
       })
       return { application: applicationRowToApplication(row), clientSecret }
+    },
+
+    /**
+     * Changes what the patch names and nothing else; every field follows the creation rule. The
+     * change is seen at once by client authentication on this instance (the cache is dropped).
+     */
+    async update(clientId: string, patch: z.input<typeof ApplicationPatch>, actorUserId: string | null = null): Promise<Application> {
+      const row = await requireByClientId(clientId)
+      const p = parseOrInvalid(ApplicationPatch, patch)
+      const current = applicationRowToApplication(row)
+      if (p.scopes) await requireKnownScopes(p.scopes)
+      const grantTypes = p.grantTypes ?? current.grantTypes
+      if (grantTypes.includes('authorization_code') && (p.redirectUris ?? current.redirectUris).length === 0)
+        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+      if (current.isPublic && grantTypes.includes('client_credentials')) throw new Invalid('client_credentials needs a confidential application', 'grantTypes')
+      const set: RowPatch<'applications'> = {
+        ...(p.name !== undefined && { name: p.name }),
+        ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
+        ...(p.scopes !== undefined && { scopes: joinList(p.scopes) }),
+        ...(p.grantTypes !== undefined && { grant_types: joinList(p.grantTypes) }),
+        ...(p.isTrusted !== undefined && { is_trusted: p.isTrusted ? 1 : 0 }),
+        ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
+        ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
+        ...(p.refreshPolicy !== undefined && { refresh_policy: p.refreshPolicy }),
+        ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
+        ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
+        ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
+        updated_at: clock.now(),
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.updateApplication(trx, row.id, set)
+        await audit.record({ type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } }, trx)
+      })
+      clients.delete(clientId)
+      return applicationRowToApplication({ ...row, ...set })
     },
 
     async list(): Promise<Application[]> {

@@ -20,11 +20,12 @@ export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
   const scopes = createScopeService(deps, audit)
   const grants = createGrantService(deps, audit)
+  const rateLimits = createRateLimitService(deps)
   return withAdmin({
     deps,
     audit,
     scopes,
-    users: createUserService(deps, audit),
+    users: createUserService(deps, audit, rateLimits),
     sessions: createSessionService(deps, audit),
     applications: createApplicationService(deps, audit, scopes),
     grants,
@@ -33,7 +34,7 @@ export function createServices(deps: ServiceDeps) {
     signingKeys: createSigningKeyService(deps, audit),
     health: createHealthService(deps),
     purge: createPurgeService(deps),
-    rateLimits: createRateLimitService(deps),
+    rateLimits,
     deviceCodes: createDeviceCodeService(deps, audit, grants),
     transfer: createTransferService(deps, audit),
   })
