@@ -88,10 +88,6 @@ export function appJson(a: Application, clientSecret?: string | null) {
     introspect: a.canIntrospect,
     id_token_alg: a.idTokenAlg,
     refresh_tokens: a.refreshPolicy,
-    token_format: a.tokenFormat,
-    access_token_lifetime: a.accessTokenTtl,
-    refresh_token_lifetime: a.refreshTokenTtl,
-    owner_id: a.ownerId,
     created_at: a.createdAt,
   }
 }
