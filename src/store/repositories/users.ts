@@ -14,10 +14,10 @@ export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
  * database's own lower(), so a lookup folds case exactly as the index does on each engine.
  */
 export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.val(username)]))).executeTakeFirst()
+  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.cast(eb.val(username), 'text')]))).executeTakeFirst()
 }
 export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)]))).executeTakeFirst()
+  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.cast(eb.val(email), 'text')]))).executeTakeFirst()
 }
 /** Sessions, grants, codes, tokens and device codes go with the row (ON DELETE CASCADE). */
 export async function deleteUser(db: Db, id: string): Promise<boolean> {
