@@ -3,7 +3,7 @@
  * Applications (OAuth clients). A confidential application's secret is shown once, at creation or
  * rotation; only its SHA-256 is stored and checked in constant time.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { newClientId, newId } from '../crypto/ids.ts'
 import { generateSecret, safeEqual, sha256Hex } from '../crypto/secrets.ts'
 import type { RowPatch } from '../store/database.ts'
@@ -11,16 +11,13 @@ import * as repo from '../store/repositories/applications.ts'
 import { externalChangeStamp } from '../store/repositories/change-stamp.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
+import { ApplicationPatch, NewApplicationInput } from './application-inputs.ts'
 import { Invalid, NotFound } from './errors.ts'
 import { joinList, splitList } from './lists.ts'
-import { redirectUriProblem } from './redirect-uris.ts'
 import type { ScopeService } from './scopes.ts'
 import { parseOrInvalid } from './users.ts'
 
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
-/** Grant types an application may enable; the token endpoint has one handler for each. */
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', DEVICE_CODE_GRANT] as const
-export type GrantType = (typeof GRANT_TYPES)[number]
+export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, type GrantType } from './application-inputs.ts'
 
 export interface Application {
   id: string
@@ -67,52 +64,6 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
   }
 }
 
-const RedirectUri = z.string().superRefine((uri, ctx) => {
-  const problem = redirectUriProblem(uri)
-  if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${JSON.stringify(uri.slice(0, 100))} ${problem}` })
-})
-
-export const NewApplicationInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  redirectUris: z.array(RedirectUri).max(20).default([]),
-  scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
-  grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
-  isPublic: z.boolean().default(false),
-  isTrusted: z.boolean().default(false),
-  canIntrospect: z.boolean().default(false),
-  ownerId: z.string().nullish(),
-  idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
-  refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
-})
-  .superRefine((a, ctx) => {
-    // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
-    if (a.isPublic && a.grantTypes.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'client_credentials needs a confidential application' })
-  })
-
-const ttl = z.number().int().min(60).max(366 * 86400).nullable()
-const shape = NewApplicationInput.shape
-
-/** The creation rule without its default, so that an absent field means "unchanged" (zod 4's partial() keeps defaults). */
-function noDefault<T extends z.ZodType>(schema: T) {
-  const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema
-  return inner.optional() as z.ZodOptional<z.ZodType<Exclude<z.output<T>, undefined>, Exclude<z.input<T>, undefined>>>
-}
-
-/** A partial update; every field reuses the creation rule, so the redirect URI and scope rules stay written once. */
-export const ApplicationPatch = z.object({
-  name: noDefault(shape.name),
-  redirectUris: noDefault(shape.redirectUris),
-  scopes: noDefault(shape.scopes),
-  grantTypes: noDefault(shape.grantTypes),
-  isTrusted: noDefault(shape.isTrusted),
-  canIntrospect: noDefault(shape.canIntrospect),
-  idTokenAlg: noDefault(shape.idTokenAlg),
-  refreshPolicy: noDefault(shape.refreshPolicy),
-  tokenFormat: z.enum(['opaque', 'jwt']).optional(),
-  accessTokenTtl: ttl.optional(),
-  refreshTokenTtl: ttl.optional(),
-})
-
 export interface CreatedApplication {
   application: Application
   /** Present for confidential applications only, and only in this one response. */
@@ -121,8 +72,8 @@ export interface CreatedApplication {
 
 /**
  * Client authentication runs on every token, introspection and revocation request, so the rows it
- * reads are cached by client id. Changes made through this service (secret rotation, deletion, and
- * admin updates through `forget`) are seen at once by this instance. On SQLite, a commit by another
+ * reads are cached by client id. Changes made through this service (updates, secret rotation,
+ * deletion) are seen at once by this instance. On SQLite, a commit by another
  * process (the CLI beside a running server) empties the cache before the next lookup (the store's
  * change stamp). PostgreSQL offers no such cheap signal, and a rotated secret or a deleted client
  * must stop working at once on every instance, so there the row is read on every request. Unknown
@@ -299,10 +250,6 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
       return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
     },
 
-    /** Drops a cached client after a change made outside this service (the admin API's updates). */
-    forget(clientId: string): void {
-      clients.delete(clientId)
-    },
   }
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>
