@@ -111,10 +111,15 @@ function parseLifetime(value: string, flag: string): number | null {
   return n
 }
 
-/** A boolean that update may set either way: --trusted / --no-trusted; undefined when neither. */
+/**
+ * A boolean that update may set either way: --trusted / --no-trusted; undefined when neither.
+ * `values[flag] === false` is how a parser with negation (allowNegative) reports --no-trusted.
+ */
 function onOff(values: Record<string, unknown>, flag: string): boolean | undefined {
-  if (values[flag] && values[`no-${flag}`]) throw new UsageError(`--${flag} and --no-${flag} contradict each other`)
-  return values[flag] ? true : values[`no-${flag}`] ? false : undefined
+  const on = values[flag] === true
+  const off = values[flag] === false || values[`no-${flag}`] === true
+  if (on && off) throw new UsageError(`--${flag} and --no-${flag} contradict each other`)
+  return on ? true : off ? false : undefined
 }
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values']

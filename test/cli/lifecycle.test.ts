@@ -37,9 +37,9 @@ describe('issue 14 §3: the CLI covers the account lifecycle', () => {
     expect((await run(lk, ['user', 'unlock', '--username', 'alice'])).stdout).toContain('lifted the sign-in lockout of alice')
     expect((await browser.login('Alice', PASSWORD)).status).toBe(303)
 
-    const created = (await run(lk, ['app', 'create', '--name', 'Wiki', '--redirect-uri', 'https://wiki.example/cb-typo', '--owner', 'alice', '--json'])).json<{ client_id: string }>()
-    const updated = (await run(lk, ['app', 'update', created.client_id, '--redirect-uri', 'https://wiki.example/cb', '--refresh-tokens', 'offline_access', '--access-token-lifetime', '600', '--json'])).json()
-    expect(updated).toMatchObject({ redirect_uris: ['https://wiki.example/cb'], refresh_tokens: 'offline_access', name: 'Wiki' })
+    const created = (await run(lk, ['app', 'create', '--name', 'Wiki', '--redirect-uri', 'https://wiki.example/cb-typo', '--owner', 'alice', '--trusted', '--json'])).json<{ client_id: string }>()
+    const updated = (await run(lk, ['app', 'update', created.client_id, '--redirect-uri', 'https://wiki.example/cb', '--refresh-tokens', 'offline_access', '--access-token-lifetime', '600', '--no-trusted', '--introspect', '--json'])).json()
+    expect(updated).toMatchObject({ redirect_uris: ['https://wiki.example/cb'], refresh_tokens: 'offline_access', trusted: false, introspect: true, name: 'Wiki' })
     const nothing = await lk.run(['app', 'update', created.client_id])
     expect(nothing.code).toBe(2)
     // What the CLI set, as GraphQL reads it: the same application.
