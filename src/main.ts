@@ -19,7 +19,7 @@ An OAuth 2.0 and OpenID Connect provider in one binary.
 Commands:
   serve      run the provider (HTTP)
   migrate    bring the database schema up to date
-  user       create, list, disable, enable, unlock, delete users and set passwords
+  user       create, update, list, disable, enable, unlock, delete users; set passwords
   app        create, update, list, show, rotate-secret, delete applications (OAuth clients)
   token      create, list, revoke personal access tokens
   scope      create, list, delete scopes; import a forge's preset (gitea, gitlab)

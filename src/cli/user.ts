@@ -6,6 +6,8 @@ export const USER_HELP = `Usage: latchkey user <command> [options]
 
 Commands:
   create --username U [--email E] [--name N] [--admin] --password-stdin [--json]
+  update --username U [--email E] [--name N] [--admin|--no-admin] [--json]
+                                     changes only what is given
   list [--json]                      every user; marks administrators and disabled accounts
   set-password --username U --password-stdin   also lifts a sign-in lockout
   disable --username U [--json]      ends the user's sessions and revokes their tokens
@@ -29,7 +31,26 @@ export const CREATE_OPTIONS = {
   'password-stdin': { type: 'boolean' },
 } as const
 
-const OPTIONS = { ...CONFIG_OPTIONS, ...CREATE_OPTIONS, json: { type: 'boolean' } } as const
+/** The settings `user update` changes (--username picks the user); held against UpdateUserInput. */
+export const UPDATE_OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  admin: { type: 'boolean' },
+  'no-admin': { type: 'boolean' },
+} as const
+
+const OPTIONS = { ...CONFIG_OPTIONS, ...CREATE_OPTIONS, ...UPDATE_OPTIONS, json: { type: 'boolean' } } as const
+
+/** The patch `user update` sends: only the flags given (`values.admin === false` is --no-admin under allowNegative). */
+function updatePatch(values: { email?: string; name?: string; admin?: boolean; 'no-admin'?: boolean }) {
+  const on = values.admin === true
+  const off = values.admin === false || values['no-admin'] === true
+  if (on && off) throw new UsageError('--admin and --no-admin contradict each other')
+  const patch = { email: values.email, name: values.name, isAdmin: on ? true : off ? false : undefined }
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+  if (Object.keys(given).length === 0) throw new UsageError('user update: nothing to change (see latchkey user --help)')
+  return given
+}
 
 /** The one-user lifecycle commands: service method and what the text output says. */
 const LIFECYCLE = {
@@ -48,8 +69,14 @@ export async function user(argv: string[]): Promise<number> {
   const { values } = parse(rest, OPTIONS)
   if (!command || command === '--help' || command === '-h' || values.help) return void console.log(USER_HELP), 0
   const json = !!values.json
+  const patch = command === 'update' ? (requireFlag(values.username, 'username'), updatePatch(values)) : undefined // usage errors before the database opens
   return withProvider(values, async ({ services }) => {
     switch (command) {
+      case 'update': {
+        const u = await services.users.update(requireFlag(values.username, 'username'), patch!)
+        out(userJson(u), json, () => `updated ${u.username}`)
+        return 0
+      }
       case 'create': {
         if (!values['password-stdin']) throw new UsageError('--password-stdin is required (passwords are never taken as flags)')
         const password = await readStdinSecret()

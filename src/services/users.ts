@@ -44,6 +44,12 @@ export const NewUserInput = z.object({
   isAdmin: z.boolean().default(false),
   password: z.string().min(8, 'at least 8 characters').max(1024),
 })
+/** What may change on an account: an absent field is unchanged, null clears the e-mail or name. */
+export const UserPatch = z.object({
+  email: NewUserInput.shape.email,
+  name: NewUserInput.shape.name,
+  isAdmin: NewUserInput.shape.isAdmin.unwrap().optional(),
+})
 export const PasswordInput = z.string().min(8, 'at least 8 characters').max(1024)
 
 /**
@@ -136,6 +142,23 @@ export function createUserService(
     async findById(id: string): Promise<User | undefined> {
       const row = await repo.findUserById(db, id)
       return row && userRowToUser(row)
+    },
+
+    async update(username: string, patch: z.input<typeof UserPatch>, actorUserId: string | null = null): Promise<User> {
+      const row = await requireUser(username)
+      const p = parseOrInvalid(UserPatch, patch)
+      if (p.email) await requireEmailFree(p.email, row.id)
+      const set = {
+        ...(p.email !== undefined && { email: p.email }),
+        ...(p.name !== undefined && { name: p.name }),
+        ...(p.isAdmin !== undefined && { is_admin: p.isAdmin ? 1 : 0 }),
+        updated_at: clock.now(),
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.updateUser(trx, row.id, set)
+        await audit.record({ type: 'user.updated', actorUserId, userId: row.id, detail: { fields: Object.keys(p) } }, trx)
+      })
+      return userRowToUser({ ...row, ...set })
     },
 
     /**

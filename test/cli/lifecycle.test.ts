@@ -1,7 +1,7 @@
 /**
  * Issue 14 §3: account lifecycle and application updates from the command line, run as the
  * compiled binary against a running server, one command at a time: user enable/unlock/delete,
- * `user list` marks, `app update`, `token list` and `token revoke`.
+ * update, `user list` marks, `app update`, `token list` and `token revoke`.
  */
 import { describe, expect, test } from 'bun:test'
 import { startBinary, type RunningBinary } from '../helpers/binary.ts'
@@ -31,6 +31,9 @@ describe('issue 14 §3: the CLI covers the account lifecycle', () => {
     ])
 
     expect((await run(lk, ['user', 'enable', '--username', 'alice', '--json'])).json()).toMatchObject({ username: 'alice', disabled: false })
+    expect((await run(lk, ['user', 'update', '--username', 'alice', '--email', 'Alice@Example.com', '--name', 'Alice', '--json'])).json()).toMatchObject({ email: 'Alice@Example.com', name: 'Alice', admin: false })
+    const sameAddress = await lk.run(['user', 'create', '--username', 'ALICE2', '--email', 'alice@example.COM', '--password-stdin'], PASSWORD)
+    expect({ code: sameAddress.code, stderr: sameAddress.stderr }).toEqual({ code: 1, stderr: expect.stringContaining('e-mail address belongs to another account') })
     const browser = new Browser(lk.url)
     for (let i = 0; i < 10; i++) await browser.login('alice', 'wrong password')
     expect((await browser.login('alice', PASSWORD)).status).toBe(429)

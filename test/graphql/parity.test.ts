@@ -5,8 +5,9 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { GraphQLEnumType, GraphQLInputObjectType } from 'graphql'
-import { CREATE_OPTIONS as APP_CREATE, UPDATE_OPTIONS as APP_UPDATE } from '../../src/cli/app.ts'
-import { CREATE_OPTIONS as USER_CREATE } from '../../src/cli/user.ts'
+import { APP_HELP, CREATE_OPTIONS as APP_CREATE, UPDATE_OPTIONS as APP_UPDATE } from '../../src/cli/app.ts'
+import { TOKEN_HELP } from '../../src/cli/token.ts'
+import { CREATE_OPTIONS as USER_CREATE, UPDATE_OPTIONS as USER_UPDATE, USER_HELP } from '../../src/cli/user.ts'
 import { schema } from '../../src/graphql/schema.ts'
 import { GRANT_TYPES, NewApplicationInput } from '../../src/services/applications.ts'
 import { postForm } from '../helpers/oauth.ts'
@@ -42,8 +43,42 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'refresh-token-lifetime': 'refreshTokenLifetime',
 }
 const USER_CREATE_TWINS: Record<string, string> = { username: 'username', email: 'email', name: 'name', admin: 'isAdmin', 'password-stdin': 'password' }
-/** GraphQL fields that pick the object rather than set it: the CLI takes CLIENT_ID as an argument. */
-const SELECTORS: Record<string, string[]> = { UpdateApplicationInput: ['id'] }
+const USER_UPDATE_TWINS: Record<string, string> = { email: 'email', name: 'name', admin: 'isAdmin', 'no-admin': 'isAdmin' }
+/** GraphQL fields that pick the object rather than set it: the CLI takes CLIENT_ID or --username. */
+const SELECTORS: Record<string, string[]> = { UpdateApplicationInput: ['id'], UpdateUserInput: ['id'] }
+
+/** CLI command → the GraphQL mutation or query that does the same. */
+const COMMAND_TWINS: Record<string, string> = {
+  'app create': 'createApplication',
+  'app update': 'updateApplication',
+  'app list': 'applications',
+  'app show': 'application',
+  'app rotate-secret': 'rotateApplicationSecret',
+  'app delete': 'deleteApplication',
+  'user create': 'createUser',
+  'user update': 'updateUser',
+  'user list': 'users',
+  'user set-password': 'resetUserPassword',
+  'user disable': 'disableUser',
+  'user enable': 'enableUser',
+  'user unlock': 'clearUserSignInLockout',
+  'user delete': 'deleteUser',
+  'token create': 'createPersonalAccessToken',
+  'token list': 'tokens',
+  'token revoke': 'revokeToken',
+}
+/** Mutations on applications, users, grants and tokens that have no CLI command, and why. */
+const GRAPHQL_ONLY: Record<string, string> = {
+  revokeApplicationTokens: "an owner's self-service; the operator has app rotate-secret and app delete",
+  revokeUserTokens: "a user's self-service; the operator has user disable",
+  revokeGrant: 'a consent is revoked by its user (also on /account/applications) or with its tokens',
+}
+
+/** The names listed under "Commands:" in a help text (two-space indent, first word). */
+function listedCommands(help: string): string[] {
+  const section = help.split('Commands:\n')[1]?.split('\n\n')[0] ?? ''
+  return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!)
+}
 
 function inputFields(name: string): string[] {
   const type = schema.getType(name)
@@ -62,12 +97,23 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back', () =>
     ['app create', APP_CREATE, 'CreateApplicationInput', APP_CREATE_TWINS],
     ['app update', APP_UPDATE, 'UpdateApplicationInput', APP_UPDATE_TWINS],
     ['user create', USER_CREATE, 'CreateUserInput', USER_CREATE_TWINS],
+    ['user update', USER_UPDATE, 'UpdateUserInput', USER_UPDATE_TWINS],
   ] as const) {
     test(`latchkey ${command} ↔ ${input}: no flag and no field without a twin`, () => {
       expect(Object.keys(cli).sort()).toEqual(Object.keys(twins).sort())
       expect([...new Set([...Object.values(twins), ...(SELECTORS[input] ?? [])])].sort()).toEqual(inputFields(input))
     })
   }
+
+  test('every app, user and token command has its GraphQL operation, and every such mutation its command (or a reason)', () => {
+    const commands = Object.entries({ app: APP_HELP, user: USER_HELP, token: TOKEN_HELP }).flatMap(([c, help]) => listedCommands(help).map((sub) => `${c} ${sub}`))
+    expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
+    const operations = { ...schema.getQueryType()!.getFields(), ...schema.getMutationType()!.getFields() }
+    expect(Object.values(COMMAND_TWINS).filter((name) => !(name in operations))).toEqual([])
+    const mutations = Object.keys(schema.getMutationType()!.getFields()).filter((m) => /Application|User|Token|Grant/.test(m))
+    expect(mutations.filter((m) => !Object.values(COMMAND_TWINS).includes(m) && !(m in GRAPHQL_ONLY))).toEqual([])
+    expect(Object.keys(GRAPHQL_ONLY).filter((m) => !mutations.includes(m))).toEqual([])
+  })
 
   test('the enums offer exactly what the service accepts: every grant type, refresh-token policy and ID-token algorithm', () => {
     expect(enumValues('GrantType').sort()).toEqual([...GRANT_TYPES].sort())
