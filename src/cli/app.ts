@@ -95,7 +95,9 @@ export function appJson(a: Application, clientSecret?: string | null) {
 function describe(a: Application, secret?: string | null): string {
   const lines = [`client_id:     ${a.clientId}`]
   if (secret) lines.push(`client_secret: ${secret}   (shown once; store it now)`)
-  lines.push(`name:          ${a.name}`, `type:          ${a.isPublic ? 'public' : 'confidential'}${a.isTrusted ? ', trusted' : ''}`, `redirect_uris: ${a.redirectUris.join(' ')}`, `scopes:        ${a.scopes.join(' ')}`, `grant_types:   ${a.grantTypes.join(' ')}`)
+  lines.push(`name:          ${a.name}`, `type:          ${a.isPublic ? 'public' : 'confidential'}${a.isTrusted ? ', trusted' : ''}${a.canIntrospect ? ', introspects' : ''}`, `redirect_uris: ${a.redirectUris.join(' ')}`, `scopes:        ${a.scopes.join(' ')}`, `grant_types:   ${a.grantTypes.join(' ')}`)
+  const lifetime = (s: number | null) => (s === null ? 'default' : `${s} s`)
+  lines.push(`tokens:        ${a.tokenFormat}, access ${lifetime(a.accessTokenTtl)}, refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`)
   return lines.join('\n')
 }
 
