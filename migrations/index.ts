@@ -6,7 +6,8 @@ import * as partialTokenIndexes from './2026_11_23_700_partial_token_indexes.ts'
 import * as partialFamilyIndex from './2026_11_23_900_partial_family_index.ts'
 import * as applicationLiveTokenIndexes from './2026_11_23_950_application_live_token_indexes.ts'
 import * as liveTokenCounts from './2026_11_28_000_live_token_counts.ts'
-import * as refreshTokenNonce from './2026_12_02_000_refresh_token_nonce.ts'
+import * as caseInsensitiveIdentities from './2026_12_02_000_case_insensitive_identities.ts'
+import * as refreshTokenNonce from './2026_12_02_100_refresh_token_nonce.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_900_partial_family_index': partialFamilyIndex,
   '2026_11_23_950_application_live_token_indexes': applicationLiveTokenIndexes,
   '2026_11_28_000_live_token_counts': liveTokenCounts,
-  '2026_12_02_000_refresh_token_nonce': refreshTokenNonce,
+  '2026_12_02_000_case_insensitive_identities': caseInsensitiveIdentities,
+  '2026_12_02_100_refresh_token_nonce': refreshTokenNonce,
 }

@@ -19,9 +19,9 @@ An OAuth 2.0 and OpenID Connect provider in one binary.
 Commands:
   serve      run the provider (HTTP)
   migrate    bring the database schema up to date
-  user       create, list, disable users and set passwords
-  app        create, list, show, rotate-secret, delete applications (OAuth clients)
-  token      create personal access tokens
+  user       create, update, list, disable, enable, unlock, delete users; set passwords
+  app        create, update, list, show, rotate-secret, delete applications (OAuth clients)
+  token      create, list, revoke personal access tokens
   scope      create, list, delete scopes; import a forge's preset (gitea, forgejo, gitea-legacy, gitlab)
   backup     write a consistent online backup of the SQLite database
   export     write users, apps, scopes, grants, keys and live tokens to a file (JSON lines)

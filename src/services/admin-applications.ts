@@ -5,46 +5,20 @@
  * the redirect URI and scope rules stay written once (services/redirect-uris.ts, scopes.ts).
  */
 import { z } from 'zod'
-import type { RowPatch } from '../store/database.ts'
 import * as apps from '../store/repositories/applications.ts'
 import * as batch from '../store/repositories/admin-batches.ts'
 import { pageApplications, type ApplicationFilter, type PageWindow } from '../store/repositories/admin-pages.ts'
 import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './admin-access.ts'
-import { applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from './applications.ts'
+import { ApplicationPatch, applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from './applications.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
-import { Forbidden, Invalid, NotFound } from './errors.ts'
-import { joinList } from './lists.ts'
-import type { ScopeService } from './scopes.ts'
+import { Forbidden, NotFound } from './errors.ts'
 import { parseOrInvalid } from './users.ts'
-
-const ttl = z.number().int().min(60).max(366 * 86400).nullable()
-const shape = NewApplicationInput.shape
-
-/** The creation rule without its default, so that an absent field means "unchanged" (zod 4's partial() keeps defaults). */
-function noDefault<T extends z.ZodType>(schema: T) {
-  const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema
-  return inner.optional() as z.ZodOptional<z.ZodType<Exclude<z.output<T>, undefined>, Exclude<z.input<T>, undefined>>>
-}
-
-/** A partial update; every field reuses the creation rule, so the redirect URI and scope rules stay written once. */
-export const ApplicationPatch = z.object({
-  name: noDefault(shape.name),
-  redirectUris: noDefault(shape.redirectUris),
-  scopes: noDefault(shape.scopes),
-  grantTypes: noDefault(shape.grantTypes),
-  isTrusted: noDefault(shape.isTrusted),
-  canIntrospect: noDefault(shape.canIntrospect),
-  idTokenAlg: noDefault(shape.idTokenAlg),
-  tokenFormat: z.enum(['opaque', 'jwt']).optional(),
-  accessTokenTtl: ttl.optional(),
-  refreshTokenTtl: ttl.optional(),
-})
 
 /** Settings that change what other users are exposed to: administrators only. */
 const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const
 
-export function createAdminApplicationService({ db, clock }: ServiceDeps, audit: AuditService, applications: ApplicationService, scopes: ScopeService) {
+export function createAdminApplicationService({ db, clock }: ServiceDeps, audit: AuditService, applications: ApplicationService) {
   async function requireVisible(actor: Actor, id: string): Promise<apps.ApplicationRow> {
     const row = await apps.findApplicationById(db, id)
     if (!row) throw new NotFound('no application with this id', 'id')
@@ -99,36 +73,8 @@ export function createAdminApplicationService({ db, clock }: ServiceDeps, audit:
     async update(actor: Actor, id: string, patch: z.input<typeof ApplicationPatch>): Promise<Application> {
       assertCanWrite(actor)
       const row = await requireVisible(actor, id)
-      const p = parseOrInvalid(ApplicationPatch, patch)
-      refuseAdminOnly(actor, p)
-      if (p.scopes) {
-        const unknown = await scopes.unknownNames(p.scopes)
-        if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
-      }
-      const grantTypes = p.grantTypes ?? applicationRowToApplication(row).grantTypes
-      const redirectUris = p.redirectUris ?? applicationRowToApplication(row).redirectUris
-      if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
-        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
-      const now = clock.now()
-      const set: RowPatch<'applications'> = {
-        ...(p.name !== undefined && { name: p.name }),
-        ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
-        ...(p.scopes !== undefined && { scopes: joinList(p.scopes) }),
-        ...(p.grantTypes !== undefined && { grant_types: joinList(p.grantTypes) }),
-        ...(p.isTrusted !== undefined && { is_trusted: p.isTrusted ? 1 : 0 }),
-        ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
-        ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
-        ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
-        ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
-        ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
-        updated_at: now,
-      }
-      await db.transaction().execute(async (trx) => {
-        await apps.updateApplication(trx, row.id, set)
-        await audit.record({ type: 'application.updated', actorUserId: actor.userId, applicationId: row.id, detail: { fields: Object.keys(p) } }, trx)
-      })
-      applications.forget(row.client_id) // client authentication sees the change at once
-      return applicationRowToApplication({ ...row, ...set })
+      refuseAdminOnly(actor, parseOrInvalid(ApplicationPatch, patch))
+      return applications.update(row.client_id, patch, actor.userId)
     },
 
     /** The new secret is returned once, here (checklist M.70). */

@@ -43,6 +43,8 @@ export const PersonalTokenInput = z.object({
   expiresIn: z.number().int().min(60).max(366 * 86400).nullable().default(null),
 })
 
+const LIST_BATCH = 500
+
 function tokenRowToView(row: TokenListRow, now: number): TokenView {
   const kind: TokenKind = row.source === 'refresh' ? 'refresh' : row.kind === 'personal' ? 'personal' : 'access'
   const prefix = kind === 'refresh' ? PREFIX.refreshToken : kind === 'personal' ? PREFIX.personalToken : PREFIX.accessToken
@@ -68,6 +70,22 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
     return rows.filter((r) => r.user_id === actor.userId || (r.application_id !== null && owned.has(r.application_id)))
   }
 
+  async function requireTokenRow(id: string): Promise<TokenListRow> {
+    const [row] = await findTokenRows(db, [id])
+    if (!row) throw new NotFound('no token with this id', 'id')
+    return row
+  }
+
+  async function revokeRow(row: TokenListRow, actorUserId: string | null): Promise<TokenView> {
+    const now = clock.now()
+    await db.transaction().execute(async (trx) => {
+      if (row.source === 'refresh') await batch.revokeRefreshTokenFamily(trx, row.id, now)
+      else await batch.revokeAccessTokenAndFamily(trx, row.id, now)
+      await audit.record({ type: 'token.revoked', actorUserId, userId: row.user_id, applicationId: row.application_id, detail: { tokenId: row.id } }, trx)
+    })
+    return tokenRowToView({ ...row, revoked_at: row.revoked_at ?? now }, now)
+  }
+
   return {
     async page(actor: Actor, w: PageWindow, filter: TokenFilter): Promise<TokenView[]> {
       const now = clock.now()
@@ -86,16 +104,26 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
     /** Revokes a token; an OAuth token takes its refresh family with it (RFC 7009 §2.1). */
     async revoke(actor: Actor, id: string): Promise<TokenView> {
       assertCanWrite(actor)
-      const [row] = await findTokenRows(db, [id])
-      if (!row) throw new NotFound('no token with this id', 'id')
+      const row = await requireTokenRow(id)
       assertMay(actor, await ownersOf(row.user_id, row.application_id), 'token')
+      return revokeRow(row, actor.userId)
+    },
+
+    /** The operator at the command line: any token by id, recorded without an acting user. */
+    async revokeAsOperator(id: string): Promise<TokenView> {
+      return revokeRow(await requireTokenRow(id), null)
+    },
+
+    /** Personal access tokens, newest first, of one user or of everyone (the CLI's `token list`). */
+    async listPersonal(filter: { userId?: string; active?: boolean }): Promise<TokenView[]> {
       const now = clock.now()
-      await db.transaction().execute(async (trx) => {
-        if (row.source === 'refresh') await batch.revokeRefreshTokenFamily(trx, row.id, now)
-        else await batch.revokeAccessTokenAndFamily(trx, row.id, now)
-        await audit.record({ type: 'token.revoked', actorUserId: actor.userId, userId: row.user_id, applicationId: row.application_id, detail: { tokenId: row.id } }, trx)
-      })
-      return tokenRowToView({ ...row, revoked_at: row.revoked_at ?? now }, now)
+      const views: TokenView[] = []
+      for (let after: string | undefined; ; ) {
+        const rows = await pageTokens(db, { after, limit: LIST_BATCH, inverted: false }, { ...filter, kind: 'personal' }, now)
+        views.push(...rows.map((r) => tokenRowToView(r, now)))
+        if (rows.length < LIST_BATCH) return views
+        after = rows.at(-1)!.id
+      }
     },
 
     /** Every token a user holds. A viewer may do this for themselves; others need admin. */

@@ -3,7 +3,7 @@
  * Users and audit events as the admin API sees them. Account changes are for administrators;
  * a viewer sees only themselves and the audit events that involve them.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { randomBase64Url } from '../crypto/secrets.ts'
 import * as batch from '../store/repositories/admin-batches.ts'
 import { pageAuditEvents, pageUsers, type AuditFilter, type PageWindow, type UserFilter } from '../store/repositories/admin-pages.ts'
@@ -13,13 +13,10 @@ import { assertAdmin, narrowTo, seesAll, type Actor } from './admin-access.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { Conflict, Invalid, NotFound } from './errors.ts'
-import { NewUserInput, parseOrInvalid, userRowToUser, type User, type UserService } from './users.ts'
+import { NewUserInput, userRowToUser, UserPatch, type User, type UserService } from './users.ts'
 
-export const UserPatch = z.object({
-  email: NewUserInput.shape.email,
-  name: NewUserInput.shape.name,
-  isAdmin: NewUserInput.shape.isAdmin.unwrap().optional(),
-})
+/** What updateUser may change (the rule lives with the user service). */
+export { UserPatch }
 
 export interface AuditEvent {
   id: string
@@ -40,7 +37,7 @@ function auditRowToEvent(row: Row<'audit_events'>): AuditEvent {
   return { id: row.id, type: row.type, actorUserId: row.actor_user_id, userId: row.user_id, applicationId: row.application_id, ip: row.ip, detail, createdAt: row.created_at }
 }
 
-export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditService, users: UserService) {
+export function createAdminUserService({ db }: ServiceDeps, audit: AuditService, users: UserService) {
   async function requireUser(id: string): Promise<repo.UserRow> {
     const row = await repo.findUserById(db, id)
     if (!row) throw new NotFound('no user with this id', 'id')
@@ -75,19 +72,8 @@ export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditS
     async update(actor: Actor, id: string, patch: z.input<typeof UserPatch>): Promise<User> {
       assertAdmin(actor)
       const row = await requireUser(id)
-      const p = parseOrInvalid(UserPatch, patch)
-      if (p.isAdmin === false && row.id === actor.userId) throw new Conflict('you cannot remove your own administrator role', 'isAdmin')
-      const set = {
-        ...(p.email !== undefined && { email: p.email }),
-        ...(p.name !== undefined && { name: p.name }),
-        ...(p.isAdmin !== undefined && { is_admin: p.isAdmin ? 1 : 0 }),
-        updated_at: clock.now(),
-      }
-      await db.transaction().execute(async (trx) => {
-        await repo.updateUser(trx, row.id, set)
-        await audit.record({ type: 'user.updated', actorUserId: actor.userId, userId: row.id, detail: { fields: Object.keys(p) } }, trx)
-      })
-      return userRowToUser({ ...row, ...set })
+      if (patch.isAdmin === false && row.id === actor.userId) throw new Conflict('you cannot remove your own administrator role', 'isAdmin')
+      return users.update(row.username, patch, actor.userId)
     },
 
     /** Disabling ends sessions and revokes every token the user holds (users.disable). */
@@ -95,9 +81,32 @@ export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditS
       assertAdmin(actor)
       const row = await requireUser(id)
       if (row.id === actor.userId) throw new Conflict('you cannot disable yourself', 'id')
-      const user = await users.disable(row.username)
+      const user = await users.disable(row.username, actor.userId)
       await audit.record({ type: 'user.disabled_by_admin', actorUserId: actor.userId, userId: row.id })
       return user
+    },
+
+    async enable(actor: Actor, id: string): Promise<User> {
+      assertAdmin(actor)
+      return users.enable((await requireUser(id)).username, actor.userId)
+    },
+
+    /** Deletes the account and everything it holds (users.delete); never the caller's own. */
+    async delete(actor: Actor, id: string): Promise<User> {
+      assertAdmin(actor)
+      const row = await requireUser(id)
+      if (row.id === actor.userId) throw new Conflict('you cannot delete yourself', 'id')
+      return users.delete(row.username, actor.userId)
+    },
+
+    async clearLockout(actor: Actor, id: string): Promise<User> {
+      assertAdmin(actor)
+      return users.clearLockout((await requireUser(id)).username, actor.userId)
+    },
+
+    /** Seconds until the user may try to sign in again; 0 when not locked out. */
+    async lockedFor(user: User): Promise<number> {
+      return users.lockedFor(user.username)
     },
 
     /** Sets the given password, or a generated one that is returned once. Ends the user's sessions. */
@@ -106,7 +115,7 @@ export function createAdminUserService({ db, clock }: ServiceDeps, audit: AuditS
       const row = await requireUser(id)
       if (password === '') throw new Invalid('password: at least 8 characters', 'password')
       const generatedPassword = password ? null : randomBase64Url(18)
-      const user = await users.setPassword(row.username, password || generatedPassword!)
+      const user = await users.setPassword(row.username, password || generatedPassword!, actor.userId)
       await audit.record({ type: 'user.password_reset', actorUserId: actor.userId, userId: row.id })
       return { user, generatedPassword }
     },

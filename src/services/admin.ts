@@ -31,7 +31,7 @@ export interface BaseServices {
 export function createAdminServices(s: BaseServices) {
   return {
     access: createAccessService(s.deps, s.tokens, s.users, s.scopes),
-    applications: createAdminApplicationService(s.deps, s.audit, s.applications, s.scopes),
+    applications: createAdminApplicationService(s.deps, s.audit, s.applications),
     users: createAdminUserService(s.deps, s.audit, s.users),
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
     keys: createAdminKeyService(s.deps, s.signingKeys),

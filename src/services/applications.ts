@@ -3,23 +3,21 @@
  * Applications (OAuth clients). A confidential application's secret is shown once, at creation or
  * rotation; only its SHA-256 is stored and checked in constant time.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { newClientId, newId } from '../crypto/ids.ts'
 import { generateSecret, safeEqual, sha256Hex } from '../crypto/secrets.ts'
+import type { RowPatch } from '../store/database.ts'
 import * as repo from '../store/repositories/applications.ts'
 import { externalChangeStamp } from '../store/repositories/change-stamp.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
+import { ApplicationPatch, NewApplicationInput } from './application-inputs.ts'
 import { Invalid, NotFound } from './errors.ts'
 import { joinList, splitList } from './lists.ts'
-import { redirectUriProblem } from './redirect-uris.ts'
 import type { ScopeService } from './scopes.ts'
 import { parseOrInvalid } from './users.ts'
 
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
-/** Grant types an application may enable; the token endpoint has one handler for each. */
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', DEVICE_CODE_GRANT] as const
-export type GrantType = (typeof GRANT_TYPES)[number]
+export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, type GrantType } from './application-inputs.ts'
 
 export interface Application {
   id: string
@@ -66,28 +64,6 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
   }
 }
 
-const RedirectUri = z.string().superRefine((uri, ctx) => {
-  const problem = redirectUriProblem(uri)
-  if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${JSON.stringify(uri.slice(0, 100))} ${problem}` })
-})
-
-export const NewApplicationInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  redirectUris: z.array(RedirectUri).max(20).default([]),
-  scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
-  grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
-  isPublic: z.boolean().default(false),
-  isTrusted: z.boolean().default(false),
-  canIntrospect: z.boolean().default(false),
-  ownerId: z.string().nullish(),
-  idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
-  refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
-})
-  .superRefine((a, ctx) => {
-    // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
-    if (a.isPublic && a.grantTypes.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'client_credentials needs a confidential application' })
-  })
-
 export interface CreatedApplication {
   application: Application
   /** Present for confidential applications only, and only in this one response. */
@@ -96,8 +72,8 @@ export interface CreatedApplication {
 
 /**
  * Client authentication runs on every token, introspection and revocation request, so the rows it
- * reads are cached by client id. Changes made through this service (secret rotation, deletion, and
- * admin updates through `forget`) are seen at once by this instance. On SQLite, a commit by another
+ * reads are cached by client id. Changes made through this service (updates, secret rotation,
+ * deletion) are seen at once by this instance. On SQLite, a commit by another
  * process (the CLI beside a running server) empties the cache before the next lookup (the store's
  * change stamp). PostgreSQL offers no such cheap signal, and a rotated secret or a deleted client
  * must stop working at once on every instance, so there the row is read on every request. Unknown
@@ -141,13 +117,17 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
     return row
   }
 
+  async function requireKnownScopes(names: string[]): Promise<void> {
+    const unknown = await scopes.unknownNames(names)
+    if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+  }
+
   return {
     async create(input: z.input<typeof NewApplicationInput>, actorUserId: string | null = null): Promise<CreatedApplication> {
       const parsed = parseOrInvalid(NewApplicationInput, input)
       if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
         throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
-      const unknown = await scopes.unknownNames(parsed.scopes)
-      if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+      await requireKnownScopes(parsed.scopes)
       const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
       const now = clock.now()
       const row: repo.ApplicationRow = {
@@ -176,6 +156,41 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
       })
       return { application: applicationRowToApplication(row), clientSecret }
+    },
+
+    /**
+     * Changes what the patch names and nothing else; every field follows the creation rule. The
+     * change is seen at once by client authentication on this instance (the cache is dropped).
+     */
+    async update(clientId: string, patch: z.input<typeof ApplicationPatch>, actorUserId: string | null = null): Promise<Application> {
+      const row = await requireByClientId(clientId)
+      const p = parseOrInvalid(ApplicationPatch, patch)
+      const current = applicationRowToApplication(row)
+      if (p.scopes) await requireKnownScopes(p.scopes)
+      const grantTypes = p.grantTypes ?? current.grantTypes
+      if (grantTypes.includes('authorization_code') && (p.redirectUris ?? current.redirectUris).length === 0)
+        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+      if (current.isPublic && grantTypes.includes('client_credentials')) throw new Invalid('client_credentials needs a confidential application', 'grantTypes')
+      const set: RowPatch<'applications'> = {
+        ...(p.name !== undefined && { name: p.name }),
+        ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
+        ...(p.scopes !== undefined && { scopes: joinList(p.scopes) }),
+        ...(p.grantTypes !== undefined && { grant_types: joinList(p.grantTypes) }),
+        ...(p.isTrusted !== undefined && { is_trusted: p.isTrusted ? 1 : 0 }),
+        ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
+        ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
+        ...(p.refreshPolicy !== undefined && { refresh_policy: p.refreshPolicy }),
+        ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
+        ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
+        ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
+        updated_at: clock.now(),
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.updateApplication(trx, row.id, set)
+        await audit.record({ type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } }, trx)
+      })
+      clients.delete(clientId)
+      return applicationRowToApplication({ ...row, ...set })
     },
 
     async list(): Promise<Application[]> {
@@ -235,10 +250,6 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
       return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
     },
 
-    /** Drops a cached client after a change made outside this service (the admin API's updates). */
-    forget(clientId: string): void {
-      clients.delete(clientId)
-    },
   }
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>

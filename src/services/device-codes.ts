@@ -10,6 +10,7 @@ import * as repo from '../store/repositories/device-codes.ts'
 import type { Application } from './applications.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
+import type { GrantService } from './grants.ts'
 import { joinList, splitList } from './lists.ts'
 
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ'
@@ -51,7 +52,7 @@ export function formatUserCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`
 }
 
-export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audit: AuditService) {
+export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audit: AuditService, grants: GrantService) {
   async function findPendingRow(userCode: string): Promise<repo.DeviceCodeRow | undefined> {
     const normalized = normalizeUserCode(userCode)
     if (normalized.length !== USER_CODE_LENGTH || ![...normalized].every((c) => USER_CODE_ALPHABET.includes(c))) return undefined
@@ -78,13 +79,19 @@ export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audi
       return row && { id: row.id, applicationId: row.application_id, scopes: splitList(row.scopes) }
     },
 
-    /** The user's approval or denial; false when the code is no longer pending (single use). */
+    /**
+     * The user's approval or denial; false when the code is no longer pending (single use). An
+     * approval is a grant like a consent (issue 14 §3): it is listed on /account/applications and
+     * revoking it there kills the device's tokens.
+     */
     async decide(userCode: string, userId: string, authTime: number, approve: boolean, ip: string | null): Promise<boolean> {
       const row = await findPendingRow(userCode)
       if (!row) return false
       const ok = await repo.decideDeviceCode(db, row.id, { status: approve ? 'approved' : 'denied', userId, authTime, now: clock.now() })
-      if (ok) await audit.record({ type: approve ? 'device.approved' : 'device.denied', userId, applicationId: row.application_id, ip })
-      return ok
+      if (!ok) return false
+      await audit.record({ type: approve ? 'device.approved' : 'device.denied', userId, applicationId: row.application_id, ip })
+      if (approve) await grants.approve(userId, row.application_id, splitList(row.scopes), ip)
+      return true
     },
 
     /** RFC 8628 §3.4–3.5: one poll by the client that owns the device code. */

@@ -9,6 +9,12 @@ export abstract class DomainError extends Error {
     super(message)
     this.name = new.target.name
   }
+
+  /** The same error naming the field by another path (an interface's name for the service's field). */
+  naming(path: string): DomainError {
+    const message = this.field !== undefined && this.message.startsWith(`${this.field}: `) ? `${path}: ${this.message.slice(this.field.length + 2)}` : this.message
+    return new (this.constructor as new (message: string, field?: string) => DomainError)(message, path)
+  }
 }
 export class NotFound extends DomainError {
   readonly kind = 'not_found'

@@ -2,6 +2,7 @@
 import { newId } from '../crypto/ids.ts'
 import * as repo from '../store/repositories/grants.ts'
 import { invalidateOutstandingCodes } from '../store/repositories/authorization-codes.ts'
+import { denyApprovedDeviceCodes } from '../store/repositories/device-codes.ts'
 import { revokeTokensOfGrant } from '../store/repositories/tokens.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -80,6 +81,7 @@ export function createGrantService({ db, clock }: ServiceDeps, audit: AuditServi
         if (!row || !(await repo.markGrantRevoked(trx, grantId, clock.now()))) return false
         await revokeTokensOfGrant(trx, row.user_id, row.application_id, clock.now())
         await invalidateOutstandingCodes(trx, row.user_id, row.application_id, clock.now())
+        await denyApprovedDeviceCodes(trx, row.user_id, row.application_id)
         await audit.record({ type: 'grant.revoked', actorUserId, userId: row.user_id, applicationId: row.application_id, ip }, trx)
         return true
       })

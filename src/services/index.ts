@@ -19,21 +19,23 @@ import { createUserService } from './users.ts'
 export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
   const scopes = createScopeService(deps, audit)
+  const grants = createGrantService(deps, audit)
+  const rateLimits = createRateLimitService(deps)
   return withAdmin({
     deps,
     audit,
     scopes,
-    users: createUserService(deps, audit),
+    users: createUserService(deps, audit, rateLimits),
     sessions: createSessionService(deps, audit),
     applications: createApplicationService(deps, audit, scopes),
-    grants: createGrantService(deps, audit),
+    grants,
     codes: createAuthorizationCodeService(deps),
     tokens: createTokenService(deps, audit),
     signingKeys: createSigningKeyService(deps, audit),
     health: createHealthService(deps),
     purge: createPurgeService(deps),
-    rateLimits: createRateLimitService(deps),
-    deviceCodes: createDeviceCodeService(deps, audit),
+    rateLimits,
+    deviceCodes: createDeviceCodeService(deps, audit, grants),
     transfer: createTransferService(deps, audit),
   })
 }

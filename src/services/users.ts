@@ -6,9 +6,12 @@ import * as repo from '../store/repositories/users.ts'
 import { revokeSessionsOfUser } from '../store/repositories/sessions.ts'
 import { revokeTokensOfUser } from '../store/repositories/tokens.ts'
 import { invalidateOutstandingCodes } from '../store/repositories/authorization-codes.ts'
+import { denyApprovedDeviceCodes } from '../store/repositories/device-codes.ts'
+import type { Db } from '../store/database.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { Conflict, Invalid, NotFound } from './errors.ts'
+import type { RateLimitService } from './rate-limits.ts'
 
 export interface User {
   id: string
@@ -41,21 +44,47 @@ export const NewUserInput = z.object({
   isAdmin: z.boolean().default(false),
   password: z.string().min(8, 'at least 8 characters').max(1024),
 })
+/** What may change on an account: an absent field is unchanged, null clears the e-mail or name. */
+export const UserPatch = z.object({
+  email: NewUserInput.shape.email,
+  name: NewUserInput.shape.name,
+  isAdmin: NewUserInput.shape.isAdmin.unwrap().optional(),
+})
 export const PasswordInput = z.string().min(8, 'at least 8 characters').max(1024)
 
 /**
+ * Ends everything a user holds: sessions, access and refresh tokens, unredeemed authorization and
+ * device codes. Grants (consents) are kept, so a re-enabled user is not asked again.
+ */
+async function endEverythingOf(trx: Db, userId: string, now: number): Promise<void> {
+  await revokeSessionsOfUser(trx, userId, now)
+  await revokeTokensOfUser(trx, userId, now)
+  await invalidateOutstandingCodes(trx, userId, null, now)
+  await denyApprovedDeviceCodes(trx, userId, null)
+}
+
+/**
+ * Usernames and e-mail addresses are unique regardless of case, and sign-in ignores case
+ * (issue 14 §3): forges link accounts by e-mail and lowercase username.
  * `hasher` bounds concurrent Argon2id work (config `passwordConcurrency`); authenticate and the
  * password setters throw PasswordHasherBusy when it is saturated.
  */
 export function createUserService(
   { db, clock, config }: ServiceDeps,
   audit: AuditService,
+  rateLimits: RateLimitService,
   hasher: PasswordHasher = createPasswordHasher(resolvePasswordConcurrency(config.passwordConcurrency)),
 ) {
   async function requireUser(username: string): Promise<repo.UserRow> {
     const row = await repo.findUserByUsername(db, username)
     if (!row) throw new NotFound(`no user named ${username}`, 'username')
     return row
+  }
+
+  /** Throws Conflict when another account (not `exceptUserId`) holds this address, in any case. */
+  async function requireEmailFree(email: string, exceptUserId?: string): Promise<void> {
+    const holder = await repo.findUserByEmail(db, email)
+    if (holder && holder.id !== exceptUserId) throw new Conflict('this e-mail address belongs to another account', 'email')
   }
 
   /** A hash made with older parameters is replaced after a successful login; best effort. */
@@ -72,6 +101,7 @@ export function createUserService(
     async create(input: z.input<typeof NewUserInput>): Promise<User> {
       const parsed = parseOrInvalid(NewUserInput, input)
       if (await repo.findUserByUsername(db, parsed.username)) throw new Conflict(`username ${parsed.username} is taken`, 'username')
+      if (parsed.email) await requireEmailFree(parsed.email)
       const now = clock.now()
       const row: repo.UserRow = {
         id: newId(),
@@ -84,12 +114,21 @@ export function createUserService(
         created_at: now,
         updated_at: now,
       }
-      await db.transaction().execute(async (trx) => {
-        await repo.insertUser(trx, row)
-        await audit.record({ type: 'user.created', userId: row.id }, trx)
-      })
+      try {
+        await db.transaction().execute(async (trx) => {
+          await repo.insertUser(trx, row)
+          await audit.record({ type: 'user.created', userId: row.id }, trx)
+        })
+      } catch (e) {
+        // A concurrent create took the name or address first: the unique index said no.
+        if (await repo.findUserByUsername(db, parsed.username)) throw new Conflict(`username ${parsed.username} is taken`, 'username')
+        if (parsed.email) await requireEmailFree(parsed.email)
+        throw e
+      }
       return userRowToUser(row)
     },
+
+    requireEmailFree,
 
     async list(): Promise<User[]> {
       return (await repo.listUsers(db)).map(userRowToUser)
@@ -105,29 +144,94 @@ export function createUserService(
       return row && userRowToUser(row)
     },
 
-    async setPassword(username: string, password: string): Promise<User> {
+    async update(username: string, patch: z.input<typeof UserPatch>, actorUserId: string | null = null): Promise<User> {
+      const row = await requireUser(username)
+      const p = parseOrInvalid(UserPatch, patch)
+      if (p.email) await requireEmailFree(p.email, row.id)
+      const set = {
+        ...(p.email !== undefined && { email: p.email }),
+        ...(p.name !== undefined && { name: p.name }),
+        ...(p.isAdmin !== undefined && { is_admin: p.isAdmin ? 1 : 0 }),
+        updated_at: clock.now(),
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.updateUser(trx, row.id, set)
+        await audit.record({ type: 'user.updated', actorUserId, userId: row.id, detail: { fields: Object.keys(p) } }, trx)
+      })
+      return userRowToUser({ ...row, ...set })
+    },
+
+    /**
+     * Sets a new password and ends the user's sessions. It also lifts a sign-in lockout: whoever
+     * sets a password has just decided who may sign in with it.
+     */
+    async setPassword(username: string, password: string, actorUserId: string | null = null): Promise<User> {
       const row = await requireUser(username)
       const hash = await hasher.hash(parseOrInvalid(PasswordInput, password, 'password'))
       await db.transaction().execute(async (trx) => {
         await repo.updateUser(trx, row.id, { password_hash: hash, updated_at: clock.now() })
         await revokeSessionsOfUser(trx, row.id, clock.now())
-        await audit.record({ type: 'user.password_set', userId: row.id }, trx)
+        await audit.record({ type: 'user.password_set', actorUserId, userId: row.id }, trx)
       })
+      await rateLimits.reset('loginPerUsername', row.username)
       return userRowToUser({ ...row, password_hash: hash })
     },
 
     /** Disabling ends the user's sessions and revokes every token they hold (Gitea issue 19111). */
-    async disable(username: string): Promise<User> {
+    async disable(username: string, actorUserId: string | null = null): Promise<User> {
       const row = await requireUser(username)
       const now = clock.now()
       await db.transaction().execute(async (trx) => {
         await repo.updateUser(trx, row.id, { disabled_at: now, updated_at: now })
-        await revokeSessionsOfUser(trx, row.id, now)
-        await revokeTokensOfUser(trx, row.id, now)
-        await invalidateOutstandingCodes(trx, row.id, null, now)
-        await audit.record({ type: 'user.disabled', userId: row.id }, trx)
+        await endEverythingOf(trx, row.id, now)
+        await audit.record({ type: 'user.disabled', actorUserId, userId: row.id }, trx)
       })
       return userRowToUser({ ...row, disabled_at: now, updated_at: now })
+    },
+
+    /** Lets a disabled user sign in again. Tokens revoked by disabling stay revoked. */
+    async enable(username: string, actorUserId: string | null = null): Promise<User> {
+      const row = await requireUser(username)
+      const now = clock.now()
+      await db.transaction().execute(async (trx) => {
+        await repo.updateUser(trx, row.id, { disabled_at: null, updated_at: now })
+        await audit.record({ type: 'user.enabled', actorUserId, userId: row.id }, trx)
+      })
+      return userRowToUser({ ...row, disabled_at: null, updated_at: now })
+    },
+
+    /**
+     * Deletes the account. Everything it holds ends first (sessions, tokens, codes), then the row
+     * goes and takes its grants, sessions, codes and tokens with it; applications it owned stay,
+     * without an owner. Audit events are kept (they hold the user's id, and `user.deleted` records
+     * the username), so the history of what the account did survives it.
+     */
+    async delete(username: string, actorUserId: string | null = null): Promise<User> {
+      const row = await requireUser(username)
+      const now = clock.now()
+      await db.transaction().execute(async (trx) => {
+        await endEverythingOf(trx, row.id, now)
+        await repo.deleteUser(trx, row.id)
+        await audit.record({ type: 'user.deleted', actorUserId, userId: row.id, detail: { username: row.username } }, trx)
+      })
+      await rateLimits.reset('loginPerUsername', row.username)
+      return userRowToUser(row)
+    },
+
+    /** Seconds until the username may try to sign in again after too many failures; 0 when it may now. */
+    async lockedFor(username: string): Promise<number> {
+      return rateLimits.retryAfter('loginPerUsername', username)
+    },
+
+    /**
+     * Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username), which
+     * anyone who knows a username can cause. The per-address limit is left alone.
+     */
+    async clearLockout(username: string, actorUserId: string | null = null): Promise<User> {
+      const row = await requireUser(username)
+      await rateLimits.reset('loginPerUsername', row.username)
+      await audit.record({ type: 'user.lockout_cleared', actorUserId, userId: row.id })
+      return userRowToUser(row)
     },
 
     /**

@@ -41,7 +41,7 @@ describe('issue 4: application mutations', () => {
     const u = await ok(server, server.w.tokens.alice, `mutation { updateApplication(input: {id: "${id}", name: "Renamed", accessTokenLifetime: 600}) { ${E} ... on ApplicationPayload { application { name accessTokenLifetime allowedScopes redirectUris } } } }`)
     expect(u.updateApplication.application).toEqual({ name: 'Renamed', accessTokenLifetime: 600, allowedScopes: ['openid', 'read_user'], redirectUris: [REDIRECT] })
     const bad = await ok(server, server.w.tokens.alice, `mutation { updateApplication(input: {id: "${id}", allowedScopes: ["nope"]}) { ${E} } }`)
-    expect(bad.updateApplication).toMatchObject({ __typename: 'ValidationError', field: 'scopes' })
+    expect(bad.updateApplication).toMatchObject({ __typename: 'ValidationError', field: 'allowedScopes' })
     const missing = await ok(server, server.w.tokens.admin, `mutation { updateApplication(input: {id: "${globalId('Application', '00000000-0000-7000-8000-000000000000')}", name: "x"}) { ${E} } }`)
     expect(missing.updateApplication).toMatchObject({ __typename: 'NotFoundError', field: 'id' })
     const audit = await ok(server, server.w.tokens.admin, `{ auditEvents(type: "application.updated", first: 5) { edges { node { type actor { username } application { name } } } } }`)
@@ -116,7 +116,7 @@ describe('issue 4: user, scope, token and key mutations', () => {
     expect(kids).toContain(old.kid)
     expect(before.keys.map((k) => k.kid)).toContain(old.kid)
     const bad = await ok(server, server.w.tokens.admin, `mutation { rotateSigningKey(input: {algorithm: "HS256"}) { ${E} } }`)
-    expect(bad.rotateSigningKey).toMatchObject({ __typename: 'ValidationError', field: 'alg' })
+    expect(bad.rotateSigningKey).toMatchObject({ __typename: 'ValidationError', field: 'algorithm' })
   })
 })
 

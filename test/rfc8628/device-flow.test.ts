@@ -221,3 +221,27 @@ describe('OIDC Discovery: the device endpoint is advertised', () => {
     expect(meta.grant_types_supported).toContain(DEVICE_CODE_GRANT)
   })
 })
+
+describe('issue 14 §3: a device approval is a grant like any other', () => {
+  test('it appears on /account/applications, and revoking it there kills the device tokens and any approval not yet redeemed', async () => {
+    const browser = new Browser(server.url)
+    const d = await startDevice(D2, 'read_user')
+    await decide(browser, d.user_code, 'approve')
+    clock.advance(d.interval)
+    const tokens = (await (await poll(d.device_code, D2)).json()) as { access_token: string; refresh_token: string }
+    const pending = await startDevice(D2, 'read_user')
+    await decide(browser, pending.user_code, 'approve')
+    const list = await (await browser.get('/account/applications')).text()
+    expect(list).toContain('Other device app')
+    const form = /<form method="post" action="\/account\/applications\/revoke">(.*?)<\/form>/s.exec(list.slice(list.indexOf('Other device app')))![1]!
+    const revoked = await browser.post('/account/applications/revoke', formFields(form))
+    expect(await revoked.text()).toContain('Access revoked')
+    expect((await browser.get('/account/applications').then((r) => r.text()))).not.toContain('Other device app')
+    const info = await fetch(`${server.url}/oauth/token/info`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })
+    expect(info.status).toBe(401)
+    const refresh = await postForm(server.url, '/oauth/token', D2, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' })
+    clock.advance(pending.interval)
+    expect(await (await poll(pending.device_code, D2)).json()).toMatchObject({ error: 'access_denied' })
+  })
+})

@@ -9,6 +9,7 @@ import type { Grant } from '../../services/grants.ts'
 import type { User } from '../../services/users.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
+import { forInput } from '../input-fields.ts'
 import { opt } from '../pagination.ts'
 import { GrantRef, TokenRef, UserRef } from '../refs.ts'
 import { RevokedCount } from './applications.ts'
@@ -47,6 +48,12 @@ const ResetPayload = builder.objectRef<{ user: User; generatedPassword: string |
     generatedPassword: t.exposeString('generatedPassword', { nullable: true, description: 'Shown once, only when no password was given.' }),
   }),
 })
+const DeletedUser = builder.objectRef<{ user: User }>('DeleteUserPayload').implement({
+  fields: (t) => ({
+    deletedUserId: t.globalID({ resolve: (p) => ({ type: 'User', id: p.user.id }) }),
+    username: t.string({ resolve: (p) => p.user.username }),
+  }),
+})
 const GrantPayload = builder.objectRef<{ grant: Grant }>('RevokeGrantPayload').implement({
   fields: (t) => ({ grant: t.field({ type: GrantRef, resolve: (p) => p.grant }) }),
 })
@@ -66,18 +73,18 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
-    resolve: async (_r, { input: i }, ctx) => ({
-      user: await ctx.services.admin.users.create(ctx.actor, { username: i.username, password: i.password, email: opt(i.email), name: opt(i.name), isAdmin: opt(i.isAdmin) }),
-    }),
+    resolve: (_r, { input: i }, ctx) =>
+      forInput('CreateUserInput', async () => ({
+        user: await ctx.services.admin.users.create(ctx.actor, { username: i.username, password: i.password, email: opt(i.email), name: opt(i.name), isAdmin: opt(i.isAdmin) }),
+      })),
   }),
   updateUser: t.field({
     type: UserPayload,
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
-    resolve: async (_r, { input: i }, ctx) => ({
-      user: await ctx.services.admin.users.update(ctx.actor, i.id.id, { email: i.email, name: i.name, isAdmin: opt(i.isAdmin) }),
-    }),
+    resolve: (_r, { input: i }, ctx) =>
+      forInput('UpdateUserInput', async () => ({ user: await ctx.services.admin.users.update(ctx.actor, i.id.id, { email: i.email, name: i.name, isAdmin: opt(i.isAdmin) }) })),
   }),
   disableUser: t.field({
     type: UserPayload,
@@ -85,14 +92,39 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ user: await ctx.services.admin.users.disable(ctx.actor, input.id.id) }),
+    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.disable(ctx.actor, input.id.id) })),
+  }),
+  enableUser: t.field({
+    type: UserPayload,
+    description: 'Lets a disabled account sign in again. Tokens revoked when it was disabled stay revoked.',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UserIdInput, required: true }) },
+    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.enable(ctx.actor, input.id.id) })),
+  }),
+  deleteUser: t.field({
+    type: DeletedUser,
+    description:
+      'Deletes the account: its sessions, tokens, codes and grants end with it; applications it owned stay, without an owner. Audit events are kept (user.deleted names the username).',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UserIdInput, required: true }) },
+    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.delete(ctx.actor, input.id.id) })),
+  }),
+  clearUserSignInLockout: t.field({
+    type: UserPayload,
+    description: 'Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username). Setting a password lifts it too.',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UserIdInput, required: true }) },
+    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.clearLockout(ctx.actor, input.id.id) })),
   }),
   resetUserPassword: t.field({
     type: ResetPayload,
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
-    resolve: (_r, { input }, ctx) => ctx.services.admin.users.resetPassword(ctx.actor, input.id.id, input.password),
+    resolve: (_r, { input }, ctx) => forInput('ResetUserPasswordInput', () => ctx.services.admin.users.resetPassword(ctx.actor, input.id.id, input.password)),
   }),
   revokeUserTokens: t.field({
     type: RevokedCount,
@@ -100,7 +132,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ revokedCount: await ctx.services.admin.tokens.revokeAllOfUser(ctx.actor, input.id.id) }),
+    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ revokedCount: await ctx.services.admin.tokens.revokeAllOfUser(ctx.actor, input.id.id) })),
   }),
   revokeGrant: t.field({
     type: GrantPayload,
@@ -108,21 +140,22 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: GrantIdInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ grant: await ctx.services.admin.tokens.revokeGrant(ctx.actor, input.id.id) }),
+    resolve: (_r, { input }, ctx) => forInput('GrantIdInput', async () => ({ grant: await ctx.services.admin.tokens.revokeGrant(ctx.actor, input.id.id) })),
   }),
   revokeToken: t.field({
     type: TokenPayload,
-    description: 'Revokes a token; an OAuth token takes its refresh-token family with it.',
+    description: 'Revokes a token; an OAuth token takes its refresh-token family with it. List personal access tokens with tokens(kind: PERSONAL).',
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: TokenIdInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ token: await ctx.services.admin.tokens.revoke(ctx.actor, input.id.id) }),
+    resolve: (_r, { input }, ctx) => forInput('TokenIdInput', async () => ({ token: await ctx.services.admin.tokens.revoke(ctx.actor, input.id.id) })),
   }),
   createPersonalAccessToken: t.field({
     type: PersonalTokenPayload,
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: PersonalTokenInput, required: true }) },
-    resolve: (_r, { input }, ctx) => ctx.services.admin.tokens.createPersonal(ctx.actor, { scopes: input.scopes, expiresIn: input.expiresIn ?? null }),
+    resolve: (_r, { input }, ctx) =>
+      forInput('CreatePersonalAccessTokenInput', () => ctx.services.admin.tokens.createPersonal(ctx.actor, { scopes: input.scopes, expiresIn: input.expiresIn ?? null })),
   }),
 }))

@@ -8,7 +8,8 @@ import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { opt } from '../pagination.ts'
 import { ApplicationRef, UserRef } from '../refs.ts'
-import { GrantTypeEnum } from '../types/application.ts'
+import { forInput } from '../input-fields.ts'
+import { GrantTypeEnum, RefreshTokenPolicyEnum } from '../types/application.ts'
 
 const AlgEnum = builder.enumType('IdTokenAlgorithm', { values: ['RS256', 'ES256'] as const })
 const TokenFormatEnum = builder.enumType('TokenFormat', { values: { OPAQUE: { value: 'opaque' }, JWT: { value: 'jwt' } } as const })
@@ -23,6 +24,7 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     trusted: t.boolean({ description: 'Administrators only.' }),
     canIntrospect: t.boolean({ description: 'Administrators only.' }),
     idTokenAlg: t.field({ type: AlgEnum }),
+    refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum, description: 'Defaults to ALWAYS.' }),
     owner: t.globalID({ for: UserRef, description: 'Administrators only; defaults to the caller.' }),
   }),
 })
@@ -37,6 +39,7 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     trusted: t.boolean(),
     canIntrospect: t.boolean(),
     idTokenAlg: t.field({ type: AlgEnum }),
+    refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum }),
     tokenFormat: t.field({ type: TokenFormatEnum }),
     accessTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
     refreshTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
@@ -77,24 +80,26 @@ builder.mutationFields((t) => ({
     authScopes: { writer: true },
     args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
-      ctx.services.admin.applications.create(ctx.actor, {
-        name: i.name, redirectUris: i.redirectUris, scopes: opt(i.allowedScopes), grantTypes: opt(i.grantTypes), isPublic: i.confidential === false,
-        isTrusted: opt(i.trusted), canIntrospect: opt(i.canIntrospect), idTokenAlg: opt(i.idTokenAlg), ownerId: i.owner?.id,
-      }),
+      forInput('CreateApplicationInput', () =>
+        ctx.services.admin.applications.create(ctx.actor, {
+          name: i.name, redirectUris: i.redirectUris, scopes: opt(i.allowedScopes), grantTypes: opt(i.grantTypes), isPublic: i.confidential === false,
+          isTrusted: opt(i.trusted), canIntrospect: opt(i.canIntrospect), idTokenAlg: opt(i.idTokenAlg), refreshPolicy: opt(i.refreshTokenPolicy), ownerId: i.owner?.id,
+        })),
   }),
   updateApplication: t.field({
     type: ApplicationPayload,
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
-    resolve: async (_r, { input: i }, ctx) => ({
-      application: await ctx.services.admin.applications.update(ctx.actor, i.id.id, {
-        name: opt(i.name), redirectUris: opt(i.redirectUris), scopes: opt(i.allowedScopes), grantTypes: opt(i.grantTypes),
-        isTrusted: opt(i.trusted), canIntrospect: opt(i.canIntrospect), idTokenAlg: opt(i.idTokenAlg), tokenFormat: opt(i.tokenFormat),
-        ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
-        ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),
-      }),
-    }),
+    resolve: (_r, { input: i }, ctx) =>
+      forInput('UpdateApplicationInput', async () => ({
+        application: await ctx.services.admin.applications.update(ctx.actor, i.id.id, {
+          name: opt(i.name), redirectUris: opt(i.redirectUris), scopes: opt(i.allowedScopes), grantTypes: opt(i.grantTypes),
+          isTrusted: opt(i.trusted), canIntrospect: opt(i.canIntrospect), idTokenAlg: opt(i.idTokenAlg), refreshPolicy: opt(i.refreshTokenPolicy), tokenFormat: opt(i.tokenFormat),
+          ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
+          ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),
+        }),
+      })),
   }),
   deleteApplication: t.field({
     type: DeletedApplication,
@@ -102,21 +107,21 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ application: await ctx.services.admin.applications.delete(ctx.actor, input.id.id) }),
+    resolve: (_r, { input }, ctx) => forInput('ApplicationIdInput', async () => ({ application: await ctx.services.admin.applications.delete(ctx.actor, input.id.id) })),
   }),
   rotateApplicationSecret: t.field({
     type: WithSecret,
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => ctx.services.admin.applications.rotateSecret(ctx.actor, input.id.id),
+    resolve: (_r, { input }, ctx) => forInput('ApplicationIdInput', () => ctx.services.admin.applications.rotateSecret(ctx.actor, input.id.id)),
   }),
   revokeApplicationTokens: t.field({
     type: RevokedCount,
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ revokedCount: await ctx.services.admin.applications.revokeTokens(ctx.actor, input.id.id) }),
+    resolve: (_r, { input }, ctx) => forInput('ApplicationIdInput', async () => ({ revokedCount: await ctx.services.admin.applications.revokeTokens(ctx.actor, input.id.id) })),
   }),
 }))
 

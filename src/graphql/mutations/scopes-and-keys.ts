@@ -5,6 +5,7 @@ import type { SigningKeyView } from '../../services/admin-keys.ts'
 import type { Scope } from '../../services/scopes.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
+import { forInput } from '../input-fields.ts'
 import { opt } from '../pagination.ts'
 import { SigningKeyRef } from '../refs.ts'
 import { ScopeRef } from '../types/scope.ts'
@@ -40,32 +41,35 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateScopeInput, required: true }) },
-    resolve: async (_r, { input: i }, ctx) => ({
-      scope: await ctx.services.scopes.create({ name: i.name, description: i.description, implies: opt(i.implies), isDefault: opt(i.isDefault) }, admin(ctx.actor)),
-    }),
+    resolve: (_r, { input: i }, ctx) =>
+      forInput('CreateScopeInput', async () => ({
+        scope: await ctx.services.scopes.create({ name: i.name, description: i.description, implies: opt(i.implies), isDefault: opt(i.isDefault) }, admin(ctx.actor)),
+      })),
   }),
   updateScope: t.field({
     type: ScopePayload,
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateScopeInput, required: true }) },
-    resolve: async (_r, { input: i }, ctx) => {
-      const actorId = admin(ctx.actor)
-      // scopes.ScopePatch is ScopeInput.partial(), and zod 4 keeps defaults under partial(): an
-      // absent `implies` would become []. Send the current value so "absent" means "unchanged".
-      const implies = i.implies ?? (await ctx.services.scopes.find(i.name))?.implies
-      return { scope: await ctx.services.scopes.update(i.name, { description: opt(i.description), implies, isDefault: opt(i.isDefault) }, actorId) }
-    },
+    resolve: (_r, { input: i }, ctx) =>
+      forInput('UpdateScopeInput', async () => {
+        const actorId = admin(ctx.actor)
+        // scopes.ScopePatch is ScopeInput.partial(), and zod 4 keeps defaults under partial(): an
+        // absent `implies` would become []. Send the current value so "absent" means "unchanged".
+        const implies = i.implies ?? (await ctx.services.scopes.find(i.name))?.implies
+        return { scope: await ctx.services.scopes.update(i.name, { description: opt(i.description), implies, isDefault: opt(i.isDefault) }, actorId) }
+      }),
   }),
   deleteScope: t.field({
     type: DeletedScope,
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: ScopeNameInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => {
-      await ctx.services.scopes.delete(input.name, admin(ctx.actor))
-      return { name: input.name }
-    },
+    resolve: (_r, { input }, ctx) =>
+      forInput('ScopeNameInput', async () => {
+        await ctx.services.scopes.delete(input.name, admin(ctx.actor))
+        return { name: input.name }
+      }),
   }),
   rotateSigningKey: t.field({
     type: RotatedKeys,
@@ -73,6 +77,6 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: RotateKeyInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ keys: await ctx.services.admin.keys.rotate(ctx.actor, input.algorithm) }),
+    resolve: (_r, { input }, ctx) => forInput('RotateSigningKeyInput', async () => ({ keys: await ctx.services.admin.keys.rotate(ctx.actor, input.algorithm) })),
   }),
 }))

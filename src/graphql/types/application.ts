@@ -1,10 +1,17 @@
 /** @module Application (an OAuth client): settings, owner, and batched counts of live tokens and grants. */
+import { GRANT_TYPES, type GrantType } from '../../services/applications.ts'
 import { builder } from '../builder.ts'
 import { connection, opt } from '../pagination.ts'
 import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
 
+/** Every grant the token endpoint has a handler for; DEVICE_CODE is urn:ietf:params:oauth:grant-type:device_code (RFC 8628). */
 export const GrantTypeEnum = builder.enumType('GrantType', {
-  values: { AUTHORIZATION_CODE: { value: 'authorization_code' }, REFRESH_TOKEN: { value: 'refresh_token' } } as const,
+  values: Object.fromEntries(GRANT_TYPES.map((g) => [g.split(':').pop()!.toUpperCase(), { value: g }])) as Record<string, { value: GrantType }>,
+})
+
+export const RefreshTokenPolicyEnum = builder.enumType('RefreshTokenPolicy', {
+  description: 'ALWAYS (as GitLab): every user grant gets a refresh token. OFFLINE_ACCESS: OpenID requests get one only when they ask for offline_access.',
+  values: { ALWAYS: { value: 'always' }, OFFLINE_ACCESS: { value: 'offline_access' } } as const,
 })
 
 ApplicationRef.implement({
@@ -22,6 +29,7 @@ ApplicationRef.implement({
     canIntrospect: t.exposeBoolean('canIntrospect'),
     tokenFormat: t.exposeString('tokenFormat'),
     idTokenAlg: t.exposeString('idTokenAlg'),
+    refreshTokenPolicy: t.expose('refreshPolicy', { type: RefreshTokenPolicyEnum }),
     accessTokenLifetime: t.exposeInt('accessTokenTtl', { nullable: true, description: 'Seconds; null means the server default.' }),
     refreshTokenLifetime: t.exposeInt('refreshTokenTtl', { nullable: true, description: 'Seconds; null means the server default.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -44,3 +44,12 @@ export async function consumeApprovedDeviceCode(db: Db, id: string): Promise<boo
   const r = await db.updateTable('device_codes').set({ status: 'consumed' }).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst()
   return r.numUpdatedRows === 1n
 }
+/**
+ * Withdraws approvals not yet redeemed (status `approved` → `denied`), so a device that has not
+ * polled yet gets access_denied after the user revoked the grant or was disabled or deleted.
+ */
+export async function denyApprovedDeviceCodes(db: Db, userId: string, applicationId: string | null): Promise<void> {
+  let q = db.updateTable('device_codes').set({ status: 'denied' }).where('user_id', '=', userId).where('status', '=', 'approved')
+  if (applicationId !== null) q = q.where('application_id', '=', applicationId)
+  await q.execute()
+}

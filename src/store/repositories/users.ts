@@ -8,8 +8,21 @@ export function insertUser(db: Db, row: NewRow<'users'>): Promise<unknown> {
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
 }
+/**
+ * Usernames and e-mail addresses are matched regardless of case, as the unique indexes on
+ * lower(username) and lower(email) enforce (migration 2026_12_02_000). Both sides go through the
+ * database's own lower(), so a lookup folds case exactly as the index does on each engine.
+ */
 export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst()
+  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.cast(eb.val(username), 'text')]))).executeTakeFirst()
+}
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.cast(eb.val(email), 'text')]))).executeTakeFirst()
+}
+/** Sessions, grants, codes, tokens and device codes go with the row (ON DELETE CASCADE). */
+export async function deleteUser(db: Db, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst()
+  return r.numDeletedRows > 0n
 }
 export function listUsers(db: Db): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().orderBy('id').execute()

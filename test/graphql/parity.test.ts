@@ -1,0 +1,142 @@
+/**
+ * Issue 14 §3: the CLI and GraphQL describe the same application and user. Every setting of
+ * `latchkey app create` / `app update` / `user create` has its GraphQL twin, through an explicit
+ * table: a name on either side that the table does not map fails the test.
+ */
+import { describe, expect, test } from 'bun:test'
+import { GraphQLEnumType, GraphQLInputObjectType } from 'graphql'
+import { APP_HELP, CREATE_OPTIONS as APP_CREATE, UPDATE_OPTIONS as APP_UPDATE } from '../../src/cli/app.ts'
+import { TOKEN_HELP } from '../../src/cli/token.ts'
+import { CREATE_OPTIONS as USER_CREATE, UPDATE_OPTIONS as USER_UPDATE, USER_HELP } from '../../src/cli/user.ts'
+import { schema } from '../../src/graphql/schema.ts'
+import { GRANT_TYPES, NewApplicationInput } from '../../src/services/applications.ts'
+import { postForm } from '../helpers/oauth.ts'
+import { startServer } from '../helpers/server.ts'
+import { ok, REDIRECT, seedAdminWorld } from './support.ts'
+
+/** CLI flag → GraphQL input field. */
+const APP_CREATE_TWINS: Record<string, string> = {
+  name: 'name',
+  'redirect-uri': 'redirectUris',
+  scopes: 'allowedScopes',
+  'grant-types': 'grantTypes',
+  public: 'confidential',
+  trusted: 'trusted',
+  introspect: 'canIntrospect',
+  'id-token-alg': 'idTokenAlg',
+  'refresh-tokens': 'refreshTokenPolicy',
+  owner: 'owner',
+}
+const APP_UPDATE_TWINS: Record<string, string> = {
+  name: 'name',
+  'redirect-uri': 'redirectUris',
+  scopes: 'allowedScopes',
+  'grant-types': 'grantTypes',
+  trusted: 'trusted',
+  'no-trusted': 'trusted',
+  introspect: 'canIntrospect',
+  'no-introspect': 'canIntrospect',
+  'id-token-alg': 'idTokenAlg',
+  'refresh-tokens': 'refreshTokenPolicy',
+  'token-format': 'tokenFormat',
+  'access-token-lifetime': 'accessTokenLifetime',
+  'refresh-token-lifetime': 'refreshTokenLifetime',
+}
+const USER_CREATE_TWINS: Record<string, string> = { username: 'username', email: 'email', name: 'name', admin: 'isAdmin', 'password-stdin': 'password' }
+const USER_UPDATE_TWINS: Record<string, string> = { email: 'email', name: 'name', admin: 'isAdmin', 'no-admin': 'isAdmin' }
+/** GraphQL fields that pick the object rather than set it: the CLI takes CLIENT_ID or --username. */
+const SELECTORS: Record<string, string[]> = { UpdateApplicationInput: ['id'], UpdateUserInput: ['id'] }
+
+/** CLI command → the GraphQL mutation or query that does the same. */
+const COMMAND_TWINS: Record<string, string> = {
+  'app create': 'createApplication',
+  'app update': 'updateApplication',
+  'app list': 'applications',
+  'app show': 'application',
+  'app rotate-secret': 'rotateApplicationSecret',
+  'app delete': 'deleteApplication',
+  'user create': 'createUser',
+  'user update': 'updateUser',
+  'user list': 'users',
+  'user set-password': 'resetUserPassword',
+  'user disable': 'disableUser',
+  'user enable': 'enableUser',
+  'user unlock': 'clearUserSignInLockout',
+  'user delete': 'deleteUser',
+  'token create': 'createPersonalAccessToken',
+  'token list': 'tokens',
+  'token revoke': 'revokeToken',
+}
+/** Mutations on applications, users, grants and tokens that have no CLI command, and why. */
+const GRAPHQL_ONLY: Record<string, string> = {
+  revokeApplicationTokens: "an owner's self-service; the operator has app rotate-secret and app delete",
+  revokeUserTokens: "a user's self-service; the operator has user disable",
+  revokeGrant: 'a consent is revoked by its user (also on /account/applications) or with its tokens',
+}
+
+/** The names listed under "Commands:" in a help text (two-space indent, first word). */
+function listedCommands(help: string): string[] {
+  const section = help.split('Commands:\n')[1]?.split('\n\n')[0] ?? ''
+  return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!)
+}
+
+function inputFields(name: string): string[] {
+  const type = schema.getType(name)
+  if (!(type instanceof GraphQLInputObjectType)) throw new Error(`${name} is not an input type`)
+  return Object.keys(type.getFields()).sort()
+}
+
+function enumValues(name: string): unknown[] {
+  const type = schema.getType(name)
+  if (!(type instanceof GraphQLEnumType)) throw new Error(`${name} is not an enum`)
+  return type.getValues().map((v) => v.value)
+}
+
+describe('issue 14 §3: every CLI setting has its GraphQL twin, and back', () => {
+  for (const [command, cli, input, twins] of [
+    ['app create', APP_CREATE, 'CreateApplicationInput', APP_CREATE_TWINS],
+    ['app update', APP_UPDATE, 'UpdateApplicationInput', APP_UPDATE_TWINS],
+    ['user create', USER_CREATE, 'CreateUserInput', USER_CREATE_TWINS],
+    ['user update', USER_UPDATE, 'UpdateUserInput', USER_UPDATE_TWINS],
+  ] as const) {
+    test(`latchkey ${command} ↔ ${input}: no flag and no field without a twin`, () => {
+      expect(Object.keys(cli).sort()).toEqual(Object.keys(twins).sort())
+      expect([...new Set([...Object.values(twins), ...(SELECTORS[input] ?? [])])].sort()).toEqual(inputFields(input))
+    })
+  }
+
+  test('every app, user and token command has its GraphQL operation, and every such mutation its command (or a reason)', () => {
+    const commands = Object.entries({ app: APP_HELP, user: USER_HELP, token: TOKEN_HELP }).flatMap(([c, help]) => listedCommands(help).map((sub) => `${c} ${sub}`))
+    expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
+    const operations = { ...schema.getQueryType()!.getFields(), ...schema.getMutationType()!.getFields() }
+    expect(Object.values(COMMAND_TWINS).filter((name) => !(name in operations))).toEqual([])
+    const mutations = Object.keys(schema.getMutationType()!.getFields()).filter((m) => /Application|User|Token|Grant/.test(m))
+    expect(mutations.filter((m) => !Object.values(COMMAND_TWINS).includes(m) && !(m in GRAPHQL_ONLY))).toEqual([])
+    expect(Object.keys(GRAPHQL_ONLY).filter((m) => !mutations.includes(m))).toEqual([])
+  })
+
+  test('the enums offer exactly what the service accepts: every grant type, refresh-token policy and ID-token algorithm', () => {
+    expect(enumValues('GrantType').sort()).toEqual([...GRANT_TYPES].sort())
+    expect(enumValues('RefreshTokenPolicy').sort()).toEqual([...NewApplicationInput.shape.refreshPolicy.unwrap().options].sort())
+    expect(enumValues('IdTokenAlgorithm').sort()).toEqual([...NewApplicationInput.shape.idTokenAlg.unwrap().options].sort())
+  })
+})
+
+describe('issue 14 §3: GraphQL registers every kind of application the CLI can', () => {
+  test('a CI bot (client credentials), a device-flow helper and a password-grant app, with refresh policy and ID-token algorithm', async () => {
+    await using server = await startServer()
+    const w = await seedAdminWorld(server.provider.services)
+    const create = (fields: string) => ok(server, w.tokens.admin, `mutation { createApplication(input: {${fields}}) { __typename ... on Error { message field } ... on ApplicationWithSecret { clientSecret application { clientId grantTypes refreshTokenPolicy idTokenAlg confidential } } } }`)
+    const bot = (await create('name: "CI bot", redirectUris: [], allowedScopes: ["read_user"], grantTypes: [CLIENT_CREDENTIALS]')).createApplication
+    expect(bot.application.grantTypes).toEqual(['client_credentials'])
+    const token = await postForm(server.url, '/oauth/token', { clientId: bot.application.clientId, secret: bot.clientSecret, redirectUri: '' }, { grant_type: 'client_credentials', scope: 'read_user' })
+    expect(token.status).toBe(200)
+    const device = (await create('name: "git helper", redirectUris: [], confidential: false, grantTypes: [DEVICE_CODE, REFRESH_TOKEN], refreshTokenPolicy: OFFLINE_ACCESS')).createApplication
+    expect(device.application).toMatchObject({ grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], refreshTokenPolicy: 'OFFLINE_ACCESS', confidential: false })
+    const legacy = (await create(`name: "legacy", redirectUris: ["${REDIRECT}"], grantTypes: [PASSWORD, AUTHORIZATION_CODE], idTokenAlg: ES256`)).createApplication
+    expect(legacy.application).toMatchObject({ grantTypes: ['password', 'authorization_code'], idTokenAlg: 'ES256', refreshTokenPolicy: 'ALWAYS' })
+    const id = (await ok(server, w.tokens.admin, `{ application(clientId: "${legacy.application.clientId}") { id } }`)).application.id
+    const updated = await ok(server, w.tokens.admin, `mutation { updateApplication(input: {id: "${id}", refreshTokenPolicy: OFFLINE_ACCESS}) { ... on ApplicationPayload { application { refreshTokenPolicy idTokenAlg } } } }`)
+    expect(updated.updateApplication.application).toEqual({ refreshTokenPolicy: 'OFFLINE_ACCESS', idTokenAlg: 'ES256' })
+  })
+})
