@@ -6,4 +6,6 @@ export interface GraphQLContext {
   services: Services
   actor: Actor
   ip: string
+  /** Told the cause when a resolver meets a database outage (answered 503), for the request log. */
+  noteFault?: (reason: string) => void
 }

@@ -45,6 +45,10 @@ export async function graphql(ctx: RequestContext): Promise<Reply> {
   }
   const result = await ctx.services.admin.access.actorForToken(value)
   if (!result.ok) return refused(result.reason)
-  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip })
+  const noteFault = (reason: string) => {
+    ctx.log.error = 'temporarily_unavailable'
+    ctx.log.fault = reason
+  }
+  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip, noteFault })
   return { type: 'response', response }
 }

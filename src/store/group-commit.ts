@@ -10,7 +10,9 @@
  * transaction, exactly as they would serially, and a caller's promise settles only after the COMMIT
  * (a token is durable before it is returned). If any unit throws, the shared transaction is rolled
  * back and every unit of that batch is run again alone, in its own transaction, so only the unit
- * that fails again sees the error. Units must therefore touch nothing but the transaction they are
+ * that fails again sees the error. When the database itself cannot be used (locked by another
+ * process, full, read-only: store/faults.ts), every unit of the batch gets that error at once:
+ * running them again one by one would make each wait out the same busy timeout in turn. Units must therefore touch nothing but the transaction they are
  * given (no other queries, no side effects that a rerun would repeat).
  *
  * PostgreSQL already overlaps commits across its pool of connections; there each unit simply runs
@@ -18,6 +20,7 @@
  */
 import { SqliteAdapter } from 'kysely'
 import type { Db } from './database.ts'
+import { storageUnavailable } from './faults.ts'
 
 export type Unit<T> = (trx: Db) => Promise<T>
 
@@ -68,7 +71,11 @@ export function createGroupCommit(db: Db, maxBatch = MAX_BATCH): GroupCommit {
         for (const pending of batch) out.push(await pending.unit(trx))
         return out
       })
-    } catch {
+    } catch (error) {
+      if (storageUnavailable(error)) {
+        for (const pending of batch) pending.reject(error)
+        return
+      }
       // Rolled back as a whole: rerun each unit alone so one failure cannot fail its neighbours.
       for (const pending of batch) await settle(pending)
       return
