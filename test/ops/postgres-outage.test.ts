@@ -31,7 +31,7 @@ describe('issue 14 §6: PostgreSQL stopped under a running instance', () => {
       await using _cleanup = { [Symbol.asyncDispose]: async () => rmSync(dir, { recursive: true, force: true }) }
       const port = await freePort()
       const issuer = `http://127.0.0.1:${port}`
-      const config = loadConfig({ flags: { db: join(dir, 'unused.db'), 'database-url': pg.url, port, host: '127.0.0.1', issuer }, env: {} })
+      const config = loadConfig({ flags: { db: join(dir, 'unused.db'), 'database-url': pg.url, port, host: '127.0.0.1', issuer, metrics: 'on' }, env: {} })
       const logs: string[] = []
       await using provider = await openProvider(config, { logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } })
       const { services } = provider
@@ -72,6 +72,10 @@ describe('issue 14 §6: PostgreSQL stopped under a running instance', () => {
       for (const res of whileStopping) expect([200, 503]).toContain(res.status)
       for (const res of [...whileStopping.filter((r) => r.status === 503), ...answers.map(([r]) => r)]) expectOneQuietLine(logs, res)
       expect((await call('/readyz')).status).toBe(503)
+      // The scrape still answers, so the outage can be seen.
+      const scrape = await call('/metrics')
+      expect(scrape.status).toBe(200)
+      expect(await scrape.text()).toMatch(/^latchkey_http_requests_total\{[^}]*route="\/oauth\/token"[^}]*status="503"[^}]*\} [1-9]/m)
 
       await pg.start()
       let status = 0
