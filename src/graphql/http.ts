@@ -49,6 +49,7 @@ export async function graphql(ctx: RequestContext): Promise<Reply> {
     ctx.log.error = 'temporarily_unavailable'
     ctx.log.fault = reason
   }
-  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip, noteFault })
+  const noteDefect = (error: unknown) => void (ctx.defect ??= error)
+  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip, noteFault, noteDefect })
   return { type: 'response', response }
 }

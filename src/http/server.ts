@@ -39,9 +39,10 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       const ctx = makeContext(request, services, config, ip, requestId)
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
-      const reply = ctx ? await dispatch(ctx, route, logger) : errorReply(new NotFoundError('request URL is too long')).reply
+      const reply = ctx ? await dispatch(ctx, route) : errorReply(new NotFoundError('request URL is too long')).reply
       const response = toResponse(withHeaders(reply, route, requestId))
       const seconds = (performance.now() - started) / 1000
+      if (ctx?.defect !== undefined) logger.log('error', 'unhandled error', { request_id: requestId, error: String((ctx.defect as Error)?.stack ?? ctx.defect).slice(0, 2000) })
       logger.log(response.status >= 500 ? 'error' : route?.quiet ? 'debug' : 'info', 'request', {
         request_id: requestId, method: request.method, route: ctx?.url.pathname.slice(0, 200), status: response.status,
         duration_ms: Math.round(seconds * 100_000) / 100, client_id: ctx?.log.clientId, grant_type: ctx?.log.grantType, error: ctx?.log.error, fault: ctx?.log.fault, ip,
@@ -64,7 +65,7 @@ function makeContext(request: Request, services: Services, config: Config, ip: s
   return { request, url: new URL(request.url), method: request.method, ip, requestId, cookies: parseCookies(request.headers.get('cookie')), services, config, log: {} }
 }
 
-async function dispatch(ctx: RequestContext, route: Route | undefined, logger: Logger): Promise<Reply> {
+async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<Reply> {
   try {
     if (!route) throw new NotFoundError('no such endpoint')
     if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
@@ -72,17 +73,17 @@ async function dispatch(ctx: RequestContext, route: Route | undefined, logger: L
     if (!handler) throw new MethodNotAllowed(`${ctx.method.slice(0, 10)} is not allowed here`)
     return await handler(ctx)
   } catch (error) {
-    return failure(ctx, route, error, logger)
+    return failure(ctx, route, error)
   }
 }
 
-function failure(ctx: RequestContext, route: Route | undefined, error: unknown, logger: Logger): Reply {
+function failure(ctx: RequestContext, route: Route | undefined, error: unknown): Reply {
   const { reply, oauth } = errorReply(error)
   ctx.log.error = oauth.code
   // 503 (a busy password hasher, a database that cannot be used now) is an expected state, not a
   // bug: the request line says so (`fault`), with no stack and no second line.
   if (oauth instanceof TemporarilyUnavailable) ctx.log.fault = oauth.options.debug
-  else if (oauth.status >= 500) logger.log('error', 'unhandled error', { request_id: ctx.requestId, error: String((error as Error)?.stack ?? error).slice(0, 2000) })
+  else if (oauth.status >= 500) ctx.defect = error
   const headers: Headers = reply.headers ?? []
   if (oauth.status === 405 && route) headers.push(['Allow', [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])].join(', ')])
   if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')

@@ -23,7 +23,7 @@ import { startServer, type TestServer } from '../helpers/server.ts'
 const tokenRequest = (server: TestServer, client: Awaited<ReturnType<typeof machineClient>>) =>
   postForm(server.url, '/oauth/token', client, { grant_type: 'client_credentials', scope: 'read_user' })
 
-describe('issue 14 §6: defects stay 500', () => {
+describe('issue 14 §6: a defect is still a defect (500 or masked, logged with its stack)', () => {
   test('a missing table (not an outage) answers 500 server_error and logs its stack', async () => {
     await using server = await startServer()
     const client = await machineClient(server.provider.services)
@@ -40,6 +40,24 @@ describe('issue 14 §6: defects stay 500', () => {
       await sql`alter table access_tokens_away rename to access_tokens`.execute(db)
     }
     expect((await tokenRequest(server, client)).status).toBe(200)
+  })
+  test('a resolver defect in /graphql stays masked to the caller and is logged with its stack', async () => {
+    await using server = await startServer()
+    const { services } = server.provider
+    const admin = await services.users.create({ username: 'root', password: 'correct horse battery staple', isAdmin: true })
+    const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin'], null)).token
+    const db = services.deps.db
+    await sql`alter table audit_events rename to audit_events_away`.execute(db)
+    try {
+      const res = await gqlResponse(server, adminToken, '{ auditEvents(first: 1) { edges { cursor } } }')
+      const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> }
+      expect(body.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })
+      const id = res.headers.get('x-request-id')!
+      const unhandled = server.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error' && l.request_id === id)
+      expect(unhandled?.error).toMatch(/audit_events[\s\S]*\n\s+at /)
+    } finally {
+      await sql`alter table audit_events_away rename to audit_events`.execute(db)
+    }
   })
 })
 
