@@ -41,6 +41,15 @@ describe('issue 14 §6: storage faults, SQLite (bun:sqlite)', () => {
     }
   })
 
+  test('a database that cannot be written (SQLITE_READONLY) is an outage, retried after 5 s', async () => {
+    const readOnly = new RawSqlite(path, { readonly: true })
+    try {
+      expect(storageUnavailable(await thrown(() => readOnly.run("insert into t (v) values ('ro')")))).toMatchObject({ reason: expect.stringMatching(/^SQLITE_READONLY/), retryAfter: 5 })
+    } finally {
+      readOnly.close()
+    }
+  })
+
   test('a file that cannot be opened (SQLITE_CANTOPEN) is an outage', async () => {
     expect(storageUnavailable(await thrown(() => new RawSqlite(join(dir, 'missing', 'x.db'))))?.reason).toStartWith('SQLITE_CANTOPEN')
   })
