@@ -46,7 +46,7 @@ export function createMetrics(): Metrics {
       try {
         if (countSessions) this.set(await countSessions())
       } catch (e) {
-        // During a database outage the scrape still answers (db_query_errors_total shows the outage).
+        // During a database outage the scrape still answers (its 503s show in the request counters).
         if (!storageUnavailable(e)) throw e
       }
     },

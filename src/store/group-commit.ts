@@ -10,10 +10,12 @@
  * transaction, exactly as they would serially, and a caller's promise settles only after the COMMIT
  * (a token is durable before it is returned). If any unit throws, the shared transaction is rolled
  * back and every unit of that batch is run again alone, in its own transaction, so only the unit
- * that fails again sees the error. When the database itself cannot be used (locked by another
- * process, full, read-only: store/faults.ts), every unit of the batch gets that error at once:
- * running them again one by one would make each wait out the same busy timeout in turn. Units must therefore touch nothing but the transaction they are
+ * that fails again sees the error. Units must therefore touch nothing but the transaction they are
  * given (no other queries, no side effects that a rerun would repeat).
+ *
+ * When the database itself cannot be used (locked by another process, full, read-only:
+ * store/faults.ts), every unit of the batch gets that error at once: running them again one by one
+ * would only make each wait out the same busy timeout in turn.
  *
  * PostgreSQL already overlaps commits across its pool of connections; there each unit simply runs
  * in its own transaction.
