@@ -3,8 +3,8 @@
  * answers 503 with Retry-After (RFC 9110 §15.6.4) in its own shape (RFC 6749 §5.2
  * `temporarily_unavailable`, an HTML page, a GraphQL error code), logs one line per request with no
  * stack, and works again as soon as the database does. A real defect still answers 500 with its
- * stack in the log. Real faults only: another connection's lock, a full filesystem; PostgreSQL's
- * outage is in postgres-outage.test.ts.
+ * stack in the log. Real faults only: another connection's lock, a full filesystem, a pool whose
+ * every connection is held; PostgreSQL stopped under load is in postgres-outage.test.ts.
  */
 import { Database as RawSqlite } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
@@ -167,3 +167,16 @@ function fillDisk(path: string): void {
     closeSync(fd)
   }
 }
+
+describe.skipIf(!onPostgres)('issue 14 §6: PostgreSQL pool exhausted (this pass runs on PostgreSQL)', () => {
+  test('with every pooled connection held, a token request waits out the pool timeout (10 s) and answers 503, one quiet line; then succeeds', async () => {
+    await using server = await startServer({ config: { dbPoolSize: 1 } })
+    const client = await machineClient(server.provider.services)
+    // Hold the pool's only connection while the request runs.
+    const res = await server.provider.services.deps.db.connection().execute(() => tokenRequest(server, client))
+    await expectUnavailable(res, 'oauth')
+    expectOneQuietLine(server.logs, res)
+    expect(server.logs.map((l) => JSON.parse(l).fault).filter(Boolean)).toEqual(['pool timeout'])
+    expect((await tokenRequest(server, client)).status).toBe(200)
+  }, 60_000)
+})
