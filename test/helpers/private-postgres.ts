@@ -2,12 +2,13 @@
  * A PostgreSQL cluster of the test's own, from Debian's binaries (the `postgresql` package that
  * .ci/run installs), in a temporary folder on a free loopback port, for tests that stop and start
  * the server under a running provider. Never the shared server of LATCHKEY_TEST_DATABASE_URL.
- * `await using pg = await startPrivatePostgres()` stops it and deletes its folder.
+ * `await using pg = await startPrivatePostgres()` stops it and deletes its folder; a test file that
+ * uses it also calls `stopLeftoverClusters` in afterAll, for a test that ended without disposing.
  */
 import { spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { freePort } from './server.ts'
 
 /** The newest /usr/lib/postgresql/N/bin that holds initdb and pg_ctl, or undefined. */
@@ -25,10 +26,28 @@ export interface PrivatePostgres extends AsyncDisposable {
   start(): Promise<void>
 }
 
+/**
+ * Where the cluster's folder goes. The server runs as another user (postgres), who cannot enter this
+ * run's private temporary folder (temp-root.ts, mode 0700); the folder goes beside it, in the
+ * system's temporary directory.
+ */
+function reachableTmpdir(): string {
+  const dir = tmpdir()
+  return basename(dir).startsWith('latchkey-test-run-') ? dirname(dir) : dir
+}
+
+/** Clusters started and not yet disposed, each with its immediate stop. */
+const live = new Set<() => void>()
+
+/** Stops and deletes every cluster a test left running (for afterAll). */
+export function stopLeftoverClusters(): void {
+  for (const stop of live) stop()
+}
+
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   if (!POSTGRES_BIN) throw new Error('no initdb under /usr/lib/postgresql')
   const bin = POSTGRES_BIN
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-pg-'))
+  const dir = mkdtempSync(join(reachableTmpdir(), `latchkey-pg-${process.pid}-`))
   // The server refuses to run as root: as root, run its tools as Debian's postgres user (as .ci/run does).
   const asRoot = userInfo().uid === 0
   const prefix = asRoot ? ['runuser', '-u', 'postgres', '--'] : []
@@ -39,12 +58,12 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const [command, ...ctl] = [...prefix, join(bin, 'pg_ctl'), '-D', data]
   const pgCtl = (...args: string[]) => run([command!, ...ctl, ...args])
   let running = false
-  // Should the test process end without disposing (a crash), the server must not outlive it.
-  const stopOnExit = () => {
+  const stopNow = () => {
+    live.delete(stopNow)
     spawnSync(command!, [...ctl, 'stop', '-m', 'immediate'], { stdio: 'ignore' })
     rmSync(dir, { recursive: true, force: true })
   }
-  process.on('exit', stopOnExit)
+  live.add(stopNow)
   const stop = async () => {
     if (!running) return
     await pgCtl('stop', '-m', 'fast', '-w')
@@ -58,8 +77,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     await run([...prefix, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8'])
     await start()
   } catch (e) {
-    process.off('exit', stopOnExit)
-    stopOnExit()
+    stopNow()
     throw e
   }
   return {
@@ -67,7 +85,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     stop,
     start,
     async [Symbol.asyncDispose]() {
-      process.off('exit', stopOnExit)
+      live.delete(stopNow)
       if (running) await pgCtl('stop', '-m', 'immediate', '-w').catch(() => {})
       rmSync(dir, { recursive: true, force: true })
     },

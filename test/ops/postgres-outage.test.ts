@@ -8,7 +8,7 @@
  * LATCHKEY_TEST_DATABASE_URL, so this runs in both passes wherever Debian's PostgreSQL binaries are
  * installed (.ci/run installs them before its PostgreSQL pass).
  */
-import { describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,11 +16,12 @@ import { loadConfig } from '../../src/config.ts'
 import { openProvider } from '../../src/provider.ts'
 import { expectOneQuietLine, expectUnavailable, machineClient, type Shape } from '../helpers/faults.ts'
 import { basic } from '../helpers/oauth.ts'
-import { POSTGRES_BIN, startPrivatePostgres } from '../helpers/private-postgres.ts'
+import { POSTGRES_BIN, startPrivatePostgres, stopLeftoverClusters } from '../helpers/private-postgres.ts'
 import { freePort } from '../helpers/server.ts'
 
 const ABSENT = 'SKIPPED: no Debian PostgreSQL binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql; .ci/run installs them)'
 if (!POSTGRES_BIN) console.warn(`postgres-outage.test.ts: ${ABSENT}`)
+afterAll(stopLeftoverClusters)
 
 describe('issue 14 §6: PostgreSQL stopped under a running instance', () => {
   test.skipIf(!POSTGRES_BIN)(
