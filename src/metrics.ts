@@ -7,6 +7,7 @@
  */
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { fastCounter, fastHistogram } from './metrics-series.ts'
+import { storageUnavailable } from './store/faults.ts'
 
 const PREFIX = 'latchkey_'
 /** Seconds: from sub-millisecond token lookups to a slow Argon2id login. */
@@ -42,7 +43,12 @@ export function createMetrics(): Metrics {
     help: 'Login sessions neither expired nor revoked (computed on scrape)',
     registers,
     async collect() {
-      if (countSessions) this.set(await countSessions())
+      try {
+        if (countSessions) this.set(await countSessions())
+      } catch (e) {
+        // During a database outage the scrape still answers (its 503s show in the request counters).
+        if (!storageUnavailable(e)) throw e
+      }
     },
   })
   let processMetrics = false

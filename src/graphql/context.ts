@@ -6,4 +6,8 @@ export interface GraphQLContext {
   services: Services
   actor: Actor
   ip: string
+  /** Told the cause when a resolver meets a database outage (answered 503), for the request log. */
+  noteFault?: (reason: string) => void
+  /** Told a resolver's unexpected error (masked in the answer), for the log, with its stack. */
+  noteDefect?: (error: unknown) => void
 }

@@ -45,6 +45,11 @@ export async function graphql(ctx: RequestContext): Promise<Reply> {
   }
   const result = await ctx.services.admin.access.actorForToken(value)
   if (!result.ok) return refused(result.reason)
-  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip })
+  const noteFault = (reason: string) => {
+    ctx.log.error = 'temporarily_unavailable'
+    ctx.log.fault = reason
+  }
+  const noteDefect = (error: unknown) => void (ctx.defect ??= error)
+  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip, noteFault, noteDefect })
   return { type: 'response', response }
 }

@@ -12,8 +12,10 @@ export interface RequestContext {
   cookies: ReadonlyMap<string, string>
   services: Services
   config: Config
-  /** Set by handlers that authenticate a client, for the request log. */
-  log: { clientId?: string; error?: string; debug?: string; grantType?: string }
+  /** Set by handlers that authenticate a client, for the request log; `fault` names a 503's cause. */
+  log: { clientId?: string; error?: string; debug?: string; grantType?: string; fault?: string }
+  /** An unexpected error behind a masked answer (a defect): the server logs it with its stack. */
+  defect?: unknown
   /** The provider's metrics, for /metrics (absent in contexts built without them). */
   metrics?: Metrics
 }

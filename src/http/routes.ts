@@ -20,6 +20,8 @@ export interface Route {
   cors?: boolean
   /** Errors answer as HTML pages rather than JSON. */
   page?: boolean
+  /** Errors answer in GraphQL's shape (`errors[].extensions.code`) rather than OAuth's. */
+  graphql?: boolean
   /** Polled by machines: the request line is logged at debug level. */
   quiet?: boolean
 }
@@ -31,7 +33,7 @@ const jwksRoute: Route = { methods: { GET: jwks }, cors: true }
 const introspectRoute: Route = { methods: { POST: introspect }, cors: true }
 
 export const ROUTES: Record<string, Route> = {
-  '/graphql': { methods: { GET: graphql, POST: graphql }, cors: true },
+  '/graphql': { methods: { GET: graphql, POST: graphql }, cors: true, graphql: true },
   '/healthz': { methods: { GET: healthz }, quiet: true },
   '/readyz': { methods: { GET: readyz }, quiet: true },
   '/metrics': { methods: { GET: metricsOnMainPort }, quiet: true },

@@ -1,13 +1,15 @@
 /**
  * @module
  * The HTTP server: Bun.serve, one routing table, request ids, CORS, and one request log line. Every
- * failure ends here as an RFC-shaped 4xx (or a masked 500), never a stack trace.
+ * failure ends here as an RFC-shaped 4xx, a 503 with Retry-After for a database that cannot be used
+ * now, or a masked 500 (its stack goes to the log only), never a stack trace in a response.
  */
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
 import { MissingToken } from '../oauth/bearer.ts'
-import { MethodNotAllowed, NotFoundError } from '../oauth/errors.ts'
-import { errorPage, notFoundPage } from '../pages/error.ts'
+import { GRAPHQL_UNAVAILABLE } from '../graphql/yoga.ts'
+import { MethodNotAllowed, NotFoundError, type OAuthError } from '../oauth/errors.ts'
+import { errorPage, notFoundPage, unavailablePage } from '../pages/error.ts'
 import type { Services } from '../services/index.ts'
 import { parseCookies } from './body.ts'
 import { clientIp } from './client-ip.ts'
@@ -40,9 +42,10 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       const reply = ctx ? await dispatch(ctx, route) : errorReply(new NotFoundError('request URL is too long')).reply
       const response = toResponse(withHeaders(reply, route, requestId, request))
       const seconds = (performance.now() - started) / 1000
+      if (ctx?.defect !== undefined) logger.log('error', 'unhandled error', { request_id: requestId, error: String((ctx.defect as Error)?.stack ?? ctx.defect).slice(0, 2000) })
       logger.log(response.status >= 500 ? 'error' : route?.quiet ? 'debug' : 'info', 'request', {
         request_id: requestId, method: request.method, route: ctx?.url.pathname.slice(0, 200), status: response.status,
-        duration_ms: Math.round(seconds * 100_000) / 100, client_id: ctx?.log.clientId, grant_type: ctx?.log.grantType, error: ctx?.log.error, ip,
+        duration_ms: Math.round(seconds * 100_000) / 100, client_id: ctx?.log.clientId, grant_type: ctx?.log.grantType, error: ctx?.log.error, fault: ctx?.log.fault, ip,
       })
       if (metrics) observe(metrics, ctx, route, request.method, response.status, seconds)
       return response
@@ -77,16 +80,29 @@ async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<
 function failure(ctx: RequestContext, route: Route | undefined, error: unknown): Reply {
   const { reply, oauth } = errorReply(error)
   ctx.log.error = oauth.code
-  // A busy password hasher (503 temporarily_unavailable) is expected under a flood: no stack, no error line.
-  if (oauth.status >= 500 && !(oauth instanceof TemporarilyUnavailable))
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: ctx.requestId, error: String((error as Error)?.stack ?? error).slice(0, 2000) }))
+  // 503 (a busy password hasher, a database that cannot be used now) is an expected state, not a
+  // bug: the request line says so (`fault`), with no stack and no second line.
+  if (oauth instanceof TemporarilyUnavailable) ctx.log.fault = oauth.options.debug
+  else if (oauth.status >= 500) ctx.defect = error
   const headers: Headers = reply.headers ?? []
   if (oauth.status === 405 && route) headers.push(['Allow', [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])].join(', ')])
   if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')
     headers.push(['WWW-Authenticate', bearerChallenge(oauth instanceof MissingToken ? undefined : oauth)])
-  if (route?.page) return { type: 'html', status: oauth.status, html: errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description), headers }
+  if (route?.page) return { type: 'html', status: oauth.status, html: failurePage(oauth), headers }
+  if (route?.graphql) return { type: 'json', status: oauth.status, body: graphqlErrorBody(oauth), headers }
   if (!route && acceptsHtml(ctx.request)) return { type: 'html', status: 404, html: notFoundPage(), headers }
   return { ...reply, headers }
+}
+
+function failurePage(oauth: OAuthError): string {
+  if (oauth instanceof TemporarilyUnavailable) return unavailablePage()
+  return errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description)
+}
+
+/** GraphQL over HTTP's shape for a request that failed before yoga ran; codes as yoga's (graphql/yoga.ts). */
+function graphqlErrorBody(oauth: OAuthError): unknown {
+  const code = oauth instanceof TemporarilyUnavailable ? GRAPHQL_UNAVAILABLE : oauth.status >= 500 ? 'INTERNAL_SERVER_ERROR' : oauth.code.toUpperCase()
+  return { data: null, errors: [{ message: oauth.status >= 500 && code !== GRAPHQL_UNAVAILABLE ? 'Unexpected error.' : oauth.description, extensions: { code } }] }
 }
 
 /** A browser navigating (its Accept names text/html); API clients send JSON, a wildcard or nothing. */

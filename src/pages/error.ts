@@ -29,3 +29,12 @@ export function notFoundPage(): string {
   return layout('Page not found', html`<p>There is no page at this address.</p>
 <p><a href="/">Go to the Latchkey home page</a></p>`)
 }
+
+/** 503: the database cannot be used right now (sent with Retry-After); nothing the visitor did wrong. */
+export function unavailablePage(): string {
+  return layout(
+    'Temporarily unavailable',
+    html`<p class="error" role="alert"><strong>temporarily_unavailable</strong>: Latchkey cannot reach its database right now.</p>
+<p>Nothing you did caused this. Wait a moment, then reload the page.</p>`,
+  )
+}

@@ -28,3 +28,6 @@ export class Invalid extends DomainError {
 export class Forbidden extends DomainError {
   readonly kind = 'forbidden'
 }
+
+/** The store's verdict that a failure is an outage (503), not a defect; re-exported for the interfaces. */
+export { StorageUnavailable, storageUnavailable } from '../store/faults.ts'

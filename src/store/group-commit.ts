@@ -13,11 +13,16 @@
  * that fails again sees the error. Units must therefore touch nothing but the transaction they are
  * given (no other queries, no side effects that a rerun would repeat).
  *
+ * When the database itself cannot be used (locked by another process, full, read-only:
+ * store/faults.ts), every unit of the batch gets that error at once: running them again one by one
+ * would only make each wait out the same busy timeout in turn.
+ *
  * PostgreSQL already overlaps commits across its pool of connections; there each unit simply runs
  * in its own transaction.
  */
 import { SqliteAdapter } from 'kysely'
 import type { Db } from './database.ts'
+import { storageUnavailable } from './faults.ts'
 
 export type Unit<T> = (trx: Db) => Promise<T>
 
@@ -68,7 +73,11 @@ export function createGroupCommit(db: Db, maxBatch = MAX_BATCH): GroupCommit {
         for (const pending of batch) out.push(await pending.unit(trx))
         return out
       })
-    } catch {
+    } catch (error) {
+      if (storageUnavailable(error)) {
+        for (const pending of batch) pending.reject(error)
+        return
+      }
       // Rolled back as a whole: rerun each unit alone so one failure cannot fail its neighbours.
       for (const pending of batch) await settle(pending)
       return

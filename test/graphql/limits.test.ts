@@ -87,4 +87,11 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
     expect(text).not.toMatch(/at .*\.ts|select |sqlite|stack/i)
     expect(r.status).toBe(200)
   })
+
+  test('issue 14 §6: a bad argument to a query is the caller\'s error, named with BAD_USER_INPUT, not an "Unexpected error." logged as a defect', async () => {
+    await using server = await world()
+    const r = await gql(server, server.w.tokens.admin, '{ applications(first: 5, after: "not-a-cursor") { edges { cursor } } }')
+    expect(r.body.errors).toEqual([expect.objectContaining({ message: 'after is not a cursor from this API', extensions: { code: 'BAD_USER_INPUT', field: 'after' } })])
+    expect(server.logs.filter((l) => l.includes('unhandled error'))).toEqual([])
+  })
 })

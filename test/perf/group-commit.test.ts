@@ -71,6 +71,27 @@ describe('group commit on SQLite', () => {
     expect(s.raw.query('select v from t order by v').all()).toEqual([{ v: 'a' }, { v: 'b' }])
   })
 
+  test('issue 14 §6: a locked database fails the whole batch at once, without running each unit again', async () => {
+    await using s = scratchDb()
+    await sql`create table t (id integer primary key, v text not null unique)`.execute(s.db)
+    await sql`PRAGMA busy_timeout = 50`.execute(s.db)
+    const group = createGroupCommit(s.db)
+    const holder = new RawSqlite(s.path)
+    holder.exec('BEGIN EXCLUSIVE')
+    try {
+      let runs = 0
+      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => group.run((trx) => (runs++, insert(trx, `v${i}`)))))
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : o.status))).toEqual(Array(5).fill('SQLITE_BUSY'))
+      // The first unit met the lock; no unit was retried alone behind it.
+      expect(runs).toBe(1)
+    } finally {
+      holder.exec('ROLLBACK')
+      holder.close()
+    }
+    await group.run((trx) => insert(trx, 'after'))
+    expect(s.raw.query('select v from t').all()).toEqual([{ v: 'after' }])
+  })
+
   test('a unit resolves only after its commit: another connection already sees the row', async () => {
     await using s = scratchDb()
     await sql`create table t (id integer primary key, v text not null unique)`.execute(s.db)

@@ -31,5 +31,8 @@ export function openPostgres(url: string, options: PostgresOptions): Kysely<Data
   // An idle connection that dies (server restart, network) is dropped and replaced on next use;
   // without a listener the pool's 'error' event would end the process.
   pool.on('error', () => {})
+  // So would a connection that dies while a request holds it: its query already rejects with the
+  // error (answered 503, store/faults.ts) and the pool drops it on release, so the event is redundant.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) })
 }

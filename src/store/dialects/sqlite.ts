@@ -18,6 +18,9 @@ export interface SqliteHandle {
   raw: SqliteDatabase
 }
 
+/** What Kysely's driver runs for a ROLLBACK that has nothing left to roll back. */
+const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) }
+
 export function openSqlite(path: string, options: StoreOptions = {}): SqliteHandle {
   const raw = new SqliteDatabase(path, { create: true, strict: true })
   raw.exec('PRAGMA journal_mode = WAL')
@@ -36,6 +39,10 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
   const dataVersion = raw.prepare<{ data_version: number }, []>('PRAGMA data_version')
   const database = {
     prepare(sql: string) {
+      // On SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM (and SQLITE_BUSY in some cases) SQLite has already
+      // rolled the transaction back; Kysely's ROLLBACK would then fail with "no transaction is
+      // active", and that error would replace the real one (store/faults.ts classifies the real one).
+      if (sql === 'rollback' && !raw.inTransaction) return ALREADY_ROLLED_BACK
       watch.see(sql)
       return statements.prepare(sql)
     },
