@@ -88,6 +88,14 @@ export const NewApplicationInput = z.object({
     if (a.isPublic && a.grantTypes.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'client_credentials needs a confidential application' })
   })
 
+/** The checks that need no database, so the CLI can refuse bad input before it opens one. */
+export function parseNewApplication(input: z.input<typeof NewApplicationInput>): z.output<typeof NewApplicationInput> {
+  const parsed = parseOrInvalid(NewApplicationInput, input)
+  if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
+    throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+  return parsed
+}
+
 export interface CreatedApplication {
   application: Application
   /** Present for confidential applications only, and only in this one response. */
@@ -143,9 +151,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
 
   return {
     async create(input: z.input<typeof NewApplicationInput>, actorUserId: string | null = null): Promise<CreatedApplication> {
-      const parsed = parseOrInvalid(NewApplicationInput, input)
-      if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
-        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+      const parsed = parseNewApplication(input)
       const unknown = await scopes.unknownNames(parsed.scopes)
       if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
       const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
