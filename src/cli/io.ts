@@ -38,16 +38,33 @@ export function processIO(): CliIO {
       isTTY: !!stdin.isTTY,
       text: () => Bun.stdin.text(),
       setRawMode: (on) => void stdin.setRawMode?.(on),
-      chunks: async function* () {
-        stdin.setEncoding('utf8')
-        try {
-          for await (const chunk of stdin) yield chunk as string
-        } finally {
-          stdin.pause()
-        }
-      },
+      chunks: () => keyPresses(stdin),
     },
     env: process.env,
     cwd: process.cwd(),
+  }
+}
+
+/** What is typed on a terminal, chunk by chunk; stops listening (so the process can exit) when the reader is done. */
+async function* keyPresses(stdin: NodeJS.ReadStream): AsyncGenerator<string> {
+  const queue: string[] = []
+  let ended = false
+  let wake: (() => void) | undefined
+  const onData = (chunk: Buffer | string) => (queue.push(String(chunk)), wake?.())
+  const onEnd = () => ((ended = true), wake?.())
+  stdin.setEncoding('utf8')
+  stdin.on('data', onData)
+  stdin.once('end', onEnd)
+  stdin.resume()
+  try {
+    while (true) {
+      if (queue.length) yield queue.shift()!
+      else if (ended) return
+      else await new Promise<void>((resolve) => (wake = resolve))
+    }
+  } finally {
+    stdin.off('data', onData)
+    stdin.off('end', onEnd)
+    stdin.pause()
   }
 }

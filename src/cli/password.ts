@@ -24,8 +24,9 @@ export async function readPassword(io: CliIO, prompt: string, { confirm = false 
 
 /** Reads one line in raw mode, echoing nothing; Backspace edits, Ctrl-C and Ctrl-D abort. */
 export async function typeHidden(stdin: Input, stderr: CliIO['stderr'], prompt: string): Promise<string> {
-  stderr.write(prompt)
+  // Echo goes off before the prompt shows, so nothing typed after it can appear on screen.
   stdin.setRawMode!(true)
+  stderr.write(prompt)
   let typed = ''
   try {
     for await (const chunk of stdin.chunks!()) {

@@ -23,12 +23,18 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
     const config = configFrom(values, io)
     checkDatabase(config, io, 'create')
     const provider = await naming(config, () => openProvider(config))
-    const server = listen('--host / LATCHKEY_HOST and --port / LATCHKEY_PORT', config.host, config.port, () => startServer(provider.app, config))
     const { logger, metrics } = provider
-    const metricsServer =
-      config.metrics !== 'off' && config.metricsPort !== undefined
-        ? listen('--metrics-host / LATCHKEY_METRICS_HOST and --metrics-port / LATCHKEY_METRICS_PORT', config.metricsHost, config.metricsPort, () => startMetricsServer(metrics, config))
-        : undefined
+    let server: Server<unknown> | undefined
+    let metricsServer: Server<unknown> | undefined
+    try {
+      server = listen('--host / LATCHKEY_HOST and --port / LATCHKEY_PORT', config.host, config.port, () => startServer(provider.app, config))
+      if (config.metrics !== 'off' && config.metricsPort !== undefined)
+        metricsServer = listen('--metrics-host / LATCHKEY_METRICS_HOST and --metrics-port / LATCHKEY_METRICS_PORT', config.metricsHost, config.metricsPort, () => startMetricsServer(metrics, config))
+    } catch (e) {
+      await server?.stop(true)
+      await provider.close()
+      throw e
+    }
     if (config.metrics !== 'off') metrics.collectProcessMetrics()
     const purger = config.purgeInterval > 0 ? startPurger(provider.services.purge, config.purgeInterval, logPurge(logger)) : undefined
     logger.log('info', 'listening', {
