@@ -13,7 +13,7 @@ import { createPrivateFile } from '../store/files.ts'
 import { storeTarget } from '../store/open.ts'
 import { JSON_FLAG, requireFlag, UsageError } from './args.ts'
 import { standalone } from './command.ts'
-import { checkDatabase, configFrom, DATABASE_FLAGS, DATABASE_HELP } from './common.ts'
+import { checkDatabase, configFrom, DATABASE_FLAGS, DATABASE_HELP, printNotices } from './common.ts'
 
 export const backup = standalone('backup', {
   usage: '--to FILE [--db FILE] [--force] [--json]',
@@ -36,7 +36,7 @@ to the --db path, start the server (see docs/operating.md).`,
     const store = storeTarget(config)
     // PostgreSQL has its own consistent online backup; copying the --db path would back up the wrong database.
     if (store.engine === 'postgres') throw new Invalid('backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operating.md)', 'database-url')
-    checkDatabase(config, io, 'existing')
+    printNotices(io, checkDatabase(config, 'existing'))
     checkTarget(target, !!values.force)
     const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`)
     try {

@@ -85,31 +85,49 @@ export function databaseSetting(config: Config): string {
  */
 export type DatabaseAccess = 'existing' | 'create'
 
-/** Checks the SQLite file before it is opened; warns when an existing one is readable by others. */
-export function checkDatabase(config: Config, io: CliIO, access: DatabaseAccess): void {
+/** Something to tell the operator about the database: a line on stderr, or a log line under `serve`. */
+export interface DatabaseNotice {
+  level: 'info' | 'warn'
+  /** The log message; `text` is the same for a terminal. */
+  msg: string
+  text: string
+  fields: Record<string, unknown>
+}
+
+/** Checks the SQLite file before it is opened; says when it will be created or is open to others. */
+export function checkDatabase(config: Config, access: DatabaseAccess): DatabaseNotice[] {
   const target = storeTarget(config)
-  if (target.engine === 'postgres') return
+  if (target.engine === 'postgres') return []
   const { path } = target
   const setting = databaseSetting(config)
   if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`${path} is a folder, not a database file (${setting})`)
-  if (existsSync(path)) return warnIfShared(path, io)
+  if (existsSync(path)) return sharedFileNotices(path)
   if (access === 'existing') throw new ConfigError(`no database at ${path}: this command does not create one; point ${setting} at the server's database`)
   if (!existsSync(dirname(path))) throw new ConfigError(`cannot create the database at ${path}: the folder ${dirname(path)} does not exist (${setting})`)
-  io.stderr.write(`latchkey: creating a new database at ${path}\n`)
+  return [{ level: 'info', msg: 'creating a new database', text: `creating a new database at ${path}`, fields: { db: path } }]
 }
 
-function warnIfShared(path: string, io: CliIO): void {
+/** A warning rather than a refusal: an upgrade must not stop a deployment whose file predates 0600. */
+function sharedFileNotices(path: string): DatabaseNotice[] {
   const mode = statSync(path).mode & 0o777
-  if ((mode & 0o077) === 0) return
-  io.stderr.write(
-    `latchkey: WARNING: ${path} is open to group or others (mode ${mode.toString(8).padStart(4, '0')}); it holds password hashes and signing keys.\n` +
-      `latchkey: WARNING: restrict it with: chmod 600 ${path} ${path}-wal ${path}-shm\n`,
-  )
+  if ((mode & 0o077) === 0) return []
+  const octal = mode.toString(8).padStart(4, '0')
+  const fix = `chmod 600 ${path} ${path}-wal ${path}-shm`
+  return [{
+    level: 'warn',
+    msg: 'WARNING: the database file is open to group or others; it holds password hashes and signing keys',
+    text: `WARNING: ${path} is open to group or others (mode ${octal}); it holds password hashes and signing keys.\nlatchkey: WARNING: restrict it with: ${fix}`,
+    fields: { db: path, mode: octal, fix },
+  }]
+}
+
+export function printNotices(io: CliIO, notices: DatabaseNotice[]): void {
+  for (const n of notices) io.stderr.write(`latchkey: ${n.text}\n`)
 }
 
 /** Opens the provider on the configured database; a database that cannot be opened is named with its setting. */
 export async function openDatabase(config: Config, io: CliIO, access: DatabaseAccess): Promise<Provider> {
-  checkDatabase(config, io, access)
+  printNotices(io, checkDatabase(config, access))
   return naming(config, () => openProvider(config, { logger: { log() {} } }))
 }
 

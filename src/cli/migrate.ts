@@ -2,7 +2,7 @@ import { migrateToLatest } from '../store/migrate.ts'
 import { openStore } from '../store/open.ts'
 import { JSON_FLAG } from './args.ts'
 import { standalone } from './command.ts'
-import { checkDatabase, configFrom, DATABASE_FLAGS, DATABASE_HELP, naming } from './common.ts'
+import { checkDatabase, configFrom, DATABASE_FLAGS, DATABASE_HELP, naming, printNotices } from './common.ts'
 
 export const migrate = standalone('migrate', {
   usage: '[--db FILE | --database-url URL] [--json]',
@@ -11,7 +11,7 @@ export const migrate = standalone('migrate', {
   settings: { flags: DATABASE_FLAGS, help: DATABASE_HELP },
   async run({ values, io }) {
     const config = configFrom(values, io)
-    checkDatabase(config, io, 'create')
+    printNotices(io, checkDatabase(config, 'create'))
     const result = await naming(config, async () => {
       const { db } = openStore(config)
       try {

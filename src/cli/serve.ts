@@ -21,9 +21,11 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
   settings: { flags: SERVER_FLAGS, help: SERVER_HELP },
   async run({ values, io }) {
     const config = configFrom(values, io)
-    checkDatabase(config, io, 'create')
+    // Serve's output is JSON log lines, so what checkDatabase notices is logged, not printed.
+    const notices = checkDatabase(config, 'create')
     const provider = await naming(config, () => openProvider(config))
     const { logger, metrics } = provider
+    for (const { level, msg, fields } of notices) logger.log(level, msg, fields)
     let server: Server<unknown> | undefined
     let metricsServer: Server<unknown> | undefined
     try {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runBinary, startBinary } from '../helpers/binary.ts'
 import { cli, startCliServer, type CliServer } from '../helpers/cli.ts'
+import { onPostgres } from '../helpers/database.ts'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD } from '../helpers/fixtures.ts'
 import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
@@ -308,6 +309,8 @@ describe('issue 2 CLI: configuration', () => {
       const issuerOf = async (options: Parameters<typeof startBinary>[0]) => {
         await using lk = await startBinary({ loopbackIssuer: false, ...options })
         const meta = (await (await fetch(`${lk.url}/.well-known/openid-configuration`)).json()) as { issuer: string }
+        // issue 14 §2: serve says it created the SQLite database, as one of its JSON log lines.
+        if (!onPostgres) expect(lk.logs.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('creating a new database')
         return { issuer: meta.issuer, port: lk.port }
       }
       const byDefault = await issuerOf({})
