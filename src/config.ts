@@ -37,7 +37,7 @@ export const ConfigSchema = z
       .optional(),
     /** Connections each instance may open to PostgreSQL (SQLite uses one). */
     dbPoolSize: z.coerce.number().int().min(1).max(1000).default(10),
-    issuer: z.url({ protocol: /^https?$/ }).optional(),
+    issuer: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
     accessTokenTtl: seconds(7200),
     refreshTokenTtl: seconds(30 * 86400),
     codeTtl: seconds(600),
@@ -51,7 +51,7 @@ export const ConfigSchema = z
     trustedProxies: z
       .union([z.string(), z.array(z.string())])
       .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-      .pipe(z.array(z.union([z.ipv4(), z.ipv6()])))
+      .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be IP addresses separated by commas' })))
       .default([]),
     /** Schema introspection for authenticated /graphql callers (unauthenticated ones get 401 first). */
     graphqlIntrospection: flag(true),
@@ -167,9 +167,18 @@ function describeIssues(error: z.ZodError): string {
       const name = setting ? `--${setting.flag} / ${setting.env}` : key || 'config'
       return issue.code === 'unrecognized_keys'
         ? `unknown setting(s) in config file: ${issue.keys.join(', ')}`
-        : `invalid setting ${name}: ${issue.message}`
+        : `invalid setting ${name}: ${sentence(issue)}`
     })
     .join('\n')
+}
+
+/** zod's wording, made to say what would be accepted. */
+function sentence(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `must be one of: ${issue.values.map(String).join(', ')}`
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'must be a whole number'
+  if (issue.code === 'too_small' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`
+  if (issue.code === 'too_big' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`
+  return issue.message
 }
 
 function defaultReadFile(path: string): string {

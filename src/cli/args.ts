@@ -39,9 +39,19 @@ export function parse<F extends Flags>(argv: string[], flags: F, maxPositionals 
     if (flag.type === 'string' && t.value === undefined) throw new UsageError(`${t.rawName} needs a value${flag.value ? ` (${t.rawName} ${flag.value})` : ''}`)
     if (flag.type === 'boolean' && t.value !== undefined) throw new UsageError(`${t.rawName} takes no value`)
   }
-  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true })
+  const { values, positionals } = strictParse(args, options)
   if (!values.help && positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[maxPositionals])}${maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''}`)
   return { values: values as Values<F>, positionals }
+}
+
+/** What the first pass let through: a value that starts with "-" (`--ttl -5`), said in one line. */
+function strictParse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true })
+  } catch (e) {
+    const option = /'(--?[\w-]+)'/.exec((e as Error).message)?.[1]
+    throw new UsageError(option ? `${option} needs a value; write one that starts with "-" as ${option}=VALUE` : (e as Error).message.split('\n')[0]!)
+  }
 }
 
 /** `--graphiql` alone (last, or before another option) becomes `--graphiql=true`; `--graphiql false` keeps its value. */

@@ -32,7 +32,7 @@ describe('issue 14 §2: --password-stdin on a terminal', () => {
   test('prompts on stderr with echo off, asks twice, and the password works at /login; it never appears in the output', async () => {
     await using lk = await startCliServer()
     const tty = terminal('correct horse', ' battery\r', 'correct horse batteryX\x7f\r')
-    const r = await cli(['user', 'create', '--username', 'alice', '--password-stdin', '--db', lk.db], { stdin: tty })
+    const r = await lk.run(['user', 'create', '--username', 'alice', '--password-stdin'], tty)
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('Password for alice: \nRepeat it: \n')
     expect(r.stdout + r.stderr).not.toContain('horse')

@@ -155,6 +155,11 @@ describe('issue 14 §2: errors name what is wrong', () => {
     ['--password-grant nope', ['serve', '--password-grant', 'nope'], {}, '--password-grant / LATCHKEY_PASSWORD_GRANT: must be true or false'],
     ['LATCHKEY_GRAPHIQL=yes', ['serve'], { LATCHKEY_GRAPHIQL: 'yes' }, '--graphiql / LATCHKEY_GRAPHIQL: must be true or false'],
     ['a server setting on a management command', ['user', 'list', '--port', '9001'], {}, 'unknown option --port'],
+    ['--log-level chatty', ['serve', '--log-level', 'chatty'], {}, '--log-level / LATCHKEY_LOG_LEVEL: must be one of: debug, info, warn, error, silent'],
+    ['--port abc', ['serve', '--port', 'abc'], {}, '--port / LATCHKEY_PORT: must be a whole number'],
+    ['LATCHKEY_PORT=70000', ['serve'], { LATCHKEY_PORT: '70000' }, '--port / LATCHKEY_PORT: must be at most 65535'],
+    ['a negative value not joined by =', ['serve', '--access-token-ttl', '-5'], {}, '--access-token-ttl needs a value; write one that starts with "-" as --access-token-ttl=VALUE'],
+    ['--trusted-proxies that are not addresses', ['serve', '--trusted-proxies', 'proxy.internal'], {}, 'must be IP addresses separated by commas'],
   ]
   test.each(settings)('%s is refused with a sentence naming the setting, before anything is opened', async (_, args, env, named) => {
     const dir = folder()

@@ -50,7 +50,7 @@ export interface CliServer extends AsyncDisposable {
   /** Where the server's SQLite file is (or would be, on PostgreSQL). */
   db: string
   /** Runs a CLI command against the server's database (`--db`, and `--database-url` on PostgreSQL, are appended). */
-  run(args: string[], stdin?: string): Promise<RunResult>
+  run(args: string[], stdin?: CliOptions['stdin']): Promise<RunResult>
 }
 
 /** An in-process provider on a free loopback port (see ./server.ts), with `run` for CLI commands on its database. */
