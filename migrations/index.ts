@@ -6,6 +6,7 @@ import * as partialTokenIndexes from './2026_11_23_700_partial_token_indexes.ts'
 import * as partialFamilyIndex from './2026_11_23_900_partial_family_index.ts'
 import * as applicationLiveTokenIndexes from './2026_11_23_950_application_live_token_indexes.ts'
 import * as liveTokenCounts from './2026_11_28_000_live_token_counts.ts'
+import * as refreshTokenNonce from './2026_12_02_000_refresh_token_nonce.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_900_partial_family_index': partialFamilyIndex,
   '2026_11_23_950_application_live_token_indexes': applicationLiveTokenIndexes,
   '2026_11_28_000_live_token_counts': liveTokenCounts,
+  '2026_12_02_000_refresh_token_nonce': refreshTokenNonce,
 }

@@ -28,7 +28,7 @@ Commands:
   user       create, list, disable users and set passwords
   app        create, list, show, rotate-secret, delete applications (OAuth clients)
   token      create personal access tokens
-  scope      create, list, delete scopes; import a forge's preset (gitea, gitlab)
+  scope      create, list, delete scopes; import a forge's preset (gitea, forgejo, gitea-legacy, gitlab)
   backup     write a consistent online backup of the SQLite database
   export     write users, apps, scopes, grants, keys and live tokens to a file (JSON lines)
   import     read such a file into a new database (e.g. SQLite → PostgreSQL)

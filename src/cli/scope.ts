@@ -1,11 +1,18 @@
+import { Conflict } from '../services/errors.ts'
 import { parseOrInvalid } from '../services/users.ts'
-import { ScopeInput, type Scope } from '../services/scopes.ts'
-import { PRESETS, type PresetName } from '../services/scope-presets.ts'
+import { PresetWouldWiden, ScopeInput, type PresetImport, type Scope } from '../services/scopes.ts'
+import { PRESET_NAMES, PRESET_SUMMARY, type PresetName } from '../services/scope-presets.ts'
 import { splitList } from '../services/lists.ts'
 import { requireFlag, UsageError } from './args.ts'
 import { commandGroup, subcommand } from './command.ts'
 
 const FIELDS = { name: '--name', description: '--description', implies: '--implies', isDefault: '--default' }
+
+function importSummary(r: PresetImport): string {
+  const lines = [`created ${r.created.length} scope(s)${r.skipped.length ? `, ${r.skipped.length} already existed` : ''}`]
+  for (const w of r.widened) lines.push(`widened ${w.name}: now also implies ${w.added.join(' ')}`)
+  return lines.join('\n')
+}
 
 const scopeJson = (s: Scope) => ({ name: s.name, description: s.description, implies: s.implies, default: s.isDefault })
 
@@ -57,16 +64,29 @@ export const scope = commandGroup(
       },
     }),
     import: subcommand({
-      usage: '--preset gitea|gitlab [--json]',
-      summary: "creates a forge's scope vocabulary (Gitea's hierarchy: admin:org ⊃ write:org ⊃ read:org …;\nGitLab's read_api, read_repository, write_repository, read_registry, sudo …)",
-      flags: { preset: { type: 'string', value: 'P', help: `one of: ${Object.keys(PRESETS).join(', ')}` } },
+      usage: '--preset NAME [--force] [--json]',
+      summary: `creates a forge's scope vocabulary in one step; existing scopes keep their description.
+${PRESET_NAMES.map((n) => `     ${n.padEnd(13)} ${PRESET_SUMMARY[n]}`).join('\n')}
+A preset that would give an existing scope more children (gitlab widens the built-in api)
+lists each change and imports nothing unless --force is given.`,
+      flags: {
+        preset: { type: 'string', value: 'NAME', help: `one of: ${PRESET_NAMES.join(', ')}` },
+        force: { type: 'boolean', help: 'accept a preset that widens existing scopes' },
+      },
       database: 'create',
-      prepare({ values }) {
+      prepare({ values, io }) {
         const preset = requireFlag(values.preset, 'preset')
-        if (!Object.hasOwn(PRESETS, preset)) throw new UsageError(`unknown preset ${preset}; use one of: ${Object.keys(PRESETS).join(', ')}`)
+        if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new UsageError(`unknown preset ${preset}; use one of ${PRESET_NAMES.join(', ')}`)
         return async ({ services }, print) => {
-          const result = await services.scopes.importPreset(preset as PresetName)
-          print(result, () => `created ${result.created.length} scope(s)${result.skipped.length ? `, ${result.skipped.length} already existed` : ''}`)
+          try {
+            const result = await services.scopes.importPreset(preset as PresetName, { force: !!values.force })
+            print(result, () => importSummary(result))
+          } catch (error) {
+            if (!(error instanceof PresetWouldWiden)) throw error
+            io.stderr.write(`latchkey: importing preset ${preset} would widen existing scopes, and every token, consent and application holding them:\n`)
+            for (const w of error.widened) io.stderr.write(`  ${w.name} would also imply ${w.added.join(' ')}\n`)
+            throw new Conflict('nothing was imported; run again with --force to accept these changes')
+          }
         }
       },
     }),

@@ -3,7 +3,7 @@
  * Signing keys and JWTs through `jose`. Keys are generated here and serialised as JWKs for the
  * store; the public half is what the JWKS publishes (never d, p, q, dp, dq, qi — RFC 7518 §6.3.2).
  */
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
+import { compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
 import { randomBase64Url } from './secrets.ts'
 
 export type SigningAlg = 'RS256' | 'ES256'
@@ -41,6 +41,21 @@ export function importPrivateKey(jwk: JWK, alg: SigningAlg): Promise<PrivateKey>
 
 export function signJwt(payload: JWTPayload, key: PrivateKey, header: { alg: SigningAlg; kid: string; typ?: string }): Promise<string> {
   return new SignJWT(payload).setProtectedHeader(header).sign(key)
+}
+
+/**
+ * The payload of a compact JWS whose signature verifies against one of `keys` (matched by kid),
+ * or undefined. Only the signature and the JSON shape are checked: claims are the caller's to judge
+ * (an expired ID token is still a good id_token_hint, OIDC Core §3.1.2.1).
+ */
+export async function verifiedJwtPayload(jwt: string, keys: JWK[]): Promise<JWTPayload | undefined> {
+  try {
+    const { payload } = await compactVerify(jwt, createLocalJWKSet({ keys }), { algorithms: [...SIGNING_ALGS] })
+    const claims: unknown = JSON.parse(new TextDecoder().decode(payload))
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as JWTPayload) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** OIDC Core §3.1.3.6: base64url of the left half of the hash of the ASCII token value. */

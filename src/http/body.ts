@@ -1,7 +1,8 @@
 /**
  * @module
  * Request parameters from the query string, a form body or a JSON body, with limits. Parameters
- * are plain strings: RFC 6749 §3.1 and §3.2 forbid repeating one, and JSON values must be strings
+ * are plain strings: RFC 6749 §3.1 and §3.2 forbid repeating one (a repeated JSON key included),
+ * a parameter sent without a value is treated as omitted (§3.1), and JSON values must be strings
  * (no coercion of arrays, objects or numbers).
  */
 import { InvalidRequest, RequestTooLarge } from '../oauth/errors.ts'
@@ -16,8 +17,8 @@ export type Params = Record<string, string>
 
 /** Decodes application/x-www-form-urlencoded strictly: bad percent-encoding or UTF-8 is an error. */
 export function parseUrlEncoded(text: string): Params {
-  const params: Params = Object.create(null)
-  if (text === '') return params
+  const params = new ParamSet()
+  if (text === '') return params.values
   const pairs = text.split('&')
   if (pairs.length > LIMITS.parameters) throw new InvalidRequest('too many parameters')
   for (const pair of pairs) {
@@ -25,9 +26,9 @@ export function parseUrlEncoded(text: string): Params {
     const eq = pair.indexOf('=')
     const name = decode(eq < 0 ? pair : pair.slice(0, eq))
     const value = eq < 0 ? '' : decode(pair.slice(eq + 1))
-    addParam(params, name, value)
+    params.add(name, value)
   }
-  return params
+  return params.values
 }
 
 function decode(part: string): string {
@@ -38,11 +39,26 @@ function decode(part: string): string {
   }
 }
 
-function addParam(params: Params, name: string, value: string): void {
-  if (name.length > 128) throw new InvalidRequest('parameter name too long')
-  if (value.length > LIMITS.valueLength) throw new InvalidRequest(`parameter ${safeName(name)} is too long`)
-  if (Object.hasOwn(params, name)) throw new InvalidRequest(`parameter ${safeName(name)} is repeated`)
-  params[name] = value
+/**
+ * Parameters as they arrive. RFC 6749 §3.1: one sent without a value (`nonce=`) is treated as
+ * omitted, so it never reaches a handler; it still counts as sent for the "never repeated" rule,
+ * so `a=&a=x` is refused like `a=x&a=y` rather than read differently by different parsers.
+ */
+class ParamSet {
+  readonly values: Params = Object.create(null)
+  private readonly seen = new Set<string>()
+
+  add(name: string, value: string): void {
+    if (name.length > 128) throw new InvalidRequest('parameter name too long')
+    if (value.length > LIMITS.valueLength) throw new InvalidRequest(`parameter ${safeName(name)} is too long`)
+    if (this.seen.has(name)) throw repeated(name)
+    this.seen.add(name)
+    if (value !== '') this.values[name] = value
+  }
+}
+
+function repeated(name: string): InvalidRequest {
+  return new InvalidRequest(`parameter ${safeName(name)} is repeated`)
 }
 
 function safeName(name: string): string {
@@ -93,12 +109,53 @@ function parseJsonObject(text: string): Params {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidRequest('JSON body must be an object')
   const entries = Object.entries(value)
   if (entries.length > LIMITS.parameters) throw new InvalidRequest('too many parameters')
-  const params: Params = Object.create(null)
+  // JSON.parse keeps the last of repeated keys; a repeated key is a repeated parameter (§3.2).
+  const twice = repeatedTopLevelKey(text)
+  if (twice !== undefined) throw repeated(twice)
+  const params = new ParamSet()
   for (const [name, v] of entries) {
     if (typeof v !== 'string') throw new InvalidRequest(`parameter ${safeName(name)} must be a string`)
-    addParam(params, name, v)
+    params.add(name, v)
   }
-  return params
+  return params.values
+}
+
+/**
+ * The first key that appears twice among the members of the outermost object of `text`, which
+ * JSON.parse has already accepted. Keys are compared decoded (`"a"` and `"\u0061"` are one key);
+ * members of nested values are skipped by counting brackets outside strings. One pass, no recursion.
+ */
+export function repeatedTopLevelKey(text: string): string | undefined {
+  const keys = new Set<string>()
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '{' || c === '[') depth++
+    else if (c === '}' || c === ']') depth--
+    else if (c === '"') {
+      const end = closingQuote(text, i)
+      if (depth === 1 && nextNonSpace(text, end + 1) === ':') {
+        const key = JSON.parse(text.slice(i, end + 1)) as string
+        if (keys.has(key)) return key
+        keys.add(key)
+      }
+      i = end
+    }
+  }
+  return undefined
+}
+
+function closingQuote(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++
+    else if (text[i] === '"') return i
+  }
+  return text.length
+}
+
+function nextNonSpace(text: string, from: number): string | undefined {
+  for (let i = from; i < text.length; i++) if (!' \t\n\r'.includes(text[i]!)) return text[i]
+  return undefined
 }
 
 export function parseCookies(header: string | null): Map<string, string> {

@@ -7,7 +7,7 @@ import type { Server } from 'bun'
 import type { Config } from '../config.ts'
 import { MissingToken } from '../oauth/bearer.ts'
 import { MethodNotAllowed, NotFoundError } from '../oauth/errors.ts'
-import { errorPage } from '../pages/error.ts'
+import { errorPage, notFoundPage } from '../pages/error.ts'
 import type { Services } from '../services/index.ts'
 import { parseCookies } from './body.ts'
 import { clientIp } from './client-ip.ts'
@@ -38,7 +38,7 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
       const reply = ctx ? await dispatch(ctx, route) : errorReply(new NotFoundError('request URL is too long')).reply
-      const response = toResponse(withHeaders(reply, route, requestId))
+      const response = toResponse(withHeaders(reply, route, requestId, request))
       const seconds = (performance.now() - started) / 1000
       logger.log(response.status >= 500 ? 'error' : route?.quiet ? 'debug' : 'info', 'request', {
         request_id: requestId, method: request.method, route: ctx?.url.pathname.slice(0, 200), status: response.status,
@@ -85,14 +85,35 @@ function failure(ctx: RequestContext, route: Route | undefined, error: unknown):
   if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')
     headers.push(['WWW-Authenticate', bearerChallenge(oauth instanceof MissingToken ? undefined : oauth)])
   if (route?.page) return { type: 'html', status: oauth.status, html: errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description), headers }
+  if (!route && acceptsHtml(ctx.request)) return { type: 'html', status: 404, html: notFoundPage(), headers }
   return { ...reply, headers }
 }
 
-/** CORS on the API routes, errors included, so browsers can read RFC errors (checklist K.61). */
-function withHeaders(reply: Reply, route: Route | undefined, requestId: string): Reply {
+/** A browser navigating (its Accept names text/html); API clients send JSON, a wildcard or nothing. */
+function acceptsHtml(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? ''
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase())
+    return type === 'text/html' && !params.some((p) => /^q=0(\.0*)?$/.test(p))
+  })
+}
+
+/**
+ * CORS on the API routes, errors included, so browsers can read RFC errors (checklist K.61).
+ * RFC 9112 §9.6: a request that says `Connection: close` gets it back. Bun closes such a connection
+ * without saying so, and keep-alive clients (Node 19+) then reuse the dead socket ("socket hang up").
+ */
+function withHeaders(reply: Reply, route: Route | undefined, requestId: string, request: Request): Reply {
   const headers: Headers = [...(reply.headers ?? []), ['X-Request-Id', requestId]]
   if (route?.cors && !headers.some(([k]) => k === 'Access-Control-Allow-Origin')) headers.push(...CORS_HEADERS)
+  if (asksToClose(request)) headers.push(['Connection', 'close'])
   return { ...reply, headers }
+}
+
+/** The `close` option among the comma-separated Connection options (RFC 9110 §7.6.1). */
+function asksToClose(request: Request): boolean {
+  const options = request.headers.get('connection')
+  return options !== null && options.split(',').some((o) => o.trim().toLowerCase() === 'close')
 }
 
 export function startServer(app: App, config: Config): Server<unknown> {

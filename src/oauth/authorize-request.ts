@@ -7,6 +7,7 @@
 import type { Params } from '../http/body.ts'
 import type { Application } from '../services/applications.ts'
 import type { Services } from '../services/index.ts'
+import { checkIdTokenHint } from '../oidc/id-token-hint.ts'
 import { matchRedirectUri } from '../services/redirect-uris.ts'
 import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from './errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
@@ -25,6 +26,8 @@ export interface AuthorizeRequest {
   nonce: string | null
   prompt: Set<string>
   maxAge: number | undefined
+  /** The user a verified `id_token_hint` names (its `sub`), or null without a hint. */
+  hintedSubject: string | null
   /** The parameters as received, carried through login and consent. */
   params: Params
 }
@@ -87,8 +90,18 @@ async function validateRest(services: Services, client: Application, params: Par
   // RFC 7636 §4.4.1, RFC 9700 §2.1.1: public clients must use PKCE.
   if (client.isPublic && !pkce) throw new InvalidRequest('code_challenge is required for public clients')
   const nonce = params.nonce
-  if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_NONCE)) throw new InvalidRequest('nonce is empty or too long')
-  return { scopes: scope.scopes, pkce, nonce: nonce ?? null, prompt: parsePrompt(params.prompt), maxAge: parseMaxAge(params.max_age) }
+  if (nonce !== undefined && nonce.length > MAX_NONCE) throw new InvalidRequest('nonce is too long')
+  const prompt = parsePrompt(params.prompt)
+  const maxAge = parseMaxAge(params.max_age)
+  return { scopes: scope.scopes, pkce, nonce: nonce ?? null, prompt, maxAge, hintedSubject: await hintedSubject(services, client, params.id_token_hint) }
+}
+
+/** OIDC Core §3.1.2.1: a hint that is not an ID token Latchkey gave this client is a bad request. */
+async function hintedSubject(services: Services, client: Application, hint: string | undefined): Promise<string | null> {
+  if (hint === undefined) return null
+  const check = await checkIdTokenHint(services, hint, client.clientId)
+  if (!check.ok) throw new InvalidRequest(check.reason)
+  return check.subject
 }
 
 /** OIDC Core §3.1.2.1: space-delimited; "none" with any other value is an error. */

@@ -5,6 +5,7 @@
  */
 import { bodyParams } from '../http/body.ts'
 import type { Reply, RequestContext } from '../http/context.ts'
+import { formatUserCode, normalizeUserCode } from '../services/device-codes.ts'
 import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
 import { errorPage } from './error.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
@@ -34,7 +35,8 @@ export async function submitDeviceCode(ctx: RequestContext): Promise<Reply> {
   }
   return {
     type: 'html',
-    html: deviceConfirmPage({ csrf: signedIn.csrf, userCode, applicationName: application.name, scopes: await ctx.services.scopes.describe(pending.scopes), username: signedIn.session.user.username }),
+    // As the device shows it (RFC 8628 §6.1), however it was typed: the user compares the two.
+    html: deviceConfirmPage({ csrf: signedIn.csrf, userCode: formatUserCode(normalizeUserCode(userCode)), applicationName: application.name, scopes: await ctx.services.scopes.describe(pending.scopes), username: signedIn.session.user.username }),
   }
 }
 

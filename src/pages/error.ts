@@ -1,3 +1,4 @@
+import type { Reply } from '../http/context.ts'
 import { html, layout } from './html.ts'
 
 /** Shown when an authorization request cannot be redirected (unknown client or redirect URI). */
@@ -7,4 +8,24 @@ export function errorPage(code: string, description: string): string {
     html`<p class="error" role="alert"><strong>${code}</strong>: ${description}</p>
 <p>The application that sent you here made a request that Latchkey cannot accept. You can close this page.</p>`,
   )
+}
+
+/**
+ * The one answer to a form whose CSRF token no longer matches (RFC 6749 §10.12): sign-in, consent,
+ * device, account and sign-out forms alike. `startAgain` is the same-site page that shows the form anew.
+ */
+export function formExpired(startAgain: string): Reply {
+  const page = layout(
+    'This form has expired',
+    html`<p class="error" role="alert">Latchkey did not act on this form: it was open too long, or it was sent from another
+browser or session (for example after signing out). Nothing was changed.</p>
+<p><a href="${startAgain}">Start again</a></p>`,
+  )
+  return { type: 'html', status: 403, html: page }
+}
+
+/** Unknown paths, for browsers (API clients get the JSON error). */
+export function notFoundPage(): string {
+  return layout('Page not found', html`<p>There is no page at this address.</p>
+<p><a href="/">Go to the Latchkey home page</a></p>`)
 }

@@ -8,8 +8,9 @@ import { randomBase64Url } from '../crypto/secrets.ts'
 import { bodyParams } from '../http/body.ts'
 import type { Headers, Reply, RequestContext } from '../http/context.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
-import { errorPage } from './error.ts'
+import { formExpired } from './error.ts'
 import { homePage, loggedOutPage, loginPage, logoutPage } from './login.ts'
+import { refuseCrossSite } from './origin.ts'
 import { STYLESHEET } from './style.ts'
 
 export const SESSION_COOKIE = 'latchkey_session'
@@ -29,7 +30,11 @@ function safeReturnTo(value: string | null | undefined): string {
 export async function showLogin(ctx: RequestContext): Promise<Reply> {
   const returnTo = safeReturnTo(ctx.url.searchParams.get('return_to'))
   const { headers, csrf } = loginCsrf(ctx)
-  return { type: 'html', html: loginPage({ csrf, returnTo }), headers }
+  // Signed in already: say as whom. The form stays, since prompt=login and max_age send signed-in users here.
+  const sessionCookie = ctx.cookies.get(SESSION_COOKIE)
+  const session = await ctx.services.sessions.resolve(sessionCookie)
+  const signedIn = session && { username: session.user.username, csrf: csrfToken(sessionCookie!) }
+  return { type: 'html', html: loginPage({ csrf, returnTo, signedIn }), headers }
 }
 
 function loginCsrf(ctx: RequestContext): { headers: Headers; csrf: string } {
@@ -50,10 +55,13 @@ function hasherBusy(ctx: RequestContext, returnTo: string, username: string, bus
 }
 
 export async function submitLogin(ctx: RequestContext): Promise<Reply> {
+  // Login CSRF: another site must not sign this browser in, even as an account of its own.
+  const crossSite = refuseCrossSite(ctx)
+  if (crossSite) return crossSite
   const form = await bodyParams(ctx.request, { json: false })
   const returnTo = safeReturnTo(form.return_to)
   if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token)) {
-    return { type: 'html', status: 403, html: errorPage('invalid_request', 'The sign-in form expired. Go back and try again.') }
+    return formExpired(`/login?return_to=${encodeURIComponent(returnTo)}`)
   }
   const username = (form.username ?? '').slice(0, 256)
   // Saturated already: refuse before the rate-limit and user reads, so a login flood's excess costs
@@ -95,9 +103,11 @@ export async function showLogout(ctx: RequestContext): Promise<Reply> {
 }
 
 export async function submitLogout(ctx: RequestContext): Promise<Reply> {
+  const crossSite = refuseCrossSite(ctx)
+  if (crossSite) return crossSite
   const form = await bodyParams(ctx.request, { json: false })
   const value = ctx.cookies.get(SESSION_COOKIE)
-  if (!checkCsrf(value, form.csrf_token)) return { type: 'html', status: 403, html: errorPage('invalid_request', 'The sign-out form expired.') }
+  if (!checkCsrf(value, form.csrf_token)) return formExpired('/logout')
   await ctx.services.sessions.end(value)
   return { type: 'html', html: loggedOutPage(), headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, '', 0)]] }
 }

@@ -33,7 +33,7 @@ export function layout(title: string, body: SafeHtml): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${title} · Latchkey</title>
+<title>${title === 'Latchkey' ? title : `${title} · Latchkey`}</title>
 <link rel="stylesheet" href="/assets/style.css">
 </head>
 <body>

@@ -2,8 +2,9 @@
 import type { Reply, RequestContext } from '../http/context.ts'
 import type { Session } from '../services/sessions.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
-import { errorPage } from './error.ts'
+import { formExpired } from './error.ts'
 import { SESSION_COOKIE } from './handlers.ts'
+import { refuseCrossSite } from './origin.ts'
 
 export type SignedIn = { session: Session; csrf: string } | { reply: Reply }
 
@@ -15,11 +16,16 @@ export async function requireSignedIn(ctx: RequestContext, returnTo = ctx.url.pa
   return { session, csrf: csrfToken(cookie!) }
 }
 
-/** For form POSTs: the session and a valid CSRF token bound to it, or a 403 page (RFC 6749 §10.12). */
+/**
+ * For form POSTs: sent from our own pages, the session and a valid CSRF token bound to it, or the
+ * "form expired" page (RFC 6749 §10.12). Each form posts to its page's path or to a /decision or
+ * /revoke under it, which is where starting again begins.
+ */
 export async function requireSignedInForm(ctx: RequestContext, presentedCsrf: string | undefined): Promise<SignedIn> {
+  const crossSite = refuseCrossSite(ctx)
+  if (crossSite) return { reply: crossSite }
   const cookie = ctx.cookies.get(SESSION_COOKIE)
   const session = await ctx.services.sessions.resolve(cookie)
-  if (!session || !checkCsrf(cookie, presentedCsrf))
-    return { reply: { type: 'html', status: 403, html: errorPage('invalid_request', 'This form has expired or was not sent from this browser. Start again.') } }
+  if (!session || !checkCsrf(cookie, presentedCsrf)) return { reply: formExpired(ctx.url.pathname.replace(/\/(decision|revoke)$/, '')) }
   return { session, csrf: csrfToken(cookie!) }
 }

@@ -1,7 +1,9 @@
 /**
  * @module
- * Scope vocabularies of the forges Latchkey fronts, as the seeds list them: Gitea's hierarchical
- * scopes (seed 004, "Gitea supports the following scopes") and GitLab's (seed 002 and GitLab's
+ * Scope vocabularies of the forges Latchkey fronts. Gitea changed its vocabulary in 1.20: `gitea`
+ * (and its twin `forgejo`) is today's `read:`/`write:` × category grid, where write implies read;
+ * `gitea-legacy` is the older hierarchy the seeds list (seed 004, "Gitea supports the following
+ * scopes"), kept for instances that still speak it. `gitlab` is GitLab's (seed 002 and GitLab's
  * provider documentation). `implies` lists direct children; the hierarchy is expanded at issuance.
  */
 export interface PresetScope {
@@ -10,8 +12,38 @@ export interface PresetScope {
   implies?: string[]
 }
 
-export const PRESETS: Record<'gitea' | 'gitlab', PresetScope[]> = {
-  gitea: [
+/** Gitea 1.20 and later, and Forgejo: every category has a read and a write scope. */
+const GITEA_CATEGORIES: [category: string, what: string][] = [
+  ['activitypub', 'ActivityPub federation'],
+  ['admin', 'site administration'],
+  ['issue', 'issues and pull requests'],
+  ['misc', 'miscellaneous endpoints'],
+  ['notification', 'notifications'],
+  ['organization', 'organizations and teams'],
+  ['package', 'packages'],
+  ['repository', 'repositories'],
+  ['user', 'the user profile and settings'],
+]
+const GITEA: PresetScope[] = GITEA_CATEGORIES.flatMap(([category, what]) => [
+  { name: `read:${category}`, description: `Read access to ${what}` },
+  { name: `write:${category}`, description: `Read and write access to ${what}`, implies: [`read:${category}`] },
+])
+
+export const PRESET_NAMES = ['gitea', 'forgejo', 'gitea-legacy', 'gitlab'] as const
+export type PresetName = (typeof PRESET_NAMES)[number]
+
+/** One line per preset for `scope --help`: which forge, and which version of it, speaks which vocabulary. */
+export const PRESET_SUMMARY: Record<PresetName, string> = {
+  gitea: 'Gitea 1.20 and later: write:X ⊃ read:X for repository, issue, user, organization, package, …',
+  forgejo: 'Forgejo: the same scopes as gitea',
+  'gitea-legacy': 'Gitea before 1.20: repo, admin:org ⊃ write:org ⊃ read:org, package, user, …',
+  gitlab: 'GitLab: read_api, read_repository, write_repository, …; widens api (needs --force)',
+}
+
+export const PRESETS: Record<PresetName, PresetScope[]> = {
+  gitea: GITEA,
+  forgejo: GITEA,
+  'gitea-legacy': [
     { name: 'repo', description: 'Full control over all repositories', implies: ['repo:status', 'public_repo', 'admin:repo_hook'] },
     { name: 'repo:status', description: 'Read/write access to commit status in all repositories' },
     { name: 'public_repo', description: 'Read/write access to public repositories only' },
@@ -56,7 +88,8 @@ export const PRESETS: Record<'gitea' | 'gitlab', PresetScope[]> = {
     { name: 'manage_runner', description: 'Manage runners' },
     { name: 'ai_features', description: 'Access to AI features' },
     { name: 'k8s_proxy', description: 'Kubernetes API calls through the agent for Kubernetes' },
+    // Built in, so always present: importing widens it, which takes `force` (see scopes.importPreset).
+    { name: 'api', description: 'Complete read and write access to the API', implies: ['read_api', 'write_repository', 'write_registry'] },
   ],
 }
 
-export type PresetName = keyof typeof PRESETS

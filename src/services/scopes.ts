@@ -10,7 +10,7 @@ import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { Conflict, Invalid, NotFound } from './errors.ts'
 import { joinList, splitList } from './lists.ts'
-import { PRESETS, type PresetName } from './scope-presets.ts'
+import { PRESETS, type PresetName, type PresetScope } from './scope-presets.ts'
 import { parseOrInvalid } from './users.ts'
 
 export interface Scope {
@@ -159,26 +159,28 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
     },
 
     /**
-     * Creates a forge's scope vocabulary; existing scopes are left as they are, so importing twice
-     * is harmless. Children are created before the parents that imply them. GitLab's `api` is
-     * built in; the preset widens what it implies to `read_api`.
+     * Creates a forge's scope vocabulary in one transaction. Existing scopes keep their description;
+     * one the preset gives more children (GitLab's built-in `api`, or an operator's own scope of the
+     * same name) would widen every token, consent and application holding it, so that takes `force`:
+     * without it nothing at all is written and PresetWouldWiden lists each change. Importing twice
+     * is harmless: the second time creates and changes nothing.
      */
-    async importPreset(preset: PresetName, actorUserId: string | null = null): Promise<{ created: string[]; skipped: string[] }> {
-      const scopes = PRESETS[preset]
-      const created: string[] = []
-      const skipped: string[] = []
-      const pending = [...scopes]
-      while (pending.length) {
-        const ready = pending.findIndex((p) => (p.implies ?? []).every((c) => !pending.some((q) => q.name === c)))
-        const [next] = pending.splice(ready < 0 ? 0 : ready, 1)
-        if (await this.find(next!.name)) skipped.push(next!.name)
-        else created.push((await this.create({ name: next!.name, description: next!.description, implies: next!.implies ?? [] }, actorUserId)).name)
-      }
-      if (preset === 'gitlab') {
-        const api = await this.find('api')
-        if (api && !api.implies.includes('read_api')) await this.update('api', { implies: [...api.implies, 'read_api', 'write_repository', 'write_registry'] }, actorUserId)
-      }
-      return { created, skipped }
+    async importPreset(preset: PresetName, { force = false, actorUserId = null }: { force?: boolean; actorUserId?: string | null } = {}): Promise<PresetImport> {
+      const result = await db.transaction().execute(async (trx) => {
+        const plan = planPreset(preset, (await repo.listScopes(trx)).map((r) => ({ name: r.name, implies: splitList(r.implies) })))
+        if (plan.widened.length && !force) throw new PresetWouldWiden(preset, plan.widened)
+        for (const s of plan.create) {
+          await repo.insertScope(trx, { name: s.name, description: s.description, implies: joinList(s.implies ?? []), is_default: 0, created_at: clock.now() })
+          await audit.record({ type: 'scope.created', actorUserId, detail: { name: s.name, preset } }, trx)
+        }
+        for (const w of plan.widened) {
+          await repo.updateScope(trx, w.name, { implies: joinList(w.implies) })
+          await audit.record({ type: 'scope.updated', actorUserId, detail: { name: w.name, preset, added: w.added } }, trx)
+        }
+        return { created: plan.create.map((s) => s.name), widened: plan.widened, skipped: plan.skipped }
+      })
+      cache = undefined
+      return result
     },
 
     /** Refused for built-ins and for scopes still implied by another scope. */
@@ -196,3 +198,54 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
   }
 }
 export type ScopeService = ReturnType<typeof createScopeService>
+
+/** An existing scope a preset gives more children: `added` is what it would newly imply. */
+export interface ScopeWidening {
+  name: string
+  implies: string[]
+  added: string[]
+}
+export interface PresetImport {
+  created: string[]
+  widened: ScopeWidening[]
+  /** Already present with every child the preset gives them (their descriptions are kept). */
+  skipped: string[]
+}
+
+/** Refused without `force`: the message says exactly which existing scopes would gain what. */
+export class PresetWouldWiden extends Conflict {
+  constructor(readonly preset: PresetName, readonly widened: ScopeWidening[]) {
+    super(
+      `importing preset ${preset} would widen existing scopes, and every token, consent and application holding them: ` +
+        widened.map((w) => `${w.name} would also imply ${w.added.join(' ')}`).join('; ') +
+        '. Nothing was imported; import again with force to accept this.',
+      'force',
+    )
+  }
+}
+
+/** What importing `preset` over `existing` would create and widen; refuses a result with a cycle. */
+function planPreset(preset: PresetName, existing: { name: string; implies: string[] }[]): { create: PresetScope[]; widened: ScopeWidening[]; skipped: string[] } {
+  const byName = new Map(existing.map((s) => [s.name, s]))
+  const create: PresetScope[] = []
+  const widened: ScopeWidening[] = []
+  const skipped: string[] = []
+  for (const p of PRESETS[preset]) {
+    const current = byName.get(p.name)
+    const added = (p.implies ?? []).filter((c) => !current?.implies.includes(c))
+    if (!current) create.push(p)
+    else if (added.length) widened.push({ name: p.name, implies: [...current.implies, ...added], added })
+    else skipped.push(p.name)
+  }
+  const graph = new Map(existing.map((s) => [s.name, s.implies]))
+  for (const s of create) graph.set(s.name, s.implies ?? [])
+  for (const w of widened) graph.set(w.name, w.implies)
+  for (const name of [...create.map((s) => s.name), ...widened.map((w) => w.name)]) {
+    const unknown = graph.get(name)!.filter((c) => !graph.has(c))
+    if (unknown.length) throw new Invalid(`preset ${preset}: ${name} implies unknown scope(s) ${unknown.join(', ')}`, 'preset')
+    const seen = new Set<string>()
+    const reaches = (from: string): boolean => (graph.get(from) ?? []).some((c) => c === name || (!seen.has(c) && (seen.add(c), reaches(c))))
+    if (reaches(name)) throw new Invalid(`importing preset ${preset} would make scope ${name} imply itself`, 'preset')
+  }
+  return { create, widened, skipped }
+}

@@ -31,6 +31,8 @@ export interface IssueRequest {
   scopes: readonly string[]
   withRefresh: boolean
   authTime: number | null
+  /** The authorization request's nonce, kept with the refresh chain for its ID tokens (OIDC Core §12.2). */
+  nonce?: string | null
   codeId?: string | null
   familyId?: string
 }
@@ -50,7 +52,7 @@ export interface ActiveToken {
   expiresAt: number | null
 }
 
-export type RotateResult = { ok: true; tokens: IssuedTokens; authTime: number | null; userId: string | null } | { ok: false; reason: string }
+export type RotateResult = { ok: true; tokens: IssuedTokens; authTime: number | null; nonce: string | null; userId: string | null } | { ok: false; reason: string }
 export type RedeemResult = { ok: true; tokens: IssuedTokens } | { ok: false; reason: string }
 
 export function createTokenService({ db, config, clock }: ServiceDeps, audit: AuditService) {
@@ -80,7 +82,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       refreshToken = refresh.value
       await repo.insertRefreshToken(trx, {
         id: refreshTokenId, token_hash: refresh.key, hint: secretHint(refreshToken), family_id: chainId,
-        application_id: req.application.id, user_id: req.userId, scopes, auth_time: req.authTime,
+        application_id: req.application.id, user_id: req.userId, scopes, auth_time: req.authTime, nonce: req.nonce ?? null,
         authorization_code_id: req.codeId ?? null, created_at: now,
         expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl), rotated_at: null, revoked_at: null,
       })
@@ -160,8 +162,8 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       const result = await writes.run(async (trx): Promise<RotateResult | 'raced'> => {
         if (!(await repo.markRefreshTokenRotated(trx, row.id, now))) return 'raced'
         await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
-        const tokens = await issue(trx, { application, userId: row.user_id, scopes, withRefresh: true, authTime: row.auth_time, codeId: row.authorization_code_id, familyId: row.family_id })
-        return { ok: true, tokens, authTime: row.auth_time, userId: row.user_id }
+        const tokens = await issue(trx, { application, userId: row.user_id, scopes, withRefresh: true, authTime: row.auth_time, nonce: row.nonce, codeId: row.authorization_code_id, familyId: row.family_id })
+        return { ok: true, tokens, authTime: row.auth_time, nonce: row.nonce, userId: row.user_id }
       })
       return result === 'raced' ? await reuseDetected(row) : result
     },

@@ -111,6 +111,8 @@ export interface RefreshTokensTable {
   user_id: string | null
   scopes: string
   auth_time: number | null
+  /** The nonce of the authorization request the chain started from (OIDC Core §12.2). */
+  nonce: string | null
   authorization_code_id: string | null
   created_at: number
   expires_at: number

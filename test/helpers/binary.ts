@@ -3,15 +3,17 @@
  * started as a real process on a free loopback port:
  * `await using lk = await startBinary()` kills it and deletes its temporary files.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createTestDatabase, onPostgres, type TestDatabase } from './database.ts'
 import { freePort } from './server.ts'
 
 const ROOT = resolve(import.meta.dir, '../..')
-const BUILD_TIMEOUT_MS = 60_000
-const START_TIMEOUT_MS = 15_000
+// Generous bounds: they catch a hung process, not a slow machine.
+const BUILD_TIMEOUT_MS = 120_000
+const START_TIMEOUT_MS = 60_000
+const CLI_TIMEOUT_MS = 60_000
 
 export interface RunResult {
   code: number
@@ -41,19 +43,14 @@ export interface RunningBinary extends AsyncDisposable {
 }
 
 let built: Promise<string> | undefined
-const BIN_DIR_PREFIX = 'latchkey-bin-'
 
 /**
- * Builds `bun build --compile src/main.ts` into a temp dir once per process; resolves to its path.
- * `bun test` runs no exit hooks, so each run instead removes the binaries of test processes that
- * have ended (the folder name carries the pid).
+ * Builds `bun build --compile src/main.ts` once per test process into the run's temporary folder
+ * (test/helpers/temp-root.ts deletes it when the run ends); resolves to its path.
  */
 export function buildBinary(): Promise<string> {
   built ??= (async () => {
-    removeStaleBinaries()
-    const dir = join(tmpdir(), `${BIN_DIR_PREFIX}${process.pid}`)
-    rmSync(dir, { recursive: true, force: true })
-    mkdirSync(dir)
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-bin-'))
     const outfile = join(dir, 'latchkey')
     const proc = Bun.spawn([process.execPath, 'build', '--compile', join(ROOT, 'src/main.ts'), '--outfile', outfile], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', timeout: BUILD_TIMEOUT_MS })
     const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
@@ -63,21 +60,23 @@ export function buildBinary(): Promise<string> {
   return built
 }
 
-function removeStaleBinaries(): void {
-  for (const name of readdirSync(tmpdir())) {
-    if (!name.startsWith(BIN_DIR_PREFIX)) continue
-    const pid = Number(name.slice(BIN_DIR_PREFIX.length))
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue
-    rmSync(join(tmpdir(), name), { recursive: true, force: true })
-  }
-}
+/**
+ * One-shot CLI processes run at most this many at once, whatever a test asks for: each costs about
+ * 0.35 s of CPU and 60 MB, and a shared 2-core machine must not be asked to start dozens together.
+ */
+const MAX_CLI_PROCESSES = 2
+let running = 0
+const waiting: (() => void)[] = []
 
-function isAlive(pid: number): boolean {
+async function withProcessSlot<T>(run: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CLI_PROCESSES) await new Promise<void>((resolve) => waiting.push(resolve))
+  else running++
   try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
+    return await run()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else running--
   }
 }
 
@@ -91,6 +90,10 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
 /** Runs the binary once with `args` and collects its exit code and output. */
 export async function runBinary(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const bin = await buildBinary()
+  return withProcessSlot(() => runOnce(bin, args, options))
+}
+
+async function runOnce(bin: string, args: string[], options: RunOptions): Promise<RunResult> {
   const scratch = options.cwd ? undefined : mkdtempSync(join(tmpdir(), 'latchkey-cwd-'))
   try {
     const proc = Bun.spawn([bin, ...args], {
@@ -99,7 +102,7 @@ export async function runBinary(args: string[], options: RunOptions = {}): Promi
       stdin: options.stdin === undefined ? 'ignore' : new Blob([options.stdin]),
       stdout: 'pipe',
       stderr: 'pipe',
-      timeout: 15_000,
+      timeout: CLI_TIMEOUT_MS,
     })
     const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
     return {

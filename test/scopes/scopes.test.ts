@@ -14,7 +14,7 @@ beforeAll(async () => {
   const services = server.provider.services
   const f = await seed(services)
   RS = f.RS
-  await services.scopes.importPreset('gitea')
+  await services.scopes.importPreset('gitea-legacy')
   const { application, clientSecret } = await services.applications.create({ name: 'Forge CI', redirectUris: ['https://ci.example/cb'], scopes: ['openid', 'profile', 'write:org', 'read_user'] })
   FORGE = { clientId: application.clientId, secret: clientSecret, redirectUri: 'https://ci.example/cb' }
 })
@@ -80,7 +80,7 @@ describe('issue 3: scopes as managed data (Gitea seed hierarchy)', () => {
   })
 
   test('issue 3: importing a preset twice creates nothing the second time', async () => {
-    const again = await server.provider.services.scopes.importPreset('gitea')
+    const again = await server.provider.services.scopes.importPreset('gitea-legacy')
     expect(again.created).toEqual([])
     expect(again.skipped).toContain('admin:org')
   })

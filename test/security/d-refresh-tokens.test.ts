@@ -117,7 +117,7 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     expect(claims.email).toBeUndefined()
   })
 
-  test('OIDC Core §12.2: refreshing an OIDC grant → a new id_token with the same iss, sub, aud, azp and auth_time, a fresh iat, no nonce', async () => {
+  test('OIDC Core §12.2 (issue 14 §5): refreshing an OIDC grant → a new id_token with the same iss, sub, aud, azp, auth_time and nonce, and a fresh iat, rotation after rotation', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid', extra: { nonce: 'n-0S6_WzA2Mj' } })
     const original = decodeJwt(first.id_token!)
     expect(original.nonce).toBe('n-0S6_WzA2Mj')
@@ -129,7 +129,16 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     expect(renewed.auth_time).toBeNumber()
     expect(renewed.iat).toBe(clock.now())
     expect(renewed.iat!).toBeGreaterThan(original.iat!)
-    expect(renewed.nonce).toBeUndefined()
+    // "if it is present, its value MUST be the same as in the ID Token issued at the time of the original authentication"
+    expect(renewed.nonce).toBe('n-0S6_WzA2Mj')
+    const again = (await (await refresh(env, env.f.C1, body.refresh_token!, {}, { dialect, json })).json()) as TokenBody
+    expect(decodeJwt(again.id_token!).nonce).toBe('n-0S6_WzA2Mj')
+  })
+
+  test('OIDC Core §12.2: a grant authorized without a nonce is refreshed into an ID token without one', async () => {
+    const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid' })
+    const body = (await (await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })).json()) as TokenBody
+    expect(decodeJwt(body.id_token!)).not.toHaveProperty('nonce')
   })
 })
 

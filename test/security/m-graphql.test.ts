@@ -274,7 +274,7 @@ describe("M.74 the application's scope ceiling", () => {
   let readOrg: Client
   beforeAll(async () => {
     const s = server().provider.services
-    await s.scopes.importPreset('gitea')
+    await s.scopes.importPreset('gitea-legacy')
     const mk = async (name: string, scopes: string[]) => {
       const c = await s.applications.create({ name, redirectUris: [R], scopes })
       return { clientId: c.application.clientId, secret: c.clientSecret, redirectUri: R }

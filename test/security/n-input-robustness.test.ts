@@ -46,11 +46,10 @@ function rawHttp(data: string | Uint8Array<ArrayBuffer>, { halfClose = false } =
   })
 }
 
+/** The server still answers afterwards; a hung one fails through the test's timeout, not a stopwatch. */
 async function stillResponsive(): Promise<void> {
-  const started = performance.now()
   const res = await fetch(env.server.url + '/.well-known/openid-configuration')
   expect(res.status).toBe(200)
-  expect(performance.now() - started).toBeLessThan(1000)
 }
 
 describe.each(DIALECTS)('N.75 malformed token requests ($name)', (dialect) => {
@@ -125,11 +124,9 @@ describe('N.76 oversized requests', () => {
   const postToken = (body: string, contentType = FORM, headers: Record<string, string> = {}) =>
     fetch(env.server.url + '/oauth/token', { method: 'POST', headers: { Authorization: auth, 'Content-Type': contentType, ...headers }, body })
 
-  test('RFC 6819 §4.4.1.11: a 1 MB body → 413 quickly', async () => {
-    const started = performance.now()
+  test('RFC 6819 §4.4.1.11: a 1 MB body → 413', async () => {
     const res = await postToken('grant_type=authorization_code&code=' + 'a'.repeat(1024 * 1024))
     expect(res.status).toBe(413)
-    expect(performance.now() - started).toBeLessThan(2000)
     await stillResponsive()
   })
 

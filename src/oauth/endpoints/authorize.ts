@@ -7,7 +7,8 @@ import { bodyParams, queryParams, type Params } from '../../http/body.ts'
 import type { Reply, RequestContext } from '../../http/context.ts'
 import { checkCsrf, csrfToken } from '../../pages/csrf.ts'
 import { consentPage } from '../../pages/consent.ts'
-import { errorPage } from '../../pages/error.ts'
+import { errorPage, formExpired } from '../../pages/error.ts'
+import { refuseCrossSite } from '../../pages/origin.ts'
 import type { Session } from '../../services/sessions.ts'
 import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../authorize-request.ts'
 import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../errors.ts'
@@ -19,7 +20,7 @@ export async function authorize(ctx: RequestContext): Promise<Reply> {
     const req = await validateAuthorizeRequest(ctx.services, params)
     const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
     if (needsLogin(ctx, req, session)) {
-      if (req.prompt.has('none')) throw new RedirectableError(new LoginRequired('the user is not signed in'), req.redirectUri, req.state)
+      if (req.prompt.has('none')) throw new RedirectableError(loginRequired(req, session), req.redirectUri, req.state)
       return { type: 'redirect', status: 303, location: `/login?return_to=${encodeURIComponent(afterLoginUrl(ctx, params))}` }
     }
     if (await needsConsent(ctx, req, session!)) {
@@ -33,12 +34,16 @@ export async function authorize(ctx: RequestContext): Promise<Reply> {
 /** POST /oauth/authorize/decision: the consent form. A GET never grants (RFC 6749 §10.12). */
 export async function authorizeDecision(ctx: RequestContext): Promise<Reply> {
   return guard(ctx, async () => {
+    // Checked first: a consent sent from another site grants nothing, whatever else it carries.
+    const crossSite = refuseCrossSite(ctx)
+    if (crossSite) return crossSite
     const form = await bodyParams(ctx.request, { json: false })
     const { csrf_token: csrf, decision, ...params } = form
     const req = await validateAuthorizeRequest(ctx.services, params)
     const cookie = ctx.cookies.get(SESSION_COOKIE)
     const session = await ctx.services.sessions.resolve(cookie)
-    if (!session || !checkCsrf(cookie, csrf)) return { type: 'html', status: 403, html: errorPage('invalid_request', 'This form has expired or was not sent from this browser. Start again from the application.') }
+    // The request was validated above, so starting again is that same request, from the top.
+    if (!session || !checkCsrf(cookie, csrf)) return formExpired(`/oauth/authorize?${new URLSearchParams(params)}`)
     if (decision !== 'approve') throw new RedirectableError(new AccessDenied('the user denied the request'), req.redirectUri, req.state)
     await ctx.services.grants.approve(session.user.id, req.client.id, req.scopes, ctx.ip)
     return issueCode(ctx, req, session, 303)
@@ -63,19 +68,33 @@ async function guard(ctx: RequestContext, run: () => Promise<Reply>): Promise<Re
   }
 }
 
-/** OIDC Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh login. */
+/**
+ * OIDC Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh login, and so does an
+ * id_token_hint naming another user than the one signed in (the client expects that user).
+ */
 function needsLogin(ctx: RequestContext, req: AuthorizeRequest, session: Session | undefined): boolean {
   if (!session) return true
-  if (req.prompt.has('login')) return true
+  if (req.prompt.has('login') || isOtherUser(req, session)) return true
   return req.maxAge !== undefined && ctx.services.deps.clock.now() - session.authTime > req.maxAge
+}
+
+function isOtherUser(req: AuthorizeRequest, session: Session): boolean {
+  return req.hintedSubject !== null && req.hintedSubject !== session.user.id
+}
+
+/** OIDC Core §3.1.2.2: with prompt=none, a missing session or another user is `login_required`. */
+function loginRequired(req: AuthorizeRequest, session: Session | undefined): LoginRequired {
+  if (session && isOtherUser(req, session)) return new LoginRequired('the signed-in user is not the one id_token_hint names')
+  return new LoginRequired('the user is not signed in')
 }
 
 /**
  * Where the login page sends the user back: the same request with the reasons for logging in
- * removed, so a fresh login satisfies it instead of looping.
+ * removed, so a fresh login satisfies it instead of looping. The id_token_hint goes too: whoever
+ * signs in now answers the request, and the client sees from `sub` whether that is who it expected.
  */
 function afterLoginUrl(ctx: RequestContext, params: Params): string {
-  const next: Params = { ...params }
+  const { id_token_hint: _, ...next }: Params = params
   if (next.prompt !== undefined) {
     const rest = next.prompt.split(' ').filter((p) => p && p !== 'login')
     if (rest.length) next.prompt = rest.join(' ')

@@ -53,6 +53,7 @@ export const authorizationCode: GrantHandler<typeof Params> = {
       scopes: code.scopes,
       withRefresh: wantsRefreshToken(client, code.scopes),
       authTime: code.authTime,
+      nonce: code.nonce,
     })
     if (!result.ok) throw new InvalidGrant(result.reason)
     return tokenResponse(ctx, result.tokens, { userId: code.userId, authTime: code.authTime, nonce: code.nonce })

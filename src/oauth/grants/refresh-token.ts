@@ -33,7 +33,8 @@ export const refreshToken: GrantHandler<typeof Params> = {
     }
     const result = await services.tokens.rotateRefresh(params.refresh_token, client, narrow)
     if (!result.ok) throw 'scopeError' in result ? new InvalidScope(result.reason) : new InvalidGrant(result.reason)
-    // OIDC Core §12.2: a new ID token keeps the original auth_time and carries no nonce.
-    return tokenResponse(ctx, result.tokens, { userId: result.userId, authTime: result.authTime, nonce: null })
+    // OIDC Core §12.2: a new ID token keeps the original auth_time, and the original nonce when there
+    // was one ("if it is present, its value MUST be the same"; libiddawc requires it).
+    return tokenResponse(ctx, result.tokens, { userId: result.userId, authTime: result.authTime, nonce: result.nonce })
   },
 }

@@ -10,7 +10,7 @@ const ACCESS_TOKEN_COLUMNS = [
   'authorization_code_id', 'created_at', 'expires_at', 'last_used_at', 'revoked_at',
 ] as const satisfies ReadonlyArray<keyof NewRow<'access_tokens'>>
 const REFRESH_TOKEN_COLUMNS = [
-  'id', 'token_hash', 'hint', 'family_id', 'application_id', 'user_id', 'scopes', 'auth_time',
+  'id', 'token_hash', 'hint', 'family_id', 'application_id', 'user_id', 'scopes', 'auth_time', 'nonce',
   'authorization_code_id', 'created_at', 'expires_at', 'rotated_at', 'revoked_at',
 ] as const satisfies ReadonlyArray<keyof NewRow<'refresh_tokens'>>
 /** A row of nulls in column order: the compiled INSERT binds values in this order. */

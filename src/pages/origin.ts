@@ -1,0 +1,28 @@
+/**
+ * @module
+ * Form POSTs that act for a signed-in browser (consent, device approval, account changes, sign-in and
+ * sign-out) must come from Latchkey's own pages. The CSRF token proves the form was rendered for this
+ * browser's cookie; this check refuses a post another site sent, even one carrying a stolen or leaked
+ * token (issue 14 §5, RFC 6749 §10.12). Browsers say where a request comes from in
+ * `Sec-Fetch-Site` (Fetch Metadata) and `Origin` (RFC 6454 §7); a request with neither is a
+ * non-browser client or an old browser, and only the CSRF token applies.
+ */
+import type { Reply, RequestContext } from '../http/context.ts'
+import { errorPage } from './error.ts'
+
+/** Fetch Metadata values of a request the user or our own page made; `same-site` (a sibling subdomain) is another origin. */
+const OWN_FETCH_SITES = new Set(['same-origin', 'none'])
+
+/** A 403 page when the form was posted from another site, or undefined when it may go on. */
+export function refuseCrossSite(ctx: RequestContext): Reply | undefined {
+  return isSameOrigin(ctx) ? undefined : { type: 'html', status: 403, html: errorPage('access_denied', 'This form was sent from another site, so nothing was changed. Start again from the application.') }
+}
+
+function isSameOrigin(ctx: RequestContext): boolean {
+  const site = ctx.request.headers.get('sec-fetch-site')
+  if (site !== null && !OWN_FETCH_SITES.has(site.trim().toLowerCase())) return false
+  const origin = ctx.request.headers.get('origin')
+  if (origin === null) return true
+  // "null" is an opaque origin (a sandboxed frame, a data: URL, some redirects): never ours.
+  return origin === new URL(ctx.config.issuer).origin || origin === ctx.url.origin
+}
