@@ -68,10 +68,14 @@ function expandBare(argv: string[], flags: Flags): string[] {
 }
 
 function unknownOption(raw: string, known: string[]): string {
-  const name = raw.replace(/^-+/, '')
-  const nearest = known.map((k) => ({ k, d: distance(name, k) })).sort((a, b) => a.d - b.d)[0]
-  const close = nearest && nearest.d <= Math.max(2, Math.floor(name.length / 3))
-  return `unknown option ${raw}${close ? `; did you mean --${nearest.k}?` : ''}`
+  const near = nearest(raw.replace(/^-+/, ''), known)
+  return `unknown option ${raw}${near ? `; did you mean --${near}?` : ''}`
+}
+
+/** The known word a typo most likely meant, if one is close enough (a third of its letters, at least two). */
+export function nearest(typed: string, known: readonly string[]): string | undefined {
+  const best = known.map((k) => ({ k, d: distance(typed, k) })).sort((a, b) => a.d - b.d)[0]
+  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.k : undefined
 }
 
 /** Levenshtein distance: how many single-character edits turn `a` into `b`. */

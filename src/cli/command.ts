@@ -7,7 +7,7 @@
  */
 import type { Provider } from '../provider.ts'
 import { DomainError } from '../services/errors.ts'
-import { describeFlags, HELP_FLAG, JSON_FLAG, parse, UsageError, type Flags, type Values } from './args.ts'
+import { describeFlags, HELP_FLAG, JSON_FLAG, nearest, parse, UsageError, type Flags, type Values } from './args.ts'
 import { configFrom, DATABASE_FLAGS, DATABASE_HELP, withProvider, type DatabaseAccess } from './common.ts'
 import type { CliIO } from './io.ts'
 
@@ -51,7 +51,10 @@ export function commandGroup(name: string, subcommands: Record<string, Subcomman
     const [sub, ...rest] = argv
     if (!sub || sub === '--help' || sub === '-h' || sub === 'help') return void io.stdout.write(help + '\n'), 0
     const entry = Object.hasOwn(subcommands, sub) ? subcommands[sub]! : undefined
-    if (!entry) throw new UsageError(`unknown command: ${name} ${sub} (${name} commands: ${Object.keys(subcommands).join(', ')})`)
+    if (!entry) {
+      const near = nearest(sub, Object.keys(subcommands))
+      throw new UsageError(`unknown command: ${name} ${sub}${near ? `; did you mean ${name} ${near}?` : ''} (${name} commands: ${Object.keys(subcommands).join(', ')})`)
+    }
     const flags = { ...entry.flags, ...JSON_FLAG, ...DATABASE_FLAGS }
     const { values, positionals } = parse(rest, flags, entry.argument ? 1 : 0)
     if (values.help) return void io.stdout.write(subcommandHelp(name, sub, entry, notes) + '\n'), 0

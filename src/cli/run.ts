@@ -7,7 +7,7 @@ import { ConfigError } from '../config.ts'
 import { DomainError } from '../services/errors.ts'
 import pkg from '../../package.json' with { type: 'json' }
 import { app } from './app.ts'
-import { UsageError } from './args.ts'
+import { nearest, UsageError } from './args.ts'
 import { backup } from './backup.ts'
 import type { Command } from './command.ts'
 import type { CliIO } from './io.ts'
@@ -49,7 +49,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (!command || command === '--help' || command === '-h' || command === 'help') return void io.stdout.write(HELP + '\n'), 0
     if (command === '--version' || command === '-v') return void io.stdout.write(pkg.version + '\n'), 0
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command]! : undefined
-    if (!run) throw new UsageError(`unknown command: ${command}\n\n${HELP}`)
+    if (!run) {
+      const near = nearest(command, Object.keys(COMMANDS))
+      throw new UsageError(`unknown command: ${command}${near ? `; did you mean ${near}?` : `\n\n${HELP}`}`)
+    }
     return await run(rest, io)
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof DomainError) {

@@ -197,12 +197,14 @@ describe('issue 14 §2: errors name what is wrong', () => {
     }
   })
 
-  test('unknown options suggest the nearest one; a flag without its value says so', async () => {
+  test('unknown options and commands suggest the nearest one; a flag without its value says so', async () => {
     expect((await cli(['app', 'create', '--redirect-url', 'x'])).stderr).toBe('latchkey: unknown option --redirect-url; did you mean --redirect-uri?\n')
     expect((await cli(['serve', '--grapiql'])).stderr).toBe('latchkey: unknown option --grapiql; did you mean --graphiql?\n')
     expect((await cli(['user', 'list', '--frobnicate'])).stderr).toBe('latchkey: unknown option --frobnicate\n')
     expect((await cli(['app', 'create', '--name'])).stderr).toBe('latchkey: --name needs a value (--name N)\n')
     expect((await cli(['app', 'create', '--name', 'My', 'App'])).stderr).toContain('unexpected argument "App"')
+    expect((await cli(['usr', 'list'])).stderr).toBe('latchkey: unknown command: usr; did you mean user?\n')
+    expect((await cli(['app', 'shw', 'lkc_x'])).stderr).toStartWith('latchkey: unknown command: app shw; did you mean app show? (app commands: create, list, show')
   })
 })
 
