@@ -94,5 +94,5 @@ describe('issue 14 §2: --password-stdin on a terminal', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 60_000)
+  }, 120_000)
 })
