@@ -4,17 +4,30 @@
  * config file, then defaults. The result is a frozen, typed object passed down explicitly; nothing
  * else in src/ reads process.env.
  */
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().max(10 * 365 * 86400).default(fallback)
 /** Booleans from flags, env or file: true/false/1/0 (z.coerce.boolean would read "false" as true). */
 const flag = (fallback: boolean) =>
-  z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1').default(fallback)
+  z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])], { error: 'must be true or false (or 1 / 0)' })
+    .transform((v) => v === true || v === 'true' || v === '1')
+    .default(fallback)
+/** An address to listen on: an IP address (IPv6 without brackets) or a host name. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+const host = (fallback: string) =>
+  z
+    .string()
+    .refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name')
+    .default(fallback)
+/** Port 0 (any free port) is for code that builds its configuration itself, never from a flag, variable or file. */
+const port = () => z.coerce.number().int().min(0).max(65535)
 
 export const ConfigSchema = z
   .object({
-    host: z.string().min(1).default('127.0.0.1'),
-    port: z.coerce.number().int().min(0).max(65535).default(9000),
+    host: host('127.0.0.1'),
+    port: port().default(9000),
     db: z.string().min(1).default('./latchkey.db'),
     /** postgres://… selects PostgreSQL; sqlite:FILE or a plain path selects SQLite. Wins over `db` when set. */
     databaseUrl: z
@@ -24,7 +37,7 @@ export const ConfigSchema = z
       .optional(),
     /** Connections each instance may open to PostgreSQL (SQLite uses one). */
     dbPoolSize: z.coerce.number().int().min(1).max(1000).default(10),
-    issuer: z.url({ protocol: /^https?$/ }).optional(),
+    issuer: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
     accessTokenTtl: seconds(7200),
     refreshTokenTtl: seconds(30 * 86400),
     codeTtl: seconds(600),
@@ -38,14 +51,14 @@ export const ConfigSchema = z
     trustedProxies: z
       .union([z.string(), z.array(z.string())])
       .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-      .pipe(z.array(z.union([z.ipv4(), z.ipv6()])))
+      .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be IP addresses separated by commas' })))
       .default([]),
     /** Schema introspection for authenticated /graphql callers (unauthenticated ones get 401 first). */
     graphqlIntrospection: flag(true),
     graphiql: flag(false),
     metrics: z.enum(['loopback', 'on', 'off']).default('loopback'),
-    metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
-    metricsHost: z.string().min(1).default('127.0.0.1'),
+    metricsPort: port().optional(),
+    metricsHost: host('127.0.0.1'),
     shutdownTimeout: seconds(10),
     purgeInterval: z.coerce.number().int().min(0).max(7 * 86400).default(300),
     purgeBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
@@ -111,10 +124,23 @@ export function loadConfig({ flags, env, readFile = defaultReadFile }: ConfigSou
   for (const [key, { flag, env: name }] of Object.entries(SETTINGS)) {
     const value = flags[flag] ?? env[name]
     if (value !== undefined) merged[key] = value
+    // What an operator typed (a flag's or variable's text, or the file) is checked here; numbers from code are not.
+    const typed = typeof value === 'string' ? value : value === undefined ? fromFile[key] : undefined
+    const problem = typed !== undefined && operatorValueProblem(key, typed)
+    if (problem) throw new ConfigError(`invalid setting --${flag} / ${name}: ${problem}`)
   }
   const parsed = ConfigSchema.safeParse(merged)
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error))
   return Object.freeze(parsed.data)
+}
+
+const PORTS = new Set(['port', 'metricsPort'])
+
+/** Empty values and port 0, which the schema cannot tell from a deliberate choice made in code. */
+function operatorValueProblem(key: string, value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim() === '') return 'it is empty; give a value or leave the setting out'
+  if (PORTS.has(key) && Number(value) === 0) return 'must be a port from 1 to 65535 (0 would listen on a random port that discovery cannot name)'
+  return undefined
 }
 
 function parseFile(path: string, readFile: (p: string) => string): Record<string, unknown> {
@@ -141,9 +167,18 @@ function describeIssues(error: z.ZodError): string {
       const name = setting ? `--${setting.flag} / ${setting.env}` : key || 'config'
       return issue.code === 'unrecognized_keys'
         ? `unknown setting(s) in config file: ${issue.keys.join(', ')}`
-        : `invalid setting ${name}: ${issue.message}`
+        : `invalid setting ${name}: ${sentence(issue)}`
     })
     .join('\n')
+}
+
+/** zod's wording, made to say what would be accepted. */
+function sentence(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `must be one of: ${issue.values.map(String).join(', ')}`
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'must be a whole number'
+  if (issue.code === 'too_small' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`
+  if (issue.code === 'too_big' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`
+  return issue.message
 }
 
 function defaultReadFile(path: string): string {

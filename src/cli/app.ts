@@ -1,78 +1,71 @@
-import { DEVICE_CODE_GRANT, type Application } from '../services/applications.ts'
+import { ApplicationPatch, DEVICE_CODE_GRANT, parseNewApplication, type Application } from '../services/applications.ts'
 import { NotFound } from '../services/errors.ts'
 import { splitList } from '../services/lists.ts'
-import { out, parse, requireFlag, UsageError } from './args.ts'
-import { CONFIG_HELP, CONFIG_OPTIONS, withProvider } from './common.ts'
+import { parseOrInvalid } from '../services/users.ts'
+import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
+import { commandGroup, subcommand } from './command.ts'
 
-export const APP_HELP = `Usage: latchkey app <command> [options]
+/** Service input fields → the flags that set them. */
+const FIELDS = {
+  name: '--name',
+  redirectUris: '--redirect-uri',
+  scopes: '--scopes',
+  grantTypes: '--grant-types',
+  isPublic: '--public',
+  isTrusted: '--trusted',
+  canIntrospect: '--introspect',
+  idTokenAlg: '--id-token-alg',
+  refreshPolicy: '--refresh-tokens',
+  ownerId: '--owner',
+  owner: '--owner',
+  tokenFormat: '--token-format',
+  accessTokenTtl: '--access-token-lifetime',
+  refreshTokenTtl: '--refresh-token-lifetime',
+  clientId: 'CLIENT_ID',
+}
 
-Commands:
-  create --name N --redirect-uri URI [--redirect-uri URI2 ...] [--scopes "openid profile email"]
-         [--grant-types authorization_code,refresh_token] [--public] [--trusted] [--introspect]
-         [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access] [--owner USERNAME] [--json]
-         Prints the client id and, for confidential applications, the client secret (shown once).
-  update CLIENT_ID [--name N] [--redirect-uri URI ...] [--scopes "..."] [--grant-types ...]
-         [--trusted|--no-trusted] [--introspect|--no-introspect] [--id-token-alg RS256|ES256]
-         [--refresh-tokens always|offline_access] [--token-format opaque|jwt]
-         [--access-token-lifetime S|default] [--refresh-token-lifetime S|default] [--json]
-         Changes only what is given; --redirect-uri and --scopes replace the whole list.
-  list [--json]
-  show CLIENT_ID [--json]
-  rotate-secret CLIENT_ID [--json]   prints the new secret once; the old one stops working
-  delete CLIENT_ID                   revokes every token and grant of the application
+/** The flags `app create` takes; test/graphql/parity.test.ts holds them against CreateApplicationInput. */
+export const CREATE_FLAGS = {
+  name: { type: 'string', value: 'N', help: 'the name users see on the consent page' },
+  'redirect-uri': { type: 'string', multiple: true, value: 'URI', help: 'where codes are sent; repeat for several; needed only with authorization_code' },
+  scopes: { type: 'string', value: '"A B"', help: 'scopes it may ask for (default "openid profile email")' },
+  'grant-types': {
+    type: 'string',
+    value: 'G,G',
+    help: 'authorization_code, refresh_token (default both), client_credentials,\npassword (discouraged), device_code (RFC 8628)',
+  },
+  public: { type: 'boolean', help: 'a public client (native or SPA): no secret, PKCE required, consent always asked' },
+  trusted: { type: 'boolean', help: 'first-party: skips the consent page' },
+  introspect: { type: 'boolean', help: 'may introspect every token (a resource server), not only its own' },
+  'id-token-alg': { type: 'string', value: 'RS256|ES256', help: 'ID token signature (default RS256)' },
+  'refresh-tokens': {
+    type: 'string',
+    value: 'always|offline_access',
+    help: 'always (default, as GitLab): every user grant gets a refresh token;\noffline_access: OpenID requests get one only when they ask for offline_access',
+  },
+  owner: { type: 'string', value: 'USERNAME', help: 'the user who owns the application (sees and manages it through the admin API)' },
+} as const satisfies Flags
 
-Grant types: authorization_code, refresh_token, client_credentials, password (discouraged),
-             device_code (RFC 8628; also accepted as urn:ietf:params:oauth:grant-type:device_code).
-             --redirect-uri is needed only with authorization_code.
---refresh-tokens  always (default, as GitLab): every user grant gets a refresh token;
-             offline_access: OpenID requests get one only when they ask for offline_access
---public     a public client (native or SPA): no secret, PKCE required, consent always asked
---trusted    first-party: skips the consent page
---introspect may introspect every token (a resource server), not only its own
---owner      the user who owns the application (sees and manages it through the admin API)
---access-token-lifetime, --refresh-token-lifetime
-             seconds for this application's tokens; "default" uses the server's TTL setting
-
-${CONFIG_HELP}`
-
-/** The settings `app create` takes; test/graphql/parity.test.ts holds them against CreateApplicationInput. */
-export const CREATE_OPTIONS = {
-  name: { type: 'string' },
-  'redirect-uri': { type: 'string', multiple: true },
-  scopes: { type: 'string' },
-  'grant-types': { type: 'string' },
-  public: { type: 'boolean' },
-  trusted: { type: 'boolean' },
-  introspect: { type: 'boolean' },
-  'id-token-alg': { type: 'string' },
-  'refresh-tokens': { type: 'string' },
-  owner: { type: 'string' },
-} as const
+const LIFETIME_HELP = `seconds for this application's tokens; "default" uses the server's setting`
 
 /** The settings `app update` changes; held against UpdateApplicationInput the same way. */
-export const UPDATE_OPTIONS = {
-  name: { type: 'string' },
-  'redirect-uri': { type: 'string', multiple: true },
-  scopes: { type: 'string' },
-  'grant-types': { type: 'string' },
-  trusted: { type: 'boolean' },
-  'no-trusted': { type: 'boolean' },
-  introspect: { type: 'boolean' },
-  'no-introspect': { type: 'boolean' },
-  'id-token-alg': { type: 'string' },
-  'refresh-tokens': { type: 'string' },
-  'token-format': { type: 'string' },
-  'access-token-lifetime': { type: 'string' },
-  'refresh-token-lifetime': { type: 'string' },
-} as const
+export const UPDATE_FLAGS = {
+  name: CREATE_FLAGS.name,
+  'redirect-uri': { ...CREATE_FLAGS['redirect-uri'], help: 'replaces every redirect URI; repeat for several' },
+  scopes: { ...CREATE_FLAGS.scopes, help: 'replaces the scopes it may ask for' },
+  'grant-types': CREATE_FLAGS['grant-types'],
+  trusted: CREATE_FLAGS.trusted,
+  'no-trusted': { type: 'boolean', help: 'asks for consent again (the opposite of --trusted)' },
+  introspect: CREATE_FLAGS.introspect,
+  'no-introspect': { type: 'boolean', help: 'may introspect only its own tokens again' },
+  'id-token-alg': CREATE_FLAGS['id-token-alg'],
+  'refresh-tokens': CREATE_FLAGS['refresh-tokens'],
+  'token-format': { type: 'string', value: 'opaque|jwt', help: 'opaque access tokens (default) or RFC 9068 JWTs' },
+  'access-token-lifetime': { type: 'string', value: 'S|default', help: LIFETIME_HELP },
+  'refresh-token-lifetime': { type: 'string', value: 'S|default', help: LIFETIME_HELP },
+} as const satisfies Flags
 
-const OPTIONS = {
-  ...CONFIG_OPTIONS,
-  ...CREATE_OPTIONS,
-  ...UPDATE_OPTIONS,
-  'client-id': { type: 'string' },
-  json: { type: 'boolean' },
-} as const
+const CLIENT_ID_FLAG = { 'client-id': { type: 'string', value: 'ID', help: 'the client id (or give it as CLIENT_ID)' } } as const
 
 export function appJson(a: Application, clientSecret?: string | null) {
   return {
@@ -88,6 +81,10 @@ export function appJson(a: Application, clientSecret?: string | null) {
     introspect: a.canIntrospect,
     id_token_alg: a.idTokenAlg,
     refresh_tokens: a.refreshPolicy,
+    token_format: a.tokenFormat,
+    access_token_lifetime: a.accessTokenTtl,
+    refresh_token_lifetime: a.refreshTokenTtl,
+    owner_id: a.ownerId,
     created_at: a.createdAt,
   }
 }
@@ -95,7 +92,13 @@ export function appJson(a: Application, clientSecret?: string | null) {
 function describe(a: Application, secret?: string | null): string {
   const lines = [`client_id:     ${a.clientId}`]
   if (secret) lines.push(`client_secret: ${secret}   (shown once; store it now)`)
-  lines.push(`name:          ${a.name}`, `type:          ${a.isPublic ? 'public' : 'confidential'}${a.isTrusted ? ', trusted' : ''}${a.canIntrospect ? ', introspects' : ''}`, `redirect_uris: ${a.redirectUris.join(' ')}`, `scopes:        ${a.scopes.join(' ')}`, `grant_types:   ${a.grantTypes.join(' ')}`)
+  lines.push(
+    `name:          ${a.name}`,
+    `type:          ${a.isPublic ? 'public' : 'confidential'}${a.isTrusted ? ', trusted' : ''}${a.canIntrospect ? ', introspects' : ''}`,
+    `redirect_uris: ${a.redirectUris.join(' ')}`,
+    `scopes:        ${a.scopes.join(' ')}`,
+    `grant_types:   ${a.grantTypes.join(' ')}`,
+  )
   const lifetime = (s: number | null) => (s === null ? 'default' : `${s} s`)
   lines.push(`tokens:        ${a.tokenFormat}, access ${lifetime(a.accessTokenTtl)}, refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`)
   return lines.join('\n')
@@ -113,94 +116,139 @@ function parseLifetime(value: string, flag: string): number | null {
   return n
 }
 
-/**
- * A boolean that update may set either way: --trusted / --no-trusted; undefined when neither.
- * `values[flag] === false` is how a parser with negation (allowNegative) reports --no-trusted.
- */
-function onOff(values: Record<string, unknown>, flag: string): boolean | undefined {
-  const on = values[flag] === true
-  const off = values[flag] === false || values[`no-${flag}`] === true
+/** A boolean that update may set either way: --trusted / --no-trusted; undefined when neither. */
+function onOff(on: boolean | undefined, off: boolean | undefined, flag: string): boolean | undefined {
   if (on && off) throw new UsageError(`--${flag} and --no-${flag} contradict each other`)
   return on ? true : off ? false : undefined
 }
 
-type Values = ReturnType<typeof parse<typeof OPTIONS>>['values']
-
-/** The patch `app update` sends: only the flags given. */
-function updatePatch(values: Values) {
+/** The patch `app update` sends: only the flags given, checked by the service's own rule before the database opens. */
+function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
+  const lifetime = (flag: 'access-token-lifetime' | 'refresh-token-lifetime') => (values[flag] === undefined ? undefined : parseLifetime(values[flag], flag))
   const patch = {
     name: values.name,
     redirectUris: values['redirect-uri'],
     scopes: values.scopes === undefined ? undefined : splitList(values.scopes),
-    grantTypes: values['grant-types'] === undefined ? undefined : (parseGrantTypes(values['grant-types']) as never),
-    isTrusted: onOff(values, 'trusted'),
-    canIntrospect: onOff(values, 'introspect'),
-    idTokenAlg: values['id-token-alg'] as never,
-    refreshPolicy: values['refresh-tokens'] as never,
-    tokenFormat: values['token-format'] as never,
-    accessTokenTtl: values['access-token-lifetime'] === undefined ? undefined : parseLifetime(values['access-token-lifetime'], 'access-token-lifetime'),
-    refreshTokenTtl: values['refresh-token-lifetime'] === undefined ? undefined : parseLifetime(values['refresh-token-lifetime'], 'refresh-token-lifetime'),
+    grantTypes: values['grant-types'] === undefined ? undefined : parseGrantTypes(values['grant-types']),
+    isTrusted: onOff(values.trusted, values['no-trusted'], 'trusted'),
+    canIntrospect: onOff(values.introspect, values['no-introspect'], 'introspect'),
+    idTokenAlg: values['id-token-alg'],
+    refreshPolicy: values['refresh-tokens'],
+    tokenFormat: values['token-format'],
+    accessTokenTtl: lifetime('access-token-lifetime'),
+    refreshTokenTtl: lifetime('refresh-token-lifetime'),
   }
   const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
-  if (Object.keys(given).length === 0) throw new UsageError('app update: nothing to change (see latchkey app --help)')
-  return given
+  if (Object.keys(given).length === 0) throw new UsageError('app update: nothing to change (see latchkey app update --help)')
+  return parseOrInvalid(ApplicationPatch, given)
 }
 
-export async function app(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  const { values, positionals } = parse(rest, OPTIONS)
-  if (!command || command === '--help' || command === '-h' || values.help) return void console.log(APP_HELP), 0
-  const json = !!values.json
-  const clientId = () => requireFlag(positionals[0] ?? values['client-id'], 'client-id (or CLIENT_ID)')
-  const patch = command === 'update' ? (clientId(), updatePatch(values)) : undefined // usage errors before the database opens
-  return withProvider(values, async ({ services }) => {
-    switch (command) {
-      case 'create': {
+function clientIdOf(positionals: string[], values: { 'client-id'?: string }): string {
+  return requireFlag(positionals[0] ?? values['client-id'], 'client-id (or CLIENT_ID)')
+}
+
+/** The `app` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
+export const APP_SUBCOMMANDS = {
+  create: subcommand({
+    usage:
+      '--name N [--redirect-uri URI ...] [--scopes "openid profile email"] [--grant-types G,G] [--public]\n         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n         [--owner USERNAME] [--json]',
+    summary: 'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\nCreates the database if there is none yet.',
+    flags: CREATE_FLAGS,
+    database: 'create',
+    fields: FIELDS,
+    prepare({ values }) {
+      const input = {
+        name: requireFlag(values.name, 'name'),
+        redirectUris: values['redirect-uri'] ?? [],
+        ...(values.scopes !== undefined ? { scopes: splitList(values.scopes) } : {}),
+        ...(values['grant-types'] !== undefined ? { grantTypes: parseGrantTypes(values['grant-types']) as never } : {}),
+        ...(values['refresh-tokens'] !== undefined ? { refreshPolicy: values['refresh-tokens'] as never } : {}),
+        isPublic: !!values.public,
+        isTrusted: !!values.trusted,
+        canIntrospect: !!values.introspect,
+        ...(values['id-token-alg'] !== undefined ? { idTokenAlg: values['id-token-alg'] as never } : {}),
+      }
+      parseNewApplication(input)
+      return async ({ services }, print) => {
         const owner = values.owner === undefined ? undefined : await services.users.findByUsername(values.owner)
         if (values.owner !== undefined && !owner) throw new NotFound(`no user named ${values.owner}`, 'owner')
-        const { application, clientSecret } = await services.applications.create({
-          name: requireFlag(values.name, 'name'),
-          redirectUris: values['redirect-uri'] ?? [],
-          ...(values.scopes !== undefined ? { scopes: splitList(values.scopes) } : {}),
-          ...(values['grant-types'] !== undefined ? { grantTypes: parseGrantTypes(values['grant-types']) as never } : {}),
-          ...(values['refresh-tokens'] !== undefined ? { refreshPolicy: values['refresh-tokens'] as never } : {}),
-          isPublic: !!values.public,
-          isTrusted: !!values.trusted,
-          canIntrospect: !!values.introspect,
-          ...(values['id-token-alg'] !== undefined ? { idTokenAlg: values['id-token-alg'] as never } : {}),
-          ...(owner ? { ownerId: owner.id } : {}),
-        })
-        out(appJson(application, clientSecret), json, () => describe(application, clientSecret))
-        return 0
+        const { application, clientSecret } = await services.applications.create({ ...input, ...(owner && { ownerId: owner.id }) })
+        print(appJson(application, clientSecret), () => describe(application, clientSecret))
       }
-      case 'update': {
-        const a = await services.applications.update(clientId(), patch!)
-        out(appJson(a), json, () => describe(a))
-        return 0
+    },
+  }),
+  update: subcommand({
+    usage:
+      '[--name N] [--redirect-uri URI ...] [--scopes "..."] [--grant-types G,G] [--trusted|--no-trusted]\n         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n         [--token-format opaque|jwt] [--access-token-lifetime S|default] [--refresh-token-lifetime S|default] [--json]',
+    argument: 'CLIENT_ID',
+    summary: 'changes only what is given (say, a redirect URI typo); --redirect-uri and --scopes replace the whole list',
+    flags: { ...UPDATE_FLAGS, ...CLIENT_ID_FLAG },
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values, positionals }) {
+      const clientId = clientIdOf(positionals, values)
+      const patch = updatePatch(values)
+      return async ({ services }, print) => {
+        const a = await services.applications.update(clientId, patch)
+        print(appJson(a), () => describe(a))
       }
-      case 'list': {
-        const apps = await services.applications.list()
-        out(apps.map((a) => appJson(a)), json, () => apps.map((a) => `${a.clientId}  ${a.name}${a.isPublic ? '  public' : ''}`).join('\n') || 'no applications')
-        return 0
+    },
+  }),
+  list: subcommand({
+    usage: '[--json]',
+    summary: 'lists every application (never a secret)',
+    flags: {},
+    database: 'existing',
+    prepare: () => async ({ services }, print) => {
+      const apps = await services.applications.list()
+      print(apps.map((a) => appJson(a)), () => apps.map((a) => `${a.clientId}  ${a.name}${a.isPublic ? '  public' : ''}`).join('\n') || 'no applications')
+    },
+  }),
+  show: subcommand({
+    usage: '[--json]',
+    argument: 'CLIENT_ID',
+    summary: 'shows one application (never its secret)',
+    flags: CLIENT_ID_FLAG,
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values, positionals }) {
+      const clientId = clientIdOf(positionals, values)
+      return async ({ services }, print) => {
+        const a = await services.applications.show(clientId)
+        print(appJson(a), () => describe(a))
       }
-      case 'show': {
-        const a = await services.applications.show(clientId())
-        out(appJson(a), json, () => describe(a))
-        return 0
+    },
+  }),
+  'rotate-secret': subcommand({
+    usage: '[--json]',
+    argument: 'CLIENT_ID',
+    summary: 'prints the new secret once; the old one stops working',
+    flags: CLIENT_ID_FLAG,
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values, positionals }) {
+      const clientId = clientIdOf(positionals, values)
+      return async ({ services }, print) => {
+        const { application, clientSecret } = await services.applications.rotateSecret(clientId)
+        print(appJson(application, clientSecret), () => describe(application, clientSecret))
       }
-      case 'rotate-secret': {
-        const { application, clientSecret } = await services.applications.rotateSecret(clientId())
-        out(appJson(application, clientSecret), json, () => describe(application, clientSecret))
-        return 0
+    },
+  }),
+  delete: subcommand({
+    usage: '[--json]',
+    argument: 'CLIENT_ID',
+    summary: 'deletes the application and revokes every token and grant it holds',
+    flags: CLIENT_ID_FLAG,
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values, positionals }) {
+      const clientId = clientIdOf(positionals, values)
+      return async ({ services }, print) => {
+        await services.applications.delete(clientId)
+        print({ deleted: clientId }, () => `deleted ${clientId}`)
       }
-      case 'delete': {
-        const id = clientId()
-        await services.applications.delete(id)
-        out({ deleted: id }, json, () => `deleted ${id}`)
-        return 0
-      }
-      default:
-        throw new UsageError(`unknown command: app ${command}`)
-    }
-  })
+    },
+  }),
 }
+
+export const app = commandGroup('app', APP_SUBCOMMANDS)

@@ -1,28 +1,99 @@
-/** @module Small helpers shared by the CLI commands: flag parsing, output, stdin. */
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+/** @module Flag parsing and help for the CLI commands: what a command accepts, and sentences when it is misused. */
+import { parseArgs } from 'node:util'
 
 export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-export type Options = NonNullable<ParseArgsConfig['options']>
+export interface Flag {
+  type: 'string' | 'boolean'
+  multiple?: boolean
+  short?: string
+  /** The placeholder of its value in help, e.g. `URI`. */
+  value?: string
+  /** A string flag that may also be given bare (`--graphiql`), meaning `true`. */
+  bare?: boolean
+  help: string
+}
+export type Flags = Record<string, Flag>
 
-export function parse<O extends Options>(argv: string[], options: O) {
+type ValueOf<F extends Flag> = F['type'] extends 'boolean' ? boolean : F['multiple'] extends true ? string[] : string
+export type Values<F extends Flags> = { [K in keyof F]?: ValueOf<F[K]> } & { help?: boolean }
+
+export const HELP_FLAG = { help: { type: 'boolean', short: 'h', help: 'show this help' } } as const satisfies Flags
+export const JSON_FLAG = { json: { type: 'boolean', help: 'print stable JSON for scripts' } } as const satisfies Flags
+
+/**
+ * Parses `argv` against `flags` (plus --help). Unknown options name the nearest known one, a
+ * string option without a value says so, and a `bare` flag alone means `true`.
+ */
+export function parse<F extends Flags>(argv: string[], flags: F, maxPositionals = Infinity): { values: Values<F>; positionals: string[] } {
+  const all: Flags = { ...flags, ...HELP_FLAG }
+  const args = expandBare(argv, all)
+  const options = Object.fromEntries(Object.entries(all).map(([name, f]) => [name, { type: f.type, ...(f.multiple && { multiple: true }), ...(f.short && { short: f.short }) }]))
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true })
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue
+    const flag = all[t.name]
+    if (!flag) throw new UsageError(unknownOption(t.rawName, Object.keys(all)))
+    if (flag.type === 'string' && t.value === undefined) throw new UsageError(`${t.rawName} needs a value${flag.value ? ` (${t.rawName} ${flag.value})` : ''}`)
+    if (flag.type === 'boolean' && t.value !== undefined) throw new UsageError(`${t.rawName} takes no value`)
+  }
+  const { values, positionals } = strictParse(args, options)
+  if (!values.help && positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[maxPositionals])}${maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''}`)
+  return { values: values as Values<F>, positionals }
+}
+
+/** What the first pass let through: a value that starts with "-" (`--ttl -5`), said in one line. */
+function strictParse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+    return parseArgs({ args, options, allowPositionals: true, strict: true })
   } catch (e) {
-    throw new UsageError((e as Error).message)
+    const option = /'(--?[\w-]+)'/.exec((e as Error).message)?.[1]
+    throw new UsageError(option ? `${option} needs a value; write one that starts with "-" as ${option}=VALUE` : (e as Error).message.split('\n')[0]!)
   }
 }
 
-export function out(value: unknown, json: boolean, text: () => string): void {
-  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text() + '\n')
+/** `--graphiql` alone (last, or before another option) becomes `--graphiql=true`; `--graphiql false` keeps its value. */
+function expandBare(argv: string[], flags: Flags): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') return [...out, ...argv.slice(i)]
+    const flag = arg.startsWith('--') && !arg.includes('=') ? flags[arg.slice(2)] : undefined
+    const next = argv[i + 1]
+    out.push(flag?.bare && (next === undefined || next.startsWith('-')) ? `${arg}=true` : arg)
+  }
+  return out
 }
 
-/** Reads a secret from stdin, dropping one trailing newline (as `echo` or a here-string adds). */
-export async function readStdinSecret(): Promise<string> {
-  const text = await Bun.stdin.text()
-  return text.replace(/\r?\n$/, '')
+function unknownOption(raw: string, known: string[]): string {
+  const near = nearest(raw.replace(/^-+/, ''), known)
+  return `unknown option ${raw}${near ? `; did you mean --${near}?` : ''}`
+}
+
+/** The known word a typo most likely meant, if one is close enough (a third of its letters, at least two). */
+export function nearest(typed: string, known: readonly string[]): string | undefined {
+  const best = known.map((k) => ({ k, d: distance(typed, k) })).sort((a, b) => a.d - b.d)[0]
+  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.k : undefined
+}
+
+/** Levenshtein distance: how many single-character edits turn `a` into `b`. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    previous = row
+  }
+  return previous[b.length]!
+}
+
+/** The options block of a help text: one aligned line per flag. */
+export function describeFlags(flags: Flags): string {
+  const rows = Object.entries(flags).map(([name, f]) => [`--${name}${f.value ? ` ${f.value}` : ''}${f.short ? `, -${f.short}` : ''}`, f.help] as const)
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2
+  return rows.map(([left, help]) => `  ${left.padEnd(width)}${help.replaceAll('\n', `\n  ${' '.repeat(width)}`)}`).join('\n')
 }
 
 export function requireFlag(value: unknown, flag: string): string {

@@ -1,45 +1,159 @@
-/** @module Configuration flags every command accepts, and opening the provider from them. */
-import { loadConfig, SETTINGS, type Config } from '../config.ts'
+/**
+ * @module
+ * The settings flags, and opening the database from them without writing where the operator did not
+ * mean to: commands that only read or change existing rows refuse a missing database; commands that
+ * may start a new one say so on stderr with its full path.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { ConfigError, loadConfig, SETTINGS, type Config } from '../config.ts'
 import { openProvider, type Provider } from '../provider.ts'
-import type { Options } from './args.ts'
+import { storeTarget } from '../store/open.ts'
+import { describeFlags, type Flag, type Flags } from './args.ts'
+import type { CliIO } from './io.ts'
 
-export const CONFIG_OPTIONS: Options = Object.fromEntries([
-  ...Object.values(SETTINGS).map(({ flag }) => [flag, { type: 'string' as const }]),
-  ['config', { type: 'string' as const }],
-])
+type Setting = keyof typeof SETTINGS
 
-export const CONFIG_HELP = `Configuration (flag, then environment, then --config JSON file, then default):
-  --db FILE              SQLite database file            LATCHKEY_DB       (./latchkey.db)
-  --database-url URL     postgres://… or sqlite:FILE; wins over --db  LATCHKEY_DATABASE_URL
-  --db-pool-size N       PostgreSQL connections per instance  LATCHKEY_DB_POOL_SIZE  (10)
-  --host H               listen address                  LATCHKEY_HOST     (127.0.0.1)
-  --port P               listen port                     LATCHKEY_PORT     (9000)
-  --issuer URL           public issuer URL               LATCHKEY_ISSUER   (http://localhost:<port>)
-  --access-token-ttl S   access token lifetime, seconds  LATCHKEY_ACCESS_TOKEN_TTL  (7200)
-  --refresh-token-ttl S  refresh token lifetime          LATCHKEY_REFRESH_TOKEN_TTL (2592000)
-  --code-ttl S           authorization code lifetime     LATCHKEY_CODE_TTL          (600)
-  --id-token-ttl S       ID token lifetime               LATCHKEY_ID_TOKEN_TTL      (3600)
-  --session-ttl S        login session lifetime          LATCHKEY_SESSION_TTL       (1209600)
-  --device-code-ttl S    device code lifetime (RFC 8628) LATCHKEY_DEVICE_CODE_TTL   (300)
-  --device-interval S    device polling interval         LATCHKEY_DEVICE_INTERVAL   (5)
-  --password-grant B     allow the password grant at all LATCHKEY_PASSWORD_GRANT    (true)
-  --trusted-proxies IPS   proxies whose X-Forwarded-For is believed  LATCHKEY_TRUSTED_PROXIES (none)
-  --log-level L          debug|info|warn|error|silent    LATCHKEY_LOG_LEVEL         (info)
-  --metrics M            /metrics: loopback|on|off       LATCHKEY_METRICS           (loopback)
-  --metrics-port P       serve /metrics on its own port  LATCHKEY_METRICS_PORT      (same port)
-  --metrics-host H       address of that metrics port    LATCHKEY_METRICS_HOST      (127.0.0.1)
-  --shutdown-timeout S   drain deadline on SIGTERM       LATCHKEY_SHUTDOWN_TIMEOUT  (10)
-  --purge-interval S     purge dead rows every S; 0=off  LATCHKEY_PURGE_INTERVAL    (300)
-  --purge-batch-size N   rows per purge statement        LATCHKEY_PURGE_BATCH_SIZE  (500)
-  --audit-retention S    keep audit events this long     LATCHKEY_AUDIT_RETENTION   (7776000)
-  --password-concurrency N  Argon2id hashes at once; more queue, then 503  LATCHKEY_PASSWORD_CONCURRENCY  (0 = half the cores)
-  --config FILE          JSON file with the same settings in camelCase  LATCHKEY_CONFIG`
+/** Help for every setting: [placeholder, what it does, default]. A new setting fails the type check until it has one. */
+const SETTING_HELP = {
+  db: ['FILE', 'SQLite database file', './latchkey.db'],
+  databaseUrl: ['URL', 'postgres://… or sqlite:FILE; wins over --db', ''],
+  dbPoolSize: ['N', 'PostgreSQL connections per instance', '10'],
+  host: ['H', 'listen address (an IP address or host name)', '127.0.0.1'],
+  port: ['P', 'listen port, 1-65535', '9000'],
+  issuer: ['URL', 'public issuer URL', 'http://localhost:<port>'],
+  accessTokenTtl: ['S', 'access token lifetime, seconds', '7200'],
+  refreshTokenTtl: ['S', 'refresh token lifetime', '2592000'],
+  codeTtl: ['S', 'authorization code lifetime', '600'],
+  idTokenTtl: ['S', 'ID token lifetime', '3600'],
+  sessionTtl: ['S', 'login session lifetime', '1209600'],
+  deviceCodeTtl: ['S', 'device code lifetime (RFC 8628)', '300'],
+  deviceInterval: ['S', 'device polling interval', '5'],
+  passwordGrant: ['[B]', 'allow the password grant at all; bare means true', 'true'],
+  trustedProxies: ['IPS', 'proxies whose X-Forwarded-For is believed', 'none'],
+  graphqlIntrospection: ['[B]', 'GraphQL schema introspection for admins; bare means true', 'true'],
+  graphiql: ['[B]', 'serve the GraphiQL page at /graphql; bare means true', 'false'],
+  logLevel: ['L', 'debug|info|warn|error|silent', 'info'],
+  metrics: ['M', '/metrics: loopback|on|off', 'loopback'],
+  metricsPort: ['P', 'serve /metrics on its own port', 'same port'],
+  metricsHost: ['H', 'address of that metrics port', '127.0.0.1'],
+  shutdownTimeout: ['S', 'drain deadline on SIGTERM', '10'],
+  purgeInterval: ['S', 'purge dead rows every S seconds; 0 = off', '300'],
+  purgeBatchSize: ['N', 'rows per purge statement', '500'],
+  auditRetention: ['S', 'keep audit events this long', '7776000'],
+  passwordConcurrency: ['N', 'Argon2id hashes at once; more queue, then 503', '0 = half the cores'],
+} as const satisfies Record<Setting, readonly [string, string, string]>
 
-export function configFrom(values: Record<string, unknown>): Config {
-  return loadConfig({ flags: values, env: process.env })
+const BARE = new Set<Setting>(['passwordGrant', 'graphqlIntrospection', 'graphiql'])
+
+function settingFlag(key: Setting): Flag {
+  const [value, help, fallback] = SETTING_HELP[key]
+  return { type: 'string', value, bare: BARE.has(key), help: `${help}  ${SETTINGS[key].env}${fallback ? ` (${fallback})` : ''}` }
 }
 
-export async function withProvider<T>(values: Record<string, unknown>, run: (p: Provider) => Promise<T>): Promise<T> {
-  await using provider = await openProvider(configFrom(values), { logger: { log() {} } })
+function settingFlags(keys: readonly Setting[]): Flags {
+  return Object.fromEntries(keys.map((k) => [SETTINGS[k].flag, settingFlag(k)]))
+}
+
+const CONFIG_FLAG: Flags = { config: { type: 'string', value: 'FILE', help: 'JSON file with the same settings in camelCase  LATCHKEY_CONFIG' } }
+
+/** What every management command accepts: where the database is. */
+export const DATABASE_FLAGS: Flags = { ...settingFlags(['db', 'databaseUrl']), ...CONFIG_FLAG }
+/** What `serve` accepts: every setting. */
+export const SERVER_FLAGS: Flags = { ...settingFlags(Object.keys(SETTINGS) as Setting[]), ...CONFIG_FLAG }
+
+const PRECEDENCE = '(flag, then environment, then --config JSON file, then default)'
+export const DATABASE_HELP = `Database ${PRECEDENCE}:\n${describeFlags(DATABASE_FLAGS)}`
+export const SERVER_HELP = `Settings ${PRECEDENCE}:\n${describeFlags(SERVER_FLAGS)}`
+
+/** The configuration from flags, the environment and the --config file; relative paths are taken from `io.cwd`. */
+export function configFrom(values: Record<string, unknown>, io: CliIO): Config {
+  const config = loadConfig({ flags: values, env: io.env, readFile: (path) => readFileSync(resolve(io.cwd, path), 'utf8') })
+  const url = config.databaseUrl
+  const sqliteUrl = url !== undefined && storeTarget(config).engine === 'sqlite'
+  return Object.freeze({ ...config, db: resolve(io.cwd, config.db), ...(sqliteUrl && { databaseUrl: `sqlite:${resolve(io.cwd, url.replace(/^sqlite:(\/\/)?/i, ''))}` }) })
+}
+
+/** The setting that names the database, as the operator would fix it. */
+export function databaseSetting(config: Config): string {
+  return config.databaseUrl === undefined ? '--db / LATCHKEY_DB' : '--database-url / LATCHKEY_DATABASE_URL'
+}
+
+/**
+ * `existing`: the command reads or changes rows that must already be there, so a missing SQLite file
+ * is an error, never a new database. `create`: a missing file is created, and stderr says where.
+ */
+export type DatabaseAccess = 'existing' | 'create'
+
+/** Something to tell the operator about the database: a line on stderr, or a log line under `serve`. */
+export interface DatabaseNotice {
+  level: 'info' | 'warn'
+  /** The log message; `text` is the same for a terminal. */
+  msg: string
+  text: string
+  fields: Record<string, unknown>
+}
+
+/** Checks the SQLite file before it is opened; says when it will be created or is open to others. */
+export function checkDatabase(config: Config, access: DatabaseAccess): DatabaseNotice[] {
+  const target = storeTarget(config)
+  if (target.engine === 'postgres') return []
+  const { path } = target
+  const setting = databaseSetting(config)
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`${path} is a folder, not a database file (${setting})`)
+  if (existsSync(path)) return sharedFileNotices(path)
+  if (access === 'existing') throw new ConfigError(`no database at ${path}: this command does not create one; point ${setting} at the server's database`)
+  if (!existsSync(dirname(path))) throw new ConfigError(`cannot create the database at ${path}: the folder ${dirname(path)} does not exist (${setting})`)
+  return [{ level: 'info', msg: 'creating a new database', text: `creating a new database at ${path}`, fields: { db: path } }]
+}
+
+/** A warning rather than a refusal: an upgrade must not stop a deployment whose file predates 0600. */
+function sharedFileNotices(path: string): DatabaseNotice[] {
+  const mode = statSync(path).mode & 0o777
+  if ((mode & 0o077) === 0) return []
+  const octal = mode.toString(8).padStart(4, '0')
+  const fix = `chmod 600 ${path} ${path}-wal ${path}-shm`
+  return [{
+    level: 'warn',
+    msg: 'WARNING: the database file is open to group or others; it holds password hashes and signing keys',
+    text: `WARNING: ${path} is open to group or others (mode ${octal}); it holds password hashes and signing keys.\nlatchkey: WARNING: restrict it with: ${fix}`,
+    fields: { db: path, mode: octal, fix },
+  }]
+}
+
+export function printNotices(io: CliIO, notices: DatabaseNotice[]): void {
+  for (const n of notices) io.stderr.write(`latchkey: ${n.text}\n`)
+}
+
+/** Opens the provider on the configured database; a database that cannot be opened is named with its setting. */
+export async function openDatabase(config: Config, io: CliIO, access: DatabaseAccess): Promise<Provider> {
+  printNotices(io, checkDatabase(config, access))
+  return naming(config, () => openProvider(config, { logger: { log() {} } }))
+}
+
+/** Runs `open` (which opens and migrates the database), turning its failure into a sentence naming the database and its setting. */
+export async function naming<T>(config: Config, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open()
+  } catch (e) {
+    throw new ConfigError(`cannot open or migrate the database ${describeTarget(config)} (${databaseSetting(config)}): ${(e as Error)?.message ?? e}`)
+  }
+}
+
+export async function withProvider<T>(config: Config, io: CliIO, access: DatabaseAccess, run: (p: Provider) => Promise<T>): Promise<T> {
+  await using provider = await openDatabase(config, io, access)
   return await run(provider)
+}
+
+/** The database in words, without a PostgreSQL password. */
+export function describeTarget(config: Config): string {
+  const target = storeTarget(config)
+  if (target.engine === 'sqlite') return `at ${target.path}`
+  try {
+    const url = new URL(target.url)
+    if (url.password) url.password = '***'
+    return `at ${url}`
+  } catch {
+    return '(the PostgreSQL URL does not parse)'
+  }
 }

@@ -1,41 +1,69 @@
+import type { Server } from 'bun'
+import type { Config } from '../config.ts'
+import { ConfigError } from '../config.ts'
 import { openProvider } from '../provider.ts'
 import { startServer } from '../http/server.ts'
 import { startMetricsServer } from '../http/ops.ts'
 import { startPurger, type PurgeReport } from '../services/purge.ts'
 import type { Logger } from '../http/logger.ts'
 import { onShutdownSignals } from './shutdown.ts'
-import { parse } from './args.ts'
-import { CONFIG_HELP, CONFIG_OPTIONS, configFrom } from './common.ts'
+import { standalone } from './command.ts'
+import { checkDatabase, configFrom, naming, SERVER_FLAGS, SERVER_HELP } from './common.ts'
 
-export const SERVE_HELP = `Usage: latchkey serve [--host H] [--port P] [--db FILE] [--issuer URL] [options]
+export const serve = standalone('serve', {
+  usage: '[--host H] [--port P] [--db FILE] [--issuer URL] [settings]',
+  summary: `Runs the provider: migrates the database (creating it if there is none yet), creates signing keys
+on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front of it and set
+--issuer to the public URL. SIGTERM or SIGINT stops accepting, lets in-flight requests finish
+(--shutdown-timeout), and closes the database; the "listening" line names the pid to signal.
+/healthz, /readyz and /metrics are for operators: see docs/operating.md.`,
+  flags: {},
+  settings: { flags: SERVER_FLAGS, help: SERVER_HELP },
+  async run({ values, io }) {
+    const config = configFrom(values, io)
+    // Serve's output is JSON log lines, so what checkDatabase notices is logged, not printed.
+    const notices = checkDatabase(config, 'create')
+    const provider = await naming(config, () => openProvider(config))
+    const { logger, metrics } = provider
+    for (const { level, msg, fields } of notices) logger.log(level, msg, fields)
+    let server: Server<unknown> | undefined
+    let metricsServer: Server<unknown> | undefined
+    try {
+      server = listen('--host / LATCHKEY_HOST and --port / LATCHKEY_PORT', config.host, config.port, () => startServer(provider.app, config))
+      if (config.metrics !== 'off' && config.metricsPort !== undefined)
+        metricsServer = listen('--metrics-host / LATCHKEY_METRICS_HOST and --metrics-port / LATCHKEY_METRICS_PORT', config.metricsHost, config.metricsPort, () => startMetricsServer(metrics, config))
+    } catch (e) {
+      await server?.stop(true)
+      await provider.close()
+      throw e
+    }
+    if (config.metrics !== 'off') metrics.collectProcessMetrics()
+    const purger = config.purgeInterval > 0 ? startPurger(provider.services.purge, config.purgeInterval, logPurge(logger)) : undefined
+    logger.log('info', 'listening', {
+      url: `http://${server.hostname}:${server.port}`, issuer: config.issuer, db: describeDb(config), pid: process.pid,
+      metrics: metricsServer ? `http://${metricsServer.hostname}:${metricsServer.port}/metrics` : config.metrics,
+    })
+    onShutdownSignals({
+      server, others: metricsServer ? [metricsServer] : [], logger, timeoutSeconds: config.shutdownTimeout,
+      stopBackground: async () => purger?.stop(), closeStore: () => provider.close(), exit: (code) => process.exit(code),
+    })
+    await new Promise(() => {})
+    return 0
+  },
+})
 
-Runs the provider: migrates the database, creates signing keys on first start, and serves
-OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front of it and set --issuer to the public URL.
-SIGTERM or SIGINT stops accepting, lets in-flight requests finish (--shutdown-timeout), and
-closes the database. /healthz, /readyz and /metrics are for operators: see docs/operating.md.
+/** Binds a listener; an address that cannot be used is named with the settings that chose it. */
+function listen(settings: string, host: string, port: number, start: () => Server<unknown>): Server<unknown> {
+  try {
+    return start()
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new ConfigError(`cannot listen on ${host}:${port} (${settings}): ${code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message}`)
+  }
+}
 
-${CONFIG_HELP}`
-
-export async function serve(argv: string[]): Promise<number> {
-  const { values } = parse(argv, CONFIG_OPTIONS)
-  if (values.help) return void console.log(SERVE_HELP), 0
-  const config = configFrom(values)
-  const provider = await openProvider(config)
-  const server = startServer(provider.app, config)
-  const { logger, metrics } = provider
-  const metricsServer = config.metrics !== 'off' && config.metricsPort !== undefined ? startMetricsServer(metrics, config) : undefined
-  if (config.metrics !== 'off') metrics.collectProcessMetrics()
-  const purger = config.purgeInterval > 0 ? startPurger(provider.services.purge, config.purgeInterval, logPurge(logger)) : undefined
-  logger.log('info', 'listening', {
-    url: `http://${server.hostname}:${server.port}`, issuer: config.issuer, db: config.db,
-    metrics: metricsServer ? `http://${metricsServer.hostname}:${metricsServer.port}/metrics` : config.metrics,
-  })
-  onShutdownSignals({
-    server, others: metricsServer ? [metricsServer] : [], logger, timeoutSeconds: config.shutdownTimeout,
-    stopBackground: async () => purger?.stop(), closeStore: () => provider.close(), exit: (code) => process.exit(code),
-  })
-  await new Promise(() => {})
-  return 0
+function describeDb(config: Config): string {
+  return config.databaseUrl?.startsWith('postgres') ? 'postgresql' : config.databaseUrl ?? config.db
 }
 
 function logPurge(logger: Logger) {

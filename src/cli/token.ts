@@ -1,32 +1,10 @@
 import type { TokenView } from '../services/admin-tokens.ts'
-import { splitList } from '../services/lists.ts'
 import { NotFound, Invalid } from '../services/errors.ts'
-import type { Services } from '../services/index.ts'
-import { out, parse, requireFlag, UsageError } from './args.ts'
-import { CONFIG_HELP, CONFIG_OPTIONS, withProvider } from './common.ts'
+import { splitList } from '../services/lists.ts'
+import { requireFlag, UsageError } from './args.ts'
+import { commandGroup, subcommand } from './command.ts'
 
-export const TOKEN_HELP = `Usage: latchkey token <command> [options]
-
-Commands:
-  create --username U --scopes "..." [--expires-in SECONDS] [--json]
-         Issues a personal access token for a user (no application), for scripts and the admin API.
-         The token is printed once; only its SHA-256 is stored. Without --expires-in it does not expire.
-  list [--username U] [--all] [--json]
-         Personal access tokens, newest first: id, user, last four characters, scopes, expiry.
-         Only live ones unless --all (then revoked and expired ones too).
-  revoke ID [--json]
-         Revokes a token by the id that list shows; it stops working at once.
-
-${CONFIG_HELP}`
-
-const OPTIONS = {
-  ...CONFIG_OPTIONS,
-  username: { type: 'string' },
-  scopes: { type: 'string' },
-  'expires-in': { type: 'string' },
-  all: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const
+const FIELDS = { username: '--username', scopes: '--scopes', expiresIn: '--expires-in', id: 'ID' }
 
 const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString())
 
@@ -42,52 +20,70 @@ function tokenLine(t: TokenView, username: string | null): string {
   return `${t.id}  ${username ?? '-'}  ${t.prefix}…${t.hint}  ${t.scopes.join(' ')}  ${state}`
 }
 
-async function requireActiveUser(services: Services, username: string) {
-  const user = await services.users.findByUsername(username)
-  if (!user || user.disabled) throw new NotFound(`no active user named ${username}`, 'username')
-  return user
-}
-
-export async function token(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  const { values, positionals } = parse(rest, OPTIONS)
-  if (!command || command === '--help' || command === '-h' || values.help) return void console.log(TOKEN_HELP), 0
-  const json = !!values.json
-  switch (command) {
-    case 'create': {
+/** The `token` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
+export const TOKEN_SUBCOMMANDS = {
+  create: subcommand({
+    usage: '--username U --scopes "..." [--expires-in SECONDS] [--json]',
+    summary:
+      'issues a personal access token for a user (no application), for scripts and the admin API.\nThe token is printed once; only its SHA-256 is stored. Without --expires-in it does not expire.',
+    flags: {
+      username: { type: 'string', value: 'U', help: 'the user it acts for' },
+      scopes: { type: 'string', value: '"A B"', help: 'what it may do' },
+      'expires-in': { type: 'string', value: 'S', help: 'lifetime in seconds (default: never expires)' },
+    },
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values }) {
+      const username = requireFlag(values.username, 'username')
+      const scopes = splitList(requireFlag(values.scopes, 'scopes'))
       const expiresIn = values['expires-in'] === undefined ? null : Number(values['expires-in'])
       if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn <= 0)) throw new UsageError('--expires-in must be a positive number of seconds')
-      const scopes = splitList(requireFlag(values.scopes, 'scopes'))
-      const username = requireFlag(values.username, 'username')
-      return withProvider(values, async ({ services }) => {
-        const user = await requireActiveUser(services, username)
+      return async ({ services }, print) => {
+        const user = await services.users.findByUsername(username)
+        if (!user || user.disabled) throw new NotFound(`no active user named ${username}`, 'username')
         const unknown = await services.scopes.unknownNames(scopes)
         if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
         const t = await services.tokens.issuePersonal(user.id, scopes, expiresIn)
-        out({ token: t.token, id: t.id, username: user.username, scopes, expires_at: t.expiresAt }, json, () => `${t.token}\n(shown once; scopes: ${scopes.join(' ')})`)
-        return 0
-      })
-    }
-    case 'list':
-      return withProvider(values, async ({ services }) => {
+        print({ token: t.token, id: t.id, username: user.username, scopes, expires_at: t.expiresAt }, () => `${t.token}\n(shown once; scopes: ${scopes.join(' ')})`)
+      }
+    },
+  }),
+  list: subcommand({
+    usage: '[--username U] [--all] [--json]',
+    summary: 'personal access tokens, newest first: id, user, last four characters, scopes, expiry;\nonly live ones unless --all (then revoked and expired ones too)',
+    flags: {
+      username: { type: 'string', value: 'U', help: "only this user's tokens" },
+      all: { type: 'boolean', help: 'revoked and expired tokens too' },
+    },
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values }) {
+      return async ({ services }, print) => {
         const user = values.username === undefined ? undefined : await services.users.findByUsername(values.username)
         if (values.username !== undefined && !user) throw new NotFound(`no user named ${values.username}`, 'username')
         const tokens = await services.admin.tokens.listPersonal({ userId: user?.id, active: values.all ? undefined : true })
         const names = new Map((await services.users.list()).map((u) => [u.id, u.username]))
-        const nameOf = (t: TokenView) => (t.userId === null ? null : names.get(t.userId) ?? null)
-        out(tokens.map((t) => tokenJson(t, nameOf(t))), json, () => tokens.map((t) => tokenLine(t, nameOf(t))).join('\n') || 'no personal access tokens')
-        return 0
-      })
-    case 'revoke': {
+        const nameOf = (t: TokenView) => (t.userId === null ? null : (names.get(t.userId) ?? null))
+        print(tokens.map((t) => tokenJson(t, nameOf(t))), () => tokens.map((t) => tokenLine(t, nameOf(t))).join('\n') || 'no personal access tokens')
+      }
+    },
+  }),
+  revoke: subcommand({
+    usage: '[--json]',
+    argument: 'ID',
+    summary: 'revokes a token by the id that `token list` shows; it stops working at once',
+    flags: {},
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ positionals }) {
       const id = requireFlag(positionals[0], 'ID (the token id that `token list` shows)')
-      return withProvider(values, async ({ services }) => {
+      return async ({ services }, print) => {
         const t = await services.admin.tokens.revokeAsOperator(id)
-        const username = t.userId === null ? null : (await services.users.findById(t.userId))?.username ?? null
-        out(tokenJson(t, username), json, () => `revoked ${t.id} (${t.prefix}…${t.hint})`)
-        return 0
-      })
-    }
-    default:
-      throw new UsageError(`unknown command: token ${command}`)
-  }
+        const username = t.userId === null ? null : ((await services.users.findById(t.userId))?.username ?? null)
+        print(tokenJson(t, username), () => `revoked ${t.id} (${t.prefix}…${t.hint})`)
+      }
+    },
+  }),
 }
+
+export const token = commandGroup('token', TOKEN_SUBCOMMANDS)

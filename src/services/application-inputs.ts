@@ -4,7 +4,9 @@
  * `app create` / `app update` and GraphQL's createApplication / updateApplication.
  */
 import { z } from 'zod'
+import { Invalid } from './errors.ts'
 import { redirectUriProblem } from './redirect-uris.ts'
+import { parseOrInvalid } from './users.ts'
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 /** Grant types an application may enable; the token endpoint has one handler for each. */
@@ -32,6 +34,14 @@ export const NewApplicationInput = z.object({
     // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
     if (a.isPublic && a.grantTypes.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'client_credentials needs a confidential application' })
   })
+
+/** The checks that need no database, so the CLI can refuse bad input before it opens one. */
+export function parseNewApplication(input: z.input<typeof NewApplicationInput>): z.output<typeof NewApplicationInput> {
+  const parsed = parseOrInvalid(NewApplicationInput, input)
+  if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
+    throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+  return parsed
+}
 
 const ttl = z.number().int().min(60).max(366 * 86400).nullable()
 const shape = NewApplicationInput.shape

@@ -11,13 +11,13 @@ import * as repo from '../store/repositories/applications.ts'
 import { externalChangeStamp } from '../store/repositories/change-stamp.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
-import { ApplicationPatch, NewApplicationInput } from './application-inputs.ts'
+import { ApplicationPatch, NewApplicationInput, parseNewApplication } from './application-inputs.ts'
 import { Invalid, NotFound } from './errors.ts'
 import { joinList, splitList } from './lists.ts'
 import type { ScopeService } from './scopes.ts'
 import { parseOrInvalid } from './users.ts'
 
-export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, type GrantType } from './application-inputs.ts'
+export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, parseNewApplication, type GrantType } from './application-inputs.ts'
 
 export interface Application {
   id: string
@@ -124,9 +124,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
 
   return {
     async create(input: z.input<typeof NewApplicationInput>, actorUserId: string | null = null): Promise<CreatedApplication> {
-      const parsed = parseOrInvalid(NewApplicationInput, input)
-      if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
-        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+      const parsed = parseNewApplication(input)
       await requireKnownScopes(parsed.scopes)
       const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
       const now = clock.now()

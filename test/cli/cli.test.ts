@@ -1,18 +1,22 @@
 /**
- * The `latchkey` command line, run as the compiled binary: help, users, applications, personal
- * access tokens, errors and configuration precedence, observed through the running server.
+ * The `latchkey` command line: help, users, applications, personal access tokens, errors and
+ * configuration precedence, observed through a running server. The commands run in-process
+ * (`runCli`, see ../helpers/cli.ts); only the last describe starts the compiled binary, to show
+ * that it is the same command line.
  */
 import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runBinary, startBinary, type RunningBinary } from '../helpers/binary.ts'
+import { runBinary, startBinary } from '../helpers/binary.ts'
+import { cli, startCliServer, type CliServer } from '../helpers/cli.ts'
+import { onPostgres } from '../helpers/database.ts'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD } from '../helpers/fixtures.ts'
 import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
 
 const RP_URI = 'https://rp.example/cb'
-const APP_KEYS = ['client_id', 'created_at', 'grant_types', 'id', 'id_token_alg', 'introspect', 'name', 'public', 'redirect_uris', 'refresh_tokens', 'scopes', 'trusted']
+const APP_KEYS = ['access_token_lifetime', 'client_id', 'created_at', 'grant_types', 'id', 'id_token_alg', 'introspect', 'name', 'owner_id', 'public', 'redirect_uris', 'refresh_token_lifetime', 'refresh_tokens', 'scopes', 'token_format', 'trusted']
 const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'id', 'name', 'username']
 
 interface AppJson {
@@ -21,20 +25,20 @@ interface AppJson {
   [key: string]: unknown
 }
 
-async function createUser(lk: RunningBinary, username = 'alice', password = PASSWORD) {
+async function createUser(lk: CliServer, username = 'alice', password = PASSWORD) {
   const r = await lk.run(['user', 'create', '--username', username, '--email', `${username}@example.com`, '--password-stdin', '--json'], password + '\n')
   expect(r.code).toBe(0)
   return r.json<{ id: string; username: string }>()
 }
 
-async function createApp(lk: RunningBinary, ...flags: string[]): Promise<AppJson> {
+async function createApp(lk: CliServer, ...flags: string[]): Promise<AppJson> {
   const r = await lk.run(['app', 'create', '--name', 'App', '--redirect-uri', RP_URI, ...flags, '--json'])
   expect(r.code).toBe(0)
   return r.json()
 }
 
 /** Logs alice in and approves consent, then redeems the code: the tokens an OAuth client holds. */
-async function oauthTokens(lk: RunningBinary, app: AppJson, username = 'alice') {
+async function oauthTokens(lk: CliServer, app: AppJson, username = 'alice') {
   const { verifier, challenge } = pkcePair()
   const callback = await new Browser(lk.url).authorize({ response_type: 'code', client_id: app.client_id, redirect_uri: RP_URI, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' }, { username })
   const client = { clientId: app.client_id, secret: app.client_secret ?? null, redirectUri: RP_URI }
@@ -43,17 +47,17 @@ async function oauthTokens(lk: RunningBinary, app: AppJson, username = 'alice') 
   return (await res.json()) as { access_token: string; refresh_token: string }
 }
 
-async function introspect(lk: RunningBinary, rs: AppJson, token: string): Promise<Record<string, unknown>> {
+async function introspect(lk: CliServer, rs: AppJson, token: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${lk.url}/oauth/introspect`, { method: 'POST', headers: { Authorization: basic(rs.client_id, rs.client_secret!) }, body: new URLSearchParams({ token }) })
   expect(res.status).toBe(200)
   return (await res.json()) as Record<string, unknown>
 }
 
-function tokenInfo(lk: RunningBinary, token: string): Promise<Response> {
+function tokenInfo(lk: CliServer, token: string): Promise<Response> {
   return fetch(`${lk.url}/oauth/token/info`, { headers: { Authorization: `Bearer ${token}` } })
 }
 
-async function loginStatus(lk: RunningBinary, username: string, password: string): Promise<number> {
+async function loginStatus(lk: CliServer, username: string, password: string): Promise<number> {
   return (await new Browser(lk.url).login(username, password)).status
 }
 
@@ -64,16 +68,16 @@ function listedCommands(help: string): string[] {
 }
 
 describe('issue 2 CLI: help', () => {
-  test('issue 2 CLI: --help exits 0 with usage for latchkey, every command and every subcommand it lists', async () => {
-    const top = await runBinary(['--help'])
+  test('issue 2 CLI + issue 14 §1: --help exits 0 with usage for latchkey, every command and every subcommand it lists (in-process)', async () => {
+    const top = await cli(['--help'])
     expect(top.code).toBe(0)
     const commands = listedCommands(top.stdout)
     expect(commands).toEqual(expect.arrayContaining(['serve', 'migrate', 'user', 'app', 'token']))
-    const helps = await Promise.all(commands.map((c) => runBinary([c, '--help'])))
+    const helps = await Promise.all(commands.map((c) => cli([c, '--help'])))
     const subcommands = commands.flatMap((c, i) => listedCommands(helps[i]!.stdout).map((sub) => [c, sub]))
     expect(subcommands).toEqual(expect.arrayContaining([...['create', 'list', 'set-password', 'disable'].map((s) => ['user', s]), ...['create', 'list', 'show', 'rotate-secret', 'delete'].map((s) => ['app', s])]))
     const invocations = [['help'], [], ...commands.map((c) => [c, '--help']), ...subcommands.map((cs) => [...cs, '--help']), ['token', 'create', '--help'], ['user', 'create', '-h']]
-    const results = await Promise.all(invocations.map((args) => runBinary(args)))
+    const results = await Promise.all(invocations.map((args) => cli(args)))
     results.forEach((r, i) => {
       const label = `latchkey ${invocations[i]!.join(' ')}`
       expect({ label, code: r.code, stderr: r.stderr }).toEqual({ label, code: 0, stderr: '' })
@@ -81,11 +85,20 @@ describe('issue 2 CLI: help', () => {
     })
     expect(results.at(-2)!.stdout).toContain('--username')
   })
+
+  test('issue 14 §1: the compiled binary is the same command line (--help, --version, an error)', async () => {
+    const help = await runBinary(['--help'])
+    expect({ code: help.code, stdout: help.stdout, stderr: help.stderr }).toEqual({ code: 0, stdout: (await cli(['--help'])).stdout, stderr: '' })
+    const version = await runBinary(['--version'])
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+    const unknown = await runBinary(['user', 'list', '--jsn'])
+    expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: 'latchkey: unknown option --jsn; did you mean --json?\n' })
+  })
 })
 
 describe('issue 2 CLI: users', () => {
   test('issue 2 CLI: user create and user list --json print stable keys and never the password', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     const created = await lk.run(['user', 'create', '--username', 'alice', '--email', 'alice@example.com', '--name', 'Alice', '--admin', '--password-stdin', '--json'], PASSWORD)
     expect(created.code).toBe(0)
     const alice = created.json()
@@ -102,7 +115,7 @@ describe('issue 2 CLI: users', () => {
   })
 
   test('issue 2 CLI: user set-password replaces the password at /login', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     await createUser(lk)
     const set = await lk.run(['user', 'set-password', '--username', 'alice', '--password-stdin'], 'a brand new passphrase\n')
     expect(set.code).toBe(0)
@@ -111,7 +124,7 @@ describe('issue 2 CLI: users', () => {
   })
 
   test('issue 2 CLI: user disable blocks /login and makes the user\'s OAuth and personal tokens inactive', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     await createUser(lk)
     await createUser(lk, 'bob')
     const app = await createApp(lk)
@@ -141,7 +154,7 @@ describe('issue 2 CLI: users', () => {
 
 describe('issue 2 CLI: applications', () => {
   test('issue 2 CLI: app create --json has client_id and client_secret for a confidential app, no client_secret for a public one', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     const confidential = await createApp(lk, '--redirect-uri', 'https://rp.example/cb2', '--scopes', 'openid profile', '--trusted')
     expect(Object.keys(confidential).sort()).toEqual([...APP_KEYS, 'client_secret'].sort())
     expect(confidential.client_id).toStartWith('lkc_')
@@ -153,7 +166,7 @@ describe('issue 2 CLI: applications', () => {
   })
 
   test('issue 2 CLI: app list and app show --json never print a client_secret', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     const a = await createApp(lk)
     const b = await createApp(lk, '--public')
     const list = await lk.run(['app', 'list', '--json'])
@@ -169,7 +182,7 @@ describe('issue 2 CLI: applications', () => {
   })
 
   test('issue 2 CLI: app rotate-secret prints a new secret once; the old one gets 401 invalid_client at /oauth/token', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     const app = await createApp(lk)
     const rotated = await lk.run(['app', 'rotate-secret', app.client_id, '--json'])
     expect(rotated.code).toBe(0)
@@ -192,7 +205,7 @@ describe('issue 2 CLI: applications', () => {
   })
 
   test('issue 2 CLI: app delete makes the application\'s existing tokens inactive and the app unknown', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     await createUser(lk)
     const app = await createApp(lk)
     const other = await createApp(lk)
@@ -217,7 +230,7 @@ describe('issue 2 CLI: applications', () => {
 
 describe('issue 2 CLI: personal access tokens', () => {
   test('GitLab seed: token/info answers for an lkpat_ token from token create, with the user, scopes and no application', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     const alice = await createUser(lk)
     const created = await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user openid', '--json'])
     expect(created.code).toBe(0)
@@ -232,7 +245,7 @@ describe('issue 2 CLI: personal access tokens', () => {
   })
 
   test('GitLab seed: token create --expires-in gives token/info an expires_in within that lifetime', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     await createUser(lk)
     const pat = (await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user', '--expires-in', '600', '--json'])).json<{ token: string }>()
     const info = (await (await tokenInfo(lk, pat.token)).json()) as { expires_in: number }
@@ -244,15 +257,15 @@ describe('issue 2 CLI: personal access tokens', () => {
 describe('issue 2 CLI: errors go to stderr with a non-zero exit', () => {
   test('issue 2 CLI: unknown command and unknown subcommands fail with a message on stderr and nothing on stdout', async () => {
     for (const args of [['frobnicate'], ['user', 'frobnicate'], ['app', 'frobnicate'], ['token', 'frobnicate'], ['user', 'list', '--no-such-flag']]) {
-      const r = await runBinary(args)
+      const r = await cli(args)
       expect({ args, code: r.code === 0 ? 0 : 'non-zero', stdout: r.stdout }).toEqual({ args, code: 'non-zero', stdout: '' })
       expect(r.stderr).toStartWith('latchkey: ')
     }
-    expect((await runBinary(['frobnicate'])).stderr).toContain('unknown command: frobnicate')
+    expect((await cli(['frobnicate'])).stderr).toContain('unknown command: frobnicate')
   })
 
   test('issue 2 CLI: missing --username, duplicate username and a javascript: redirect URI fail and leave nothing behind', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     const noUser = await lk.run(['token', 'create', '--scopes', 'read_user', '--json'])
     expect(noUser.code).not.toBe(0)
     expect(noUser.stderr).toContain('--username')
@@ -279,7 +292,7 @@ describe('issue 2 CLI: errors go to stderr with a non-zero exit', () => {
   })
 
   test('issue 2 CLI: a password shorter than 8 characters is refused', async () => {
-    await using lk = await startBinary()
+    await using lk = await startCliServer()
     const r = await lk.run(['user', 'create', '--username', 'carol', '--password-stdin'], 'short\n')
     expect(r.code).not.toBe(0)
     expect(r.stderr).toContain('password')
@@ -296,6 +309,8 @@ describe('issue 2 CLI: configuration', () => {
       const issuerOf = async (options: Parameters<typeof startBinary>[0]) => {
         await using lk = await startBinary({ loopbackIssuer: false, ...options })
         const meta = (await (await fetch(`${lk.url}/.well-known/openid-configuration`)).json()) as { issuer: string }
+        // issue 14 §2: serve says it created the SQLite database, as one of its JSON log lines.
+        if (!onPostgres) expect(lk.logs.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('creating a new database')
         return { issuer: meta.issuer, port: lk.port }
       }
       const byDefault = await issuerOf({})
@@ -316,10 +331,10 @@ describe('issue 2 CLI: configuration', () => {
       writeFileSync(file, JSON.stringify({ db: join(dir, 'file.db') }))
       const env = { LATCHKEY_CONFIG: file }
       const usernames = async (extra: Record<string, string>, args: string[] = []) =>
-        (await runBinary(['user', 'list', '--json', ...args], { env: { ...env, ...extra }, cwd: dir })).json<{ username: string }[]>().map((u) => u.username)
-      expect((await runBinary(['user', 'create', '--username', 'in-file', '--password-stdin'], { env, cwd: dir, stdin: PASSWORD })).code).toBe(0)
-      expect((await runBinary(['user', 'create', '--username', 'in-env', '--password-stdin'], { env: { ...env, LATCHKEY_DB: join(dir, 'env.db') }, cwd: dir, stdin: PASSWORD })).code).toBe(0)
-      expect((await runBinary(['user', 'create', '--username', 'in-flag', '--password-stdin', '--db', join(dir, 'flag.db')], { env: { ...env, LATCHKEY_DB: join(dir, 'env.db') }, cwd: dir, stdin: PASSWORD })).code).toBe(0)
+        (await cli(['user', 'list', '--json', ...args], { env: { ...env, ...extra }, cwd: dir })).json<{ username: string }[]>().map((u) => u.username)
+      expect((await cli(['user', 'create', '--username', 'in-file', '--password-stdin'], { env, cwd: dir, stdin: PASSWORD })).code).toBe(0)
+      expect((await cli(['user', 'create', '--username', 'in-env', '--password-stdin'], { env: { ...env, LATCHKEY_DB: join(dir, 'env.db') }, cwd: dir, stdin: PASSWORD })).code).toBe(0)
+      expect((await cli(['user', 'create', '--username', 'in-flag', '--password-stdin', '--db', join(dir, 'flag.db')], { env: { ...env, LATCHKEY_DB: join(dir, 'env.db') }, cwd: dir, stdin: PASSWORD })).code).toBe(0)
       expect(await usernames({})).toEqual(['in-file'])
       expect(await usernames({ LATCHKEY_DB: join(dir, 'env.db') })).toEqual(['in-env'])
       expect(await usernames({ LATCHKEY_DB: join(dir, 'env.db') }, ['--db', join(dir, 'flag.db')])).toEqual(['in-flag'])
@@ -344,7 +359,7 @@ describe('issue 2 CLI: configuration', () => {
         [['user', 'list', '--access-token-ttl', '0'], {}, '--access-token-ttl'],
       ]
       for (const [args, env, named] of cases) {
-        const r = await runBinary(args, { env, cwd: dir })
+        const r = await cli(args, { env, cwd: dir })
         expect({ args, code: r.code === 0 ? 0 : 'non-zero', named: r.stderr.includes(named) }).toEqual({ args, code: 'non-zero', named: true })
         expect(r.stderr).not.toContain('    at ')
       }
@@ -357,15 +372,15 @@ describe('issue 2 CLI: configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-migrate-'))
     try {
       const db = join(dir, 'fresh.db')
-      const first = await runBinary(['migrate', '--db', db, '--json'], { cwd: dir })
+      const first = await cli(['migrate', '--db', db, '--json'], { cwd: dir })
       expect(first.code).toBe(0)
       const { applied } = first.json<{ applied: string[] }>()
       expect(applied.length).toBeGreaterThan(0)
       expect(applied[0]).toMatch(/^\d{4}_\d{2}_\d{2}_\d{3}_/)
-      const second = await runBinary(['migrate', '--db', db, '--json'], { cwd: dir })
+      const second = await cli(['migrate', '--db', db, '--json'], { cwd: dir })
       expect(second.code).toBe(0)
       expect(second.json()).toEqual({ applied: [] })
-      const users = await runBinary(['user', 'list', '--db', db, '--json'], { cwd: dir })
+      const users = await cli(['user', 'list', '--db', db, '--json'], { cwd: dir })
       expect(users.json()).toEqual([])
     } finally {
       rmSync(dir, { recursive: true, force: true })

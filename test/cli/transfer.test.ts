@@ -1,14 +1,16 @@
 /**
  * Issue 7: `latchkey export` / `latchkey import` move a deployment from SQLite to another database
  * (PostgreSQL in CI's PostgreSQL pass, another SQLite file otherwise) without invalidating any
- * token issued before the move. Everything runs through the compiled binary.
+ * token issued before the move. The commands run in-process (../helpers/cli.ts); the servers before
+ * and after the move are the compiled binary.
  */
 import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
-import { runBinary, startBinary } from '../helpers/binary.ts'
+import { startBinary } from '../helpers/binary.ts'
+import { cli as runCli } from '../helpers/cli.ts'
 import { Browser } from '../helpers/browser.ts'
 import { createTestDatabase, ENGINE, onPostgres, type TestDatabase } from '../helpers/database.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
@@ -30,7 +32,7 @@ interface Tokens {
 describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'PostgreSQL' : 'a new SQLite file'}`, () => {
   test('every token issued before the move works after it; a replayed rotated refresh token still revokes its family', async () => {
     const source = `sqlite:${join(dir, 'source.db')}`
-    const cli = (url: string, args: string[], stdin?: string) => runBinary([...args, '--database-url', url, '--json'], { stdin })
+    const cli = (url: string, args: string[], stdin?: string) => runCli([...args, '--database-url', url, '--json'], { stdin })
 
     // Before: a user, an app and a resource server, tokens from a full flow, a rotation, a personal token.
     expect((await cli(source, ['user', 'create', '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'], PASSWORD + '\n')).code).toBe(0)
@@ -56,15 +58,15 @@ describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'Po
 
     // The move: export with the source stopped, import into a new database.
     const file = join(dir, 'latchkey.jsonl')
-    const exported = await runBinary(['export', '--database-url', source, '--to', file, '--json'])
+    const exported = await runCli(['export', '--database-url', source, '--to', file, '--json'])
     expect(exported.code).toBe(0)
     expect(exported.json().rows).toMatchObject({ users: 1, applications: 2, access_tokens: 2, refresh_tokens: 2 })
     const target = onPostgres ? (pgdb = await createTestDatabase()).url : `sqlite:${join(dir, 'target.db')}`
-    const imported = await runBinary(['import', '--database-url', target, '--from', file, '--json'])
+    const imported = await runCli(['import', '--database-url', target, '--from', file, '--json'])
     expect(imported.code).toBe(0)
     // The first access token was revoked by the rotation: it did not travel.
     expect(imported.json().rows).toMatchObject({ users: 1, applications: 2, access_tokens: 2, refresh_tokens: 2 })
-    const again = await runBinary(['import', '--database-url', target, '--from', file])
+    const again = await runCli(['import', '--database-url', target, '--from', file])
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('import only into a new, empty database')
 
@@ -96,7 +98,7 @@ describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'Po
   test('import refuses a file that is not an export, and names the line', async () => {
     const bad = join(dir, 'bad.jsonl')
     await Bun.write(bad, '{"hello":"world"}\n')
-    const r = await runBinary(['import', '--db', join(dir, 'empty.db'), '--from', bad])
+    const r = await runCli(['import', '--db', join(dir, 'empty.db'), '--from', bad])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('not a latchkey export')
   })

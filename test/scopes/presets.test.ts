@@ -2,10 +2,10 @@
  * Scope presets (issue 14 §4): the vocabularies of today's Gitea and Forgejo next to the pre-1.20
  * one of the Gitea seed, and an import never widens an existing scope unless told to with force.
  */
-import { afterEach, beforeEach, describe, expect, spyOn, test } from 'bun:test'
-import { scope } from '../../src/cli/scope.ts'
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { PRESETS } from '../../src/services/scope-presets.ts'
 import { PresetWouldWiden } from '../../src/services/scopes.ts'
+import { cli } from '../helpers/cli.ts'
 import { onPostgres } from '../helpers/database.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
 
@@ -86,19 +86,7 @@ describe('issue 14 §4: latchkey scope import', () => {
   /** Runs `latchkey scope …` in-process against the test server's database; stdout and stderr as text. */
   async function run(...argv: string[]) {
     const db = onPostgres ? ['--database-url', server.config.databaseUrl!] : ['--db', server.config.db]
-    const stdout: string[] = []
-    const stderr: string[] = []
-    const write = spyOn(process.stdout, 'write').mockImplementation((chunk) => (stdout.push(String(chunk)), true))
-    const error = spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.join(' ')))
-    const log = spyOn(console, 'log').mockImplementation((...a: unknown[]) => void stdout.push(a.join(' ')))
-    try {
-      const code = await scope([...argv, ...db])
-      return { code, stdout: stdout.join(''), stderr: stderr.join('\n') }
-    } finally {
-      write.mockRestore()
-      error.mockRestore()
-      log.mockRestore()
-    }
+    return cli(['scope', ...argv, ...db])
   }
 
   test('without --force the gitlab preset lists the change to api, exits 1 and imports nothing; with --force it applies', async () => {

@@ -10,6 +10,7 @@ import { queryLog, type StoreOptions } from './query-log.ts'
 import { withStatementCache } from './statement-cache.ts'
 import { registerDataVersion } from '../repositories/change-stamp.ts'
 import { createWriteWatch, registerWriteWatch } from '../write-watch.ts'
+import { createPrivateFile } from '../files.ts'
 
 export type { StoreOptions } from './query-log.ts'
 
@@ -22,6 +23,8 @@ export interface SqliteHandle {
 const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) }
 
 export function openSqlite(path: string, options: StoreOptions = {}): SqliteHandle {
+  // A new database file is created 0600 before SQLite opens it; its -wal and -shm files follow its mode.
+  if (path !== ':memory:' && path !== '') createPrivateFile(path)
   const raw = new SqliteDatabase(path, { create: true, strict: true })
   raw.exec('PRAGMA journal_mode = WAL')
   raw.exec('PRAGMA synchronous = NORMAL')
