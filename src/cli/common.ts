@@ -4,7 +4,7 @@
  * mean to: commands that only read or change existing rows refuse a missing database; commands that
  * may start a new one say so on stderr with its full path.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../config.ts'
 import { openProvider, type Provider } from '../provider.ts'
@@ -141,8 +141,24 @@ export async function naming<T>(config: Config, open: () => Promise<T>): Promise
 }
 
 export async function withProvider<T>(config: Config, io: CliIO, access: DatabaseAccess, run: (p: Provider) => Promise<T>): Promise<T> {
-  await using provider = await openDatabase(config, io, access)
-  return await run(provider)
+  const fresh = newSqliteFile(config)
+  try {
+    await using provider = await openDatabase(config, io, access)
+    return await run(provider)
+  } catch (e) {
+    // A command that fails leaves no database it made itself behind (`scope import` refused, say).
+    if (fresh && existsSync(fresh)) {
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(fresh + suffix, { force: true })
+      io.stderr.write(`latchkey: removed the new database at ${fresh} again, as the command failed\n`)
+    }
+    throw e
+  }
+}
+
+/** The SQLite file this command would create, or undefined when it exists already (or the store is PostgreSQL). */
+function newSqliteFile(config: Config): string | undefined {
+  const target = storeTarget(config)
+  return target.engine === 'sqlite' && !existsSync(target.path) ? target.path : undefined
 }
 
 /** The database in words, without a PostgreSQL password. */

@@ -11,6 +11,7 @@ import { nearest, UsageError } from './args.ts'
 import { backup } from './backup.ts'
 import type { Command } from './command.ts'
 import type { CliIO } from './io.ts'
+import { key } from './key.ts'
 import { migrate } from './migrate.ts'
 import { scope } from './scope.ts'
 import { serve } from './serve.ts'
@@ -28,7 +29,8 @@ Commands:
   user       create, update, list, disable, enable, unlock, delete users; set passwords
   app        create, update, list, show, rotate-secret, delete applications (OAuth clients)
   token      create, list, revoke personal access tokens
-  scope      create, list, delete scopes; import a forge's preset (gitea, forgejo, gitea-legacy, gitlab)
+  scope      create, update, list, delete scopes; import a forge's preset (gitea, forgejo, gitea-legacy, gitlab)
+  key        list and rotate the signing keys
   backup     write a consistent online backup of the SQLite database
   export     write users, apps, scopes, grants, keys and live tokens to a file (JSON lines)
   import     read such a file into a new database (e.g. SQLite → PostgreSQL)
@@ -40,7 +42,7 @@ Options:
 --json gives stable output for scripts. Commands that only read or change existing rows never
 create a database; the others say on stderr when they create one.`
 
-const COMMANDS: Record<string, Command> = { serve, migrate, user, app, token, scope, backup, export: exportCommand, import: importCommand }
+const COMMANDS: Record<string, Command> = { serve, migrate, user, app, token, scope, key, backup, export: exportCommand, import: importCommand }
 
 /** Runs one command line; every failure becomes a sentence on stderr and a non-zero exit code (2: usage). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -35,6 +35,7 @@ export const INPUT_FIELD_NAMES = {
   CreateScopeInput: {},
   UpdateScopeInput: {},
   ScopeNameInput: {},
+  ImportScopePresetInput: {},
   RotateSigningKeyInput: { alg: 'algorithm' },
 } satisfies Record<string, FieldNames>
 export type InputTypeName = keyof typeof INPUT_FIELD_NAMES

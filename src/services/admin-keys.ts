@@ -43,10 +43,25 @@ export function createAdminKeyService({ db }: ServiceDeps, signingKeys: SigningK
     /** Old keys stay published until every token they signed has expired. */
     async rotate(actor: Actor, alg: string): Promise<SigningKeyView[]> {
       assertAdmin(actor)
-      if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new Invalid(`alg must be one of ${SIGNING_ALGS.join(', ')}`, 'alg')
-      await signingKeys.rotate(alg as SigningAlg, actor.userId)
-      return (await listAllSigningKeys(db)).filter((k) => k.alg === alg).slice(0, 2).map(keyRowToView)
+      return rotate(alg, actor.userId)
     },
+
+    /** The CLI's `key list`: the operator at the server's terminal sees every key. */
+    async listAsOperator(): Promise<SigningKeyView[]> {
+      return (await listAllSigningKeys(db)).map(keyRowToView)
+    },
+
+    /** The CLI's `key rotate`: the same rule as the admin API, audited without an acting user. */
+    async rotateAsOperator(alg: string): Promise<SigningKeyView[]> {
+      return rotate(alg, null)
+    },
+  }
+
+  /** The new active key of `alg`, then the one it replaced. */
+  async function rotate(alg: string, actorUserId: string | null): Promise<SigningKeyView[]> {
+    if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new Invalid(`alg must be one of ${SIGNING_ALGS.join(', ')}`, 'alg')
+    await signingKeys.rotate(alg as SigningAlg, actorUserId)
+    return (await listAllSigningKeys(db)).filter((k) => k.alg === alg).slice(0, 2).map(keyRowToView)
   }
 }
 export type AdminKeyService = ReturnType<typeof createAdminKeyService>

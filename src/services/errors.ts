@@ -13,7 +13,11 @@ export abstract class DomainError extends Error {
   /** The same error naming the field by another path (an interface's name for the service's field). */
   naming(path: string): DomainError {
     const message = this.field !== undefined && this.message.startsWith(`${this.field}: `) ? `${path}: ${this.message.slice(this.field.length + 2)}` : this.message
-    return new (this.constructor as new (message: string, field?: string) => DomainError)(message, path)
+    // A copy, not a `new this.constructor(...)`: subclasses (PresetWouldWiden) take other arguments.
+    const copy = Object.create(Object.getPrototypeOf(this)) as DomainError
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this))
+    Object.defineProperties(copy, { message: { value: message, writable: true, configurable: true }, field: { value: path, enumerable: true, configurable: true } })
+    return copy
   }
 }
 export class NotFound extends DomainError {

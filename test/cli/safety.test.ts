@@ -101,6 +101,15 @@ describe('issue 14 §2: read-only and failing commands create no database', () =
     expect(second).toMatchObject({ code: 0, stderr: '' })
     expect((await cli(['user', 'list', '--json'], { cwd: dir })).json().map((u: { username: string }) => u.username).sort()).toEqual(['alice', 'bob'])
   })
+  test.skipIf(onPostgres)('a command that may create a database but fails once it is open leaves none behind, and says so', async () => {
+    for (const args of [['scope', 'import', '--preset', 'gitlab'], ['app', 'create', '--name', 'A', '--redirect-uri', 'https://a.example/cb', '--owner', 'nobody']]) {
+      const dir = folder()
+      const r = await cli(args, { cwd: dir })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain(`removed the new database at ${join(dir, 'latchkey.db')} again`)
+      expect(readdirSync(dir)).toEqual([])
+    }
+  })
 })
 
 describe.skipIf(onPostgres)('issue 14 §2: files holding secrets are 0600', () => {

@@ -31,6 +31,7 @@ const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
   CreateScopeInput: [...Object.keys(ScopeInput.shape)],
   UpdateScopeInput: [...Object.keys(ScopePatch.shape)],
   ScopeNameInput: ['name'],
+  ImportScopePresetInput: ['preset', 'force'],
   RotateSigningKeyInput: ['alg'],
 }
 

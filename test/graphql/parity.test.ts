@@ -6,6 +6,8 @@
 import { describe, expect, test } from 'bun:test'
 import { GraphQLEnumType, GraphQLInputObjectType } from 'graphql'
 import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
+import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
+import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
 import { USER_SUBCOMMANDS } from '../../src/cli/user.ts'
 import { schema } from '../../src/graphql/schema.ts'
@@ -66,6 +68,13 @@ const COMMAND_TWINS: Record<string, string> = {
   'token create': 'createPersonalAccessToken',
   'token list': 'tokens',
   'token revoke': 'revokeToken',
+  'scope create': 'createScope',
+  'scope update': 'updateScope',
+  'scope list': 'scopes',
+  'scope delete': 'deleteScope',
+  'scope import': 'importScopePreset',
+  'key list': 'signingKeys',
+  'key rotate': 'rotateSigningKey',
 }
 /** Mutations on applications, users, grants and tokens that have no CLI command, and why. */
 const GRAPHQL_ONLY: Record<string, string> = {
@@ -94,7 +103,7 @@ function enumValues(name: string): unknown[] {
   return type.getValues().map((v) => v.value)
 }
 
-describe('issue 14 §3: every CLI setting has its GraphQL twin, and back', () => {
+describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every mutation, every command)', () => {
   for (const [command, cli, input, twins] of [
     ['app create', settingFlags(APP_SUBCOMMANDS.create, false), 'CreateApplicationInput', APP_CREATE_TWINS],
     ['app update', settingFlags(APP_SUBCOMMANDS.update, true), 'UpdateApplicationInput', APP_UPDATE_TWINS],
@@ -107,12 +116,13 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back', () =>
     })
   }
 
-  test('every app, user and token command has its GraphQL operation, and every such mutation its command (or a reason)', () => {
-    const commands = Object.entries({ app: APP_SUBCOMMANDS, user: USER_SUBCOMMANDS, token: TOKEN_SUBCOMMANDS }).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
+  test('every app, user, token, scope and key command has its GraphQL operation, and every mutation its command (or a reason)', () => {
+    const groups = { app: APP_SUBCOMMANDS, user: USER_SUBCOMMANDS, token: TOKEN_SUBCOMMANDS, scope: SCOPE_SUBCOMMANDS, key: KEY_SUBCOMMANDS }
+    const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
     expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
     const operations = { ...schema.getQueryType()!.getFields(), ...schema.getMutationType()!.getFields() }
     expect(Object.values(COMMAND_TWINS).filter((name) => !(name in operations))).toEqual([])
-    const mutations = Object.keys(schema.getMutationType()!.getFields()).filter((m) => /Application|User|Token|Grant/.test(m))
+    const mutations = Object.keys(schema.getMutationType()!.getFields())
     expect(mutations.filter((m) => !Object.values(COMMAND_TWINS).includes(m) && !(m in GRAPHQL_ONLY))).toEqual([])
     expect(Object.keys(GRAPHQL_ONLY).filter((m) => !mutations.includes(m))).toEqual([])
   })

@@ -2,7 +2,8 @@
 import type { Actor } from '../../services/admin-access.ts'
 import { assertAdmin } from '../../services/admin-access.ts'
 import type { SigningKeyView } from '../../services/admin-keys.ts'
-import type { Scope } from '../../services/scopes.ts'
+import { PRESET_NAMES, PRESET_SUMMARY, type PresetName } from '../../services/scope-presets.ts'
+import type { PresetImport, Scope, ScopeWidening } from '../../services/scopes.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { forInput } from '../input-fields.ts'
@@ -16,6 +17,16 @@ const CreateScopeInput = builder.inputType('CreateScopeInput', {
 const UpdateScopeInput = builder.inputType('UpdateScopeInput', {
   fields: (t) => ({ name: t.string({ required: true }), description: t.string(), implies: t.stringList(), isDefault: t.boolean() }),
 })
+const ScopePresetEnum = builder.enumType('ScopePreset', {
+  description: "A forge's scope vocabulary (the same presets as `latchkey scope import`).",
+  values: Object.fromEntries(PRESET_NAMES.map((n) => [n.toUpperCase().replace('-', '_'), { value: n, description: PRESET_SUMMARY[n] }])) as Record<string, { value: PresetName; description: string }>,
+})
+const ImportScopePresetInput = builder.inputType('ImportScopePresetInput', {
+  fields: (t) => ({
+    preset: t.field({ type: ScopePresetEnum, required: true }),
+    force: t.boolean({ description: 'Accept a preset that gives existing scopes more children (it widens every token holding them). Without it such an import changes nothing and answers a ConflictError on `force` that lists each change.' }),
+  }),
+})
 const ScopeNameInput = builder.inputType('ScopeNameInput', { fields: (t) => ({ name: t.string({ required: true }) }) })
 const RotateKeyInput = builder.inputType('RotateSigningKeyInput', {
   fields: (t) => ({ algorithm: t.string({ required: true, description: 'RS256 or ES256.' }) }),
@@ -23,6 +34,20 @@ const RotateKeyInput = builder.inputType('RotateSigningKeyInput', {
 
 const ScopePayload = builder.objectRef<{ scope: Scope }>('ScopePayload').implement({
   fields: (t) => ({ scope: t.field({ type: ScopeRef, resolve: (p) => p.scope }) }),
+})
+const ScopeWideningRef = builder.objectRef<ScopeWidening>('ScopeWidening').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    added: t.exposeStringList('added', { description: 'What the scope newly implies.' }),
+    implies: t.exposeStringList('implies', { description: 'Everything it implies now.' }),
+  }),
+})
+const ImportedPreset = builder.objectRef<PresetImport>('ImportScopePresetPayload').implement({
+  fields: (t) => ({
+    created: t.exposeStringList('created'),
+    skipped: t.exposeStringList('skipped', { description: 'Already present with every child the preset gives them.' }),
+    widened: t.field({ type: [ScopeWideningRef], resolve: (p) => p.widened }),
+  }),
 })
 const DeletedScope = builder.objectRef<{ name: string }>('DeleteScopePayload').implement({ fields: (t) => ({ name: t.exposeString('name') }) })
 const RotatedKeys = builder.objectRef<{ keys: SigningKeyView[] }>('RotateSigningKeyPayload').implement({
@@ -52,13 +77,10 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateScopeInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
-      forInput('UpdateScopeInput', async () => {
-        const actorId = admin(ctx.actor)
-        // scopes.ScopePatch is ScopeInput.partial(), and zod 4 keeps defaults under partial(): an
-        // absent `implies` would become []. Send the current value so "absent" means "unchanged".
-        const implies = i.implies ?? (await ctx.services.scopes.find(i.name))?.implies
-        return { scope: await ctx.services.scopes.update(i.name, { description: opt(i.description), implies, isDefault: opt(i.isDefault) }, actorId) }
-      }),
+      forInput('UpdateScopeInput', async () => ({
+        // ScopePatch has no defaults, so an absent field stays as it is.
+        scope: await ctx.services.scopes.update(i.name, { description: opt(i.description), implies: opt(i.implies), isDefault: opt(i.isDefault) }, admin(ctx.actor)),
+      })),
   }),
   deleteScope: t.field({
     type: DeletedScope,
@@ -70,6 +92,15 @@ builder.mutationFields((t) => ({
         await ctx.services.scopes.delete(input.name, admin(ctx.actor))
         return { name: input.name }
       }),
+  }),
+  importScopePreset: t.field({
+    type: ImportedPreset,
+    description: "Creates a forge's scope vocabulary in one transaction; importing twice changes nothing.",
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: ImportScopePresetInput, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      forInput('ImportScopePresetInput', () => ctx.services.scopes.importPreset(input.preset, { force: input.force ?? false, actorUserId: admin(ctx.actor) })),
   }),
   rotateSigningKey: t.field({
     type: RotatedKeys,
