@@ -5,7 +5,7 @@
  * `Bearer <token>` or as Basic `<token>:x-oauth-basic`. Without one: 401 with a challenge
  * (RFC 6750 §3, checklist M.68), so no schema, suggestion or data reaches unauthenticated callers.
  */
-import type { Reply, RequestContext } from '../http/context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
 import { yogaFor } from './yoga.ts'
 
 const MAX_TOKEN_LENGTH = 256

@@ -6,9 +6,9 @@
  */
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
-import { NotFoundError } from '../oauth/errors.ts'
+import { NotFoundError } from '../handler/errors.ts'
 import type { Metrics } from '../metrics.ts'
-import type { Reply, RequestContext } from './context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
 import { errorReply, toResponse } from './respond.ts'
 
 /** Headers a reverse proxy adds; a request carrying one did not come straight from this host. */

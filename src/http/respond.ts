@@ -5,9 +5,9 @@
  * 503 temporarily_unavailable with Retry-After; anything else unexpected becomes a masked server_error.
  */
 import { PasswordHasherBusy } from '../crypto/passwords.ts'
-import { InvalidRequest, OAuthError, ServerError, TooManyRequests, type OAuthErrorOptions } from '../oauth/errors.ts'
+import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable, TooManyRequests } from '../handler/errors.ts'
 import { DomainError, storageUnavailable } from '../services/errors.ts'
-import type { Headers, Reply } from './context.ts'
+import type { Headers, Reply } from '../handler/context.ts'
 import { NO_STORE, PAGE_HEADERS } from './headers.ts'
 
 export function toResponse(reply: Reply): Response {
@@ -54,19 +54,6 @@ export function toOAuthError(error: unknown): OAuthError {
   const outage = storageUnavailable(error)
   if (outage) return new TemporarilyUnavailable('the service cannot reach its database right now; try again shortly', outage.retryAfter, { cause: error, debug: outage.reason })
   return new ServerError('the server could not complete the request', { cause: error })
-}
-
-/**
- * RFC 6749 §5.2/§4.1.2.1 `temporarily_unavailable`, as 503 with Retry-After (RFC 9110 §15.6.4): the
- * server is overloaded for a moment (every Argon2id slot busy and the queue full) or its database
- * cannot be used (`options.debug` names the fault for the log), not the client at fault.
- */
-export class TemporarilyUnavailable extends OAuthError {
-  readonly code = 'temporarily_unavailable'
-  override readonly status = 503
-  constructor(description: string, readonly retryAfter: number, options: OAuthErrorOptions = {}) {
-    super(description, options)
-  }
 }
 
 /** RFC 6750 §3: the challenge a resource endpoint sends with 401/403. */

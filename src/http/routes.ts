@@ -11,7 +11,7 @@ import { tokenInfo } from '../oauth/endpoints/token-info.ts'
 import { token } from '../oauth/endpoints/token.ts'
 import { userinfo } from '../oauth/endpoints/userinfo.ts'
 import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
-import type { Handler } from './context.ts'
+import type { Handler } from '../handler/context.ts'
 import { healthz, metricsOnMainPort, readyz } from './ops.ts'
 
 export interface Route {

@@ -3,10 +3,10 @@
  * RFC 6750 §2: a bearer token in the Authorization header, a form body or the `access_token`
  * query parameter — exactly one of them.
  */
-import type { Params } from '../http/body.ts'
+import type { Params } from '../handler/params.ts'
 import type { Services } from '../services/index.ts'
 import type { ActiveToken } from '../services/tokens.ts'
-import { InvalidRequest, InvalidToken, TooManyRequests } from './errors.ts'
+import { InvalidRequest, InvalidToken, TooManyRequests } from '../handler/errors.ts'
 
 export function extractBearer(request: Request, query: Params, body: Params | undefined): string | undefined {
   const found: string[] = []

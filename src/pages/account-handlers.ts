@@ -1,6 +1,6 @@
 /** @module /account/applications: a signed-in user lists and revokes the applications they authorized. */
-import { bodyParams } from '../http/body.ts'
-import type { Reply, RequestContext } from '../http/context.ts'
+import { bodyParams } from '../handler/params.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
 import { accountApplicationsPage, type AuthorizedApplication } from './account.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 

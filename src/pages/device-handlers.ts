@@ -3,8 +3,8 @@
  * The device verification pages (RFC 8628 §3.3): enter or confirm the user code, then approve or
  * deny with an explicit POST. Wrong codes are counted per IP and never say whether a code exists.
  */
-import { bodyParams } from '../http/body.ts'
-import type { Reply, RequestContext } from '../http/context.ts'
+import { bodyParams } from '../handler/params.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
 import { formatUserCode, normalizeUserCode } from '../services/device-codes.ts'
 import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
 import { errorPage } from './error.ts'

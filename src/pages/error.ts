@@ -1,4 +1,4 @@
-import type { Reply } from '../http/context.ts'
+import type { Reply } from '../handler/context.ts'
 import { html, layout } from './html.ts'
 
 /** Shown when an authorization request cannot be redirected (unknown client or redirect URI). */

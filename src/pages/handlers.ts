@@ -5,8 +5,8 @@
  */
 import { PasswordHasherBusy } from '../crypto/passwords.ts'
 import { randomBase64Url } from '../crypto/secrets.ts'
-import { bodyParams } from '../http/body.ts'
-import type { Headers, Reply, RequestContext } from '../http/context.ts'
+import { bodyParams } from '../handler/params.ts'
+import type { Headers, Reply, RequestContext } from '../handler/context.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { formExpired } from './error.ts'
 import { homePage, loggedOutPage, loginPage, logoutPage } from './login.ts'

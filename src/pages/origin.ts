@@ -7,7 +7,7 @@
  * `Sec-Fetch-Site` (Fetch Metadata) and `Origin` (RFC 6454 §7); a request with neither is a
  * non-browser client or an old browser, and only the CSRF token applies.
  */
-import type { Reply, RequestContext } from '../http/context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
 import { errorPage } from './error.ts'
 
 /** Fetch Metadata values of a request the user or our own page made; `same-site` (a sibling subdomain) is another origin. */

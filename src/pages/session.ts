@@ -1,5 +1,5 @@
 /** @module Pages that need a signed-in user: the session, its CSRF token, or a redirect to /login. */
-import type { Reply, RequestContext } from '../http/context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
 import type { Session } from '../services/sessions.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { formExpired } from './error.ts'

@@ -3,15 +3,15 @@
  * GET|POST /oauth/authorize (and the Gitea alias): RFC 6749 §4.1.1–4.1.2, OIDC Core §3.1.2,
  * RFC 9207 `iss` on every response. POST /oauth/authorize/decision receives the consent form.
  */
-import { bodyParams, queryParams, type Params } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import { bodyParams, queryParams, type Params } from '../../handler/params.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { checkCsrf, csrfToken } from '../../pages/csrf.ts'
 import { consentPage } from '../../pages/consent.ts'
 import { errorPage, formExpired } from '../../pages/error.ts'
 import { refuseCrossSite } from '../../pages/origin.ts'
 import type { Session } from '../../services/sessions.ts'
 import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../authorize-request.ts'
-import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../errors.ts'
+import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../../handler/errors.ts'
 import { SESSION_COOKIE } from '../../pages/handlers.ts'
 
 export async function authorize(ctx: RequestContext): Promise<Reply> {

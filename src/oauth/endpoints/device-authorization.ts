@@ -1,9 +1,9 @@
 /** @module POST /oauth/authorize_device (RFC 8628 §3.1–3.2, GitLab seed "Device authorization grant"). */
-import { bodyParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import { bodyParams } from '../../handler/params.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../errors.ts'
+import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 
 export async function deviceAuthorization(ctx: RequestContext): Promise<Reply> {
   const params = await bodyParams(ctx.request, { json: true })

@@ -3,10 +3,10 @@
  * POST /oauth/introspect (RFC 7662): for authenticated clients. A client sees its own tokens; only
  * an application with the introspection permission (a resource server) sees everyone's.
  */
-import { bodyParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import { bodyParams } from '../../handler/params.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidClient, InvalidRequest, TooManyRequests } from '../errors.ts'
+import { InvalidClient, InvalidRequest, TooManyRequests } from '../../handler/errors.ts'
 
 export async function introspect(ctx: RequestContext): Promise<Reply> {
   const params = await bodyParams(ctx.request, { json: true })

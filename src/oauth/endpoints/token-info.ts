@@ -1,6 +1,6 @@
 /** @module GET /oauth/token/info: Doorkeeper's token info, in the shape of the GitLab seed. */
-import { queryParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import { queryParams } from '../../handler/params.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { extractBearer, requireAccessToken } from '../bearer.ts'
 
 export async function tokenInfo(ctx: RequestContext): Promise<Reply> {

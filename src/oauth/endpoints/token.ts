@@ -3,10 +3,10 @@
  * POST /oauth/token and /login/oauth/access_token (RFC 6749 §3.2): form or JSON body, client
  * authentication, then the grant named by grant_type.
  */
-import { bodyParams, queryParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import { bodyParams, queryParams } from '../../handler/params.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../errors.ts'
+import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../../handler/errors.ts'
 import { GRANTS } from '../grants/index.ts'
 
 /** Parameters that must never travel in a URI (RFC 6749 §2.3.1, RFC 6819 §4.6.7). */

@@ -1,9 +1,9 @@
 /** @module GET|POST /oauth/userinfo (OIDC Core §5.3): claims released by the token's scopes. */
-import { bodyParams, queryParams, type Params } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import { bodyParams, queryParams, type Params } from '../../handler/params.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { claimsFor } from '../../oidc/claims.ts'
 import { extractBearer, requireAccessToken } from '../bearer.ts'
-import { InsufficientScope, InvalidToken } from '../errors.ts'
+import { InsufficientScope, InvalidToken } from '../../handler/errors.ts'
 
 export async function userinfo(ctx: RequestContext): Promise<Reply> {
   const hasForm = ctx.method === 'POST' && (ctx.request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')

@@ -1,4 +1,8 @@
-/** @module What every handler receives, and what it returns instead of building a Response. */
+/**
+ * @module
+ * The handler contract: what every handler (oauth/, pages/, graphql/) receives and what it returns
+ * instead of building a Response. A leaf for the handler layers: it imports none of them.
+ */
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Services } from '../services/index.ts'

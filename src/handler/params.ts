@@ -5,7 +5,7 @@
  * a parameter sent without a value is treated as omitted (§3.1), and JSON values must be strings
  * (no coercion of arrays, objects or numbers).
  */
-import { InvalidRequest, RequestTooLarge } from '../oauth/errors.ts'
+import { InvalidRequest, RequestTooLarge } from './errors.ts'
 
 export const LIMITS = {
   bodyBytes: 64 * 1024,
