@@ -1,6 +1,6 @@
 /** @module Every route, with the GitLab (/oauth/*) and Gitea (/login/oauth/*) paths side by side. */
 import { graphql } from '../graphql/http.ts'
-import { authorize, authorizeDecision } from '../oauth/endpoints/authorize.ts'
+import { authorize, authorizeDecision } from '../pages/authorize-handlers.ts'
 import { deviceAuthorization } from '../oauth/endpoints/device-authorization.ts'
 import { revokeAccountApplication, showAccountApplications } from '../pages/account-handlers.ts'
 import { showDeviceEntry, submitDeviceCode, submitDeviceDecision } from '../pages/device-handlers.ts'

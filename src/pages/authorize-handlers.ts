@@ -2,17 +2,20 @@
  * @module
  * GET|POST /oauth/authorize (and the Gitea alias): RFC 6749 §4.1.1–4.1.2, OIDC Core §3.1.2,
  * RFC 9207 `iss` on every response. POST /oauth/authorize/decision receives the consent form.
+ * The browser's side of the flow (session, login redirect, consent page, CSRF) lives here with the
+ * other pages; the protocol's rules (validation, redirect parameters) stay in oauth/authorize-request.ts,
+ * which knows nothing of pages.
  */
-import { bodyParams, queryParams, type Params } from '../../handler/params.ts'
-import type { Reply, RequestContext } from '../../handler/context.ts'
-import { checkCsrf, csrfToken } from '../../pages/csrf.ts'
-import { consentPage } from '../../pages/consent.ts'
-import { errorPage, formExpired } from '../../pages/error.ts'
-import { refuseCrossSite } from '../../pages/origin.ts'
-import type { Session } from '../../services/sessions.ts'
-import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../authorize-request.ts'
-import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../../handler/errors.ts'
-import { SESSION_COOKIE } from '../../pages/handlers.ts'
+import { bodyParams, queryParams, type Params } from '../handler/params.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
+import { checkCsrf, csrfToken } from './csrf.ts'
+import { consentPage } from './consent.ts'
+import { errorPage, formExpired } from './error.ts'
+import { refuseCrossSite } from './origin.ts'
+import type { Session } from '../services/sessions.ts'
+import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../oauth/authorize-request.ts'
+import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../handler/errors.ts'
+import { SESSION_COOKIE } from './handlers.ts'
 
 export async function authorize(ctx: RequestContext): Promise<Reply> {
   return guard(ctx, async () => {
