@@ -6,6 +6,7 @@
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Services } from '../services/index.ts'
+import type { Params } from './params.ts'
 
 export interface RequestContext {
   request: Request
@@ -14,6 +15,10 @@ export interface RequestContext {
   ip: string
   requestId: string
   cookies: ReadonlyMap<string, string>
+  /** The query string's parameters, parsed strictly when the route asks for them (else empty). */
+  query: Params
+  /** The body's parameters, parsed before dispatch as the route declares (else empty). */
+  body: Params
   services: Services
   config: Config
   /** Set by handlers that authenticate a client, for the request log; `fault` names a 503's cause. */

@@ -99,3 +99,18 @@ export class TemporarilyUnavailable extends OAuthError {
     super(description, options)
   }
 }
+
+/** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */
+export class MissingToken extends InvalidToken {}
+
+/**
+ * RFC 6749 §10.12: a browser form whose CSRF token no longer matches its session. Pages answer with
+ * the one "form expired" page, linking to `startAgain` (a same-site page that shows the form anew).
+ */
+export class FormExpired extends OAuthError {
+  readonly code = 'access_denied'
+  override readonly status = 403
+  constructor(readonly startAgain: string) {
+    super('the form has expired; nothing was changed')
+  }
+}

@@ -6,7 +6,7 @@
 import type { Params } from '../handler/params.ts'
 import type { Services } from '../services/index.ts'
 import type { ActiveToken } from '../services/tokens.ts'
-import { InvalidRequest, InvalidToken, TooManyRequests } from '../handler/errors.ts'
+import { InvalidRequest, InvalidToken, MissingToken, TooManyRequests } from '../handler/errors.ts'
 
 export function extractBearer(request: Request, query: Params, body: Params | undefined): string | undefined {
   const found: string[] = []
@@ -34,6 +34,3 @@ export async function requireAccessToken(services: Services, token: string | und
   if (wait > 0) throw new TooManyRequests('too many invalid access tokens; try again later', wait)
   throw new InvalidToken('the access token is invalid, expired or revoked')
 }
-
-/** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */
-export class MissingToken extends InvalidToken {}
