@@ -27,7 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   oauth: ['handler', 'oidc', 'services', 'crypto', 'config'],
   pages: ['handler', 'oauth', 'services', 'crypto', 'config'],
   graphql: ['handler', 'services', 'config'],
-  http: ['handler', 'oauth', 'pages', 'graphql', 'oidc', 'services', 'crypto', 'config', 'metrics'],
+  http: ['handler', 'oauth', 'pages', 'graphql', 'services', 'crypto', 'config', 'metrics'],
   provider: ['http', 'services', 'store', 'metrics', 'config', 'clock'],
   cli: ['provider', 'http', 'services', 'store', 'crypto', 'config', 'clock', 'package.json'],
   main: ['cli'],
