@@ -7,6 +7,7 @@ import { describe, expect, test } from 'bun:test'
 import { Glob } from 'bun'
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import { ROUTES } from '../src/http/routes.ts'
 
 const ROOT = resolve(import.meta.dir, '..')
 
@@ -309,5 +310,22 @@ describe('architecture: other boundaries', () => {
     const migrations = [...new Glob('migrations/*.ts').scanSync(ROOT)].map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }))
     const violations = migrations.filter((m) => importsOf(m).imports.some(({ target }) => target.startsWith('src/')))
     expect(violations.map((m) => m.file)).toEqual([])
+  })
+})
+
+describe('architecture: what routes declare (issue 15 §1)', () => {
+  const endpoints = Object.entries(ROUTES).flatMap(([path, route]) =>
+    Object.entries(route.methods).map(([method, e]) => ({ path, method, route, endpoint: typeof e === 'function' ? { handle: e } : e })),
+  )
+
+  test('every form a page posts is refused from other sites before its body is read (RFC 6749 §10.12)', () => {
+    // POST /oauth/authorize is the exception: clients post authorization requests from their own sites (RFC 6749 §3.1).
+    const unguarded = endpoints.filter(({ path, method, route, endpoint }) => route.page && method === 'POST' && endpoint.body && !endpoint.sameOrigin && !path.endsWith('/authorize'))
+    expect(unguarded.map(({ path }) => path)).toEqual([])
+  })
+
+  test('same-origin checks and JSON bodies stay where they belong: pages never take JSON, the API never asks for a browser origin', () => {
+    const misplaced = endpoints.filter(({ route, endpoint }) => (route.page && endpoint.body === 'form-or-json') || (route.cors && endpoint.sameOrigin))
+    expect(misplaced.map(({ path }) => path)).toEqual([])
   })
 })

@@ -61,7 +61,7 @@ function observe(metrics: Metrics, ctx: RequestContext | undefined, route: Route
 
 function makeContext(request: Request, services: Services, config: Config, ip: string, requestId: string): RequestContext | undefined {
   if (request.url.length > MAX_URL_LENGTH) return undefined
-  return { request, url: new URL(request.url), method: request.method, ip, requestId, cookies: parseCookies(request.headers.get('cookie')), query: {}, body: {}, services, config, log: {} }
+  return { request, url: new URL(request.url), method: request.method, ip, requestId, cookies: parseCookies(request.headers.get('cookie')), query: Object.create(null), body: Object.create(null), services, config, log: {} }
 }
 
 async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<Reply> {
