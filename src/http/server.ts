@@ -1,8 +1,10 @@
 /**
  * @module
- * The HTTP server: Bun.serve, one routing table, request ids, CORS, and one request log line. Every
- * failure ends here as an RFC-shaped 4xx, a 503 with Retry-After for a database that cannot be used
- * now, or a masked 500 (its stack goes to the log only), never a stack trace in a response.
+ * The HTTP server: Bun.serve, one routing table, request ids, CORS, and one request log line. What a
+ * route declares it reads (origin check, query, body) is checked and parsed here, before its handler
+ * runs. Every failure ends here (http/render-error.ts) as an RFC-shaped 4xx, a 503 with Retry-After for
+ * a database that cannot be used now, or a masked 500 (its stack goes to the log only), never a stack
+ * trace in a response.
  */
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
