@@ -5,6 +5,7 @@
  * what it implies; a token never carries a scope outside its application's (expanded) allow list.
  */
 import { z } from 'zod'
+import { createCache } from '../store/cache.ts'
 import * as repo from '../store/repositories/scopes.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -42,21 +43,23 @@ export const ScopePatch = z.object({
 
 export type ScopeCheck = { ok: true; scopes: string[] } | { ok: false; reason: string }
 
-/** Written scopes are seen at once here, and by other instances within this many seconds. */
-const CACHE_SECONDS = 5
+/** The scope table, and the expansions computed from it (an application's allow list, per request). */
+interface ScopeTable {
+  scopes: Scope[]
+  byName: Map<string, Scope>
+  expanded: Map<string, readonly string[]>
+}
 
 export function createScopeService({ db, clock }: ServiceDeps, audit: AuditService) {
-  /** The scope table, and the expansions computed from it (an application's allow list, per request). */
-  let cache: { at: number; scopes: Scope[]; byName: Map<string, Scope>; expanded: Map<string, readonly string[]> } | undefined
+  // Seen at once on this instance and on SQLite; by other PostgreSQL instances within 5 s (README).
+  const cache = createCache<'all', ScopeTable>(db, { tables: ['scopes'], postgresMaxAge: 5, now: () => clock.now() })
 
-  async function loaded() {
-    const now = clock.now()
-    if (!cache || now - cache.at >= CACHE_SECONDS) {
+  async function loaded(): Promise<ScopeTable> {
+    return (await cache.get('all', async () => {
       const rows = await repo.listScopes(db)
       const scopes = rows.map((r) => ({ name: r.name, description: r.description, implies: splitList(r.implies), isDefault: r.is_default === 1 }))
-      cache = { at: now, scopes, byName: new Map(scopes.map((s) => [s.name, s])), expanded: new Map() }
-    }
-    return cache
+      return { scopes, byName: new Map(scopes.map((s) => [s.name, s])), expanded: new Map() }
+    }))!
   }
 
   async function all(): Promise<Scope[]> {
@@ -137,7 +140,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         await repo.insertScope(trx, { name: s.name, description: s.description, implies: joinList(s.implies), is_default: s.isDefault ? 1 : 0, created_at: clock.now() })
         await audit.record({ type: 'scope.created', actorUserId, detail: { name: s.name } }, trx)
       })
-      cache = undefined
       return { name: s.name, description: s.description, implies: s.implies, isDefault: s.isDefault }
     },
 
@@ -154,7 +156,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         })
         await audit.record({ type: 'scope.updated', actorUserId, detail: { name } }, trx)
       })
-      cache = undefined
       return { ...current, ...p, implies: p.implies ?? current.implies, isDefault: p.isDefault ?? current.isDefault, description: p.description ?? current.description }
     },
 
@@ -179,7 +180,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         }
         return { created: plan.create.map((s) => s.name), widened: plan.widened, skipped: plan.skipped }
       })
-      cache = undefined
       return result
     },
 
@@ -193,7 +193,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         await repo.deleteScope(trx, name)
         await audit.record({ type: 'scope.deleted', actorUserId, detail: { name } }, trx)
       })
-      cache = undefined
     },
   }
 }
