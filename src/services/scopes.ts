@@ -68,7 +68,11 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
 
   /** The names plus everything they imply, transitively, in a stable order. */
   async function expand(names: readonly string[]): Promise<string[]> {
-    const { byName, expanded } = await loaded()
+    return expandIn(await loaded(), names)
+  }
+
+  /** `expand` within one loaded table, so a caller needing several answers checks the cache once. */
+  function expandIn({ byName, expanded }: ScopeTable, names: readonly string[]): string[] {
     const key = names.join('\0')
     let result = expanded.get(key)
     if (!result) {
@@ -116,15 +120,16 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
       if (requested !== undefined && requested.length > 2000) return { ok: false, reason: 'scope is too long' }
       const names = requested === undefined ? [] : splitList(requested)
       if (names.some((n) => !SCOPE_TOKEN.test(n))) return { ok: false, reason: 'scope contains invalid characters' }
-      const ceiling = new Set(await expand(allowed))
+      const table = await loaded()
+      const ceiling = new Set(expandIn(table, allowed))
       if (names.length === 0) {
-        const defaults = (await all()).filter((s) => s.isDefault && ceiling.has(s.name)).map((s) => s.name)
+        const defaults = table.scopes.filter((s) => s.isDefault && ceiling.has(s.name)).map((s) => s.name)
         const chosen = defaults.length ? defaults : [...allowed]
-        return chosen.length ? { ok: true, scopes: await expand(chosen) } : { ok: false, reason: 'no scope requested and the application has none' }
+        return chosen.length ? { ok: true, scopes: expandIn(table, chosen) } : { ok: false, reason: 'no scope requested and the application has none' }
       }
       const outside = names.filter((n) => !ceiling.has(n))
       if (outside.length) return { ok: false, reason: `scope not allowed for this application: ${outside.join(' ')}` }
-      return { ok: true, scopes: (await expand(names)).filter((n) => ceiling.has(n)) }
+      return { ok: true, scopes: expandIn(table, names).filter((n) => ceiling.has(n)) }
     },
 
     async describe(names: readonly string[]): Promise<Scope[]> {
