@@ -44,19 +44,34 @@ interface Cutoffs {
 
 /** What the purge deletes, in order: each kind of dead row and the cutoff it is compared with. */
 const PURGES: { kind: Kind; rows: DeadRows; cutoff: keyof Cutoffs }[] = [
-  { kind: 'accessTokens', rows: { table: 'access_tokens', key: 'id', column: 'expires_at', op: '<=' }, cutoff: 'dead' },
-  { kind: 'accessTokens', rows: { table: 'access_tokens', key: 'id', column: 'revoked_at', op: '<=' }, cutoff: 'dead' },
-  { kind: 'refreshTokens', rows: { table: 'refresh_tokens', key: 'family_id', column: 'expires_at', op: '<=', wholeRefreshFamilies: true }, cutoff: 'dead' },
-  { kind: 'refreshTokens', rows: { table: 'refresh_tokens', key: 'family_id', column: 'revoked_at', op: '<=', wholeRefreshFamilies: true }, cutoff: 'dead' },
-  { kind: 'authorizationCodes', rows: { table: 'authorization_codes', key: 'id', column: 'expires_at', op: '<=' }, cutoff: 'dead' },
-  { kind: 'deviceCodes', rows: { table: 'device_codes', key: 'id', column: 'expires_at', op: '<=' }, cutoff: 'dead' },
-  { kind: 'sessions', rows: { table: 'sessions', key: 'id', column: 'expires_at', op: '<=' }, cutoff: 'dead' },
-  { kind: 'sessions', rows: { table: 'sessions', key: 'id', column: 'revoked_at', op: '<=' }, cutoff: 'dead' },
-  { kind: 'auditEvents', rows: { table: 'audit_events', key: 'id', column: 'created_at', op: '<' }, cutoff: 'audit' },
+  { kind: 'accessTokens', cutoff: 'dead', rows: { table: 'access_tokens', key: 'id', column: 'expires_at', op: '<=' } },
+  { kind: 'accessTokens', cutoff: 'dead', rows: { table: 'access_tokens', key: 'id', column: 'revoked_at', op: '<=' } },
+  {
+    kind: 'refreshTokens', cutoff: 'dead',
+    rows: { table: 'refresh_tokens', key: 'family_id', column: 'expires_at', op: '<=', wholeRefreshFamilies: true },
+  },
+  {
+    kind: 'refreshTokens', cutoff: 'dead',
+    rows: { table: 'refresh_tokens', key: 'family_id', column: 'revoked_at', op: '<=', wholeRefreshFamilies: true },
+  },
+  {
+    kind: 'authorizationCodes', cutoff: 'dead',
+    rows: { table: 'authorization_codes', key: 'id', column: 'expires_at', op: '<=' },
+  },
+  { kind: 'deviceCodes', cutoff: 'dead', rows: { table: 'device_codes', key: 'id', column: 'expires_at', op: '<=' } },
+  { kind: 'sessions', cutoff: 'dead', rows: { table: 'sessions', key: 'id', column: 'expires_at', op: '<=' } },
+  { kind: 'sessions', cutoff: 'dead', rows: { table: 'sessions', key: 'id', column: 'revoked_at', op: '<=' } },
+  { kind: 'auditEvents', cutoff: 'audit', rows: { table: 'audit_events', key: 'id', column: 'created_at', op: '<' } },
   // Failure counters whose window ended before the cutoff count for nothing any more.
-  { kind: 'rateLimits', rows: { table: 'rate_limits', key: 'key', column: 'window_start', op: '<=' }, cutoff: 'rateLimits' },
+  {
+    kind: 'rateLimits', cutoff: 'rateLimits',
+    rows: { table: 'rate_limits', key: 'key', column: 'window_start', op: '<=' },
+  },
   // Live-token counter buckets of past hours: every token they counted has expired.
-  { kind: 'tokenCountBuckets', rows: { table: 'live_token_counts', key: 'expires_hour', column: 'expires_hour', op: '<' }, cutoff: 'hour' },
+  {
+    kind: 'tokenCountBuckets', cutoff: 'hour',
+    rows: { table: 'live_token_counts', key: 'expires_hour', column: 'expires_hour', op: '<' },
+  },
 ]
 
 export interface PurgeOptions {
@@ -66,7 +81,12 @@ export interface PurgeOptions {
 
 export function createPurgeService({ db, config, clock }: ServiceDeps) {
   function cutoffs(now: number): Cutoffs {
-    return { dead: now - Math.max(PURGE_GRACE_SECONDS, config.codeTtl), audit: now - config.auditRetention, rateLimits: now - LONGEST_WINDOW, hour: Math.floor(now / 3600) }
+    return {
+      dead: now - Math.max(PURGE_GRACE_SECONDS, config.codeTtl),
+      audit: now - config.auditRetention,
+      rateLimits: now - LONGEST_WINDOW,
+      hour: Math.floor(now / 3600),
+    }
   }
 
   return {

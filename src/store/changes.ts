@@ -19,15 +19,21 @@
  * `TRIGGERS`, checked against the schema by test/store/changes.test.ts). Anything not recognised as a read or a
  * write of named tables (raw SQL, DDL, CTEs that write) counts as altering every table.
  */
-import type { DatabaseConnection, Dialect, Driver, Kysely, OperationNode, QueryResult, CompiledQuery, TransactionSettings } from 'kysely'
+import type {
+  CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, OperationNode, QueryResult, TransactionSettings,
+} from 'kysely'
 import type { Database, Db } from './database.ts'
 
 export type TableName = keyof Database & string
 
 /** Deleting rows of a table also changes rows of these (ON DELETE CASCADE / SET NULL). */
 export const CASCADES: Partial<Record<TableName, readonly TableName[]>> = {
-  users: ['sessions', 'applications', 'grants', 'authorization_codes', 'access_tokens', 'refresh_tokens', 'device_codes'],
-  applications: ['grants', 'authorization_codes', 'access_tokens', 'refresh_tokens', 'device_codes', 'live_token_counts'],
+  users: [
+    'sessions', 'applications', 'grants', 'authorization_codes', 'access_tokens', 'refresh_tokens', 'device_codes',
+  ],
+  applications: [
+    'grants', 'authorization_codes', 'access_tokens', 'refresh_tokens', 'device_codes', 'live_token_counts',
+  ],
 }
 /** Any write to a table also writes these (triggers). */
 export const TRIGGERS: Partial<Record<TableName, readonly TableName[]>> = {
@@ -61,7 +67,7 @@ export interface ChangeSignal {
   external(): number | undefined
 }
 
-interface Write {
+export interface Write {
   tables: string[]
   /** False for a plain INSERT: no existing row changes. */
   alters: boolean
@@ -75,7 +81,8 @@ const UNKNOWN = 'unknown' as const
 export function classify(node: OperationNode | undefined): Write | typeof READ | typeof UNKNOWN {
   if (!node) return UNKNOWN
   const q = node as OperationNode & Record<string, any>
-  if (q.with && !(q.with.expressions as { expression: OperationNode }[]).every((e) => classify(e.expression) === READ)) return UNKNOWN
+  const ctes = (q.with?.expressions ?? []) as { expression: OperationNode }[]
+  if (!ctes.every((e) => classify(e.expression) === READ)) return UNKNOWN
   switch (node.kind) {
     case 'SelectQueryNode':
       return READ
@@ -104,7 +111,15 @@ function tableName(node: OperationNode | undefined): string | undefined {
   return undefined
 }
 
-export function createChangeSignal(engine: 'sqlite' | 'postgres', external: () => number | undefined = () => undefined): ChangeSignal & { record(write: Write | typeof UNKNOWN): void } {
+/** A change signal, with the `record` the driver reports writes to. */
+export interface WriteRecorder extends ChangeSignal {
+  record(write: Write | typeof UNKNOWN): void
+}
+
+export function createChangeSignal(
+  engine: 'sqlite' | 'postgres',
+  external: () => number | undefined = () => undefined,
+): WriteRecorder {
   const counters = new Map<string, TableCounter>()
   const everything: TableCounter = { altered: 0, added: 0 }
   const counter = (table: string) => {
@@ -145,10 +160,8 @@ export function registerChangeSignal(db: Kysely<Database>, signal: ChangeSignal)
   signals.set(db, signal)
 }
 
-type Recorder = ReturnType<typeof createChangeSignal>
-
 /** `dialect` with every connection reporting its writes to `signal` (see the module comment). */
-export function watchWrites(dialect: Dialect, signal: Recorder): Dialect {
+export function watchWrites(dialect: Dialect, signal: WriteRecorder): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createQueryCompiler: () => dialect.createQueryCompiler(),
@@ -157,7 +170,7 @@ export function watchWrites(dialect: Dialect, signal: Recorder): Dialect {
   }
 }
 
-function watchingDriver(driver: Driver, signal: Recorder): Driver {
+function watchingDriver(driver: Driver, signal: WriteRecorder): Driver {
   const watched = new WeakMap<DatabaseConnection, WatchedConnection>()
   const inner = (c: DatabaseConnection) => (c instanceof WatchedConnection ? c.inner : c)
   const endTransaction = async (c: DatabaseConnection, end: (c: DatabaseConnection) => Promise<void>) => {
@@ -182,8 +195,12 @@ function watchingDriver(driver: Driver, signal: Recorder): Driver {
     commitTransaction: (c) => endTransaction(c, (i) => driver.commitTransaction(i)),
     rollbackTransaction: (c) => endTransaction(c, (i) => driver.rollbackTransaction(i)),
     ...(driver.savepoint && { savepoint: (c, name, compile) => driver.savepoint!(inner(c), name, compile) }),
-    ...(driver.rollbackToSavepoint && { rollbackToSavepoint: (c, name, compile) => driver.rollbackToSavepoint!(inner(c), name, compile) }),
-    ...(driver.releaseSavepoint && { releaseSavepoint: (c, name, compile) => driver.releaseSavepoint!(inner(c), name, compile) }),
+    ...(driver.rollbackToSavepoint && {
+      rollbackToSavepoint: (c, name, compile) => driver.rollbackToSavepoint!(inner(c), name, compile),
+    }),
+    ...(driver.releaseSavepoint && {
+      releaseSavepoint: (c, name, compile) => driver.releaseSavepoint!(inner(c), name, compile),
+    }),
     releaseConnection: (c) => driver.releaseConnection(inner(c)),
     destroy: () => driver.destroy(),
   }
@@ -195,7 +212,7 @@ class WatchedConnection implements DatabaseConnection {
 
   constructor(
     readonly inner: DatabaseConnection,
-    private readonly signal: Recorder,
+    private readonly signal: WriteRecorder,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
