@@ -148,6 +148,28 @@ describe('issue 15 §4: the cache', () => {
     })
   })
 
+  test.skipIf(!onPostgres)('PostgreSQL: a second instance’s write is seen once the entry is older than postgresMaxAge', async () => {
+    let now = 1000
+    const database = await createTestDatabase()
+    const first = openStore({ db: '', databaseUrl: database.url, dbPoolSize: 2 }).db
+    const second = openStore({ db: '', databaseUrl: database.url, dbPoolSize: 2 }).db
+    try {
+      await migrateToLatest(first)
+      await first.insertInto('scopes').values(scope('a', 'first')).execute()
+      const c = describedScopes(first, { postgresMaxAge: 5, now: () => now })
+      expect(await c.get('a')).toBe('first')
+      await second.updateTable('scopes').set({ description: 'second' }).where('name', '=', 'a').execute()
+      now += 4
+      expect(await c.get('a')).toBe('first')
+      now += 1
+      expect(await c.get('a')).toBe('second')
+    } finally {
+      await first.destroy()
+      await second.destroy()
+      await database.drop()
+    }
+  })
+
   test('PostgreSQL: another instance’s write is seen once the entry is older than postgresMaxAge; this process’s at once', async () => {
     // Another instance's write cannot be signalled: a database whose signal is PostgreSQL's, and rows
     // changed behind it, show the bound without a server.
