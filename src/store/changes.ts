@@ -9,15 +9,15 @@
  * (`UpdateQueryNode` and its table), never by its SQL text. Counters move when the change can be
  * seen by others: after a statement outside a transaction, after COMMIT (or ROLLBACK) for the
  * statements of a transaction. A cache that read during a write therefore notices it when it checks
- * the stamp again after its read (cache.ts), and a later reader finds the stamp moved.
+ * the counters again after its read (cache.ts), and a later reader finds them moved.
  *
  * Two counts per table: `altered` (UPDATE, DELETE, upsert: existing rows may change or go) and
  * `added` (plain INSERT). A cache holding only rows it found by key ignores `added`: a new row cannot
  * make a remembered one wrong, so issuing tokens does not empty the token cache. Deleting a user or an
  * application changes rows of other tables through ON DELETE CASCADE / SET NULL, and token writes
  * change `live_token_counts` through triggers: such writes count for those tables too (`CASCADES`,
- * `TRIGGERS`, checked against the schema by test/store/changes.test.ts). Anything not recognised as a read or a
- * write of named tables (raw SQL, DDL, CTEs that write) counts as altering every table.
+ * `TRIGGERS`, checked against the schema by test/store/cache.test.ts). Anything not recognised as a
+ * read or a write of named tables (raw SQL, DDL, CTEs that write) counts as altering every table.
  */
 import type {
   CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, OperationNode, QueryResult, TransactionSettings,
