@@ -8,7 +8,7 @@
  *
  * The flood signs in with the RIGHT password of `--users` distinct accounts, round robin. Wrong
  * passwords from one address would trip the login limits (10 failures per username, 50 per IP per
- * 15 minutes, src/services/rate-limits.ts) within a second and turn the flood into cheap 429s that
+ * 15 minutes, src/services/shared/rate-limits.ts) within a second and turn the flood into cheap 429s that
  * never reach Argon2id; right passwords are never counted, so every request that gets a slot costs a
  * full verification, plus a session INSERT — the worst case for the server, with no limit lifted.
  */

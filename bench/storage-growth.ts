@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.ts'
 import { newId } from '../src/crypto/ids.ts'
 import { newToken, type TokenKind } from '../src/crypto/token-values.ts'
 import { openProvider } from '../src/provider.ts'
-import { PURGE_GRACE_SECONDS } from '../src/services/purge.ts'
+import { PURGE_GRACE_SECONDS } from '../src/services/operations/purge.ts'
 import { checkpoint, pageStats, vacuum } from '../src/store/maintenance.ts'
 import { insertAccessToken, insertRefreshToken } from '../src/store/repositories/tokens.ts'
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import { Conflict, Invalid } from '../services/errors.ts'
+import { Conflict, Invalid } from '../services/shared/errors.ts'
 import { backupInto, integrityProblems } from '../store/backup.ts'
 import { openSqlite } from '../store/dialects/sqlite.ts'
 import { createPrivateFile } from '../store/files.ts'

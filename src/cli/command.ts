@@ -6,7 +6,7 @@
  * Adding a subcommand is adding one entry.
  */
 import type { Provider } from '../provider.ts'
-import { DomainError } from '../services/errors.ts'
+import { DomainError } from '../services/shared/errors.ts'
 import { describeFlags, HELP_FLAG, JSON_FLAG, nearest, parse, UsageError, type Flags, type Values } from './args.ts'
 import { configFrom, DATABASE_FLAGS, DATABASE_HELP, withProvider, type DatabaseAccess } from './common.ts'
 import type { CliIO } from './io.ts'

@@ -1,4 +1,4 @@
-import type { SigningKeyView } from '../services/admin-keys.ts'
+import type { SigningKeyView } from '../services/admin/keys.ts'
 import { SIGNING_ALGS } from '../crypto/jose.ts'
 import { requireFlag, UsageError } from './args.ts'
 import { commandGroup, subcommand } from './command.ts'

@@ -4,7 +4,7 @@
  * src/main.ts calls it with the real process; tests call it in-process with their own buffers.
  */
 import { ConfigError } from '../config.ts'
-import { DomainError } from '../services/errors.ts'
+import { DomainError } from '../services/shared/errors.ts'
 import pkg from '../../package.json' with { type: 'json' }
 import { app } from './app.ts'
 import { nearest, UsageError } from './args.ts'

@@ -1,8 +1,8 @@
-import { Conflict } from '../services/errors.ts'
-import { parseOrInvalid } from '../services/users.ts'
-import { PresetWouldWiden, ScopeInput, ScopePatch, type PresetImport, type Scope } from '../services/scopes.ts'
-import { PRESET_NAMES, PRESET_SUMMARY, type PresetName } from '../services/scope-presets.ts'
-import { splitList } from '../services/lists.ts'
+import { Conflict } from '../services/shared/errors.ts'
+import { parseOrInvalid } from '../services/users/users.ts'
+import { PresetWouldWiden, ScopeInput, ScopePatch, type PresetImport, type Scope } from '../services/scopes/scopes.ts'
+import { PRESET_NAMES, PRESET_SUMMARY, type PresetName } from '../services/scopes/presets.ts'
+import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError } from './args.ts'
 import { commandGroup, subcommand } from './command.ts'
 

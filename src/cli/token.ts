@@ -1,6 +1,6 @@
-import type { TokenView } from '../services/admin-tokens.ts'
-import { NotFound, Invalid } from '../services/errors.ts'
-import { splitList } from '../services/lists.ts'
+import type { TokenView } from '../services/admin/tokens.ts'
+import { NotFound, Invalid } from '../services/shared/errors.ts'
+import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError } from './args.ts'
 import { commandGroup, subcommand } from './command.ts'
 

@@ -1,12 +1,12 @@
 /**
  * @module
  * `latchkey export --to FILE` and `latchkey import --from FILE`: moving a deployment from SQLite to
- * PostgreSQL (or back) without invalidating any token. The policy is in services/transfer.ts.
+ * PostgreSQL (or back) without invalidating any token. The policy is in services/operations/transfer.ts.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import { NotFound } from '../services/errors.ts'
-import type { TransferCounts } from '../services/transfer.ts'
+import { NotFound } from '../services/shared/errors.ts'
+import type { TransferCounts } from '../services/operations/transfer.ts'
 import { createPrivateFile } from '../store/files.ts'
 import { JSON_FLAG, requireFlag } from './args.ts'
 import { checkTarget } from './backup.ts'

@@ -8,7 +8,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader'
 import ErrorsPlugin from '@pothos/plugin-errors'
 import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
-import { Forbidden } from '../services/errors.ts'
+import { Forbidden } from '../services/shared/errors.ts'
 import type { GraphQLContext } from './context.ts'
 
 export const builder = new SchemaBuilder<{

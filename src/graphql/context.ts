@@ -1,5 +1,5 @@
 /** @module What every resolver receives: the services, the authenticated Actor, and the client IP. */
-import type { Actor } from '../services/admin-access.ts'
+import type { Actor } from '../services/admin/access.ts'
 import type { Services } from '../services/index.ts'
 
 export interface GraphQLContext {

@@ -5,7 +5,7 @@
  * inputs say `allowedScopes`, `trusted`, `algorithm`. A field not listed has the same name on both
  * sides; test/graphql/input-fields.test.ts checks every field each service can name.
  */
-import { DomainError } from '../services/errors.ts'
+import { DomainError } from '../services/shared/errors.ts'
 
 export type FieldNames = Readonly<Record<string, string>>
 

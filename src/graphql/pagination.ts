@@ -5,8 +5,8 @@
  * execution.
  */
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay'
-import { Invalid } from '../services/errors.ts'
-import type { PageWindow } from '../services/admin.ts'
+import { Invalid } from '../services/shared/errors.ts'
+import type { PageWindow } from '../services/admin/index.ts'
 
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20

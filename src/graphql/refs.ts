@@ -5,12 +5,12 @@
  * through one DataLoader per request, i.e. one query per type per tick, whatever the page size.
  * The loaders return null for objects the actor may not see, exactly as for unknown ids.
  */
-import type { AuditEvent } from '../services/admin-users.ts'
-import type { SigningKeyView } from '../services/admin-keys.ts'
-import type { TokenView } from '../services/admin-tokens.ts'
-import type { Application } from '../services/applications.ts'
-import type { Grant } from '../services/grants.ts'
-import type { User } from '../services/users.ts'
+import type { AuditEvent } from '../services/admin/users.ts'
+import type { SigningKeyView } from '../services/admin/keys.ts'
+import type { TokenView } from '../services/admin/tokens.ts'
+import type { Application } from '../services/applications/applications.ts'
+import type { Grant } from '../services/grants/grants.ts'
+import type { User } from '../services/users/users.ts'
 import { builder } from './builder.ts'
 
 export const ApplicationRef = builder.loadableNodeRef('Application', {

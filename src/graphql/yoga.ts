@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql'
 import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga'
 import type { Config } from '../config.ts'
-import { DomainError, storageUnavailable } from '../services/errors.ts'
+import { DomainError, storageUnavailable } from '../services/shared/errors.ts'
 import type { GraphQLContext } from './context.ts'
 import { limitPlugins } from './limits.ts'
 import { schema } from './schema.ts'

@@ -13,7 +13,7 @@ import {
 } from '../handler/errors.ts'
 import { GRAPHQL_UNAVAILABLE } from '../graphql/yoga.ts'
 import { errorPage, formExpiredPage, notFoundPage, unavailablePage } from '../pages/error.ts'
-import { DomainError, storageUnavailable } from '../services/errors.ts'
+import { DomainError, storageUnavailable } from '../services/shared/errors.ts'
 
 /** How a route answers errors: RFC-shaped JSON, an HTML page, or GraphQL over HTTP's shape. */
 export type ErrorShape = 'json' | 'page' | 'graphql'

@@ -5,10 +5,10 @@
  * then everything else (errors there are redirected to the client).
  */
 import type { Params } from '../handler/params.ts'
-import type { Application } from '../services/applications.ts'
+import type { Application } from '../services/applications/applications.ts'
 import type { Services } from '../services/index.ts'
 import { checkIdTokenHint } from '../oidc/id-token-hint.ts'
-import { matchRedirectUri } from '../services/redirect-uris.ts'
+import { matchRedirectUri } from '../services/applications/redirect-uris.ts'
 import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from '../handler/errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
 

@@ -5,7 +5,7 @@
  */
 import type { Params } from '../handler/params.ts'
 import type { Services } from '../services/index.ts'
-import type { ActiveToken } from '../services/tokens.ts'
+import type { ActiveToken } from '../services/tokens/tokens.ts'
 import { InvalidRequest, InvalidToken, MissingToken, TooManyRequests } from '../handler/errors.ts'
 
 export function extractBearer(request: Request, query: Params, body: Params | undefined): string | undefined {

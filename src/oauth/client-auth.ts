@@ -4,7 +4,7 @@
  * client_secret_basic, client_secret_post, or none for public clients. One method per request.
  */
 import type { Params } from '../handler/params.ts'
-import type { Application } from '../services/applications.ts'
+import type { Application } from '../services/applications/applications.ts'
 import type { Services } from '../services/index.ts'
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../handler/errors.ts'
 

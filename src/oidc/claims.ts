@@ -1,5 +1,5 @@
 /** @module OIDC Core §5.4: the claims each scope releases. `sub` is the user's stable UUIDv7. */
-import type { User } from '../services/users.ts'
+import type { User } from '../services/users/users.ts'
 
 export const SUPPORTED_CLAIMS = ['sub', 'name', 'preferred_username', 'nickname', 'updated_at', 'email', 'email_verified'] as const
 

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.ts'
 import { halfHash, signJwt } from '../crypto/jose.ts'
-import type { Application } from '../services/applications.ts'
+import type { Application } from '../services/applications/applications.ts'
 import type { Services } from '../services/index.ts'
 import { claimsFor } from './claims.ts'
 

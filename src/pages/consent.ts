@@ -1,4 +1,4 @@
-import type { Scope } from '../services/scopes.ts'
+import type { Scope } from '../services/scopes/scopes.ts'
 import { hiddenFields, html, layout } from './html.ts'
 
 export interface ConsentView {

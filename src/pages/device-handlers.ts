@@ -5,7 +5,7 @@
  */
 import type { Reply, RequestContext } from '../handler/context.ts'
 import { TooManyRequests } from '../handler/errors.ts'
-import { formatUserCode, normalizeUserCode } from '../services/device-codes.ts'
+import { formatUserCode, normalizeUserCode } from '../services/tokens/device-codes.ts'
 import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 

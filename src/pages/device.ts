@@ -1,4 +1,4 @@
-import type { Scope } from '../services/scopes.ts'
+import type { Scope } from '../services/scopes/scopes.ts'
 import { hiddenFields, html, layout } from './html.ts'
 
 /** RFC 8628 §3.3: the user types (or confirms a prefilled) code. */

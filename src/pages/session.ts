@@ -1,7 +1,7 @@
 /** @module Pages that need a signed-in user: the session, its CSRF token, or a redirect to /login. */
 import type { Reply, RequestContext } from '../handler/context.ts'
 import { FormExpired } from '../handler/errors.ts'
-import type { Session } from '../services/sessions.ts'
+import type { Session } from '../services/sessions/sessions.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { SESSION_COOKIE } from './handlers.ts'
 

@@ -1,20 +1,25 @@
-/** @module The composition root of the domain: every service, built once from the same deps. */
-import { withAdmin } from './admin.ts'
-import { createApplicationService } from './applications.ts'
-import { createAuditService } from './audit.ts'
-import { createAuthorizationCodeService } from './authorization-codes.ts'
-import type { ServiceDeps } from './deps.ts'
-import { createDeviceCodeService } from './device-codes.ts'
-import { createGrantService } from './grants.ts'
-import { createHealthService } from './health.ts'
-import { createPurgeService } from './purge.ts'
-import { createRateLimitService } from './rate-limits.ts'
-import { createScopeService } from './scopes.ts'
-import { createSessionService } from './sessions.ts'
-import { createSigningKeyService } from './signing-keys.ts'
-import { createTokenService } from './tokens.ts'
-import { createTransferService } from './transfer.ts'
-import { createUserService } from './users.ts'
+/**
+ * @module The composition root of the domain: every service, built once from the same deps.
+ * One folder per aggregate (applications, tokens, users, scopes, grants, sessions, keys); admin/ sits on
+ * top and delegates to them; shared/ holds what every aggregate uses (errors, deps, audit, lists, rate
+ * limits); operations/ holds the whole-database jobs (health, purge, transfer).
+ */
+import { withAdmin } from './admin/index.ts'
+import { createApplicationService } from './applications/applications.ts'
+import { createAuditService } from './shared/audit.ts'
+import { createAuthorizationCodeService } from './tokens/authorization-codes.ts'
+import type { ServiceDeps } from './shared/deps.ts'
+import { createDeviceCodeService } from './tokens/device-codes.ts'
+import { createGrantService } from './grants/grants.ts'
+import { createHealthService } from './operations/health.ts'
+import { createPurgeService } from './operations/purge.ts'
+import { createRateLimitService } from './shared/rate-limits.ts'
+import { createScopeService } from './scopes/scopes.ts'
+import { createSessionService } from './sessions/sessions.ts'
+import { createSigningKeyService } from './keys/signing-keys.ts'
+import { createTokenService } from './tokens/tokens.ts'
+import { createTransferService } from './operations/transfer.ts'
+import { createUserService } from './users/users.ts'
 
 export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
@@ -40,4 +45,4 @@ export function createServices(deps: ServiceDeps) {
   })
 }
 export type Services = ReturnType<typeof createServices>
-export type { ServiceDeps } from './deps.ts'
+export type { ServiceDeps } from './shared/deps.ts'

@@ -15,7 +15,7 @@ import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/da
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { pkcePair, postForm } from '../helpers/oauth.ts'
 
-/** Signing keys and scopes are cached this long per instance (src/services/signing-keys.ts). */
+/** Signing keys and scopes are cached this long per instance (src/services/keys/signing-keys.ts). */
 const CACHE_SECONDS = 5
 const INSTANCES = 3
 /** The public URL all instances answer for, as behind a load balancer. */

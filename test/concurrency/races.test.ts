@@ -4,7 +4,7 @@
  * three instances sharing one database, so nothing can rely on memory shared between them.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { startCluster, type TestCluster } from '../helpers/cluster.ts'
 import { ENGINE } from '../helpers/database.ts'

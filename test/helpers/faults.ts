@@ -1,6 +1,6 @@
 /** What issue 14 §6 asks of every answer given while the database cannot be used, and of its log. */
 import { expect } from 'bun:test'
-import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import type { Services } from '../../src/services/index.ts'
 import type { Client } from './fixtures.ts'
 

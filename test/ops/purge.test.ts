@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { sql } from 'kysely'
 import { seed } from '../helpers/fixtures.ts'
 import { startServer, testClock } from '../helpers/server.ts'
-import { PURGE_GRACE_SECONDS, startPurger } from '../../src/services/purge.ts'
+import { PURGE_GRACE_SECONDS, startPurger } from '../../src/services/operations/purge.ts'
 
 const HOUR = 3600
 const DAY = 86400

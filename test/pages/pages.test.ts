@@ -4,7 +4,7 @@
  * device page shows the code the way the device does.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { seed, type Client } from '../helpers/fixtures.ts'
 import { pkcePair, postForm } from '../helpers/oauth.ts'

@@ -7,7 +7,7 @@
  */
 import { Database as RawSqlite } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Application } from '../../src/services/applications.ts'
+import type { Application } from '../../src/services/applications/applications.ts'
 import { createTokenLookupCache } from '../../src/store/token-lookup-cache.ts'
 import { changeSignalOf } from '../../src/store/changes.ts'
 import { onPostgres } from '../helpers/database.ts'

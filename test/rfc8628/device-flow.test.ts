@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import { Browser, formFields } from '../helpers/browser.ts'
 import type { Client } from '../helpers/fixtures.ts'
 import { seed } from '../helpers/fixtures.ts'

@@ -1,6 +1,6 @@
 import { expect, test } from 'bun:test'
 import * as client from 'openid-client'
-import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { seed } from '../helpers/fixtures.ts'
 import { startServer } from '../helpers/server.ts'

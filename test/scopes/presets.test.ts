@@ -3,8 +3,8 @@
  * one of the Gitea seed, and an import never widens an existing scope unless told to with force.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { PRESETS } from '../../src/services/scope-presets.ts'
-import { PresetWouldWiden } from '../../src/services/scopes.ts'
+import { PRESETS } from '../../src/services/scopes/presets.ts'
+import { PresetWouldWiden } from '../../src/services/scopes/scopes.ts'
 import { cli } from '../helpers/cli.ts'
 import { onPostgres } from '../helpers/database.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'

@@ -1,6 +1,6 @@
 /** Checklist H: the device flow (RFC 8628), cases 42–47, on a real server with a clock the tests move. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import { Browser, formFields } from '../helpers/browser.ts'
 import type { Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'kysely'
-import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import { ok } from '../graphql/support.ts'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { onPostgres } from '../helpers/database.ts'

@@ -4,9 +4,9 @@
  * may revoke their own grants and tokens (and those of applications they own) and create
  * personal access tokens no wider than the token they call with.
  */
-import type { TokenView } from '../../services/admin-tokens.ts'
-import type { Grant } from '../../services/grants.ts'
-import type { User } from '../../services/users.ts'
+import type { TokenView } from '../../services/admin/tokens.ts'
+import type { Grant } from '../../services/grants/grants.ts'
+import type { User } from '../../services/users/users.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { forInput } from '../input-fields.ts'

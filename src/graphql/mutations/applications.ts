@@ -3,7 +3,7 @@
  * Application mutations. Validation is the services' (zod, redirect-uri rules written once); a
  * secret appears only in the payload of createApplication and rotateApplicationSecret.
  */
-import type { Application } from '../../services/applications.ts'
+import type { Application } from '../../services/applications/applications.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { opt } from '../pagination.ts'

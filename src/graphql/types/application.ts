@@ -1,5 +1,5 @@
 /** @module Application (an OAuth client): settings, owner, and batched counts of live tokens and grants. */
-import { GRANT_TYPES, type GrantType } from '../../services/applications.ts'
+import { GRANT_TYPES, type GrantType } from '../../services/applications/applications.ts'
 import { builder } from '../builder.ts'
 import { connection, opt } from '../pagination.ts'
 import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'

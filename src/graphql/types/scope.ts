@@ -1,6 +1,6 @@
 /** @module Scope: managed data with a description and the scopes it implies (and is implied by). */
-import type { Scope } from '../../services/scopes.ts'
-import { BUILT_IN_SCOPES } from '../../services/scopes.ts'
+import type { Scope } from '../../services/scopes/scopes.ts'
+import { BUILT_IN_SCOPES } from '../../services/scopes/scopes.ts'
 import { builder } from '../builder.ts'
 
 export const ScopeRef = builder.objectRef<Scope>('Scope')

@@ -1,6 +1,6 @@
 /** @module POST /oauth/authorize_device (RFC 8628 §3.1–3.2, GitLab seed "Device authorization grant"). */
 import type { Reply, RequestContext } from '../../handler/context.ts'
-import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../services/applications/applications.ts'
 import { authenticateClient } from '../client-auth.ts'
 import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 

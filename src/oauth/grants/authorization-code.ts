@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { InvalidGrant, UnauthorizedClient } from '../../handler/errors.ts'
 import { verifyPkce } from '../pkce.ts'
 import { tokenResponse } from './respond.ts'
-import type { Application } from '../../services/applications.ts'
+import type { Application } from '../../services/applications/applications.ts'
 import type { GrantHandler } from './types.ts'
 
 /**

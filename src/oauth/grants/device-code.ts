@@ -4,7 +4,7 @@
  * slow_down, expired_token, access_denied, or — exactly once — tokens.
  */
 import { z } from 'zod'
-import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
+import { DEVICE_CODE_GRANT } from '../../services/applications/applications.ts'
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { GrantHandler } from './types.ts'

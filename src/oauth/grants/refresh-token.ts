@@ -5,7 +5,7 @@
  * and never exceeds what the application is allowed now.
  */
 import { z } from 'zod'
-import { splitList } from '../../services/lists.ts'
+import { splitList } from '../../services/shared/lists.ts'
 import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { GrantHandler } from './types.ts'

@@ -1,6 +1,6 @@
 /** @module Shared steps of grants that issue user tokens: the response body and the ID token. */
 import { issueIdToken } from '../../oidc/id-token.ts'
-import type { IssuedTokens } from '../../services/tokens.ts'
+import type { IssuedTokens } from '../../services/tokens/tokens.ts'
 import type { GrantContext, TokenResponse } from './types.ts'
 
 export async function tokenResponse(

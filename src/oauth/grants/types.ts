@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Config } from '../../config.ts'
-import type { Application } from '../../services/applications.ts'
+import type { Application } from '../../services/applications/applications.ts'
 import type { Services } from '../../services/index.ts'
 
 /** RFC 6749 §5.1 plus `created_at` (GitLab/Doorkeeper) and `id_token` (OIDC Core §3.1.3.3). */

@@ -3,7 +3,7 @@
  * Batched deletes of rows that can no longer be used. `deleteDeadRows` deletes at most `limit` rows
  * of one kind in one short statement (`… where key in (select key … limit n)`, valid on SQLite and
  * PostgreSQL) and returns how many it deleted, so the caller can loop, yielding between batches. The
- * policy (which rows, which cutoff, how often) lives in services/purge.ts.
+ * policy (which rows, which cutoff, how often) lives in services/operations/purge.ts.
  */
 import type { Database, Db } from '../database.ts'
 

@@ -2,7 +2,7 @@
  * @module
  * The SQL of `latchkey export` / `latchkey import`: table by table, in keyset pages, rows exactly
  * as stored (hashes, JWKs, epoch seconds), so the same rows can be written into the other engine.
- * Which rows travel is decided in services/transfer.ts; this file only knows how to read and write.
+ * Which rows travel is decided in services/operations/transfer.ts; this file only knows how to read and write.
  */
 import { sql, type SelectQueryBuilder } from 'kysely'
 import type { Database, Db } from '../database.ts'

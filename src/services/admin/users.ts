@@ -4,16 +4,16 @@
  * a viewer sees only themselves and the audit events that involve them.
  */
 import type { z } from 'zod'
-import { randomBase64Url } from '../crypto/secrets.ts'
-import * as batch from '../store/repositories/admin-batches.ts'
-import { pageAuditEvents, pageUsers, type AuditFilter, type PageWindow, type UserFilter } from '../store/repositories/admin-pages.ts'
-import * as repo from '../store/repositories/users.ts'
-import type { Row } from '../store/database.ts'
-import { assertAdmin, narrowTo, seesAll, type Actor } from './admin-access.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { Conflict, Invalid, NotFound } from './errors.ts'
-import { NewUserInput, userRowToUser, UserPatch, type User, type UserService } from './users.ts'
+import { randomBase64Url } from '../../crypto/secrets.ts'
+import * as batch from '../../store/repositories/admin-batches.ts'
+import { pageAuditEvents, pageUsers, type AuditFilter, type PageWindow, type UserFilter } from '../../store/repositories/admin-pages.ts'
+import * as repo from '../../store/repositories/users.ts'
+import type { Row } from '../../store/database.ts'
+import { assertAdmin, narrowTo, seesAll, type Actor } from './access.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { Conflict, Invalid, NotFound } from '../shared/errors.ts'
+import { NewUserInput, userRowToUser, UserPatch, type User, type UserService } from '../users/users.ts'
 
 /** What updateUser may change (the rule lives with the user service). */
 export { UserPatch }

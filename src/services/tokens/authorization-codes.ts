@@ -3,11 +3,11 @@
  * Authorization codes: one-time, short-lived, bound to the client, the redirect URI and the PKCE
  * challenge (RFC 6749 §4.1.2, RFC 7636 §4.4). Only the SHA-256 of a code is stored.
  */
-import { newId } from '../crypto/ids.ts'
-import { generateSecret, hasPrefix, sha256Hex } from '../crypto/secrets.ts'
-import * as repo from '../store/repositories/authorization-codes.ts'
-import type { ServiceDeps } from './deps.ts'
-import { joinList, splitList } from './lists.ts'
+import { newId } from '../../crypto/ids.ts'
+import { generateSecret, hasPrefix, sha256Hex } from '../../crypto/secrets.ts'
+import * as repo from '../../store/repositories/authorization-codes.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { joinList, splitList } from '../shared/lists.ts'
 
 export interface CodeRequest {
   applicationId: string

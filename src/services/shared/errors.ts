@@ -34,4 +34,4 @@ export class Forbidden extends DomainError {
 }
 
 /** The store's verdict that a failure is an outage (503), not a defect; re-exported for the interfaces. */
-export { StorageUnavailable, storageUnavailable } from '../store/faults.ts'
+export { StorageUnavailable, storageUnavailable } from '../../store/faults.ts'

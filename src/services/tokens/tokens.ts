@@ -3,18 +3,18 @@
  * Access and refresh tokens. Opaque, prefixed, stored only as a lookup key holding their SHA-256
  * (crypto/token-values.ts). A refresh chain is a family: rotation on every use, and reuse of a rotated token revokes the family (RFC 9700 §4.14.2).
  */
-import { newId } from '../crypto/ids.ts'
-import { secretHint } from '../crypto/secrets.ts'
-import { newToken, tokenLookupKey } from '../crypto/token-values.ts'
-import { consumeAuthorizationCode } from '../store/repositories/authorization-codes.ts'
-import * as repo from '../store/repositories/tokens.ts'
-import type { Db } from '../store/database.ts'
-import { createGroupCommit } from '../store/group-commit.ts'
-import { createTokenLookupCache } from '../store/token-lookup-cache.ts'
-import type { Application } from './applications.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { joinList, splitList } from './lists.ts'
+import { newId } from '../../crypto/ids.ts'
+import { secretHint } from '../../crypto/secrets.ts'
+import { newToken, tokenLookupKey } from '../../crypto/token-values.ts'
+import { consumeAuthorizationCode } from '../../store/repositories/authorization-codes.ts'
+import * as repo from '../../store/repositories/tokens.ts'
+import type { Db } from '../../store/database.ts'
+import { createGroupCommit } from '../../store/group-commit.ts'
+import { createTokenLookupCache } from '../../store/token-lookup-cache.ts'
+import type { Application } from '../applications/applications.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { joinList, splitList } from '../shared/lists.ts'
 
 export interface IssuedTokens {
   accessToken: string

@@ -8,11 +8,11 @@
  * what cannot be used any more, pending authorization and device codes (minutes-long; a flow in
  * progress during the move starts again), and rate-limit windows.
  */
-import { LATEST_MIGRATION } from '../store/health.ts'
-import * as repo from '../store/repositories/transfer.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { Conflict, Invalid } from './errors.ts'
+import { LATEST_MIGRATION } from '../../store/health.ts'
+import * as repo from '../../store/repositories/transfer.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { Conflict, Invalid } from '../shared/errors.ts'
 
 export const EXPORT_FORMAT = 'latchkey-export'
 export const EXPORT_VERSION = 1

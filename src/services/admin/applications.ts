@@ -2,18 +2,18 @@
  * @module
  * Applications as the admin API sees them: pages, batched lookups and counts, and changes that
  * check who is acting. Creation, secret rotation and deletion reuse the application service, so
- * the redirect URI and scope rules stay written once (services/redirect-uris.ts, scopes.ts).
+ * the redirect URI and scope rules stay written once (services/applications/redirect-uris.ts, scopes/scopes.ts).
  */
 import { z } from 'zod'
-import * as apps from '../store/repositories/applications.ts'
-import * as batch from '../store/repositories/admin-batches.ts'
-import { pageApplications, type ApplicationFilter, type PageWindow } from '../store/repositories/admin-pages.ts'
-import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './admin-access.ts'
-import { ApplicationPatch, applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from './applications.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { Forbidden, NotFound } from './errors.ts'
-import { parseOrInvalid } from './users.ts'
+import * as apps from '../../store/repositories/applications.ts'
+import * as batch from '../../store/repositories/admin-batches.ts'
+import { pageApplications, type ApplicationFilter, type PageWindow } from '../../store/repositories/admin-pages.ts'
+import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
+import { ApplicationPatch, applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from '../applications/applications.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { Forbidden, NotFound } from '../shared/errors.ts'
+import { parseOrInvalid } from '../users/users.ts'
 
 /** Settings that change what other users are exposed to: administrators only. */
 const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const

@@ -1,7 +1,7 @@
 /** @module Liveness and readiness facts for /readyz and the metrics: cheap, one query each. */
-import { isMigrated } from '../store/health.ts'
-import { countActiveSessions } from '../store/repositories/stats.ts'
-import type { ServiceDeps } from './deps.ts'
+import { isMigrated } from '../../store/health.ts'
+import { countActiveSessions } from '../../store/repositories/stats.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
 
 export type Readiness = { ready: true } | { ready: false; reason: string }
 

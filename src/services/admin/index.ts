@@ -3,19 +3,19 @@
  * The admin API's services, built from the base services so every rule (redirect URIs, scopes,
  * revocation) is the one the CLI and the OAuth endpoints use. Each method takes the acting Actor.
  */
-import { createAccessService } from './admin-access.ts'
-import { createAdminApplicationService } from './admin-applications.ts'
-import { createAdminKeyService } from './admin-keys.ts'
-import { createAdminTokenService } from './admin-tokens.ts'
-import { createAdminUserService } from './admin-users.ts'
-import type { ApplicationService } from './applications.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import type { GrantService } from './grants.ts'
-import type { ScopeService } from './scopes.ts'
-import type { SigningKeyService } from './signing-keys.ts'
-import type { TokenService } from './tokens.ts'
-import type { UserService } from './users.ts'
+import { createAccessService } from './access.ts'
+import { createAdminApplicationService } from './applications.ts'
+import { createAdminKeyService } from './keys.ts'
+import { createAdminTokenService } from './tokens.ts'
+import { createAdminUserService } from './users.ts'
+import type { ApplicationService } from '../applications/applications.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import type { GrantService } from '../grants/grants.ts'
+import type { ScopeService } from '../scopes/scopes.ts'
+import type { SigningKeyService } from '../keys/signing-keys.ts'
+import type { TokenService } from '../tokens/tokens.ts'
+import type { UserService } from '../users/users.ts'
 
 export interface BaseServices {
   deps: ServiceDeps
@@ -43,4 +43,4 @@ export type AdminServices = ReturnType<typeof createAdminServices>
 export function withAdmin<S extends BaseServices>(services: S): S & { admin: AdminServices } {
   return { ...services, admin: createAdminServices(services) }
 }
-export type { PageWindow } from '../store/repositories/admin-pages.ts'
+export type { PageWindow } from '../../store/repositories/admin-pages.ts'

@@ -4,9 +4,9 @@
  * audit events older than the retention, in small batches so no statement holds the write lock for
  * long. The SQL is in store/repositories/purge.ts; this file decides what is dead and when.
  */
-import { deleteDeadRows, type DeadRows } from '../store/repositories/purge.ts'
-import type { ServiceDeps } from './deps.ts'
-import { LIMITS } from './rate-limits.ts'
+import { deleteDeadRows, type DeadRows } from '../../store/repositories/purge.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { LIMITS } from '../shared/rate-limits.ts'
 
 /** A counter is stale once the longest rate-limit window has passed since it started. */
 const LONGEST_WINDOW = Math.max(...Object.values(LIMITS).map((l) => l.windowSeconds))

@@ -4,14 +4,14 @@
  * person. Both are stored as SHA-256 only. User codes use 20 consonants (no 0/O, 1/I, no vowels so
  * no words), 8 characters: 20^8 ≈ 2^34.5, ample with entry rate-limited per IP (§5.1, §6.1).
  */
-import { newId } from '../crypto/ids.ts'
-import { generateSecret, hasPrefix, sha256Hex } from '../crypto/secrets.ts'
-import * as repo from '../store/repositories/device-codes.ts'
-import type { Application } from './applications.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import type { GrantService } from './grants.ts'
-import { joinList, splitList } from './lists.ts'
+import { newId } from '../../crypto/ids.ts'
+import { generateSecret, hasPrefix, sha256Hex } from '../../crypto/secrets.ts'
+import * as repo from '../../store/repositories/device-codes.ts'
+import type { Application } from '../applications/applications.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import type { GrantService } from '../grants/grants.ts'
+import { joinList, splitList } from '../shared/lists.ts'
 
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ'
 const USER_CODE_LENGTH = 8

@@ -4,20 +4,20 @@
  * rotation; only its SHA-256 is stored and checked in constant time.
  */
 import type { z } from 'zod'
-import { newClientId, newId } from '../crypto/ids.ts'
-import { generateSecret, safeEqual, sha256Hex } from '../crypto/secrets.ts'
-import type { RowPatch } from '../store/database.ts'
-import * as repo from '../store/repositories/applications.ts'
-import { createCache } from '../store/cache.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { ApplicationPatch, NewApplicationInput, parseNewApplication } from './application-inputs.ts'
-import { Invalid, NotFound } from './errors.ts'
-import { joinList, splitList } from './lists.ts'
-import type { ScopeService } from './scopes.ts'
-import { parseOrInvalid } from './users.ts'
+import { newClientId, newId } from '../../crypto/ids.ts'
+import { generateSecret, safeEqual, sha256Hex } from '../../crypto/secrets.ts'
+import type { RowPatch } from '../../store/database.ts'
+import * as repo from '../../store/repositories/applications.ts'
+import { createCache } from '../../store/cache.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { ApplicationPatch, NewApplicationInput, parseNewApplication } from './inputs.ts'
+import { Invalid, NotFound } from '../shared/errors.ts'
+import { joinList, splitList } from '../shared/lists.ts'
+import type { ScopeService } from '../scopes/scopes.ts'
+import { parseOrInvalid } from '../users/users.ts'
 
-export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, parseNewApplication, type GrantType } from './application-inputs.ts'
+export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, parseNewApplication, type GrantType } from './inputs.ts'
 
 export interface Application {
   id: string

@@ -5,14 +5,14 @@
  * what it implies; a token never carries a scope outside its application's (expanded) allow list.
  */
 import { z } from 'zod'
-import { createCache } from '../store/cache.ts'
-import * as repo from '../store/repositories/scopes.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { Conflict, Invalid, NotFound } from './errors.ts'
-import { joinList, splitList } from './lists.ts'
-import { PRESETS, type PresetName, type PresetScope } from './scope-presets.ts'
-import { parseOrInvalid } from './users.ts'
+import { createCache } from '../../store/cache.ts'
+import * as repo from '../../store/repositories/scopes.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { Conflict, Invalid, NotFound } from '../shared/errors.ts'
+import { joinList, splitList } from '../shared/lists.ts'
+import { PRESETS, type PresetName, type PresetScope } from './presets.ts'
+import { parseOrInvalid } from '../users/users.ts'
 
 export interface Scope {
   name: string

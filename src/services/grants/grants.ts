@@ -1,12 +1,12 @@
 /** @module Consents: what a user has approved for an application, remembered per user and app. */
-import { newId } from '../crypto/ids.ts'
-import * as repo from '../store/repositories/grants.ts'
-import { invalidateOutstandingCodes } from '../store/repositories/authorization-codes.ts'
-import { denyApprovedDeviceCodes } from '../store/repositories/device-codes.ts'
-import { revokeTokensOfGrant } from '../store/repositories/tokens.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { joinList, splitList } from './lists.ts'
+import { newId } from '../../crypto/ids.ts'
+import * as repo from '../../store/repositories/grants.ts'
+import { invalidateOutstandingCodes } from '../../store/repositories/authorization-codes.ts'
+import { denyApprovedDeviceCodes } from '../../store/repositories/device-codes.ts'
+import { revokeTokensOfGrant } from '../../store/repositories/tokens.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { joinList, splitList } from '../shared/lists.ts'
 
 export interface Grant {
   id: string

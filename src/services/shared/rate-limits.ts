@@ -5,8 +5,8 @@
  * its limit is refused, even with the right password, until its window ends (RFC 6749 §4.3.2,
  * RFC 6819 §4.4.3.6, RFC 8628 §5.1).
  */
-import { sha256Hex } from '../crypto/secrets.ts'
-import * as repo from '../store/repositories/rate-limits.ts'
+import { sha256Hex } from '../../crypto/secrets.ts'
+import * as repo from '../../store/repositories/rate-limits.ts'
 import type { ServiceDeps } from './deps.ts'
 
 export interface Limit {

@@ -1,11 +1,11 @@
 /** @module Login sessions: a random cookie value whose SHA-256 is stored. */
-import { newId } from '../crypto/ids.ts'
-import { generateSecret, hasPrefix, sha256Hex } from '../crypto/secrets.ts'
-import * as repo from '../store/repositories/sessions.ts'
-import { findUserById } from '../store/repositories/users.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
-import { userRowToUser, type User } from './users.ts'
+import { newId } from '../../crypto/ids.ts'
+import { generateSecret, hasPrefix, sha256Hex } from '../../crypto/secrets.ts'
+import * as repo from '../../store/repositories/sessions.ts'
+import { findUserById } from '../../store/repositories/users.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { userRowToUser, type User } from '../users/users.ts'
 
 export interface Session {
   id: string

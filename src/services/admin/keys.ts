@@ -1,13 +1,13 @@
 /** @module Signing keys as the admin API sees them: public parts and status only, never the private JWK. */
 import type { JWK } from 'jose'
-import { SIGNING_ALGS, type SigningAlg } from '../crypto/jose.ts'
-import { signingKeysByIds } from '../store/repositories/admin-batches.ts'
-import { listAllSigningKeys } from '../store/repositories/admin-pages.ts'
-import type { Row } from '../store/database.ts'
-import { assertAdmin, seesAll, type Actor } from './admin-access.ts'
-import type { ServiceDeps } from './deps.ts'
-import { Invalid } from './errors.ts'
-import type { SigningKeyService } from './signing-keys.ts'
+import { SIGNING_ALGS, type SigningAlg } from '../../crypto/jose.ts'
+import { signingKeysByIds } from '../../store/repositories/admin-batches.ts'
+import { listAllSigningKeys } from '../../store/repositories/admin-pages.ts'
+import type { Row } from '../../store/database.ts'
+import { assertAdmin, seesAll, type Actor } from './access.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { Invalid } from '../shared/errors.ts'
+import type { SigningKeyService } from '../keys/signing-keys.ts'
 
 export interface SigningKeyView {
   id: string

@@ -1,7 +1,7 @@
 /** @module Security-relevant events, written beside the change they describe. Never holds a secret. */
-import { newId } from '../crypto/ids.ts'
-import { insertAuditEvent } from '../store/repositories/audit-events.ts'
-import type { Db } from '../store/database.ts'
+import { newId } from '../../crypto/ids.ts'
+import { insertAuditEvent } from '../../store/repositories/audit-events.ts'
+import type { Db } from '../../store/database.ts'
 import type { ServiceDeps } from './deps.ts'
 
 export interface AuditInput {

@@ -8,11 +8,11 @@
  *   checklist M.69).
  * A token without a user (client credentials) or without any of these scopes is refused.
  */
-import type { ServiceDeps } from './deps.ts'
-import { Forbidden, NotFound } from './errors.ts'
-import type { ScopeService } from './scopes.ts'
-import type { TokenService } from './tokens.ts'
-import type { UserService } from './users.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
+import { Forbidden, NotFound } from '../shared/errors.ts'
+import type { ScopeService } from '../scopes/scopes.ts'
+import type { TokenService } from '../tokens/tokens.ts'
+import type { UserService } from '../users/users.ts'
 
 export type AccessLevel = 'admin' | 'read' | 'viewer'
 

@@ -5,13 +5,13 @@
  * key material never changes.
  */
 import type { JWK } from 'jose'
-import { newId } from '../crypto/ids.ts'
-import { generateSigningKey, importPrivateKey, publicOnly, SIGNING_ALGS, type PrivateKey, type SigningAlg } from '../crypto/jose.ts'
-import { retireActiveKeys } from '../store/repositories/admin-batches.ts'
-import { createCache } from '../store/cache.ts'
-import * as repo from '../store/repositories/signing-keys.ts'
-import type { AuditService } from './audit.ts'
-import type { ServiceDeps } from './deps.ts'
+import { newId } from '../../crypto/ids.ts'
+import { generateSigningKey, importPrivateKey, publicOnly, SIGNING_ALGS, type PrivateKey, type SigningAlg } from '../../crypto/jose.ts'
+import { retireActiveKeys } from '../../store/repositories/admin-batches.ts'
+import { createCache } from '../../store/cache.ts'
+import * as repo from '../../store/repositories/signing-keys.ts'
+import type { AuditService } from '../shared/audit.ts'
+import type { ServiceDeps } from '../shared/deps.ts'
 
 export interface ActiveSigningKey {
   kid: string
