@@ -7,6 +7,8 @@ import type { Config } from '../config.ts'
 import { halfHash, signJwt } from '../crypto/jose.ts'
 import type { Application } from '../services/applications/applications.ts'
 import type { Services } from '../services/index.ts'
+import type { SigningKeyService } from '../services/keys/signing-keys.ts'
+import type { UserService } from '../services/users/users.ts'
 import { claimsFor } from './claims.ts'
 
 export interface IdTokenInput {
@@ -18,7 +20,14 @@ export interface IdTokenInput {
   accessToken: string
 }
 
-export async function issueIdToken(services: Services, config: Config, input: IdTokenInput): Promise<string | undefined> {
+/** The services an ID token is made from: the user's claims, the active key, the clock. */
+export interface IdTokenPorts {
+  users: Pick<UserService, 'findById'>
+  signingKeys: Pick<SigningKeyService, 'active'>
+  deps: Pick<Services['deps'], 'clock'>
+}
+
+export async function issueIdToken(services: IdTokenPorts, config: Config, input: IdTokenInput): Promise<string | undefined> {
   const user = await services.users.findById(input.userId)
   if (!user) return undefined
   const key = await services.signingKeys.active(input.client.idTokenAlg)

@@ -8,7 +8,16 @@ import { InvalidGrant, UnauthorizedClient } from '../../handler/errors.ts'
 import { verifyPkce } from '../pkce.ts'
 import { tokenResponse } from './respond.ts'
 import type { Application } from '../../services/applications/applications.ts'
+import type { IdTokenPorts } from '../../oidc/id-token.ts'
+import type { AuthorizationCodeService } from '../../services/tokens/authorization-codes.ts'
+import type { TokenService } from '../../services/tokens/tokens.ts'
 import type { GrantHandler } from './types.ts'
+
+/** The services this grant calls, and nothing else (the ID token's needs included). */
+export interface AuthorizationCodePorts extends IdTokenPorts {
+  codes: Pick<AuthorizationCodeService, 'find'>
+  tokens: Pick<TokenService, 'revokeIssuedFromCode' | 'redeemCode'>
+}
 
 /**
  * OIDC Core §11: with the offline_access policy an OpenID request gets a refresh token only when
@@ -26,7 +35,7 @@ const Params = z.object({
   code_verifier: z.string().max(256).optional(),
 })
 
-export const authorizationCode: GrantHandler<typeof Params> = {
+export const authorizationCode: GrantHandler<typeof Params, AuthorizationCodePorts> = {
   grantType: 'authorization_code',
   params: Params,
   allowsPublicClients: true,

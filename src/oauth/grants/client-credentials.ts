@@ -5,12 +5,20 @@
  */
 import { z } from 'zod'
 import { InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
-import { tokenResponse } from './respond.ts'
+import { tokenBody } from './respond.ts'
+import type { ScopeService } from '../../services/scopes/scopes.ts'
+import type { TokenService } from '../../services/tokens/tokens.ts'
 import type { GrantHandler } from './types.ts'
+
+/** The services this grant calls, and nothing else. */
+export interface ClientCredentialsPorts {
+  scopes: Pick<ScopeService, 'resolve'>
+  tokens: Pick<TokenService, 'issue'>
+}
 
 const Params = z.object({ scope: z.string().max(2000).optional() })
 
-export const clientCredentials: GrantHandler<typeof Params> = {
+export const clientCredentials: GrantHandler<typeof Params, ClientCredentialsPorts> = {
   grantType: 'client_credentials',
   params: Params,
   allowsPublicClients: false,
@@ -20,6 +28,6 @@ export const clientCredentials: GrantHandler<typeof Params> = {
     const scope = await services.scopes.resolve(params.scope, client.scopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
     const tokens = await services.tokens.issue({ application: client, userId: null, scopes: scope.scopes, withRefresh: false, authTime: null })
-    return tokenResponse(ctx, tokens, null)
+    return tokenBody(tokens)
   },
 }

@@ -7,7 +7,20 @@
 import { z } from 'zod'
 import { InvalidGrant, InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
+import type { IdTokenPorts } from '../../oidc/id-token.ts'
+import type { RateLimitService } from '../../services/shared/rate-limits.ts'
+import type { ScopeService } from '../../services/scopes/scopes.ts'
+import type { TokenService } from '../../services/tokens/tokens.ts'
+import type { UserService } from '../../services/users/users.ts'
 import type { GrantContext, GrantHandler } from './types.ts'
+
+/** The services this grant calls, and nothing else (the ID token's needs included). */
+export interface PasswordPorts extends IdTokenPorts {
+  scopes: Pick<ScopeService, 'resolve'>
+  users: Pick<UserService, 'authenticate' | 'findById'>
+  rateLimits: Pick<RateLimitService, 'retryAfter' | 'recordFailure' | 'reset'>
+  tokens: Pick<TokenService, 'issue'>
+}
 
 const Params = z.object({
   username: z.string().min(1, 'username is required').max(256),
@@ -15,7 +28,7 @@ const Params = z.object({
   scope: z.string().max(2000).optional(),
 })
 
-export const password: GrantHandler<typeof Params> = {
+export const password: GrantHandler<typeof Params, PasswordPorts> = {
   grantType: 'password',
   params: Params,
   allowsPublicClients: true,
@@ -37,7 +50,7 @@ export const password: GrantHandler<typeof Params> = {
   },
 }
 
-async function refuseWhileLimited(ctx: GrantContext<z.infer<typeof Params>>): Promise<void> {
+async function refuseWhileLimited(ctx: GrantContext<z.infer<typeof Params>, PasswordPorts>): Promise<void> {
   const { rateLimits } = ctx.services
   const wait = Math.max(await rateLimits.retryAfter('loginPerUsername', ctx.params.username), await rateLimits.retryAfter('loginPerIp', ctx.ip))
   if (wait > 0) throw new TooManyRequests('too many failed sign-in attempts; try again later', wait)

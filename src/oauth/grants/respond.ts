@@ -1,13 +1,10 @@
 /** @module Shared steps of grants that issue user tokens: the response body and the ID token. */
-import { issueIdToken } from '../../oidc/id-token.ts'
+import { issueIdToken, type IdTokenPorts } from '../../oidc/id-token.ts'
 import type { IssuedTokens } from '../../services/tokens/tokens.ts'
 import type { GrantContext, TokenResponse } from './types.ts'
 
-export async function tokenResponse(
-  ctx: GrantContext<unknown>,
-  tokens: IssuedTokens,
-  oidc: { userId: string | null; authTime: number | null; nonce: string | null } | null,
-): Promise<TokenResponse> {
+/** RFC 6749 §5.1: the response body for issued tokens, without an ID token. */
+export function tokenBody(tokens: IssuedTokens): TokenResponse {
   const body: TokenResponse = {
     access_token: tokens.accessToken,
     token_type: 'Bearer',
@@ -16,8 +13,18 @@ export async function tokenResponse(
     created_at: tokens.createdAt,
   }
   if (tokens.refreshToken) body.refresh_token = tokens.refreshToken
+  return body
+}
+
+/** The response for tokens issued to a user: the body plus, when openid was granted, an ID token. */
+export async function tokenResponse(
+  ctx: GrantContext<unknown, IdTokenPorts>,
+  tokens: IssuedTokens,
+  oidc: { userId: string | null; authTime: number | null; nonce: string | null },
+): Promise<TokenResponse> {
+  const body = tokenBody(tokens)
   // OIDC Core §3.1.3.3: an ID token whenever openid was granted to a user.
-  if (oidc?.userId && tokens.scopes.includes('openid')) {
+  if (oidc.userId && tokens.scopes.includes('openid')) {
     const idToken = await issueIdToken(ctx.services, ctx.config, { client: ctx.client, userId: oidc.userId, scopes: tokens.scopes, authTime: oidc.authTime, nonce: oidc.nonce, accessToken: tokens.accessToken })
     if (idToken) body.id_token = idToken
   }

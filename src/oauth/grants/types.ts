@@ -14,20 +14,24 @@ export interface TokenResponse {
   id_token?: string
 }
 
-export interface GrantContext<P> {
+/**
+ * What a grant is handed. `services` is the grant's own port (fosite's narrow storage interfaces): each
+ * grant file names the few service methods it calls, and the token endpoint passes the real services.
+ */
+export interface GrantContext<P, Ports = Services> {
   client: Application
   params: P
-  services: Services
+  services: Ports
   config: Config
   /** The caller's address, for per-IP limits. */
   ip: string
 }
 
 /** One grant type: the token endpoint authenticates the client and parses params; the grant decides. */
-export interface GrantHandler<S extends z.ZodType = z.ZodType> {
+export interface GrantHandler<S extends z.ZodType = z.ZodType, Ports = Services> {
   readonly grantType: string
   readonly params: S
   /** fosite's CanSkipClientAuth: may a public client (no secret) use this grant? */
   readonly allowsPublicClients: boolean
-  handle(ctx: GrantContext<z.infer<S>>): Promise<TokenResponse>
+  handle(ctx: GrantContext<z.infer<S>, Ports>): Promise<TokenResponse>
 }
