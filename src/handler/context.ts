@@ -8,7 +8,11 @@ import type { Metrics } from '../metrics.ts'
 import type { Services } from '../services/index.ts'
 import type { Params } from './params.ts'
 
-export interface RequestContext {
+/**
+ * `S` narrows the services a handler sees to the port it declares (see `Port` in services/index.ts);
+ * the server passes the real services, which fit every port.
+ */
+export interface RequestContext<S = Services> {
   request: Request
   url: URL
   method: string
@@ -19,7 +23,7 @@ export interface RequestContext {
   query: Params
   /** The body's parameters, parsed before dispatch as the route declares (else empty). */
   body: Params
-  services: Services
+  services: S
   config: Config
   /** Set by handlers that authenticate a client, for the request log; `fault` names a 503's cause. */
   log: { clientId?: string; error?: string; debug?: string; grantType?: string; fault?: string }

@@ -6,8 +6,8 @@
  */
 import type { Params } from '../handler/params.ts'
 import type { Application } from '../services/applications/applications.ts'
-import type { Services } from '../services/index.ts'
-import { checkIdTokenHint } from '../oidc/id-token-hint.ts'
+import type { Port } from '../services/index.ts'
+import { checkIdTokenHint, type IdTokenHintPorts } from '../oidc/id-token-hint.ts'
 import { matchRedirectUri } from '../services/applications/redirect-uris.ts'
 import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from '../handler/errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
@@ -46,7 +46,10 @@ export class RedirectableError extends Error {
   }
 }
 
-export async function validateAuthorizeRequest(services: Services, params: Params): Promise<AuthorizeRequest> {
+/** What validating an authorization request uses: the client lookup, scopes, and the hint's keys. */
+export type AuthorizeRequestPorts = IdTokenHintPorts & Port<{ applications: 'findByClientId'; scopes: 'resolve' }>
+
+export async function validateAuthorizeRequest(services: AuthorizeRequestPorts, params: Params): Promise<AuthorizeRequest> {
   const client = await findClient(services, params.client_id)
   const { redirectUri, sent } = resolveRedirectUri(client, params)
   const state = params.state
@@ -59,7 +62,7 @@ export async function validateAuthorizeRequest(services: Services, params: Param
   }
 }
 
-async function findClient(services: Services, clientId: string | undefined): Promise<Application> {
+async function findClient(services: AuthorizeRequestPorts, clientId: string | undefined): Promise<Application> {
   // RFC 6749 §4.1.2.1: one page for a missing and an unknown client_id, no redirect.
   const client = clientId && clientId.length <= 200 ? await services.applications.findByClientId(clientId) : undefined
   if (!client) throw new UnredirectableError(new InvalidRequest('unknown or missing client_id'))
@@ -80,7 +83,7 @@ function resolveRedirectUri(client: Application, params: Params): { redirectUri:
   return { redirectUri: requested, sent: true }
 }
 
-async function validateRest(services: Services, client: Application, params: Params) {
+async function validateRest(services: AuthorizeRequestPorts, client: Application, params: Params) {
   if (params.response_type === undefined) throw new InvalidRequest('response_type is required')
   if (params.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported')
   if (params.request !== undefined || params.request_uri !== undefined) throw new InvalidRequest('request objects are not supported')
@@ -97,7 +100,7 @@ async function validateRest(services: Services, client: Application, params: Par
 }
 
 /** OIDC Core §3.1.2.1: a hint that is not an ID token Latchkey gave this client is a bad request. */
-async function hintedSubject(services: Services, client: Application, hint: string | undefined): Promise<string | null> {
+async function hintedSubject(services: AuthorizeRequestPorts, client: Application, hint: string | undefined): Promise<string | null> {
   if (hint === undefined) return null
   const check = await checkIdTokenHint(services, hint, client.clientId)
   if (!check.ok) throw new InvalidRequest(check.reason)

@@ -4,7 +4,7 @@
  * query parameter — exactly one of them.
  */
 import type { Params } from '../handler/params.ts'
-import type { Services } from '../services/index.ts'
+import type { Port } from '../services/index.ts'
 import type { ActiveToken } from '../services/tokens/tokens.ts'
 import { InvalidRequest, InvalidToken, MissingToken, TooManyRequests } from '../handler/errors.ts'
 
@@ -26,7 +26,10 @@ export function extractBearer(request: Request, query: Params, body: Params | un
  * Resolves a presented bearer access token, or throws InvalidToken (401). Unknown tokens are
  * counted per address, and a caller guessing many of them gets 429 (RFC 6819 §4.4.1.11).
  */
-export async function requireAccessToken(services: Services, token: string | undefined, ip: string): Promise<ActiveToken> {
+/** What a bearer check uses: the token lookup and the per-address limit on misses. */
+export type BearerPorts = Port<{ tokens: 'findActive'; rateLimits: 'hit' }>
+
+export async function requireAccessToken(services: BearerPorts, token: string | undefined, ip: string): Promise<ActiveToken> {
   if (token === undefined) throw new MissingToken('an access token is required')
   const active = await services.tokens.findActive(token)
   if (active && active.kind === 'access') return active

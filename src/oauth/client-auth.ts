@@ -5,7 +5,7 @@
  */
 import type { Params } from '../handler/params.ts'
 import type { Application } from '../services/applications/applications.ts'
-import type { Services } from '../services/index.ts'
+import type { Port } from '../services/index.ts'
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../handler/errors.ts'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
@@ -59,7 +59,10 @@ function presented(request: Request, params: Params): PresentedCredentials {
  * Only failures touch the counter, so the token path pays nothing for it; a 256-bit secret needs
  * no lockout of the right answer, only a brake on floods.
  */
-export async function authenticateClient(services: Services, request: Request, params: Params, ip: string): Promise<{ client: Application; method: ClientAuthMethod }> {
+/** What client authentication uses: the applications' secret check and its rate limit. */
+export type ClientAuthPorts = Port<{ applications: 'authenticate'; rateLimits: 'hit' }>
+
+export async function authenticateClient(services: ClientAuthPorts, request: Request, params: Params, ip: string): Promise<{ client: Application; method: ClientAuthMethod }> {
   const creds = presented(request, params)
   if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200) throw new InvalidClient('client authentication failed')
   const client = await services.applications.authenticate(creds.clientId, creds.secret)

@@ -5,11 +5,14 @@
  * issuer and the client as audience; it need not be unexpired ("the ID Token need not be unexpired").
  */
 import { verifiedJwtPayload } from '../crypto/jose.ts'
-import type { Services } from '../services/index.ts'
+import type { Port } from '../services/index.ts'
 
 export type HintCheck = { ok: true; subject: string } | { ok: false; reason: string }
 
-export async function checkIdTokenHint(services: Services, hint: string, clientId: string): Promise<HintCheck> {
+/** What checking an id_token_hint uses: the published keys and the issuer. */
+export type IdTokenHintPorts = Port<{ signingKeys: 'jwks'; deps: 'config' }>
+
+export async function checkIdTokenHint(services: IdTokenHintPorts, hint: string, clientId: string): Promise<HintCheck> {
   const payload = await verifiedJwtPayload(hint, (await services.signingKeys.jwks()).keys)
   if (!payload) return { ok: false, reason: 'id_token_hint is not an ID token signed by this server' }
   if (payload.iss !== services.deps.config.issuer) return { ok: false, reason: 'id_token_hint was issued by another server' }

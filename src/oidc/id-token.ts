@@ -6,9 +6,7 @@
 import type { Config } from '../config.ts'
 import { halfHash, signJwt } from '../crypto/jose.ts'
 import type { Application } from '../services/applications/applications.ts'
-import type { Services } from '../services/index.ts'
-import type { SigningKeyService } from '../services/keys/signing-keys.ts'
-import type { UserService } from '../services/users/users.ts'
+import type { Port } from '../services/index.ts'
 import { claimsFor } from './claims.ts'
 
 export interface IdTokenInput {
@@ -21,11 +19,7 @@ export interface IdTokenInput {
 }
 
 /** The services an ID token is made from: the user's claims, the active key, the clock. */
-export interface IdTokenPorts {
-  users: Pick<UserService, 'findById'>
-  signingKeys: Pick<SigningKeyService, 'active'>
-  deps: Pick<Services['deps'], 'clock'>
-}
+export type IdTokenPorts = Port<{ users: 'findById'; signingKeys: 'active'; deps: 'clock' }>
 
 export async function issueIdToken(services: IdTokenPorts, config: Config, input: IdTokenInput): Promise<string | undefined> {
   const user = await services.users.findById(input.userId)

@@ -45,4 +45,13 @@ export function createServices(deps: ServiceDeps) {
   })
 }
 export type Services = ReturnType<typeof createServices>
+
+/**
+ * A narrow port on the services (fosite's small storage interfaces): from each named service, only the
+ * named members, e.g. `Port<{ tokens: 'issue'; scopes: 'resolve' }>`. Grants and endpoints declare the
+ * port they use, so what a caller depends on is written where it is called; the real services fit any port.
+ */
+export type Port<M extends { [K in keyof Services]?: keyof Services[K] }> = {
+  [K in keyof M & keyof Services]: Pick<Services[K], M[K] & keyof Services[K]>
+}
 export type { ServiceDeps } from './shared/deps.ts'

@@ -1,10 +1,14 @@
 /** @module POST /oauth/authorize_device (RFC 8628 §3.1–3.2, GitLab seed "Device authorization grant"). */
 import type { Reply, RequestContext } from '../../handler/context.ts'
+import type { Port } from '../../services/index.ts'
 import { DEVICE_CODE_GRANT } from '../../services/applications/applications.ts'
-import { authenticateClient } from '../client-auth.ts'
+import { authenticateClient, type ClientAuthPorts } from '../client-auth.ts'
 import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 
-export async function deviceAuthorization(ctx: RequestContext): Promise<Reply> {
+/** The services device authorization uses. */
+export type DeviceAuthorizationPorts = ClientAuthPorts & Port<{ scopes: 'resolve'; deviceCodes: 'start' }>
+
+export async function deviceAuthorization(ctx: RequestContext<DeviceAuthorizationPorts>): Promise<Reply> {
   const params = ctx.body
   const { client } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId

@@ -3,13 +3,14 @@
  * OIDC Discovery §3 and RFC 8414 §2 metadata, advertising exactly what works. JWKS (RFC 7517).
  */
 import type { Reply, RequestContext } from '../../handler/context.ts'
+import type { Port } from '../../services/index.ts'
 import { SIGNING_ALGS } from '../../crypto/jose.ts'
 import { SUPPORTED_CLAIMS } from '../../oidc/claims.ts'
 import { PROMPTS } from '../authorize-request.ts'
 import { CLIENT_AUTH_METHODS } from '../client-auth.ts'
 import { GRANTS } from '../grants/index.ts'
 
-export async function discovery(ctx: RequestContext): Promise<Reply> {
+export async function discovery(ctx: RequestContext<Port<{ scopes: 'all' }>>): Promise<Reply> {
   const iss = ctx.config.issuer
   const scopes = await ctx.services.scopes.all()
   return {
@@ -46,6 +47,6 @@ export async function discovery(ctx: RequestContext): Promise<Reply> {
   }
 }
 
-export async function jwks(ctx: RequestContext): Promise<Reply> {
+export async function jwks(ctx: RequestContext<Port<{ signingKeys: 'jwks' }>>): Promise<Reply> {
   return { type: 'json', cache: 'public', headers: [['Cache-Control', 'public, max-age=60']], body: await ctx.services.signingKeys.jwks() }
 }

@@ -4,10 +4,14 @@
  * an application with the introspection permission (a resource server) sees everyone's.
  */
 import type { Reply, RequestContext } from '../../handler/context.ts'
-import { authenticateClient } from '../client-auth.ts'
+import type { Port } from '../../services/index.ts'
+import { authenticateClient, type ClientAuthPorts } from '../client-auth.ts'
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../../handler/errors.ts'
 
-export async function introspect(ctx: RequestContext): Promise<Reply> {
+/** The services introspection uses. */
+export type IntrospectPorts = ClientAuthPorts & Port<{ tokens: 'findActive' }>
+
+export async function introspect(ctx: RequestContext<IntrospectPorts>): Promise<Reply> {
   const params = ctx.body
   const { client, method } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId

@@ -1,9 +1,13 @@
 /** @module POST /oauth/revoke (RFC 7009 §2): a client revokes its own tokens; 200 whatever the token. */
 import type { Reply, RequestContext } from '../../handler/context.ts'
-import { authenticateClient } from '../client-auth.ts'
+import type { Port } from '../../services/index.ts'
+import { authenticateClient, type ClientAuthPorts } from '../client-auth.ts'
 import { InvalidRequest } from '../../handler/errors.ts'
 
-export async function revoke(ctx: RequestContext): Promise<Reply> {
+/** The services revocation uses. */
+export type RevokePorts = ClientAuthPorts & Port<{ tokens: 'revoke' }>
+
+export async function revoke(ctx: RequestContext<RevokePorts>): Promise<Reply> {
   const params = ctx.body
   const { client } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId

@@ -1,8 +1,12 @@
 /** @module GET /oauth/token/info: Doorkeeper's token info, in the shape of the GitLab seed. */
 import type { Reply, RequestContext } from '../../handler/context.ts'
-import { extractBearer, requireAccessToken } from '../bearer.ts'
+import type { Port } from '../../services/index.ts'
+import { extractBearer, requireAccessToken, type BearerPorts } from '../bearer.ts'
 
-export async function tokenInfo(ctx: RequestContext): Promise<Reply> {
+/** The services token info uses. */
+export type TokenInfoPorts = BearerPorts & Port<{ deps: 'clock' }>
+
+export async function tokenInfo(ctx: RequestContext<TokenInfoPorts>): Promise<Reply> {
   const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, ctx.query, undefined), ctx.ip)
   const expiresIn = token.expiresAt === null ? null : token.expiresAt - ctx.services.deps.clock.now()
   return {

@@ -9,15 +9,11 @@ import { verifyPkce } from '../pkce.ts'
 import { tokenResponse } from './respond.ts'
 import type { Application } from '../../services/applications/applications.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
-import type { AuthorizationCodeService } from '../../services/tokens/authorization-codes.ts'
-import type { TokenService } from '../../services/tokens/tokens.ts'
+import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
-/** The services this grant calls, and nothing else (the ID token's needs included). */
-export interface AuthorizationCodePorts extends IdTokenPorts {
-  codes: Pick<AuthorizationCodeService, 'find'>
-  tokens: Pick<TokenService, 'revokeIssuedFromCode' | 'redeemCode'>
-}
+/** The services this grant calls, and nothing else (its ID token's included). */
+export type AuthorizationCodePorts = IdTokenPorts & Port<{ codes: 'find'; tokens: 'revokeIssuedFromCode' | 'redeemCode' }>
 
 /**
  * OIDC Core §11: with the offline_access policy an OpenID request gets a refresh token only when

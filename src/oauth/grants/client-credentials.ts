@@ -6,15 +6,11 @@
 import { z } from 'zod'
 import { InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenBody } from './respond.ts'
-import type { ScopeService } from '../../services/scopes/scopes.ts'
-import type { TokenService } from '../../services/tokens/tokens.ts'
+import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else. */
-export interface ClientCredentialsPorts {
-  scopes: Pick<ScopeService, 'resolve'>
-  tokens: Pick<TokenService, 'issue'>
-}
+export type ClientCredentialsPorts = Port<{ scopes: 'resolve'; tokens: 'issue' }>
 
 const Params = z.object({ scope: z.string().max(2000).optional() })
 

@@ -8,15 +8,11 @@ import { DEVICE_CODE_GRANT } from '../../services/applications/applications.ts'
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
-import type { DeviceCodeService } from '../../services/tokens/device-codes.ts'
-import type { TokenService } from '../../services/tokens/tokens.ts'
+import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
-/** The services this grant calls, and nothing else (the ID token's needs included). */
-export interface DeviceCodePorts extends IdTokenPorts {
-  deviceCodes: Pick<DeviceCodeService, 'poll' | 'consume'>
-  tokens: Pick<TokenService, 'issueOnce'>
-}
+/** The services this grant calls, and nothing else (its ID token's included). */
+export type DeviceCodePorts = IdTokenPorts & Port<{ deviceCodes: 'poll' | 'consume'; tokens: 'issueOnce' }>
 
 const Params = z.object({ device_code: z.string().min(1, 'device_code is required').max(256) })
 

@@ -8,19 +8,11 @@ import { z } from 'zod'
 import { InvalidGrant, InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
-import type { RateLimitService } from '../../services/shared/rate-limits.ts'
-import type { ScopeService } from '../../services/scopes/scopes.ts'
-import type { TokenService } from '../../services/tokens/tokens.ts'
-import type { UserService } from '../../services/users/users.ts'
+import type { Port } from '../../services/index.ts'
 import type { GrantContext, GrantHandler } from './types.ts'
 
-/** The services this grant calls, and nothing else (the ID token's needs included). */
-export interface PasswordPorts extends IdTokenPorts {
-  scopes: Pick<ScopeService, 'resolve'>
-  users: Pick<UserService, 'authenticate' | 'findById'>
-  rateLimits: Pick<RateLimitService, 'retryAfter' | 'recordFailure' | 'reset'>
-  tokens: Pick<TokenService, 'issue'>
-}
+/** The services this grant calls, and nothing else (its ID token's included). */
+export type PasswordPorts = IdTokenPorts & Port<{ scopes: 'resolve'; users: 'authenticate'; rateLimits: 'retryAfter' | 'recordFailure' | 'reset'; tokens: 'issue' }>
 
 const Params = z.object({
   username: z.string().min(1, 'username is required').max(256),

@@ -9,15 +9,11 @@ import { splitList } from '../../services/shared/lists.ts'
 import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
-import type { ScopeService } from '../../services/scopes/scopes.ts'
-import type { TokenService } from '../../services/tokens/tokens.ts'
+import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
-/** The services this grant calls, and nothing else (the ID token's needs included). */
-export interface RefreshTokenPorts extends IdTokenPorts {
-  scopes: Pick<ScopeService, 'expand'>
-  tokens: Pick<TokenService, 'rotateRefresh'>
-}
+/** The services this grant calls, and nothing else (its ID token's included). */
+export type RefreshTokenPorts = IdTokenPorts & Port<{ scopes: 'expand'; tokens: 'rotateRefresh' }>
 
 const Params = z.object({
   refresh_token: z.string().min(1, 'refresh_token is required').max(256),
