@@ -1,7 +1,6 @@
 import { ApplicationPatch, DEVICE_CODE_GRANT, parseNewApplication, type Application } from '../services/applications/applications.ts'
-import { NotFound } from '../services/shared/errors.ts'
+import { NotFound, parseOrInvalid } from '../services/shared/errors.ts'
 import { splitList } from '../services/shared/lists.ts'
-import { parseOrInvalid } from '../services/users/users.ts'
 import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
 import { commandGroup, subcommand } from './command.ts'
 

@@ -1,5 +1,4 @@
-import { Conflict } from '../services/shared/errors.ts'
-import { parseOrInvalid } from '../services/users/users.ts'
+import { Conflict, parseOrInvalid } from '../services/shared/errors.ts'
 import { PresetWouldWiden, ScopeInput, ScopePatch, type PresetImport, type Scope } from '../services/scopes/scopes.ts'
 import { PRESET_NAMES, PRESET_SUMMARY, type PresetName } from '../services/scopes/presets.ts'
 import { splitList } from '../services/shared/lists.ts'

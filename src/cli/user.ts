@@ -1,4 +1,5 @@
-import { NewUserInput, parseOrInvalid, PasswordInput, UserPatch, type User } from '../services/users/users.ts'
+import { NewUserInput, PasswordInput, UserPatch, type User } from '../services/users/users.ts'
+import { parseOrInvalid } from '../services/shared/errors.ts'
 import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
 import { commandGroup, subcommand, type Subcommand } from './command.ts'
 import type { CliIO } from './io.ts'

@@ -12,8 +12,7 @@ import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './acce
 import { ApplicationPatch, applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Forbidden, NotFound } from '../shared/errors.ts'
-import { parseOrInvalid } from '../users/users.ts'
+import { Forbidden, NotFound, parseOrInvalid } from '../shared/errors.ts'
 
 /** Settings that change what other users are exposed to: administrators only. */
 const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const

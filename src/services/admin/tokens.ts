@@ -13,12 +13,11 @@ import * as grantsRepo from '../../store/repositories/grants.ts'
 import { assertAdmin, assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Forbidden, Invalid, NotFound } from '../shared/errors.ts'
+import { Forbidden, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { grantRowToGrant, type Grant, type GrantService } from '../grants/grants.ts'
 import { splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import type { TokenService } from '../tokens/tokens.ts'
-import { parseOrInvalid } from '../users/users.ts'
 
 export type TokenKind = 'access' | 'refresh' | 'personal'
 

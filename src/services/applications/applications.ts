@@ -12,10 +12,9 @@ import { createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { ApplicationPatch, NewApplicationInput, parseNewApplication } from './inputs.ts'
-import { Invalid, NotFound } from '../shared/errors.ts'
+import { Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { joinList, splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
-import { parseOrInvalid } from '../users/users.ts'
 
 export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, parseNewApplication, type GrantType } from './inputs.ts'
 

@@ -4,9 +4,8 @@
  * `app create` / `app update` and GraphQL's createApplication / updateApplication.
  */
 import { z } from 'zod'
-import { Invalid } from '../shared/errors.ts'
+import { Invalid, parseOrInvalid } from '../shared/errors.ts'
 import { redirectUriProblem } from './redirect-uris.ts'
-import { parseOrInvalid } from '../users/users.ts'
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 /** Grant types an application may enable; the token endpoint has one handler for each. */

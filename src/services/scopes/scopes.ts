@@ -9,10 +9,9 @@ import { createCache } from '../../store/cache.ts'
 import * as repo from '../../store/repositories/scopes.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Conflict, Invalid, NotFound } from '../shared/errors.ts'
+import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { joinList, splitList } from '../shared/lists.ts'
 import { PRESETS, type PresetName, type PresetScope } from './presets.ts'
-import { parseOrInvalid } from '../users/users.ts'
 
 export interface Scope {
   name: string

@@ -3,6 +3,8 @@
  * What domain services throw. Each interface maps these once: oauth/ to an OAuthError, cli/ to
  * exit code 1, graphql/ to a typed error. `field` names the input at fault when there is one.
  */
+import type { z } from 'zod'
+
 export abstract class DomainError extends Error {
   abstract readonly kind: 'not_found' | 'conflict' | 'invalid' | 'forbidden'
   constructor(message: string, readonly field?: string) {
@@ -31,6 +33,15 @@ export class Invalid extends DomainError {
 }
 export class Forbidden extends DomainError {
   readonly kind = 'forbidden'
+}
+
+/** Input checked against a zod schema; the first problem becomes an Invalid naming its field. */
+export function parseOrInvalid<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
+  const r = schema.safeParse(input)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]!
+  const at = field ?? (issue.path.length ? issue.path.join('.') : undefined)
+  throw new Invalid(at ? `${at}: ${issue.message}` : issue.message, at)
 }
 
 /** The store's verdict that a failure is an outage (503), not a defect; re-exported for the interfaces. */

@@ -10,7 +10,7 @@ import { denyApprovedDeviceCodes } from '../../store/repositories/device-codes.t
 import type { Db } from '../../store/database.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Conflict, Invalid, NotFound } from '../shared/errors.ts'
+import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import type { RateLimitService } from '../shared/rate-limits.ts'
 
 export interface User {
@@ -251,11 +251,3 @@ export function createUserService(
   }
 }
 export type UserService = ReturnType<typeof createUserService>
-
-export function parseOrInvalid<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
-  const r = schema.safeParse(input)
-  if (r.success) return r.data
-  const issue = r.error.issues[0]!
-  const at = field ?? (issue.path.length ? issue.path.join('.') : undefined)
-  throw new Invalid(at ? `${at}: ${issue.message}` : issue.message, at)
-}
