@@ -12,7 +12,7 @@ import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './acce
 import { ApplicationPatch, applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Forbidden, NotFound, parseOrInvalid } from '../shared/errors.ts'
+import { Forbidden, NotFound } from '../shared/errors.ts'
 
 /** Settings that change what other users are exposed to: administrators only. */
 const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const
@@ -72,7 +72,7 @@ export function createAdminApplicationService({ db, clock }: ServiceDeps, audit:
     async update(actor: Actor, id: string, patch: z.input<typeof ApplicationPatch>): Promise<Application> {
       assertCanWrite(actor)
       const row = await requireVisible(actor, id)
-      refuseAdminOnly(actor, parseOrInvalid(ApplicationPatch, patch))
+      refuseAdminOnly(actor, patch)
       return applications.update(row.client_id, patch, actor.userId)
     },
 

@@ -12,7 +12,7 @@ import type { Row } from '../../store/database.ts'
 import { assertAdmin, narrowTo, seesAll, type Actor } from './access.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Conflict, Invalid, NotFound } from '../shared/errors.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
 import { NewUserInput, userRowToUser, UserPatch, type User, type UserService } from '../users/users.ts'
 
 /** What updateUser may change (the rule lives with the user service). */
@@ -113,9 +113,9 @@ export function createAdminUserService({ db }: ServiceDeps, audit: AuditService,
     async resetPassword(actor: Actor, id: string, password: string | null | undefined): Promise<{ user: User; generatedPassword: string | null }> {
       assertAdmin(actor)
       const row = await requireUser(id)
-      if (password === '') throw new Invalid('password: at least 8 characters', 'password')
-      const generatedPassword = password ? null : randomBase64Url(18)
-      const user = await users.setPassword(row.username, password || generatedPassword!, actor.userId)
+      // Only an absent password means "generate one"; an empty one meets the password rule in users.setPassword.
+      const generatedPassword = password == null ? randomBase64Url(18) : null
+      const user = await users.setPassword(row.username, password ?? generatedPassword!, actor.userId)
       await audit.record({ type: 'user.password_reset', actorUserId: actor.userId, userId: row.id })
       return { user, generatedPassword }
     },
