@@ -1,5 +1,6 @@
 import type { TokenView } from '../services/admin/tokens.ts'
-import { NotFound, Invalid } from '../services/shared/errors.ts'
+import { NotFound } from '../services/shared/errors.ts'
+import { checkPersonalToken, issuePersonalToken } from '../services/tokens/personal-tokens.ts'
 import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError } from './args.ts'
 import { commandGroup, subcommand } from './command.ts'
@@ -29,7 +30,7 @@ export const TOKEN_SUBCOMMANDS = {
     flags: {
       username: { type: 'string', value: 'U', help: 'the user it acts for' },
       scopes: { type: 'string', value: '"A B"', help: 'what it may do' },
-      'expires-in': { type: 'string', value: 'S', help: 'lifetime in seconds (default: never expires)' },
+      'expires-in': { type: 'string', value: 'S', help: 'lifetime in seconds, 60 to 31622400 (default: never expires)' },
     },
     database: 'existing',
     fields: FIELDS,
@@ -41,9 +42,7 @@ export const TOKEN_SUBCOMMANDS = {
       return async ({ services }, print) => {
         const user = await services.users.findByUsername(username)
         if (!user || user.disabled) throw new NotFound(`no active user named ${username}`, 'username')
-        const unknown = await services.scopes.unknownNames(scopes)
-        if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
-        const t = await services.tokens.issuePersonal(user.id, scopes, expiresIn)
+        const t = await issuePersonalToken(services.tokens, user.id, await checkPersonalToken(services.scopes, { scopes, expiresIn }))
         print({ token: t.token, id: t.id, username: user.username, scopes, expires_at: t.expiresAt }, () => `${t.token}\n(shown once; scopes: ${scopes.join(' ')})`)
       }
     },

@@ -4,7 +4,7 @@
  * four characters and its metadata (checklist M.70). A viewer sees the tokens and grants they hold
  * and those of the applications they own, and may revoke exactly those.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { PREFIX } from '../../crypto/secrets.ts'
 import * as batch from '../../store/repositories/admin-batches.ts'
 import { findTokenRows, pageGrants, pageTokens, type GrantFilter, type PageWindow, type TokenFilter, type TokenListRow } from '../../store/repositories/admin-pages.ts'
@@ -13,11 +13,12 @@ import * as grantsRepo from '../../store/repositories/grants.ts'
 import { assertAdmin, assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Forbidden, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
+import { Forbidden, NotFound } from '../shared/errors.ts'
 import { grantRowToGrant, type Grant, type GrantService } from '../grants/grants.ts'
 import { splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import type { TokenService } from '../tokens/tokens.ts'
+import { checkPersonalToken, issuePersonalToken, type PersonalTokenInput } from '../tokens/personal-tokens.ts'
 
 export type TokenKind = 'access' | 'refresh' | 'personal'
 
@@ -36,11 +37,6 @@ export interface TokenView {
   revokedAt: number | null
   active: boolean
 }
-
-export const PersonalTokenInput = z.object({
-  scopes: z.array(z.string().min(1).max(100)).min(1, 'at least one scope').max(50),
-  expiresIn: z.number().int().min(60).max(366 * 86400).nullable().default(null),
-})
 
 const LIST_BATCH = 500
 
@@ -139,12 +135,10 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
     /** A personal access token for the caller, never wider than the caller's own token. Shown once. */
     async createPersonal(actor: Actor, input: z.input<typeof PersonalTokenInput>): Promise<{ token: string; view: TokenView }> {
       assertCanWrite(actor)
-      const p = parseOrInvalid(PersonalTokenInput, input)
-      const unknown = await scopes.unknownNames(p.scopes)
-      if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+      const p = await checkPersonalToken(scopes, input)
       const wider = p.scopes.filter((s) => !actor.scopes.includes(s))
       if (wider.length) throw new Forbidden(`a token may not create a token with more rights (${wider.join(', ')})`, 'scopes')
-      const issued = await tokens.issuePersonal(actor.userId, p.scopes, p.expiresIn)
+      const issued = await issuePersonalToken(tokens, actor.userId, p)
       const [row] = await findTokenRows(db, [issued.id])
       return { token: issued.token, view: tokenRowToView(row!, clock.now()) }
     },
