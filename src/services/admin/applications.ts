@@ -11,6 +11,7 @@ import { pageApplications, type ApplicationFilter, type PageWindow } from '../..
 import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
 import { ApplicationPatch, applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
+import { revokeTokensOfApplication } from '../tokens/revocation.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { Forbidden, NotFound } from '../shared/errors.ts'
 
@@ -94,11 +95,7 @@ export function createAdminApplicationService({ db, clock }: ServiceDeps, audit:
     async revokeTokens(actor: Actor, id: string): Promise<number> {
       assertCanWrite(actor)
       const row = await requireVisible(actor, id)
-      return db.transaction().execute(async (trx) => {
-        const n = await batch.revokeTokensOfApplication(trx, row.id, clock.now())
-        await audit.record({ type: 'application.tokens_revoked', actorUserId: actor.userId, applicationId: row.id, detail: { count: n } }, trx)
-        return n
-      })
+      return revokeTokensOfApplication({ db, clock, audit }, row.id, actor.userId)
     },
   }
 }

@@ -18,6 +18,7 @@ import { grantRowToGrant, type Grant, type GrantService } from '../grants/grants
 import { splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import type { TokenService } from '../tokens/tokens.ts'
+import { revokeTokenById, revokeTokensOfUser } from '../tokens/revocation.ts'
 import { checkPersonalToken, issuePersonalToken, type PersonalTokenInput } from '../tokens/personal-tokens.ts'
 
 export type TokenKind = 'access' | 'refresh' | 'personal'
@@ -72,12 +73,7 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
   }
 
   async function revokeRow(row: TokenListRow, actorUserId: string | null): Promise<TokenView> {
-    const now = clock.now()
-    await db.transaction().execute(async (trx) => {
-      if (row.source === 'refresh') await batch.revokeRefreshTokenFamily(trx, row.id, now)
-      else await batch.revokeAccessTokenAndFamily(trx, row.id, now)
-      await audit.record({ type: 'token.revoked', actorUserId, userId: row.user_id, applicationId: row.application_id, detail: { tokenId: row.id } }, trx)
-    })
+    const now = await revokeTokenById({ db, clock, audit }, { id: row.id, source: row.source, userId: row.user_id, applicationId: row.application_id }, actorUserId)
     return tokenRowToView({ ...row, revoked_at: row.revoked_at ?? now }, now)
   }
 
@@ -125,11 +121,7 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
     async revokeAllOfUser(actor: Actor, userId: string): Promise<number> {
       if (userId === actor.userId) assertCanWrite(actor)
       else assertAdmin(actor, 'userId')
-      return db.transaction().execute(async (trx) => {
-        const n = await batch.countAndRevokeTokensOfUser(trx, userId, clock.now())
-        await audit.record({ type: 'user.tokens_revoked', actorUserId: actor.userId, userId, detail: { count: n } }, trx)
-        return n
-      })
+      return revokeTokensOfUser({ db, clock, audit }, userId, actor.userId)
     },
 
     /** A personal access token for the caller, never wider than the caller's own token. Shown once. */
