@@ -12,6 +12,7 @@ import { createCache } from '../../store/cache.ts'
 import * as repo from '../../store/repositories/signing-keys.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
+import { Invalid } from '../shared/errors.ts'
 
 export interface ActiveSigningKey {
   kid: string
@@ -69,7 +70,8 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
      * Retires the active key of `alg` (kept in the JWKS until everything it signed has expired)
      * and makes a new one active. Other instances pick it up within POSTGRES_CACHE_SECONDS.
      */
-    async rotate(alg: SigningAlg, actorUserId: string | null): Promise<{ retired: number; kid: string }> {
+    async rotate(requested: string, actorUserId: string | null): Promise<{ retired: number; kid: string }> {
+      const alg = signingAlg(requested)
       const now = clock.now()
       const key = await generateSigningKey(alg)
       const retired = await db.transaction().execute(async (trx) => {
@@ -86,6 +88,12 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
 
   }
 }
+/** The algorithms a key may be rotated for. */
+function signingAlg(alg: string): SigningAlg {
+  if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new Invalid(`alg must be one of ${SIGNING_ALGS.join(', ')}`, 'alg')
+  return alg as SigningAlg
+}
+
 /** The rule of `repo.listPublishedKeys`, for rows remembered since it ran. */
 function stillPublished(key: repo.SigningKeyRow, now: number): boolean {
   return key.status === 'active' || (key.publish_until !== null && key.publish_until > now)
