@@ -1,6 +1,4 @@
 /** @module Scope and signing-key mutations: administrators only. */
-import type { Actor } from '../../services/admin/access.ts'
-import { assertAdmin } from '../../services/admin/access.ts'
 import type { SigningKeyView } from '../../services/admin/keys.ts'
 import { PRESET_NAMES, PRESET_SUMMARY, type PresetName } from '../../services/scopes/presets.ts'
 import type { PresetImport, Scope, ScopeWidening } from '../../services/scopes/scopes.ts'
@@ -54,12 +52,6 @@ const RotatedKeys = builder.objectRef<{ keys: SigningKeyView[] }>('RotateSigning
   fields: (t) => ({ keys: t.field({ type: [SigningKeyRef], description: 'The new active key, then the one it replaced.', resolve: (p) => p.keys }) }),
 })
 
-/** The scope service takes an actor id; the admin rule is checked here, where the Actor is known. */
-function admin(actor: Actor): string {
-  assertAdmin(actor)
-  return actor.userId
-}
-
 builder.mutationFields((t) => ({
   createScope: t.field({
     type: ScopePayload,
@@ -68,7 +60,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateScopeInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
       forInput('CreateScopeInput', async () => ({
-        scope: await ctx.services.scopes.create({ name: i.name, description: i.description, implies: opt(i.implies), isDefault: opt(i.isDefault) }, admin(ctx.actor)),
+        scope: await ctx.services.admin.scopes.create(ctx.actor, { name: i.name, description: i.description, implies: opt(i.implies), isDefault: opt(i.isDefault) }),
       })),
   }),
   updateScope: t.field({
@@ -79,7 +71,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input: i }, ctx) =>
       forInput('UpdateScopeInput', async () => ({
         // ScopePatch has no defaults, so an absent field stays as it is.
-        scope: await ctx.services.scopes.update(i.name, { description: opt(i.description), implies: opt(i.implies), isDefault: opt(i.isDefault) }, admin(ctx.actor)),
+        scope: await ctx.services.admin.scopes.update(ctx.actor, i.name, { description: opt(i.description), implies: opt(i.implies), isDefault: opt(i.isDefault) }),
       })),
   }),
   deleteScope: t.field({
@@ -89,7 +81,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ScopeNameInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       forInput('ScopeNameInput', async () => {
-        await ctx.services.scopes.delete(input.name, admin(ctx.actor))
+        await ctx.services.admin.scopes.delete(ctx.actor, input.name)
         return { name: input.name }
       }),
   }),
@@ -100,7 +92,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: ImportScopePresetInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      forInput('ImportScopePresetInput', () => ctx.services.scopes.importPreset(input.preset, { force: input.force ?? false, actorUserId: admin(ctx.actor) })),
+      forInput('ImportScopePresetInput', () => ctx.services.admin.scopes.importPreset(ctx.actor, input.preset, input.force ?? false)),
   }),
   rotateSigningKey: t.field({
     type: RotatedKeys,

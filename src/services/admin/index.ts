@@ -6,6 +6,7 @@
 import { createAccessService } from './access.ts'
 import { createAdminApplicationService } from './applications.ts'
 import { createAdminKeyService } from './keys.ts'
+import { createAdminScopeService } from './scopes.ts'
 import { createAdminTokenService } from './tokens.ts'
 import { createAdminUserService } from './users.ts'
 import type { ApplicationService } from '../applications/applications.ts'
@@ -35,6 +36,7 @@ export function createAdminServices(s: BaseServices) {
     users: createAdminUserService(s.deps, s.audit, s.users),
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
     keys: createAdminKeyService(s.deps, s.signingKeys),
+    scopes: createAdminScopeService(s.scopes),
   }
 }
 export type AdminServices = ReturnType<typeof createAdminServices>
