@@ -11,11 +11,16 @@ import type { Reply, RequestContext } from '../handler/context.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { consentPage } from './consent.ts'
 import type { Session } from '../services/sessions/sessions.ts'
-import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../oauth/authorize-request.ts'
+import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest, type AuthorizeRequestPorts } from '../oauth/authorize-request.ts'
+import type { Port } from '../services/index.ts'
 import { AccessDenied, ConsentRequired, FormExpired, LoginRequired } from '../handler/errors.ts'
 import { SESSION_COOKIE } from './handlers.ts'
 
-export async function authorize(ctx: RequestContext): Promise<Reply> {
+/** What the authorization endpoint uses, beyond validating the request: sessions, consents, codes. */
+export type AuthorizeEndpointPorts = AuthorizeRequestPorts &
+  Port<{ sessions: 'resolve'; grants: 'approve' | 'covers' | 'approvedScopes'; scopes: 'describe'; codes: 'issue'; deps: 'clock' }>
+
+export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Promise<Reply> {
   return guard(ctx, async () => {
     const params = ctx.method === 'POST' ? ctx.body : ctx.query
     const req = await validateAuthorizeRequest(ctx.services, params)
@@ -33,7 +38,7 @@ export async function authorize(ctx: RequestContext): Promise<Reply> {
 }
 
 /** POST /oauth/authorize/decision: the consent form. A GET never grants (RFC 6749 §10.12). */
-export async function authorizeDecision(ctx: RequestContext): Promise<Reply> {
+export async function authorizeDecision(ctx: RequestContext<AuthorizeEndpointPorts>): Promise<Reply> {
   return guard(ctx, async () => {
     // The route is same-origin only: a consent sent from another site never reaches this point.
     const { csrf_token: csrf, decision, ...params } = ctx.body
@@ -52,7 +57,7 @@ export async function authorizeDecision(ctx: RequestContext): Promise<Reply> {
  * RFC 6749 §4.1.2.1: errors about the client or redirect URI are shown to the user (as a page, by
  * the one error renderer, http/render-error.ts); all others go back to the client in the redirect.
  */
-async function guard(ctx: RequestContext, run: () => Promise<Reply>): Promise<Reply> {
+async function guard(ctx: RequestContext<AuthorizeEndpointPorts>, run: () => Promise<Reply>): Promise<Reply> {
   try {
     return await run()
   } catch (e) {
@@ -68,7 +73,7 @@ async function guard(ctx: RequestContext, run: () => Promise<Reply>): Promise<Re
  * OIDC Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh login, and so does an
  * id_token_hint naming another user than the one signed in (the client expects that user).
  */
-function needsLogin(ctx: RequestContext, req: AuthorizeRequest, session: Session | undefined): boolean {
+function needsLogin(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session | undefined): boolean {
   if (!session) return true
   if (req.prompt.has('login') || isOtherUser(req, session)) return true
   return req.maxAge !== undefined && ctx.services.deps.clock.now() - session.authTime > req.maxAge
@@ -89,7 +94,7 @@ function loginRequired(req: AuthorizeRequest, session: Session | undefined): Log
  * removed, so a fresh login satisfies it instead of looping. The id_token_hint goes too: whoever
  * signs in now answers the request, and the client sees from `sub` whether that is who it expected.
  */
-function afterLoginUrl(ctx: RequestContext, params: Params): string {
+function afterLoginUrl(ctx: RequestContext<AuthorizeEndpointPorts>, params: Params): string {
   const { id_token_hint: _, ...next }: Params = params
   if (next.prompt !== undefined) {
     const rest = next.prompt.split(' ').filter((p) => p && p !== 'login')
@@ -104,13 +109,13 @@ function afterLoginUrl(ctx: RequestContext, params: Params): string {
  * Consent is skipped for trusted applications and for a remembered approval covering every scope —
  * but never for public clients, whose identity cannot be proven (RFC 8252 §8.6).
  */
-async function needsConsent(ctx: RequestContext, req: AuthorizeRequest, session: Session): Promise<boolean> {
+async function needsConsent(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session): Promise<boolean> {
   if (req.client.isTrusted) return false
   if (req.prompt.has('consent') || req.client.isPublic) return true
   return !(await ctx.services.grants.covers(session.user.id, req.client.id, req.scopes))
 }
 
-async function showConsent(ctx: RequestContext, req: AuthorizeRequest, session: Session): Promise<Reply> {
+async function showConsent(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session): Promise<Reply> {
   const cookie = ctx.cookies.get(SESSION_COOKIE)!
   const request = { ...req.params }
   if (request.prompt) request.prompt = request.prompt.split(' ').filter((p) => p !== 'consent').join(' ')
@@ -126,7 +131,7 @@ async function showConsent(ctx: RequestContext, req: AuthorizeRequest, session: 
   return { type: 'html', html }
 }
 
-async function issueCode(ctx: RequestContext, req: AuthorizeRequest, session: Session, status: 302 | 303 = 302): Promise<Reply> {
+async function issueCode(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session, status: 302 | 303 = 302): Promise<Reply> {
   const code = await ctx.services.codes.issue({
     applicationId: req.client.id,
     userId: session.user.id,

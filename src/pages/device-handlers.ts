@@ -8,10 +8,20 @@ import { TooManyRequests } from '../handler/errors.ts'
 import { formatUserCode, normalizeUserCode } from '../services/tokens/device-codes.ts'
 import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
+import type { Port } from '../services/index.ts'
+
+/** What the RFC 8628 §3.3 verification pages use: the pending code, its application and scopes, the limit. */
+export type DeviceVerificationPorts = Port<{
+  sessions: 'resolve'
+  rateLimits: 'retryAfter' | 'recordFailure'
+  deviceCodes: 'findPending' | 'decide'
+  applications: 'findById'
+  scopes: 'describe'
+}>
 
 const WRONG_CODE = 'That code is not valid. Check it and try again, or start again on your device.'
 
-export async function showDeviceEntry(ctx: RequestContext): Promise<Reply> {
+export async function showDeviceEntry(ctx: RequestContext<DeviceVerificationPorts>): Promise<Reply> {
   const signedIn = await requireSignedIn(ctx)
   if ('reply' in signedIn) return signedIn.reply
   const userCode = ctx.url.searchParams.get('user_code')?.slice(0, 32) ?? undefined
@@ -19,7 +29,7 @@ export async function showDeviceEntry(ctx: RequestContext): Promise<Reply> {
   return { type: 'html', html: deviceEntryPage({ csrf: signedIn.csrf, userCode }) }
 }
 
-export async function submitDeviceCode(ctx: RequestContext): Promise<Reply> {
+export async function submitDeviceCode(ctx: RequestContext<DeviceVerificationPorts>): Promise<Reply> {
   const form = ctx.body
   const signedIn = await requireSignedInForm(ctx, form.csrf_token)
   const wait = await ctx.services.rateLimits.retryAfter('userCodePerIp', ctx.ip)
@@ -38,7 +48,7 @@ export async function submitDeviceCode(ctx: RequestContext): Promise<Reply> {
   }
 }
 
-export async function submitDeviceDecision(ctx: RequestContext): Promise<Reply> {
+export async function submitDeviceDecision(ctx: RequestContext<DeviceVerificationPorts>): Promise<Reply> {
   const form = ctx.body
   const signedIn = await requireSignedInForm(ctx, form.csrf_token)
   const approve = form.decision === 'approve'
