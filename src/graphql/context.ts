@@ -1,9 +1,9 @@
 /** @module What every resolver receives: the services, the authenticated Actor, and the client IP. */
 import type { Actor } from '../services/admin/access.ts'
-import type { Services } from '../services/index.ts'
+import type { HandlerServices } from '../services/index.ts'
 
 export interface GraphQLContext {
-  services: Services
+  services: HandlerServices
   actor: Actor
   ip: string
   /** Told the cause when a resolver meets a database outage (answered 503), for the request log. */

@@ -5,14 +5,14 @@
  */
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
-import type { Services } from '../services/index.ts'
+import type { HandlerServices } from '../services/index.ts'
 import type { Params } from './params.ts'
 
 /**
  * `S` narrows the services a handler sees to the port it declares (see `Port` in services/index.ts);
  * the server passes the real services, which fit every port.
  */
-export interface RequestContext<S = Services> {
+export interface RequestContext<S = HandlerServices> {
   request: Request
   url: URL
   method: string

@@ -47,11 +47,17 @@ export function createServices(deps: ServiceDeps) {
 export type Services = ReturnType<typeof createServices>
 
 /**
+ * The services as handlers see them (RequestContext): the store connection is left out of `deps`, so
+ * endpoint code reaches data only through the services' operations.
+ */
+export type HandlerServices = Omit<Services, 'deps'> & { deps: Pick<ServiceDeps, 'clock' | 'config'> }
+
+/**
  * A narrow port on the services (fosite's small storage interfaces): from each named service, only the
  * named members, e.g. `Port<{ tokens: 'issue'; scopes: 'resolve' }>`. Grants and endpoints declare the
  * port they use, so what a caller depends on is written where it is called; the real services fit any port.
  */
-export type Port<M extends { [K in keyof Services]?: keyof Services[K] }> = {
-  [K in keyof M & keyof Services]: Pick<Services[K], M[K] & keyof Services[K]>
+export type Port<M extends { [K in keyof HandlerServices]?: keyof HandlerServices[K] }> = {
+  [K in keyof M & keyof HandlerServices]: Pick<HandlerServices[K], M[K] & keyof HandlerServices[K]>
 }
 export type { ServiceDeps } from './shared/deps.ts'
