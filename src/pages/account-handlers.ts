@@ -2,8 +2,12 @@
 import type { Reply, RequestContext } from '../handler/context.ts'
 import { accountApplicationsPage, type AuthorizedApplication } from './account.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
+import type { Port } from '../services/index.ts'
 
-async function authorizedApplications(ctx: RequestContext, userId: string): Promise<AuthorizedApplication[]> {
+/** What the account pages use: the user's consents, their applications, and the session. */
+export type AccountPorts = Port<{ grants: 'listForUser' | 'findById' | 'revoke'; applications: 'findById'; sessions: 'resolve' }>
+
+async function authorizedApplications(ctx: RequestContext<AccountPorts>, userId: string): Promise<AuthorizedApplication[]> {
   const grants = await ctx.services.grants.listForUser(userId)
   const list: AuthorizedApplication[] = []
   for (const g of grants) {
@@ -13,14 +17,14 @@ async function authorizedApplications(ctx: RequestContext, userId: string): Prom
   return list
 }
 
-export async function showAccountApplications(ctx: RequestContext): Promise<Reply> {
+export async function showAccountApplications(ctx: RequestContext<AccountPorts>): Promise<Reply> {
   const signedIn = await requireSignedIn(ctx)
   if ('reply' in signedIn) return signedIn.reply
   const { session, csrf } = signedIn
   return { type: 'html', html: accountApplicationsPage({ csrf, username: session.user.username, grants: await authorizedApplications(ctx, session.user.id) }) }
 }
 
-export async function revokeAccountApplication(ctx: RequestContext): Promise<Reply> {
+export async function revokeAccountApplication(ctx: RequestContext<AccountPorts>): Promise<Reply> {
   const form = ctx.body
   const { session, csrf } = await requireSignedInForm(ctx, form.csrf_token)
   const grant = form.grant_id ? await ctx.services.grants.findById(form.grant_id) : undefined

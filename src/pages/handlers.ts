@@ -10,11 +10,16 @@ import { FormExpired } from '../handler/errors.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { homePage, loggedOutPage, loginPage, logoutPage } from './login.ts'
 import { STYLESHEET } from './style.ts'
+import type { Port } from '../services/index.ts'
+import { signIn, type SignInDeps, type SignInResult } from '../services/users/sign-in.ts'
+
+/** What the login and logout pages use: sign-in checks and sessions. */
+export type LoginPorts = SignInDeps & Port<{ users: 'passwordHasher'; sessions: 'resolve' | 'start' | 'end' }>
 
 export const SESSION_COOKIE = 'latchkey_session'
 export const LOGIN_CSRF_COOKIE = 'latchkey_login'
 
-function cookie(ctx: RequestContext, name: string, value: string, maxAge: number): string {
+function cookie(ctx: RequestContext<LoginPorts>, name: string, value: string, maxAge: number): string {
   const secure = ctx.config.issuer.startsWith('https:') ? '; Secure' : ''
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`
 }
@@ -25,7 +30,7 @@ function safeReturnTo(value: string | null | undefined): string {
   return /[\u0000-\u001f]/.test(value) ? '/' : value
 }
 
-export async function showLogin(ctx: RequestContext): Promise<Reply> {
+export async function showLogin(ctx: RequestContext<LoginPorts>): Promise<Reply> {
   const returnTo = safeReturnTo(ctx.url.searchParams.get('return_to'))
   const { headers, csrf } = loginCsrf(ctx)
   // Signed in already: say as whom. The form stays, since prompt=login and max_age send signed-in users here.
@@ -35,7 +40,7 @@ export async function showLogin(ctx: RequestContext): Promise<Reply> {
   return { type: 'html', html: loginPage({ csrf, returnTo, signedIn }), headers }
 }
 
-function loginCsrf(ctx: RequestContext): { headers: Headers; csrf: string } {
+function loginCsrf(ctx: RequestContext<LoginPorts>): { headers: Headers; csrf: string } {
   let value = ctx.cookies.get(LOGIN_CSRF_COOKIE)
   const headers: Headers = []
   if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
@@ -46,13 +51,13 @@ function loginCsrf(ctx: RequestContext): { headers: Headers; csrf: string } {
 }
 
 /** Every Argon2id slot is busy and the queue is full: a quick 503, not a failure to count. */
-function hasherBusy(ctx: RequestContext, returnTo: string, username: string, busy: PasswordHasherBusy): Reply {
+function hasherBusy(ctx: RequestContext<LoginPorts>, returnTo: string, username: string, busy: PasswordHasherBusy): Reply {
   const { headers, csrf } = loginCsrf(ctx)
   headers.push(['Retry-After', String(busy.retryAfter)])
   return { type: 'html', status: 503, headers, html: loginPage({ csrf, returnTo, error: 'Too many sign-ins at this moment. Try again in a few seconds.', username }) }
 }
 
-export async function submitLogin(ctx: RequestContext): Promise<Reply> {
+export async function submitLogin(ctx: RequestContext<LoginPorts>): Promise<Reply> {
   // Login CSRF: another site must not sign this browser in, even as an account of its own (the
   // route is same-origin only, and the token binds the form to this browser).
   const form = ctx.body
@@ -63,48 +68,43 @@ export async function submitLogin(ctx: RequestContext): Promise<Reply> {
   // the event loop as little as possible (the token endpoint shares it). Same answer for every user.
   const refused = ctx.services.users.passwordHasher.refuseIfSaturated()
   if (refused) return hasherBusy(ctx, returnTo, username, refused)
-  const { rateLimits } = ctx.services
-  const wait = Math.max(await rateLimits.retryAfter('loginPerUsername', username), await rateLimits.retryAfter('loginPerIp', ctx.ip))
-  if (wait > 0) {
-    const { headers, csrf } = loginCsrf(ctx)
-    headers.push(['Retry-After', String(wait)])
-    return { type: 'html', status: 429, headers, html: loginPage({ csrf, returnTo, error: 'Too many failed sign-in attempts. Wait a few minutes and try again.', username }) }
-  }
-  let user
+  let signedIn: SignInResult
   try {
-    user = await ctx.services.users.authenticate(username, form.password ?? '')
+    signedIn = await signIn(ctx.services, username, form.password ?? '', ctx.ip)
   } catch (error) {
     if (!(error instanceof PasswordHasherBusy)) throw error
     return hasherBusy(ctx, returnTo, username, error)
   }
-  if (!user) {
-    await rateLimits.recordFailure('loginPerUsername', username)
-    await rateLimits.recordFailure('loginPerIp', ctx.ip)
+  if (signedIn.outcome === 'limited') {
+    const { headers, csrf } = loginCsrf(ctx)
+    headers.push(['Retry-After', String(signedIn.retryAfter)])
+    return { type: 'html', status: 429, headers, html: loginPage({ csrf, returnTo, error: 'Too many failed sign-in attempts. Wait a few minutes and try again.', username }) }
+  }
+  if (signedIn.outcome === 'refused') {
     const { headers, csrf } = loginCsrf(ctx)
     // One answer for unknown users, wrong passwords and disabled accounts.
     return { type: 'html', status: 401, headers, html: loginPage({ csrf, returnTo, error: 'Invalid username or password.', username }) }
   }
-  await rateLimits.reset('loginPerUsername', username)
   await ctx.services.sessions.end(ctx.cookies.get(SESSION_COOKIE))
-  const { cookieValue } = await ctx.services.sessions.start(user, ctx.ip)
+  const { cookieValue } = await ctx.services.sessions.start(signedIn.user, ctx.ip)
   return { type: 'redirect', status: 303, location: returnTo, headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, cookieValue, ctx.config.sessionTtl)]] }
 }
 
-export async function showLogout(ctx: RequestContext): Promise<Reply> {
+export async function showLogout(ctx: RequestContext<LoginPorts>): Promise<Reply> {
   const value = ctx.cookies.get(SESSION_COOKIE)
   const session = await ctx.services.sessions.resolve(value)
   if (!session) return { type: 'html', html: loggedOutPage() }
   return { type: 'html', html: logoutPage(csrfToken(value!), session.user.username) }
 }
 
-export async function submitLogout(ctx: RequestContext): Promise<Reply> {
+export async function submitLogout(ctx: RequestContext<LoginPorts>): Promise<Reply> {
   const value = ctx.cookies.get(SESSION_COOKIE)
   if (!checkCsrf(value, ctx.body.csrf_token)) throw new FormExpired('/logout')
   await ctx.services.sessions.end(value)
   return { type: 'html', html: loggedOutPage(), headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, '', 0)]] }
 }
 
-export async function showHome(ctx: RequestContext): Promise<Reply> {
+export async function showHome(ctx: RequestContext<LoginPorts>): Promise<Reply> {
   const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
   return { type: 'html', html: homePage(session?.user.username) }
 }

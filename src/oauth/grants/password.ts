@@ -2,17 +2,19 @@
  * @module
  * RFC 6749 §4.3, resource owner password credentials — discouraged (RFC 9700 §2.4), so off unless
  * both the instance and the application enable it. §4.3.2: the server MUST protect against brute
- * force, so failures are counted per username and per IP and every failure looks the same.
+ * force, so failures are counted per username and per IP and every failure looks the same (the rule
+ * is services/users/sign-in.ts, shared with the login page).
  */
 import { z } from 'zod'
 import { InvalidGrant, InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
 import type { Port } from '../../services/index.ts'
-import type { GrantContext, GrantHandler } from './types.ts'
+import { signIn, type SignInDeps } from '../../services/users/sign-in.ts'
+import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
-export type PasswordPorts = IdTokenPorts & Port<{ scopes: 'resolve'; users: 'authenticate'; rateLimits: 'retryAfter' | 'recordFailure' | 'reset'; tokens: 'issue' }>
+export type PasswordPorts = IdTokenPorts & SignInDeps & Port<{ scopes: 'resolve'; tokens: 'issue' }>
 
 const Params = z.object({
   username: z.string().min(1, 'username is required').max(256),
@@ -29,21 +31,11 @@ export const password: GrantHandler<typeof Params, PasswordPorts> = {
     if (!config.passwordGrant || !client.grantTypes.includes('password')) throw new UnauthorizedClient('the password grant is not enabled for this application')
     const scope = await services.scopes.resolve(params.scope, client.scopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
-    await refuseWhileLimited(ctx)
-    const user = await services.users.authenticate(params.username, params.password)
-    if (!user) {
-      await services.rateLimits.recordFailure('loginPerUsername', params.username)
-      await services.rateLimits.recordFailure('loginPerIp', ctx.ip)
-      throw new InvalidGrant('invalid resource owner credentials')
-    }
-    await services.rateLimits.reset('loginPerUsername', params.username)
+    const signedIn = await signIn(services, params.username, params.password, ctx.ip)
+    if (signedIn.outcome === 'limited') throw new TooManyRequests('too many failed sign-in attempts; try again later', signedIn.retryAfter)
+    if (signedIn.outcome === 'refused') throw new InvalidGrant('invalid resource owner credentials')
+    const { user } = signedIn
     const tokens = await services.tokens.issue({ application: client, userId: user.id, scopes: scope.scopes, withRefresh: client.grantTypes.includes('refresh_token'), authTime: services.deps.clock.now() })
     return tokenResponse(ctx, tokens, { userId: user.id, authTime: tokens.createdAt, nonce: null })
   },
-}
-
-async function refuseWhileLimited(ctx: GrantContext<z.infer<typeof Params>, PasswordPorts>): Promise<void> {
-  const { rateLimits } = ctx.services
-  const wait = Math.max(await rateLimits.retryAfter('loginPerUsername', ctx.params.username), await rateLimits.retryAfter('loginPerIp', ctx.ip))
-  if (wait > 0) throw new TooManyRequests('too many failed sign-in attempts; try again later', wait)
 }
