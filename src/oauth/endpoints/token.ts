@@ -4,14 +4,17 @@
  * authentication, then the grant named by grant_type.
  */
 import type { Reply, RequestContext } from '../../handler/context.ts'
-import { authenticateClient } from '../client-auth.ts'
+import { authenticateClient, type ClientAuthPorts } from '../client-auth.ts'
 import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../../handler/errors.ts'
-import { GRANTS } from '../grants/index.ts'
+import { GRANTS, type GrantPorts } from '../grants/index.ts'
 
 /** Parameters that must never travel in a URI (RFC 6749 §2.3.1, RFC 6819 §4.6.7). */
 const NEVER_IN_QUERY = ['client_secret', 'code', 'refresh_token', 'password', 'code_verifier', 'access_token']
 
-export async function token(ctx: RequestContext): Promise<Reply> {
+/** The token endpoint's port: client authentication and what the registered grants use. */
+export type TokenEndpointPorts = ClientAuthPorts & GrantPorts
+
+export async function token(ctx: RequestContext<TokenEndpointPorts>): Promise<Reply> {
   if (NEVER_IN_QUERY.some((p) => p in ctx.query)) throw new InvalidRequest('credentials must be sent in the request body, not the URI')
   const params = ctx.body
   const { client, method } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
