@@ -15,7 +15,7 @@ import { DIALECTS, getCode, location, rawAuthorize, setup, tokensFor, type Env }
 
 let env: Env
 beforeAll(async () => {
-  env = await setup()
+  env = await setup({ socket: true })
 })
 afterAll(async () => {
   await env.server[Symbol.asyncDispose]()
