@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { R1B } from '../helpers/fixtures.ts'
 import { basic, postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, exchange, getCode, introspect, setup, TOKEN_VARIANTS, userinfo, type Env } from './support.ts'
+import { DIALECTS, exchange, getCode, introspect, setup, TOKEN_VARIANTS, userinfo, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env

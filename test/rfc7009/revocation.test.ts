@@ -1,7 +1,7 @@
 /** Checklist F: revocation (POST /oauth/revoke, RFC 7009), cases 34–37. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { basic, postForm } from '../helpers/oauth.ts'
-import { BODIES, getCode, introspect, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from './support.ts'
+import { BODIES, getCode, introspect, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD, P1_URI, R1, R1B } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
-import { DIALECTS, exchange, expectErrorPage, getCode, location, rawAuthorize, setup, type Env } from './support.ts'
+import { DIALECTS, exchange, expectErrorPage, getCode, location, rawAuthorize, setup, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

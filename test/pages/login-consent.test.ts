@@ -5,7 +5,7 @@ import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD, R1, type Client } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
 import { startServer } from '../helpers/server.ts'
-import { DIALECTS, expectErrorPage, location, rawAuthorize, setup, tokensFor, type Env } from './support.ts'
+import { DIALECTS, expectErrorPage, location, rawAuthorize, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 const SESSION = 'latchkey_session'
 let env: Env

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { R1 } from '../helpers/fixtures.ts'
 import { basic } from '../helpers/oauth.ts'
-import { setup, tokensFor, type Env } from './support.ts'
+import { setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

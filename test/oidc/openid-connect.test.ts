@@ -6,7 +6,7 @@ import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, R1, type Client } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
 import { freePort, testClock } from '../helpers/server.ts'
-import { DIALECTS, exchange, getCode, location, rawAuthorize, setup, tokensFor, type Env } from './support.ts'
+import { DIALECTS, exchange, getCode, location, rawAuthorize, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { P1_URI, R1 } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
 import type { Client } from '../helpers/fixtures.ts'
-import { DIALECTS, exchange, location, rawAuthorize, setup, TOKEN_VARIANTS, type Dialect, type Env } from './support.ts'
+import { DIALECTS, exchange, location, rawAuthorize, setup, TOKEN_VARIANTS, type Dialect, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

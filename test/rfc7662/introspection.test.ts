@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { basic, postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { BODIES, getCode, setup, tokenInfo, tokensFor, type Env } from './support.ts'
+import { BODIES, getCode, setup, tokenInfo, tokensFor, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env

@@ -5,7 +5,7 @@ import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, exchange, getCode, introspect, refresh, setup, tokensFor, TOKEN_VARIANTS, userinfo, type Env, type TokenBody } from './support.ts'
+import { DIALECTS, exchange, getCode, introspect, refresh, setup, tokensFor, TOKEN_VARIANTS, userinfo, type Env, type TokenBody } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env

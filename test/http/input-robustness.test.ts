@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { connect } from 'node:net'
 import { basic } from '../helpers/oauth.ts'
-import { DIALECTS, expectErrorPage, getCode, rawAuthorize, setup, type Env } from './support.ts'
+import { DIALECTS, expectErrorPage, getCode, rawAuthorize, setup, type Env } from '../helpers/flows.ts'
 
 let env: Env
 let auth: string

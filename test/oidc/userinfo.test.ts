@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, setup, tokensFor, type Env } from './support.ts'
+import { DIALECTS, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env

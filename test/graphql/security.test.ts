@@ -7,7 +7,7 @@ import { gql, globalId, ok } from '../graphql/support.ts'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { DIALECTS, introspect, location, rawAuthorize, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from './support.ts'
+import { DIALECTS, introspect, location, rawAuthorize, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
 
 const E = '__typename ... on Error { message field }'
 const APPS = '{ applications(first: 100) { edges { node { id name clientId } } } }'

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, introspect, setup, TOKEN_VARIANTS, tokensFor, userinfo, type Env } from './support.ts'
+import { DIALECTS, introspect, setup, TOKEN_VARIANTS, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const CLIENT_ID = /^lkc_[0-9a-f]{32}$/

@@ -12,7 +12,7 @@ import { Browser, formFields } from '../helpers/browser.ts'
 import { onPostgres } from '../helpers/database.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { DIALECTS, getCode, exchange, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, type Env } from './support.ts'
+import { DIALECTS, getCode, exchange, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

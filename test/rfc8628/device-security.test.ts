@@ -5,7 +5,7 @@ import { Browser, formFields } from '../helpers/browser.ts'
 import type { Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { BODIES, DIALECTS, introspect, setup, TOKEN_VARIANTS, type Env } from './support.ts'
+import { BODIES, DIALECTS, introspect, setup, TOKEN_VARIANTS, type Env } from '../helpers/flows.ts'
 
 interface DeviceStart { device_code: string; user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number; interval: number }
 
