@@ -1,5 +1,5 @@
 /**
- * Checklist M: the GraphQL admin API (cases 68–74), one focused test per case over real HTTP, with
+ * Security cases M (docs/security.md): the GraphQL admin API (cases 68–74), one focused test per case over real HTTP, with
  * OAuth tokens minted by the real code flow. test/graphql/ covers the same ground in more breadth.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'

@@ -1,4 +1,4 @@
-/** Checklist N: input robustness (cases 75–76): malformed and oversized requests get a clear 4xx, never a 5xx. */
+/** Security cases N (docs/security.md): input robustness (cases 75–76): malformed and oversized requests get a clear 4xx, never a 5xx. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { connect } from 'node:net'
 import { basic } from '../helpers/oauth.ts'

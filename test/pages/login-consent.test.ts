@@ -1,4 +1,4 @@
-/** Checklist L: login, consent and other pages (cases 63–65 and 67; 66, rate limiting, is another suite's). */
+/** Security cases L (docs/security.md): login, consent and other pages (cases 63–65 and 67; 66, rate limiting, is another suite's). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import { Browser, formFields } from '../helpers/browser.ts'

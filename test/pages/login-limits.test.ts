@@ -1,4 +1,4 @@
-/** Checklist L.66: brute force at the login page (POST /login) and answers that do not tell who exists. */
+/** Security case L.66 (docs/security.md): brute force at the login page (POST /login) and answers that do not tell who exists. */
 import { describe, expect, test } from 'bun:test'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD } from '../helpers/fixtures.ts'

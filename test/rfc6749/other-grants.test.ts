@@ -1,4 +1,4 @@
-/** Checklist E: the other grants — client credentials (30, 31) and resource owner password (32, 33). */
+/** Security cases E (docs/security.md): the other grants — client credentials (30, 31) and resource owner password (32, 33). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'

@@ -1,4 +1,4 @@
-/** Checklist G: introspection (RFC 7662) and Doorkeeper token info, cases 38–41. */
+/** Security cases G (docs/security.md): introspection (RFC 7662) and Doorkeeper token info, cases 38–41. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { basic, postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
@@ -22,7 +22,7 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers }
   }
 
-  test('RFC 7662 §2.1 (MUST require authorization; token scanning): no client authentication → 401', async () => {
+  test('G.38 RFC 7662 §2.1 (MUST require authorization; token scanning): no client authentication → 401', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const none = await introspectAs(null, tokens.access_token)
     expect(none.status).toBe(401)
@@ -37,7 +37,7 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     expect(bearer.status).toBe(401)
   })
 
-  test('RFC 7662 §2.2: an active AT → active, scope, client_id, token_type, exp, iat, sub, iss', async () => {
+  test('G.39 RFC 7662 §2.2: an active AT → active, scope, client_id, token_type, exp, iat, sub, iss', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const { status, body, headers } = await introspectAs(env.f.RS, tokens.access_token)
     expect(status).toBe(200)
@@ -48,14 +48,14 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     expect(JSON.stringify(body)).not.toContain(tokens.access_token)
   })
 
-  test('RFC 7662 §2.2: an active RT → active with its client and subject', async () => {
+  test('G.39 RFC 7662 §2.2: an active RT → active with its client and subject', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const { body } = await introspectAs(env.f.RS, tokens.refresh_token!)
     expect(body).toMatchObject({ active: true, client_id: env.f.C1.clientId, sub: env.f.alice.id })
     expect(body.token_type).not.toBe('Bearer')
   })
 
-  test('RFC 7662 §2.2: expired, revoked, garbage tokens and a CODE → exactly {"active":false}', async () => {
+  test('G.39 RFC 7662 §2.2: expired, revoked, garbage tokens and a CODE → exactly {"active":false}', async () => {
     const revoked = await tokensFor(env, env.f.C1)
     await postForm(env.server.url, '/oauth/revoke', env.f.C1, { token: revoked.access_token })
     const { code } = await getCode(env, env.f.C1)
@@ -72,7 +72,7 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     }
   })
 
-  test('Gitea GHSA-vxv2-8j6r-pcpg; RFC 7662 §4: C2 (not a resource server) introspecting C1\'s token → {"active":false}; C1 sees its own', async () => {
+  test('G.40 Gitea GHSA-vxv2-8j6r-pcpg; RFC 7662 §4: C2 (not a resource server) introspecting C1\'s token → {"active":false}; C1 sees its own', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     for (const token of [tokens.access_token, tokens.refresh_token!]) {
       const other = await introspectAs(env.f.C2, token)

@@ -1,4 +1,4 @@
-/** Checklist H: the device flow (RFC 8628), cases 42–47, on a real server with a clock the tests move. */
+/** Security cases H (docs/security.md): the device flow (RFC 8628), cases 42–47, with a clock the tests move. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { DEVICE_CODE_GRANT } from '../../src/services/applications.ts'
 import { Browser, formFields } from '../helpers/browser.ts'

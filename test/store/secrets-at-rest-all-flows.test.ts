@@ -1,5 +1,5 @@
 /**
- * Checklist O.77 across every flow: authorization code + refresh + revoke, device flow, password
+ * Security case O.77 (docs/security.md) across every flow: authorization code + refresh + revoke, device flow, password
  * grant, client credentials, personal access tokens, client-secret rotation and the GraphQL
  * mutations that mint secrets. Afterwards no raw secret the run used may be in the SQLite file,
  * its WAL or its shared-memory file. (o-storage.test.ts covers the code flow in depth.)

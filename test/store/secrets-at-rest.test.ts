@@ -1,4 +1,4 @@
-/** Checklist O: secrets at rest (case 77) and the quality of issued secrets (case 78). */
+/** Security cases O (docs/security.md): secrets at rest (case 77) and the quality of issued secrets (case 78). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'kysely'
 import { Browser } from '../helpers/browser.ts'
