@@ -35,27 +35,6 @@ async function newUser(): Promise<{ id: string; username: string; browser: Brows
   return { id: user.id, username, browser: new Browser(env.server.url) }
 }
 
-describe('I.48 discovery', () => {
-  test.each(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'])('OIDC Discovery §3, §4.3; RFC 8414 §3.3: %s has the byte-identical issuer and the required members', async (path) => {
-    const res = await fetch(issuer + path)
-    expect(res.status).toBe(200)
-    const meta = (await res.json()) as Record<string, unknown>
-    expect(meta.issuer).toBe(issuer)
-    expect(issuer + path).toBe(`${meta.issuer}${path}`)
-    for (const key of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint']) expect(meta[key] as string).toStartWith(`${issuer}/`)
-    expect(meta.response_types_supported).toContain('code')
-    expect(meta.subject_types_supported).toBeArray()
-    expect((meta.subject_types_supported as string[]).length).toBeGreaterThan(0)
-    const algs = meta.id_token_signing_alg_values_supported as string[]
-    expect(algs).toContain('RS256')
-    expect(algs.map((a) => a.toLowerCase())).not.toContain('none')
-    expect(meta.authorization_response_iss_parameter_supported).toBe(true)
-    // every advertised endpoint answers (no 404)
-    const jwksRes = await fetch(meta.jwks_uri as string)
-    expect(jwksRes.status).toBe(200)
-  })
-})
-
 describe.each(DIALECTS)('I. ID tokens ($name)', (dialect) => {
   test('I.49 OIDC Core §3.1.2.1: authorize without openid → no id_token', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'profile email' })

@@ -167,15 +167,7 @@ describe.each(DIALECTS)('B. token endpoint HTTP method ($name)', (dialect) => {
 })
 
 describe('B.17 JWT client authentication is not offered', () => {
-  test('RFC 8414 §2: discovery advertises no private_key_jwt or client_secret_jwt', async () => {
-    const meta = (await (await fetch(env.server.url + '/.well-known/openid-configuration')).json()) as Record<string, string[]>
-    for (const key of ['token_endpoint_auth_methods_supported', 'revocation_endpoint_auth_methods_supported', 'introspection_endpoint_auth_methods_supported']) {
-      expect(meta[key]).toBeArray()
-      expect(meta[key]).not.toContain('private_key_jwt')
-      expect(meta[key]).not.toContain('client_secret_jwt')
-    }
-  })
-
+  // Discovery's side of B.17 is in test/rfc8414/discovery.test.ts.
   test.each(TOKEN_VARIANTS)('Hydra CVE-2020-5300; fosite CVE-2020-15222: a client_assertion never authenticates a client ($label)', async ({ dialect, json }) => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const assertion = 'eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.'

@@ -118,9 +118,3 @@ describe.each(TOKEN_VARIANTS)('C. PKCE at the token endpoint ($label)', ({ diale
   })
 })
 
-describe('C.23 discovery', () => {
-  test.each(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'])('RFC 9700 §2.1.1; RFC 8414 §2: %s lists code_challenge_methods_supported ["S256"] (plain is off)', async (path) => {
-    const meta = (await (await fetch(env.server.url + path)).json()) as Record<string, unknown>
-    expect(meta.code_challenge_methods_supported).toEqual(['S256'])
-  })
-})
