@@ -7,7 +7,7 @@ import { DIALECTS, expectErrorPage, getCode, rawAuthorize, setup, type Env } fro
 let env: Env
 let auth: string
 beforeAll(async () => {
-  env = await setup({ socket: true })
+  env = await setup({ socket: true }) // raw TCP, and the header/URL limits of Bun's HTTP server itself
   auth = basic(env.f.C1.clientId, env.f.C1.secret!)
 })
 afterAll(async () => {

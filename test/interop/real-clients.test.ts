@@ -15,7 +15,7 @@ import { DIALECTS, getCode, location, rawAuthorize, setup, tokensFor, type Env }
 
 let env: Env
 beforeAll(async () => {
-  env = await setup({ socket: true })
+  env = await setup({ socket: true }) // raw TCP and node:http with Connection: close need a listener
 })
 afterAll(async () => {
   await env.server[Symbol.asyncDispose]()
