@@ -5,7 +5,8 @@
  * `Bearer <token>` or as Basic `<token>:x-oauth-basic`. Without one: 401 with a challenge
  * (RFC 6750 §3, checklist M.68), so no schema, suggestion or data reaches unauthenticated callers.
  */
-import type { Reply, RequestContext } from '../http/context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
+import { InsufficientScope, InvalidToken, MissingToken, type OAuthError } from '../handler/errors.ts'
 import { yogaFor } from './yoga.ts'
 
 const MAX_TOKEN_LENGTH = 256
@@ -22,17 +23,16 @@ function presentedToken(request: Request): string | undefined {
   return colon > 0 && decoded.slice(colon + 1) === 'x-oauth-basic' ? decoded.slice(0, colon) : undefined
 }
 
-/** RFC 6750 §3.1: no token → challenge only; a bad token → invalid_token; too little scope → 403. */
-function refused(reason: 'missing' | 'invalid_token' | 'insufficient_scope'): Reply {
-  const status = reason === 'insufficient_scope' ? 403 : 401
-  const challenge = reason === 'missing' ? 'Bearer realm="latchkey"' : `Bearer realm="latchkey", error="${reason}"`
-  const message = reason === 'insufficient_scope' ? 'the token needs read_user, api, admin:read or admin' : 'authentication required: send a Latchkey access token as a Bearer token'
-  return {
-    type: 'json',
-    status,
-    body: { data: null, errors: [{ message, extensions: { code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' } }] },
-    headers: [['WWW-Authenticate', challenge]],
-  }
+const AUTHENTICATE = 'authentication required: send a Latchkey access token as a Bearer token'
+
+/**
+ * RFC 6750 §3.1: no token → challenge only; a bad token → invalid_token; too little scope → 403.
+ * Thrown, so the one error renderer (http/render-error.ts) answers in GraphQL's shape.
+ */
+function refused(reason: 'missing' | 'invalid_token' | 'insufficient_scope'): OAuthError {
+  if (reason === 'missing') return new MissingToken(AUTHENTICATE)
+  if (reason === 'invalid_token') return new InvalidToken(AUTHENTICATE)
+  return new InsufficientScope('the token needs read_user, api, admin:read or admin')
 }
 
 export async function graphql(ctx: RequestContext): Promise<Reply> {
@@ -40,11 +40,11 @@ export async function graphql(ctx: RequestContext): Promise<Reply> {
   if (value === undefined) {
     // GraphiQL's page itself carries no data; its requests still need a token.
     const wantsPage = ctx.method === 'GET' && ctx.config.graphiql && (ctx.request.headers.get('accept') ?? '').includes('text/html')
-    if (!wantsPage) return refused('missing')
+    if (!wantsPage) throw refused('missing')
     return { type: 'response', response: await yogaFor(ctx.config).fetch(ctx.request, {}) }
   }
   const result = await ctx.services.admin.access.actorForToken(value)
-  if (!result.ok) return refused(result.reason)
+  if (!result.ok) throw refused(result.reason)
   const noteFault = (reason: string) => {
     ctx.log.error = 'temporarily_unavailable'
     ctx.log.fault = reason

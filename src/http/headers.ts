@@ -1,5 +1,5 @@
 /** @module Response headers shared by every page and API answer. */
-import type { Headers } from './context.ts'
+import type { Headers } from '../handler/context.ts'
 
 /** RFC 9700 §4.16, RFC 6749 §10.13: pages are never framed, load nothing third-party, run no script. */
 export const PAGE_HEADERS: Headers = [

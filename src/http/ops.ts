@@ -6,10 +6,11 @@
  */
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
-import { NotFoundError } from '../oauth/errors.ts'
+import { NotFoundError } from '../handler/errors.ts'
 import type { Metrics } from '../metrics.ts'
-import type { Reply, RequestContext } from './context.ts'
-import { errorReply, toResponse } from './respond.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
+import { renderError } from './render-error.ts'
+import { toResponse } from './respond.ts'
 
 /** Headers a reverse proxy adds; a request carrying one did not come straight from this host. */
 const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip']
@@ -55,7 +56,7 @@ export function startMetricsServer(metrics: Metrics, config: Config): Server<unk
     port: config.metricsPort,
     async fetch(request) {
       const path = new URL(request.url).pathname
-      if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return toResponse(errorReply(new NotFoundError('no such endpoint')).reply)
+      if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return toResponse(renderError(new NotFoundError('no such endpoint'), 'json').reply)
       return toResponse(await renderMetrics(metrics))
     },
   })

@@ -1,13 +1,9 @@
 /**
  * @module
- * The only place a Response is built: from a handler's Reply, or from an error. OAuthErrors become
- * RFC-shaped JSON with their status; a store that cannot be used right now (store/faults.ts) becomes
- * 503 temporarily_unavailable with Retry-After; anything else unexpected becomes a masked server_error.
+ * The only place a Response is built, from a Reply: a handler's, or an error's (http/render-error.ts).
+ * test/architecture.test.ts holds every other folder to that.
  */
-import { PasswordHasherBusy } from '../crypto/passwords.ts'
-import { InvalidRequest, OAuthError, ServerError, TooManyRequests, type OAuthErrorOptions } from '../oauth/errors.ts'
-import { DomainError, storageUnavailable } from '../services/errors.ts'
-import type { Headers, Reply } from './context.ts'
+import type { Reply } from '../handler/context.ts'
 import { NO_STORE, PAGE_HEADERS } from './headers.ts'
 
 export function toResponse(reply: Reply): Response {
@@ -36,41 +32,4 @@ export function toResponse(reply: Reply): Response {
       return new Response(reply.response.body, { status: reply.response.status, statusText: reply.response.statusText, headers: merged })
     }
   }
-}
-
-/** Turns any thrown value into an RFC-shaped JSON reply; the second element is for the log. */
-export function errorReply(error: unknown, extraHeaders: Headers = []): { reply: Reply; oauth: OAuthError } {
-  const oauth = toOAuthError(error)
-  const headers: Headers = [...extraHeaders]
-  if (oauth.code === 'invalid_client') headers.push(['WWW-Authenticate', 'Basic realm="latchkey", charset="UTF-8"'])
-  if (oauth instanceof TooManyRequests || oauth instanceof TemporarilyUnavailable) headers.push(['Retry-After', String(Math.max(1, oauth.retryAfter))])
-  return { reply: { type: 'json', status: oauth.status, body: oauth.toJSON(), headers }, oauth }
-}
-
-export function toOAuthError(error: unknown): OAuthError {
-  if (error instanceof OAuthError) return error
-  if (error instanceof DomainError) return new InvalidRequest(error.message)
-  if (error instanceof PasswordHasherBusy) return new TemporarilyUnavailable(error.message, error.retryAfter)
-  const outage = storageUnavailable(error)
-  if (outage) return new TemporarilyUnavailable('the service cannot reach its database right now; try again shortly', outage.retryAfter, { cause: error, debug: outage.reason })
-  return new ServerError('the server could not complete the request', { cause: error })
-}
-
-/**
- * RFC 6749 §5.2/§4.1.2.1 `temporarily_unavailable`, as 503 with Retry-After (RFC 9110 §15.6.4): the
- * server is overloaded for a moment (every Argon2id slot busy and the queue full) or its database
- * cannot be used (`options.debug` names the fault for the log), not the client at fault.
- */
-export class TemporarilyUnavailable extends OAuthError {
-  readonly code = 'temporarily_unavailable'
-  override readonly status = 503
-  constructor(description: string, readonly retryAfter: number, options: OAuthErrorOptions = {}) {
-    super(description, options)
-  }
-}
-
-/** RFC 6750 §3: the challenge a resource endpoint sends with 401/403. */
-export function bearerChallenge(error?: OAuthError): string {
-  if (!error) return 'Bearer realm="latchkey"'
-  return `Bearer realm="latchkey", error="${error.code}", error_description="${error.description.replace(/["\\]/g, '')}"`
 }

@@ -1,6 +1,6 @@
 /** @module Every route, with the GitLab (/oauth/*) and Gitea (/login/oauth/*) paths side by side. */
 import { graphql } from '../graphql/http.ts'
-import { authorize, authorizeDecision } from '../oauth/endpoints/authorize.ts'
+import { authorize, authorizeDecision } from '../pages/authorize-handlers.ts'
 import { deviceAuthorization } from '../oauth/endpoints/device-authorization.ts'
 import { revokeAccountApplication, showAccountApplications } from '../pages/account-handlers.ts'
 import { showDeviceEntry, submitDeviceCode, submitDeviceDecision } from '../pages/device-handlers.ts'
@@ -11,11 +11,26 @@ import { tokenInfo } from '../oauth/endpoints/token-info.ts'
 import { token } from '../oauth/endpoints/token.ts'
 import { userinfo } from '../oauth/endpoints/userinfo.ts'
 import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
-import type { Handler } from './context.ts'
+import type { Handler } from '../handler/context.ts'
+import type { BodyKind } from '../handler/params.ts'
 import { healthz, metricsOnMainPort, readyz } from './ops.ts'
 
+/**
+ * One method of a route: its handler and what it reads from the request, which the server parses
+ * (handler/params.ts) before the handler runs, so no handler reads a body itself.
+ */
+export interface Endpoint {
+  handle: Handler
+  /** The query string's parameters, parsed strictly (RFC 6749 §3.1) into `ctx.query`. */
+  query?: boolean
+  /** The body, parsed into `ctx.body`; none is read by default. */
+  body?: BodyKind
+  /** A browser form acting for the user: refused with 403 when posted from another site (http/origin.ts), before its body is read. */
+  sameOrigin?: boolean
+}
+
 export interface Route {
-  methods: Partial<Record<'GET' | 'POST', Handler>>
+  methods: Partial<Record<'GET' | 'POST', Handler | Endpoint>>
   /** Token-facing API: CORS with preflight (never on cookie-authenticated pages, RFC 9700 §2.6). */
   cors?: boolean
   /** Errors answer as HTML pages rather than JSON. */
@@ -26,11 +41,14 @@ export interface Route {
   quiet?: boolean
 }
 
-const authorizeRoute: Route = { methods: { GET: authorize, POST: authorize }, page: true }
-const tokenRoute: Route = { methods: { POST: token }, cors: true }
-const userinfoRoute: Route = { methods: { GET: userinfo, POST: userinfo }, cors: true }
+/** A form one of Latchkey's own pages posts. */
+const ownForm = (handle: Handler): Endpoint => ({ handle, body: 'form', sameOrigin: true })
+
+const authorizeRoute: Route = { methods: { GET: { handle: authorize, query: true }, POST: { handle: authorize, body: 'form' } }, page: true }
+const tokenRoute: Route = { methods: { POST: { handle: token, query: true, body: 'form-or-json' } }, cors: true }
+const userinfoRoute: Route = { methods: { GET: { handle: userinfo, query: true }, POST: { handle: userinfo, query: true, body: 'form-if-sent' } }, cors: true }
 const jwksRoute: Route = { methods: { GET: jwks }, cors: true }
-const introspectRoute: Route = { methods: { POST: introspect }, cors: true }
+const introspectRoute: Route = { methods: { POST: { handle: introspect, body: 'form-or-json' } }, cors: true }
 
 export const ROUTES: Record<string, Route> = {
   '/graphql': { methods: { GET: graphql, POST: graphql }, cors: true, graphql: true },
@@ -39,22 +57,22 @@ export const ROUTES: Record<string, Route> = {
   '/metrics': { methods: { GET: metricsOnMainPort }, quiet: true },
   '/': { methods: { GET: showHome }, page: true },
   '/assets/style.css': { methods: { GET: stylesheet } },
-  '/login': { methods: { GET: showLogin, POST: submitLogin }, page: true },
-  '/logout': { methods: { GET: showLogout, POST: submitLogout }, page: true },
+  '/login': { methods: { GET: showLogin, POST: ownForm(submitLogin) }, page: true },
+  '/logout': { methods: { GET: showLogout, POST: ownForm(submitLogout) }, page: true },
   '/oauth/authorize': authorizeRoute,
   '/login/oauth/authorize': authorizeRoute,
-  '/oauth/authorize/decision': { methods: { POST: authorizeDecision }, page: true },
+  '/oauth/authorize/decision': { methods: { POST: ownForm(authorizeDecision) }, page: true },
   '/oauth/token': tokenRoute,
   '/login/oauth/access_token': tokenRoute,
-  '/oauth/revoke': { methods: { POST: revoke }, cors: true },
-  '/oauth/authorize_device': { methods: { POST: deviceAuthorization }, cors: true },
-  '/oauth/device': { methods: { GET: showDeviceEntry, POST: submitDeviceCode }, page: true },
-  '/oauth/device/decision': { methods: { POST: submitDeviceDecision }, page: true },
+  '/oauth/revoke': { methods: { POST: { handle: revoke, body: 'form-or-json' } }, cors: true },
+  '/oauth/authorize_device': { methods: { POST: { handle: deviceAuthorization, body: 'form-or-json' } }, cors: true },
+  '/oauth/device': { methods: { GET: showDeviceEntry, POST: ownForm(submitDeviceCode) }, page: true },
+  '/oauth/device/decision': { methods: { POST: ownForm(submitDeviceDecision) }, page: true },
   '/account/applications': { methods: { GET: showAccountApplications }, page: true },
-  '/account/applications/revoke': { methods: { POST: revokeAccountApplication }, page: true },
+  '/account/applications/revoke': { methods: { POST: ownForm(revokeAccountApplication) }, page: true },
   '/oauth/introspect': introspectRoute,
   '/login/oauth/introspect': introspectRoute,
-  '/oauth/token/info': { methods: { GET: tokenInfo }, cors: true },
+  '/oauth/token/info': { methods: { GET: { handle: tokenInfo, query: true } }, cors: true },
   '/oauth/userinfo': userinfoRoute,
   '/login/oauth/userinfo': userinfoRoute,
   '/oauth/discovery/keys': jwksRoute,

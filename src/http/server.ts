@@ -1,24 +1,25 @@
 /**
  * @module
- * The HTTP server: Bun.serve, one routing table, request ids, CORS, and one request log line. Every
- * failure ends here as an RFC-shaped 4xx, a 503 with Retry-After for a database that cannot be used
- * now, or a masked 500 (its stack goes to the log only), never a stack trace in a response.
+ * The HTTP server: Bun.serve, one routing table, request ids, CORS, and one request log line. What a
+ * route declares it reads (origin check, query, body) is checked and parsed here, before its handler
+ * runs. Every failure ends here (http/render-error.ts) as an RFC-shaped 4xx, a 503 with Retry-After for
+ * a database that cannot be used now, or a masked 500 (its stack goes to the log only), never a stack
+ * trace in a response.
  */
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
-import { MissingToken } from '../oauth/bearer.ts'
-import { GRAPHQL_UNAVAILABLE } from '../graphql/yoga.ts'
-import { MethodNotAllowed, NotFoundError, type OAuthError } from '../oauth/errors.ts'
-import { errorPage, notFoundPage, unavailablePage } from '../pages/error.ts'
+import { MethodNotAllowed, NotFoundError, ServerError, TemporarilyUnavailable } from '../handler/errors.ts'
 import type { Services } from '../services/index.ts'
-import { parseCookies } from './body.ts'
+import { parseCookies, queryParams, readBody } from '../handler/params.ts'
 import { clientIp } from './client-ip.ts'
-import type { Headers, Reply, RequestContext } from './context.ts'
+import type { Headers, Reply, RequestContext } from '../handler/context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from '../metrics.ts'
-import { bearerChallenge, errorReply, TemporarilyUnavailable, toResponse } from './respond.ts'
-import { ROUTES, type Route } from './routes.ts'
+import { refuseCrossSite } from './origin.ts'
+import { renderError, type ErrorShape } from './render-error.ts'
+import { toResponse } from './respond.ts'
+import { ROUTES, type Endpoint, type Route } from './routes.ts'
 
 const MAX_URL_LENGTH = 16 * 1024
 /** An incoming X-Request-Id is kept only when it is a short token of safe characters. */
@@ -39,7 +40,7 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       const ctx = makeContext(request, services, config, ip, requestId)
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
-      const reply = ctx ? await dispatch(ctx, route) : errorReply(new NotFoundError('request URL is too long')).reply
+      const reply = ctx ? await dispatch(ctx, route) : renderError(new NotFoundError('request URL is too long'), 'json').reply
       const response = toResponse(withHeaders(reply, route, requestId, request))
       const seconds = (performance.now() - started) / 1000
       if (ctx?.defect !== undefined) logger.log('error', 'unhandled error', { request_id: requestId, error: String((ctx.defect as Error)?.stack ?? ctx.defect).slice(0, 2000) })
@@ -62,47 +63,45 @@ function observe(metrics: Metrics, ctx: RequestContext | undefined, route: Route
 
 function makeContext(request: Request, services: Services, config: Config, ip: string, requestId: string): RequestContext | undefined {
   if (request.url.length > MAX_URL_LENGTH) return undefined
-  return { request, url: new URL(request.url), method: request.method, ip, requestId, cookies: parseCookies(request.headers.get('cookie')), services, config, log: {} }
+  return { request, url: new URL(request.url), method: request.method, ip, requestId, cookies: parseCookies(request.headers.get('cookie')), query: Object.create(null), body: Object.create(null), services, config, log: {} }
 }
 
 async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<Reply> {
   try {
     if (!route) throw new NotFoundError('no such endpoint')
     if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
-    const handler = route.methods[ctx.method as 'GET' | 'POST'] ?? (ctx.method === 'HEAD' ? route.methods.GET : undefined)
-    if (!handler) throw new MethodNotAllowed(`${ctx.method.slice(0, 10)} is not allowed here`)
-    return await handler(ctx)
+    const endpoint = route.methods[ctx.method as 'GET' | 'POST'] ?? (ctx.method === 'HEAD' ? route.methods.GET : undefined)
+    if (!endpoint) throw new MethodNotAllowed(`${ctx.method.slice(0, 10)} is not allowed here`)
+    return await run(ctx, typeof endpoint === 'function' ? { handle: endpoint } : endpoint)
   } catch (error) {
     return failure(ctx, route, error)
   }
 }
 
+/** Reads what the endpoint declares it takes, in this order, then runs its handler. */
+async function run(ctx: RequestContext, endpoint: Endpoint): Promise<Reply> {
+  if (endpoint.sameOrigin) refuseCrossSite(ctx)
+  if (endpoint.query) ctx.query = queryParams(ctx.url)
+  if (endpoint.body) ctx.body = await readBody(ctx.request, endpoint.body)
+  return endpoint.handle(ctx)
+}
+
 function failure(ctx: RequestContext, route: Route | undefined, error: unknown): Reply {
-  const { reply, oauth } = errorReply(error)
+  const allow = route && [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])]
+  const { reply, oauth } = renderError(error, errorShape(ctx, route), allow)
   ctx.log.error = oauth.code
   // 503 (a busy password hasher, a database that cannot be used now) is an expected state, not a
   // bug: the request line says so (`fault`), with no stack and no second line.
   if (oauth instanceof TemporarilyUnavailable) ctx.log.fault = oauth.options.debug
   else if (oauth.status >= 500) ctx.defect = error
-  const headers: Headers = reply.headers ?? []
-  if (oauth.status === 405 && route) headers.push(['Allow', [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])].join(', ')])
-  if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')
-    headers.push(['WWW-Authenticate', bearerChallenge(oauth instanceof MissingToken ? undefined : oauth)])
-  if (route?.page) return { type: 'html', status: oauth.status, html: failurePage(oauth), headers }
-  if (route?.graphql) return { type: 'json', status: oauth.status, body: graphqlErrorBody(oauth), headers }
-  if (!route && acceptsHtml(ctx.request)) return { type: 'html', status: 404, html: notFoundPage(), headers }
-  return { ...reply, headers }
+  return reply
 }
 
-function failurePage(oauth: OAuthError): string {
-  if (oauth instanceof TemporarilyUnavailable) return unavailablePage()
-  return errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description)
-}
-
-/** GraphQL over HTTP's shape for a request that failed before yoga ran; codes as yoga's (graphql/yoga.ts). */
-function graphqlErrorBody(oauth: OAuthError): unknown {
-  const code = oauth instanceof TemporarilyUnavailable ? GRAPHQL_UNAVAILABLE : oauth.status >= 500 ? 'INTERNAL_SERVER_ERROR' : oauth.code.toUpperCase()
-  return { data: null, errors: [{ message: oauth.status >= 500 && code !== GRAPHQL_UNAVAILABLE ? 'Unexpected error.' : oauth.description, extensions: { code } }] }
+/** Pages answer errors as pages, /graphql in its shape; a browser lost on an unknown path gets a page too. */
+function errorShape(ctx: RequestContext, route: Route | undefined): ErrorShape {
+  if (route?.page) return 'page'
+  if (route?.graphql) return 'graphql'
+  return !route && acceptsHtml(ctx.request) ? 'page' : 'json'
 }
 
 /** A browser navigating (its Accept names text/html); API clients send JSON, a wildcard or nothing. */
@@ -138,6 +137,6 @@ export function startServer(app: App, config: Config): Server<unknown> {
     port: config.port,
     maxRequestBodySize: 1024 * 1024,
     fetch: (req, server) => app.fetch(req, server),
-    error: () => new Response(JSON.stringify({ error: 'server_error', error_description: 'the server could not complete the request' }), { status: 500, headers: { 'Content-Type': 'application/json' } }),
+    error: (error) => toResponse(renderError(new ServerError('the server could not complete the request', { cause: error }), 'json').reply),
   })
 }

@@ -4,12 +4,12 @@
  * order: first client and redirect URI (errors there are shown, never redirected — §4.1.2.1),
  * then everything else (errors there are redirected to the client).
  */
-import type { Params } from '../http/body.ts'
+import type { Params } from '../handler/params.ts'
 import type { Application } from '../services/applications.ts'
 import type { Services } from '../services/index.ts'
 import { checkIdTokenHint } from '../oidc/id-token-hint.ts'
 import { matchRedirectUri } from '../services/redirect-uris.ts'
-import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from './errors.ts'
+import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from '../handler/errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account'] as const

@@ -3,10 +3,10 @@
  * RFC 6750 §2: a bearer token in the Authorization header, a form body or the `access_token`
  * query parameter — exactly one of them.
  */
-import type { Params } from '../http/body.ts'
+import type { Params } from '../handler/params.ts'
 import type { Services } from '../services/index.ts'
 import type { ActiveToken } from '../services/tokens.ts'
-import { InvalidRequest, InvalidToken, TooManyRequests } from './errors.ts'
+import { InvalidRequest, InvalidToken, MissingToken, TooManyRequests } from '../handler/errors.ts'
 
 export function extractBearer(request: Request, query: Params, body: Params | undefined): string | undefined {
   const found: string[] = []
@@ -34,6 +34,3 @@ export async function requireAccessToken(services: Services, token: string | und
   if (wait > 0) throw new TooManyRequests('too many invalid access tokens; try again later', wait)
   throw new InvalidToken('the access token is invalid, expired or revoked')
 }
-
-/** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */
-export class MissingToken extends InvalidToken {}

@@ -3,10 +3,10 @@
  * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3):
  * client_secret_basic, client_secret_post, or none for public clients. One method per request.
  */
-import type { Params } from '../http/body.ts'
+import type { Params } from '../handler/params.ts'
 import type { Application } from '../services/applications.ts'
 import type { Services } from '../services/index.ts'
-import { InvalidClient, InvalidRequest, TooManyRequests } from './errors.ts'
+import { InvalidClient, InvalidRequest, TooManyRequests } from '../handler/errors.ts'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']

@@ -1,6 +1,6 @@
 /** @module RFC 7636: PKCE challenge rules at /authorize and verification at the token endpoint. */
 import { safeEqual, sha256Base64Url } from '../crypto/secrets.ts'
-import { InvalidGrant, InvalidRequest } from './errors.ts'
+import { InvalidGrant, InvalidRequest } from '../handler/errors.ts'
 
 /** §4.1: code_verifier = 43*128unreserved */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/

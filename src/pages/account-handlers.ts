@@ -1,6 +1,5 @@
 /** @module /account/applications: a signed-in user lists and revokes the applications they authorized. */
-import { bodyParams } from '../http/body.ts'
-import type { Reply, RequestContext } from '../http/context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
 import { accountApplicationsPage, type AuthorizedApplication } from './account.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 
@@ -22,10 +21,8 @@ export async function showAccountApplications(ctx: RequestContext): Promise<Repl
 }
 
 export async function revokeAccountApplication(ctx: RequestContext): Promise<Reply> {
-  const form = await bodyParams(ctx.request, { json: false })
-  const signedIn = await requireSignedInForm(ctx, form.csrf_token)
-  if ('reply' in signedIn) return signedIn.reply
-  const { session, csrf } = signedIn
+  const form = ctx.body
+  const { session, csrf } = await requireSignedInForm(ctx, form.csrf_token)
   const grant = form.grant_id ? await ctx.services.grants.findById(form.grant_id) : undefined
   // Only the user's own grants; anything else looks like a grant that is already gone.
   const revoked = grant?.userId === session.user.id && (await ctx.services.grants.revoke(grant.id, session.user.id, ctx.ip))

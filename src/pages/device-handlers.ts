@@ -3,11 +3,10 @@
  * The device verification pages (RFC 8628 §3.3): enter or confirm the user code, then approve or
  * deny with an explicit POST. Wrong codes are counted per IP and never say whether a code exists.
  */
-import { bodyParams } from '../http/body.ts'
-import type { Reply, RequestContext } from '../http/context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
+import { TooManyRequests } from '../handler/errors.ts'
 import { formatUserCode, normalizeUserCode } from '../services/device-codes.ts'
 import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
-import { errorPage } from './error.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 
 const WRONG_CODE = 'That code is not valid. Check it and try again, or start again on your device.'
@@ -21,11 +20,10 @@ export async function showDeviceEntry(ctx: RequestContext): Promise<Reply> {
 }
 
 export async function submitDeviceCode(ctx: RequestContext): Promise<Reply> {
-  const form = await bodyParams(ctx.request, { json: false })
+  const form = ctx.body
   const signedIn = await requireSignedInForm(ctx, form.csrf_token)
-  if ('reply' in signedIn) return signedIn.reply
   const wait = await ctx.services.rateLimits.retryAfter('userCodePerIp', ctx.ip)
-  if (wait > 0) return { type: 'html', status: 429, headers: [['Retry-After', String(wait)]], html: errorPage('too_many_requests', 'Too many wrong codes. Wait a few minutes and try again.') }
+  if (wait > 0) throw new TooManyRequests('Too many wrong codes. Wait a few minutes and try again.', wait)
   const userCode = (form.user_code ?? '').slice(0, 32)
   const pending = await ctx.services.deviceCodes.findPending(userCode)
   const application = pending && (await ctx.services.applications.findById(pending.applicationId))
@@ -41,9 +39,8 @@ export async function submitDeviceCode(ctx: RequestContext): Promise<Reply> {
 }
 
 export async function submitDeviceDecision(ctx: RequestContext): Promise<Reply> {
-  const form = await bodyParams(ctx.request, { json: false })
+  const form = ctx.body
   const signedIn = await requireSignedInForm(ctx, form.csrf_token)
-  if ('reply' in signedIn) return signedIn.reply
   const approve = form.decision === 'approve'
   const { session } = signedIn
   const decided = await ctx.services.deviceCodes.decide(form.user_code ?? '', session.user.id, session.authTime, approve, ctx.ip)

@@ -1,4 +1,3 @@
-import type { Reply } from '../http/context.ts'
 import { html, layout } from './html.ts'
 
 /** Shown when an authorization request cannot be redirected (unknown client or redirect URI). */
@@ -11,17 +10,16 @@ export function errorPage(code: string, description: string): string {
 }
 
 /**
- * The one answer to a form whose CSRF token no longer matches (RFC 6749 §10.12): sign-in, consent,
- * device, account and sign-out forms alike. `startAgain` is the same-site page that shows the form anew.
+ * The one answer to a form whose CSRF token no longer matches (RFC 6749 §10.12, FormExpired): sign-in,
+ * consent, device, account and sign-out forms alike. `startAgain` is the same-site page that shows the form anew.
  */
-export function formExpired(startAgain: string): Reply {
-  const page = layout(
+export function formExpiredPage(startAgain: string): string {
+  return layout(
     'This form has expired',
     html`<p class="error" role="alert">Latchkey did not act on this form: it was open too long, or it was sent from another
 browser or session (for example after signing out). Nothing was changed.</p>
 <p><a href="${startAgain}">Start again</a></p>`,
   )
-  return { type: 'html', status: 403, html: page }
 }
 
 /** Unknown paths, for browsers (API clients get the JSON error). */

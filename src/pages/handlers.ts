@@ -5,12 +5,10 @@
  */
 import { PasswordHasherBusy } from '../crypto/passwords.ts'
 import { randomBase64Url } from '../crypto/secrets.ts'
-import { bodyParams } from '../http/body.ts'
-import type { Headers, Reply, RequestContext } from '../http/context.ts'
+import type { Headers, Reply, RequestContext } from '../handler/context.ts'
+import { FormExpired } from '../handler/errors.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
-import { formExpired } from './error.ts'
 import { homePage, loggedOutPage, loginPage, logoutPage } from './login.ts'
-import { refuseCrossSite } from './origin.ts'
 import { STYLESHEET } from './style.ts'
 
 export const SESSION_COOKIE = 'latchkey_session'
@@ -55,14 +53,11 @@ function hasherBusy(ctx: RequestContext, returnTo: string, username: string, bus
 }
 
 export async function submitLogin(ctx: RequestContext): Promise<Reply> {
-  // Login CSRF: another site must not sign this browser in, even as an account of its own.
-  const crossSite = refuseCrossSite(ctx)
-  if (crossSite) return crossSite
-  const form = await bodyParams(ctx.request, { json: false })
+  // Login CSRF: another site must not sign this browser in, even as an account of its own (the
+  // route is same-origin only, and the token binds the form to this browser).
+  const form = ctx.body
   const returnTo = safeReturnTo(form.return_to)
-  if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token)) {
-    return formExpired(`/login?return_to=${encodeURIComponent(returnTo)}`)
-  }
+  if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token)) throw new FormExpired(`/login?return_to=${encodeURIComponent(returnTo)}`)
   const username = (form.username ?? '').slice(0, 256)
   // Saturated already: refuse before the rate-limit and user reads, so a login flood's excess costs
   // the event loop as little as possible (the token endpoint shares it). Same answer for every user.
@@ -103,11 +98,8 @@ export async function showLogout(ctx: RequestContext): Promise<Reply> {
 }
 
 export async function submitLogout(ctx: RequestContext): Promise<Reply> {
-  const crossSite = refuseCrossSite(ctx)
-  if (crossSite) return crossSite
-  const form = await bodyParams(ctx.request, { json: false })
   const value = ctx.cookies.get(SESSION_COOKIE)
-  if (!checkCsrf(value, form.csrf_token)) return formExpired('/logout')
+  if (!checkCsrf(value, ctx.body.csrf_token)) throw new FormExpired('/logout')
   await ctx.services.sessions.end(value)
   return { type: 'html', html: loggedOutPage(), headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, '', 0)]] }
 }

@@ -1,10 +1,9 @@
 /** @module Pages that need a signed-in user: the session, its CSRF token, or a redirect to /login. */
-import type { Reply, RequestContext } from '../http/context.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
+import { FormExpired } from '../handler/errors.ts'
 import type { Session } from '../services/sessions.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
-import { formExpired } from './error.ts'
 import { SESSION_COOKIE } from './handlers.ts'
-import { refuseCrossSite } from './origin.ts'
 
 export type SignedIn = { session: Session; csrf: string } | { reply: Reply }
 
@@ -17,15 +16,13 @@ export async function requireSignedIn(ctx: RequestContext, returnTo = ctx.url.pa
 }
 
 /**
- * For form POSTs: sent from our own pages, the session and a valid CSRF token bound to it, or the
- * "form expired" page (RFC 6749 §10.12). Each form posts to its page's path or to a /decision or
- * /revoke under it, which is where starting again begins.
+ * For form POSTs (their routes check first that they come from our own pages): the session and a
+ * valid CSRF token bound to it, or FormExpired (RFC 6749 §10.12). Each form posts to its page's path
+ * or to a /decision or /revoke under it, which is where starting again begins.
  */
-export async function requireSignedInForm(ctx: RequestContext, presentedCsrf: string | undefined): Promise<SignedIn> {
-  const crossSite = refuseCrossSite(ctx)
-  if (crossSite) return { reply: crossSite }
+export async function requireSignedInForm(ctx: RequestContext, presentedCsrf: string | undefined): Promise<{ session: Session; csrf: string }> {
   const cookie = ctx.cookies.get(SESSION_COOKIE)
   const session = await ctx.services.sessions.resolve(cookie)
-  if (!session || !checkCsrf(cookie, presentedCsrf)) return { reply: formExpired(ctx.url.pathname.replace(/\/(decision|revoke)$/, '')) }
+  if (!session || !checkCsrf(cookie, presentedCsrf)) throw new FormExpired(ctx.url.pathname.replace(/\/(decision|revoke)$/, ''))
   return { session, csrf: csrfToken(cookie!) }
 }

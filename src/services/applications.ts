@@ -8,7 +8,7 @@ import { newClientId, newId } from '../crypto/ids.ts'
 import { generateSecret, safeEqual, sha256Hex } from '../crypto/secrets.ts'
 import type { RowPatch } from '../store/database.ts'
 import * as repo from '../store/repositories/applications.ts'
-import { externalChangeStamp } from '../store/repositories/change-stamp.ts'
+import { createCache } from '../store/cache.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
 import { ApplicationPatch, NewApplicationInput, parseNewApplication } from './application-inputs.ts'
@@ -72,43 +72,24 @@ export interface CreatedApplication {
 
 /**
  * Client authentication runs on every token, introspection and revocation request, so the rows it
- * reads are cached by client id. Changes made through this service (updates, secret rotation,
- * deletion) are seen at once by this instance. On SQLite, a commit by another
- * process (the CLI beside a running server) empties the cache before the next lookup (the store's
- * change stamp). PostgreSQL offers no such cheap signal, and a rotated secret or a deleted client
- * must stop working at once on every instance, so there the row is read on every request. Unknown
- * client ids are never cached, so probing cannot fill the cache.
+ * reads are remembered by client id (store/cache.ts): on SQLite until any change to applications
+ * (deleting its owner included), by this process or another on the same file (the CLI beside a running server). A rotated
+ * secret or a deleted client must stop working at once on every instance, so on PostgreSQL the row
+ * is read on every request. Unknown client ids are never remembered, so probing cannot fill it.
  */
-const CLIENT_CACHE_SECONDS = 5
-const CLIENT_CACHE_MAX = 1000
+interface CachedClient {
+  secretHash: string | null
+  application: Application
+}
 
 export function createApplicationService({ db, clock }: ServiceDeps, audit: AuditService, scopes: ScopeService) {
-  const clients = new Map<string, { at: number; secretHash: string | null; application: Application }>()
-  let stamp: number | undefined
-  const changeStamp = externalChangeStamp(db)
+  const clients = createCache<string, CachedClient>(db, { tables: ['applications'], keyedRowsOnly: true, postgresMaxAge: 0, now: () => clock.now() })
 
-  async function load(clientId: string, now: number) {
-    const row = await repo.findApplicationByClientId(db, clientId)
-    return row && { at: now, secretHash: row.client_secret_hash, application: applicationRowToApplication(row) }
-  }
-
-  async function cachedClient(clientId: string) {
-    const now = clock.now()
-    const current = changeStamp()
-    if (current === undefined) return load(clientId, now)
-    if (current !== stamp) {
-      clients.clear()
-      stamp = current
-    }
-    const hit = clients.get(clientId)
-    if (hit && now - hit.at < CLIENT_CACHE_SECONDS) return hit
-    const entry = await load(clientId, now)
-    clients.delete(clientId)
-    if (!entry) return undefined
-    clients.set(clientId, entry)
-    // Oldest first in a Map: past the bound, drop the entry least recently loaded.
-    if (clients.size > CLIENT_CACHE_MAX) clients.delete(clients.keys().next().value!)
-    return entry
+  function cachedClient(clientId: string): Promise<CachedClient | undefined> {
+    return clients.get(clientId, async () => {
+      const row = await repo.findApplicationByClientId(db, clientId)
+      return row && { secretHash: row.client_secret_hash, application: applicationRowToApplication(row) }
+    })
   }
 
   async function requireByClientId(clientId: string): Promise<repo.ApplicationRow> {
@@ -158,7 +139,7 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
 
     /**
      * Changes what the patch names and nothing else; every field follows the creation rule. The
-     * change is seen at once by client authentication on this instance (the cache is dropped).
+     * change is seen at once by client authentication (the write moves the cache's change signal).
      */
     async update(clientId: string, patch: z.input<typeof ApplicationPatch>, actorUserId: string | null = null): Promise<Application> {
       const row = await requireByClientId(clientId)
@@ -187,7 +168,6 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         await repo.updateApplication(trx, row.id, set)
         await audit.record({ type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } }, trx)
       })
-      clients.delete(clientId)
       return applicationRowToApplication({ ...row, ...set })
     },
 
@@ -218,7 +198,6 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         await repo.updateApplication(trx, row.id, { client_secret_hash: sha256Hex(clientSecret), updated_at: now })
         await audit.record({ type: 'application.secret_rotated', actorUserId, applicationId: row.id }, trx)
       })
-      clients.delete(clientId) // the old secret stops working here at once
       return { application: applicationRowToApplication({ ...row, updated_at: now }), clientSecret }
     },
 
@@ -229,7 +208,6 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
         await repo.deleteApplication(trx, row.id)
         await audit.record({ type: 'application.deleted', actorUserId, applicationId: row.id, detail: { clientId } }, trx)
       })
-      clients.delete(clientId)
     },
 
     /**

@@ -4,7 +4,7 @@
  * audit events older than the retention, in small batches so no statement holds the write lock for
  * long. The SQL is in store/repositories/purge.ts; this file decides what is dead and when.
  */
-import * as repo from '../store/repositories/purge.ts'
+import { deleteDeadRows, type DeadRows } from '../store/repositories/purge.ts'
 import type { ServiceDeps } from './deps.ts'
 import { LIMITS } from './rate-limits.ts'
 
@@ -32,7 +32,47 @@ export interface PurgeReport {
 }
 
 type Kind = Exclude<keyof PurgeReport, 'batches'>
-type Task = [Kind, (limit: number) => Promise<number>]
+
+/** The cutoffs of one pass, each in the unit of the column it is compared with. */
+interface Cutoffs {
+  /** Things that stopped working before this (expired, revoked) are past their grace period. */
+  dead: number
+  audit: number
+  rateLimits: number
+  hour: number
+}
+
+/** What the purge deletes, in order: each kind of dead row and the cutoff it is compared with. */
+const PURGES: { kind: Kind; rows: DeadRows; cutoff: keyof Cutoffs }[] = [
+  { kind: 'accessTokens', cutoff: 'dead', rows: { table: 'access_tokens', key: 'id', column: 'expires_at', op: '<=' } },
+  { kind: 'accessTokens', cutoff: 'dead', rows: { table: 'access_tokens', key: 'id', column: 'revoked_at', op: '<=' } },
+  {
+    kind: 'refreshTokens', cutoff: 'dead',
+    rows: { table: 'refresh_tokens', key: 'family_id', column: 'expires_at', op: '<=', wholeRefreshFamilies: true },
+  },
+  {
+    kind: 'refreshTokens', cutoff: 'dead',
+    rows: { table: 'refresh_tokens', key: 'family_id', column: 'revoked_at', op: '<=', wholeRefreshFamilies: true },
+  },
+  {
+    kind: 'authorizationCodes', cutoff: 'dead',
+    rows: { table: 'authorization_codes', key: 'id', column: 'expires_at', op: '<=' },
+  },
+  { kind: 'deviceCodes', cutoff: 'dead', rows: { table: 'device_codes', key: 'id', column: 'expires_at', op: '<=' } },
+  { kind: 'sessions', cutoff: 'dead', rows: { table: 'sessions', key: 'id', column: 'expires_at', op: '<=' } },
+  { kind: 'sessions', cutoff: 'dead', rows: { table: 'sessions', key: 'id', column: 'revoked_at', op: '<=' } },
+  { kind: 'auditEvents', cutoff: 'audit', rows: { table: 'audit_events', key: 'id', column: 'created_at', op: '<' } },
+  // Failure counters whose window ended before the cutoff count for nothing any more.
+  {
+    kind: 'rateLimits', cutoff: 'rateLimits',
+    rows: { table: 'rate_limits', key: 'key', column: 'window_start', op: '<=' },
+  },
+  // Live-token counter buckets of past hours: every token they counted has expired.
+  {
+    kind: 'tokenCountBuckets', cutoff: 'hour',
+    rows: { table: 'live_token_counts', key: 'expires_hour', column: 'expires_hour', op: '<' },
+  },
+]
 
 export interface PurgeOptions {
   /** Checked between batches: a shutting-down server stops purging at once. */
@@ -40,22 +80,13 @@ export interface PurgeOptions {
 }
 
 export function createPurgeService({ db, config, clock }: ServiceDeps) {
-  function tasks(now: number): Task[] {
-    const dead = now - Math.max(PURGE_GRACE_SECONDS, config.codeTtl)
-    return [
-      ['accessTokens', (n) => repo.deleteExpiredAccessTokens(db, dead, n)],
-      ['accessTokens', (n) => repo.deleteRevokedAccessTokens(db, dead, n)],
-      ['refreshTokens', (n) => repo.deleteDeadRefreshFamilies(db, dead, n, 'expires_at')],
-      ['refreshTokens', (n) => repo.deleteDeadRefreshFamilies(db, dead, n, 'revoked_at')],
-      ['authorizationCodes', (n) => repo.deleteExpiredAuthorizationCodes(db, dead, n)],
-      ['deviceCodes', (n) => repo.deleteExpiredDeviceCodes(db, dead, n)],
-      ['sessions', (n) => repo.deleteDeadSessions(db, dead, n, 'expires_at')],
-      ['sessions', (n) => repo.deleteDeadSessions(db, dead, n, 'revoked_at')],
-      ['auditEvents', (n) => repo.deleteAuditEventsBefore(db, now - config.auditRetention, n)],
-      ['rateLimits', (n) => repo.deleteStaleRateLimits(db, now - LONGEST_WINDOW, n)],
-      // Few rows (applications × hours since the last pass): one statement, whatever the limit.
-      ['tokenCountBuckets', () => repo.deletePastTokenCountBuckets(db, Math.floor(now / 3600))],
-    ]
+  function cutoffs(now: number): Cutoffs {
+    return {
+      dead: now - Math.max(PURGE_GRACE_SECONDS, config.codeTtl),
+      audit: now - config.auditRetention,
+      rateLimits: now - LONGEST_WINDOW,
+      hour: Math.floor(now / 3600),
+    }
   }
 
   return {
@@ -63,10 +94,11 @@ export function createPurgeService({ db, config, clock }: ServiceDeps) {
     async run(options: PurgeOptions = {}): Promise<PurgeReport> {
       const report: PurgeReport = { accessTokens: 0, refreshTokens: 0, authorizationCodes: 0, deviceCodes: 0, sessions: 0, auditEvents: 0, rateLimits: 0, tokenCountBuckets: 0, batches: 0 }
       const limit = config.purgeBatchSize
-      for (const [kind, purge] of tasks(clock.now())) {
+      const at = cutoffs(clock.now())
+      for (const { kind, rows, cutoff } of PURGES) {
         for (;;) {
           if (options.shouldStop?.()) return report
-          const deleted = await purge(limit)
+          const deleted = await deleteDeadRows(db, rows, at[cutoff], limit)
           report[kind] += deleted
           report.batches++
           if (deleted < limit) break

@@ -5,6 +5,7 @@
  * what it implies; a token never carries a scope outside its application's (expanded) allow list.
  */
 import { z } from 'zod'
+import { createCache } from '../store/cache.ts'
 import * as repo from '../store/repositories/scopes.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -42,21 +43,23 @@ export const ScopePatch = z.object({
 
 export type ScopeCheck = { ok: true; scopes: string[] } | { ok: false; reason: string }
 
-/** Written scopes are seen at once here, and by other instances within this many seconds. */
-const CACHE_SECONDS = 5
+/** The scope table, and the expansions computed from it (an application's allow list, per request). */
+interface ScopeTable {
+  scopes: Scope[]
+  byName: Map<string, Scope>
+  expanded: Map<string, readonly string[]>
+}
 
 export function createScopeService({ db, clock }: ServiceDeps, audit: AuditService) {
-  /** The scope table, and the expansions computed from it (an application's allow list, per request). */
-  let cache: { at: number; scopes: Scope[]; byName: Map<string, Scope>; expanded: Map<string, readonly string[]> } | undefined
+  // Seen at once on this instance and on SQLite; by other PostgreSQL instances within 5 s (README).
+  const cache = createCache<'all', ScopeTable>(db, { tables: ['scopes'], postgresMaxAge: 5, now: () => clock.now() })
 
-  async function loaded() {
-    const now = clock.now()
-    if (!cache || now - cache.at >= CACHE_SECONDS) {
+  async function loaded(): Promise<ScopeTable> {
+    return (await cache.get('all', async () => {
       const rows = await repo.listScopes(db)
       const scopes = rows.map((r) => ({ name: r.name, description: r.description, implies: splitList(r.implies), isDefault: r.is_default === 1 }))
-      cache = { at: now, scopes, byName: new Map(scopes.map((s) => [s.name, s])), expanded: new Map() }
-    }
-    return cache
+      return { scopes, byName: new Map(scopes.map((s) => [s.name, s])), expanded: new Map() }
+    }))!
   }
 
   async function all(): Promise<Scope[]> {
@@ -65,7 +68,11 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
 
   /** The names plus everything they imply, transitively, in a stable order. */
   async function expand(names: readonly string[]): Promise<string[]> {
-    const { byName, expanded } = await loaded()
+    return expandIn(await loaded(), names)
+  }
+
+  /** `expand` within one loaded table, so a caller needing several answers checks the cache once. */
+  function expandIn({ byName, expanded }: ScopeTable, names: readonly string[]): string[] {
     const key = names.join('\0')
     let result = expanded.get(key)
     if (!result) {
@@ -113,15 +120,16 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
       if (requested !== undefined && requested.length > 2000) return { ok: false, reason: 'scope is too long' }
       const names = requested === undefined ? [] : splitList(requested)
       if (names.some((n) => !SCOPE_TOKEN.test(n))) return { ok: false, reason: 'scope contains invalid characters' }
-      const ceiling = new Set(await expand(allowed))
+      const table = await loaded()
+      const ceiling = new Set(expandIn(table, allowed))
       if (names.length === 0) {
-        const defaults = (await all()).filter((s) => s.isDefault && ceiling.has(s.name)).map((s) => s.name)
+        const defaults = table.scopes.filter((s) => s.isDefault && ceiling.has(s.name)).map((s) => s.name)
         const chosen = defaults.length ? defaults : [...allowed]
-        return chosen.length ? { ok: true, scopes: await expand(chosen) } : { ok: false, reason: 'no scope requested and the application has none' }
+        return chosen.length ? { ok: true, scopes: expandIn(table, chosen) } : { ok: false, reason: 'no scope requested and the application has none' }
       }
       const outside = names.filter((n) => !ceiling.has(n))
       if (outside.length) return { ok: false, reason: `scope not allowed for this application: ${outside.join(' ')}` }
-      return { ok: true, scopes: (await expand(names)).filter((n) => ceiling.has(n)) }
+      return { ok: true, scopes: expandIn(table, names).filter((n) => ceiling.has(n)) }
     },
 
     async describe(names: readonly string[]): Promise<Scope[]> {
@@ -137,7 +145,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         await repo.insertScope(trx, { name: s.name, description: s.description, implies: joinList(s.implies), is_default: s.isDefault ? 1 : 0, created_at: clock.now() })
         await audit.record({ type: 'scope.created', actorUserId, detail: { name: s.name } }, trx)
       })
-      cache = undefined
       return { name: s.name, description: s.description, implies: s.implies, isDefault: s.isDefault }
     },
 
@@ -154,7 +161,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         })
         await audit.record({ type: 'scope.updated', actorUserId, detail: { name } }, trx)
       })
-      cache = undefined
       return { ...current, ...p, implies: p.implies ?? current.implies, isDefault: p.isDefault ?? current.isDefault, description: p.description ?? current.description }
     },
 
@@ -179,7 +185,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         }
         return { created: plan.create.map((s) => s.name), widened: plan.widened, skipped: plan.skipped }
       })
-      cache = undefined
       return result
     },
 
@@ -193,7 +198,6 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         await repo.deleteScope(trx, name)
         await audit.record({ type: 'scope.deleted', actorUserId, detail: { name } }, trx)
       })
-      cache = undefined
     },
   }
 }

@@ -8,6 +8,7 @@ import type { JWK } from 'jose'
 import { newId } from '../crypto/ids.ts'
 import { generateSigningKey, importPrivateKey, publicOnly, SIGNING_ALGS, type PrivateKey, type SigningAlg } from '../crypto/jose.ts'
 import { retireActiveKeys } from '../store/repositories/admin-batches.ts'
+import { createCache } from '../store/cache.ts'
 import * as repo from '../store/repositories/signing-keys.ts'
 import type { AuditService } from './audit.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -18,17 +19,18 @@ export interface ActiveSigningKey {
   key: PrivateKey
 }
 
-/** How long the active-key and JWKS views are reused before the store is read again. */
-const CACHE_SECONDS = 5
+/** Other PostgreSQL instances see a rotation within this many seconds (README, "Several instances"). */
+const POSTGRES_CACHE_SECONDS = 5
 
 export function createSigningKeyService({ db, config, clock }: ServiceDeps, audit: AuditService) {
   const imported = new Map<string, Promise<PrivateKey>>()
-  let cache: { at: number; rows: repo.SigningKeyRow[] } | undefined
+  const cache = createCache<'published', repo.SigningKeyRow[]>(db, { tables: ['signing_keys'], postgresMaxAge: POSTGRES_CACHE_SECONDS, now: () => clock.now() })
 
+  /** Remembered keys drop out of the JWKS when their time is up, with no write needed. */
   async function published(): Promise<repo.SigningKeyRow[]> {
     const now = clock.now()
-    if (!cache || now - cache.at >= CACHE_SECONDS) cache = { at: now, rows: await repo.listPublishedKeys(db, now) }
-    return cache.rows
+    const rows = (await cache.get('published', () => repo.listPublishedKeys(db, now)))!
+    return rows.every((k) => stillPublished(k, now)) ? rows : rows.filter((k) => stillPublished(k, now))
   }
 
   async function insertNew(alg: SigningAlg): Promise<void> {
@@ -44,7 +46,6 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
     async ensure(): Promise<void> {
       const active = await repo.listActiveKeys(db)
       for (const alg of SIGNING_ALGS) if (!active.some((k) => k.alg === alg)) await insertNew(alg)
-      cache = undefined
     },
 
     async active(alg: SigningAlg): Promise<ActiveSigningKey> {
@@ -66,7 +67,7 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
 
     /**
      * Retires the active key of `alg` (kept in the JWKS until everything it signed has expired)
-     * and makes a new one active. Other instances pick it up within CACHE_SECONDS.
+     * and makes a new one active. Other instances pick it up within POSTGRES_CACHE_SECONDS.
      */
     async rotate(alg: SigningAlg, actorUserId: string | null): Promise<{ retired: number; kid: string }> {
       const now = clock.now()
@@ -80,10 +81,14 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
         await audit.record({ type: 'signing_key.rotated', actorUserId, detail: { alg, kid: key.kid, retired: n } }, trx)
         return n
       })
-      cache = undefined
       return { retired, kid: key.kid }
     },
 
   }
 }
+/** The rule of `repo.listPublishedKeys`, for rows remembered since it ran. */
+function stillPublished(key: repo.SigningKeyRow, now: number): boolean {
+  return key.status === 'active' || (key.publish_until !== null && key.publish_until > now)
+}
+
 export type SigningKeyService = ReturnType<typeof createSigningKeyService>

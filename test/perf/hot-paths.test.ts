@@ -49,9 +49,7 @@ describe('client authentication cache', () => {
     expect((await services.applications.authenticate(clientId, secret))!.scopes).toEqual(['openid', 'read_user'])
   })
 
-  // PostgreSQL has no data_version: there, other instances' changes are seen within 5 s (README).
-  // The checks after the change are real requests: the change-stamp reading is shared within one
-  // turn of the event loop, and a request that arrives after the other process's commit starts a new one.
+  // PostgreSQL has no data_version: there clients are not cached (store/cache.ts).
   test.skipIf(onPostgres)('a rotation or deletion by another process on the same SQLite file (the CLI) is seen by the next request', async () => {
     const { server, services, clientId, secret, clock } = await withApp()
     await using _ = server
@@ -113,17 +111,17 @@ describe('scope expansion memo', () => {
   })
 })
 
-describe('change stamp (PRAGMA data_version)', () => {
+describe('change signal (PRAGMA data_version)', () => {
   test('each call reads afresh and synchronously: it moves with another connection’s commit, not with our own', async () => {
     const { openSqlite } = await import('../../src/store/dialects/sqlite.ts')
-    const { externalChangeStamp } = await import('../../src/store/repositories/change-stamp.ts')
+    const { changeSignalOf } = await import('../../src/store/changes.ts')
     const { mkdtempSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
     const path = join(mkdtempSync(join(tmpdir(), 'latchkey-stamp-')), 's.db')
     const { db } = openSqlite(path)
     try {
-      const stamp = externalChangeStamp(db)
+      const stamp = () => changeSignalOf(db)!.external()
       await sql`create table t (v integer)`.execute(db)
       const first = stamp()
       expect(typeof first).toBe('number')

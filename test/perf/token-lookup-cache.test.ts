@@ -3,13 +3,13 @@
  * memory, and must never answer for a token that has stopped being active: RFC 7009 §2.2 (a revoked
  * token is invalid at once), RFC 7662 §2.2 (active means not revoked, not expired, owner valid).
  * The security suites (F, M.73, D) check revocation through every endpoint; this file checks the
- * cache's own edges: writes by another process, expiry, the read race, and which statements count.
+ * cache's own edges: writes by another process, expiry, the read race, and which writes count.
  */
 import { Database as RawSqlite } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Application } from '../../src/services/applications.ts'
 import { createTokenLookupCache } from '../../src/store/token-lookup-cache.ts'
-import { mayEndTokens, writeWatchOf } from '../../src/store/write-watch.ts'
+import { changeSignalOf } from '../../src/store/changes.ts'
 import { onPostgres } from '../helpers/database.ts'
 import type { Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
@@ -93,50 +93,20 @@ describe('token lookup cache', () => {
     expect(await lookups.access(key)).toMatchObject({ token_hash: key, revoked_at: expect.any(Number) })
   })
 
-  test.skipIf(onPostgres)('every statement that may end a token moves the write count; token inserts and reads do not', async () => {
-    const watch = writeWatchOf(server.provider.services.deps.db)!
-    const before = watch.count()
+  test('issue 15 §4: every write that may end a token moves the signal the cache trusts; token inserts and reads do not', async () => {
+    const signal = changeSignalOf(server.provider.services.deps.db)!
+    const watched = [signal.everything, ...(['access_tokens', 'refresh_tokens', 'users', 'applications'] as const).map((t) => signal.counter(t))]
+    const count = () => watched.reduce((n, c) => n + c.altered, 0)
+    const before = count()
     await issue()
     await introspect(await issue())
-    expect(watch.count()).toBe(before)
+    expect(count()).toBe(before)
     await server.provider.services.tokens.revoke(await issue(), app)
-    expect(watch.count()).toBeGreaterThan(before)
-  })
-
-  test('the classification of statements by their SQL text', () => {
-    const ends = [
-      'update "access_tokens" set "revoked_at" = ? where "id" = ?',
-      'UPDATE refresh_tokens SET rotated_at = 1',
-      'update "users" set "disabled_at" = ?',
-      'delete from "applications" where "id" = ?',
-      'delete from "users" where "id" = ?',
-      'delete from "access_tokens" where "expires_at" < ?',
-      'insert into "users" ("id") values (?) on conflict ("id") do update set "disabled_at" = ?',
-      'insert or replace into "applications" ("id") values (?)',
-      'with doomed as (select id from users) delete from "users" where id in (select id from doomed)',
-      'rollback',
-      'drop table "access_tokens"',
-      'vacuum',
-      // shapes Kysely does not write count whatever their table (a reviewer's cases)
-      'update or ignore "access_tokens" set "revoked_at" = ?',
-      'update "main"."access_tokens" set "revoked_at" = ?',
-      'delete from main.users where id = ?',
-      'update access_tokens set revoked_at = ?',
-      'insert or replace into "rate_limits" ("key") values (?)',
-      'delete from "users"',
-    ]
-    const harmless = [
-      'select * from "access_tokens" where "token_hash" = ?',
-      'insert into "access_tokens" ("id", "token_hash") values (?, ?)',
-      'insert into "rate_limits" ("key") values (?) on conflict ("key") do update set "hits" = "hits" + 1',
-      'update "authorization_codes" set "consumed_at" = ? where "id" = ?',
-      'delete from "sessions" where "expires_at" < ?',
-      'insert into "users" ("id", "username") values (?, ?)',
-      'PRAGMA data_version',
-      'begin',
-      'commit',
-    ]
-    for (const sql of ends) expect({ sql, ends: mayEndTokens(sql) }).toEqual({ sql, ends: true })
-    for (const sql of harmless) expect({ sql, ends: mayEndTokens(sql) }).toEqual({ sql, ends: false })
+    expect(count()).toBeGreaterThan(before)
+    const revoked = count()
+    await server.provider.services.users.create({ username: 'cache-probe', password: 'long enough password' })
+    expect(count()).toBe(revoked)
+    await server.provider.services.users.delete('cache-probe')
+    expect(count()).toBeGreaterThan(revoked)
   })
 })

@@ -1,10 +1,10 @@
 /**
- * Request parameters (src/http/body.ts), the cases test/unit/body.test.ts leaves open: decoding,
+ * Request parameters (src/handler/params.ts), the cases test/unit/body.test.ts leaves open: decoding,
  * media types, JSON value types and the size limits — RFC 6749 §3.1, §3.2, Appendix B, RFC 6819 §4.4.1.11.
  */
 import { describe, expect, test } from 'bun:test'
-import { bodyParams, LIMITS, parseCookies, parseUrlEncoded, queryParams } from '../../src/http/body.ts'
-import { InvalidRequest, RequestTooLarge } from '../../src/oauth/errors.ts'
+import { bodyParams, LIMITS, parseCookies, parseUrlEncoded, queryParams } from '../../src/handler/params.ts'
+import { InvalidRequest, RequestTooLarge } from '../../src/handler/errors.ts'
 
 const post = (body: BodyInit, type: string | null, headers: Record<string, string> = {}) =>
   new Request('http://lk.test/oauth/token', { method: 'POST', headers: { ...(type === null ? {} : { 'Content-Type': type }), ...headers }, body })

@@ -1,7 +1,7 @@
-/** Request parameters (src/http/body.ts): RFC 6749 §3.1 and §3.2, read in-process. */
+/** Request parameters (src/handler/params.ts): RFC 6749 §3.1 and §3.2, read in-process. */
 import { describe, expect, test } from 'bun:test'
-import { bodyParams, parseUrlEncoded, repeatedTopLevelKey } from '../../src/http/body.ts'
-import { InvalidRequest } from '../../src/oauth/errors.ts'
+import { bodyParams, parseUrlEncoded, repeatedTopLevelKey } from '../../src/handler/params.ts'
+import { InvalidRequest } from '../../src/handler/errors.ts'
 
 const json = (text: string) => bodyParams(new Request('http://lk.test/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: text }), { json: true })
 const form = (text: string) => bodyParams(new Request('http://lk.test/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: text }), { json: true })

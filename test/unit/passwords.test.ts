@@ -116,9 +116,15 @@ describe('login flood', () => {
     const signIn = () => fetch(`${server.url}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, username: 'early', password: PASSWORD, return_to: '/' }) })
 
     const hasher = users.passwordHasher
-    const hash = await hasher.hash(PASSWORD)
     expect(hasher.refuseIfSaturated()).toBeUndefined()
-    const held = Array.from({ length: 1 + hasher.maxQueued }, () => hasher.verify(PASSWORD, hash))
+    // The slot and the queue are held by verifications that end only when the test says so, so a
+    // slow machine cannot free a place before the sign-in arrives.
+    const HELD = '$held$'
+    let release!: () => void
+    const gate = new Promise<boolean>((resolve) => (release = () => resolve(false)))
+    const realVerify = Bun.password.verify
+    Bun.password.verify = ((password: string, hash: string, ...rest: never[]) => (hash === HELD ? gate : realVerify(password, hash, ...rest))) as typeof realVerify
+    const held = Array.from({ length: 1 + hasher.maxQueued }, () => hasher.verify(PASSWORD, HELD))
     const reads: string[] = []
     const { retryAfter } = rateLimits
     const { authenticate } = users
@@ -132,11 +138,14 @@ describe('login flood', () => {
       expect(await busy.text()).toContain('Too many sign-ins at this moment')
       expect(reads).toEqual([])
       expect(hasher.stats().refused).toBe(refusedBefore + 1)
+      release()
       await Promise.all(held)
       expect(hasher.refuseIfSaturated()).toBeUndefined()
       expect((await signIn()).status).toBe(303)
       expect(reads).toEqual(['rate limit', 'rate limit', 'user'])
     } finally {
+      release()
+      Bun.password.verify = realVerify
       rateLimits.retryAfter = retryAfter
       users.authenticate = authenticate
     }

@@ -1,7 +1,7 @@
 /** PKCE rules (src/oauth/pkce.ts), tested without a server: RFC 7636 §4.1–§4.6, RFC 9700 §4.8.2. */
 import { describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
-import { InvalidGrant, InvalidRequest } from '../../src/oauth/errors.ts'
+import { InvalidGrant, InvalidRequest } from '../../src/handler/errors.ts'
 import { parseChallenge, verifyPkce } from '../../src/oauth/pkce.ts'
 
 const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~'

@@ -1,12 +1,11 @@
 /** @module POST /oauth/authorize_device (RFC 8628 §3.1–3.2, GitLab seed "Device authorization grant"). */
-import { bodyParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../errors.ts'
+import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 
 export async function deviceAuthorization(ctx: RequestContext): Promise<Reply> {
-  const params = await bodyParams(ctx.request, { json: true })
+  const params = ctx.body
   const { client } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('the device grant is not enabled for this application')

@@ -2,7 +2,7 @@
  * @module
  * OIDC Discovery §3 and RFC 8414 §2 metadata, advertising exactly what works. JWKS (RFC 7517).
  */
-import type { Reply, RequestContext } from '../../http/context.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { SIGNING_ALGS } from '../../crypto/jose.ts'
 import { SUPPORTED_CLAIMS } from '../../oidc/claims.ts'
 import { PROMPTS } from '../authorize-request.ts'

@@ -3,13 +3,12 @@
  * POST /oauth/introspect (RFC 7662): for authenticated clients. A client sees its own tokens; only
  * an application with the introspection permission (a resource server) sees everyone's.
  */
-import { bodyParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidClient, InvalidRequest, TooManyRequests } from '../errors.ts'
+import { InvalidClient, InvalidRequest, TooManyRequests } from '../../handler/errors.ts'
 
 export async function introspect(ctx: RequestContext): Promise<Reply> {
-  const params = await bodyParams(ctx.request, { json: true })
+  const params = ctx.body
   const { client, method } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   // §2.1: the endpoint MUST require authorization, against token scanning.

@@ -1,11 +1,10 @@
 /** @module POST /oauth/revoke (RFC 7009 §2): a client revokes its own tokens; 200 whatever the token. */
-import { bodyParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidRequest } from '../errors.ts'
+import { InvalidRequest } from '../../handler/errors.ts'
 
 export async function revoke(ctx: RequestContext): Promise<Reply> {
-  const params = await bodyParams(ctx.request, { json: true })
+  const params = ctx.body
   const { client } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   if (!params.token) throw new InvalidRequest('token is required')

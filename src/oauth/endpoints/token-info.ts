@@ -1,10 +1,9 @@
 /** @module GET /oauth/token/info: Doorkeeper's token info, in the shape of the GitLab seed. */
-import { queryParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { extractBearer, requireAccessToken } from '../bearer.ts'
 
 export async function tokenInfo(ctx: RequestContext): Promise<Reply> {
-  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, queryParams(ctx.url), undefined), ctx.ip)
+  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, ctx.query, undefined), ctx.ip)
   const expiresIn = token.expiresAt === null ? null : token.expiresAt - ctx.services.deps.clock.now()
   return {
     type: 'json',

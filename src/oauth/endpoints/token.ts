@@ -3,19 +3,17 @@
  * POST /oauth/token and /login/oauth/access_token (RFC 6749 §3.2): form or JSON body, client
  * authentication, then the grant named by grant_type.
  */
-import { bodyParams, queryParams } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { authenticateClient } from '../client-auth.ts'
-import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../errors.ts'
+import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../../handler/errors.ts'
 import { GRANTS } from '../grants/index.ts'
 
 /** Parameters that must never travel in a URI (RFC 6749 §2.3.1, RFC 6819 §4.6.7). */
 const NEVER_IN_QUERY = ['client_secret', 'code', 'refresh_token', 'password', 'code_verifier', 'access_token']
 
 export async function token(ctx: RequestContext): Promise<Reply> {
-  const query = queryParams(ctx.url)
-  if (NEVER_IN_QUERY.some((p) => p in query)) throw new InvalidRequest('credentials must be sent in the request body, not the URI')
-  const params = await bodyParams(ctx.request, { json: true })
+  if (NEVER_IN_QUERY.some((p) => p in ctx.query)) throw new InvalidRequest('credentials must be sent in the request body, not the URI')
+  const params = ctx.body
   const { client, method } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
   if (!params.grant_type) throw new InvalidRequest('grant_type is required')

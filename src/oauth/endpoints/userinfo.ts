@@ -1,14 +1,11 @@
 /** @module GET|POST /oauth/userinfo (OIDC Core §5.3): claims released by the token's scopes. */
-import { bodyParams, queryParams, type Params } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
+import type { Reply, RequestContext } from '../../handler/context.ts'
 import { claimsFor } from '../../oidc/claims.ts'
 import { extractBearer, requireAccessToken } from '../bearer.ts'
-import { InsufficientScope, InvalidToken } from '../errors.ts'
+import { InsufficientScope, InvalidToken } from '../../handler/errors.ts'
 
 export async function userinfo(ctx: RequestContext): Promise<Reply> {
-  const hasForm = ctx.method === 'POST' && (ctx.request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')
-  const body: Params | undefined = hasForm ? await bodyParams(ctx.request, { json: false }) : undefined
-  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, queryParams(ctx.url), body), ctx.ip)
+  const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, ctx.query, ctx.body), ctx.ip)
   // §5.3.1: userinfo needs a user's token carrying openid.
   if (token.userId === null || !token.scopes.includes('openid')) throw new InsufficientScope('the access token does not carry the openid scope')
   const user = await ctx.services.users.findById(token.userId)

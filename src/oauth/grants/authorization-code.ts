@@ -4,7 +4,7 @@
  * and the PKCE challenge (RFC 7636 §4.6). A second use revokes everything issued from the code.
  */
 import { z } from 'zod'
-import { InvalidGrant, UnauthorizedClient } from '../errors.ts'
+import { InvalidGrant, UnauthorizedClient } from '../../handler/errors.ts'
 import { verifyPkce } from '../pkce.ts'
 import { tokenResponse } from './respond.ts'
 import type { Application } from '../../services/applications.ts'

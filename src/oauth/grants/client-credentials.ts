@@ -4,7 +4,7 @@
  * token even when openid is asked for; scope limited to the application's allowed scopes.
  */
 import { z } from 'zod'
-import { InvalidScope, UnauthorizedClient } from '../errors.ts'
+import { InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { GrantHandler } from './types.ts'
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { DEVICE_CODE_GRANT } from '../../services/applications.ts'
-import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown, UnauthorizedClient } from '../errors.ts'
+import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { GrantHandler } from './types.ts'
 

@@ -5,7 +5,7 @@
  * force, so failures are counted per username and per IP and every failure looks the same.
  */
 import { z } from 'zod'
-import { InvalidGrant, InvalidScope, TooManyRequests, UnauthorizedClient } from '../errors.ts'
+import { InvalidGrant, InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { GrantContext, GrantHandler } from './types.ts'
 

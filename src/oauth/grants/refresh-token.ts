@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { splitList } from '../../services/lists.ts'
-import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../errors.ts'
+import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { GrantHandler } from './types.ts'
 

@@ -13,6 +13,7 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../database.ts'
+import { createChangeSignal, registerChangeSignal, watchWrites } from '../changes.ts'
 import { queryLog, type StoreOptions } from './query-log.ts'
 
 const INT8_OID = 20
@@ -34,5 +35,9 @@ export function openPostgres(url: string, options: PostgresOptions): Kysely<Data
   // So would a connection that dies while a request holds it: its query already rejects with the
   // error (answered 503, store/faults.ts) and the pool drops it on release, so the event is redundant.
   pool.on('connect', (client) => client.on('error', () => {}))
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) })
+  // This process's writes, for the caches (store/changes.ts); other instances' are not signalled.
+  const signal = createChangeSignal('postgres')
+  const db = new Kysely<Database>({ dialect: watchWrites(new PostgresDialect({ pool }), signal), ...queryLog(options) })
+  registerChangeSignal(db, signal)
+  return db
 }

@@ -8,8 +8,7 @@ import { Kysely, SqliteDialect } from 'kysely'
 import type { Database } from '../database.ts'
 import { queryLog, type StoreOptions } from './query-log.ts'
 import { withStatementCache } from './statement-cache.ts'
-import { registerDataVersion } from '../repositories/change-stamp.ts'
-import { createWriteWatch, registerWriteWatch } from '../write-watch.ts'
+import { createChangeSignal, registerChangeSignal, watchWrites } from '../changes.ts'
 import { createPrivateFile } from '../files.ts'
 
 export type { StoreOptions } from './query-log.ts'
@@ -35,10 +34,9 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
   // the checkpoint runs inside the commit that crosses it, on the event loop (bench/README.md).
   // bun:sqlite's Database is structurally what SqliteDialect needs (prepare → all/run/iterate/reader);
   // prepared statements are reused by SQL text (see statement-cache.ts, measured in bench/README.md).
-  // Every statement passes the write watch on its way in (see write-watch.ts).
   const statements = withStatementCache(raw)
-  const watch = createWriteWatch()
-  // Other connections' commits, for the caches (repositories/change-stamp.ts).
+  // Other connections' commits, for the caches (store/changes.ts): per connection, so our own
+  // commits do not move it; the caches see those through the driver (watchWrites).
   const dataVersion = raw.prepare<{ data_version: number }, []>('PRAGMA data_version')
   const database = {
     prepare(sql: string) {
@@ -46,7 +44,6 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
       // rolled the transaction back; Kysely's ROLLBACK would then fail with "no transaction is
       // active", and that error would replace the real one (store/faults.ts classifies the real one).
       if (sql === 'rollback' && !raw.inTransaction) return ALREADY_ROLLED_BACK
-      watch.see(sql)
       return statements.prepare(sql)
     },
     close() {
@@ -54,8 +51,8 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
       statements.close()
     },
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }), ...queryLog(options) })
-  registerWriteWatch(db, watch)
-  registerDataVersion(db, () => dataVersion.get()!.data_version)
+  const signal = createChangeSignal('sqlite', () => dataVersion.get()!.data_version)
+  const db = new Kysely<Database>({ dialect: watchWrites(new SqliteDialect({ database: database as never }), signal), ...queryLog(options) })
+  registerChangeSignal(db, signal)
   return { db, raw }
 }

@@ -1,7 +1,12 @@
-/** @module What every handler receives, and what it returns instead of building a Response. */
+/**
+ * @module
+ * The handler contract: what every handler (oauth/, pages/, graphql/) receives and what it returns
+ * instead of building a Response. A leaf for the handler layers: it imports none of them.
+ */
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Services } from '../services/index.ts'
+import type { Params } from './params.ts'
 
 export interface RequestContext {
   request: Request
@@ -10,6 +15,10 @@ export interface RequestContext {
   ip: string
   requestId: string
   cookies: ReadonlyMap<string, string>
+  /** The query string's parameters, parsed strictly when the route asks for them (else empty). */
+  query: Params
+  /** The body's parameters, parsed before dispatch as the route declares (else empty). */
+  body: Params
   services: Services
   config: Config
   /** Set by handlers that authenticate a client, for the request log; `fault` names a 503's cause. */

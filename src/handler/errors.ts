@@ -1,7 +1,7 @@
 /**
  * @module
  * One typed error per RFC error code. `description` is public; `debug` only goes to the log.
- * Only http/respond.ts turns these into responses.
+ * Handlers (oauth/, pages/, graphql/) throw them; only http/ renders them (http/respond.ts).
  */
 export type OAuthErrorCode =
   // RFC 6749 §4.1.2.1 and §5.2
@@ -86,4 +86,31 @@ export class ExpiredToken extends OAuthError { readonly code = 'expired_token' }
 export class RequestTooLarge extends OAuthError {
   readonly code = 'request_too_large'
   override readonly status = 413
+}
+/**
+ * RFC 6749 §5.2/§4.1.2.1 `temporarily_unavailable`, as 503 with Retry-After (RFC 9110 §15.6.4): the
+ * server is overloaded for a moment (every Argon2id slot busy and the queue full) or its database
+ * cannot be used (`options.debug` names the fault for the log), not the client at fault.
+ */
+export class TemporarilyUnavailable extends OAuthError {
+  readonly code = 'temporarily_unavailable'
+  override readonly status = 503
+  constructor(description: string, readonly retryAfter: number, options: OAuthErrorOptions = {}) {
+    super(description, options)
+  }
+}
+
+/** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */
+export class MissingToken extends InvalidToken {}
+
+/**
+ * RFC 6749 §10.12: a browser form whose CSRF token no longer matches its session. Pages answer with
+ * the one "form expired" page, linking to `startAgain` (a same-site page that shows the form anew).
+ */
+export class FormExpired extends OAuthError {
+  readonly code = 'access_denied'
+  override readonly status = 403
+  constructor(readonly startAgain: string) {
+    super('the form has expired; nothing was changed')
+  }
 }

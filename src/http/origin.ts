@@ -5,17 +5,23 @@
  * browser's cookie; this check refuses a post another site sent, even one carrying a stolen or leaked
  * token (issue 14 §5, RFC 6749 §10.12). Browsers say where a request comes from in
  * `Sec-Fetch-Site` (Fetch Metadata) and `Origin` (RFC 6454 §7); a request with neither is a
- * non-browser client or an old browser, and only the CSRF token applies.
+ * non-browser client or an old browser, and only the CSRF token applies. Checked before the body is
+ * read, so a cross-site post is refused whatever it carries.
  */
-import type { Reply, RequestContext } from '../http/context.ts'
-import { errorPage } from './error.ts'
+import type { RequestContext } from '../handler/context.ts'
+import { AccessDenied } from '../handler/errors.ts'
 
 /** Fetch Metadata values of a request the user or our own page made; `same-site` (a sibling subdomain) is another origin. */
 const OWN_FETCH_SITES = new Set(['same-origin', 'none'])
 
-/** A 403 page when the form was posted from another site, or undefined when it may go on. */
-export function refuseCrossSite(ctx: RequestContext): Reply | undefined {
-  return isSameOrigin(ctx) ? undefined : { type: 'html', status: 403, html: errorPage('access_denied', 'This form was sent from another site, so nothing was changed. Start again from the application.') }
+/** 403, shown as a page: the form was posted from another site. */
+export class CrossSiteForm extends AccessDenied {
+  override readonly status = 403
+}
+
+/** Throws CrossSiteForm when the form was posted from another site. Routes ask for it with `sameOrigin`. */
+export function refuseCrossSite(ctx: RequestContext): void {
+  if (!isSameOrigin(ctx)) throw new CrossSiteForm('This form was sent from another site, so nothing was changed. Start again from the application.')
 }
 
 function isSameOrigin(ctx: RequestContext): boolean {

@@ -5,7 +5,7 @@
  * a parameter sent without a value is treated as omitted (§3.1), and JSON values must be strings
  * (no coercion of arrays, objects or numbers).
  */
-import { InvalidRequest, RequestTooLarge } from '../oauth/errors.ts'
+import { InvalidRequest, RequestTooLarge } from './errors.ts'
 
 export const LIMITS = {
   bodyBytes: 64 * 1024,
@@ -67,6 +67,19 @@ function safeName(name: string): string {
 
 export function queryParams(url: URL): Params {
   return parseUrlEncoded(url.search.slice(1))
+}
+
+/**
+ * The body an endpoint takes, declared on its route (http/routes.ts) and parsed before it runs:
+ * `form` and `form-or-json` refuse any other content type with 400; `form-if-sent` reads a form
+ * body when one is sent and ignores any other (RFC 6750 §2.2: a bearer token may come in a form).
+ */
+export type BodyKind = 'none' | 'form' | 'form-or-json' | 'form-if-sent'
+
+export async function readBody(request: Request, kind: BodyKind): Promise<Params> {
+  if (kind === 'none') return Object.create(null)
+  if (kind === 'form-if-sent' && !(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return Object.create(null)
+  return bodyParams(request, { json: kind === 'form-or-json' })
 }
 
 /** Reads a form or (when allowed) JSON body, refusing anything else with 400. */

@@ -2,21 +2,22 @@
  * @module
  * GET|POST /oauth/authorize (and the Gitea alias): RFC 6749 §4.1.1–4.1.2, OIDC Core §3.1.2,
  * RFC 9207 `iss` on every response. POST /oauth/authorize/decision receives the consent form.
+ * The browser's side of the flow (session, login redirect, consent page, CSRF) lives here with the
+ * other pages; the protocol's rules (validation, redirect parameters) stay in oauth/authorize-request.ts,
+ * which knows nothing of pages.
  */
-import { bodyParams, queryParams, type Params } from '../../http/body.ts'
-import type { Reply, RequestContext } from '../../http/context.ts'
-import { checkCsrf, csrfToken } from '../../pages/csrf.ts'
-import { consentPage } from '../../pages/consent.ts'
-import { errorPage, formExpired } from '../../pages/error.ts'
-import { refuseCrossSite } from '../../pages/origin.ts'
-import type { Session } from '../../services/sessions.ts'
-import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../authorize-request.ts'
-import { AccessDenied, ConsentRequired, LoginRequired, OAuthError } from '../errors.ts'
-import { SESSION_COOKIE } from '../../pages/handlers.ts'
+import type { Params } from '../handler/params.ts'
+import type { Reply, RequestContext } from '../handler/context.ts'
+import { checkCsrf, csrfToken } from './csrf.ts'
+import { consentPage } from './consent.ts'
+import type { Session } from '../services/sessions.ts'
+import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest } from '../oauth/authorize-request.ts'
+import { AccessDenied, ConsentRequired, FormExpired, LoginRequired } from '../handler/errors.ts'
+import { SESSION_COOKIE } from './handlers.ts'
 
 export async function authorize(ctx: RequestContext): Promise<Reply> {
   return guard(ctx, async () => {
-    const params = ctx.method === 'POST' ? await bodyParams(ctx.request, { json: false }) : queryParams(ctx.url)
+    const params = ctx.method === 'POST' ? ctx.body : ctx.query
     const req = await validateAuthorizeRequest(ctx.services, params)
     const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
     if (needsLogin(ctx, req, session)) {
@@ -34,37 +35,32 @@ export async function authorize(ctx: RequestContext): Promise<Reply> {
 /** POST /oauth/authorize/decision: the consent form. A GET never grants (RFC 6749 §10.12). */
 export async function authorizeDecision(ctx: RequestContext): Promise<Reply> {
   return guard(ctx, async () => {
-    // Checked first: a consent sent from another site grants nothing, whatever else it carries.
-    const crossSite = refuseCrossSite(ctx)
-    if (crossSite) return crossSite
-    const form = await bodyParams(ctx.request, { json: false })
-    const { csrf_token: csrf, decision, ...params } = form
+    // The route is same-origin only: a consent sent from another site never reaches this point.
+    const { csrf_token: csrf, decision, ...params } = ctx.body
     const req = await validateAuthorizeRequest(ctx.services, params)
     const cookie = ctx.cookies.get(SESSION_COOKIE)
     const session = await ctx.services.sessions.resolve(cookie)
     // The request was validated above, so starting again is that same request, from the top.
-    if (!session || !checkCsrf(cookie, csrf)) return formExpired(`/oauth/authorize?${new URLSearchParams(params)}`)
+    if (!session || !checkCsrf(cookie, csrf)) throw new FormExpired(`/oauth/authorize?${new URLSearchParams(params)}`)
     if (decision !== 'approve') throw new RedirectableError(new AccessDenied('the user denied the request'), req.redirectUri, req.state)
     await ctx.services.grants.approve(session.user.id, req.client.id, req.scopes, ctx.ip)
     return issueCode(ctx, req, session, 303)
   })
 }
 
+/**
+ * RFC 6749 §4.1.2.1: errors about the client or redirect URI are shown to the user (as a page, by
+ * the one error renderer, http/render-error.ts); all others go back to the client in the redirect.
+ */
 async function guard(ctx: RequestContext, run: () => Promise<Reply>): Promise<Reply> {
   try {
     return await run()
   } catch (e) {
-    if (e instanceof UnredirectableError || (e instanceof OAuthError && !(e instanceof RedirectableError))) {
-      const err = e instanceof UnredirectableError ? e.error : (e as OAuthError)
-      ctx.log.error = err.code
-      return { type: 'html', status: err.status >= 400 && err.status < 500 ? err.status : 400, html: errorPage(err.code, err.description) }
-    }
-    if (e instanceof RedirectableError) {
-      ctx.log.error = e.error.code
-      const location = buildRedirect(e.redirectUri, { error: e.error.code, error_description: e.error.description, state: e.state, iss: ctx.config.issuer })
-      return { type: 'redirect', status: ctx.method === 'POST' ? 303 : 302, location }
-    }
-    throw e
+    if (e instanceof UnredirectableError) throw e.error
+    if (!(e instanceof RedirectableError)) throw e
+    ctx.log.error = e.error.code
+    const location = buildRedirect(e.redirectUri, { error: e.error.code, error_description: e.error.description, state: e.state, iss: ctx.config.issuer })
+    return { type: 'redirect', status: ctx.method === 'POST' ? 303 : 302, location }
   }
 }
 
