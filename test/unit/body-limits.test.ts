@@ -3,7 +3,7 @@
  * media types, JSON value types and the size limits — RFC 6749 §3.1, §3.2, Appendix B, RFC 6819 §4.4.1.11.
  */
 import { describe, expect, test } from 'bun:test'
-import { bodyParams, LIMITS, parseCookies, parseUrlEncoded, queryParams } from '../../src/handler/params.ts'
+import { bodyParams, LIMITS, parseCookies, parseUrlEncoded, queryParams, readBody } from '../../src/handler/params.ts'
 import { InvalidRequest, RequestTooLarge } from '../../src/handler/errors.ts'
 
 const post = (body: BodyInit, type: string | null, headers: Record<string, string> = {}) =>
@@ -76,6 +76,22 @@ describe('RFC 6749 §3.2: the media types a body may have', () => {
   test('a body that is not valid UTF-8 → invalid_request', async () => {
     const bytes = new Uint8Array([0x61, 0x3d, 0xc3, 0x28])
     expect(await failure(bodyParams(post(bytes, 'application/x-www-form-urlencoded'), { json: false }))).toBeInstanceOf(InvalidRequest)
+  })
+})
+
+describe('the body a route declares (readBody)', () => {
+  test('none: a body is never read', async () => {
+    expect({ ...(await readBody(post('a=1', 'application/x-www-form-urlencoded'), 'none')) }).toEqual({})
+  })
+
+  test('RFC 6750 §2.2 form-if-sent: a form is read, any other body is ignored rather than refused', async () => {
+    expect({ ...(await readBody(post('access_token=t', 'application/x-www-form-urlencoded'), 'form-if-sent')) }).toEqual({ access_token: 't' })
+    expect({ ...(await readBody(post('{"access_token":"t"}', 'application/json'), 'form-if-sent')) }).toEqual({})
+  })
+
+  test('form refuses JSON; form-or-json takes it', async () => {
+    expect(await failure(readBody(post('{"a":"1"}', 'application/json'), 'form'))).toBeInstanceOf(InvalidRequest)
+    expect({ ...(await readBody(post('{"a":"1"}', 'application/json'), 'form-or-json')) }).toEqual({ a: '1' })
   })
 })
 
