@@ -111,7 +111,7 @@ async function checkResponse(res: Response, method: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer()
+  server = await startServer({ socket: true }) // raw requests over TCP
   const f = await seed(server.provider.services)
   C1 = f.C1
   const browser = new Browser(server.url)

@@ -1,5 +1,5 @@
 /**
- * Checklist M: the GraphQL admin API (cases 68–74), one focused test per case over real HTTP, with
+ * Security cases M (docs/security.md): the GraphQL admin API (cases 68–74), one focused test per case over real HTTP, with
  * OAuth tokens minted by the real code flow. test/graphql/ covers the same ground in more breadth.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -7,7 +7,7 @@ import { gql, globalId, ok } from '../graphql/support.ts'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { DIALECTS, introspect, location, rawAuthorize, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from './support.ts'
+import { DIALECTS, introspect, location, rawAuthorize, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
 
 const E = '__typename ... on Error { message field }'
 const APPS = '{ applications(first: 100) { edges { node { id name clientId } } } }'
