@@ -21,7 +21,8 @@ function cookie(ctx: RequestContext, name: string, value: string, maxAge: number
 
 /** Only same-site paths may be returned to, never another origin ("//evil", "/\\evil"). */
 function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 8192) return '/'
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 8192) return '/'
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   return /[\u0000-\u001f]/.test(value) ? '/' : value
 }
 
@@ -70,7 +71,7 @@ export async function submitLogin(ctx: RequestContext): Promise<Reply> {
     headers.push(['Retry-After', String(wait)])
     return { type: 'html', status: 429, headers, html: loginPage({ csrf, returnTo, error: 'Too many failed sign-in attempts. Wait a few minutes and try again.', username }) }
   }
-  let user
+  let user: Awaited<ReturnType<typeof ctx.services.users.authenticate>>
   try {
     user = await ctx.services.users.authenticate(username, form.password ?? '')
   } catch (error) {

@@ -18,7 +18,6 @@ let admin: string
 let alice: string
 let bob: string
 let aliceApp: { id: string; clientId: string; secret: string }
-let bobAppId: string
 
 async function createApp(token: string, name: string, redirect: string, scopes = ['openid', 'read_user']) {
   const d = await ok(server(), token, `mutation($n: String!, $r: String!, $s: [String!]) { createApplication(input: {name: $n, redirectUris: [$r], allowedScopes: $s}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId } } } }`, { n: name, r: redirect, s: scopes })
@@ -38,7 +37,7 @@ beforeAll(async () => {
   alice = (await s.tokens.issuePersonal(env.f.alice.id, ['api'], null)).token
   bob = (await s.tokens.issuePersonal(env.f.bob.id, ['api'], null)).token
   aliceApp = await createApp(alice, 'Alice app', 'https://alice.example/cb')
-  bobAppId = (await createApp(bob, 'Bob app', 'https://bob.example/cb')).id
+  await createApp(bob, 'Bob app', 'https://bob.example/cb') // bob owns an application too
 })
 afterAll(async () => {
   await env.server[Symbol.asyncDispose]()

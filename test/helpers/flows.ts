@@ -2,7 +2,6 @@
  * Shared steps for the suites of security cases (docs/security.md): both endpoint
  * dialects, both token body encodings, and a code → tokens flow driven through the real pages.
  */
-import type { Clock } from '../../src/clock.ts'
 import { Browser } from './browser.ts'
 import { seed, type Client } from './fixtures.ts'
 import { pkcePair, postForm } from './oauth.ts'

@@ -70,5 +70,10 @@ export async function freePort(): Promise<number> {
 /** A clock tests can move forward. */
 export function testClock(start = Math.floor(Date.now() / 1000)): Clock & { advance(seconds: number): void } {
   let now = start
-  return { now: () => now, advance: (s) => void (now += s) }
+  return {
+    now: () => now,
+    advance: (s) => {
+      now += s
+    },
+  }
 }

@@ -10,7 +10,10 @@ const refused = (url: string) =>
   new Promise<boolean>((resolve) => {
     const { port, hostname } = new URL(url)
     const socket = connect(Number(port), hostname)
-    socket.once('connect', () => void (socket.destroy(), resolve(false)))
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(false)
+    })
     socket.once('error', () => resolve(true))
   })
 
