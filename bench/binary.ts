@@ -49,7 +49,14 @@ export async function serve(bin: string, db: string, extra: string[] = [], stder
   const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--db', db, '--issuer', url, '--log-level', 'warn', ...extra], { stdout: stderr, stderr })
   for (let i = 0; i < 200; i++) {
     if (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) {
-      return { proc, url, stop: async () => void (proc.kill(), await proc.exited) }
+      return {
+        proc,
+        url,
+        stop: async () => {
+          proc.kill()
+          await proc.exited
+        },
+      }
     }
     if (proc.exitCode !== null) break
     await Bun.sleep(50)

@@ -45,7 +45,7 @@ export function markdownTable(rows: SummaryRow[]): string {
   for (const r of rows) {
     const l = r.latchkey
     const p = r.peer
-    const err = (m: Median | null) => (m && m.errors ? ` (${m.errors} errors)` : '')
+    const err = (m: Median | null) => (m?.errors ? ` (${m.errors} errors)` : '')
     lines.push(`| ${r.label}${r.note ? ` ¹` : ''} | ${r.dataset} | ${f0(l?.rps)}${err(l)} | ${f0(l?.cpuUsPerRequest)} | ${fms(l?.p50Ms)} | ${fms(l?.p99Ms)} | ${f0(p?.rps)}${err(p)} | ${f0(p?.cpuUsPerRequest)} | ${fms(p?.p50Ms)} | ${fms(p?.p99Ms)} | ${fx(r.rpsRatio)} | ${fx(r.cpuRatio)} |`)
   }
   const notes = [...new Set(rows.filter((r) => r.note).map((r) => `${r.label}: ${r.note}`))]

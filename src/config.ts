@@ -64,7 +64,7 @@ export const ConfigSchema = z
     purgeBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
     auditRetention: seconds(90 * 86400),
     /**
-     * Argon2id hashes/verifications run at once (each ~40 ms of one core and 19 MiB); more wait in a
+     * Argon2id hashes/verifications run at once (each one core and 19 MiB while it runs); more wait in a
      * short queue, beyond it sign-ins get 503. 0 = half the cores, at least 1.
      */
     passwordConcurrency: z.coerce.number().int().min(0).max(256).default(0),

@@ -53,7 +53,10 @@ export function fastHistogram(registry: Registry, name: string, help: string, bu
   const values = (): Value[] =>
     [...series.values()].flatMap(({ labels, counts, sum, count }) => {
       let cumulative = 0
-      const out: Value[] = buckets.map((le, i) => ({ metricName: `${name}_bucket`, labels: { ...labels, le: String(le) }, value: (cumulative += counts[i]!) }))
+      const out: Value[] = buckets.map((le, i) => {
+        cumulative += counts[i]!
+        return { metricName: `${name}_bucket`, labels: { ...labels, le: String(le) }, value: cumulative }
+      })
       out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: count })
       out.push({ metricName: `${name}_sum`, labels, value: sum }, { metricName: `${name}_count`, labels, value: count })
       return out
@@ -62,7 +65,10 @@ export function fastHistogram(registry: Registry, name: string, help: string, bu
   return {
     observe(key, labels, value) {
       let s = series.get(key)
-      if (!s) series.set(key, (s = { labels: labels(), counts: new Float64Array(buckets.length), sum: 0, count: 0 }))
+      if (!s) {
+        s = { labels: labels(), counts: new Float64Array(buckets.length), sum: 0, count: 0 }
+        series.set(key, s)
+      }
       // Buckets are few (≤ 13): a linear scan beats a binary search at this size.
       for (let i = 0; i < buckets.length; i++) {
         if (value <= buckets[i]!) {

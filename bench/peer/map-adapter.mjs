@@ -9,7 +9,10 @@ const grants = new Map() // grantId → Set of `${name}:${id}`
 
 function store(name) {
   let s = stores.get(name)
-  if (!s) stores.set(name, (s = new Map()))
+  if (!s) {
+    s = new Map()
+    stores.set(name, s)
+  }
   return s
 }
 
@@ -23,7 +26,10 @@ export class MapAdapter {
     this.items.set(id, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined })
     if (payload.grantId) {
       let set = grants.get(payload.grantId)
-      if (!set) grants.set(payload.grantId, (set = new Set()))
+      if (!set) {
+        set = new Set()
+        grants.set(payload.grantId, set)
+      }
       set.add(`${this.name}:${id}`)
     }
   }

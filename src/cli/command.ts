@@ -40,6 +40,12 @@ export function subcommand<F extends Flags>(definition: Subcommand<F>): Subcomma
   return definition as unknown as Subcommand
 }
 
+/** Writes `text` as a line of standard output; the exit code of a command that only prints. */
+export function printed(io: CliIO, text: string): number {
+  io.stdout.write(`${text}\n`)
+  return 0
+}
+
 export function printer(io: CliIO, json: boolean): Print {
   return (value, text) => io.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text() + '\n')
 }
@@ -49,7 +55,7 @@ export function commandGroup(name: string, subcommands: Record<string, Subcomman
   const help = groupHelp(name, subcommands, notes)
   return async (argv, io) => {
     const [sub, ...rest] = argv
-    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') return void io.stdout.write(help + '\n'), 0
+    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') return printed(io, help)
     const entry = Object.hasOwn(subcommands, sub) ? subcommands[sub]! : undefined
     if (!entry) {
       const near = nearest(sub, Object.keys(subcommands))
@@ -57,7 +63,7 @@ export function commandGroup(name: string, subcommands: Record<string, Subcomman
     }
     const flags = { ...entry.flags, ...JSON_FLAG, ...DATABASE_FLAGS }
     const { values, positionals } = parse(rest, flags, entry.argument ? 1 : 0)
-    if (values.help) return void io.stdout.write(subcommandHelp(name, sub, entry, notes) + '\n'), 0
+    if (values.help) return printed(io, subcommandHelp(name, sub, entry, notes))
     await namingFlags(entry, async () => {
       const action = await entry.prepare({ values: values as never, positionals, io })
       await withProvider(configFrom(values, io), io, entry.database, (p) => action(p, printer(io, !!values.json)))
@@ -109,7 +115,7 @@ export function standalone<F extends Flags>(name: string, definition: Standalone
   const help = [`Usage: latchkey ${name} ${usage}`, summary, `Options:\n${describeFlags({ ...flags, ...HELP_FLAG })}`, settings.help].join('\n\n')
   return async (argv, io) => {
     const { values } = parse(argv, { ...flags, ...settings.flags }, 0)
-    if (values.help) return void io.stdout.write(help + '\n'), 0
+    if (values.help) return printed(io, help)
     return definition.run({ values: values as Values<F>, io })
   }
 }

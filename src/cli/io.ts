@@ -50,8 +50,14 @@ async function* keyPresses(stdin: NodeJS.ReadStream): AsyncGenerator<string> {
   const queue: string[] = []
   let ended = false
   let wake: (() => void) | undefined
-  const onData = (chunk: Buffer | string) => (queue.push(String(chunk)), wake?.())
-  const onEnd = () => ((ended = true), wake?.())
+  const onData = (chunk: Buffer | string) => {
+    queue.push(String(chunk))
+    wake?.()
+  }
+  const onEnd = () => {
+    ended = true
+    wake?.()
+  }
   stdin.setEncoding('utf8')
   stdin.on('data', onData)
   stdin.once('end', onEnd)

@@ -9,7 +9,7 @@ import pkg from '../../package.json' with { type: 'json' }
 import { app } from './app.ts'
 import { nearest, UsageError } from './args.ts'
 import { backup } from './backup.ts'
-import type { Command } from './command.ts'
+import { printed, type Command } from './command.ts'
 import type { CliIO } from './io.ts'
 import { key } from './key.ts'
 import { migrate } from './migrate.ts'
@@ -48,8 +48,8 @@ const COMMANDS: Record<string, Command> = { serve, migrate, user, app, token, sc
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     const [command, ...rest] = argv
-    if (!command || command === '--help' || command === '-h' || command === 'help') return void io.stdout.write(HELP + '\n'), 0
-    if (command === '--version' || command === '-v') return void io.stdout.write(pkg.version + '\n'), 0
+    if (!command || command === '--help' || command === '-h' || command === 'help') return printed(io, HELP)
+    if (command === '--version' || command === '-v') return printed(io, pkg.version)
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command]! : undefined
     if (!run) {
       const near = nearest(command, Object.keys(COMMANDS))

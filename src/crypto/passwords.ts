@@ -4,8 +4,8 @@
  *
  * Parameters (set explicitly, not left to Bun's defaults): m = 19 MiB, t = 2, p = 1, OWASP Password
  * Storage Cheat Sheet's first recommended Argon2id configuration. Bun's defaults are m = 64 MiB, t = 2,
- * p = 1 (~150 ms of CPU each on the benchmark machine); these cost ~40 ms and 19 MiB per hash, so a
- * small box can afford several at once. Hashes made with other parameters (older ones, Bun's
+ * p = 1, several times dearer (bench/README.md, "Figures behind the code"), so a small box can afford
+ * several of these at once. Hashes made with other parameters (older ones, Bun's
  * defaults) still verify, since each hash carries its own; they are rehashed on the next successful
  * login (`needsRehash`).
  *
@@ -19,7 +19,7 @@ import { availableParallelism } from 'node:os'
 export const ARGON2_PARAMS = { algorithm: 'argon2id', memoryCost: 19_456, timeCost: 2 } as const
 /** The PHC parameter segment a current hash carries. */
 const CURRENT_PHC = `$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=1$`
-/** Waiting callers allowed per slot: ~0.6 s of queued work at ~40 ms per hash (more under load). */
+/** Waiting callers allowed per slot: well under a second of queued work (bench/README.md, "Figures behind the code"). */
 export const QUEUED_PER_SLOT = 16
 
 /** Every slot is busy and the queue is full: try again in a moment. */

@@ -4,7 +4,7 @@
  * GraphQL types (one mapping, no re-throwing): Invalid → ValidationError, NotFound →
  * NotFoundError, Conflict → ConflictError, Forbidden → ForbiddenError. Anything else is masked.
  */
-import { Conflict, DomainError, Forbidden, Invalid, NotFound } from '../services/shared/errors.ts'
+import { Conflict, type DomainError, Forbidden, Invalid, NotFound } from '../services/shared/errors.ts'
 import { builder } from './builder.ts'
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({

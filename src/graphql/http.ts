@@ -49,7 +49,9 @@ export async function graphql(ctx: RequestContext): Promise<Reply> {
     ctx.log.error = 'temporarily_unavailable'
     ctx.log.fault = reason
   }
-  const noteDefect = (error: unknown) => void (ctx.defect ??= error)
+  const noteDefect = (error: unknown) => {
+    ctx.defect ??= error
+  }
   const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip, noteFault, noteDefect })
   return { type: 'response', response }
 }

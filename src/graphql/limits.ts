@@ -28,7 +28,7 @@ export const LIMITS = {
 /** Rejects `first`/`last` above the page size and `ids` lists above the cap, literals or variables. */
 export function pageSizeProblem(document: DocumentNode, variables: Record<string, unknown> | undefined): string | undefined {
   let problem: string | undefined
-  const valueOf = (arg: ArgumentNode): unknown => {
+  const argumentValue = (arg: ArgumentNode): unknown => {
     const v = arg.value
     if (v.kind === Kind.VARIABLE) return variables?.[v.name.value]
     if (v.kind === Kind.INT) return Number(v.value)
@@ -38,7 +38,7 @@ export function pageSizeProblem(document: DocumentNode, variables: Record<string
   visit(document, {
     Argument(arg) {
       const name = arg.name.value
-      const value = valueOf(arg)
+      const value = argumentValue(arg)
       if ((name === 'first' || name === 'last') && typeof value === 'number' && (value > LIMITS.pageSize || value < 0))
         problem ??= `${name} must be between 0 and ${LIMITS.pageSize}`
       if (name === 'ids' && Array.isArray(value) && value.length > LIMITS.listArgument) problem ??= `ids may list at most ${LIMITS.listArgument} ids`

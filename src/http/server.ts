@@ -128,7 +128,7 @@ function withHeaders(reply: Reply, route: Route | undefined, requestId: string, 
 /** The `close` option among the comma-separated Connection options (RFC 9110 §7.6.1). */
 function asksToClose(request: Request): boolean {
   const options = request.headers.get('connection')
-  return options !== null && options.split(',').some((o) => o.trim().toLowerCase() === 'close')
+  return !!options?.split(',').some((o) => o.trim().toLowerCase() === 'close')
 }
 
 export function startServer(app: App, config: Config): Server<unknown> {

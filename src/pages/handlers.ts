@@ -26,7 +26,8 @@ function cookie(ctx: RequestContext<LoginPorts>, name: string, value: string, ma
 
 /** Only same-site paths may be returned to, never another origin ("//evil", "/\\evil"). */
 function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 8192) return '/'
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 8192) return '/'
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   return /[\u0000-\u001f]/.test(value) ? '/' : value
 }
 

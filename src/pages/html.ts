@@ -22,7 +22,9 @@ function render(v: unknown): string {
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
   let out = strings[0]!
-  values.forEach((v, i) => (out += render(v) + strings[i + 1]!))
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1]!
+  })
   return { [SAFE]: true, value: out }
 }
 

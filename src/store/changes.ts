@@ -124,7 +124,10 @@ export function createChangeSignal(
   const everything: TableCounter = { altered: 0, added: 0 }
   const counter = (table: string) => {
     let c = counters.get(table)
-    if (!c) counters.set(table, (c = { altered: 0, added: 0 }))
+    if (!c) {
+      c = { altered: 0, added: 0 }
+      counters.set(table, c)
+    }
     return c
   }
   return {
@@ -185,7 +188,10 @@ function watchingDriver(driver: Driver, signal: WriteRecorder): Driver {
     async acquireConnection() {
       const c = await driver.acquireConnection()
       let w = watched.get(c)
-      if (!w) watched.set(c, (w = new WatchedConnection(c, signal)))
+      if (!w) {
+        w = new WatchedConnection(c, signal)
+        watched.set(c, w)
+      }
       return w
     },
     async beginTransaction(c: DatabaseConnection, settings: TransactionSettings) {

@@ -82,7 +82,7 @@ export function createGroupCommit(db: Db, maxBatch = MAX_BATCH): GroupCommit {
       for (const pending of batch) await settle(pending)
       return
     }
-    batch.forEach((pending, i) => pending.resolve(results[i]))
+    for (const [i, pending] of batch.entries()) pending.resolve(results[i])
   }
 
   function settle(pending: Pending): Promise<void> {

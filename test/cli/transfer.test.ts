@@ -61,7 +61,8 @@ describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'Po
     const exported = await runCli(['export', '--database-url', source, '--to', file, '--json'])
     expect(exported.code).toBe(0)
     expect(exported.json().rows).toMatchObject({ users: 1, applications: 2, access_tokens: 2, refresh_tokens: 2 })
-    const target = onPostgres ? (pgdb = await createTestDatabase()).url : `sqlite:${join(dir, 'target.db')}`
+    if (onPostgres) pgdb = await createTestDatabase()
+    const target = pgdb ? pgdb.url : `sqlite:${join(dir, 'target.db')}`
     const imported = await runCli(['import', '--database-url', target, '--from', file, '--json'])
     expect(imported.code).toBe(0)
     // The first access token was revoked by the rotation: it did not travel.

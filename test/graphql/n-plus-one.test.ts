@@ -1,7 +1,8 @@
 /**
  * Issue 4 "No N+1": a page of applications with owners and token/grant counts, or of grants with
  * their users and applications, costs the same number of queries for 10 rows as for 50. Queries
- * are counted with the store's own hook (Kysely's log), on a provider assembled from its parts.
+ * are counted with the store's own hook (Kysely's log), on a provider assembled from its parts and
+ * reached in-process (test/helpers/in-process.ts).
  */
 import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -9,24 +10,25 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { systemClock } from '../../src/clock.ts'
 import { loadConfig } from '../../src/config.ts'
-import { createApp, startServer as listen } from '../../src/http/server.ts'
+import { createApp } from '../../src/http/server.ts'
 import { createServices } from '../../src/services/index.ts'
 import { openSqlite } from '../../src/store/dialects/sqlite.ts'
 import { migrateToLatest } from '../../src/store/migrate.ts'
-import { freePort } from '../helpers/server.ts'
+import { mount, unusedPort } from '../helpers/in-process.ts'
 import { ok, REDIRECT, seedAdminWorld } from './support.ts'
 
 async function countingServer() {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-n1-'))
-  const config = loadConfig({ flags: { db: join(dir, 'n1.db'), port: await freePort(), host: '127.0.0.1', 'log-level': 'silent' }, env: {} })
+  const config = loadConfig({ flags: { db: join(dir, 'n1.db'), port: unusedPort(), host: '127.0.0.1', 'log-level': 'silent' }, env: {} })
   let queries = 0
   const { db } = openSqlite(config.db, { onQuery: () => void queries++ })
   await migrateToLatest(db)
   const services = createServices({ db, config, clock: systemClock })
   await services.signingKeys.ensure()
-  const server = listen(createApp(services, config, { log: () => {} }), config)
+  const url = `http://127.0.0.1:${config.port}`
+  const unmount = mount(url, createApp(services, config, { log: () => {} }))
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url,
     services,
     /** Queries run while `fn` runs. */
     async count(fn: () => Promise<unknown>): Promise<number> {
@@ -35,7 +37,7 @@ async function countingServer() {
       return queries - before
     },
     async [Symbol.asyncDispose]() {
-      await server.stop(true)
+      await unmount()
       await db.destroy()
       rmSync(dir, { recursive: true, force: true })
     },

@@ -67,10 +67,10 @@ export class Browser {
 /** The hidden and named inputs of the first form on a page. */
 export function formFields(page: string): Record<string, string> {
   const fields: Record<string, string> = {}
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[unescape(m[1]!)] = unescape(m[2]!)
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!)
   return fields
 }
 
-function unescape(s: string): string {
+function unescapeHtml(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 }

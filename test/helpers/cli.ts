@@ -25,7 +25,13 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Run
   let stdout = ''
   let stderr = ''
   const stdin: Input = typeof options.stdin === 'object' ? options.stdin : { isTTY: false, text: async () => options.stdin as string ?? '' }
-  const io: CliIO = { stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) }, stdin, env: options.env ?? {}, cwd: options.cwd ?? scratch! }
+  const io: CliIO = {
+    stdout: { write: (t) => { stdout += t } },
+    stderr: { write: (t) => { stderr += t } },
+    stdin,
+    env: options.env ?? {},
+    cwd: options.cwd ?? scratch!,
+  }
   try {
     const code = await runCli(args, io)
     return {

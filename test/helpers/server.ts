@@ -1,7 +1,11 @@
 /**
- * Starts a real provider on a free loopback port with a throw-away SQLite file, in-process, or a
- * fresh PostgreSQL database when LATCHKEY_TEST_DATABASE_URL is set (see ./database.ts).
+ * Starts a provider with a throw-away SQLite file, or a fresh PostgreSQL database when
+ * LATCHKEY_TEST_DATABASE_URL is set (see ./database.ts).
  * `await using server = await startServer()` closes it and deletes the files (or the database).
+ *
+ * By default no port is bound: `server.url` is an origin that the global `fetch` hands straight to
+ * the app's fetch handler (see ./in-process.ts). Pass `socket: true` for suites that need a real
+ * listener: interop libraries, raw TCP, other processes, or operations on the socket itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +15,7 @@ import { loadConfig, SETTINGS, type Config } from '../../src/config.ts'
 import { startServer as listen } from '../../src/http/server.ts'
 import { openProvider, type Provider } from '../../src/provider.ts'
 import { createTestDatabase, onPostgres } from './database.ts'
+import { mount, unusedPort } from './in-process.ts'
 
 export interface TestServer extends AsyncDisposable {
   url: string
@@ -19,28 +24,40 @@ export interface TestServer extends AsyncDisposable {
   logs: string[]
 }
 
-/** `config` takes settings by their camelCase names (see SETTINGS in src/config.ts). */
-export async function startServer(options: { config?: Record<string, unknown>; clock?: Clock } = {}): Promise<TestServer> {
+export interface ServerOptions {
+  /** Settings by their camelCase names (see SETTINGS in src/config.ts). */
+  config?: Record<string, unknown>
+  clock?: Clock
+  /** Bind a real loopback port instead of serving `fetch` in-process. */
+  socket?: boolean
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'))
-  const port = await freePort()
+  const port = options.socket ? await freePort() : unusedPort()
   const overrides = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [SETTINGS[k as keyof typeof SETTINGS]?.flag ?? k, v]))
   const pgdb = onPostgres ? await createTestDatabase() : undefined
   const config = loadConfig({ flags: { db: join(dir, 'test.db'), ...(pgdb && { 'database-url': pgdb.url }), port, host: '127.0.0.1', issuer: `http://127.0.0.1:${port}`, ...overrides }, env: {} })
   const logs: string[] = []
   const provider = await openProvider(config, { clock: options.clock, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } })
-  const server = listen(provider.app, config)
+  const url = `http://127.0.0.1:${config.port}`
+  const stop = options.socket ? socketStop(listen(provider.app, config)) : mount(url, provider.app)
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url,
     config,
     provider,
     logs,
     async [Symbol.asyncDispose]() {
-      await server.stop(true)
+      await stop()
       await provider.close()
       await pgdb?.drop()
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+function socketStop(server: ReturnType<typeof listen>): () => Promise<void> {
+  return () => server.stop(true)
 }
 
 export async function freePort(): Promise<number> {
@@ -53,5 +70,10 @@ export async function freePort(): Promise<number> {
 /** A clock tests can move forward. */
 export function testClock(start = Math.floor(Date.now() / 1000)): Clock & { advance(seconds: number): void } {
   let now = start
-  return { now: () => now, advance: (s) => void (now += s) }
+  return {
+    now: () => now,
+    advance: (s) => {
+      now += s
+    },
+  }
 }

@@ -11,11 +11,11 @@ import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
-import { DIALECTS, getCode, location, rawAuthorize, setup, tokensFor, type Env } from '../security/support.ts'
+import { DIALECTS, getCode, location, rawAuthorize, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {
-  env = await setup()
+  env = await setup({ socket: true }) // raw TCP and node:http with Connection: close need a listener
 })
 afterAll(async () => {
   await env.server[Symbol.asyncDispose]()

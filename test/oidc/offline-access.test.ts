@@ -4,7 +4,7 @@ import { seed } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { startServer } from '../helpers/server.ts'
 
-test('OIDC Core §11: with the offline_access policy a refresh token is issued only when offline_access is asked for', async () => {
+test('D.29 OIDC Core §11: with the offline_access policy a refresh token is issued only when offline_access is asked for', async () => {
   await using server = await startServer()
   const services = server.provider.services
   await seed(services)

@@ -10,7 +10,7 @@ function fragments(secret: string): string[] {
   return [secret, body.slice(0, 16), body.slice(-16)]
 }
 
-describe('request logs never contain a secret', () => {
+describe('O.79 request logs never contain a secret', () => {
   test('a full flow (failed logins, authorize, token, refresh, userinfo with ?access_token=, revoke, introspect) leaves no secret in any log line', async () => {
     await using server = await startServer({ config: { logLevel: 'debug' } })
     const f = await seed(server.provider.services)

@@ -39,7 +39,10 @@ describe('group commit on SQLite', () => {
     await sql`create table t (id integer primary key, v text not null unique)`.execute(s.db)
     const counted = countingTransactions(s.db)
     const group = createGroupCommit(counted.db)
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => group.run(async (trx) => (await insert(trx, `v${i}`), i))))
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => group.run(async (trx) => {
+      await insert(trx, `v${i}`)
+      return i
+    })))
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i))
     expect(counted.count()).toBe(1)
     expect(s.raw.query('select count(*) as n from t').get()).toEqual({ n: 20 })
@@ -80,7 +83,10 @@ describe('group commit on SQLite', () => {
     holder.exec('BEGIN EXCLUSIVE')
     try {
       let runs = 0
-      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => group.run((trx) => (runs++, insert(trx, `v${i}`)))))
+      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => group.run((trx) => {
+        runs++
+        return insert(trx, `v${i}`)
+      })))
       expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : o.status))).toEqual(Array(5).fill('SQLITE_BUSY'))
       // The first unit met the lock; no unit was retried alone behind it.
       expect(runs).toBe(1)

@@ -21,7 +21,7 @@ let server: TestServer
 let app: Application
 let client: Client
 beforeAll(async () => {
-  server = await startServer({ clock })
+  server = await startServer({ clock, socket: true }) // one case asks from another process
   const created = await server.provider.services.applications.create({ name: 'Cache', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['read_user'] })
   app = created.application
   client = { clientId: app.clientId, secret: created.clientSecret!, redirectUri: '' }

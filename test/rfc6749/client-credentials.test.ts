@@ -57,7 +57,7 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
     expect(info.username).toBeUndefined()
   })
 
-  test('issue 3: the application cannot be created public with client_credentials', async () => {
+  test('E.30 RFC 6749 §2.1, issue 3: a public application cannot be given client_credentials in the first place (it is not confidential)', async () => {
     await expect(server.provider.services.applications.create({ name: 'bad', isPublic: true, grantTypes: ['client_credentials'] })).rejects.toThrow('confidential')
   })
 })

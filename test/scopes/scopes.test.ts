@@ -43,7 +43,7 @@ describe('issue 3: scopes as managed data (Gitea seed hierarchy)', () => {
     expect(info.scope.sort()).toEqual(['read:org', 'read_user', 'write:org'])
   })
 
-  test('checklist N.74, RFC 9700 §2.3: implied scopes never climb above the application ceiling (admin:org → invalid_scope)', async () => {
+  test('checklist M.74, RFC 9700 §2.3: implied scopes never climb above the application ceiling (admin:org → invalid_scope)', async () => {
     expect(await tokensFor('admin:org')).toEqual({ error: 'invalid_scope' })
   })
 

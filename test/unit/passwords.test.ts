@@ -128,8 +128,14 @@ describe('login flood', () => {
     const reads: string[] = []
     const { retryAfter } = rateLimits
     const { authenticate } = users
-    rateLimits.retryAfter = (...a) => (reads.push('rate limit'), retryAfter(...a))
-    users.authenticate = (...a) => (reads.push('user'), authenticate(...a))
+    rateLimits.retryAfter = (...a) => {
+      reads.push('rate limit')
+      return retryAfter(...a)
+    }
+    users.authenticate = (...a) => {
+      reads.push('user')
+      return authenticate(...a)
+    }
     try {
       const refusedBefore = hasher.stats().refused
       const busy = await signIn()

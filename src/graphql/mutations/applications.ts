@@ -70,7 +70,7 @@ const RevokedCount = builder.objectRef<{ revokedCount: number }>('RevokedTokensP
 
 /** Keys present in a GraphQL input: absent stays absent (unchanged), null stays null (reset). */
 function present<T extends object, K extends keyof T>(input: T, key: K): boolean {
-  return Object.prototype.hasOwnProperty.call(input, key)
+  return  Object.hasOwn(input, key)
 }
 
 builder.mutationFields((t) => ({

@@ -1,5 +1,4 @@
 /** @module User: an account. A viewer sees only themselves; password hashes are never exposed. */
-import { builder } from '../builder.ts'
 import { connection, opt } from '../pagination.ts'
 import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
 

@@ -29,9 +29,9 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
   raw.exec('PRAGMA synchronous = NORMAL')
   raw.exec('PRAGMA foreign_keys = ON')
   raw.exec('PRAGMA busy_timeout = 5000')
-  // SQLite's default checkpoint window (1,000 pages) is kept on purpose: a 10,000-page window gave
-  // client credentials ~5-15% more throughput on a 1,000,000-token database but a 4-6x p99, since
-  // the checkpoint runs inside the commit that crosses it, on the event loop (bench/README.md).
+  // SQLite's default checkpoint window (1,000 pages) is kept on purpose: a larger one bought a little
+  // throughput for a much worse p99, since the checkpoint runs inside the commit that crosses it, on
+  // the event loop (bench/README.md, "Figures behind the code").
   // bun:sqlite's Database is structurally what SqliteDialect needs (prepare → all/run/iterate/reader);
   // prepared statements are reused by SQL text (see statement-cache.ts, measured in bench/README.md).
   const statements = withStatementCache(raw)

@@ -1,8 +1,8 @@
 /**
  * @module
  * Kysely queries compiled once and then run with new values, for the few statements on every token
- * request. Building a query (immutable operation nodes, then compilation) cost more than SQLite's own
- * work for these: ~55 µs of CPU for the joined token lookup against ~13 µs to run it (bench/README.md).
+ * request. Building a query (immutable operation nodes, then compilation) cost several times SQLite's
+ * own work for these (bench/README.md, "Figures behind the code").
  * Kysely still writes the SQL, for whichever dialect the database uses (cached per dialect adapter,
  * which a transaction shares with its database); only the per-call building is skipped.
  */
@@ -21,7 +21,10 @@ export function precompiled<R>(build: (db: Kysely<Database>) => { compile(): Com
   return (db, parameters) => {
     const adapter = db.getExecutor().adapter
     let compiled = cache.get(adapter)
-    if (!compiled) cache.set(adapter, (compiled = build(db).compile()))
+    if (!compiled) {
+      compiled = build(db).compile()
+      cache.set(adapter, compiled)
+    }
     if (compiled.parameters.length !== parameters.length) throw new TypeError(`precompiled query takes ${compiled.parameters.length} values, got ${parameters.length}`)
     // The compiled query with new values: no copy of its (frozen) operation tree, no new freeze.
     return db.executeQuery<R>({ ...compiled, parameters })

@@ -1,8 +1,8 @@
-/** Checklist K: CORS on the token-facing API, and none on cookie-authenticated surfaces (cases 61–62). */
+/** Security cases K (docs/security.md): CORS on the token-facing API, and none on cookie-authenticated surfaces (cases 61–62). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { R1 } from '../helpers/fixtures.ts'
 import { basic } from '../helpers/oauth.ts'
-import { setup, tokensFor, type Env } from './support.ts'
+import { setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

@@ -1,11 +1,11 @@
-/** Checklist D: refresh tokens (grant_type=refresh_token), cases 24–28. */
+/** Security cases D (docs/security.md): refresh tokens (grant_type=refresh_token), cases 24–28. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, exchange, getCode, introspect, refresh, setup, tokensFor, TOKEN_VARIANTS, userinfo, type Env, type TokenBody } from './support.ts'
+import { DIALECTS, exchange, getCode, introspect, refresh, setup, tokensFor, TOKEN_VARIANTS, userinfo, type Env, type TokenBody } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env
@@ -37,7 +37,7 @@ async function newUser(): Promise<{ id: string; username: string; browser: Brows
 }
 
 describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) => {
-  test('RFC 9700 §2.2.2, §4.14.2; fosite "should deny access if original token was reused": rotation, then a replay of the old RT revokes the whole family', async () => {
+  test('D.24 RFC 9700 §2.2.2, §4.14.2; fosite "should deny access if original token was reused": rotation, then a replay of the old RT revokes the whole family', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json })
     const res = await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })
     expect(res.status).toBe(200)
@@ -57,7 +57,7 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     await expectError(await refresh(env, env.f.C1, second.refresh_token!, {}, { dialect, json }), 'invalid_grant')
   })
 
-  test('RFC 9700 §4.14.2: five concurrent refreshes with one RT → at most one new pair, and none of them survives the reuse', async () => {
+  test('D.24 RFC 9700 §4.14.2: five concurrent refreshes with one RT → at most one new pair, and none of them survives the reuse', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json })
     const results = await Promise.all(Array.from({ length: 5 }, () => refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })))
     const ok = results.filter((r) => r.status === 200)
@@ -70,13 +70,13 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     }
   })
 
-  test('RFC 6749 §6, §10.4; oidcc-refresh-token: C1\'s RT presented by C2 → invalid_grant, nothing issued', async () => {
+  test('D.25 RFC 6749 §6, §10.4; oidcc-refresh-token: C1\'s RT presented by C2 → invalid_grant, nothing issued', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json })
     await expectError(await refresh(env, env.f.C2, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
     await expectError(await refresh(env, env.f.P1, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
   })
 
-  test('RFC 6749 §6: a public client\'s RT without its client_id → invalid_client/invalid_grant; with it → 200', async () => {
+  test('D.25 RFC 6749 §6: a public client\'s RT without its client_id → invalid_client/invalid_grant; with it → 200', async () => {
     const p1 = await tokensFor(env, env.f.P1, { dialect, json, scope: 'openid' })
     const res = await postForm(env.server.url, dialect.token, null, { grant_type: 'refresh_token', refresh_token: p1.refresh_token! }, { json })
     await expectError(res, ['invalid_client', 'invalid_grant'])
@@ -84,7 +84,7 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     expect((await refresh(env, env.f.P1, p1.refresh_token!, {}, { dialect, json })).status).toBe(200)
   })
 
-  test('RFC 6749 §6: scope wider than granted → 400 invalid_scope; narrower → only that; omitted → the original', async () => {
+  test('D.26 RFC 6749 §6: scope wider than granted → 400 invalid_scope; narrower → only that; omitted → the original', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid profile' })
     const wider = await refresh(env, env.f.C1, first.refresh_token!, { scope: 'openid profile email' }, { dialect, json })
     expect(wider.status).toBe(400)
@@ -100,7 +100,7 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     expect(same.scope).toBe('openid profile')
   })
 
-  test('RFC 9700 §4.14.2; fosite "scope is no longer allowed": the app\'s allowed scopes narrowed after issuance → refresh never returns the removed scope', async () => {
+  test('D.26 RFC 9700 §4.14.2; fosite "scope is no longer allowed": the app\'s allowed scopes narrowed after issuance → refresh never returns the removed scope', async () => {
     const client = await newClient(`Narrowed ${dialect.name} ${json}`)
     const first = await tokensFor(env, client, { dialect, json, scope: 'openid profile email' })
     // the admin API's update, as the GraphQL mutation performs it
@@ -117,7 +117,7 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     expect(claims.email).toBeUndefined()
   })
 
-  test('OIDC Core §12.2 (issue 14 §5): refreshing an OIDC grant → a new id_token with the same iss, sub, aud, azp, auth_time and nonce, and a fresh iat, rotation after rotation', async () => {
+  test('D.28 OIDC Core §12.2 (issue 14 §5): refreshing an OIDC grant → a new id_token with the same iss, sub, aud, azp, auth_time and nonce, and a fresh iat, rotation after rotation', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid', extra: { nonce: 'n-0S6_WzA2Mj' } })
     const original = decodeJwt(first.id_token!)
     expect(original.nonce).toBe('n-0S6_WzA2Mj')
@@ -135,7 +135,7 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     expect(decodeJwt(again.id_token!).nonce).toBe('n-0S6_WzA2Mj')
   })
 
-  test('OIDC Core §12.2: a grant authorized without a nonce is refreshed into an ID token without one', async () => {
+  test('D.28 OIDC Core §12.2: a grant authorized without a nonce is refreshed into an ID token without one', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid' })
     const body = (await (await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })).json()) as TokenBody
     expect(decodeJwt(body.id_token!)).not.toHaveProperty('nonce')

@@ -1,9 +1,9 @@
-/** Checklist A: the authorization endpoint (GET|POST /oauth/authorize and /login/oauth/authorize). */
+/** Security cases A (docs/security.md): the authorization endpoint (GET|POST /oauth/authorize and /login/oauth/authorize). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD, P1_URI, R1, R1B } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
-import { DIALECTS, exchange, expectErrorPage, getCode, location, rawAuthorize, setup, type Env } from './support.ts'
+import { DIALECTS, exchange, expectErrorPage, getCode, location, rawAuthorize, setup, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {
@@ -29,7 +29,7 @@ function expectErrorRedirect(res: Response, redirectUri: string, error: string, 
 }
 
 describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
-  test('RFC 6749 §4.1.2.1, §3.1.2.4; RFC 9700 §4.11.2: unregistered redirect_uri → error page, no redirect, even when signed in', async () => {
+  test('A.1 RFC 6749 §4.1.2.1, §3.1.2.4; RFC 9700 §4.11.2: unregistered redirect_uri → error page, no redirect, even when signed in', async () => {
     const query = codeQuery(env.f.C1.clientId, 'https://evil.example/cb')
     await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize }))
     const browser = new Browser(env.server.url)
@@ -38,7 +38,7 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expect(page).not.toContain('evil.example/cb?')
   })
 
-  test('OIDC Core §3.1.2.1: two registered URIs, scope=openid and no redirect_uri → error page', async () => {
+  test('A.2 OIDC Core §3.1.2.1: two registered URIs, scope=openid and no redirect_uri → error page', async () => {
     const { redirect_uri: _, ...query } = codeQuery(env.f.C1.clientId, R1)
     await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize }))
   })
@@ -54,11 +54,11 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     'https://c1.example:443/cb',
     'https://c1.example/cb/',
     'https://c1.example/%63b',
-  ])('RFC 9700 §2.1, §4.1.3 (exact string match): redirect_uri %p → error page', async (uri) => {
+  ])('A.3 RFC 9700 §2.1, §4.1.3 (exact string match): redirect_uri %p → error page', async (uri) => {
     await expectErrorPage(await rawAuthorize(env, codeQuery(env.f.C1.clientId, uri), { path: dialect.authorize }))
   })
 
-  test('RFC 8252 §7.3: public loopback client, registered http://127.0.0.1/cb, any port → accepted and redeemable', async () => {
+  test('A.4 RFC 8252 §7.3: public loopback client, registered http://127.0.0.1/cb, any port → accepted and redeemable', async () => {
     const redirectUri = 'http://127.0.0.1:53219/cb'
     const { code, verifier, redirect } = await getCode(env, env.f.P1, { dialect, scope: 'openid', redirectUri })
     expect(redirect.origin + redirect.pathname).toBe(redirectUri)
@@ -76,39 +76,39 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     'http://[::1]:53219/cb',
     'https://127.0.0.1:53219/cb',
     'http://127.0.0.1.evil.example:53219/cb',
-  ])('RFC 8252 §8.3, §8.4; fosite CVE-2020-15233; Keycloak CVE-2024-8883: loopback variant %p → error page', async (uri) => {
+  ])('A.4 RFC 8252 §8.3, §8.4; fosite CVE-2020-15233; Keycloak CVE-2024-8883: loopback variant %p → error page', async (uri) => {
     const { challenge } = pkcePair()
     const query = codeQuery(env.f.P1.clientId, uri, { code_challenge: challenge, code_challenge_method: 'S256' })
     await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize }))
   })
 
-  test('RFC 8252 §7.3: the any-port rule is for public clients only: C1 on another port → error page', async () => {
+  test('A.4 RFC 8252 §7.3: the any-port rule is for public clients only: C1 on another port → error page', async () => {
     await expectErrorPage(await rawAuthorize(env, codeQuery(env.f.C1.clientId, 'https://c1.example:8443/cb'), { path: dialect.authorize }))
   })
 
-  test('RFC 6749 §4.1.2.1: unknown or missing client_id → the same error page, never a redirect', async () => {
+  test('A.5 RFC 6749 §4.1.2.1: unknown or missing client_id → the same error page, never a redirect', async () => {
     const unknown = await expectErrorPage(await rawAuthorize(env, codeQuery('lkc_unknown', R1), { path: dialect.authorize }))
     const { client_id: _, ...withoutClient } = codeQuery('x', R1)
     const missing = await expectErrorPage(await rawAuthorize(env, withoutClient, { path: dialect.authorize }))
     expect(missing).toBe(unknown)
   })
 
-  test('RFC 6749 §4.1.2.1; oidcc-response-type-missing: no response_type → ER(invalid_request)', async () => {
+  test('A.6 RFC 6749 §4.1.2.1; oidcc-response-type-missing: no response_type → ER(invalid_request)', async () => {
     const { response_type: _, ...query } = codeQuery(env.f.C1.clientId, R1)
     expectErrorRedirect(await rawAuthorize(env, query, { path: dialect.authorize }), R1, 'invalid_request')
   })
 
-  test.each(['token', 'id_token token', 'code token', 'code id_token', 'none'])('RFC 9700 §2.1.2: response_type=%p → ER(unsupported_response_type)', async (responseType) => {
+  test.each(['token', 'id_token token', 'code token', 'code id_token', 'none'])('A.6 RFC 9700 §2.1.2: response_type=%p → ER(unsupported_response_type)', async (responseType) => {
     const res = await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1, { response_type: responseType }), { path: dialect.authorize })
     const url = expectErrorRedirect(res, R1, 'unsupported_response_type')
     expect(url.hash).toBe('')
   })
 
-  test.each(['nope', 'openid admin', 'openid api', 'openid "bad"'])('RFC 6749 §3.3: scope %p (unknown or outside C1\'s set) → ER(invalid_scope)', async (scope) => {
+  test.each(['nope', 'openid admin', 'openid api', 'openid "bad"'])('A.6 RFC 6749 §3.3: scope %p (unknown or outside C1\'s set) → ER(invalid_scope)', async (scope) => {
     expectErrorRedirect(await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1B, { scope }), { path: dialect.authorize }), R1B, 'invalid_scope')
   })
 
-  test('RFC 6749 §4.1.2, RFC 9207 §2: a 128-char state with -._~+ and space is echoed byte-exact on success and error, always with iss', async () => {
+  test('A.7 RFC 6749 §4.1.2, RFC 9207 §2: a 128-char state with -._~+ and space is echoed byte-exact on success and error, always with iss', async () => {
     const state = 'aZ09-._~+ '.repeat(13).slice(0, 128)
     expect(state.length).toBe(128)
     const { redirect } = await getCode(env, env.f.C1, { dialect, extra: { state } })
@@ -121,7 +121,7 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expect(denied.searchParams.get('iss')).toBe(env.server.config.issuer)
   })
 
-  test('OIDC Core §3.1.2.1: POST with a form body behaves like GET (code on success, error page on a bad redirect_uri)', async () => {
+  test('A.8 OIDC Core §3.1.2.1: POST with a form body behaves like GET (code on success, error page on a bad redirect_uri)', async () => {
     await getCode(env, env.f.C1, { dialect, scope: 'openid' }) // signs alice in and records consent
     const form = { ...codeQuery(env.f.C1.clientId, R1, { state: 'posted' }) }
     const ok = location(await env.browser.post(dialect.authorize, form), env.server.url)
@@ -134,7 +134,7 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expectErrorRedirect(err, R1, 'invalid_scope', 'posted')
   })
 
-  test('RFC 9700 §2.6: OPTIONS and GET /authorize with a foreign Origin → no Access-Control-Allow-Origin', async () => {
+  test('A.9 RFC 9700 §2.6: OPTIONS and GET /authorize with a foreign Origin → no Access-Control-Allow-Origin', async () => {
     const url = `${env.server.url}${dialect.authorize}?${new URLSearchParams(codeQuery(env.f.C1.clientId, R1))}`
     const pre = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } })
     expect(pre.headers.get('access-control-allow-origin')).toBeNull()
@@ -143,7 +143,7 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expect(get.headers.get('access-control-allow-origin')).toBeNull()
   })
 
-  test('RFC 9700 §4.12: the redirects after the login POST and the consent POST are 303, never 307/308', async () => {
+  test('A.9 RFC 9700 §4.12: the redirects after the login POST and the consent POST are 303, never 307/308', async () => {
     const browser = new Browser(env.server.url)
     const first = await browser.get(`${dialect.authorize}?${new URLSearchParams(codeQuery(env.f.C2.clientId, env.f.C2.redirectUri, { prompt: 'consent' }))}`)
     const loginUrl = location(first, env.server.url)
@@ -158,7 +158,7 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expect(location(decided, env.server.url).searchParams.get('code')).toStartWith('lkac_')
   })
 
-  test('RFC 8252 §8.6; doorkeeper CVE-2023-34246: a public client already approved still gets the consent page; with prompt=none → ER(consent_required)', async () => {
+  test('A.10 RFC 8252 §8.6; doorkeeper CVE-2023-34246: a public client already approved still gets the consent page; with prompt=none → ER(consent_required)', async () => {
     const browser = new Browser(env.server.url)
     await getCode(env, env.f.P1, { dialect, browser, scope: 'openid' })
     const { challenge } = pkcePair()

@@ -1,13 +1,13 @@
-/** Checklist N: input robustness (cases 75–76): malformed and oversized requests get a clear 4xx, never a 5xx. */
+/** Security cases N (docs/security.md): input robustness (cases 75–76): malformed and oversized requests get a clear 4xx, never a 5xx. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { connect } from 'node:net'
 import { basic } from '../helpers/oauth.ts'
-import { DIALECTS, expectErrorPage, getCode, rawAuthorize, setup, type Env } from './support.ts'
+import { DIALECTS, expectErrorPage, getCode, rawAuthorize, setup, type Env } from '../helpers/flows.ts'
 
 let env: Env
 let auth: string
 beforeAll(async () => {
-  env = await setup()
+  env = await setup({ socket: true }) // raw TCP, and the header/URL limits of Bun's HTTP server itself
   auth = basic(env.f.C1.clientId, env.f.C1.secret!)
 })
 afterAll(async () => {

@@ -1,4 +1,4 @@
-/** Checklist O: secrets at rest (case 77) and the quality of issued secrets (case 78). */
+/** Security cases O (docs/security.md): secrets at rest (case 77) and the quality of issued secrets (case 78). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'kysely'
 import { Browser } from '../helpers/browser.ts'
@@ -6,7 +6,7 @@ import { onPostgres } from '../helpers/database.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { TOKEN_KEY, storedTokenKey, tokenSecretBytes } from '../helpers/token-keys.ts'
-import { DIALECTS, exchange, getCode, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, tokensFor, type Env } from './support.ts'
+import { DIALECTS, exchange, getCode, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, tokensFor, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-/** Checklist I: OpenID Connect discovery, ID tokens, prompt and max_age, signing keys (cases 48–56). */
+/** Security cases I (docs/security.md): OpenID Connect discovery, ID tokens, prompt and max_age, signing keys (cases 48–56). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose'
@@ -6,7 +6,7 @@ import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, R1, type Client } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
 import { freePort, testClock } from '../helpers/server.ts'
-import { DIALECTS, exchange, getCode, location, rawAuthorize, setup, tokensFor, type Env } from './support.ts'
+import { DIALECTS, exchange, getCode, location, rawAuthorize, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env
@@ -35,39 +35,18 @@ async function newUser(): Promise<{ id: string; username: string; browser: Brows
   return { id: user.id, username, browser: new Browser(env.server.url) }
 }
 
-describe('I.48 discovery', () => {
-  test.each(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'])('OIDC Discovery §3, §4.3; RFC 8414 §3.3: %s has the byte-identical issuer and the required members', async (path) => {
-    const res = await fetch(issuer + path)
-    expect(res.status).toBe(200)
-    const meta = (await res.json()) as Record<string, unknown>
-    expect(meta.issuer).toBe(issuer)
-    expect(issuer + path).toBe(`${meta.issuer}${path}`)
-    for (const key of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint']) expect(meta[key] as string).toStartWith(`${issuer}/`)
-    expect(meta.response_types_supported).toContain('code')
-    expect(meta.subject_types_supported).toBeArray()
-    expect((meta.subject_types_supported as string[]).length).toBeGreaterThan(0)
-    const algs = meta.id_token_signing_alg_values_supported as string[]
-    expect(algs).toContain('RS256')
-    expect(algs.map((a) => a.toLowerCase())).not.toContain('none')
-    expect(meta.authorization_response_iss_parameter_supported).toBe(true)
-    // every advertised endpoint answers (no 404)
-    const jwksRes = await fetch(meta.jwks_uri as string)
-    expect(jwksRes.status).toBe(200)
-  })
-})
-
 describe.each(DIALECTS)('I. ID tokens ($name)', (dialect) => {
-  test('OIDC Core §3.1.2.1: authorize without openid → no id_token', async () => {
+  test('I.49 OIDC Core §3.1.2.1: authorize without openid → no id_token', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'profile email' })
     expect(tokens.id_token).toBeUndefined()
   })
 
-  test('OIDC Core §3.1.2.2; oidcc-ensure-other-scope-order-succeeds: scope=email openid → id_token', async () => {
+  test('I.49 OIDC Core §3.1.2.2; oidcc-ensure-other-scope-order-succeeds: scope=email openid → id_token', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'email openid' })
     expect(tokens.id_token).toBeString()
   })
 
-  test('OIDC Core §2; oidcc-id-token-signature: the ID token is an RS256 JWS whose kid is in both JWKS, with iss, aud, azp, exp > iat ≈ now and a stable ASCII sub', async () => {
+  test('I.50 OIDC Core §2; oidcc-id-token-signature: the ID token is an RS256 JWS whose kid is in both JWKS, with iss, aud, azp, exp > iat ≈ now and a stable ASCII sub', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     const header = decodeProtectedHeader(tokens.id_token!)
     expect(header.alg).toBe('RS256')
@@ -86,7 +65,7 @@ describe.each(DIALECTS)('I. ID tokens ($name)', (dialect) => {
     expect(decodeJwt(again.id_token!).sub).toBe(env.f.alice.id)
   })
 
-  test('oidcc-id-token-unsigned: a tampered or alg=none ID token does not verify against the JWKS', async () => {
+  test('I.50 oidcc-id-token-unsigned: a tampered or alg=none ID token does not verify against the JWKS', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     const [, payload] = tokens.id_token!.split('.')
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: decodeProtectedHeader(tokens.id_token!).kid })).toString('base64url')}.${payload}.`
@@ -95,14 +74,14 @@ describe.each(DIALECTS)('I. ID tokens ($name)', (dialect) => {
     expect(decodeProtectedHeader(tokens.id_token!).alg).not.toBe('none')
   })
 
-  test('OIDC Core §2, §3.1.2.1: nonce=n-0S6_WzA2Mj is echoed exactly; no nonce → success without a nonce claim', async () => {
+  test('I.51 OIDC Core §2, §3.1.2.1: nonce=n-0S6_WzA2Mj is echoed exactly; no nonce → success without a nonce claim', async () => {
     const withNonce = await tokensFor(env, env.f.C1, { dialect, scope: 'openid', extra: { nonce: 'n-0S6_WzA2Mj' } })
     expect(decodeJwt(withNonce.id_token!).nonce).toBe('n-0S6_WzA2Mj')
     const without = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     expect(decodeJwt(without.id_token!)).not.toHaveProperty('nonce')
   })
 
-  test.each(['RS256', 'ES256'] as const)('OIDC Core §3.1.3.6, §3.3.2.11: at_hash = base64url(left half of SHA-256(access_token)) for %s', async (alg) => {
+  test.each(['RS256', 'ES256'] as const)('I.52 OIDC Core §3.1.3.6, §3.3.2.11: at_hash = base64url(left half of SHA-256(access_token)) for %s', async (alg) => {
     const created = await env.server.provider.services.applications.create({ name: `alg ${alg} ${dialect.name}`, redirectUris: ['https://alg.example/cb'], idTokenAlg: alg })
     const client: Client = { clientId: created.application.clientId, secret: created.clientSecret, redirectUri: 'https://alg.example/cb' }
     const tokens = await tokensFor(env, client, { dialect, scope: 'openid' })
@@ -118,7 +97,7 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
     return { response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'openid', state: 's', code_challenge: challenge, code_challenge_method: 'S256', ...extra }
   }
 
-  test('OIDC Core §3.1.2.1; oidcc-max-age-1: max_age=1 two seconds after login → login again and a newer auth_time', async () => {
+  test('I.53 OIDC Core §3.1.2.1; oidcc-max-age-1: max_age=1 two seconds after login → login again and a newer auth_time', async () => {
     const user = await newUser()
     const first = await tokensFor(env, env.f.C1, { dialect, scope: 'openid', browser: user.browser, username: user.username })
     const firstAuth = decodeJwt(first.id_token!).auth_time as number
@@ -130,7 +109,7 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
     expect(decodeJwt(second.id_token!).auth_time as number).toBeGreaterThan(firstAuth)
   })
 
-  test('OIDC Core §3.1.2.1; oidcc-max-age-10000: max_age=10000 → no login prompt, auth_time present', async () => {
+  test('I.53 OIDC Core §3.1.2.1; oidcc-max-age-10000: max_age=10000 → no login prompt, auth_time present', async () => {
     await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     clock.advance(5)
     const { challenge, verifier } = pkcePair()
@@ -143,7 +122,7 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
     expect(decodeJwt(((await (await exchange(env, env.f.C1, code, verifier, { dialect })).json()) as { id_token: string }).id_token).auth_time).toBeNumber()
   })
 
-  test('OIDC Core §3.1.2.6; oidcc-prompt-none-not-logged-in: prompt=none without a session → ER(login_required), never a login page', async () => {
+  test('I.54 OIDC Core §3.1.2.6; oidcc-prompt-none-not-logged-in: prompt=none without a session → ER(login_required), never a login page', async () => {
     const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none', state: 'x'.repeat(128) }), { path: dialect.authorize })
     const url = location(res, env.server.url)
     expect(url.origin + url.pathname).toBe(R1)
@@ -152,7 +131,7 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
     expect(url.searchParams.get('iss')).toBe(issuer)
   })
 
-  test('oidcc-prompt-none-logged-in: prompt=none with a session and consent → a code without any page', async () => {
+  test('I.54 oidcc-prompt-none-logged-in: prompt=none with a session and consent → a code without any page', async () => {
     await getCode(env, env.f.C1, { dialect, scope: 'openid' })
     const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none' }), { path: dialect.authorize, browser: env.browser })
     const url = location(res, env.server.url)
@@ -160,7 +139,7 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
     expect(url.searchParams.get('code')).toStartWith('lkac_')
   })
 
-  test('OIDC Core §3.1.2.6: prompt=none with a session but no consent → ER(consent_required)', async () => {
+  test('I.54 OIDC Core §3.1.2.6: prompt=none with a session but no consent → ER(consent_required)', async () => {
     const user = await newUser()
     await user.browser.login(user.username)
     const res = await rawAuthorize(env, query(env.f.C2, { prompt: 'none' }), { path: dialect.authorize, browser: user.browser })
@@ -170,14 +149,14 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
     expect(url.searchParams.get('code')).toBeNull()
   })
 
-  test('OIDC Core §3.1.2.1: prompt="none login" → ER(invalid_request)', async () => {
+  test('I.54 OIDC Core §3.1.2.1: prompt="none login" → ER(invalid_request)', async () => {
     const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none login' }), { path: dialect.authorize, browser: env.browser })
     const url = location(res, env.server.url)
     expect(url.origin + url.pathname).toBe(R1)
     expect(url.searchParams.get('error')).toBe('invalid_request')
   })
 
-  test('OIDC Core §3.1.2.1; oidcc-prompt-login: prompt=login with a session → the login form, then a new auth_time', async () => {
+  test('I.55 OIDC Core §3.1.2.1; oidcc-prompt-login: prompt=login with a session → the login form, then a new auth_time', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     clock.advance(3)
     const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'login' }), { path: dialect.authorize, browser: env.browser })

@@ -1,9 +1,9 @@
-/** Checklist E: the other grants — client credentials (30, 31) and resource owner password (32, 33). */
+/** Security cases E (docs/security.md): the other grants — client credentials (30, 31) and resource owner password (32, 33). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, introspect, setup, TOKEN_VARIANTS, tokensFor, userinfo, type Env } from './support.ts'
+import { DIALECTS, introspect, setup, TOKEN_VARIANTS, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const CLIENT_ID = /^lkc_[0-9a-f]{32}$/
@@ -61,9 +61,7 @@ describe('E.30 client credentials', () => {
     expect(await c1.json()).toMatchObject({ error: 'unauthorized_client' })
   })
 
-  test('RFC 6749 §2.1: a public application cannot be given client_credentials in the first place', async () => {
-    await expect(env.server.provider.services.applications.create({ name: 'bad', isPublic: true, grantTypes: ['client_credentials'] })).rejects.toThrow()
-  })
+  // "A public application cannot be given client_credentials" (RFC 6749 §2.1) is in client-credentials.test.ts.
 })
 
 describe('E.31 client identifiers never collide with user subjects', () => {

@@ -1,11 +1,11 @@
-/** Checklist L: login, consent and other pages (cases 63–65 and 67; 66, rate limiting, is another suite's). */
+/** Security cases L (docs/security.md): login, consent and other pages (cases 63–65 and 67; 66, rate limiting, is another suite's). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD, R1, type Client } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
 import { startServer } from '../helpers/server.ts'
-import { DIALECTS, expectErrorPage, location, rawAuthorize, setup, tokensFor, type Env } from './support.ts'
+import { DIALECTS, expectErrorPage, location, rawAuthorize, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 const SESSION = 'latchkey_session'
 let env: Env

@@ -1,8 +1,8 @@
-/** Checklist G: introspection (RFC 7662) and Doorkeeper token info, cases 38–41. */
+/** Security cases G (docs/security.md): introspection (RFC 7662), cases 38–40; token info (G.41) is in test/rfc6750/token-info.test.ts. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { basic, postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { BODIES, getCode, setup, tokenInfo, tokensFor, type Env } from './support.ts'
+import { BODIES, getCode, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env
@@ -22,7 +22,7 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers }
   }
 
-  test('RFC 7662 §2.1 (MUST require authorization; token scanning): no client authentication → 401', async () => {
+  test('G.38 RFC 7662 §2.1 (MUST require authorization; token scanning): no client authentication → 401', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const none = await introspectAs(null, tokens.access_token)
     expect(none.status).toBe(401)
@@ -37,7 +37,7 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     expect(bearer.status).toBe(401)
   })
 
-  test('RFC 7662 §2.2: an active AT → active, scope, client_id, token_type, exp, iat, sub, iss', async () => {
+  test('G.39 RFC 7662 §2.2: an active AT → active, scope, client_id, token_type, exp, iat, sub, iss', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const { status, body, headers } = await introspectAs(env.f.RS, tokens.access_token)
     expect(status).toBe(200)
@@ -48,14 +48,14 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     expect(JSON.stringify(body)).not.toContain(tokens.access_token)
   })
 
-  test('RFC 7662 §2.2: an active RT → active with its client and subject', async () => {
+  test('G.39 RFC 7662 §2.2: an active RT → active with its client and subject', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const { body } = await introspectAs(env.f.RS, tokens.refresh_token!)
     expect(body).toMatchObject({ active: true, client_id: env.f.C1.clientId, sub: env.f.alice.id })
     expect(body.token_type).not.toBe('Bearer')
   })
 
-  test('RFC 7662 §2.2: expired, revoked, garbage tokens and a CODE → exactly {"active":false}', async () => {
+  test('G.39 RFC 7662 §2.2: expired, revoked, garbage tokens and a CODE → exactly {"active":false}', async () => {
     const revoked = await tokensFor(env, env.f.C1)
     await postForm(env.server.url, '/oauth/revoke', env.f.C1, { token: revoked.access_token })
     const { code } = await getCode(env, env.f.C1)
@@ -72,7 +72,7 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     }
   })
 
-  test('Gitea GHSA-vxv2-8j6r-pcpg; RFC 7662 §4: C2 (not a resource server) introspecting C1\'s token → {"active":false}; C1 sees its own', async () => {
+  test('G.40 Gitea GHSA-vxv2-8j6r-pcpg; RFC 7662 §4: C2 (not a resource server) introspecting C1\'s token → {"active":false}; C1 sees its own', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     for (const token of [tokens.access_token, tokens.refresh_token!]) {
       const other = await introspectAs(env.f.C2, token)
@@ -81,41 +81,5 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     }
     expect((await introspectAs(env.f.C1, tokens.access_token)).body).toMatchObject({ active: true })
     expect((await introspectAs(env.f.RS, tokens.access_token)).body).toMatchObject({ active: true })
-  })
-})
-
-describe('G.41 GET /oauth/token/info', () => {
-  test('doorkeeper token info: Bearer AT → 200 with resource_owner_id, scope, expires_in, application.uid, created_at and never a secret', async () => {
-    const tokens = await tokensFor(env, env.f.C1)
-    const res = await tokenInfo(env, tokens.access_token)
-    expect(res.status).toBe(200)
-    expect(res.headers.get('cache-control')).toBe('no-store')
-    const text = await res.text()
-    const body = JSON.parse(text) as Record<string, unknown>
-    expect(body).toMatchObject({ resource_owner_id: env.f.alice.id, expires_in: tokens.expires_in, application: { uid: env.f.C1.clientId }, created_at: tokens.created_at })
-    expect([body.scope].flat().join(' ')).toBe('openid profile email')
-    expect(text).not.toMatch(/lk(at|rt|cs|ac)_/)
-    expect(text).not.toContain(env.f.C1.secret!)
-  })
-
-  test('RFC 6750 §3.1: no token → 401 with a Bearer challenge without an error code', async () => {
-    const res = await fetch(env.server.url + '/oauth/token/info')
-    expect(res.status).toBe(401)
-    const challenge = res.headers.get('www-authenticate') ?? ''
-    expect(challenge).toStartWith('Bearer')
-    expect(challenge).not.toContain('error=')
-  })
-
-  test('RFC 6750 §3.1: an invalid, expired, revoked or refresh token → 401 WWW-Authenticate: Bearer error="invalid_token"', async () => {
-    const revoked = await tokensFor(env, env.f.C1)
-    await postForm(env.server.url, '/oauth/revoke', env.f.C1, { token: revoked.access_token })
-    const expiring = await tokensFor(env, env.f.C1)
-    clock.advance(expiring.expires_in + 1)
-    for (const token of ['lkat_' + 'A'.repeat(43), 'garbage', revoked.access_token, revoked.refresh_token!, expiring.access_token]) {
-      const res = await tokenInfo(env, token)
-      expect(res.status).toBe(401)
-      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"')
-      expect(await res.text()).not.toContain(token)
-    }
   })
 })

@@ -1,9 +1,9 @@
-/** Checklist B: the token endpoint with grant_type=authorization_code (/oauth/token, /login/oauth/access_token). */
+/** Security cases B (docs/security.md): the token endpoint with grant_type=authorization_code (/oauth/token, /login/oauth/access_token). */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { R1B } from '../helpers/fixtures.ts'
 import { basic, postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, exchange, getCode, introspect, setup, TOKEN_VARIANTS, userinfo, type Env } from './support.ts'
+import { DIALECTS, exchange, getCode, introspect, setup, TOKEN_VARIANTS, userinfo, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env
@@ -29,7 +29,7 @@ async function expectError(res: Response, status: number, error: string): Promis
 }
 
 describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', ({ dialect, json }) => {
-  test('RFC 6749 §5.1; OIDC Core §3.1.3.3: a valid exchange → 200 Bearer tokens with Cache-Control: no-store and Pragma: no-cache', async () => {
+  test('B.11 RFC 6749 §5.1; OIDC Core §3.1.3.3: a valid exchange → 200 Bearer tokens with Cache-Control: no-store and Pragma: no-cache', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const res = await exchange(env, env.f.C1, code, verifier, { dialect, json })
     expect(res.status).toBe(200)
@@ -44,7 +44,7 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect(body.expires_in).toBeGreaterThan(0)
   })
 
-  test('RFC 6749 §4.1.2; oidcc-codereuse: the same code again → invalid_grant, and the first exchange\'s tokens are revoked', async () => {
+  test('B.12 RFC 6749 §4.1.2; oidcc-codereuse: the same code again → invalid_grant, and the first exchange\'s tokens are revoked', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const first = (await (await exchange(env, env.f.C1, code, verifier, { dialect, json })).json()) as { access_token: string; refresh_token: string }
     expect(await introspect(env, first.access_token)).toMatchObject({ active: true })
@@ -54,7 +54,7 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect((await userinfo(env, first.access_token, dialect.userinfo)).status).toBe(401)
   })
 
-  test('oidcc-codereuse-30seconds; Gitea CVE-2026-26232: the same code 30 s later → invalid_grant, tokens revoked', async () => {
+  test('B.12 oidcc-codereuse-30seconds; Gitea CVE-2026-26232: the same code 30 s later → invalid_grant, tokens revoked', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const first = (await (await exchange(env, env.f.C1, code, verifier, { dialect, json })).json()) as { access_token: string; refresh_token: string }
     clock.advance(30)
@@ -64,7 +64,7 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     await expectError(refreshed, 400, 'invalid_grant')
   })
 
-  test('RFC 6749 §4.1.2: five concurrent redemptions of one code → exactly one 200, and its tokens end up revoked', async () => {
+  test('B.12 RFC 6749 §4.1.2: five concurrent redemptions of one code → exactly one 200, and its tokens end up revoked', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const results = await Promise.all(Array.from({ length: 5 }, () => exchange(env, env.f.C1, code, verifier, { dialect, json })))
     const ok = results.filter((r) => r.status === 200)
@@ -74,29 +74,29 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect(await introspect(env, access_token)).toEqual({ active: false })
   })
 
-  test('RFC 6749 §4.1.3: C1\'s code redeemed with C2\'s valid credentials → invalid_grant', async () => {
+  test('B.13 RFC 6749 §4.1.3: C1\'s code redeemed with C2\'s valid credentials → invalid_grant', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     await expectError(await exchange(env, env.f.C2, code, verifier, { dialect, json, redirectUri: env.f.C1.redirectUri }), 400, 'invalid_grant')
   })
 
-  test('RFC 6749 §4.1.3: redirect_uri different from the one sent at /authorize → invalid_grant', async () => {
+  test('B.13 RFC 6749 §4.1.3: redirect_uri different from the one sent at /authorize → invalid_grant', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     await expectError(await exchange(env, env.f.C1, code, verifier, { dialect, json, redirectUri: R1B }), 400, 'invalid_grant')
   })
 
-  test('RFC 6749 §4.1.3; OIDC Core §3.1.3.2: redirect_uri missing although sent at /authorize → invalid_grant', async () => {
+  test('B.13 RFC 6749 §4.1.3; OIDC Core §3.1.3.2: redirect_uri missing although sent at /authorize → invalid_grant', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const res = await postForm(env.server.url, dialect.token, env.f.C1, { grant_type: 'authorization_code', code, code_verifier: verifier! }, { json })
     await expectError(res, 400, 'invalid_grant')
   })
 
-  test('RFC 6749 §4.1.2: an expired code (older than 10 minutes) → invalid_grant', async () => {
+  test('B.12 RFC 6749 §4.1.2: an expired code (older than 10 minutes) → invalid_grant', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     clock.advance(601)
     await expectError(await exchange(env, env.f.C1, code, verifier, { dialect, json }), 400, 'invalid_grant')
   })
 
-  test('RFC 6749 §2.3.1, §5.2: C1 with a wrong secret via Basic → 401 invalid_client with WWW-Authenticate: Basic', async () => {
+  test('B.14 RFC 6749 §2.3.1, §5.2: C1 with a wrong secret via Basic → 401 invalid_client with WWW-Authenticate: Basic', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const res = await post(dialect.token, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier! }, { json, headers: { Authorization: basic(env.f.C1.clientId, 'lkcs_wrong') } })
     await expectError(res, 401, 'invalid_client')
@@ -105,7 +105,7 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect((await exchange(env, env.f.C1, code, verifier, { dialect, json })).status).toBe(200)
   })
 
-  test('RFC 6749 §2.3.1, §5.2: wrong secret in the body and an unknown client_id → the same invalid_client body (no enumeration)', async () => {
+  test('B.14 RFC 6749 §2.3.1, §5.2: wrong secret in the body and an unknown client_id → the same invalid_client body (no enumeration)', async () => {
     const { code } = await getCode(env, env.f.C1, { dialect })
     const fields = { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri }
     const wrong = await post(dialect.token, { ...fields, client_id: env.f.C1.clientId, client_secret: 'lkcs_wrong' }, { json })
@@ -116,7 +116,7 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect(await expectError(unknownBasic, 401, 'invalid_client')).toEqual(wrongBody)
   })
 
-  test('RFC 6749 §2.3.1; doorkeeper-openid_connect CVE-2026-44476: a confidential client with an empty secret or only client_id → invalid_client, never treated as public', async () => {
+  test('B.14 RFC 6749 §2.3.1; doorkeeper-openid_connect CVE-2026-44476: a confidential client with an empty secret or only client_id → invalid_client, never treated as public', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const fields = { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier!, client_id: env.f.C1.clientId }
     await expectError(await post(dialect.token, { ...fields, client_secret: '' }, { json }), 401, 'invalid_client')
@@ -126,20 +126,20 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect((await exchange(env, env.f.C1, code, verifier, { dialect, json })).status).toBe(200)
   })
 
-  test('RFC 6749 §2.3: Basic and client_secret in the body together → 400 invalid_request', async () => {
+  test('B.15 RFC 6749 §2.3: Basic and client_secret in the body together → 400 invalid_request', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const res = await post(dialect.token, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier!, client_secret: env.f.C1.secret! }, { json, headers: { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) } })
     await expectError(res, 400, 'invalid_request')
   })
 
-  test('RFC 6749 §2.3.1: client_secret in the URI → rejected, no tokens', async () => {
+  test('B.15 RFC 6749 §2.3.1: client_secret in the URI → rejected, no tokens', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const query = `?client_secret=${encodeURIComponent(env.f.C1.secret!)}`
     const res = await post(dialect.token, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier!, client_id: env.f.C1.clientId }, { json, query })
     await expectError(res, 400, 'invalid_request')
   })
 
-  test('RFC 6749 §5.2: grant_type=foo → 400 unsupported_grant_type; a grant not enabled for the app → 400 unauthorized_client', async () => {
+  test('B.16 RFC 6749 §5.2: grant_type=foo → 400 unsupported_grant_type; a grant not enabled for the app → 400 unauthorized_client', async () => {
     const fields = { grant_type: 'foo', code: 'x' }
     await expectError(await postForm(env.server.url, dialect.token, env.f.C1, fields, { json }), 400, 'unsupported_grant_type')
     await expectError(await postForm(env.server.url, dialect.token, env.f.C1, { ...fields, grant_type: 'AUTHORIZATION_CODE' }, { json }), 400, 'unsupported_grant_type')
@@ -158,7 +158,7 @@ async function codeOnlyClient() {
 }
 
 describe.each(DIALECTS)('B. token endpoint HTTP method ($name)', (dialect) => {
-  test('RFC 6749 §3.2: GET on the token endpoint → 405 (never a token)', async () => {
+  test('B.15 RFC 6749 §3.2: GET on the token endpoint → 405 (never a token)', async () => {
     const { code } = await getCode(env, env.f.C1, { dialect })
     const res = await fetch(`${env.server.url}${dialect.token}?grant_type=authorization_code&code=${code}`, { headers: { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) } })
     expect(res.status).toBe(405)
@@ -167,15 +167,7 @@ describe.each(DIALECTS)('B. token endpoint HTTP method ($name)', (dialect) => {
 })
 
 describe('B.17 JWT client authentication is not offered', () => {
-  test('RFC 8414 §2: discovery advertises no private_key_jwt or client_secret_jwt', async () => {
-    const meta = (await (await fetch(env.server.url + '/.well-known/openid-configuration')).json()) as Record<string, string[]>
-    for (const key of ['token_endpoint_auth_methods_supported', 'revocation_endpoint_auth_methods_supported', 'introspection_endpoint_auth_methods_supported']) {
-      expect(meta[key]).toBeArray()
-      expect(meta[key]).not.toContain('private_key_jwt')
-      expect(meta[key]).not.toContain('client_secret_jwt')
-    }
-  })
-
+  // Discovery's side of B.17 is in test/rfc8414/discovery.test.ts.
   test.each(TOKEN_VARIANTS)('Hydra CVE-2020-5300; fosite CVE-2020-15222: a client_assertion never authenticates a client ($label)', async ({ dialect, json }) => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const assertion = 'eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.'

@@ -1,12 +1,11 @@
 /**
- * Shared steps for the security checklist suites (../shared/SECURITY-CHECKLIST.md): both endpoint
+ * Shared steps for the suites of security cases (docs/security.md): both endpoint
  * dialects, both token body encodings, and a code → tokens flow driven through the real pages.
  */
-import type { Clock } from '../../src/clock.ts'
-import { Browser } from '../helpers/browser.ts'
-import { seed, type Client } from '../helpers/fixtures.ts'
-import { pkcePair, postForm } from '../helpers/oauth.ts'
-import { startServer, type TestServer } from '../helpers/server.ts'
+import { Browser } from './browser.ts'
+import { seed, type Client } from './fixtures.ts'
+import { pkcePair, postForm } from './oauth.ts'
+import { startServer, type ServerOptions, type TestServer } from './server.ts'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 
@@ -42,7 +41,7 @@ export interface Env {
   browser: Browser
 }
 
-export async function setup(options: { config?: Record<string, unknown>; clock?: Clock } = {}): Promise<Env> {
+export async function setup(options: ServerOptions = {}): Promise<Env> {
   const server = await startServer(options)
   const f = await seed(server.provider.services)
   return { server, f, browser: new Browser(server.url) }

@@ -1,9 +1,9 @@
-/** Checklist J: userinfo (GET|POST /oauth/userinfo and /login/oauth/userinfo), cases 57–60. */
+/** Security cases J (docs/security.md): userinfo (GET|POST /oauth/userinfo and /login/oauth/userinfo), cases 57–60. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, setup, tokensFor, type Env } from './support.ts'
+import { DIALECTS, setup, tokensFor, type Env } from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env
@@ -19,7 +19,7 @@ const PROFILE_CLAIMS = ['name', 'preferred_username', 'nickname', 'updated_at']
 describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
   const url = () => env.server.url + dialect.userinfo
 
-  test('OIDC Core §5.3, §5.3.2; oidcc-userinfo-get, -post-header, -post-body: GET and POST with the header, POST with a form body → 200 JSON with the ID token\'s sub', async () => {
+  test('J.57 OIDC Core §5.3, §5.3.2; oidcc-userinfo-get, -post-header, -post-body: GET and POST with the header, POST with a form body → 200 JSON with the ID token\'s sub', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     const sub = decodeJwt(tokens.id_token!).sub
     const auth = { Authorization: `Bearer ${tokens.access_token}` }
@@ -35,7 +35,7 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     }
   })
 
-  test('RFC 6750 §3.1: no token → 401 with a Bearer challenge without an error code', async () => {
+  test('J.58 RFC 6750 §3.1: no token → 401 with a Bearer challenge without an error code', async () => {
     for (const init of [{}, { method: 'POST' }]) {
       const res = await fetch(url(), init)
       expect(res.status).toBe(401)
@@ -45,7 +45,7 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     }
   })
 
-  test('RFC 6750 §3.1: a bad, revoked, expired or refresh token → 401 error="invalid_token"', async () => {
+  test('J.58 RFC 6750 §3.1: a bad, revoked, expired or refresh token → 401 error="invalid_token"', async () => {
     const revoked = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     await postForm(env.server.url, '/oauth/revoke', env.f.C1, { token: revoked.access_token })
     const expiring = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
@@ -61,7 +61,7 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     expect(malformed.status).toBe(401)
   })
 
-  test('OIDC Core §5.3.3; RFC 6750 §3.1: a token without openid → 403 error="insufficient_scope"', async () => {
+  test('J.58 OIDC Core §5.3.3; RFC 6750 §3.1: a token without openid → 403 error="insufficient_scope"', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'profile email' })
     const res = await fetch(url(), { headers: { Authorization: `Bearer ${tokens.access_token}` } })
     expect(res.status).toBe(403)
@@ -77,14 +77,14 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     ['openid profile', ['sub', ...PROFILE_CLAIMS]],
     ['openid profile email', ['sub', ...PROFILE_CLAIMS, 'email', 'email_verified']],
     ['openid read_user', ['sub']],
-  ])('OIDC Core §5.4; oidcc-scope-email, -profile, -all: scope %p releases exactly its claims', async (scope, claims) => {
+  ])('J.59 OIDC Core §5.4; oidcc-scope-email, -profile, -all: scope %p releases exactly its claims', async (scope, claims) => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope })
     const body = (await (await fetch(url(), { headers: { Authorization: `Bearer ${tokens.access_token}` } })).json()) as Record<string, unknown>
     expect(Object.keys(body).sort()).toEqual([...claims].sort())
     if (claims.includes('email')) expect(body.email).toBe('alice@example.com')
   })
 
-  test('RFC 6750 §2.3; RFC 9700 §4.3.2; RFC 6819 §4.6.7: ?access_token= works, the answer is not cacheable, and the token never reaches the logs', async () => {
+  test('J.60 RFC 6750 §2.3; RFC 9700 §4.3.2; RFC 6819 §4.6.7: ?access_token= works, the answer is not cacheable, and the token never reaches the logs', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     const res = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.access_token)}`)
     expect(res.status).toBe(200)
@@ -98,7 +98,7 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     expect(logs).not.toContain(tokens.access_token.slice(5, 25))
   })
 
-  test('RFC 6750 §2: a token sent in two ways at once → 400 invalid_request', async () => {
+  test('J.58 RFC 6750 §2: a token sent in two ways at once → 400 invalid_request', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     const res = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.access_token)}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })
     expect(res.status).toBe(400)

@@ -1,11 +1,11 @@
-/** Checklist H: the device flow (RFC 8628), cases 42–47, on a real server with a clock the tests move. */
+/** Security cases H (docs/security.md): the device flow (RFC 8628), cases 42–47, with a clock the tests move. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
 import { Browser, formFields } from '../helpers/browser.ts'
 import type { Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { BODIES, DIALECTS, introspect, setup, TOKEN_VARIANTS, type Env } from './support.ts'
+import { BODIES, DIALECTS, introspect, setup, TOKEN_VARIANTS, type Env } from '../helpers/flows.ts'
 
 interface DeviceStart { device_code: string; user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number; interval: number }
 

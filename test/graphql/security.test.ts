@@ -1,5 +1,5 @@
 /**
- * Checklist M: the GraphQL admin API (cases 68–74), one focused test per case over real HTTP, with
+ * Security cases M (docs/security.md): the GraphQL admin API (cases 68–74), one focused test per case over real HTTP, with
  * OAuth tokens minted by the real code flow. test/graphql/ covers the same ground in more breadth.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -7,7 +7,7 @@ import { gql, globalId, ok } from '../graphql/support.ts'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { DIALECTS, introspect, location, rawAuthorize, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from './support.ts'
+import { DIALECTS, introspect, location, rawAuthorize, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
 
 const E = '__typename ... on Error { message field }'
 const APPS = '{ applications(first: 100) { edges { node { id name clientId } } } }'
@@ -18,7 +18,6 @@ let admin: string
 let alice: string
 let bob: string
 let aliceApp: { id: string; clientId: string; secret: string }
-let bobAppId: string
 
 async function createApp(token: string, name: string, redirect: string, scopes = ['openid', 'read_user']) {
   const d = await ok(server(), token, `mutation($n: String!, $r: String!, $s: [String!]) { createApplication(input: {name: $n, redirectUris: [$r], allowedScopes: $s}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId } } } }`, { n: name, r: redirect, s: scopes })
@@ -38,7 +37,7 @@ beforeAll(async () => {
   alice = (await s.tokens.issuePersonal(env.f.alice.id, ['api'], null)).token
   bob = (await s.tokens.issuePersonal(env.f.bob.id, ['api'], null)).token
   aliceApp = await createApp(alice, 'Alice app', 'https://alice.example/cb')
-  bobAppId = (await createApp(bob, 'Bob app', 'https://bob.example/cb')).id
+  await createApp(bob, 'Bob app', 'https://bob.example/cb') // bob owns an application too
 })
 afterAll(async () => {
   await env.server[Symbol.asyncDispose]()

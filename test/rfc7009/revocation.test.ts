@@ -1,7 +1,7 @@
-/** Checklist F: revocation (POST /oauth/revoke, RFC 7009), cases 34–37. */
+/** Security cases F (docs/security.md): revocation (POST /oauth/revoke, RFC 7009), cases 34–37. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { basic, postForm } from '../helpers/oauth.ts'
-import { BODIES, getCode, introspect, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from './support.ts'
+import { BODIES, getCode, introspect, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {
@@ -14,7 +14,7 @@ afterAll(async () => {
 describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
   const revoke = (client: Parameters<typeof postForm>[2], fields: Record<string, string>) => postForm(env.server.url, '/oauth/revoke', client, fields, { json })
 
-  test('RFC 7009 §2.1, §2.2: C1 revokes its AT → 200; introspection inactive, userinfo and token info 401', async () => {
+  test('F.34 RFC 7009 §2.1, §2.2: C1 revokes its AT → 200; introspection inactive, userinfo and token info 401', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const res = await revoke(env.f.C1, { token: tokens.access_token })
     expect(res.status).toBe(200)
@@ -24,7 +24,7 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect((await tokenInfo(env, tokens.access_token)).status).toBe(401)
   })
 
-  test('RFC 7009 §2.1: C1 revokes its RT → 200, the RT stops refreshing and the ATs of that grant die too', async () => {
+  test('F.34 RFC 7009 §2.1: C1 revokes its RT → 200, the RT stops refreshing and the ATs of that grant die too', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const rotated = (await (await refresh(env, env.f.C1, tokens.refresh_token!)).json()) as { access_token: string; refresh_token: string }
     expect((await revoke(env.f.C1, { token: rotated.refresh_token })).status).toBe(200)
@@ -36,7 +36,7 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect(((await again.json()) as { error: string }).error).toBe('invalid_grant')
   })
 
-  test('RFC 7009 §2.1; doorkeeper CVE-2016-6582, GHSA-h5m9-42h9-vcq6; fosite issue 225: C2 revoking C1\'s AT or RT has no effect', async () => {
+  test('F.35 RFC 7009 §2.1; doorkeeper CVE-2016-6582, GHSA-h5m9-42h9-vcq6; fosite issue 225: C2 revoking C1\'s AT or RT has no effect', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     for (const token of [tokens.access_token, tokens.refresh_token!]) {
       const res = await revoke(env.f.C2, { token })
@@ -48,7 +48,7 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect((await userinfo(env, tokens.access_token)).status).toBe(200)
   })
 
-  test('doorkeeper CVE-2018-1000211: public P1 revokes its own AT and RT with client_id only → 200 and they are really inactive', async () => {
+  test('F.36 doorkeeper CVE-2018-1000211: public P1 revokes its own AT and RT with client_id only → 200 and they are really inactive', async () => {
     const tokens = await tokensFor(env, env.f.P1, { scope: 'openid' })
     expect((await revoke(env.f.P1, { token: tokens.access_token })).status).toBe(200)
     expect(await introspect(env, tokens.access_token)).toEqual({ active: false })
@@ -58,7 +58,7 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect(await introspect(env, other.access_token)).toEqual({ active: false })
   })
 
-  test('RFC 7009 §2.2: an unknown, garbage or already revoked token → 200', async () => {
+  test('F.37 RFC 7009 §2.2: an unknown, garbage or already revoked token → 200', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     expect((await revoke(env.f.C1, { token: tokens.access_token })).status).toBe(200)
     for (const token of [tokens.access_token, 'lkat_' + 'A'.repeat(43), 'lkrt_unknown', 'garbage', '\u00e9\u00e8', 'x'.repeat(300)]) {
@@ -67,7 +67,7 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     }
   })
 
-  test('RFC 7009 §2.1: a wrong token_type_hint still finds the token', async () => {
+  test('F.37 RFC 7009 §2.1: a wrong token_type_hint still finds the token', async () => {
     const a = await tokensFor(env, env.f.C1)
     expect((await revoke(env.f.C1, { token: a.access_token, token_type_hint: 'refresh_token' })).status).toBe(200)
     expect(await introspect(env, a.access_token)).toEqual({ active: false })
@@ -78,13 +78,13 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect([200, 400]).toContain((await revoke(env.f.C1, { token: c.access_token, token_type_hint: 'nonsense' })).status)
   })
 
-  test('RFC 7009 §2.1: a missing token → 400 invalid_request', async () => {
+  test('F.37 RFC 7009 §2.1: a missing token → 400 invalid_request', async () => {
     const res = await revoke(env.f.C1, {})
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: string }).error).toBe('invalid_request')
   })
 
-  test('RFC 7009 §2.2.1: C1 with a wrong secret → 401 invalid_client, and the token stays active', async () => {
+  test('F.37 RFC 7009 §2.2.1: C1 with a wrong secret → 401 invalid_client, and the token stays active', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const body = { token: tokens.access_token }
     const res = await fetch(env.server.url + '/oauth/revoke', {
@@ -99,7 +99,7 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect(await introspect(env, tokens.access_token)).toMatchObject({ active: true })
   })
 
-  test('RFC 7009 §2.1: a code is not a token and revoking it changes nothing', async () => {
+  test('F.37 RFC 7009 §2.1: a code is not a token and revoking it changes nothing', async () => {
     const { code, verifier } = await getCode(env, env.f.C1)
     expect((await revoke(env.f.C1, { token: code })).status).toBe(200)
     const res = await postForm(env.server.url, '/oauth/token', env.f.C1, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier! })

@@ -1,5 +1,5 @@
 /**
- * Checklist O.77 across every flow: authorization code + refresh + revoke, device flow, password
+ * Security case O.77 (docs/security.md) across every flow: authorization code + refresh + revoke, device flow, password
  * grant, client credentials, personal access tokens, client-secret rotation and the GraphQL
  * mutations that mint secrets. Afterwards no raw secret the run used may be in the SQLite file,
  * its WAL or its shared-memory file. (o-storage.test.ts covers the code flow in depth.)
@@ -12,7 +12,7 @@ import { Browser, formFields } from '../helpers/browser.ts'
 import { onPostgres } from '../helpers/database.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { DIALECTS, getCode, exchange, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, type Env } from './support.ts'
+import { DIALECTS, getCode, exchange, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, type Env } from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {

@@ -1,9 +1,9 @@
-/** Checklist L.66: brute force at the login page (POST /login) and answers that do not tell who exists. */
+/** Security case L.66 (docs/security.md): brute force at the login page (POST /login) and answers that do not tell who exists. */
 import { describe, expect, test } from 'bun:test'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD } from '../helpers/fixtures.ts'
 import { testClock } from '../helpers/server.ts'
-import { setup } from './support.ts'
+import { setup } from '../helpers/flows.ts'
 
 /** A fresh browser that loads the login form, then posts these credentials to it. */
 async function attempt(base: string, username: string, password: string): Promise<{ status: number; retryAfter: string | null; contentType: string | null; setCookie: boolean; page: string }> {
