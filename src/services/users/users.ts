@@ -10,7 +10,7 @@ import { denyApprovedDeviceCodes } from '../../store/repositories/device-codes.t
 import type { Db } from '../../store/database.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
+import { Conflict, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import type { RateLimitService } from '../shared/rate-limits.ts'
 
 export interface User {
