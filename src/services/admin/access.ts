@@ -37,7 +37,7 @@ export function createAccessService(_deps: ServiceDeps, tokens: TokenService, us
     /** Resolves a presented bearer token into an Actor (RFC 6750 §3.1 error codes on failure). */
     async actorForToken(value: string): Promise<ActorResult> {
       const token = await tokens.findActive(value)
-      if (!token || token.kind !== 'access' || token.userId === null) return { ok: false, reason: 'invalid_token' }
+      if (token?.kind !== 'access' || token.userId === null) return { ok: false, reason: 'invalid_token' }
       const user = await users.findById(token.userId)
       if (!user || user.disabled) return { ok: false, reason: 'invalid_token' }
       const expanded = await scopes.expand(token.scopes)

@@ -4,12 +4,12 @@
  * check who is acting. Creation, secret rotation and deletion reuse the application service, so
  * the redirect URI and scope rules stay written once (services/applications/redirect-uris.ts, scopes/scopes.ts).
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import * as apps from '../../store/repositories/applications.ts'
 import * as batch from '../../store/repositories/admin-batches.ts'
 import { pageApplications, type ApplicationFilter, type PageWindow } from '../../store/repositories/admin-pages.ts'
 import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
-import { ApplicationPatch, applicationRowToApplication, NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from '../applications/applications.ts'
+import { type ApplicationPatch, applicationRowToApplication, type NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import { revokeTokensOfApplication } from '../tokens/revocation.ts'
 import type { ServiceDeps } from '../shared/deps.ts'

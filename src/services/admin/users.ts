@@ -13,7 +13,7 @@ import { assertAdmin, narrowTo, seesAll, type Actor } from './access.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
-import { NewUserInput, userRowToUser, UserPatch, type User, type UserService } from '../users/users.ts'
+import { type NewUserInput, userRowToUser, UserPatch, type User, type UserService } from '../users/users.ts'
 
 /** What updateUser may change (the rule lives with the user service). */
 export { UserPatch }

@@ -11,6 +11,7 @@ const MAX_LENGTH = 2000
 
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.length > MAX_LENGTH) return 'is longer than 2000 characters'
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (/[\s*\u0000-\u001f\u007f]/.test(uri)) return 'must not contain spaces, control characters or wildcards'
   let url: URL
   try {

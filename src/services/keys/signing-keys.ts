@@ -53,7 +53,10 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
       const row = (await published()).find((k) => k.status === 'active' && k.alg === alg)
       if (!row) throw new Error(`no active ${alg} signing key`)
       let key = imported.get(row.kid)
-      if (!key) imported.set(row.kid, (key = importPrivateKey(JSON.parse(row.private_jwk) as JWK, alg)))
+      if (!key) {
+        key = importPrivateKey(JSON.parse(row.private_jwk) as JWK, alg)
+        imported.set(row.kid, key)
+      }
       return { kid: row.kid, alg, key: await key }
     },
 

@@ -126,7 +126,9 @@ export function startPurger(purge: PurgeService, intervalSeconds: number, onDone
     running = purge
       .run({ shouldStop: () => stopped })
       .then((r) => onDone(r, performance.now() - started), (e: unknown) => onDone(e instanceof Error ? e : new Error(String(e)), performance.now() - started))
-      .finally(() => void (running = undefined))
+      .finally(() => {
+        running = undefined
+      })
   }
   const timer = setInterval(tick, intervalSeconds * 1000)
   timer.unref?.()

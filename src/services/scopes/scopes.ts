@@ -247,7 +247,13 @@ function planPreset(preset: PresetName, existing: { name: string; implies: strin
     const unknown = graph.get(name)!.filter((c) => !graph.has(c))
     if (unknown.length) throw new Invalid(`preset ${preset}: ${name} implies unknown scope(s) ${unknown.join(', ')}`, 'preset')
     const seen = new Set<string>()
-    const reaches = (from: string): boolean => (graph.get(from) ?? []).some((c) => c === name || (!seen.has(c) && (seen.add(c), reaches(c))))
+    const reaches = (from: string): boolean =>
+      (graph.get(from) ?? []).some((c) => {
+        if (c === name) return true
+        if (seen.has(c)) return false
+        seen.add(c)
+        return reaches(c)
+      })
     if (reaches(name)) throw new Invalid(`importing preset ${preset} would make scope ${name} imply itself`, 'preset')
   }
   return { create, widened, skipped }
