@@ -43,12 +43,24 @@ export interface Served {
   stop(): Promise<void>
 }
 
-export async function serve(bin: string, db: string, extra: string[] = [], stderr: 'inherit' | 'ignore' = 'inherit'): Promise<Served> {
+export async function serve(
+  bin: string,
+  db: string,
+  extra: string[] = [],
+  stderr: 'inherit' | 'ignore' = 'inherit',
+): Promise<Served> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--db', db, '--issuer', url, '--log-level', 'warn', ...extra], { stdout: stderr, stderr })
+  const proc = Bun.spawn(
+    [bin, 'serve', '--port', String(port), '--db', db, '--issuer', url, '--log-level', 'warn', ...extra],
+    { stdout: stderr, stderr },
+  )
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) {
+    if (
+      await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    ) {
       return {
         proc,
         url,
@@ -67,5 +79,8 @@ export async function serve(bin: string, db: string, extra: string[] = [], stder
 
 export function machine(): string {
   const os = require('node:os') as typeof import('node:os')
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at start; Bun ${Bun.version}`
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} at start; Bun ${Bun.version}`
 }

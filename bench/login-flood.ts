@@ -47,16 +47,33 @@ async function main(): Promise<void> {
   const pid = server.proc.pid
   try {
     const page = await fetch(`${server.url}/login?return_to=/`)
-    const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const cookie = page.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())?.[1]
     if (!csrf) throw new Error('no csrf_token on the login page')
     const template = `csrf_token=${encodeURIComponent(csrf)}&username={}&password=${encodeURIComponent(PASSWORD)}&return_to=%2F`
-    const check = await fetch(`${server.url}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: template.replace('{}', users[0]!) })
+    const check = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: template.replace('{}', users[0]!),
+    })
     if (check.status !== 303) throw new Error(`the login form answered ${check.status}`)
     const feed = join(fixture.dir, 'users.txt')
     writeFileSync(feed, users.join('\n'))
-    const login = { url: `${server.url}/login`, script: 'feed.lua' as const, env: { BENCH_FEED: feed, BENCH_BODY: template, BENCH_COOKIE: cookie } }
-    const token = { url: `${server.url}/oauth/token`, script: 'static.lua' as const, env: { BENCH_METHOD: 'POST', BENCH_AUTH: fixture.basicAuth, BENCH_BODY: 'grant_type=client_credentials' }, connections: TOKEN_CONNECTIONS }
+    const login = {
+      url: `${server.url}/login`,
+      script: 'feed.lua' as const,
+      env: { BENCH_FEED: feed, BENCH_BODY: template, BENCH_COOKIE: cookie },
+    }
+    const token = {
+      url: `${server.url}/oauth/token`,
+      script: 'static.lua' as const,
+      env: { BENCH_METHOD: 'POST', BENCH_AUTH: fixture.basicAuth, BENCH_BODY: 'grant_type=client_credentials' },
+      connections: TOKEN_CONNECTIONS,
+    }
 
     await runWrk(pid, { ...token, seconds: 2 }) // warm-up
     await runWrk(pid, { ...login, seconds: 2 })
@@ -71,25 +88,47 @@ async function main(): Promise<void> {
       loaded.push(await runWrk(pid, { ...token, seconds: SECONDS }))
       floods.push(await flood)
       const [u, l, f] = [unloaded.at(-1)!, loaded.at(-1)!, floods.at(-1)!]
-      log(`round ${round + 1}: token p99 ${u.p99Ms} ms unloaded, ${l.p99Ms} ms under the flood (${(l.p99Ms / u.p99Ms).toFixed(2)}×); token ${Math.round(u.rps)} → ${Math.round(l.rps)} req/s; logins ${Math.round(f.rps)} req/s, ${f.errors} of ${f.requests} answered 503`)
+      log(
+        `round ${round + 1}: token p99 ${u.p99Ms} ms unloaded, ${l.p99Ms} ms under the flood (${(l.p99Ms / u.p99Ms).toFixed(2)}×); token ${Math.round(u.rps)} → ${Math.round(l.rps)} req/s; logins ${Math.round(f.rps)} req/s, ${f.errors} of ${f.requests} answered 503`,
+      )
     }
     const m = (runs: RunResult[], k: keyof RunResult) => median(runs.map((r) => r[k] as number))
     const ratio = m(loaded, 'p99Ms') / m(unloaded, 'p99Ms')
     const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0))
     const loginOk = floods.map((f) => (f.requests - f.errors) / f.seconds)
     const md = [
-      `# Login flood — ${new Date().toISOString()}`, '',
+      `# Login flood — ${new Date().toISOString()}`,
+      '',
       `Command: \`bun bench/login-flood.ts ${process.argv.slice(2).join(' ')}\`.`,
       `Machine: ${machine()}. Password concurrency: ${CONCURRENCY ?? 'default (0 = half the cores)'}.`,
-      `Load: client_credentials with wrk -t1 -c${TOKEN_CONNECTIONS}, ${SECONDS} s; the flood: wrk -t1 -c32 POST /login with the right password of ${USERS} users, round robin. Medians of ${ROUNDS} alternating rounds.`, '',
-      '| token endpoint | req/s | p50 ms | p99 ms |', '|---|--:|--:|--:|',
+      `Load: client_credentials with wrk -t1 -c${TOKEN_CONNECTIONS}, ${SECONDS} s; the flood: wrk -t1 -c32 POST /login with the right password of ${USERS} users, round robin. Medians of ${ROUNDS} alternating rounds.`,
+      '',
+      '| token endpoint | req/s | p50 ms | p99 ms |',
+      '|---|--:|--:|--:|',
       `| alone | ${Math.round(m(unloaded, 'rps')).toLocaleString('en')} | ${fmt(m(unloaded, 'p50Ms'))} | ${fmt(m(unloaded, 'p99Ms'))} |`,
-      `| during the login flood | ${Math.round(m(loaded, 'rps')).toLocaleString('en')} | ${fmt(m(loaded, 'p50Ms'))} | ${fmt(m(loaded, 'p99Ms'))} |`, '',
+      `| during the login flood | ${Math.round(m(loaded, 'rps')).toLocaleString('en')} | ${fmt(m(loaded, 'p50Ms'))} | ${fmt(m(loaded, 'p99Ms'))} |`,
+      '',
       `Token p99 under the flood: **${ratio.toFixed(2)}×** the unloaded p99 (target ≤ 2×).`,
       `Login flood: ${Math.round(m(floods, 'rps'))} answers/s, of which ${Math.round(median(loginOk))}/s signed in (303) and the rest were 503 + Retry-After (queue full); login p50 ${fmt(m(floods, 'p50Ms'))} ms, p99 ${fmt(m(floods, 'p99Ms'))} ms; server CPU ${Math.round(m(floods, 'cpuUsPerRequest')).toLocaleString('en')} µs per login answer.`,
     ].join('\n')
     writeFileSync(join(RESULTS, `${OUT}.md`), md + '\n')
-    writeFileSync(join(RESULTS, `${OUT}.json`), JSON.stringify({ date: new Date().toISOString(), argv: process.argv.slice(2), machine: machine(), passwordConcurrency: CONCURRENCY ?? 'default', unloaded, loaded, floods, p99Ratio: ratio }, null, 2) + '\n')
+    writeFileSync(
+      join(RESULTS, `${OUT}.json`),
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          argv: process.argv.slice(2),
+          machine: machine(),
+          passwordConcurrency: CONCURRENCY ?? 'default',
+          unloaded,
+          loaded,
+          floods,
+          p99Ratio: ratio,
+        },
+        null,
+        2,
+      ) + '\n',
+    )
     console.log(md)
   } finally {
     await server.stop()

@@ -41,11 +41,30 @@ async function main(): Promise<void> {
   const pid = server.proc.pid
   try {
     const seconds = Math.round(MINUTES * 60)
-    const env = { ...process.env, BENCH_AUTH: fixture.basicAuth, BENCH_INTROSPECT: fixture.introspectToken, BENCH_USERINFO: fixture.userinfoToken }
+    const env = {
+      ...process.env,
+      BENCH_AUTH: fixture.basicAuth,
+      BENCH_INTROSPECT: fixture.introspectToken,
+      BENCH_USERINFO: fixture.userinfoToken,
+    }
     const samples: Array<{ t: number; rssMb: number }> = [{ t: 0, rssMb: rssMb(pid) }]
     log(`idle RSS ${samples[0]!.rssMb.toFixed(1)} MB; ${MINUTES} min of mixed load, a sample every ${EVERY} s`)
     const started = performance.now()
-    const wrk = Bun.spawn(['wrk', '-t1', '-c32', `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', join(import.meta.dir, 'wrk', 'mixed.lua'), server.url], { env, stdout: 'pipe', stderr: 'pipe' })
+    const wrk = Bun.spawn(
+      [
+        'wrk',
+        '-t1',
+        '-c32',
+        `-d${seconds}s`,
+        '--timeout',
+        '10s',
+        '--latency',
+        '-s',
+        join(import.meta.dir, 'wrk', 'mixed.lua'),
+        server.url,
+      ],
+      { env, stdout: 'pipe', stderr: 'pipe' },
+    )
     const out = new Response(wrk.stdout).text()
     while (wrk.exitCode === null) {
       await Promise.race([Bun.sleep(EVERY * 1000), wrk.exited])
@@ -61,13 +80,30 @@ async function main(): Promise<void> {
     const secondHalf = loaded.filter((s) => s.t >= seconds / 2)
     const perMinute = slope(secondHalf.map((s) => [s.t / 60, s.rssMb]))
     const md = [
-      `# Memory under sustained load — ${new Date().toISOString()}`, '',
+      `# Memory under sustained load — ${new Date().toISOString()}`,
+      '',
       `Command: \`bun bench/memory.ts ${process.argv.slice(2).join(' ')}\`. Machine: ${machine()}.`,
-      `Load: wrk -t1 -c32 for ${MINUTES} min, client_credentials + introspection + userinfo in turn: ${w.requests.toLocaleString('en')} requests (${Math.round(w.rps).toLocaleString('en')} req/s, p99 ${w.p99Ms} ms, ${w.errors} errors).`, '',
+      `Load: wrk -t1 -c32 for ${MINUTES} min, client_credentials + introspection + userinfo in turn: ${w.requests.toLocaleString('en')} requests (${Math.round(w.rps).toLocaleString('en')} req/s, p99 ${w.p99Ms} ms, ${w.errors} errors).`,
+      '',
       `RSS: idle ${samples[0]!.rssMb.toFixed(0)} MB, max **${max.toFixed(0)} MB** (target < 150 MB), last ${loaded.at(-1)!.rssMb.toFixed(0)} MB; slope over the second half **${perMinute >= 0 ? '+' : ''}${perMinute.toFixed(2)} MB/min** (${secondHalf.length} samples every ${EVERY} s).`,
     ].join('\n')
     writeFileSync(join(RESULTS, `${OUT}.md`), md + '\n')
-    writeFileSync(join(RESULTS, `${OUT}.json`), JSON.stringify({ date: new Date().toISOString(), argv: process.argv.slice(2), machine: machine(), wrk: w, maxRssMb: max, slopeMbPerMinuteSecondHalf: perMinute, samples }, null, 2) + '\n')
+    writeFileSync(
+      join(RESULTS, `${OUT}.json`),
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          argv: process.argv.slice(2),
+          machine: machine(),
+          wrk: w,
+          maxRssMb: max,
+          slopeMbPerMinuteSecondHalf: perMinute,
+          samples,
+        },
+        null,
+        2,
+      ) + '\n',
+    )
     console.log(md)
   } finally {
     await server.stop()

@@ -19,7 +19,10 @@ export interface Peer {
 
 export async function startPeer(port: number): Promise<Peer> {
   const proc = Bun.spawn(['node', join(import.meta.dir, 'peer', 'server.mjs'), String(port)], {
-    cwd: import.meta.dir, env: { ...process.env, NODE_ENV: 'production' }, stdout: 'pipe', stderr: 'inherit',
+    cwd: import.meta.dir,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdout: 'pipe',
+    stderr: 'inherit',
   })
   const reader = proc.stdout.getReader()
   let seen = ''
@@ -30,7 +33,8 @@ export async function startPeer(port: number): Promise<Peer> {
   }
   const url = `http://127.0.0.1:${port}`
   return {
-    proc, url,
+    proc,
+    url,
     basicAuth: `Basic ${btoa(`${PEER_CLIENT.id}:${PEER_CLIENT.secret}`)}`,
     async mint(kind, n) {
       const out: string[] = []

@@ -44,7 +44,8 @@ for (const suffix of ['-wal', '-shm']) {
   } catch {} // absent after a clean close
 }
 const raw = new Database(withoutTriggers)
-for (const { name } of raw.query<{ name: string }, []>("select name from sqlite_master where type = 'trigger'").all()) raw.run(`drop trigger "${name}"`)
+for (const { name } of raw.query<{ name: string }, []>("select name from sqlite_master where type = 'trigger'").all())
+  raw.run(`drop trigger "${name}"`)
 raw.close()
 
 /** Time inside bun:sqlite per SQL text, while `statementClock.on`; statements prepared from now on. */
@@ -76,17 +77,22 @@ async function run(db: string, feed: string[], timeStatements = false): Promise<
   const provider = await openProvider(config, { logger: { log() {} } })
   let next = 0
   const one = async () => {
-    const res = await provider.app.fetch(new Request('http://127.0.0.1/oauth/token', {
-      method: 'POST',
-      headers: { authorization: fixture.basicAuth, 'content-type': 'application/x-www-form-urlencoded' },
-      body: `grant_type=refresh_token&refresh_token=${feed[next++]}`,
-    }))
+    const res = await provider.app.fetch(
+      new Request('http://127.0.0.1/oauth/token', {
+        method: 'POST',
+        headers: { authorization: fixture.basicAuth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=refresh_token&refresh_token=${feed[next++]}`,
+      }),
+    )
     if (res.status !== 200) throw new Error(`refresh answered ${res.status}: ${await res.text()}`)
     await res.arrayBuffer()
   }
-  const load = (n: number) => Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    for (let i = 0; i < n / IN_FLIGHT; i++) await one()
-  }))
+  const load = (n: number) =>
+    Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        for (let i = 0; i < n / IN_FLIGHT; i++) await one()
+      }),
+    )
   await load(WARM_UP)
   statementClock.on = timeStatements
   const before = process.cpuUsage()
@@ -101,16 +107,27 @@ const results: Record<string, number[]> = { 'as shipped': [], 'counter triggers 
 for (let round = 0; round < ROUNDS; round++) {
   results['as shipped']!.push(await run(fixture.db, feeds[round * 2]!))
   results['counter triggers dropped']!.push(await run(withoutTriggers, feeds[round * 2 + 1]!))
-  console.error(`[bench] round ${round + 1}: ${Object.entries(results).map(([k, v]) => `${k} ${v.at(-1)!.toFixed(0)} µs`).join(', ')}`)
+  console.error(
+    `[bench] round ${round + 1}: ${Object.entries(results)
+      .map(([k, v]) => `${k} ${v.at(-1)!.toFixed(0)} µs`)
+      .join(', ')}`,
+  )
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-console.log(`Refresh rotation, in process, ${IN_FLIGHT} in flight, ${REQUESTS} requests per run, ${ROUNDS} alternating rounds (CPU µs per request):`)
-for (const [name, xs] of Object.entries(results)) console.log(`  ${name.padEnd(26)} median ${median(xs).toFixed(0)} µs  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`)
+console.log(
+  `Refresh rotation, in process, ${IN_FLIGHT} in flight, ${REQUESTS} requests per run, ${ROUNDS} alternating rounds (CPU µs per request):`,
+)
+for (const [name, xs] of Object.entries(results))
+  console.log(
+    `  ${name.padEnd(26)} median ${median(xs).toFixed(0)} µs  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`,
+  )
 
 const timed = await run(fixture.db, feeds[ROUNDS * 2]!, true)
 const perRequest = (ns: number) => (ns / 1000 / REQUESTS).toFixed(1).padStart(6)
 let inSqlite = 0
-console.log(`\nInside bun:sqlite, as shipped (one more run, ${timed.toFixed(0)} µs CPU per request in all), µs per request:`)
+console.log(
+  `\nInside bun:sqlite, as shipped (one more run, ${timed.toFixed(0)} µs CPU per request in all), µs per request:`,
+)
 for (const [label, { ns, calls }] of [...statementClock.spent].sort((a, b) => b[1].ns - a[1].ns)) {
   inSqlite += ns
   console.log(`  ${perRequest(ns)}  ${String(calls).padStart(6)} calls  ${label}`)

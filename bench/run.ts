@@ -10,7 +10,15 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { mintLatchkey, prepareLatchkey, REDIRECT_URI, VERIFIER, type LatchkeyFixture } from './latchkey.ts'
 import { PEER_REDIRECT_URI, startPeer, type Peer } from './peer.ts'
-import { markdownTable, medianOf, ratioChart, retentionTable, type Run, type Server, type SummaryRow } from './report.ts'
+import {
+  markdownTable,
+  medianOf,
+  ratioChart,
+  retentionTable,
+  type Run,
+  type Server,
+  type SummaryRow,
+} from './report.ts'
 import { runWrk, type WrkRequest } from './wrk.ts'
 
 const ROOT = join(import.meta.dir, '..')
@@ -33,7 +41,12 @@ const OUT = option('out') ?? 'latest'
 
 const log = (s: string) => console.error(`[bench] ${s}`)
 
-interface Env { latchkey: LatchkeyFixture; lkUrl: string; peer: Peer; feedDir: string }
+interface Env {
+  latchkey: LatchkeyFixture
+  lkUrl: string
+  peer: Peer
+  feedDir: string
+}
 type Target = Omit<WrkRequest, 'seconds'> | { skip: string }
 interface Scenario {
   id: string
@@ -46,80 +59,195 @@ interface Scenario {
   seconds?: number
 }
 
-const post = (url: string, auth: string, body: string): Omit<WrkRequest, 'seconds'> => ({ url, script: 'static.lua', env: { BENCH_METHOD: 'POST', BENCH_AUTH: auth, BENCH_BODY: body } })
-const get = (url: string, auth = ''): Omit<WrkRequest, 'seconds'> => ({ url, script: 'static.lua', env: { BENCH_METHOD: 'GET', BENCH_AUTH: auth, BENCH_BODY: '' } })
+const post = (url: string, auth: string, body: string): Omit<WrkRequest, 'seconds'> => ({
+  url,
+  script: 'static.lua',
+  env: { BENCH_METHOD: 'POST', BENCH_AUTH: auth, BENCH_BODY: body },
+})
+const get = (url: string, auth = ''): Omit<WrkRequest, 'seconds'> => ({
+  url,
+  script: 'static.lua',
+  env: { BENCH_METHOD: 'GET', BENCH_AUTH: auth, BENCH_BODY: '' },
+})
 
 /** Writes a pool of one-use values, checks the first one by hand, and feeds wrk the rest. */
-async function feed(env: Env, server: Server, values: string[], url: string, auth: string, template: string): Promise<Target> {
+async function feed(
+  env: Env,
+  server: Server,
+  values: string[],
+  url: string,
+  auth: string,
+  template: string,
+): Promise<Target> {
   const [first, ...rest] = values
-  const res = await fetch(url, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' }, body: template.replaceAll('{}', first!) })
-  if (res.status !== 200) throw new Error(`${server} ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: template.replaceAll('{}', first!),
+  })
+  if (res.status !== 200)
+    throw new Error(`${server} ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
   const file = join(env.feedDir, `${server}.txt`)
   writeFileSync(file, rest.join('\n'))
   return { url, script: 'feed.lua', env: { BENCH_FEED: file, BENCH_AUTH: auth, BENCH_BODY: template } }
 }
 
 const REFRESH_BODY = 'grant_type=refresh_token&refresh_token={}'
-const codeBody = (redirectUri: string) => `grant_type=authorization_code&code={}&redirect_uri=${encodeURIComponent(redirectUri)}&code_verifier=${VERIFIER}`
+const codeBody = (redirectUri: string) =>
+  `grant_type=authorization_code&code={}&redirect_uri=${encodeURIComponent(redirectUri)}&code_verifier=${VERIFIER}`
 const GRAPHQL_QUERY = '{ applications(first: 50) { edges { node { clientId name activeTokenCount } } } }'
 
 const SCENARIOS: Scenario[] = [
   {
-    id: 'client_credentials', label: 'client_credentials',
+    id: 'client_credentials',
+    label: 'client_credentials',
     latchkey: async (e) => post(`${e.lkUrl}/oauth/token`, e.latchkey.basicAuth, 'grant_type=client_credentials'),
     peer: async (e) => post(`${e.peer.url}/token`, e.peer.basicAuth, 'grant_type=client_credentials'),
   },
   {
-    id: 'introspection', label: 'introspection (live opaque token)',
-    latchkey: async (e) => post(`${e.lkUrl}/oauth/introspect`, e.latchkey.basicAuth, `token=${e.latchkey.introspectToken}`),
-    peer: async (e) => post(`${e.peer.url}/token/introspection`, e.peer.basicAuth, `token=${(await e.peer.mint('access', 1))[0]}`),
+    id: 'introspection',
+    label: 'introspection (live opaque token)',
+    latchkey: async (e) =>
+      post(`${e.lkUrl}/oauth/introspect`, e.latchkey.basicAuth, `token=${e.latchkey.introspectToken}`),
+    peer: async (e) =>
+      post(`${e.peer.url}/token/introspection`, e.peer.basicAuth, `token=${(await e.peer.mint('access', 1))[0]}`),
   },
   {
-    id: 'refresh', label: 'refresh_token, rotation, no ID token', feed: true,
-    latchkey: async (e, n) => feed(e, 'latchkey', await mintLatchkey(e.latchkey, 'refresh', n), `${e.lkUrl}/oauth/token`, e.latchkey.basicAuth, REFRESH_BODY),
-    peer: async (e, n) => feed(e, 'peer', await e.peer.mint('refresh', n), `${e.peer.url}/token`, e.peer.basicAuth, REFRESH_BODY),
+    id: 'refresh',
+    label: 'refresh_token, rotation, no ID token',
+    feed: true,
+    latchkey: async (e, n) =>
+      feed(
+        e,
+        'latchkey',
+        await mintLatchkey(e.latchkey, 'refresh', n),
+        `${e.lkUrl}/oauth/token`,
+        e.latchkey.basicAuth,
+        REFRESH_BODY,
+      ),
+    peer: async (e, n) =>
+      feed(e, 'peer', await e.peer.mint('refresh', n), `${e.peer.url}/token`, e.peer.basicAuth, REFRESH_BODY),
   },
   {
-    id: 'refresh_id', label: 'refresh_token, rotation, RS256 ID token', feed: true,
-    latchkey: async (e, n) => feed(e, 'latchkey', await mintLatchkey(e.latchkey, 'refresh-id', n), `${e.lkUrl}/oauth/token`, e.latchkey.basicAuth, REFRESH_BODY),
-    peer: async (e, n) => feed(e, 'peer', await e.peer.mint('refresh-id', n), `${e.peer.url}/token`, e.peer.basicAuth, REFRESH_BODY),
+    id: 'refresh_id',
+    label: 'refresh_token, rotation, RS256 ID token',
+    feed: true,
+    latchkey: async (e, n) =>
+      feed(
+        e,
+        'latchkey',
+        await mintLatchkey(e.latchkey, 'refresh-id', n),
+        `${e.lkUrl}/oauth/token`,
+        e.latchkey.basicAuth,
+        REFRESH_BODY,
+      ),
+    peer: async (e, n) =>
+      feed(e, 'peer', await e.peer.mint('refresh-id', n), `${e.peer.url}/token`, e.peer.basicAuth, REFRESH_BODY),
   },
   {
-    id: 'authorization_code', label: 'authorization_code + PKCE (RS256 ID token)', feed: true,
-    latchkey: async (e, n) => feed(e, 'latchkey', await mintLatchkey(e.latchkey, 'code', n), `${e.lkUrl}/oauth/token`, e.latchkey.basicAuth, codeBody(REDIRECT_URI)),
-    peer: async (e, n) => feed(e, 'peer', await e.peer.mint('code', n), `${e.peer.url}/token`, e.peer.basicAuth, codeBody(PEER_REDIRECT_URI)),
+    id: 'authorization_code',
+    label: 'authorization_code + PKCE (RS256 ID token)',
+    feed: true,
+    latchkey: async (e, n) =>
+      feed(
+        e,
+        'latchkey',
+        await mintLatchkey(e.latchkey, 'code', n),
+        `${e.lkUrl}/oauth/token`,
+        e.latchkey.basicAuth,
+        codeBody(REDIRECT_URI),
+      ),
+    peer: async (e, n) =>
+      feed(
+        e,
+        'peer',
+        await e.peer.mint('code', n),
+        `${e.peer.url}/token`,
+        e.peer.basicAuth,
+        codeBody(PEER_REDIRECT_URI),
+      ),
   },
   {
-    id: 'userinfo', label: 'userinfo',
+    id: 'userinfo',
+    label: 'userinfo',
     latchkey: async (e) => get(`${e.lkUrl}/oauth/userinfo`, `Bearer ${e.latchkey.userinfoToken}`),
     peer: async (e) => get(`${e.peer.url}/me`, `Bearer ${(await e.peer.mint('access', 1))[0]}`),
   },
-  { id: 'jwks', label: 'JWKS', latchkey: async (e) => get(`${e.lkUrl}/oauth/discovery/keys`), peer: async (e) => get(`${e.peer.url}/jwks`) },
-  { id: 'discovery', label: 'discovery', latchkey: async (e) => get(`${e.lkUrl}/.well-known/openid-configuration`), peer: async (e) => get(`${e.peer.url}/.well-known/openid-configuration`) },
   {
-    id: 'graphql_apps', label: 'GraphQL: 50 applications + token counts',
+    id: 'jwks',
+    label: 'JWKS',
+    latchkey: async (e) => get(`${e.lkUrl}/oauth/discovery/keys`),
+    peer: async (e) => get(`${e.peer.url}/jwks`),
+  },
+  {
+    id: 'discovery',
+    label: 'discovery',
+    latchkey: async (e) => get(`${e.lkUrl}/.well-known/openid-configuration`),
+    peer: async (e) => get(`${e.peer.url}/.well-known/openid-configuration`),
+  },
+  {
+    id: 'graphql_apps',
+    label: 'GraphQL: 50 applications + token counts',
     note: 'Latchkey only: oidc-provider has no admin API.',
     async latchkey(e) {
       const body = JSON.stringify({ query: GRAPHQL_QUERY })
-      const res = await fetch(`${e.lkUrl}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${e.latchkey.adminToken}`, 'Content-Type': 'application/json' }, body })
+      const res = await fetch(`${e.lkUrl}/graphql`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${e.latchkey.adminToken}`, 'Content-Type': 'application/json' },
+        body,
+      })
       if (res.status === 404) return { skip: 'skipped: /graphql answered 404 (the GraphQL API is not in this build)' }
-      const json = (await res.json().catch(() => ({}))) as { data?: { applications?: { edges?: unknown[] } }; errors?: Array<{ message: string }> }
-      if (res.status !== 200 || json.errors || json.data?.applications?.edges?.length !== 50) return { skip: `skipped: /graphql answered ${res.status} ${JSON.stringify(json.errors?.[0]?.message ?? json).slice(0, 200)}` }
-      return { url: `${e.lkUrl}/graphql`, script: 'static.lua', env: { BENCH_METHOD: 'POST', BENCH_AUTH: `Bearer ${e.latchkey.adminToken}`, BENCH_BODY: body, BENCH_CONTENT_TYPE: 'application/json' } }
+      const json = (await res.json().catch(() => ({}))) as {
+        data?: { applications?: { edges?: unknown[] } }
+        errors?: Array<{ message: string }>
+      }
+      if (res.status !== 200 || json.errors || json.data?.applications?.edges?.length !== 50)
+        return {
+          skip: `skipped: /graphql answered ${res.status} ${JSON.stringify(json.errors?.[0]?.message ?? json).slice(0, 200)}`,
+        }
+      return {
+        url: `${e.lkUrl}/graphql`,
+        script: 'static.lua',
+        env: {
+          BENCH_METHOD: 'POST',
+          BENCH_AUTH: `Bearer ${e.latchkey.adminToken}`,
+          BENCH_BODY: body,
+          BENCH_CONTENT_TYPE: 'application/json',
+        },
+      }
     },
   },
   {
-    id: 'login', label: 'login form (Argon2id)', seconds: 4,
+    id: 'login',
+    label: 'login form (Argon2id)',
+    seconds: 4,
     note: 'Latchkey only: oidc-provider leaves the login form (interactions) to the host application. Bound by Argon2id, so a handful per second is expected.',
     async latchkey(e) {
       const page = await fetch(`${e.lkUrl}/login?return_to=/`)
-      const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+      const cookie = page.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ')
       const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())?.[1]
       if (!csrf) return { skip: 'skipped: no csrf_token on the login page' }
-      const body = new URLSearchParams({ csrf_token: csrf, username: e.latchkey.username, password: e.latchkey.password, return_to: '/' }).toString()
-      const check = await fetch(`${e.lkUrl}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body })
+      const body = new URLSearchParams({
+        csrf_token: csrf,
+        username: e.latchkey.username,
+        password: e.latchkey.password,
+        return_to: '/',
+      }).toString()
+      const check = await fetch(`${e.lkUrl}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+      })
       if (check.status !== 303) return { skip: `skipped: the login form answered ${check.status}` }
-      return { url: `${e.lkUrl}/login`, script: 'static.lua', env: { BENCH_METHOD: 'POST', BENCH_COOKIE: cookie, BENCH_BODY: body } }
+      return {
+        url: `${e.lkUrl}/login`,
+        script: 'static.lua',
+        env: { BENCH_METHOD: 'POST', BENCH_COOKIE: cookie, BENCH_BODY: body },
+      }
     },
   },
 ]
@@ -135,9 +263,17 @@ async function startLatchkey(db: string) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const store = db.startsWith('postgres') ? ['--database-url', db] : ['--db', db]
-  const proc = Bun.spawn([BINARY, 'serve', '--port', String(port), ...store, '--issuer', url, '--log-level', 'warn'], { stdout: 'inherit', stderr: 'inherit' })
+  const proc = Bun.spawn([BINARY, 'serve', '--port', String(port), ...store, '--issuer', url, '--log-level', 'warn'], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+  })
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) return { proc, url }
+    if (
+      await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return { proc, url }
     await Bun.sleep(100)
   }
   throw new Error('Latchkey did not start')
@@ -150,12 +286,24 @@ async function check(t: Omit<WrkRequest, 'seconds'>, server: Server): Promise<vo
   if (t.env.BENCH_AUTH) headers.Authorization = t.env.BENCH_AUTH
   if (t.env.BENCH_COOKIE) headers.Cookie = t.env.BENCH_COOKIE
   if (t.env.BENCH_BODY) headers['Content-Type'] = t.env.BENCH_CONTENT_TYPE ?? 'application/x-www-form-urlencoded'
-  const res = await fetch(t.url, { method: t.env.BENCH_METHOD, headers, body: t.env.BENCH_BODY || undefined, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
-  if (res.status >= 400) throw new Error(`${server} ${t.url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
+  const res = await fetch(t.url, {
+    method: t.env.BENCH_METHOD,
+    headers,
+    body: t.env.BENCH_BODY || undefined,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(30_000),
+  })
+  if (res.status >= 400)
+    throw new Error(`${server} ${t.url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
 }
 
 /** One dataset's pair of servers, both up for the whole run. */
-interface OpenDataset { dataset: string; env: Env; pids: Record<Server, number>; close(): Promise<void> }
+interface OpenDataset {
+  dataset: string
+  env: Env
+  pids: Record<Server, number>
+  close(): Promise<void>
+}
 
 async function openDataset(dataset: string, liveTokens: number): Promise<OpenDataset> {
   log(`dataset ${dataset}: preparing Latchkey (${liveTokens.toLocaleString('en')} live tokens)`)
@@ -176,10 +324,15 @@ async function openDataset(dataset: string, liveTokens: number): Promise<OpenDat
     if (liveTokens > 0 && PEER_PREFILL > 0) {
       const started = performance.now()
       await peer.mint('filler', PEER_PREFILL)
-      log(`prefilled the peer with ${PEER_PREFILL.toLocaleString('en')} live tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+      log(
+        `prefilled the peer with ${PEER_PREFILL.toLocaleString('en')} live tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      )
     }
     // Warm both up (JIT, connection handling) before anything is timed.
-    for (const [pid, t] of [[lk.proc.pid, await SCENARIOS[0]!.latchkey(env, 0)], [peer.proc.pid, await SCENARIOS[0]!.peer!(env, 0)]] as const)
+    for (const [pid, t] of [
+      [lk.proc.pid, await SCENARIOS[0]!.latchkey(env, 0)],
+      [peer.proc.pid, await SCENARIOS[0]!.peer!(env, 0)],
+    ] as const)
       if (!('skip' in t)) await runWrk(pid, { ...t, seconds: 2 })
   } catch (error) {
     await close()
@@ -224,10 +377,15 @@ async function runAll(runs: Run[], notes: Map<string, string>): Promise<void> {
             runs.push({ ...r, dataset, scenario: s.id, server, round })
             if (r.requests === 0) {
               // Every request took longer than the run: more rounds would only queue more of them.
-              notes.set(`${dataset}/${s.id}`, `no request completed within a ${seconds} s run on the ${dataset} database`)
+              notes.set(
+                `${dataset}/${s.id}`,
+                `no request completed within a ${seconds} s run on the ${dataset} database`,
+              )
               stopped.add(`${dataset}/${s.id}`)
             }
-            log(`${dataset} ${s.id} ${server} round ${round + 1}: ${Math.round(r.rps)} req/s, ${r.cpuUsPerRequest} µs CPU/req, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.errors ? `, ${r.errors} ERRORS` : ''}`)
+            log(
+              `${dataset} ${s.id} ${server} round ${round + 1}: ${Math.round(r.rps)} req/s, ${r.cpuUsPerRequest} µs CPU/req, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.errors ? `, ${r.errors} ERRORS` : ''}`,
+            )
           }
         }
       }
@@ -251,8 +409,12 @@ async function main(): Promise<void> {
     if (b.exitCode !== 0) throw new Error('npm run build failed')
   }
   const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
-    bun: Bun.version, node: version(['node', '--version']), wrk: version(['wrk', '--version']).split(' [')[0],
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+    bun: Bun.version,
+    node: version(['node', '--version']),
+    wrk: version(['wrk', '--version']).split(' [')[0],
   }
   const runs: Run[] = []
   const notes = new Map<string, string>()
@@ -260,20 +422,36 @@ async function main(): Promise<void> {
   const rows: SummaryRow[] = []
   for (const dataset of DATASETS)
     for (const s of SCENARIOS.filter((x) => !ONLY || ONLY.includes(x.id))) {
-      const pick = (server: Server) => medianOf(runs.filter((r) => r.dataset === dataset && r.scenario === s.id && r.server === server))
+      const pick = (server: Server) =>
+        medianOf(runs.filter((r) => r.dataset === dataset && r.scenario === s.id && r.server === server))
       const l = pick('latchkey')
       const p = pick('peer')
       const note = [notes.get(s.id) ?? s.note, notes.get(`${dataset}/${s.id}`)].filter(Boolean).join('; ') || undefined
       rows.push({
-        dataset, scenario: s.id, label: s.label, latchkey: l, peer: p, ...(note ? { note } : {}),
-        rpsRatio: l && p ? l.rps / p.rps : null, cpuRatio: l && p ? p.cpuUsPerRequest / l.cpuUsPerRequest : null,
+        dataset,
+        scenario: s.id,
+        label: s.label,
+        latchkey: l,
+        peer: p,
+        ...(note ? { note } : {}),
+        rpsRatio: l && p ? l.rps / p.rps : null,
+        cpuRatio: l && p ? p.cpuUsPerRequest / l.cpuUsPerRequest : null,
       })
     }
   const command = `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`
-  const config = { rounds: ROUNDS, seconds: SECONDS, threads: 1, connections: 32, liveTokens: LIVE_TOKENS, peerPrefill: PEER_PREFILL, datasets: DATASETS }
+  const config = {
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    threads: 1,
+    connections: 32,
+    liveTokens: LIVE_TOKENS,
+    peerPrefill: PEER_PREFILL,
+    datasets: DATASETS,
+  }
   const machineNote = `${machine.cores} × ${machine.cpu}, load average ${machine.loadAverageAtStart.join(' ')} at start; Bun ${machine.bun}, Node ${machine.node}, ${machine.wrk}`
   const md = [
-    `# Latchkey vs oidc-provider — ${new Date().toISOString()}`, '',
+    `# Latchkey vs oidc-provider — ${new Date().toISOString()}`,
+    '',
     `Command: \`${command}\` (${ROUNDS} rounds of ${SECONDS} s per scenario, alternating the servers and the databases; wrk 1 thread, 32 connections; medians).`,
     `Machine: ${machineNote}.`,
     `Databases: "empty"; "1M" = Latchkey holding ${LIVE_TOKENS.toLocaleString('en')} live tokens, the peer's in-memory store ${PEER_PREFILL.toLocaleString('en')}.`,
@@ -281,15 +459,26 @@ async function main(): Promise<void> {
       ? 'Latchkey store: PostgreSQL (BENCH_DATABASE_URL) on this machine; its CPU µs/req counts the Latchkey process only, not the PostgreSQL server.'
       : 'Latchkey store: SQLite file (WAL).',
     '',
-    'req/s ratio = Latchkey ÷ peer; CPU ratio = peer CPU µs/req ÷ Latchkey CPU µs/req (above 1× Latchkey is better on both).', '',
-    markdownTable(rows), '',
-    DATASETS.length > 1 ? `Latchkey throughput kept with ${DATASETS[1]} live tokens:\n\n${retentionTable(rows, DATASETS[0]!, DATASETS[1]!)}\n` : '',
+    'req/s ratio = Latchkey ÷ peer; CPU ratio = peer CPU µs/req ÷ Latchkey CPU µs/req (above 1× Latchkey is better on both).',
+    '',
+    markdownTable(rows),
+    '',
+    DATASETS.length > 1
+      ? `Latchkey throughput kept with ${DATASETS[1]} live tokens:\n\n${retentionTable(rows, DATASETS[0]!, DATASETS[1]!)}\n`
+      : '',
     `Took ${Math.round((Date.now() - started) / 1000)} s.`,
   ].join('\n')
   mkdirSync(RESULTS, { recursive: true })
   writeFileSync(join(RESULTS, `${OUT}.md`), md + '\n')
-  writeFileSync(join(RESULTS, `${OUT}.json`), JSON.stringify({ date: new Date().toISOString(), command, machine, config, summary: rows, runs }, null, 2) + '\n')
-  writeFileSync(join(RESULTS, `${OUT}.svg`), ratioChart(rows, `Latchkey vs oidc-provider 9 (${new Date().toISOString().slice(0, 10)}, ${machine.cores} cores)`) + '\n')
+  writeFileSync(
+    join(RESULTS, `${OUT}.json`),
+    JSON.stringify({ date: new Date().toISOString(), command, machine, config, summary: rows, runs }, null, 2) + '\n',
+  )
+  writeFileSync(
+    join(RESULTS, `${OUT}.svg`),
+    ratioChart(rows, `Latchkey vs oidc-provider 9 (${new Date().toISOString().slice(0, 10)}, ${machine.cores} cores)`) +
+      '\n',
+  )
   console.log(md)
   log(`wrote bench/results/${OUT}.{md,json,svg}`)
 }

@@ -17,10 +17,15 @@ async function timeOneStart(bin: string, db: string): Promise<number> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}/healthz`
   const t0 = performance.now()
-  const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--db', db, '--log-level', 'warn'], { stdout: 'ignore', stderr: 'inherit' })
+  const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--db', db, '--log-level', 'warn'], {
+    stdout: 'ignore',
+    stderr: 'inherit',
+  })
   try {
     for (;;) {
-      const ok = await fetch(url).then((r) => r.status === 200).catch(() => false)
+      const ok = await fetch(url)
+        .then((r) => r.status === 200)
+        .catch(() => false)
       if (ok) return performance.now() - t0
       if (proc.exitCode !== null) throw new Error(`latchkey exited with ${proc.exitCode}`)
       if (performance.now() - t0 > 20_000) throw new Error('no answer within 20 s')
@@ -44,8 +49,13 @@ async function main(): Promise<void> {
       log(`start ${i + 1}: ${times.at(-1)!.toFixed(0)} ms to the first 200 from /healthz`)
     }
     const sorted = [...times].sort((a, b) => a - b)
-    const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
-    console.log(`Startup on an existing database: median ${median.toFixed(0)} ms to the first 200 (min ${sorted[0]!.toFixed(0)}, max ${sorted.at(-1)!.toFixed(0)}; ${STARTS} starts; target ≤ 300 ms). ${machine()}.`)
+    const median =
+      sorted.length % 2
+        ? sorted[(sorted.length - 1) / 2]!
+        : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
+    console.log(
+      `Startup on an existing database: median ${median.toFixed(0)} ms to the first 200 (min ${sorted[0]!.toFixed(0)}, max ${sorted.at(-1)!.toFixed(0)}; ${STARTS} starts; target ≤ 300 ms). ${machine()}.`,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -34,9 +34,24 @@ const { services } = provider
 const db = services.deps.db
 
 const user = await services.users.create({ username: 'bench', password: 'bench-password-1234' })
-const { application } = await services.applications.create({ name: 'Bench', redirectUris: ['https://bench.example/cb'], scopes: ['openid', 'read_user'] })
+const { application } = await services.applications.create({
+  name: 'Bench',
+  redirectUris: ['https://bench.example/cb'],
+  scopes: ['openid', 'read_user'],
+})
 const live: string[] = []
-for (let i = 0; i < PROBES; i++) live.push((await services.tokens.issue({ application, userId: user.id, scopes: ['read_user'], withRefresh: false, authTime: now })).accessToken)
+for (let i = 0; i < PROBES; i++)
+  live.push(
+    (
+      await services.tokens.issue({
+        application,
+        userId: user.id,
+        scopes: ['read_user'],
+        withRefresh: false,
+        authTime: now,
+      })
+    ).accessToken,
+  )
 
 async function measure(label: string) {
   await checkpoint(db)
@@ -51,8 +66,13 @@ async function measure(label: string) {
   }
   times.sort((a, b) => a - b)
   const q = (p: number) => times[Math.floor(p * (times.length - 1))]!.toFixed(1)
-  const rows = await db.selectFrom('access_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  console.log(`${label.padEnd(28)} file ${(bytes / 1048576).toFixed(1).padStart(7)} MiB  free pages ${String(free).padStart(7)}/${pages} (${pageSize} B)  access rows ${String(rows.n).padStart(8)}  lookup p50 ${q(0.5)} µs  p99 ${q(0.99)} µs`)
+  const rows = await db
+    .selectFrom('access_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  console.log(
+    `${label.padEnd(28)} file ${(bytes / 1048576).toFixed(1).padStart(7)} MiB  free pages ${String(free).padStart(7)}/${pages} (${pageSize} B)  access rows ${String(rows.n).padStart(8)}  lookup p50 ${q(0.5)} µs  p99 ${q(0.99)} µs`,
+  )
 }
 
 /** A token of the current format and its stored key (crypto/token-values.ts). */
@@ -71,15 +91,45 @@ async function flood(): Promise<number> {
         const family = newId()
         const access = token('accessToken')
         const refresh = token('refreshToken')
-        await insertAccessToken(trx, { id: access.id, token_hash: access.key, hint: access.hint, kind: 'oauth', application_id: application.id, user_id: user.id, scopes: 'read_user', family_id: family, authorization_code_id: null, created_at: now, expires_at: now + TTL, last_used_at: null, revoked_at: null })
-        await insertRefreshToken(trx, { id: refresh.id, token_hash: refresh.key, hint: refresh.hint, family_id: family, application_id: application.id, user_id: user.id, scopes: 'read_user', auth_time: now, authorization_code_id: null, created_at: now, expires_at: now + TTL, rotated_at: null, revoked_at: null })
+        await insertAccessToken(trx, {
+          id: access.id,
+          token_hash: access.key,
+          hint: access.hint,
+          kind: 'oauth',
+          application_id: application.id,
+          user_id: user.id,
+          scopes: 'read_user',
+          family_id: family,
+          authorization_code_id: null,
+          created_at: now,
+          expires_at: now + TTL,
+          last_used_at: null,
+          revoked_at: null,
+        })
+        await insertRefreshToken(trx, {
+          id: refresh.id,
+          token_hash: refresh.key,
+          hint: refresh.hint,
+          family_id: family,
+          application_id: application.id,
+          user_id: user.id,
+          scopes: 'read_user',
+          auth_time: now,
+          authorization_code_id: null,
+          created_at: now,
+          expires_at: now + TTL,
+          rotated_at: null,
+          revoked_at: null,
+        })
       }
     })
   }
   return (performance.now() - started) / 1000
 }
 
-console.log(`Latchkey storage growth: ${TOTAL.toLocaleString('en')} short-lived tokens (TTL ${TTL} s), purge batch ${config.purgeBatchSize}, Bun ${Bun.version}`)
+console.log(
+  `Latchkey storage growth: ${TOTAL.toLocaleString('en')} short-lived tokens (TTL ${TTL} s), purge batch ${config.purgeBatchSize}, Bun ${Bun.version}`,
+)
 await measure('baseline')
 const insertSeconds = await flood()
 console.log(`inserted ${TOTAL.toLocaleString('en')} tokens in ${insertSeconds.toFixed(1)} s`)
@@ -88,7 +138,9 @@ now += TTL + PURGE_GRACE_SECONDS + 1
 const t0 = performance.now()
 const report = await services.purge.run()
 const purgeSeconds = (performance.now() - t0) / 1000
-console.log(`purge: ${JSON.stringify(report)} in ${purgeSeconds.toFixed(1)} s (${Math.round((report.accessTokens + report.refreshTokens) / purgeSeconds).toLocaleString('en')} rows/s)`)
+console.log(
+  `purge: ${JSON.stringify(report)} in ${purgeSeconds.toFixed(1)} s (${Math.round((report.accessTokens + report.refreshTokens) / purgeSeconds).toLocaleString('en')} rows/s)`,
+)
 await measure('after purge')
 const t1 = performance.now()
 await vacuum(db)

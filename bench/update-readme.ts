@@ -11,7 +11,9 @@ const ROOT = join(import.meta.dir, '..')
 const START = '<!-- bench:latest:start -->'
 const END = '<!-- bench:latest:end -->'
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-const latest = readFileSync(join(import.meta.dir, 'results', 'latest.md'), 'utf8').replace(/^# .*\n+/, '').trim()
+const latest = readFileSync(join(import.meta.dir, 'results', 'latest.md'), 'utf8')
+  .replace(/^# .*\n+/, '')
+  .trim()
 const from = readme.indexOf(START)
 const to = readme.indexOf(END)
 if (from < 0 || to < from) throw new Error(`README.md has no ${START} … ${END} block`)

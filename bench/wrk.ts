@@ -57,14 +57,36 @@ export function parseWrk(out: string): Omit<RunResult, 'cpuUsPerRequest' | 'rssM
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
   const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0
   const pct = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '')
-  return { requests, seconds, rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50Ms: pct('50'), p99Ms: pct('99'), errors: non2xx + socketErrors }
+  return {
+    requests,
+    seconds,
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50Ms: pct('50'),
+    p99Ms: pct('99'),
+    errors: non2xx + socketErrors,
+  }
 }
 
 export async function runWrk(pid: number, req: WrkRequest): Promise<RunResult> {
-  const args = ['wrk', '-t1', `-c${req.connections ?? 32}`, `-d${req.seconds}s`, '--timeout', '10s', '--latency', '-s', join(import.meta.dir, 'wrk', req.script), req.url]
+  const args = [
+    'wrk',
+    '-t1',
+    `-c${req.connections ?? 32}`,
+    `-d${req.seconds}s`,
+    '--timeout',
+    '10s',
+    '--latency',
+    '-s',
+    join(import.meta.dir, 'wrk', req.script),
+    req.url,
+  ]
   const before = cpuTicks(pid)
   const proc = Bun.spawn(args, { env: { ...process.env, ...req.env }, stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   const ticks = cpuTicks(pid) - before
   if (code !== 0) throw new Error(`wrk exited with ${code}: ${err}`)
   const parsed = parseWrk(out)

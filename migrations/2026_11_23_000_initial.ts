@@ -209,15 +209,36 @@ async function seedBuiltInScopes(db: Kysely<any>): Promise<void> {
     ['read_user', 'Read your profile, read-only', '', 0],
     ['api', 'Full read and write access to your account', 'read_user', 0],
     ['admin', 'Administer Latchkey: applications, users, scopes, tokens and keys', 'admin:read', 0],
-    ['admin:read', 'Read everything in Latchkey\'s admin API, change nothing', '', 0],
+    ['admin:read', "Read everything in Latchkey's admin API, change nothing", '', 0],
   ]
   await db
     .insertInto('scopes')
-    .values(scopes.map(([name, description, implies, isDefault]) => ({ name, description, implies, is_default: isDefault, created_at: now })))
+    .values(
+      scopes.map(([name, description, implies, isDefault]) => ({
+        name,
+        description,
+        implies,
+        is_default: isDefault,
+        created_at: now,
+      })),
+    )
     .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['rate_limits', 'audit_events', 'signing_keys', 'device_codes', 'refresh_tokens', 'access_tokens', 'authorization_codes', 'grants', 'scopes', 'applications', 'sessions', 'users'])
+  for (const t of [
+    'rate_limits',
+    'audit_events',
+    'signing_keys',
+    'device_codes',
+    'refresh_tokens',
+    'access_tokens',
+    'authorization_codes',
+    'grants',
+    'scopes',
+    'applications',
+    'sessions',
+    'users',
+  ])
     await db.schema.dropTable(t).execute()
 }

@@ -8,7 +8,12 @@ import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('access_tokens_family').execute()
-  await db.schema.createIndex('access_tokens_family').on('access_tokens').column('family_id').where(sql.ref('family_id'), 'is not', null).execute()
+  await db.schema
+    .createIndex('access_tokens_family')
+    .on('access_tokens')
+    .column('family_id')
+    .where(sql.ref('family_id'), 'is not', null)
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -10,9 +10,17 @@ import type { Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('access_tokens_application').execute()
-  await db.schema.createIndex('access_tokens_application').on('access_tokens').columns(['application_id', 'revoked_at', 'expires_at']).execute()
+  await db.schema
+    .createIndex('access_tokens_application')
+    .on('access_tokens')
+    .columns(['application_id', 'revoked_at', 'expires_at'])
+    .execute()
   await db.schema.dropIndex('refresh_tokens_application').execute()
-  await db.schema.createIndex('refresh_tokens_application').on('refresh_tokens').columns(['application_id', 'revoked_at', 'rotated_at', 'expires_at']).execute()
+  await db.schema
+    .createIndex('refresh_tokens_application')
+    .on('refresh_tokens')
+    .columns(['application_id', 'revoked_at', 'rotated_at', 'expires_at'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -20,8 +20,16 @@ const PG_SHARDS = 8
 
 /** Table, its kind label, and the SQL condition (on row alias r) for "counted". */
 const TABLES = [
-  { table: 'access_tokens', kind: 'access', live: (r: string) => `${r}.application_id is not null and ${r}.revoked_at is null` },
-  { table: 'refresh_tokens', kind: 'refresh', live: (r: string) => `${r}.revoked_at is null and ${r}.rotated_at is null` },
+  {
+    table: 'access_tokens',
+    kind: 'access',
+    live: (r: string) => `${r}.application_id is not null and ${r}.revoked_at is null`,
+  },
+  {
+    table: 'refresh_tokens',
+    kind: 'refresh',
+    live: (r: string) => `${r}.revoked_at is null and ${r}.rotated_at is null`,
+  },
 ] as const
 
 const bucket = (r: string) => `coalesce(${r}.expires_at / 3600, ${NO_EXPIRY})`
@@ -65,11 +73,27 @@ function decrement(kind: string): string {
 
 async function sqliteTriggers(db: Kysely<any>, t: (typeof TABLES)[number]): Promise<void> {
   const name = `${t.table}_live_count`
-  await sql.raw(`create trigger ${name}_insert after insert on ${t.table} when ${t.live('new')} begin ${increment(t.kind, '0')}; end`).execute(db)
-  await sql.raw(`create trigger ${name}_delete after delete on ${t.table} when ${t.live('old')} begin ${decrement(t.kind)}; end`).execute(db)
+  await sql
+    .raw(
+      `create trigger ${name}_insert after insert on ${t.table} when ${t.live('new')} begin ${increment(t.kind, '0')}; end`,
+    )
+    .execute(db)
+  await sql
+    .raw(
+      `create trigger ${name}_delete after delete on ${t.table} when ${t.live('old')} begin ${decrement(t.kind)}; end`,
+    )
+    .execute(db)
   const columns = 'of application_id, revoked_at, expires_at' + (t.kind === 'refresh' ? ', rotated_at' : '')
-  await sql.raw(`create trigger ${name}_update_old after update ${columns} on ${t.table} when ${t.live('old')} begin ${decrement(t.kind)}; end`).execute(db)
-  await sql.raw(`create trigger ${name}_update_new after update ${columns} on ${t.table} when ${t.live('new')} begin ${increment(t.kind, '0')}; end`).execute(db)
+  await sql
+    .raw(
+      `create trigger ${name}_update_old after update ${columns} on ${t.table} when ${t.live('old')} begin ${decrement(t.kind)}; end`,
+    )
+    .execute(db)
+  await sql
+    .raw(
+      `create trigger ${name}_update_new after update ${columns} on ${t.table} when ${t.live('new')} begin ${increment(t.kind, '0')}; end`,
+    )
+    .execute(db)
 }
 
 async function postgresTriggers(db: Kysely<any>, t: (typeof TABLES)[number]): Promise<void> {
@@ -86,14 +110,20 @@ async function postgresTriggers(db: Kysely<any>, t: (typeof TABLES)[number]): Pr
     )
     .execute(db)
   const columns = 'application_id, revoked_at, expires_at' + (t.kind === 'refresh' ? ', rotated_at' : '')
-  await sql.raw(`create trigger ${name} after insert or delete or update of ${columns} on ${t.table} for each row execute function ${name}()`).execute(db)
+  await sql
+    .raw(
+      `create trigger ${name} after insert or delete or update of ${columns} on ${t.table} for each row execute function ${name}()`,
+    )
+    .execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter
   for (const t of TABLES) {
     const name = `${t.table}_live_count`
-    if (sqlite) for (const suffix of ['insert', 'delete', 'update_old', 'update_new']) await sql.raw(`drop trigger ${name}_${suffix}`).execute(db)
+    if (sqlite)
+      for (const suffix of ['insert', 'delete', 'update_old', 'update_new'])
+        await sql.raw(`drop trigger ${name}_${suffix}`).execute(db)
     else {
       await sql.raw(`drop trigger ${name} on ${t.table}`).execute(db)
       await sql.raw(`drop function ${name}()`).execute(db)

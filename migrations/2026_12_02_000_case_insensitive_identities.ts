@@ -25,7 +25,13 @@ interface Account {
 export async function up(db: Kysely<any>): Promise<void> {
   const accounts = (await db
     .selectFrom('users')
-    .select(['id', 'username', 'email', sql<string>`lower(username)`.as('username_key'), sql<string | null>`lower(email)`.as('email_key')])
+    .select([
+      'id',
+      'username',
+      'email',
+      sql<string>`lower(username)`.as('username_key'),
+      sql<string | null>`lower(email)`.as('email_key'),
+    ])
     .orderBy('created_at')
     .orderBy('id')
     .execute()) as Account[]
@@ -69,7 +75,16 @@ async function clearDuplicateEmails(db: Kysely<any>, oldestFirst: Account[], now
 function audit(db: Kysely<any>, type: string, userId: string, detail: Record<string, unknown>, now: number) {
   return db
     .insertInto('audit_events')
-    .values({ id: Bun.randomUUIDv7(), type, actor_user_id: null, user_id: userId, application_id: null, ip: null, detail: JSON.stringify(detail), created_at: now })
+    .values({
+      id: Bun.randomUUIDv7(),
+      type,
+      actor_user_id: null,
+      user_id: userId,
+      application_id: null,
+      ip: null,
+      detail: JSON.stringify(detail),
+      created_at: now,
+    })
     .execute()
 }
 

@@ -7,7 +7,13 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
 
-const seconds = (fallback: number) => z.coerce.number().int().positive().max(10 * 365 * 86400).default(fallback)
+const seconds = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(10 * 365 * 86400)
+    .default(fallback)
 /** Booleans from flags, env or file: true/false/1/0 (z.coerce.boolean would read "false" as true). */
 const flag = (fallback: boolean) =>
   z
@@ -15,11 +21,15 @@ const flag = (fallback: boolean) =>
     .transform((v) => v === true || v === 'true' || v === '1')
     .default(fallback)
 /** An address to listen on: an IP address (IPv6 without brackets) or a host name. */
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 const host = (fallback: string) =>
   z
     .string()
-    .refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name')
+    .refine(
+      (v) => isIP(v) !== 0 || HOST_NAME.test(v),
+      'must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name',
+    )
     .default(fallback)
 /** Port 0 (any free port) is for code that builds its configuration itself, never from a flag, variable or file. */
 const port = () => z.coerce.number().int().min(0).max(65535)
@@ -33,7 +43,14 @@ export const ConfigSchema = z
     databaseUrl: z
       .string()
       .min(1)
-      .refine((v) => !/^[a-z][a-z0-9+.-]*:/i.test(v) || /^(postgres|postgresql):\/\//i.test(v) || /^sqlite:/i.test(v) || /^[a-z]:[\\/]/i.test(v), 'must be postgres://…, sqlite:FILE or a file path')
+      .refine(
+        (v) =>
+          !/^[a-z][a-z0-9+.-]*:/i.test(v) ||
+          /^(postgres|postgresql):\/\//i.test(v) ||
+          /^sqlite:/i.test(v) ||
+          /^[a-z]:[\\/]/i.test(v),
+        'must be postgres://…, sqlite:FILE or a file path',
+      )
       .optional(),
     /** Connections each instance may open to PostgreSQL (SQLite uses one). */
     dbPoolSize: z.coerce.number().int().min(1).max(1000).default(10),
@@ -60,7 +77,12 @@ export const ConfigSchema = z
     metricsPort: port().optional(),
     metricsHost: host('127.0.0.1'),
     shutdownTimeout: seconds(10),
-    purgeInterval: z.coerce.number().int().min(0).max(7 * 86400).default(300),
+    purgeInterval: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86400)
+      .default(300),
     purgeBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
     auditRetention: seconds(90 * 86400),
     /**
@@ -139,7 +161,8 @@ const PORTS = new Set(['port', 'metricsPort'])
 /** Empty values and port 0, which the schema cannot tell from a deliberate choice made in code. */
 function operatorValueProblem(key: string, value: unknown): string | undefined {
   if (typeof value === 'string' && value.trim() === '') return 'it is empty; give a value or leave the setting out'
-  if (PORTS.has(key) && Number(value) === 0) return 'must be a port from 1 to 65535 (0 would listen on a random port that discovery cannot name)'
+  if (PORTS.has(key) && Number(value) === 0)
+    return 'must be a port from 1 to 65535 (0 would listen on a random port that discovery cannot name)'
   return undefined
 }
 
@@ -176,8 +199,10 @@ function describeIssues(error: z.ZodError): string {
 function sentence(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value') return `must be one of: ${issue.values.map(String).join(', ')}`
   if (issue.code === 'invalid_type' && issue.expected === 'number') return 'must be a whole number'
-  if (issue.code === 'too_small' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`
-  if (issue.code === 'too_big' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`
+  if (issue.code === 'too_small' && issue.origin === 'number')
+    return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`
+  if (issue.code === 'too_big' && issue.origin === 'number')
+    return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`
   return issue.message
 }
 

@@ -25,7 +25,12 @@ interface Registered {
 
 function register(registry: Registry, metric: Registered & { values(): Value[] }): void {
   const { name, help, type } = metric
-  registry.registerMetric({ name, help, type, get: async () => ({ name, help, type, values: metric.values(), aggregator: 'sum' }) } as never)
+  registry.registerMetric({
+    name,
+    help,
+    type,
+    get: async () => ({ name, help, type, values: metric.values(), aggregator: 'sum' }),
+  } as never)
 }
 
 export interface FastCounter {
@@ -34,7 +39,12 @@ export interface FastCounter {
 
 export function fastCounter(registry: Registry, name: string, help: string): FastCounter {
   const series = new Map<string, { labels: Labels; value: number }>()
-  register(registry, { name, help, type: 'counter', values: () => [...series.values()].map(({ labels, value }) => ({ labels, value })) })
+  register(registry, {
+    name,
+    help,
+    type: 'counter',
+    values: () => [...series.values()].map(({ labels, value }) => ({ labels, value })),
+  })
   return {
     inc(key, labels) {
       const s = series.get(key)
@@ -48,7 +58,12 @@ export interface FastHistogram {
   observe(key: string, labels: () => Labels, value: number): void
 }
 
-export function fastHistogram(registry: Registry, name: string, help: string, buckets: readonly number[]): FastHistogram {
+export function fastHistogram(
+  registry: Registry,
+  name: string,
+  help: string,
+  buckets: readonly number[],
+): FastHistogram {
   const series = new Map<string, { labels: Labels; counts: Float64Array; sum: number; count: number }>()
   const values = (): Value[] =>
     [...series.values()].flatMap(({ labels, counts, sum, count }) => {

@@ -32,11 +32,25 @@ export function createMetrics(): Metrics {
   const registry = new Registry()
   const registers = [registry]
   const requests = fastCounter(registry, `${PREFIX}http_requests_total`, 'HTTP requests by route, method and status')
-  const duration = fastHistogram(registry, `${PREFIX}http_request_duration_seconds`, 'HTTP request latency by route, method and status', HTTP_BUCKETS)
+  const duration = fastHistogram(
+    registry,
+    `${PREFIX}http_request_duration_seconds`,
+    'HTTP request latency by route, method and status',
+    HTTP_BUCKETS,
+  )
   const issued = fastCounter(registry, `${PREFIX}tokens_issued_total`, 'Successful token responses by grant type')
   const errors = fastCounter(registry, `${PREFIX}oauth_errors_total`, 'OAuth error responses by error code')
-  const queries = fastHistogram(registry, `${PREFIX}db_query_duration_seconds`, 'Database query latency by operation', DB_BUCKETS)
-  const queryErrors = fastCounter(registry, `${PREFIX}db_query_errors_total`, 'Database queries that failed, by operation')
+  const queries = fastHistogram(
+    registry,
+    `${PREFIX}db_query_duration_seconds`,
+    'Database query latency by operation',
+    DB_BUCKETS,
+  )
+  const queryErrors = fastCounter(
+    registry,
+    `${PREFIX}db_query_errors_total`,
+    'Database queries that failed, by operation',
+  )
   let countSessions: (() => Promise<number>) | undefined
   new Gauge({
     name: `${PREFIX}active_sessions`,

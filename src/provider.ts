@@ -23,7 +23,10 @@ export interface Provider extends AsyncDisposable {
   close(): Promise<void>
 }
 
-export async function openProvider(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Provider> {
+export async function openProvider(
+  config: Config,
+  options: { clock?: Clock; logger?: Logger } = {},
+): Promise<Provider> {
   const metrics = createMetrics()
   const { db, engine } = openStore(config, config.metrics === 'off' ? {} : { onQuery: metrics.observeQuery })
   try {
@@ -33,7 +36,16 @@ export async function openProvider(config: Config, options: { clock?: Clock; log
     const logger = options.logger ?? createLogger(config.logLevel)
     metrics.setActiveSessions(() => services.health.activeSessions())
     const close = () => db.destroy()
-    return { config, services, logger, metrics, engine, app: createApp(services, config, logger, metrics), close, [Symbol.asyncDispose]: close }
+    return {
+      config,
+      services,
+      logger,
+      metrics,
+      engine,
+      app: createApp(services, config, logger, metrics),
+      close,
+      [Symbol.asyncDispose]: close,
+    }
   } catch (e) {
     await db.destroy()
     throw e

@@ -136,7 +136,9 @@ export function layeringViolations(sources: Source[], allowed: Record<string, re
   return sources.flatMap((source) => {
     const from = unitOf(source.file)
     const { imports, computed } = importsOf(source)
-    const bad = imports.filter(({ target, local }) => local && unitOf(target) !== from && !(allowed[from] ?? []).includes(unitOf(target)))
+    const bad = imports.filter(
+      ({ target, local }) => local && unitOf(target) !== from && !(allowed[from] ?? []).includes(unitOf(target)),
+    )
     return [...bad.map((i) => `${source.file} → ${i.target} (${i.form})`), ...computed]
   })
 }
@@ -144,13 +146,18 @@ export function layeringViolations(sources: Source[], allowed: Record<string, re
 /** `new Response(` and Response's static builders outside the units that may build one. */
 export function responseViolations(sources: Source[]): string[] {
   return sources
-    .filter((s) => !BUILDS_RESPONSES.includes(unitOf(s.file)) && /\bnew\s+Response\s*\(|\bResponse\s*\.\s*(?:json|redirect|error)\s*\(/.test(mask(s.text)))
+    .filter(
+      (s) =>
+        !BUILDS_RESPONSES.includes(unitOf(s.file)) &&
+        /\bnew\s+Response\s*\(|\bResponse\s*\.\s*(?:json|redirect|error)\s*\(/.test(mask(s.text)),
+    )
     .map((s) => s.file)
 }
 
 /** Handlers get parsed parameters (ctx.query, ctx.body); they never read a request's body or parse its query. */
 export function requestReadingViolations(sources: Source[]): string[] {
-  const reads = /\brequest\s*\.\s*(?:json|text|formData|arrayBuffer|blob|body)\b|\b(?:readBody|bodyParams|queryParams|parseUrlEncoded)\s*\(/
+  const reads =
+    /\brequest\s*\.\s*(?:json|text|formData|arrayBuffer|blob|body)\b|\b(?:readBody|bodyParams|queryParams|parseUrlEncoded)\s*\(/
   return sources.filter((s) => !READS_REQUESTS.includes(unitOf(s.file)) && reads.test(mask(s.text))).map((s) => s.file)
 }
 
@@ -160,7 +167,8 @@ export function unitGraph(sources: Source[]): Map<string, Set<string>> {
   for (const source of sources) {
     const from = unitOf(source.file)
     const edges = graph.get(from) ?? graph.set(from, new Set()).get(from)!
-    for (const { target } of importsOf(source).imports) if (target.startsWith('src/') && unitOf(target) !== from) edges.add(unitOf(target))
+    for (const { target } of importsOf(source).imports)
+      if (target.startsWith('src/') && unitOf(target) !== from) edges.add(unitOf(target))
   }
   return graph
 }
@@ -190,7 +198,9 @@ export function findCycle(graph: ReadonlyMap<string, Iterable<string>>): string[
 }
 
 function sources(): Source[] {
-  return [...new Glob('src/**/*.ts').scanSync(ROOT)].sort().map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }))
+  return [...new Glob('src/**/*.ts').scanSync(ROOT)]
+    .sort()
+    .map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }))
 }
 
 describe('architecture: the layering allow-list (issue 15 §2)', () => {
@@ -242,12 +252,22 @@ describe('architecture: the checker fails on each forbidden form (in-memory fixt
   })
 
   test('each layer is held to its own row: store → services and services → oauth fail, crypto imports nothing', () => {
-    expect(layeringViolations([{ file: 'src/store/x.ts', text: `import { y } from '../services/y.ts'` }])).toHaveLength(1)
-    expect(layeringViolations([{ file: 'src/services/x.ts', text: `import { y } from '../handler/errors.ts'` }])).toHaveLength(1)
+    expect(layeringViolations([{ file: 'src/store/x.ts', text: `import { y } from '../services/y.ts'` }])).toHaveLength(
+      1,
+    )
+    expect(
+      layeringViolations([{ file: 'src/services/x.ts', text: `import { y } from '../handler/errors.ts'` }]),
+    ).toHaveLength(1)
     expect(layeringViolations([{ file: 'src/crypto/x.ts', text: `import { y } from '../config.ts'` }])).toHaveLength(1)
-    expect(layeringViolations([{ file: 'src/handler/x.ts', text: `import { y } from '../oauth/errors.ts'` }])).toHaveLength(1)
-    expect(layeringViolations([{ file: 'src/graphql/x.ts', text: `import { y } from '../oauth/bearer.ts'` }])).toHaveLength(1)
-    expect(layeringViolations([{ file: 'src/cli/x.ts', text: `import { y } from '../oauth/grants/index.ts'` }])).toHaveLength(1)
+    expect(
+      layeringViolations([{ file: 'src/handler/x.ts', text: `import { y } from '../oauth/errors.ts'` }]),
+    ).toHaveLength(1)
+    expect(
+      layeringViolations([{ file: 'src/graphql/x.ts', text: `import { y } from '../oauth/bearer.ts'` }]),
+    ).toHaveLength(1)
+    expect(
+      layeringViolations([{ file: 'src/cli/x.ts', text: `import { y } from '../oauth/grants/index.ts'` }]),
+    ).toHaveLength(1)
   })
 
   test('allowed imports, packages, and import-shaped text in comments and strings are not violations', () => {
@@ -266,17 +286,31 @@ describe('architecture: the checker fails on each forbidden form (in-memory fixt
   })
 
   test('a Response built outside http/ is a violation; inside http/ it is not', () => {
-    expect(responseViolations([{ file: 'src/graphql/x.ts', text: `return new Response('x')` }])).toEqual(['src/graphql/x.ts'])
-    expect(responseViolations([{ file: 'src/pages/x.ts', text: `return Response.json({})` }])).toEqual(['src/pages/x.ts'])
-    expect(responseViolations([{ file: 'src/oauth/x.ts', text: `return Response.redirect(url)` }])).toEqual(['src/oauth/x.ts'])
+    expect(responseViolations([{ file: 'src/graphql/x.ts', text: `return new Response('x')` }])).toEqual([
+      'src/graphql/x.ts',
+    ])
+    expect(responseViolations([{ file: 'src/pages/x.ts', text: `return Response.json({})` }])).toEqual([
+      'src/pages/x.ts',
+    ])
+    expect(responseViolations([{ file: 'src/oauth/x.ts', text: `return Response.redirect(url)` }])).toEqual([
+      'src/oauth/x.ts',
+    ])
     expect(responseViolations([{ file: 'src/http/x.ts', text: `return new Response('x')` }])).toEqual([])
     expect(responseViolations([{ file: 'src/pages/x.ts', text: `// never new Response( here` }])).toEqual([])
   })
 
   test('a handler that reads the body or parses the query itself is a violation', () => {
-    expect(requestReadingViolations([{ file: 'src/oauth/x.ts', text: `const p = await bodyParams(ctx.request, { json: true })` }])).toHaveLength(1)
-    expect(requestReadingViolations([{ file: 'src/pages/x.ts', text: `const form = await ctx.request.formData()` }])).toHaveLength(1)
-    expect(requestReadingViolations([{ file: 'src/oauth/x.ts', text: `const q = queryParams(ctx.url)` }])).toHaveLength(1)
+    expect(
+      requestReadingViolations([
+        { file: 'src/oauth/x.ts', text: `const p = await bodyParams(ctx.request, { json: true })` },
+      ]),
+    ).toHaveLength(1)
+    expect(
+      requestReadingViolations([{ file: 'src/pages/x.ts', text: `const form = await ctx.request.formData()` }]),
+    ).toHaveLength(1)
+    expect(requestReadingViolations([{ file: 'src/oauth/x.ts', text: `const q = queryParams(ctx.url)` }])).toHaveLength(
+      1,
+    )
     expect(requestReadingViolations([{ file: 'src/oauth/x.ts', text: `const q = ctx.query` }])).toEqual([])
   })
 
@@ -296,18 +330,27 @@ describe('architecture: other boundaries', () => {
 
   test('only src/store imports kysely (migrations aside)', () => {
     const violations = files
-      .filter((s) => !s.file.startsWith('src/store/') && importsOf(s).imports.some(({ target }) => target === 'kysely' || target.startsWith('kysely/')))
+      .filter(
+        (s) =>
+          !s.file.startsWith('src/store/') &&
+          importsOf(s).imports.some(({ target }) => target === 'kysely' || target.startsWith('kysely/')),
+      )
       .map((s) => s.file)
     expect(violations).toEqual([])
   })
 
   test('nothing outside src/config.ts and the CLI entry points reads process.env', () => {
-    const violations = files.filter(({ file, text }) => /process\.env/.test(text) && !['src/config.ts', 'src/cli/io.ts'].includes(file)).map((f) => f.file)
+    const violations = files
+      .filter(({ file, text }) => /process\.env/.test(text) && !['src/config.ts', 'src/cli/io.ts'].includes(file))
+      .map((f) => f.file)
     expect(violations).toEqual([])
   })
 
   test('migrations never import application code (they are frozen in time)', () => {
-    const migrations = [...new Glob('migrations/*.ts').scanSync(ROOT)].map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }))
+    const migrations = [...new Glob('migrations/*.ts').scanSync(ROOT)].map((file) => ({
+      file,
+      text: readFileSync(join(ROOT, file), 'utf8'),
+    }))
     const violations = migrations.filter((m) => importsOf(m).imports.some(({ target }) => target.startsWith('src/')))
     expect(violations.map((m) => m.file)).toEqual([])
   })
@@ -315,17 +358,27 @@ describe('architecture: other boundaries', () => {
 
 describe('architecture: what routes declare (issue 15 §1)', () => {
   const endpoints = Object.entries(ROUTES).flatMap(([path, route]) =>
-    Object.entries(route.methods).map(([method, e]) => ({ path, method, route, endpoint: typeof e === 'function' ? { handle: e } : e })),
+    Object.entries(route.methods).map(([method, e]) => ({
+      path,
+      method,
+      route,
+      endpoint: typeof e === 'function' ? { handle: e } : e,
+    })),
   )
 
   test('every form a page posts is refused from other sites before its body is read (RFC 6749 §10.12)', () => {
     // POST /oauth/authorize is the exception: clients post authorization requests from their own sites (RFC 6749 §3.1).
-    const unguarded = endpoints.filter(({ path, method, route, endpoint }) => route.page && method === 'POST' && endpoint.body && !endpoint.sameOrigin && !path.endsWith('/authorize'))
+    const unguarded = endpoints.filter(
+      ({ path, method, route, endpoint }) =>
+        route.page && method === 'POST' && endpoint.body && !endpoint.sameOrigin && !path.endsWith('/authorize'),
+    )
     expect(unguarded.map(({ path }) => path)).toEqual([])
   })
 
   test('same-origin checks and JSON bodies stay where they belong: pages never take JSON, the API never asks for a browser origin', () => {
-    const misplaced = endpoints.filter(({ route, endpoint }) => (route.page && endpoint.body === 'form-or-json') || (route.cors && endpoint.sameOrigin))
+    const misplaced = endpoints.filter(
+      ({ route, endpoint }) => (route.page && endpoint.body === 'form-or-json') || (route.cors && endpoint.sameOrigin),
+    )
     expect(misplaced.map(({ path }) => path)).toEqual([])
   })
 })

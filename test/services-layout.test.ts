@@ -46,7 +46,9 @@ describe('issue 15 §3: services grouped by aggregate, imported downward', () =>
 
   test('every file sits in an aggregate folder with a row, except the composition root', () => {
     expect(files.filter((f) => !f.includes('/'))).toEqual(['index.ts'])
-    expect([...new Set(files.filter((f) => f.includes('/')).map((f) => f.split('/')[0]!))].filter((d) => !(d in ALLOWED))).toEqual([])
+    expect(
+      [...new Set(files.filter((f) => f.includes('/')).map((f) => f.split('/')[0]!))].filter((d) => !(d in ALLOWED)),
+    ).toEqual([])
   })
 
   test('each folder imports only the folders below it', () => {

@@ -13,8 +13,18 @@ import { MapAdapter } from './map-adapter.mjs'
 
 const PORT = Number(process.argv[2] ?? 9101)
 const ISSUER = `http://127.0.0.1:${PORT}`
-export const CLIENT = { id: 'bench-client', secret: 'bench-secret-bench-secret-bench-secret-0123', redirectUri: 'http://127.0.0.1:9/cb' }
-const ACCOUNT = { sub: 'user-1', preferred_username: 'alice', name: 'Alice Bench', email: 'alice@example.test', email_verified: true }
+export const CLIENT = {
+  id: 'bench-client',
+  secret: 'bench-secret-bench-secret-bench-secret-0123',
+  redirectUri: 'http://127.0.0.1:9/cb',
+}
+const ACCOUNT = {
+  sub: 'user-1',
+  preferred_username: 'alice',
+  name: 'Alice Bench',
+  email: 'alice@example.test',
+  email_verified: true,
+}
 /** The one PKCE verifier behind every minted code (the check still runs per request). */
 const VERIFIER = 'bench-verifier-0123456789-0123456789-0123456789'
 const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url')
@@ -24,15 +34,17 @@ const rsaJwk = { ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', al
 
 const provider = new Provider(ISSUER, {
   adapter: MapAdapter,
-  clients: [{
-    client_id: CLIENT.id,
-    client_secret: CLIENT.secret,
-    redirect_uris: [CLIENT.redirectUri],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-    id_token_signed_response_alg: 'RS256',
-  }],
+  clients: [
+    {
+      client_id: CLIENT.id,
+      client_secret: CLIENT.secret,
+      redirect_uris: [CLIENT.redirectUri],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+  ],
   jwks: { keys: [rsaJwk] },
   scopes: ['openid', 'profile', 'email', 'offline_access', 'read_user'],
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
@@ -45,7 +57,16 @@ const provider = new Provider(ISSUER, {
   },
   rotateRefreshToken: true,
   cookies: { keys: ['bench-cookie-key-0123456789'] },
-  ttl: { AccessToken: 3600, AuthorizationCode: 600, ClientCredentials: 3600, IdToken: 3600, RefreshToken: 30 * 86400, Grant: 30 * 86400, Session: 86400, Interaction: 3600 },
+  ttl: {
+    AccessToken: 3600,
+    AuthorizationCode: 600,
+    ClientCredentials: 3600,
+    IdToken: 3600,
+    RefreshToken: 30 * 86400,
+    Grant: 30 * 86400,
+    Session: 86400,
+    Interaction: 3600,
+  },
 })
 
 const callback = provider.callback()
@@ -64,15 +85,32 @@ async function mint(kind, n) {
   for (let i = 0; i < n; i++) {
     if (kind === 'filler') {
       // Live tokens that are never presented: they only make the store big.
-      out.push(await new provider.AccessToken({ accountId: ACCOUNT.sub, client, scope: 'openid profile email', gty: 'authorization_code' }).save())
+      out.push(
+        await new provider.AccessToken({
+          accountId: ACCOUNT.sub,
+          client,
+          scope: 'openid profile email',
+          gty: 'authorization_code',
+        }).save(),
+      )
       continue
     }
     const scope = kind === 'refresh' ? 'profile email offline_access' : 'openid profile email offline_access'
     const grantId = await newGrant(scope)
     const common = { accountId: ACCOUNT.sub, client, grantId, scope, authTime, gty: 'authorization_code' }
     if (kind === 'access') out.push(await new provider.AccessToken(common).save())
-    else if (kind === 'refresh' || kind === 'refresh-id') out.push(await new provider.RefreshToken({ ...common, expiresWithSession: false }).save())
-    else if (kind === 'code') out.push(await new provider.AuthorizationCode({ ...common, redirectUri: CLIENT.redirectUri, codeChallenge: CHALLENGE, codeChallengeMethod: 'S256', expiresWithSession: false }).save())
+    else if (kind === 'refresh' || kind === 'refresh-id')
+      out.push(await new provider.RefreshToken({ ...common, expiresWithSession: false }).save())
+    else if (kind === 'code')
+      out.push(
+        await new provider.AuthorizationCode({
+          ...common,
+          redirectUri: CLIENT.redirectUri,
+          codeChallenge: CHALLENGE,
+          codeChallengeMethod: 'S256',
+          expiresWithSession: false,
+        }).save(),
+      )
     else throw new Error(`unknown kind ${kind}`)
   }
   return out

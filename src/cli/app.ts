@@ -1,4 +1,9 @@
-import { ApplicationPatch, DEVICE_CODE_GRANT, parseNewApplication, type Application } from '../services/applications/applications.ts'
+import {
+  ApplicationPatch,
+  DEVICE_CODE_GRANT,
+  parseNewApplication,
+  type Application,
+} from '../services/applications/applications.ts'
 import { NotFound, parseOrInvalid } from '../services/shared/errors.ts'
 import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
@@ -26,7 +31,12 @@ const FIELDS = {
 /** The flags `app create` takes; test/graphql/parity.test.ts holds them against CreateApplicationInput. */
 export const CREATE_FLAGS = {
   name: { type: 'string', value: 'N', help: 'the name users see on the consent page' },
-  'redirect-uri': { type: 'string', multiple: true, value: 'URI', help: 'where codes are sent; repeat for several; needed only with authorization_code' },
+  'redirect-uri': {
+    type: 'string',
+    multiple: true,
+    value: 'URI',
+    help: 'where codes are sent; repeat for several; needed only with authorization_code',
+  },
   scopes: { type: 'string', value: '"A B"', help: 'scopes it may ask for (default "openid profile email")' },
   'grant-types': {
     type: 'string',
@@ -42,7 +52,11 @@ export const CREATE_FLAGS = {
     value: 'always|offline_access',
     help: 'always (default, as GitLab): every user grant gets a refresh token;\noffline_access: OpenID requests get one only when they ask for offline_access',
   },
-  owner: { type: 'string', value: 'USERNAME', help: 'the user who owns the application (sees and manages it through the admin API)' },
+  owner: {
+    type: 'string',
+    value: 'USERNAME',
+    help: 'the user who owns the application (sees and manages it through the admin API)',
+  },
 } as const satisfies Flags
 
 const LIFETIME_HELP = `seconds for this application's tokens; "default" uses the server's setting`
@@ -64,7 +78,9 @@ export const UPDATE_FLAGS = {
   'refresh-token-lifetime': { type: 'string', value: 'S|default', help: LIFETIME_HELP },
 } as const satisfies Flags
 
-const CLIENT_ID_FLAG = { 'client-id': { type: 'string', value: 'ID', help: 'the client id (or give it as CLIENT_ID)' } } as const
+const CLIENT_ID_FLAG = {
+  'client-id': { type: 'string', value: 'ID', help: 'the client id (or give it as CLIENT_ID)' },
+} as const
 
 export function appJson(a: Application, clientSecret?: string | null) {
   return {
@@ -99,12 +115,17 @@ function describe(a: Application, secret?: string | null): string {
     `grant_types:   ${a.grantTypes.join(' ')}`,
   )
   const lifetime = (s: number | null) => (s === null ? 'default' : `${s} s`)
-  lines.push(`tokens:        ${a.tokenFormat}, access ${lifetime(a.accessTokenTtl)}, refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`)
+  lines.push(
+    `tokens:        ${a.tokenFormat}, access ${lifetime(a.accessTokenTtl)}, refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`,
+  )
   return lines.join('\n')
 }
 
 function parseGrantTypes(value: string): string[] {
-  return value.split(/[,\s]+/).filter(Boolean).map((g) => (g === 'device_code' ? DEVICE_CODE_GRANT : g))
+  return value
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map((g) => (g === 'device_code' ? DEVICE_CODE_GRANT : g))
 }
 
 /** Seconds, or `default` (null: the server's TTL setting). */
@@ -123,7 +144,8 @@ function onOff(on: boolean | undefined, off: boolean | undefined, flag: string):
 
 /** The patch `app update` sends: only the flags given, checked by the service's own rule before the database opens. */
 function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
-  const lifetime = (flag: 'access-token-lifetime' | 'refresh-token-lifetime') => (values[flag] === undefined ? undefined : parseLifetime(values[flag], flag))
+  const lifetime = (flag: 'access-token-lifetime' | 'refresh-token-lifetime') =>
+    values[flag] === undefined ? undefined : parseLifetime(values[flag], flag)
   const patch = {
     name: values.name,
     redirectUris: values['redirect-uri'],
@@ -138,7 +160,8 @@ function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
     refreshTokenTtl: lifetime('refresh-token-lifetime'),
   }
   const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
-  if (Object.keys(given).length === 0) throw new UsageError('app update: nothing to change (see latchkey app update --help)')
+  if (Object.keys(given).length === 0)
+    throw new UsageError('app update: nothing to change (see latchkey app update --help)')
   return parseOrInvalid(ApplicationPatch, given)
 }
 
@@ -151,7 +174,8 @@ export const APP_SUBCOMMANDS = {
   create: subcommand({
     usage:
       '--name N [--redirect-uri URI ...] [--scopes "openid profile email"] [--grant-types G,G] [--public]\n         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n         [--owner USERNAME] [--json]',
-    summary: 'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\nCreates the database if there is none yet.',
+    summary:
+      'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\nCreates the database if there is none yet.',
     flags: CREATE_FLAGS,
     database: 'create',
     fields: FIELDS,
@@ -171,7 +195,10 @@ export const APP_SUBCOMMANDS = {
       return async ({ services }, print) => {
         const owner = values.owner === undefined ? undefined : await services.users.findByUsername(values.owner)
         if (values.owner !== undefined && !owner) throw new NotFound(`no user named ${values.owner}`, 'owner')
-        const { application, clientSecret } = await services.applications.create({ ...input, ...(owner && { ownerId: owner.id }) })
+        const { application, clientSecret } = await services.applications.create({
+          ...input,
+          ...(owner && { ownerId: owner.id }),
+        })
         print(appJson(application, clientSecret), () => describe(application, clientSecret))
       }
     },
@@ -180,7 +207,8 @@ export const APP_SUBCOMMANDS = {
     usage:
       '[--name N] [--redirect-uri URI ...] [--scopes "..."] [--grant-types G,G] [--trusted|--no-trusted]\n         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n         [--token-format opaque|jwt] [--access-token-lifetime S|default] [--refresh-token-lifetime S|default] [--json]',
     argument: 'CLIENT_ID',
-    summary: 'changes only what is given (say, a redirect URI typo); --redirect-uri and --scopes replace the whole list',
+    summary:
+      'changes only what is given (say, a redirect URI typo); --redirect-uri and --scopes replace the whole list',
     flags: { ...UPDATE_FLAGS, ...CLIENT_ID_FLAG },
     database: 'existing',
     fields: FIELDS,
@@ -198,10 +226,16 @@ export const APP_SUBCOMMANDS = {
     summary: 'lists every application (never a secret)',
     flags: {},
     database: 'existing',
-    prepare: () => async ({ services }, print) => {
-      const apps = await services.applications.list()
-      print(apps.map((a) => appJson(a)), () => apps.map((a) => `${a.clientId}  ${a.name}${a.isPublic ? '  public' : ''}`).join('\n') || 'no applications')
-    },
+    prepare:
+      () =>
+      async ({ services }, print) => {
+        const apps = await services.applications.list()
+        print(
+          apps.map((a) => appJson(a)),
+          () =>
+            apps.map((a) => `${a.clientId}  ${a.name}${a.isPublic ? '  public' : ''}`).join('\n') || 'no applications',
+        )
+      },
   }),
   show: subcommand({
     usage: '[--json]',

@@ -27,30 +27,50 @@ export const JSON_FLAG = { json: { type: 'boolean', help: 'print stable JSON for
  * Parses `argv` against `flags` (plus --help). Unknown options name the nearest known one, a
  * string option without a value says so, and a `bare` flag alone means `true`.
  */
-export function parse<F extends Flags>(argv: string[], flags: F, maxPositionals = Infinity): { values: Values<F>; positionals: string[] } {
+export function parse<F extends Flags>(
+  argv: string[],
+  flags: F,
+  maxPositionals = Infinity,
+): { values: Values<F>; positionals: string[] } {
   const all: Flags = { ...flags, ...HELP_FLAG }
   const args = expandBare(argv, all)
-  const options = Object.fromEntries(Object.entries(all).map(([name, f]) => [name, { type: f.type, ...(f.multiple && { multiple: true }), ...(f.short && { short: f.short }) }]))
+  const options = Object.fromEntries(
+    Object.entries(all).map(([name, f]) => [
+      name,
+      { type: f.type, ...(f.multiple && { multiple: true }), ...(f.short && { short: f.short }) },
+    ]),
+  )
   const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true })
   for (const t of tokens) {
     if (t.kind !== 'option') continue
     const flag = all[t.name]
     if (!flag) throw new UsageError(unknownOption(t.rawName, Object.keys(all)))
-    if (flag.type === 'string' && t.value === undefined) throw new UsageError(`${t.rawName} needs a value${flag.value ? ` (${t.rawName} ${flag.value})` : ''}`)
+    if (flag.type === 'string' && t.value === undefined)
+      throw new UsageError(`${t.rawName} needs a value${flag.value ? ` (${t.rawName} ${flag.value})` : ''}`)
     if (flag.type === 'boolean' && t.value !== undefined) throw new UsageError(`${t.rawName} takes no value`)
   }
   const { values, positionals } = strictParse(args, options)
-  if (!values.help && positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[maxPositionals])}${maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''}`)
+  if (!values.help && positionals.length > maxPositionals)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[maxPositionals])}${maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''}`,
+    )
   return { values: values as Values<F>, positionals }
 }
 
 /** What the first pass let through: a value that starts with "-" (`--ttl -5`), said in one line. */
-function strictParse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): { values: Record<string, unknown>; positionals: string[] } {
+function strictParse(
+  args: string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true })
   } catch (e) {
     const option = /'(--?[\w-]+)'/.exec((e as Error).message)?.[1]
-    throw new UsageError(option ? `${option} needs a value; write one that starts with "-" as ${option}=VALUE` : (e as Error).message.split('\n')[0]!)
+    throw new UsageError(
+      option
+        ? `${option} needs a value; write one that starts with "-" as ${option}=VALUE`
+        : (e as Error).message.split('\n')[0]!,
+    )
   }
 }
 
@@ -83,7 +103,8 @@ function distance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
     previous = row
   }
   return previous[b.length]!
@@ -91,9 +112,13 @@ function distance(a: string, b: string): number {
 
 /** The options block of a help text: one aligned line per flag. */
 export function describeFlags(flags: Flags): string {
-  const rows = Object.entries(flags).map(([name, f]) => [`--${name}${f.value ? ` ${f.value}` : ''}${f.short ? `, -${f.short}` : ''}`, f.help] as const)
+  const rows = Object.entries(flags).map(
+    ([name, f]) => [`--${name}${f.value ? ` ${f.value}` : ''}${f.short ? `, -${f.short}` : ''}`, f.help] as const,
+  )
   const width = Math.max(...rows.map(([left]) => left.length)) + 2
-  return rows.map(([left, help]) => `  ${left.padEnd(width)}${help.replaceAll('\n', `\n  ${' '.repeat(width)}`)}`).join('\n')
+  return rows
+    .map(([left, help]) => `  ${left.padEnd(width)}${help.replaceAll('\n', `\n  ${' '.repeat(width)}`)}`)
+    .join('\n')
 }
 
 export function requireFlag(value: unknown, flag: string): string {

@@ -35,7 +35,11 @@ to the --db path, start the server (see docs/operating.md).`,
     const config = configFrom(values, io)
     const store = storeTarget(config)
     // PostgreSQL has its own consistent online backup; copying the --db path would back up the wrong database.
-    if (store.engine === 'postgres') throw new Invalid('backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operating.md)', 'database-url')
+    if (store.engine === 'postgres')
+      throw new Invalid(
+        'backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operating.md)',
+        'database-url',
+      )
     printNotices(io, checkDatabase(config, 'existing'))
     checkTarget(target, !!values.force)
     const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`)
@@ -50,7 +54,11 @@ to the --db path, start the server (see docs/operating.md).`,
       rmSync(partial, { force: true })
     }
     const bytes = statSync(target).size
-    io.stdout.write((values.json ? JSON.stringify({ path: target, bytes, integrity: 'ok' }, null, 2) : `backup written to ${target} (${bytes} bytes, integrity ok)`) + '\n')
+    io.stdout.write(
+      (values.json
+        ? JSON.stringify({ path: target, bytes, integrity: 'ok' }, null, 2)
+        : `backup written to ${target} (${bytes} bytes, integrity ok)`) + '\n',
+    )
     return 0
   },
 })
@@ -58,8 +66,10 @@ to the --db path, start the server (see docs/operating.md).`,
 /** A file that --to, --force and the like may write: its folder exists, and it does not unless replacing it was asked for. */
 export function checkTarget(target: string, force: boolean, flag = '--to'): void {
   const folder = dirname(target)
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${flag} ${target}: the folder ${folder} does not exist`)
-  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`${flag} ${target} is a folder; name a file`)
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new UsageError(`${flag} ${target}: the folder ${folder} does not exist`)
+  if (existsSync(target) && statSync(target).isDirectory())
+    throw new UsageError(`${flag} ${target} is a folder; name a file`)
   if (existsSync(target) && !force) throw new Conflict(`${target} already exists (use --force to replace it)`)
 }
 

@@ -59,7 +59,9 @@ export function commandGroup(name: string, subcommands: Record<string, Subcomman
     const entry = Object.hasOwn(subcommands, sub) ? subcommands[sub]! : undefined
     if (!entry) {
       const near = nearest(sub, Object.keys(subcommands))
-      throw new UsageError(`unknown command: ${name} ${sub}${near ? `; did you mean ${name} ${near}?` : ''} (${name} commands: ${Object.keys(subcommands).join(', ')})`)
+      throw new UsageError(
+        `unknown command: ${name} ${sub}${near ? `; did you mean ${name} ${near}?` : ''} (${name} commands: ${Object.keys(subcommands).join(', ')})`,
+      )
     }
     const flags = { ...entry.flags, ...JSON_FLAG, ...DATABASE_FLAGS }
     const { values, positionals } = parse(rest, flags, entry.argument ? 1 : 0)
@@ -79,7 +81,8 @@ async function namingFlags(entry: Subcommand, run: () => Promise<void>): Promise
   } catch (e) {
     if (e instanceof DomainError && e.field) {
       const flag = entry.fields?.[e.field.split('.')[0]!]
-      if (flag) e.message = `${flag}: ${e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message}`
+      if (flag)
+        e.message = `${flag}: ${e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message}`
     }
     throw e
   }
@@ -90,13 +93,32 @@ function usageLine(group: string, name: string, entry: Subcommand): string {
 }
 
 function groupHelp(name: string, subcommands: Record<string, Subcommand>, notes: string): string {
-  const lines = Object.entries(subcommands).map(([sub, entry]) => `  ${usageLine(name, sub, entry).slice(name.length + 1)}\n      ${entry.summary.replaceAll('\n', '\n      ')}`)
-  return [`Usage: latchkey ${name} <command> [options]`, `Commands:\n${lines.join('\n')}`, notes, `Run \`latchkey ${name} <command> --help\` for the options of each command.`, DATABASE_HELP].filter(Boolean).join('\n\n')
+  const lines = Object.entries(subcommands).map(
+    ([sub, entry]) =>
+      `  ${usageLine(name, sub, entry).slice(name.length + 1)}\n      ${entry.summary.replaceAll('\n', '\n      ')}`,
+  )
+  return [
+    `Usage: latchkey ${name} <command> [options]`,
+    `Commands:\n${lines.join('\n')}`,
+    notes,
+    `Run \`latchkey ${name} <command> --help\` for the options of each command.`,
+    DATABASE_HELP,
+  ]
+    .filter(Boolean)
+    .join('\n\n')
 }
 
 function subcommandHelp(group: string, sub: string, entry: Subcommand, notes: string): string {
   const options = describeFlags({ ...entry.flags, ...JSON_FLAG, ...HELP_FLAG })
-  return [`Usage: latchkey ${usageLine(group, sub, entry)}`, entry.summary, `Options:\n${options}`, notes, DATABASE_HELP].filter(Boolean).join('\n\n')
+  return [
+    `Usage: latchkey ${usageLine(group, sub, entry)}`,
+    entry.summary,
+    `Options:\n${options}`,
+    notes,
+    DATABASE_HELP,
+  ]
+    .filter(Boolean)
+    .join('\n\n')
 }
 
 export interface Standalone<F extends Flags> {
@@ -112,7 +134,12 @@ export interface Standalone<F extends Flags> {
 /** A command without subcommands (`migrate`, `backup`, `serve` …): its help, then `run`. */
 export function standalone<F extends Flags>(name: string, definition: Standalone<F>): Command {
   const { usage, summary, flags, settings } = definition
-  const help = [`Usage: latchkey ${name} ${usage}`, summary, `Options:\n${describeFlags({ ...flags, ...HELP_FLAG })}`, settings.help].join('\n\n')
+  const help = [
+    `Usage: latchkey ${name} ${usage}`,
+    summary,
+    `Options:\n${describeFlags({ ...flags, ...HELP_FLAG })}`,
+    settings.help,
+  ].join('\n\n')
   return async (argv, io) => {
     const { values } = parse(argv, { ...flags, ...settings.flags }, 0)
     if (values.help) return printed(io, help)

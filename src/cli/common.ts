@@ -48,14 +48,21 @@ const BARE = new Set<Setting>(['passwordGrant', 'graphqlIntrospection', 'graphiq
 
 function settingFlag(key: Setting): Flag {
   const [value, help, fallback] = SETTING_HELP[key]
-  return { type: 'string', value, bare: BARE.has(key), help: `${help}  ${SETTINGS[key].env}${fallback ? ` (${fallback})` : ''}` }
+  return {
+    type: 'string',
+    value,
+    bare: BARE.has(key),
+    help: `${help}  ${SETTINGS[key].env}${fallback ? ` (${fallback})` : ''}`,
+  }
 }
 
 function settingFlags(keys: readonly Setting[]): Flags {
   return Object.fromEntries(keys.map((k) => [SETTINGS[k].flag, settingFlag(k)]))
 }
 
-const CONFIG_FLAG: Flags = { config: { type: 'string', value: 'FILE', help: 'JSON file with the same settings in camelCase  LATCHKEY_CONFIG' } }
+const CONFIG_FLAG: Flags = {
+  config: { type: 'string', value: 'FILE', help: 'JSON file with the same settings in camelCase  LATCHKEY_CONFIG' },
+}
 
 /** What every management command accepts: where the database is. */
 export const DATABASE_FLAGS: Flags = { ...settingFlags(['db', 'databaseUrl']), ...CONFIG_FLAG }
@@ -68,10 +75,18 @@ export const SERVER_HELP = `Settings ${PRECEDENCE}:\n${describeFlags(SERVER_FLAG
 
 /** The configuration from flags, the environment and the --config file; relative paths are taken from `io.cwd`. */
 export function configFrom(values: Record<string, unknown>, io: CliIO): Config {
-  const config = loadConfig({ flags: values, env: io.env, readFile: (path) => readFileSync(resolve(io.cwd, path), 'utf8') })
+  const config = loadConfig({
+    flags: values,
+    env: io.env,
+    readFile: (path) => readFileSync(resolve(io.cwd, path), 'utf8'),
+  })
   const url = config.databaseUrl
   const sqliteUrl = url !== undefined && storeTarget(config).engine === 'sqlite'
-  return Object.freeze({ ...config, db: resolve(io.cwd, config.db), ...(sqliteUrl && { databaseUrl: `sqlite:${resolve(io.cwd, url.replace(/^sqlite:(\/\/)?/i, ''))}` }) })
+  return Object.freeze({
+    ...config,
+    db: resolve(io.cwd, config.db),
+    ...(sqliteUrl && { databaseUrl: `sqlite:${resolve(io.cwd, url.replace(/^sqlite:(\/\/)?/i, ''))}` }),
+  })
 }
 
 /** The setting that names the database, as the operator would fix it. */
@@ -100,11 +115,20 @@ export function checkDatabase(config: Config, access: DatabaseAccess): DatabaseN
   if (target.engine === 'postgres') return []
   const { path } = target
   const setting = databaseSetting(config)
-  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`${path} is a folder, not a database file (${setting})`)
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new ConfigError(`${path} is a folder, not a database file (${setting})`)
   if (existsSync(path)) return sharedFileNotices(path)
-  if (access === 'existing') throw new ConfigError(`no database at ${path}: this command does not create one; point ${setting} at the server's database`)
-  if (!existsSync(dirname(path))) throw new ConfigError(`cannot create the database at ${path}: the folder ${dirname(path)} does not exist (${setting})`)
-  return [{ level: 'info', msg: 'creating a new database', text: `creating a new database at ${path}`, fields: { db: path } }]
+  if (access === 'existing')
+    throw new ConfigError(
+      `no database at ${path}: this command does not create one; point ${setting} at the server's database`,
+    )
+  if (!existsSync(dirname(path)))
+    throw new ConfigError(
+      `cannot create the database at ${path}: the folder ${dirname(path)} does not exist (${setting})`,
+    )
+  return [
+    { level: 'info', msg: 'creating a new database', text: `creating a new database at ${path}`, fields: { db: path } },
+  ]
 }
 
 /** A warning rather than a refusal: an upgrade must not stop a deployment whose file predates 0600. */
@@ -113,12 +137,14 @@ function sharedFileNotices(path: string): DatabaseNotice[] {
   if ((mode & 0o077) === 0) return []
   const octal = mode.toString(8).padStart(4, '0')
   const fix = `chmod 600 ${path} ${path}-wal ${path}-shm`
-  return [{
-    level: 'warn',
-    msg: 'WARNING: the database file is open to group or others; it holds password hashes and signing keys',
-    text: `WARNING: ${path} is open to group or others (mode ${octal}); it holds password hashes and signing keys.\nlatchkey: WARNING: restrict it with: ${fix}`,
-    fields: { db: path, mode: octal, fix },
-  }]
+  return [
+    {
+      level: 'warn',
+      msg: 'WARNING: the database file is open to group or others; it holds password hashes and signing keys',
+      text: `WARNING: ${path} is open to group or others (mode ${octal}); it holds password hashes and signing keys.\nlatchkey: WARNING: restrict it with: ${fix}`,
+      fields: { db: path, mode: octal, fix },
+    },
+  ]
 }
 
 export function printNotices(io: CliIO, notices: DatabaseNotice[]): void {
@@ -136,11 +162,18 @@ export async function naming<T>(config: Config, open: () => Promise<T>): Promise
   try {
     return await open()
   } catch (e) {
-    throw new ConfigError(`cannot open or migrate the database ${describeTarget(config)} (${databaseSetting(config)}): ${(e as Error)?.message ?? e}`)
+    throw new ConfigError(
+      `cannot open or migrate the database ${describeTarget(config)} (${databaseSetting(config)}): ${(e as Error)?.message ?? e}`,
+    )
   }
 }
 
-export async function withProvider<T>(config: Config, io: CliIO, access: DatabaseAccess, run: (p: Provider) => Promise<T>): Promise<T> {
+export async function withProvider<T>(
+  config: Config,
+  io: CliIO,
+  access: DatabaseAccess,
+  run: (p: Provider) => Promise<T>,
+): Promise<T> {
   const fresh = newSqliteFile(config)
   try {
     await using provider = await openDatabase(config, io, access)

@@ -7,7 +7,15 @@ const iso = (seconds: number | null) => (seconds === null ? null : new Date(seco
 
 /** Public parts and status only: the private key never leaves the database. */
 export function keyJson(k: SigningKeyView) {
-  return { id: k.id, kid: k.kid, alg: k.alg, status: k.status, created_at: k.createdAt, retired_at: k.retiredAt, publish_until: k.publishUntil }
+  return {
+    id: k.id,
+    kid: k.kid,
+    alg: k.alg,
+    status: k.status,
+    created_at: k.createdAt,
+    retired_at: k.retiredAt,
+    publish_until: k.publishUntil,
+  }
 }
 
 function keyLine(k: SigningKeyView): string {
@@ -22,10 +30,15 @@ export const KEY_SUBCOMMANDS = {
     summary: 'lists the signing keys: the active one per algorithm and the retired ones still in the JWKS',
     flags: {},
     database: 'existing',
-    prepare: () => async ({ services }, print) => {
-      const keys = await services.admin.keys.listAsOperator()
-      print(keys.map(keyJson), () => keys.map(keyLine).join('\n') || 'no signing keys yet (serve creates them on first start)')
-    },
+    prepare:
+      () =>
+      async ({ services }, print) => {
+        const keys = await services.admin.keys.listAsOperator()
+        print(
+          keys.map(keyJson),
+          () => keys.map(keyLine).join('\n') || 'no signing keys yet (serve creates them on first start)',
+        )
+      },
   }),
   rotate: subcommand({
     usage: '--alg RS256|ES256 [--json]',
@@ -35,7 +48,8 @@ export const KEY_SUBCOMMANDS = {
     fields: { alg: '--alg' },
     prepare({ values }) {
       const alg = requireFlag(values.alg, 'alg')
-      if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new UsageError(`--alg must be one of ${SIGNING_ALGS.join(', ')}`)
+      if (!(SIGNING_ALGS as readonly string[]).includes(alg))
+        throw new UsageError(`--alg must be one of ${SIGNING_ALGS.join(', ')}`)
       return async ({ services }, print) => {
         const keys = await services.admin.keys.rotateAsOperator(alg)
         print(keys.map(keyJson), () => `rotated ${alg}: ${keys.map(keyLine).join('; ')}`)

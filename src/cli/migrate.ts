@@ -6,7 +6,8 @@ import { checkDatabase, configFrom, DATABASE_FLAGS, DATABASE_HELP, naming, print
 
 export const migrate = standalone('migrate', {
   usage: '[--db FILE | --database-url URL] [--json]',
-  summary: 'Brings the database schema up to date (creating the database if there is none yet).\n`latchkey serve` does this on start as well.',
+  summary:
+    'Brings the database schema up to date (creating the database if there is none yet).\n`latchkey serve` does this on start as well.',
   flags: JSON_FLAG,
   settings: { flags: DATABASE_FLAGS, help: DATABASE_HELP },
   async run({ values, io }) {
@@ -21,7 +22,13 @@ export const migrate = standalone('migrate', {
       }
     })
     const applied = (result.results ?? []).map((r) => r.migrationName)
-    io.stdout.write((values.json ? JSON.stringify({ applied }, null, 2) : applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date') + '\n')
+    io.stdout.write(
+      (values.json
+        ? JSON.stringify({ applied }, null, 2)
+        : applied.length
+          ? `applied: ${applied.join(', ')}`
+          : 'database is up to date') + '\n',
+    )
     return 0
   },
 })

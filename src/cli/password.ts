@@ -14,11 +14,15 @@ const CTRL_D = '\x04'
 export async function readPassword(io: CliIO, prompt: string, { confirm = false } = {}): Promise<string> {
   if (!io.stdin.isTTY || !io.stdin.setRawMode || !io.stdin.chunks) {
     const text = (await io.stdin.text()).replace(/\r?\n$/, '')
-    if (text === '') throw new UsageError('--password-stdin: standard input is empty (pipe the password in, e.g. from a password manager)')
+    if (text === '')
+      throw new UsageError(
+        '--password-stdin: standard input is empty (pipe the password in, e.g. from a password manager)',
+      )
     return text
   }
   const password = await typeHidden(io.stdin, io.stderr, `${prompt}: `)
-  if (confirm && (await typeHidden(io.stdin, io.stderr, 'Repeat it: ')) !== password) throw new UsageError('the two passwords differ; nothing was changed')
+  if (confirm && (await typeHidden(io.stdin, io.stderr, 'Repeat it: ')) !== password)
+    throw new UsageError('the two passwords differ; nothing was changed')
   return password
 }
 

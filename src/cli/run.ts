@@ -42,7 +42,18 @@ Options:
 --json gives stable output for scripts. Commands that only read or change existing rows never
 create a database; the others say on stderr when they create one.`
 
-const COMMANDS: Record<string, Command> = { serve, migrate, user, app, token, scope, key, backup, export: exportCommand, import: importCommand }
+const COMMANDS: Record<string, Command> = {
+  serve,
+  migrate,
+  user,
+  app,
+  token,
+  scope,
+  key,
+  backup,
+  export: exportCommand,
+  import: importCommand,
+}
 
 /** Runs one command line; every failure becomes a sentence on stderr and a non-zero exit code (2: usage). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -8,7 +8,9 @@ import { commandGroup, subcommand } from './command.ts'
 const FIELDS = { name: '--name', description: '--description', implies: '--implies', isDefault: '--default' }
 
 function importSummary(r: PresetImport): string {
-  const lines = [`created ${r.created.length} scope(s)${r.skipped.length ? `, ${r.skipped.length} already existed` : ''}`]
+  const lines = [
+    `created ${r.created.length} scope(s)${r.skipped.length ? `, ${r.skipped.length} already existed` : ''}`,
+  ]
   for (const w of r.widened) lines.push(`widened ${w.name}: now also implies ${w.added.join(' ')}`)
   return lines.join('\n')
 }
@@ -29,7 +31,12 @@ export const SCOPE_SUBCOMMANDS = {
     database: 'create',
     fields: FIELDS,
     prepare({ values }) {
-      const input = parseOrInvalid(ScopeInput, { name: requireFlag(values.name, 'name'), description: requireFlag(values.description, 'description'), implies: splitList(values.implies), isDefault: !!values.default })
+      const input = parseOrInvalid(ScopeInput, {
+        name: requireFlag(values.name, 'name'),
+        description: requireFlag(values.description, 'description'),
+        implies: splitList(values.implies),
+        isDefault: !!values.default,
+      })
       return async ({ services }, print) => {
         const s = await services.scopes.create(input)
         print(scopeJson(s), () => `created scope ${s.name}`)
@@ -39,7 +46,8 @@ export const SCOPE_SUBCOMMANDS = {
   update: subcommand({
     usage: '[--description D] [--implies "child1 child2"] [--default|--no-default] [--json]',
     argument: 'NAME',
-    summary: 'changes only what is given; --implies replaces the whole list (tokens holding the scope gain or lose with it)',
+    summary:
+      'changes only what is given; --implies replaces the whole list (tokens holding the scope gain or lose with it)',
     flags: {
       name: { type: 'string', value: 'N', help: 'the scope (or give it as NAME)' },
       description: { type: 'string', value: 'D', help: 'what the consent page says it allows' },
@@ -51,10 +59,16 @@ export const SCOPE_SUBCOMMANDS = {
     fields: { ...FIELDS, name: 'NAME' },
     prepare({ values, positionals }) {
       const name = requireFlag(positionals[0] ?? values.name, 'name (or NAME)')
-      if (values.default && values['no-default']) throw new UsageError('--default and --no-default contradict each other')
-      const patch = { description: values.description, implies: values.implies === undefined ? undefined : splitList(values.implies), isDefault: values.default ? true : values['no-default'] ? false : undefined }
+      if (values.default && values['no-default'])
+        throw new UsageError('--default and --no-default contradict each other')
+      const patch = {
+        description: values.description,
+        implies: values.implies === undefined ? undefined : splitList(values.implies),
+        isDefault: values.default ? true : values['no-default'] ? false : undefined,
+      }
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
-      if (Object.keys(given).length === 0) throw new UsageError('scope update: nothing to change (see latchkey scope update --help)')
+      if (Object.keys(given).length === 0)
+        throw new UsageError('scope update: nothing to change (see latchkey scope update --help)')
       const checked = parseOrInvalid(ScopePatch, given)
       return async ({ services }, print) => {
         const s = await services.scopes.update(name, checked)
@@ -67,10 +81,19 @@ export const SCOPE_SUBCOMMANDS = {
     summary: 'lists every scope and what it implies',
     flags: {},
     database: 'existing',
-    prepare: () => async ({ services }, print) => {
-      const all = await services.scopes.all()
-      print(all.map(scopeJson), () => all.map((s) => `${s.name.padEnd(20)} ${s.description}${s.implies.length ? `  (implies ${s.implies.join(' ')})` : ''}`).join('\n'))
-    },
+    prepare:
+      () =>
+      async ({ services }, print) => {
+        const all = await services.scopes.all()
+        print(all.map(scopeJson), () =>
+          all
+            .map(
+              (s) =>
+                `${s.name.padEnd(20)} ${s.description}${s.implies.length ? `  (implies ${s.implies.join(' ')})` : ''}`,
+            )
+            .join('\n'),
+        )
+      },
   }),
   delete: subcommand({
     usage: '[--json]',
@@ -100,14 +123,17 @@ lists each change and imports nothing unless --force is given.`,
     database: 'create',
     prepare({ values, io }) {
       const preset = requireFlag(values.preset, 'preset')
-      if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new UsageError(`unknown preset ${preset}; use one of ${PRESET_NAMES.join(', ')}`)
+      if (!(PRESET_NAMES as readonly string[]).includes(preset))
+        throw new UsageError(`unknown preset ${preset}; use one of ${PRESET_NAMES.join(', ')}`)
       return async ({ services }, print) => {
         try {
           const result = await services.scopes.importPreset(preset as PresetName, { force: !!values.force })
           print(result, () => importSummary(result))
         } catch (error) {
           if (!(error instanceof PresetWouldWiden)) throw error
-          io.stderr.write(`latchkey: importing preset ${preset} would widen existing scopes, and every token, consent and application holding them:\n`)
+          io.stderr.write(
+            `latchkey: importing preset ${preset} would widen existing scopes, and every token, consent and application holding them:\n`,
+          )
           for (const w of error.widened) io.stderr.write(`  ${w.name} would also imply ${w.added.join(' ')}\n`)
           throw new Conflict('nothing was imported; run again with --force to accept these changes')
         }

@@ -29,23 +29,41 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
     let server: Server<unknown> | undefined
     let metricsServer: Server<unknown> | undefined
     try {
-      server = listen('--host / LATCHKEY_HOST and --port / LATCHKEY_PORT', config.host, config.port, () => startServer(provider.app, config))
+      server = listen('--host / LATCHKEY_HOST and --port / LATCHKEY_PORT', config.host, config.port, () =>
+        startServer(provider.app, config),
+      )
       if (config.metrics !== 'off' && config.metricsPort !== undefined)
-        metricsServer = listen('--metrics-host / LATCHKEY_METRICS_HOST and --metrics-port / LATCHKEY_METRICS_PORT', config.metricsHost, config.metricsPort, () => startMetricsServer(metrics, config))
+        metricsServer = listen(
+          '--metrics-host / LATCHKEY_METRICS_HOST and --metrics-port / LATCHKEY_METRICS_PORT',
+          config.metricsHost,
+          config.metricsPort,
+          () => startMetricsServer(metrics, config),
+        )
     } catch (e) {
       await server?.stop(true)
       await provider.close()
       throw e
     }
     if (config.metrics !== 'off') metrics.collectProcessMetrics()
-    const purger = config.purgeInterval > 0 ? startPurger(provider.services.purge, config.purgeInterval, logPurge(logger)) : undefined
+    const purger =
+      config.purgeInterval > 0
+        ? startPurger(provider.services.purge, config.purgeInterval, logPurge(logger))
+        : undefined
     logger.log('info', 'listening', {
-      url: `http://${server.hostname}:${server.port}`, issuer: config.issuer, db: describeDb(config), pid: process.pid,
+      url: `http://${server.hostname}:${server.port}`,
+      issuer: config.issuer,
+      db: describeDb(config),
+      pid: process.pid,
       metrics: metricsServer ? `http://${metricsServer.hostname}:${metricsServer.port}/metrics` : config.metrics,
     })
     onShutdownSignals({
-      server, others: metricsServer ? [metricsServer] : [], logger, timeoutSeconds: config.shutdownTimeout,
-      stopBackground: async () => purger?.stop(), closeStore: () => provider.close(), exit: (code) => process.exit(code),
+      server,
+      others: metricsServer ? [metricsServer] : [],
+      logger,
+      timeoutSeconds: config.shutdownTimeout,
+      stopBackground: async () => purger?.stop(),
+      closeStore: () => provider.close(),
+      exit: (code) => process.exit(code),
     })
     await new Promise(() => {})
     return 0
@@ -58,17 +76,20 @@ function listen(settings: string, host: string, port: number, start: () => Serve
     return start()
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new ConfigError(`cannot listen on ${host}:${port} (${settings}): ${code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message}`)
+    throw new ConfigError(
+      `cannot listen on ${host}:${port} (${settings}): ${code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message}`,
+    )
   }
 }
 
 function describeDb(config: Config): string {
-  return config.databaseUrl?.startsWith('postgres') ? 'postgresql' : config.databaseUrl ?? config.db
+  return config.databaseUrl?.startsWith('postgres') ? 'postgresql' : (config.databaseUrl ?? config.db)
 }
 
 function logPurge(logger: Logger) {
   return (r: PurgeReport | Error, ms: number) => {
-    if (r instanceof Error) return logger.log('error', 'purge failed', { error: r.message, duration_ms: Math.round(ms) })
+    if (r instanceof Error)
+      return logger.log('error', 'purge failed', { error: r.message, duration_ms: Math.round(ms) })
     const { batches, ...deleted } = r
     const total = Object.values(deleted).reduce((a, b) => a + b, 0)
     logger.log(total > 0 ? 'info' : 'debug', 'purge', { ...deleted, batches, duration_ms: Math.round(ms) })

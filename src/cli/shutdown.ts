@@ -29,11 +29,15 @@ export async function shutdown(plan: ShutdownPlan, signal: string): Promise<numb
   logger.log('info', 'shutting down', { signal, in_flight: server.pendingRequests, deadline_s: plan.timeoutSeconds })
   const background = plan.stopBackground()
   let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), plan.timeoutSeconds * 1000)))
+  const deadline = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), plan.timeoutSeconds * 1000)),
+  )
   const drained = await Promise.race([server.stop(false).then(() => true as const), deadline])
   clearTimeout(timer)
   if (!drained) {
-    logger.log('warn', 'shutdown deadline reached; closing remaining connections', { in_flight: server.pendingRequests })
+    logger.log('warn', 'shutdown deadline reached; closing remaining connections', {
+      in_flight: server.pendingRequests,
+    })
     await server.stop(true)
   }
   await Promise.all(plan.others.map((s) => s.stop(true)))

@@ -11,8 +11,16 @@ const iso = (seconds: number | null) => (seconds === null ? null : new Date(seco
 
 export function tokenJson(t: TokenView, username: string | null) {
   return {
-    id: t.id, user_id: t.userId, username, hint: t.hint, scopes: t.scopes, active: t.active,
-    created_at: t.createdAt, expires_at: t.expiresAt, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt,
+    id: t.id,
+    user_id: t.userId,
+    username,
+    hint: t.hint,
+    scopes: t.scopes,
+    active: t.active,
+    created_at: t.createdAt,
+    expires_at: t.expiresAt,
+    last_used_at: t.lastUsedAt,
+    revoked_at: t.revokedAt,
   }
 }
 
@@ -30,7 +38,11 @@ export const TOKEN_SUBCOMMANDS = {
     flags: {
       username: { type: 'string', value: 'U', help: 'the user it acts for' },
       scopes: { type: 'string', value: '"A B"', help: 'what it may do' },
-      'expires-in': { type: 'string', value: 'S', help: 'lifetime in seconds, 60 to 31622400 (default: never expires)' },
+      'expires-in': {
+        type: 'string',
+        value: 'S',
+        help: 'lifetime in seconds, 60 to 31622400 (default: never expires)',
+      },
     },
     database: 'existing',
     fields: FIELDS,
@@ -38,18 +50,27 @@ export const TOKEN_SUBCOMMANDS = {
       const username = requireFlag(values.username, 'username')
       const scopes = splitList(requireFlag(values.scopes, 'scopes'))
       const expiresIn = values['expires-in'] === undefined ? null : Number(values['expires-in'])
-      if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn <= 0)) throw new UsageError('--expires-in must be a positive number of seconds')
+      if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn <= 0))
+        throw new UsageError('--expires-in must be a positive number of seconds')
       return async ({ services }, print) => {
         const user = await services.users.findByUsername(username)
         if (!user || user.disabled) throw new NotFound(`no active user named ${username}`, 'username')
-        const t = await issuePersonalToken(services.tokens, user.id, await checkPersonalToken(services.scopes, { scopes, expiresIn }))
-        print({ token: t.token, id: t.id, username: user.username, scopes, expires_at: t.expiresAt }, () => `${t.token}\n(shown once; scopes: ${scopes.join(' ')})`)
+        const t = await issuePersonalToken(
+          services.tokens,
+          user.id,
+          await checkPersonalToken(services.scopes, { scopes, expiresIn }),
+        )
+        print(
+          { token: t.token, id: t.id, username: user.username, scopes, expires_at: t.expiresAt },
+          () => `${t.token}\n(shown once; scopes: ${scopes.join(' ')})`,
+        )
       }
     },
   }),
   list: subcommand({
     usage: '[--username U] [--all] [--json]',
-    summary: 'personal access tokens, newest first: id, user, last four characters, scopes, expiry;\nonly live ones unless --all (then revoked and expired ones too)',
+    summary:
+      'personal access tokens, newest first: id, user, last four characters, scopes, expiry;\nonly live ones unless --all (then revoked and expired ones too)',
     flags: {
       username: { type: 'string', value: 'U', help: "only this user's tokens" },
       all: { type: 'boolean', help: 'revoked and expired tokens too' },
@@ -60,10 +81,16 @@ export const TOKEN_SUBCOMMANDS = {
       return async ({ services }, print) => {
         const user = values.username === undefined ? undefined : await services.users.findByUsername(values.username)
         if (values.username !== undefined && !user) throw new NotFound(`no user named ${values.username}`, 'username')
-        const tokens = await services.admin.tokens.listPersonal({ userId: user?.id, active: values.all ? undefined : true })
+        const tokens = await services.admin.tokens.listPersonal({
+          userId: user?.id,
+          active: values.all ? undefined : true,
+        })
         const names = new Map((await services.users.list()).map((u) => [u.id, u.username]))
         const nameOf = (t: TokenView) => (t.userId === null ? null : (names.get(t.userId) ?? null))
-        print(tokens.map((t) => tokenJson(t, nameOf(t))), () => tokens.map((t) => tokenLine(t, nameOf(t))).join('\n') || 'no personal access tokens')
+        print(
+          tokens.map((t) => tokenJson(t, nameOf(t))),
+          () => tokens.map((t) => tokenLine(t, nameOf(t))).join('\n') || 'no personal access tokens',
+        )
       }
     },
   }),

@@ -50,7 +50,11 @@ Moving from SQLite to PostgreSQL:
     } finally {
       rmSync(partial, { force: true })
     }
-    io.stdout.write((values.json ? JSON.stringify({ path: target, rows: counts }, null, 2) : `exported to ${target}: ${describe(counts)}`) + '\n')
+    io.stdout.write(
+      (values.json
+        ? JSON.stringify({ path: target, rows: counts }, null, 2)
+        : `exported to ${target}: ${describe(counts)}`) + '\n',
+    )
     return 0
   },
 })
@@ -74,7 +78,9 @@ export keeps working.`,
 })
 
 function describe(counts: TransferCounts): string {
-  return Object.entries(counts).map(([table, n]) => `${n} ${table}`).join(', ')
+  return Object.entries(counts)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(', ')
 }
 
 /** The file's lines, read as a stream so a large export never has to fit in memory at once. */

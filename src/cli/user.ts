@@ -7,10 +7,19 @@ import { readPassword } from './password.ts'
 
 const USERNAME = { username: { type: 'string', value: 'U', help: 'the user name (matched in any case)' } } as const
 const PASSWORD_STDIN = {
-  'password-stdin': { type: 'boolean', help: 'read the password from standard input (one trailing newline is dropped);\non a terminal, type it at a prompt (not shown)' },
+  'password-stdin': {
+    type: 'boolean',
+    help: 'read the password from standard input (one trailing newline is dropped);\non a terminal, type it at a prompt (not shown)',
+  },
 } as const
 /** Service input fields → the flags that set them. */
-const FIELDS = { username: '--username', email: '--email', name: '--name', isAdmin: '--admin', password: '--password-stdin' }
+const FIELDS = {
+  username: '--username',
+  email: '--email',
+  name: '--name',
+  isAdmin: '--admin',
+  password: '--password-stdin',
+}
 
 /** The flags `user create` takes; test/graphql/parity.test.ts holds them against CreateUserInput. */
 export const CREATE_FLAGS = {
@@ -30,12 +39,21 @@ export const UPDATE_FLAGS = {
 } as const satisfies Flags
 
 export function userJson(u: User) {
-  return { id: u.id, username: u.username, email: u.email, name: u.name, admin: u.isAdmin, disabled: u.disabled, created_at: u.createdAt }
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    name: u.name,
+    admin: u.isAdmin,
+    disabled: u.disabled,
+    created_at: u.createdAt,
+  }
 }
 
 /** Passwords are never flags: they would be in the shell history and in `ps`. */
 async function password(values: { 'password-stdin'?: boolean }, io: CliIO, username: string): Promise<string> {
-  if (!values['password-stdin']) throw new UsageError('--password-stdin is required (passwords are never taken as flags)')
+  if (!values['password-stdin'])
+    throw new UsageError('--password-stdin is required (passwords are never taken as flags)')
   return readPassword(io, `Password for ${username}`, { confirm: true })
 }
 
@@ -45,7 +63,8 @@ function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
   const isAdmin = values.admin ? true : values['no-admin'] ? false : undefined
   const patch = { email: values.email, name: values.name, isAdmin }
   const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
-  if (Object.keys(given).length === 0) throw new UsageError('user update: nothing to change (see latchkey user update --help)')
+  if (Object.keys(given).length === 0)
+    throw new UsageError('user update: nothing to change (see latchkey user update --help)')
   return parseOrInvalid(UserPatch, given)
 }
 
@@ -79,7 +98,13 @@ export const USER_SUBCOMMANDS = {
     fields: FIELDS,
     async prepare({ values, io }) {
       const username = requireFlag(values.username, 'username')
-      const input = parseOrInvalid(NewUserInput, { username, email: values.email, name: values.name, isAdmin: !!values.admin, password: await password(values, io, username) })
+      const input = parseOrInvalid(NewUserInput, {
+        username,
+        email: values.email,
+        name: values.name,
+        isAdmin: !!values.admin,
+        password: await password(values, io, username),
+      })
       return async ({ services }, print) => {
         const u = await services.users.create(input)
         print(userJson(u), () => `created user ${u.username} (${u.id})`)
@@ -106,10 +131,18 @@ export const USER_SUBCOMMANDS = {
     summary: 'lists every user; marks administrators and disabled accounts',
     flags: {},
     database: 'existing',
-    prepare: () => async ({ services }, print) => {
-      const users = await services.users.list()
-      print(users.map(userJson), () => users.map((u) => `${u.id}  ${u.username}${u.isAdmin ? '  admin' : ''}${u.disabled ? '  disabled' : ''}`).join('\n') || 'no users')
-    },
+    prepare:
+      () =>
+      async ({ services }, print) => {
+        const users = await services.users.list()
+        print(
+          users.map(userJson),
+          () =>
+            users
+              .map((u) => `${u.id}  ${u.username}${u.isAdmin ? '  admin' : ''}${u.disabled ? '  disabled' : ''}`)
+              .join('\n') || 'no users',
+        )
+      },
   }),
   'set-password': subcommand({
     usage: '--username U --password-stdin [--json]',
@@ -128,7 +161,11 @@ export const USER_SUBCOMMANDS = {
   }),
   disable: lifecycle('disable', 'disabled', "ends the user's sessions and revokes their tokens"),
   enable: lifecycle('enable', 'enabled', 'lets a disabled user sign in again (revoked tokens stay revoked)'),
-  unlock: lifecycle('clearLockout', 'lifted the sign-in lockout of', 'lifts the lockout after 10 failed sign-ins in 15 minutes'),
+  unlock: lifecycle(
+    'clearLockout',
+    'lifted the sign-in lockout of',
+    'lifts the lockout after 10 failed sign-ins in 15 minutes',
+  ),
   delete: lifecycle(
     'delete',
     'deleted',

@@ -3,7 +3,16 @@
  * Signing keys and JWTs through `jose`. Keys are generated here and serialised as JWKs for the
  * store; the public half is what the JWKS publishes (never d, p, q, dp, dq, qi — RFC 7518 §6.3.2).
  */
-import { compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
+import {
+  compactVerify,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from 'jose'
 import { randomBase64Url } from './secrets.ts'
 
 export type SigningAlg = 'RS256' | 'ES256'
@@ -17,7 +26,10 @@ export interface GeneratedKey {
 }
 
 export async function generateSigningKey(alg: SigningAlg): Promise<GeneratedKey> {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) })
+  const { publicKey, privateKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === 'RS256' ? { modulusLength: 2048 } : {}),
+  })
   const kid = randomBase64Url(12)
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' }
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg }
@@ -39,7 +51,11 @@ export function importPrivateKey(jwk: JWK, alg: SigningAlg): Promise<PrivateKey>
   return importJWK(jwk, alg)
 }
 
-export function signJwt(payload: JWTPayload, key: PrivateKey, header: { alg: SigningAlg; kid: string; typ?: string }): Promise<string> {
+export function signJwt(
+  payload: JWTPayload,
+  key: PrivateKey,
+  header: { alg: SigningAlg; kid: string; typ?: string },
+): Promise<string> {
   return new SignJWT(payload).setProtectedHeader(header).sign(key)
 }
 

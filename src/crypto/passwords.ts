@@ -58,7 +58,8 @@ export function needsRehash(hash: string): boolean {
 }
 
 export function createPasswordHasher(concurrency: number, maxQueued = concurrency * QUEUED_PER_SLOT): PasswordHasher {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('password hasher concurrency must be a positive integer')
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError('password hasher concurrency must be a positive integer')
   let running = 0
   let refused = 0
   const waiting: Array<() => void> = []

@@ -39,7 +39,9 @@ export function tokenLookupKey(value: string, kind: TokenKind): string | undefin
   const length = value.length - prefix.length
   if (length === SELECTOR_CHARS + SECRET_CHARS) {
     if (!BASE64URL.test(value.slice(prefix.length))) return undefined
-    const selector = Uint8Array.fromBase64(value.slice(prefix.length, prefix.length + SELECTOR_CHARS), { alphabet: 'base64url' })
+    const selector = Uint8Array.fromBase64(value.slice(prefix.length, prefix.length + SELECTOR_CHARS), {
+      alphabet: 'base64url',
+    })
     return `${selector.toHex()}.${sha256Base64Url(value)}`
   }
   if (length === LEGACY_CHARS) return sha256Hex(value)

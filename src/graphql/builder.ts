@@ -32,7 +32,13 @@ export const builder = new SchemaBuilder<{
       self: (userId) => userId === ctx.actor.userId,
     }),
     unauthorizedError: (_parent, ctx) =>
-      new Forbidden(ctx.actor.canWrite ? 'only an administrator (admin scope) may do this' : ctx.actor.level === 'read' ? 'admin:read may read but not change anything' : 'this token may not change anything (it needs the api or admin scope)'),
+      new Forbidden(
+        ctx.actor.canWrite
+          ? 'only an administrator (admin scope) may do this'
+          : ctx.actor.level === 'read'
+            ? 'admin:read may read but not change anything'
+            : 'this token may not change anything (it needs the api or admin scope)',
+      ),
   },
 })
 

@@ -21,7 +21,12 @@ for (const [cls, name, description] of [
   [Conflict, 'ConflictError', 'The change conflicts with existing data.'],
   [Forbidden, 'ForbiddenError', 'The caller is authenticated but may not do this.'],
 ] as const) {
-  builder.objectType(cls as typeof DomainError & (new (m: string, f?: string) => DomainError), { name, description, interfaces: [ErrorInterface], isTypeOf: (v) => v instanceof cls })
+  builder.objectType(cls as typeof DomainError & (new (m: string, f?: string) => DomainError), {
+    name,
+    description,
+    interfaces: [ErrorInterface],
+    isTypeOf: (v) => v instanceof cls,
+  })
 }
 
 /** Every mutation can fail in these four ways. */

@@ -39,7 +39,8 @@ export async function graphql(ctx: RequestContext): Promise<Reply> {
   const value = presentedToken(ctx.request)
   if (value === undefined) {
     // GraphiQL's page itself carries no data; its requests still need a token.
-    const wantsPage = ctx.method === 'GET' && ctx.config.graphiql && (ctx.request.headers.get('accept') ?? '').includes('text/html')
+    const wantsPage =
+      ctx.method === 'GET' && ctx.config.graphiql && (ctx.request.headers.get('accept') ?? '').includes('text/html')
     if (!wantsPage) throw refused('missing')
     return { type: 'response', response: await yogaFor(ctx.config).fetch(ctx.request, {}) }
   }
@@ -52,6 +53,12 @@ export async function graphql(ctx: RequestContext): Promise<Reply> {
   const noteDefect = (error: unknown) => {
     ctx.defect ??= error
   }
-  const response = await yogaFor(ctx.config).fetch(ctx.request, { services: ctx.services, actor: result.actor, ip: ctx.ip, noteFault, noteDefect })
+  const response = await yogaFor(ctx.config).fetch(ctx.request, {
+    services: ctx.services,
+    actor: result.actor,
+    ip: ctx.ip,
+    noteFault,
+    noteDefect,
+  })
   return { type: 'response', response }
 }

@@ -9,7 +9,14 @@ import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit'
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases'
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth'
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens'
-import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, visit, type ArgumentNode, type DocumentNode } from 'graphql'
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+} from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { MAX_PAGE_SIZE } from './pagination.ts'
 
@@ -26,7 +33,10 @@ export const LIMITS = {
 } as const
 
 /** Rejects `first`/`last` above the page size and `ids` lists above the cap, literals or variables. */
-export function pageSizeProblem(document: DocumentNode, variables: Record<string, unknown> | undefined): string | undefined {
+export function pageSizeProblem(
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+): string | undefined {
   let problem: string | undefined
   const argumentValue = (arg: ArgumentNode): unknown => {
     const v = arg.value
@@ -41,7 +51,8 @@ export function pageSizeProblem(document: DocumentNode, variables: Record<string
       const value = argumentValue(arg)
       if ((name === 'first' || name === 'last') && typeof value === 'number' && (value > LIMITS.pageSize || value < 0))
         problem ??= `${name} must be between 0 and ${LIMITS.pageSize}`
-      if (name === 'ids' && Array.isArray(value) && value.length > LIMITS.listArgument) problem ??= `ids may list at most ${LIMITS.listArgument} ids`
+      if (name === 'ids' && Array.isArray(value) && value.length > LIMITS.listArgument)
+        problem ??= `ids may list at most ${LIMITS.listArgument} ids`
     },
   })
   return problem
@@ -50,7 +61,8 @@ export function pageSizeProblem(document: DocumentNode, variables: Record<string
 const pageSizePlugin: Plugin = {
   onExecute({ args, setResultAndStopExecution }) {
     const problem = pageSizeProblem(args.document, args.variableValues as Record<string, unknown> | undefined)
-    if (problem) setResultAndStopExecution({ errors: [new GraphQLError(problem, { extensions: { code: 'PAGE_SIZE_LIMIT' } })] })
+    if (problem)
+      setResultAndStopExecution({ errors: [new GraphQLError(problem, { extensions: { code: 'PAGE_SIZE_LIMIT' } })] })
   },
 }
 
@@ -63,7 +75,9 @@ export function limitPlugins(options: { introspection: boolean }): Plugin[] {
     pageSizePlugin,
   ]
   if (!options.introspection) {
-    plugins.push(blockFieldSuggestionsPlugin() as Plugin, { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) })
+    plugins.push(blockFieldSuggestionsPlugin() as Plugin, {
+      onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+    })
   }
   return plugins
 }

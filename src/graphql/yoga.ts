@@ -63,7 +63,12 @@ const reportFailures: Plugin<GraphQLContext> = {
 }
 
 /** `extensions.code` of a domain error thrown outside a mutation's result union (a query's bad argument). */
-const DOMAIN_CODES: Record<DomainError['kind'], string> = { invalid: 'BAD_USER_INPUT', not_found: 'NOT_FOUND', conflict: 'CONFLICT', forbidden: 'FORBIDDEN' }
+const DOMAIN_CODES: Record<DomainError['kind'], string> = {
+  invalid: 'BAD_USER_INPUT',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  forbidden: 'FORBIDDEN',
+}
 
 /**
  * Yoga's masking, except for what the caller can act on: a storage outage (retry later: 503 with
@@ -78,12 +83,22 @@ function maskFailure(error: unknown, message: string, isDev?: boolean): Error {
       code: GRAPHQL_UNAVAILABLE,
       http: { status: 503, headers: { 'Retry-After': String(outage.retryAfter) } },
     })
-  if (cause instanceof DomainError) return relocated(error, cause.message, { code: DOMAIN_CODES[cause.kind], ...(cause.field && { field: cause.field }) })
+  if (cause instanceof DomainError)
+    return relocated(error, cause.message, {
+      code: DOMAIN_CODES[cause.kind],
+      ...(cause.field && { field: cause.field }),
+    })
   return maskError(error, message, isDev)
 }
 
 /** A new error for the client at the same place in the query as `error`. */
 function relocated(error: unknown, message: string, extensions: Record<string, unknown>): GraphQLError {
   const at = error instanceof GraphQLError ? error : undefined
-  return createGraphQLError(message, { nodes: at?.nodes, source: at?.source, positions: at?.positions, path: at?.path, extensions })
+  return createGraphQLError(message, {
+    nodes: at?.nodes,
+    source: at?.source,
+    positions: at?.positions,
+    path: at?.path,
+    extensions,
+  })
 }

@@ -5,16 +5,32 @@
  */
 export type OAuthErrorCode =
   // RFC 6749 §4.1.2.1 and §5.2
-  | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type'
-  | 'invalid_scope' | 'access_denied' | 'unsupported_response_type' | 'server_error' | 'temporarily_unavailable'
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'server_error'
+  | 'temporarily_unavailable'
   // RFC 6750 §3.1
-  | 'invalid_token' | 'insufficient_scope'
+  | 'invalid_token'
+  | 'insufficient_scope'
   // OIDC Core §3.1.2.6
-  | 'login_required' | 'consent_required' | 'interaction_required'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
   // RFC 8628 §3.5
-  | 'authorization_pending' | 'slow_down' | 'expired_token'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   // RFC 9110: not an OAuth code, but answered in the same JSON shape
-  | 'method_not_allowed' | 'not_found' | 'request_too_large' | 'too_many_requests'
+  | 'method_not_allowed'
+  | 'not_found'
+  | 'request_too_large'
+  | 'too_many_requests'
 
 export interface OAuthErrorOptions {
   cause?: unknown
@@ -24,7 +40,10 @@ export interface OAuthErrorOptions {
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
   readonly status: number = 400
-  constructor(readonly description: string, readonly options: OAuthErrorOptions = {}) {
+  constructor(
+    readonly description: string,
+    readonly options: OAuthErrorOptions = {},
+  ) {
     super(description, { cause: options.cause })
     this.name = new.target.name
   }
@@ -33,18 +52,32 @@ export abstract class OAuthError extends Error {
   }
 }
 
-export class InvalidRequest extends OAuthError { readonly code = 'invalid_request' }
+export class InvalidRequest extends OAuthError {
+  readonly code = 'invalid_request'
+}
 /** RFC 6749 §5.2: 401, with WWW-Authenticate (added by the responder) for HTTP-authenticated clients. */
 export class InvalidClient extends OAuthError {
   readonly code = 'invalid_client'
   override readonly status = 401
 }
-export class InvalidGrant extends OAuthError { readonly code = 'invalid_grant' }
-export class UnauthorizedClient extends OAuthError { readonly code = 'unauthorized_client' }
-export class UnsupportedGrantType extends OAuthError { readonly code = 'unsupported_grant_type' }
-export class InvalidScope extends OAuthError { readonly code = 'invalid_scope' }
-export class AccessDenied extends OAuthError { readonly code = 'access_denied' }
-export class UnsupportedResponseType extends OAuthError { readonly code = 'unsupported_response_type' }
+export class InvalidGrant extends OAuthError {
+  readonly code = 'invalid_grant'
+}
+export class UnauthorizedClient extends OAuthError {
+  readonly code = 'unauthorized_client'
+}
+export class UnsupportedGrantType extends OAuthError {
+  readonly code = 'unsupported_grant_type'
+}
+export class InvalidScope extends OAuthError {
+  readonly code = 'invalid_scope'
+}
+export class AccessDenied extends OAuthError {
+  readonly code = 'access_denied'
+}
+export class UnsupportedResponseType extends OAuthError {
+  readonly code = 'unsupported_response_type'
+}
 export class ServerError extends OAuthError {
   readonly code = 'server_error'
   override readonly status = 500
@@ -59,9 +92,15 @@ export class InsufficientScope extends OAuthError {
   override readonly status = 403
 }
 /** OIDC Core §3.1.2.6 */
-export class LoginRequired extends OAuthError { readonly code = 'login_required' }
-export class ConsentRequired extends OAuthError { readonly code = 'consent_required' }
-export class InteractionRequired extends OAuthError { readonly code = 'interaction_required' }
+export class LoginRequired extends OAuthError {
+  readonly code = 'login_required'
+}
+export class ConsentRequired extends OAuthError {
+  readonly code = 'consent_required'
+}
+export class InteractionRequired extends OAuthError {
+  readonly code = 'interaction_required'
+}
 
 export class MethodNotAllowed extends OAuthError {
   readonly code = 'method_not_allowed'
@@ -75,14 +114,23 @@ export class NotFoundError extends OAuthError {
 export class TooManyRequests extends OAuthError {
   readonly code = 'too_many_requests'
   override readonly status = 429
-  constructor(description: string, readonly retryAfter: number) {
+  constructor(
+    description: string,
+    readonly retryAfter: number,
+  ) {
     super(description)
   }
 }
 /** RFC 8628 §3.5 */
-export class AuthorizationPending extends OAuthError { readonly code = 'authorization_pending' }
-export class SlowDown extends OAuthError { readonly code = 'slow_down' }
-export class ExpiredToken extends OAuthError { readonly code = 'expired_token' }
+export class AuthorizationPending extends OAuthError {
+  readonly code = 'authorization_pending'
+}
+export class SlowDown extends OAuthError {
+  readonly code = 'slow_down'
+}
+export class ExpiredToken extends OAuthError {
+  readonly code = 'expired_token'
+}
 export class RequestTooLarge extends OAuthError {
   readonly code = 'request_too_large'
   override readonly status = 413
@@ -95,7 +143,11 @@ export class RequestTooLarge extends OAuthError {
 export class TemporarilyUnavailable extends OAuthError {
   readonly code = 'temporarily_unavailable'
   override readonly status = 503
-  constructor(description: string, readonly retryAfter: number, options: OAuthErrorOptions = {}) {
+  constructor(
+    description: string,
+    readonly retryAfter: number,
+    options: OAuthErrorOptions = {},
+  ) {
     super(description, options)
   }
 }

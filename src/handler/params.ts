@@ -78,7 +78,11 @@ export type BodyKind = 'none' | 'form' | 'form-or-json' | 'form-if-sent'
 
 export async function readBody(request: Request, kind: BodyKind): Promise<Params> {
   if (kind === 'none') return Object.create(null)
-  if (kind === 'form-if-sent' && !(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return Object.create(null)
+  if (
+    kind === 'form-if-sent' &&
+    !(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')
+  )
+    return Object.create(null)
   return bodyParams(request, { json: kind === 'form-or-json' })
 }
 
@@ -87,7 +91,12 @@ export async function bodyParams(request: Request, { json }: { json: boolean }):
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   const isForm = type === 'application/x-www-form-urlencoded'
   const isJson = json && type === 'application/json'
-  if (!isForm && !isJson) throw new InvalidRequest(json ? 'body must be application/x-www-form-urlencoded or application/json' : 'body must be application/x-www-form-urlencoded')
+  if (!isForm && !isJson)
+    throw new InvalidRequest(
+      json
+        ? 'body must be application/x-www-form-urlencoded or application/json'
+        : 'body must be application/x-www-form-urlencoded',
+    )
   const text = await readText(request)
   return isForm ? parseUrlEncoded(text) : parseJsonObject(text)
 }
@@ -119,7 +128,8 @@ function parseJsonObject(text: string): Params {
   } catch {
     throw new InvalidRequest('body is not valid JSON')
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidRequest('JSON body must be an object')
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidRequest('JSON body must be an object')
   const entries = Object.entries(value)
   if (entries.length > LIMITS.parameters) throw new InvalidRequest('too many parameters')
   // JSON.parse keeps the last of repeated keys; a repeated key is a repeated parameter (§3.2).

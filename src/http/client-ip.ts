@@ -12,7 +12,10 @@ function normalize(ip: string): string {
 export function clientIp(socketIp: string, forwardedFor: string | null, trustedProxies: readonly string[]): string {
   const peer = normalize(socketIp)
   if (!forwardedFor || !trustedProxies.includes(peer)) return peer
-  const hops = forwardedFor.split(',').map(normalize).filter((h) => /^[0-9a-fA-F:.]{2,45}$/.test(h))
+  const hops = forwardedFor
+    .split(',')
+    .map(normalize)
+    .filter((h) => /^[0-9a-fA-F:.]{2,45}$/.test(h))
   for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!
   return hops[0] ?? peer
 }

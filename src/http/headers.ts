@@ -3,7 +3,10 @@ import type { Headers } from '../handler/context.ts'
 
 /** RFC 9700 §4.16, RFC 6749 §10.13: pages are never framed, load nothing third-party, run no script. */
 export const PAGE_HEADERS: Headers = [
-  ['Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'"],
+  [
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+  ],
   ['X-Frame-Options', 'DENY'],
   ['Referrer-Policy', 'no-referrer'],
   ['X-Content-Type-Options', 'nosniff'],

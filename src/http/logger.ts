@@ -6,7 +6,10 @@ export interface Logger {
   log(level: Level, msg: string, fields?: Record<string, unknown>): void
 }
 
-export function createLogger(minimum: Level | 'silent', write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
+export function createLogger(
+  minimum: Level | 'silent',
+  write: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Logger {
   return {
     log(level, msg, fields = {}) {
       if (ORDER[level] < ORDER[minimum]) return

@@ -23,7 +23,9 @@ export async function healthz(): Promise<Reply> {
 /** Readiness: the database answers and carries this build's newest migration; 503 otherwise. */
 export async function readyz(ctx: RequestContext): Promise<Reply> {
   const r = await ctx.services.health.readiness()
-  return r.ready ? { type: 'json', body: { status: 'ready' } } : { type: 'json', status: 503, body: { status: 'not_ready', reason: r.reason } }
+  return r.ready
+    ? { type: 'json', body: { status: 'ready' } }
+    : { type: 'json', status: 503, body: { status: 'not_ready', reason: r.reason } }
 }
 
 /**
@@ -34,12 +36,18 @@ export async function readyz(ctx: RequestContext): Promise<Reply> {
 export async function metricsOnMainPort(ctx: RequestContext): Promise<Reply> {
   const { metrics, metricsPort } = ctx.config
   if (!ctx.metrics || metrics === 'off' || metricsPort !== undefined) throw new NotFoundError('no such endpoint')
-  if (metrics === 'loopback' && !(isLoopback(ctx.ip) && PROXY_HEADERS.every((h) => !ctx.request.headers.has(h)))) throw new NotFoundError('no such endpoint')
+  if (metrics === 'loopback' && !(isLoopback(ctx.ip) && PROXY_HEADERS.every((h) => !ctx.request.headers.has(h))))
+    throw new NotFoundError('no such endpoint')
   return renderMetrics(ctx.metrics)
 }
 
 export async function renderMetrics(metrics: Metrics): Promise<Reply> {
-  return { type: 'text', body: await metrics.render(), contentType: metrics.contentType, headers: [['Cache-Control', 'no-store']] }
+  return {
+    type: 'text',
+    body: await metrics.render(),
+    contentType: metrics.contentType,
+    headers: [['Cache-Control', 'no-store']],
+  }
 }
 
 export function isLoopback(ip: string): boolean {
@@ -56,7 +64,8 @@ export function startMetricsServer(metrics: Metrics, config: Config): Server<unk
     port: config.metricsPort,
     async fetch(request) {
       const path = new URL(request.url).pathname
-      if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return toResponse(renderError(new NotFoundError('no such endpoint'), 'json').reply)
+      if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD'))
+        return toResponse(renderError(new NotFoundError('no such endpoint'), 'json').reply)
       return toResponse(await renderMetrics(metrics))
     },
   })

@@ -21,7 +21,10 @@ export class CrossSiteForm extends AccessDenied {
 
 /** Throws CrossSiteForm when the form was posted from another site. Routes ask for it with `sameOrigin`. */
 export function refuseCrossSite(ctx: RequestContext): void {
-  if (!isSameOrigin(ctx)) throw new CrossSiteForm('This form was sent from another site, so nothing was changed. Start again from the application.')
+  if (!isSameOrigin(ctx))
+    throw new CrossSiteForm(
+      'This form was sent from another site, so nothing was changed. Start again from the application.',
+    )
 }
 
 function isSameOrigin(ctx: RequestContext): boolean {

@@ -9,7 +9,14 @@
 import { PasswordHasherBusy } from '../crypto/passwords.ts'
 import type { Headers, Reply } from '../handler/context.ts'
 import {
-  FormExpired, InvalidRequest, MissingToken, NotFoundError, OAuthError, ServerError, TemporarilyUnavailable, TooManyRequests,
+  FormExpired,
+  InvalidRequest,
+  MissingToken,
+  NotFoundError,
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailable,
+  TooManyRequests,
 } from '../handler/errors.ts'
 import { GRAPHQL_UNAVAILABLE } from '../graphql/yoga.ts'
 import { errorPage, formExpiredPage, notFoundPage, unavailablePage } from '../pages/error.ts'
@@ -39,7 +46,12 @@ export function toOAuthError(error: unknown): OAuthError {
   if (error instanceof DomainError) return new InvalidRequest(error.message)
   if (error instanceof PasswordHasherBusy) return new TemporarilyUnavailable(error.message, error.retryAfter)
   const outage = storageUnavailable(error)
-  if (outage) return new TemporarilyUnavailable('the service cannot reach its database right now; try again shortly', outage.retryAfter, { cause: error, debug: outage.reason })
+  if (outage)
+    return new TemporarilyUnavailable(
+      'the service cannot reach its database right now; try again shortly',
+      outage.retryAfter,
+      { cause: error, debug: outage.reason },
+    )
   return new ServerError('the server could not complete the request', { cause: error })
 }
 
@@ -47,10 +59,14 @@ function errorHeaders(oauth: OAuthError, shape: ErrorShape, allow: string[] | un
   const headers: Headers = []
   // RFC 6749 §5.2: a client that failed to authenticate is told how it may.
   if (oauth.code === 'invalid_client') headers.push(['WWW-Authenticate', 'Basic realm="latchkey", charset="UTF-8"'])
-  if (oauth instanceof TooManyRequests || oauth instanceof TemporarilyUnavailable) headers.push(['Retry-After', String(Math.max(1, oauth.retryAfter))])
+  if (oauth instanceof TooManyRequests || oauth instanceof TemporarilyUnavailable)
+    headers.push(['Retry-After', String(Math.max(1, oauth.retryAfter))])
   if (oauth.status === 405 && allow) headers.push(['Allow', allow.join(', ')])
   if (oauth.code === 'invalid_token' || oauth.code === 'insufficient_scope')
-    headers.push(['WWW-Authenticate', bearerChallenge(oauth instanceof MissingToken ? undefined : oauth, shape !== 'graphql')])
+    headers.push([
+      'WWW-Authenticate',
+      bearerChallenge(oauth instanceof MissingToken ? undefined : oauth, shape !== 'graphql'),
+    ])
   return headers
 }
 
@@ -69,10 +85,26 @@ function errorPageFor(oauth: OAuthError): string {
 }
 
 /** RFC 6750 failures in GraphQL's words; other codes are the OAuth code in capitals. */
-const GRAPHQL_CODES: Partial<Record<OAuthError['code'], string>> = { invalid_token: 'UNAUTHENTICATED', insufficient_scope: 'FORBIDDEN' }
+const GRAPHQL_CODES: Partial<Record<OAuthError['code'], string>> = {
+  invalid_token: 'UNAUTHENTICATED',
+  insufficient_scope: 'FORBIDDEN',
+}
 
 /** GraphQL over HTTP's shape for a request refused before yoga ran; codes as yoga's (graphql/yoga.ts). */
 function graphqlErrorBody(oauth: OAuthError): unknown {
-  const code = oauth instanceof TemporarilyUnavailable ? GRAPHQL_UNAVAILABLE : oauth.status >= 500 ? 'INTERNAL_SERVER_ERROR' : (GRAPHQL_CODES[oauth.code] ?? oauth.code.toUpperCase())
-  return { data: null, errors: [{ message: oauth.status >= 500 && code !== GRAPHQL_UNAVAILABLE ? 'Unexpected error.' : oauth.description, extensions: { code } }] }
+  const code =
+    oauth instanceof TemporarilyUnavailable
+      ? GRAPHQL_UNAVAILABLE
+      : oauth.status >= 500
+        ? 'INTERNAL_SERVER_ERROR'
+        : (GRAPHQL_CODES[oauth.code] ?? oauth.code.toUpperCase())
+  return {
+    data: null,
+    errors: [
+      {
+        message: oauth.status >= 500 && code !== GRAPHQL_UNAVAILABLE ? 'Unexpected error.' : oauth.description,
+        extensions: { code },
+      },
+    ],
+  }
 }

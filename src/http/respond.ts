@@ -29,7 +29,11 @@ export function toResponse(reply: Reply): Response {
     case 'response': {
       const merged = new Headers(reply.response.headers)
       for (const [k, v] of headers) merged.set(k, v)
-      return new Response(reply.response.body, { status: reply.response.status, statusText: reply.response.statusText, headers: merged })
+      return new Response(reply.response.body, {
+        status: reply.response.status,
+        statusText: reply.response.statusText,
+        headers: merged,
+      })
     }
   }
 }

@@ -44,9 +44,15 @@ export interface Route {
 /** A form one of Latchkey's own pages posts. */
 const ownForm = (handle: Handler): Endpoint => ({ handle, body: 'form', sameOrigin: true })
 
-const authorizeRoute: Route = { methods: { GET: { handle: authorize, query: true }, POST: { handle: authorize, body: 'form' } }, page: true }
+const authorizeRoute: Route = {
+  methods: { GET: { handle: authorize, query: true }, POST: { handle: authorize, body: 'form' } },
+  page: true,
+}
 const tokenRoute: Route = { methods: { POST: { handle: token, query: true, body: 'form-or-json' } }, cors: true }
-const userinfoRoute: Route = { methods: { GET: { handle: userinfo, query: true }, POST: { handle: userinfo, query: true, body: 'form-if-sent' } }, cors: true }
+const userinfoRoute: Route = {
+  methods: { GET: { handle: userinfo, query: true }, POST: { handle: userinfo, query: true, body: 'form-if-sent' } },
+  cors: true,
+}
 const jwksRoute: Route = { methods: { GET: jwks }, cors: true }
 const introspectRoute: Route = { methods: { POST: { handle: introspect, body: 'form-or-json' } }, cors: true }
 

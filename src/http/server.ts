@@ -36,17 +36,35 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       const started = performance.now()
       const incomingId = request.headers.get('x-request-id')
       const requestId = incomingId && SAFE_REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID()
-      const ip = clientIp(server?.requestIP(request)?.address ?? 'unknown', request.headers.get('x-forwarded-for'), config.trustedProxies)
+      const ip = clientIp(
+        server?.requestIP(request)?.address ?? 'unknown',
+        request.headers.get('x-forwarded-for'),
+        config.trustedProxies,
+      )
       const ctx = makeContext(request, services, config, ip, requestId)
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
-      const reply = ctx ? await dispatch(ctx, route) : renderError(new NotFoundError('request URL is too long'), 'json').reply
+      const reply = ctx
+        ? await dispatch(ctx, route)
+        : renderError(new NotFoundError('request URL is too long'), 'json').reply
       const response = toResponse(withHeaders(reply, route, requestId, request))
       const seconds = (performance.now() - started) / 1000
-      if (ctx?.defect !== undefined) logger.log('error', 'unhandled error', { request_id: requestId, error: String((ctx.defect as Error)?.stack ?? ctx.defect).slice(0, 2000) })
+      if (ctx?.defect !== undefined)
+        logger.log('error', 'unhandled error', {
+          request_id: requestId,
+          error: String((ctx.defect as Error)?.stack ?? ctx.defect).slice(0, 2000),
+        })
       logger.log(response.status >= 500 ? 'error' : route?.quiet ? 'debug' : 'info', 'request', {
-        request_id: requestId, method: request.method, route: ctx?.url.pathname.slice(0, 200), status: response.status,
-        duration_ms: Math.round(seconds * 100_000) / 100, client_id: ctx?.log.clientId, grant_type: ctx?.log.grantType, error: ctx?.log.error, fault: ctx?.log.fault, ip,
+        request_id: requestId,
+        method: request.method,
+        route: ctx?.url.pathname.slice(0, 200),
+        status: response.status,
+        duration_ms: Math.round(seconds * 100_000) / 100,
+        client_id: ctx?.log.clientId,
+        grant_type: ctx?.log.grantType,
+        error: ctx?.log.error,
+        fault: ctx?.log.fault,
+        ip,
       })
       if (metrics) observe(metrics, ctx, route, request.method, response.status, seconds)
       return response
@@ -55,22 +73,53 @@ export function createApp(services: Services, config: Config, logger: Logger, me
 }
 
 /** Labels stay bounded: a route from the table (or "unmatched"), a known method, the status. */
-function observe(metrics: Metrics, ctx: RequestContext | undefined, route: Route | undefined, method: string, status: number, seconds: number): void {
-  metrics.observeRequest(route && ctx ? ctx.url.pathname : 'unmatched', METHODS.has(method) ? method : 'other', status, seconds)
+function observe(
+  metrics: Metrics,
+  ctx: RequestContext | undefined,
+  route: Route | undefined,
+  method: string,
+  status: number,
+  seconds: number,
+): void {
+  metrics.observeRequest(
+    route && ctx ? ctx.url.pathname : 'unmatched',
+    METHODS.has(method) ? method : 'other',
+    status,
+    seconds,
+  )
   if (ctx?.log.error) metrics.oauthError(ctx.log.error)
   if (ctx?.log.grantType && status === 200) metrics.tokenIssued(ctx.log.grantType)
 }
 
-function makeContext(request: Request, services: Services, config: Config, ip: string, requestId: string): RequestContext | undefined {
+function makeContext(
+  request: Request,
+  services: Services,
+  config: Config,
+  ip: string,
+  requestId: string,
+): RequestContext | undefined {
   if (request.url.length > MAX_URL_LENGTH) return undefined
-  return { request, url: new URL(request.url), method: request.method, ip, requestId, cookies: parseCookies(request.headers.get('cookie')), query: Object.create(null), body: Object.create(null), services, config, log: {} }
+  return {
+    request,
+    url: new URL(request.url),
+    method: request.method,
+    ip,
+    requestId,
+    cookies: parseCookies(request.headers.get('cookie')),
+    query: Object.create(null),
+    body: Object.create(null),
+    services,
+    config,
+    log: {},
+  }
 }
 
 async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<Reply> {
   try {
     if (!route) throw new NotFoundError('no such endpoint')
     if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
-    const endpoint = route.methods[ctx.method as 'GET' | 'POST'] ?? (ctx.method === 'HEAD' ? route.methods.GET : undefined)
+    const endpoint =
+      route.methods[ctx.method as 'GET' | 'POST'] ?? (ctx.method === 'HEAD' ? route.methods.GET : undefined)
     if (!endpoint) throw new MethodNotAllowed(`${ctx.method.slice(0, 10)} is not allowed here`)
     return await run(ctx, typeof endpoint === 'function' ? { handle: endpoint } : endpoint)
   } catch (error) {
@@ -137,6 +186,9 @@ export function startServer(app: App, config: Config): Server<unknown> {
     port: config.port,
     maxRequestBodySize: 1024 * 1024,
     fetch: (req, server) => app.fetch(req, server),
-    error: (error) => toResponse(renderError(new ServerError('the server could not complete the request', { cause: error }), 'json').reply),
+    error: (error) =>
+      toResponse(
+        renderError(new ServerError('the server could not complete the request', { cause: error }), 'json').reply,
+      ),
   })
 }

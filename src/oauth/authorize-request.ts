@@ -41,7 +41,11 @@ export class UnredirectableError extends Error {
 
 /** An error to redirect to the client with `error`, `state` and `iss` (RFC 9207). */
 export class RedirectableError extends Error {
-  constructor(readonly error: OAuthError, readonly redirectUri: string, readonly state: string | undefined) {
+  constructor(
+    readonly error: OAuthError,
+    readonly redirectUri: string,
+    readonly state: string | undefined,
+  ) {
     super(error.description)
   }
 }
@@ -49,13 +53,24 @@ export class RedirectableError extends Error {
 /** What validating an authorization request uses: the client lookup, scopes, and the hint's keys. */
 export type AuthorizeRequestPorts = IdTokenHintPorts & Port<{ applications: 'findByClientId'; scopes: 'resolve' }>
 
-export async function validateAuthorizeRequest(services: AuthorizeRequestPorts, params: Params): Promise<AuthorizeRequest> {
+export async function validateAuthorizeRequest(
+  services: AuthorizeRequestPorts,
+  params: Params,
+): Promise<AuthorizeRequest> {
   const client = await findClient(services, params.client_id)
   const { redirectUri, sent } = resolveRedirectUri(client, params)
   const state = params.state
-  if (state !== undefined && state.length > MAX_STATE) throw new UnredirectableError(new InvalidRequest('state is too long'))
+  if (state !== undefined && state.length > MAX_STATE)
+    throw new UnredirectableError(new InvalidRequest('state is too long'))
   try {
-    return { client, redirectUri, redirectUriSent: sent, state, ...(await validateRest(services, client, params)), params }
+    return {
+      client,
+      redirectUri,
+      redirectUriSent: sent,
+      state,
+      ...(await validateRest(services, client, params)),
+      params,
+    }
   } catch (e) {
     if (e instanceof OAuthError) throw new RedirectableError(e, redirectUri, state)
     throw e
@@ -66,7 +81,8 @@ async function findClient(services: AuthorizeRequestPorts, clientId: string | un
   // RFC 6749 §4.1.2.1: one page for a missing and an unknown client_id, no redirect.
   const client = clientId && clientId.length <= 200 ? await services.applications.findByClientId(clientId) : undefined
   if (!client) throw new UnredirectableError(new InvalidRequest('unknown or missing client_id'))
-  if (!client.grantTypes.includes('authorization_code')) throw new UnredirectableError(new InvalidRequest('this application does not use the authorization code flow'))
+  if (!client.grantTypes.includes('authorization_code'))
+    throw new UnredirectableError(new InvalidRequest('this application does not use the authorization code flow'))
   return client
 }
 
@@ -86,7 +102,8 @@ function resolveRedirectUri(client: Application, params: Params): { redirectUri:
 async function validateRest(services: AuthorizeRequestPorts, client: Application, params: Params) {
   if (params.response_type === undefined) throw new InvalidRequest('response_type is required')
   if (params.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported')
-  if (params.request !== undefined || params.request_uri !== undefined) throw new InvalidRequest('request objects are not supported')
+  if (params.request !== undefined || params.request_uri !== undefined)
+    throw new InvalidRequest('request objects are not supported')
   const scope = await services.scopes.resolve(params.scope, client.scopes)
   if (!scope.ok) throw new InvalidScope(scope.reason)
   const pkce = parseChallenge(params.code_challenge, params.code_challenge_method, client.allowPlainPkce)
@@ -96,11 +113,22 @@ async function validateRest(services: AuthorizeRequestPorts, client: Application
   if (nonce !== undefined && nonce.length > MAX_NONCE) throw new InvalidRequest('nonce is too long')
   const prompt = parsePrompt(params.prompt)
   const maxAge = parseMaxAge(params.max_age)
-  return { scopes: scope.scopes, pkce, nonce: nonce ?? null, prompt, maxAge, hintedSubject: await hintedSubject(services, client, params.id_token_hint) }
+  return {
+    scopes: scope.scopes,
+    pkce,
+    nonce: nonce ?? null,
+    prompt,
+    maxAge,
+    hintedSubject: await hintedSubject(services, client, params.id_token_hint),
+  }
 }
 
 /** OIDC Core §3.1.2.1: a hint that is not an ID token Latchkey gave this client is a bad request. */
-async function hintedSubject(services: AuthorizeRequestPorts, client: Application, hint: string | undefined): Promise<string | null> {
+async function hintedSubject(
+  services: AuthorizeRequestPorts,
+  client: Application,
+  hint: string | undefined,
+): Promise<string | null> {
   if (hint === undefined) return null
   const check = await checkIdTokenHint(services, hint, client.clientId)
   if (!check.ok) throw new InvalidRequest(check.reason)
@@ -110,8 +138,10 @@ async function hintedSubject(services: AuthorizeRequestPorts, client: Applicatio
 /** OIDC Core §3.1.2.1: space-delimited; "none" with any other value is an error. */
 function parsePrompt(value: string | undefined): Set<string> {
   const prompt = new Set((value ?? '').split(' ').filter(Boolean))
-  for (const p of prompt) if (!(PROMPTS as readonly string[]).includes(p)) throw new InvalidRequest(`unsupported prompt value`)
-  if (prompt.has('none') && prompt.size > 1) throw new InvalidRequest('prompt=none cannot be combined with other values')
+  for (const p of prompt)
+    if (!(PROMPTS as readonly string[]).includes(p)) throw new InvalidRequest(`unsupported prompt value`)
+  if (prompt.has('none') && prompt.size > 1)
+    throw new InvalidRequest('prompt=none cannot be combined with other values')
   return prompt
 }
 

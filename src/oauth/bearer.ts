@@ -29,7 +29,11 @@ export function extractBearer(request: Request, query: Params, body: Params | un
 /** What a bearer check uses: the token lookup and the per-address limit on misses. */
 export type BearerPorts = Port<{ tokens: 'findActive'; rateLimits: 'hit' }>
 
-export async function requireAccessToken(services: BearerPorts, token: string | undefined, ip: string): Promise<ActiveToken> {
+export async function requireAccessToken(
+  services: BearerPorts,
+  token: string | undefined,
+  ip: string,
+): Promise<ActiveToken> {
   if (token === undefined) throw new MissingToken('an access token is required')
   const active = await services.tokens.findActive(token)
   if (active && active.kind === 'access') return active

@@ -43,13 +43,16 @@ function presented(request: Request, params: Params): PresentedCredentials {
   const header = request.headers.get('authorization')
   if (header && /^basic /i.test(header)) {
     // RFC 6749 §2.3: the client MUST NOT use more than one authentication method per request.
-    if (params.client_secret !== undefined) throw new InvalidRequest('client authenticated by both Basic and client_secret')
+    if (params.client_secret !== undefined)
+      throw new InvalidRequest('client authenticated by both Basic and client_secret')
     const basic = parseBasic(header)
-    if (params.client_id !== undefined && params.client_id !== basic.clientId) throw new InvalidRequest('client_id does not match the Basic credentials')
+    if (params.client_id !== undefined && params.client_id !== basic.clientId)
+      throw new InvalidRequest('client_id does not match the Basic credentials')
     return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic' }
   }
   if (!params.client_id) throw new InvalidClient('client authentication is required')
-  if (params.client_secret !== undefined) return { clientId: params.client_id, secret: params.client_secret, method: 'client_secret_post' }
+  if (params.client_secret !== undefined)
+    return { clientId: params.client_id, secret: params.client_secret, method: 'client_secret_post' }
   return { clientId: params.client_id, secret: undefined, method: 'none' }
 }
 
@@ -62,9 +65,15 @@ function presented(request: Request, params: Params): PresentedCredentials {
 /** What client authentication uses: the applications' secret check and its rate limit. */
 export type ClientAuthPorts = Port<{ applications: 'authenticate'; rateLimits: 'hit' }>
 
-export async function authenticateClient(services: ClientAuthPorts, request: Request, params: Params, ip: string): Promise<{ client: Application; method: ClientAuthMethod }> {
+export async function authenticateClient(
+  services: ClientAuthPorts,
+  request: Request,
+  params: Params,
+  ip: string,
+): Promise<{ client: Application; method: ClientAuthMethod }> {
   const creds = presented(request, params)
-  if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200) throw new InvalidClient('client authentication failed')
+  if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200)
+    throw new InvalidClient('client authentication failed')
   const client = await services.applications.authenticate(creds.clientId, creds.secret)
   if (client) return { client, method: creds.method }
   const wait = await services.rateLimits.hit('clientSecretPerClientIp', `${creds.clientId}|${ip}`)

@@ -13,7 +13,11 @@ export interface PkceChallenge {
 }
 
 /** Validates the authorization request's challenge. Returns null when none was sent. */
-export function parseChallenge(challenge: string | undefined, method: string | undefined, plainAllowed: boolean): PkceChallenge | null {
+export function parseChallenge(
+  challenge: string | undefined,
+  method: string | undefined,
+  plainAllowed: boolean,
+): PkceChallenge | null {
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge')
     return null
@@ -21,7 +25,8 @@ export function parseChallenge(challenge: string | undefined, method: string | u
   // §4.3: the method defaults to "plain" when absent; it is never silently upgraded to S256.
   const m = method ?? 'plain'
   if (m === 'S256') {
-    if (!S256_CHALLENGE.test(challenge)) throw new InvalidRequest('code_challenge must be 43 base64url characters for S256')
+    if (!S256_CHALLENGE.test(challenge))
+      throw new InvalidRequest('code_challenge must be 43 base64url characters for S256')
     return { challenge, method: 'S256' }
   }
   if (m === 'plain') {

@@ -1,7 +1,15 @@
 /** @module OIDC Core §5.4: the claims each scope releases. `sub` is the user's stable UUIDv7. */
 import type { User } from '../services/users/users.ts'
 
-export const SUPPORTED_CLAIMS = ['sub', 'name', 'preferred_username', 'nickname', 'updated_at', 'email', 'email_verified'] as const
+export const SUPPORTED_CLAIMS = [
+  'sub',
+  'name',
+  'preferred_username',
+  'nickname',
+  'updated_at',
+  'email',
+  'email_verified',
+] as const
 
 export function claimsFor(user: User, scopes: readonly string[]): Record<string, unknown> {
   const claims: Record<string, unknown> = { sub: user.id }

@@ -15,9 +15,11 @@ export type IdTokenHintPorts = Port<{ signingKeys: 'jwks'; deps: 'config' }>
 export async function checkIdTokenHint(services: IdTokenHintPorts, hint: string, clientId: string): Promise<HintCheck> {
   const payload = await verifiedJwtPayload(hint, (await services.signingKeys.jwks()).keys)
   if (!payload) return { ok: false, reason: 'id_token_hint is not an ID token signed by this server' }
-  if (payload.iss !== services.deps.config.issuer) return { ok: false, reason: 'id_token_hint was issued by another server' }
+  if (payload.iss !== services.deps.config.issuer)
+    return { ok: false, reason: 'id_token_hint was issued by another server' }
   const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud]
   if (!audience.includes(clientId)) return { ok: false, reason: 'id_token_hint was not issued to this client' }
-  if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'id_token_hint names no subject' }
+  if (typeof payload.sub !== 'string' || payload.sub === '')
+    return { ok: false, reason: 'id_token_hint names no subject' }
   return { ok: true, subject: payload.sub }
 }

@@ -21,7 +21,11 @@ export interface IdTokenInput {
 /** The services an ID token is made from: the user's claims, the active key, the clock. */
 export type IdTokenPorts = Port<{ users: 'findById'; signingKeys: 'active'; deps: 'clock' }>
 
-export async function issueIdToken(services: IdTokenPorts, config: Config, input: IdTokenInput): Promise<string | undefined> {
+export async function issueIdToken(
+  services: IdTokenPorts,
+  config: Config,
+  input: IdTokenInput,
+): Promise<string | undefined> {
   const user = await services.users.findById(input.userId)
   if (!user) return undefined
   const key = await services.signingKeys.active(input.client.idTokenAlg)

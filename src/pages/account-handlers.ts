@@ -5,9 +5,16 @@ import { requireSignedIn, requireSignedInForm } from './session.ts'
 import type { Port } from '../services/index.ts'
 
 /** What the account pages use: the user's consents, their applications, and the session. */
-export type AccountPorts = Port<{ grants: 'listForUser' | 'findById' | 'revoke'; applications: 'findById'; sessions: 'resolve' }>
+export type AccountPorts = Port<{
+  grants: 'listForUser' | 'findById' | 'revoke'
+  applications: 'findById'
+  sessions: 'resolve'
+}>
 
-async function authorizedApplications(ctx: RequestContext<AccountPorts>, userId: string): Promise<AuthorizedApplication[]> {
+async function authorizedApplications(
+  ctx: RequestContext<AccountPorts>,
+  userId: string,
+): Promise<AuthorizedApplication[]> {
   const grants = await ctx.services.grants.listForUser(userId)
   const list: AuthorizedApplication[] = []
   for (const g of grants) {
@@ -21,7 +28,14 @@ export async function showAccountApplications(ctx: RequestContext<AccountPorts>)
   const signedIn = await requireSignedIn(ctx)
   if ('reply' in signedIn) return signedIn.reply
   const { session, csrf } = signedIn
-  return { type: 'html', html: accountApplicationsPage({ csrf, username: session.user.username, grants: await authorizedApplications(ctx, session.user.id) }) }
+  return {
+    type: 'html',
+    html: accountApplicationsPage({
+      csrf,
+      username: session.user.username,
+      grants: await authorizedApplications(ctx, session.user.id),
+    }),
+  }
 }
 
 export async function revokeAccountApplication(ctx: RequestContext<AccountPorts>): Promise<Reply> {
@@ -29,7 +43,16 @@ export async function revokeAccountApplication(ctx: RequestContext<AccountPorts>
   const { session, csrf } = await requireSignedInForm(ctx, form.csrf_token)
   const grant = form.grant_id ? await ctx.services.grants.findById(form.grant_id) : undefined
   // Only the user's own grants; anything else looks like a grant that is already gone.
-  const revoked = grant?.userId === session.user.id && (await ctx.services.grants.revoke(grant.id, session.user.id, ctx.ip))
-  const notice = revoked ? 'Access revoked. The application\'s tokens no longer work.' : 'Nothing to revoke.'
-  return { type: 'html', html: accountApplicationsPage({ csrf, username: session.user.username, grants: await authorizedApplications(ctx, session.user.id), notice }) }
+  const revoked =
+    grant?.userId === session.user.id && (await ctx.services.grants.revoke(grant.id, session.user.id, ctx.ip))
+  const notice = revoked ? "Access revoked. The application's tokens no longer work." : 'Nothing to revoke.'
+  return {
+    type: 'html',
+    html: accountApplicationsPage({
+      csrf,
+      username: session.user.username,
+      grants: await authorizedApplications(ctx, session.user.id),
+      notice,
+    }),
+  }
 }

@@ -8,7 +8,17 @@ export interface AuthorizedApplication {
 }
 
 /** The user's authorized applications, each revocable (issue 3: self-service consents). */
-export function accountApplicationsPage({ csrf, username, grants, notice }: { csrf: string; username: string; grants: AuthorizedApplication[]; notice?: string }): string {
+export function accountApplicationsPage({
+  csrf,
+  username,
+  grants,
+  notice,
+}: {
+  csrf: string
+  username: string
+  grants: AuthorizedApplication[]
+  notice?: string
+}): string {
   return layout(
     'Authorized applications',
     html`<p>Signed in as <strong>${username}</strong>.</p>

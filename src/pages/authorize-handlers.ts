@@ -11,14 +11,27 @@ import type { Reply, RequestContext } from '../handler/context.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { consentPage } from './consent.ts'
 import type { Session } from '../services/sessions/sessions.ts'
-import { buildRedirect, RedirectableError, UnredirectableError, validateAuthorizeRequest, type AuthorizeRequest, type AuthorizeRequestPorts } from '../oauth/authorize-request.ts'
+import {
+  buildRedirect,
+  RedirectableError,
+  UnredirectableError,
+  validateAuthorizeRequest,
+  type AuthorizeRequest,
+  type AuthorizeRequestPorts,
+} from '../oauth/authorize-request.ts'
 import type { Port } from '../services/index.ts'
 import { AccessDenied, ConsentRequired, FormExpired, LoginRequired } from '../handler/errors.ts'
 import { SESSION_COOKIE } from './handlers.ts'
 
 /** What the authorization endpoint uses, beyond validating the request: sessions, consents, codes. */
 export type AuthorizeEndpointPorts = AuthorizeRequestPorts &
-  Port<{ sessions: 'resolve'; grants: 'approve' | 'covers' | 'approvedScopes'; scopes: 'describe'; codes: 'issue'; deps: 'clock' }>
+  Port<{
+    sessions: 'resolve'
+    grants: 'approve' | 'covers' | 'approvedScopes'
+    scopes: 'describe'
+    codes: 'issue'
+    deps: 'clock'
+  }>
 
 export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Promise<Reply> {
   return guard(ctx, async () => {
@@ -27,10 +40,19 @@ export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Pr
     const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
     if (needsLogin(ctx, req, session)) {
       if (req.prompt.has('none')) throw new RedirectableError(loginRequired(req, session), req.redirectUri, req.state)
-      return { type: 'redirect', status: 303, location: `/login?return_to=${encodeURIComponent(afterLoginUrl(ctx, params))}` }
+      return {
+        type: 'redirect',
+        status: 303,
+        location: `/login?return_to=${encodeURIComponent(afterLoginUrl(ctx, params))}`,
+      }
     }
     if (await needsConsent(ctx, req, session!)) {
-      if (req.prompt.has('none')) throw new RedirectableError(new ConsentRequired('the user has not approved this application'), req.redirectUri, req.state)
+      if (req.prompt.has('none'))
+        throw new RedirectableError(
+          new ConsentRequired('the user has not approved this application'),
+          req.redirectUri,
+          req.state,
+        )
       return showConsent(ctx, req, session!)
     }
     return issueCode(ctx, req, session!)
@@ -47,7 +69,8 @@ export async function authorizeDecision(ctx: RequestContext<AuthorizeEndpointPor
     const session = await ctx.services.sessions.resolve(cookie)
     // The request was validated above, so starting again is that same request, from the top.
     if (!session || !checkCsrf(cookie, csrf)) throw new FormExpired(`/oauth/authorize?${new URLSearchParams(params)}`)
-    if (decision !== 'approve') throw new RedirectableError(new AccessDenied('the user denied the request'), req.redirectUri, req.state)
+    if (decision !== 'approve')
+      throw new RedirectableError(new AccessDenied('the user denied the request'), req.redirectUri, req.state)
     await ctx.services.grants.approve(session.user.id, req.client.id, req.scopes, ctx.ip)
     return issueCode(ctx, req, session, 303)
   })
@@ -64,7 +87,12 @@ async function guard(ctx: RequestContext<AuthorizeEndpointPorts>, run: () => Pro
     if (e instanceof UnredirectableError) throw e.error
     if (!(e instanceof RedirectableError)) throw e
     ctx.log.error = e.error.code
-    const location = buildRedirect(e.redirectUri, { error: e.error.code, error_description: e.error.description, state: e.state, iss: ctx.config.issuer })
+    const location = buildRedirect(e.redirectUri, {
+      error: e.error.code,
+      error_description: e.error.description,
+      state: e.state,
+      iss: ctx.config.issuer,
+    })
     return { type: 'redirect', status: ctx.method === 'POST' ? 303 : 302, location }
   }
 }
@@ -73,7 +101,11 @@ async function guard(ctx: RequestContext<AuthorizeEndpointPorts>, run: () => Pro
  * OIDC Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh login, and so does an
  * id_token_hint naming another user than the one signed in (the client expects that user).
  */
-function needsLogin(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session | undefined): boolean {
+function needsLogin(
+  ctx: RequestContext<AuthorizeEndpointPorts>,
+  req: AuthorizeRequest,
+  session: Session | undefined,
+): boolean {
   if (!session) return true
   if (req.prompt.has('login') || isOtherUser(req, session)) return true
   return req.maxAge !== undefined && ctx.services.deps.clock.now() - session.authTime > req.maxAge
@@ -85,7 +117,8 @@ function isOtherUser(req: AuthorizeRequest, session: Session): boolean {
 
 /** OIDC Core §3.1.2.2: with prompt=none, a missing session or another user is `login_required`. */
 function loginRequired(req: AuthorizeRequest, session: Session | undefined): LoginRequired {
-  if (session && isOtherUser(req, session)) return new LoginRequired('the signed-in user is not the one id_token_hint names')
+  if (session && isOtherUser(req, session))
+    return new LoginRequired('the signed-in user is not the one id_token_hint names')
   return new LoginRequired('the user is not signed in')
 }
 
@@ -109,29 +142,48 @@ function afterLoginUrl(ctx: RequestContext<AuthorizeEndpointPorts>, params: Para
  * Consent is skipped for trusted applications and for a remembered approval covering every scope —
  * but never for public clients, whose identity cannot be proven (RFC 8252 §8.6).
  */
-async function needsConsent(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session): Promise<boolean> {
+async function needsConsent(
+  ctx: RequestContext<AuthorizeEndpointPorts>,
+  req: AuthorizeRequest,
+  session: Session,
+): Promise<boolean> {
   if (req.client.isTrusted) return false
   if (req.prompt.has('consent') || req.client.isPublic) return true
   return !(await ctx.services.grants.covers(session.user.id, req.client.id, req.scopes))
 }
 
-async function showConsent(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session): Promise<Reply> {
+async function showConsent(
+  ctx: RequestContext<AuthorizeEndpointPorts>,
+  req: AuthorizeRequest,
+  session: Session,
+): Promise<Reply> {
   const cookie = ctx.cookies.get(SESSION_COOKIE)!
   const request = { ...req.params }
-  if (request.prompt) request.prompt = request.prompt.split(' ').filter((p) => p !== 'consent').join(' ')
+  if (request.prompt)
+    request.prompt = request.prompt
+      .split(' ')
+      .filter((p) => p !== 'consent')
+      .join(' ')
   const html = consentPage({
     applicationName: req.client.name,
     redirectHost: new URL(req.redirectUri).host || req.redirectUri,
     username: session.user.username,
     scopes: await ctx.services.scopes.describe(req.scopes),
-    alreadyApproved: req.client.isPublic ? [] : await ctx.services.grants.approvedScopes(session.user.id, req.client.id),
+    alreadyApproved: req.client.isPublic
+      ? []
+      : await ctx.services.grants.approvedScopes(session.user.id, req.client.id),
     csrf: csrfToken(cookie),
     request,
   })
   return { type: 'html', html }
 }
 
-async function issueCode(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session, status: 302 | 303 = 302): Promise<Reply> {
+async function issueCode(
+  ctx: RequestContext<AuthorizeEndpointPorts>,
+  req: AuthorizeRequest,
+  session: Session,
+  status: 302 | 303 = 302,
+): Promise<Reply> {
   const code = await ctx.services.codes.issue({
     applicationId: req.client.id,
     userId: session.user.id,
@@ -144,5 +196,9 @@ async function issueCode(ctx: RequestContext<AuthorizeEndpointPorts>, req: Autho
     authTime: session.authTime,
   })
   ctx.log.clientId = req.client.clientId
-  return { type: 'redirect', status, location: buildRedirect(req.redirectUri, { code, state: req.state, iss: ctx.config.issuer }) }
+  return {
+    type: 'redirect',
+    status,
+    location: buildRedirect(req.redirectUri, { code, state: req.state, iss: ctx.config.issuer }),
+  }
 }

@@ -44,7 +44,13 @@ export async function submitDeviceCode(ctx: RequestContext<DeviceVerificationPor
   return {
     type: 'html',
     // As the device shows it (RFC 8628 §6.1), however it was typed: the user compares the two.
-    html: deviceConfirmPage({ csrf: signedIn.csrf, userCode: formatUserCode(normalizeUserCode(userCode)), applicationName: application.name, scopes: await ctx.services.scopes.describe(pending.scopes), username: signedIn.session.user.username }),
+    html: deviceConfirmPage({
+      csrf: signedIn.csrf,
+      userCode: formatUserCode(normalizeUserCode(userCode)),
+      applicationName: application.name,
+      scopes: await ctx.services.scopes.describe(pending.scopes),
+      username: signedIn.session.user.username,
+    }),
   }
 }
 
@@ -53,7 +59,13 @@ export async function submitDeviceDecision(ctx: RequestContext<DeviceVerificatio
   const signedIn = await requireSignedInForm(ctx, form.csrf_token)
   const approve = form.decision === 'approve'
   const { session } = signedIn
-  const decided = await ctx.services.deviceCodes.decide(form.user_code ?? '', session.user.id, session.authTime, approve, ctx.ip)
+  const decided = await ctx.services.deviceCodes.decide(
+    form.user_code ?? '',
+    session.user.id,
+    session.authTime,
+    approve,
+    ctx.ip,
+  )
   if (!decided) return { type: 'html', status: 400, html: deviceEntryPage({ csrf: signedIn.csrf, error: WRONG_CODE }) }
   return { type: 'html', html: deviceDonePage(approve) }
 }

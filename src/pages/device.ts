@@ -2,7 +2,15 @@ import type { Scope } from '../services/scopes/scopes.ts'
 import { hiddenFields, html, layout } from './html.ts'
 
 /** RFC 8628 §3.3: the user types (or confirms a prefilled) code. */
-export function deviceEntryPage({ csrf, userCode, error }: { csrf: string; userCode?: string; error?: string }): string {
+export function deviceEntryPage({
+  csrf,
+  userCode,
+  error,
+}: {
+  csrf: string
+  userCode?: string
+  error?: string
+}): string {
   return layout(
     'Connect a device',
     html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
@@ -17,7 +25,19 @@ ${hiddenFields({ csrf_token: csrf })}
 }
 
 /** RFC 8628 §5.4: the user sees who asks for what, with a warning against remote phishing. */
-export function deviceConfirmPage({ csrf, userCode, applicationName, scopes, username }: { csrf: string; userCode: string; applicationName: string; scopes: Scope[]; username: string }): string {
+export function deviceConfirmPage({
+  csrf,
+  userCode,
+  applicationName,
+  scopes,
+  username,
+}: {
+  csrf: string
+  userCode: string
+  applicationName: string
+  scopes: Scope[]
+  username: string
+}): string {
   return layout(
     'Authorize a device',
     html`<p><strong>${applicationName}</strong> on a device wants to access your Latchkey account <strong>${username}</strong>.</p>
@@ -32,5 +52,8 @@ ${hiddenFields({ csrf_token: csrf, user_code: userCode })}
 }
 
 export function deviceDonePage(approved: boolean): string {
-  return layout(approved ? 'Device connected' : 'Request denied', html`<p>${approved ? 'You can return to your device.' : 'The device was not given access.'}</p>`)
+  return layout(
+    approved ? 'Device connected' : 'Request denied',
+    html`<p>${approved ? 'You can return to your device.' : 'The device was not given access.'}</p>`,
+  )
 }

@@ -24,8 +24,11 @@ browser or session (for example after signing out). Nothing was changed.</p>
 
 /** Unknown paths, for browsers (API clients get the JSON error). */
 export function notFoundPage(): string {
-  return layout('Page not found', html`<p>There is no page at this address.</p>
-<p><a href="/">Go to the Latchkey home page</a></p>`)
+  return layout(
+    'Page not found',
+    html`<p>There is no page at this address.</p>
+<p><a href="/">Go to the Latchkey home page</a></p>`,
+  )
 }
 
 /** 503: the database cannot be used right now (sent with Retry-After); nothing the visitor did wrong. */

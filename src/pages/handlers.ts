@@ -52,10 +52,25 @@ function loginCsrf(ctx: RequestContext<LoginPorts>): { headers: Headers; csrf: s
 }
 
 /** Every Argon2id slot is busy and the queue is full: a quick 503, not a failure to count. */
-function hasherBusy(ctx: RequestContext<LoginPorts>, returnTo: string, username: string, busy: PasswordHasherBusy): Reply {
+function hasherBusy(
+  ctx: RequestContext<LoginPorts>,
+  returnTo: string,
+  username: string,
+  busy: PasswordHasherBusy,
+): Reply {
   const { headers, csrf } = loginCsrf(ctx)
   headers.push(['Retry-After', String(busy.retryAfter)])
-  return { type: 'html', status: 503, headers, html: loginPage({ csrf, returnTo, error: 'Too many sign-ins at this moment. Try again in a few seconds.', username }) }
+  return {
+    type: 'html',
+    status: 503,
+    headers,
+    html: loginPage({
+      csrf,
+      returnTo,
+      error: 'Too many sign-ins at this moment. Try again in a few seconds.',
+      username,
+    }),
+  }
 }
 
 export async function submitLogin(ctx: RequestContext<LoginPorts>): Promise<Reply> {
@@ -63,7 +78,8 @@ export async function submitLogin(ctx: RequestContext<LoginPorts>): Promise<Repl
   // route is same-origin only, and the token binds the form to this browser).
   const form = ctx.body
   const returnTo = safeReturnTo(form.return_to)
-  if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token)) throw new FormExpired(`/login?return_to=${encodeURIComponent(returnTo)}`)
+  if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token))
+    throw new FormExpired(`/login?return_to=${encodeURIComponent(returnTo)}`)
   const username = (form.username ?? '').slice(0, 256)
   // Saturated already: refuse before the rate-limit and user reads, so a login flood's excess costs
   // the event loop as little as possible (the token endpoint shares it). Same answer for every user.
@@ -79,16 +95,36 @@ export async function submitLogin(ctx: RequestContext<LoginPorts>): Promise<Repl
   if (signedIn.outcome === 'limited') {
     const { headers, csrf } = loginCsrf(ctx)
     headers.push(['Retry-After', String(signedIn.retryAfter)])
-    return { type: 'html', status: 429, headers, html: loginPage({ csrf, returnTo, error: 'Too many failed sign-in attempts. Wait a few minutes and try again.', username }) }
+    return {
+      type: 'html',
+      status: 429,
+      headers,
+      html: loginPage({
+        csrf,
+        returnTo,
+        error: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
+        username,
+      }),
+    }
   }
   if (signedIn.outcome === 'refused') {
     const { headers, csrf } = loginCsrf(ctx)
     // One answer for unknown users, wrong passwords and disabled accounts.
-    return { type: 'html', status: 401, headers, html: loginPage({ csrf, returnTo, error: 'Invalid username or password.', username }) }
+    return {
+      type: 'html',
+      status: 401,
+      headers,
+      html: loginPage({ csrf, returnTo, error: 'Invalid username or password.', username }),
+    }
   }
   await ctx.services.sessions.end(ctx.cookies.get(SESSION_COOKIE))
   const { cookieValue } = await ctx.services.sessions.start(signedIn.user, ctx.ip)
-  return { type: 'redirect', status: 303, location: returnTo, headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, cookieValue, ctx.config.sessionTtl)]] }
+  return {
+    type: 'redirect',
+    status: 303,
+    location: returnTo,
+    headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, cookieValue, ctx.config.sessionTtl)]],
+  }
 }
 
 export async function showLogout(ctx: RequestContext<LoginPorts>): Promise<Reply> {
@@ -111,5 +147,10 @@ export async function showHome(ctx: RequestContext<LoginPorts>): Promise<Reply> 
 }
 
 export async function stylesheet(): Promise<Reply> {
-  return { type: 'text', body: STYLESHEET, contentType: 'text/css; charset=utf-8', headers: [['Cache-Control', 'public, max-age=3600']] }
+  return {
+    type: 'text',
+    body: STYLESHEET,
+    contentType: 'text/css; charset=utf-8',
+    headers: [['Cache-Control', 'public, max-age=3600']],
+  }
 }

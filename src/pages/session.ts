@@ -9,10 +9,14 @@ import { SESSION_COOKIE } from './handlers.ts'
 export type SignedIn = { session: Session; csrf: string } | { reply: Reply }
 
 /** The session, or a redirect to the login page that comes back here (GET) or to `returnTo`. */
-export async function requireSignedIn(ctx: RequestContext<Port<{ sessions: 'resolve' }>>, returnTo = ctx.url.pathname + ctx.url.search): Promise<SignedIn> {
+export async function requireSignedIn(
+  ctx: RequestContext<Port<{ sessions: 'resolve' }>>,
+  returnTo = ctx.url.pathname + ctx.url.search,
+): Promise<SignedIn> {
   const cookie = ctx.cookies.get(SESSION_COOKIE)
   const session = await ctx.services.sessions.resolve(cookie)
-  if (!session) return { reply: { type: 'redirect', status: 303, location: `/login?return_to=${encodeURIComponent(returnTo)}` } }
+  if (!session)
+    return { reply: { type: 'redirect', status: 303, location: `/login?return_to=${encodeURIComponent(returnTo)}` } }
   return { session, csrf: csrfToken(cookie!) }
 }
 
@@ -21,9 +25,13 @@ export async function requireSignedIn(ctx: RequestContext<Port<{ sessions: 'reso
  * valid CSRF token bound to it, or FormExpired (RFC 6749 §10.12). Each form posts to its page's path
  * or to a /decision or /revoke under it, which is where starting again begins.
  */
-export async function requireSignedInForm(ctx: RequestContext<Port<{ sessions: 'resolve' }>>, presentedCsrf: string | undefined): Promise<{ session: Session; csrf: string }> {
+export async function requireSignedInForm(
+  ctx: RequestContext<Port<{ sessions: 'resolve' }>>,
+  presentedCsrf: string | undefined,
+): Promise<{ session: Session; csrf: string }> {
   const cookie = ctx.cookies.get(SESSION_COOKIE)
   const session = await ctx.services.sessions.resolve(cookie)
-  if (!session || !checkCsrf(cookie, presentedCsrf)) throw new FormExpired(ctx.url.pathname.replace(/\/(decision|revoke)$/, ''))
+  if (!session || !checkCsrf(cookie, presentedCsrf))
+    throw new FormExpired(ctx.url.pathname.replace(/\/(decision|revoke)$/, ''))
   return { session, csrf: csrfToken(cookie!) }
 }

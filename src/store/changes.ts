@@ -20,7 +20,14 @@
  * read or a write of named tables (raw SQL, DDL, CTEs that write) counts as altering every table.
  */
 import type {
-  CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, OperationNode, QueryResult, TransactionSettings,
+  CompiledQuery,
+  DatabaseConnection,
+  Dialect,
+  Driver,
+  Kysely,
+  OperationNode,
+  QueryResult,
+  TransactionSettings,
 } from 'kysely'
 import type { Database, Db } from './database.ts'
 
@@ -29,10 +36,21 @@ export type TableName = keyof Database & string
 /** Deleting rows of a table also changes rows of these (ON DELETE CASCADE / SET NULL). */
 export const CASCADES: Partial<Record<TableName, readonly TableName[]>> = {
   users: [
-    'sessions', 'applications', 'grants', 'authorization_codes', 'access_tokens', 'refresh_tokens', 'device_codes',
+    'sessions',
+    'applications',
+    'grants',
+    'authorization_codes',
+    'access_tokens',
+    'refresh_tokens',
+    'device_codes',
   ],
   applications: [
-    'grants', 'authorization_codes', 'access_tokens', 'refresh_tokens', 'device_codes', 'live_token_counts',
+    'grants',
+    'authorization_codes',
+    'access_tokens',
+    'refresh_tokens',
+    'device_codes',
+    'live_token_counts',
   ],
 }
 /** Any write to a table also writes these (triggers). */

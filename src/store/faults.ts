@@ -18,7 +18,11 @@ export class StorageUnavailable extends Error {
    *   the driver's message, which may quote SQL or values
    * @param retryAfter seconds a client should wait before trying again
    */
-  constructor(readonly reason: string, readonly retryAfter: number, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    readonly retryAfter: number,
+    options?: { cause?: unknown },
+  ) {
     super(`the database is unavailable (${reason})`, options)
   }
 }
@@ -29,7 +33,14 @@ const RETRY_AFTER_OUTAGE = 5
 
 /** Primary result codes (https://sqlite.org/rescode.html): busy or locked, full, read-only, unopenable, I/O. */
 const SQLITE_LOCK_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED'])
-const SQLITE_OUTAGE_CODES = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_NOMEM', 'SQLITE_PROTOCOL'])
+const SQLITE_OUTAGE_CODES = new Set([
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_NOMEM',
+  'SQLITE_PROTOCOL',
+])
 
 /**
  * SQLSTATEs (PostgreSQL appendix A): 08 connection exception, 53 insufficient resources (disk full,
@@ -44,7 +55,17 @@ const PG_OUTAGE_CLASSES = new Set(['08', '53'])
 const PG_PROTOCOL_VIOLATION = '08P01'
 
 /** Socket errors while reaching the database server. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+])
 
 /** Errors `pg`, `pg-pool` and Kysely raise without a code, by their exact text. */
 const MESSAGES: Array<[RegExp, string]> = [
@@ -66,7 +87,9 @@ export function storageUnavailable(error: unknown): StorageUnavailable | undefin
   return undefined
 }
 
-function classify(e: Error & { code?: unknown; syscall?: unknown }): { reason: string; retryAfter: number } | undefined {
+function classify(
+  e: Error & { code?: unknown; syscall?: unknown },
+): { reason: string; retryAfter: number } | undefined {
   const code = typeof e.code === 'string' ? e.code : undefined
   if (code?.startsWith('SQLITE_')) {
     const primary = /^SQLITE_[A-Z]+/.exec(code)![0]
@@ -76,11 +99,13 @@ function classify(e: Error & { code?: unknown; syscall?: unknown }): { reason: s
   }
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
     if (PG_LOCK_STATES.has(code)) return { reason: `postgres ${code}`, retryAfter: RETRY_AFTER_LOCKED }
-    const outage = PG_OUTAGE_STATES.has(code) || (PG_OUTAGE_CLASSES.has(code.slice(0, 2)) && code !== PG_PROTOCOL_VIOLATION)
+    const outage =
+      PG_OUTAGE_STATES.has(code) || (PG_OUTAGE_CLASSES.has(code.slice(0, 2)) && code !== PG_PROTOCOL_VIOLATION)
     if (outage) return { reason: `postgres ${code}`, retryAfter: RETRY_AFTER_OUTAGE }
   }
   // A missing Unix socket is a server that is not running, not a missing file of ours.
-  if (code && (NETWORK_CODES.has(code) || (code === 'ENOENT' && e.syscall === 'connect'))) return { reason: code, retryAfter: RETRY_AFTER_OUTAGE }
+  if (code && (NETWORK_CODES.has(code) || (code === 'ENOENT' && e.syscall === 'connect')))
+    return { reason: code, retryAfter: RETRY_AFTER_OUTAGE }
   const known = MESSAGES.find(([pattern]) => pattern.test(e.message))
   return known && { reason: known[1], retryAfter: RETRY_AFTER_OUTAGE }
 }

@@ -12,6 +12,10 @@ export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!
 /** True when the database answers and has applied LATEST_MIGRATION; throws when it cannot be reached. */
 export async function isMigrated(db: Kysely<any>): Promise<boolean> {
   // Built, not raw SQL: a raw statement could be a write, so it would empty every cache (store/changes.ts).
-  const row = await db.selectFrom('kysely_migration').select((eb) => eb.fn.countAll().as('n')).where('name', '=', LATEST_MIGRATION).executeTakeFirst()
+  const row = await db
+    .selectFrom('kysely_migration')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('name', '=', LATEST_MIGRATION)
+    .executeTakeFirst()
   return Number(row?.n ?? 0) === 1
 }

@@ -18,6 +18,7 @@ export async function vacuum(db: Kysely<any>): Promise<void> {
 
 /** Pages in the file and how many of them are free (reusable without growing the file). */
 export async function pageStats(db: Kysely<any>): Promise<{ pages: number; free: number; pageSize: number }> {
-  const one = async (pragma: string) => Number(Object.values((await sql.raw(`pragma ${pragma}`).execute(db)).rows[0] as object)[0])
+  const one = async (pragma: string) =>
+    Number(Object.values((await sql.raw(`pragma ${pragma}`).execute(db)).rows[0] as object)[0])
   return { pages: await one('page_count'), free: await one('freelist_count'), pageSize: await one('page_size') }
 }

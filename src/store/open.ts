@@ -33,6 +33,7 @@ export function storeTarget(config: Pick<StoreConfig, 'db' | 'databaseUrl'>): St
 
 export function openStore(config: StoreConfig, options: StoreOptions = {}): Store {
   const target = storeTarget(config)
-  if (target.engine === 'postgres') return { engine: 'postgres', db: openPostgres(target.url, { ...options, poolSize: config.dbPoolSize }) }
+  if (target.engine === 'postgres')
+    return { engine: 'postgres', db: openPostgres(target.url, { ...options, poolSize: config.dbPoolSize }) }
   return { engine: 'sqlite', db: openSqlite(target.path, options).db }
 }

@@ -16,7 +16,24 @@ import { PASSWORD } from '../helpers/fixtures.ts'
 import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
 
 const RP_URI = 'https://rp.example/cb'
-const APP_KEYS = ['access_token_lifetime', 'client_id', 'created_at', 'grant_types', 'id', 'id_token_alg', 'introspect', 'name', 'owner_id', 'public', 'redirect_uris', 'refresh_token_lifetime', 'refresh_tokens', 'scopes', 'token_format', 'trusted']
+const APP_KEYS = [
+  'access_token_lifetime',
+  'client_id',
+  'created_at',
+  'grant_types',
+  'id',
+  'id_token_alg',
+  'introspect',
+  'name',
+  'owner_id',
+  'public',
+  'redirect_uris',
+  'refresh_token_lifetime',
+  'refresh_tokens',
+  'scopes',
+  'token_format',
+  'trusted',
+]
 const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'id', 'name', 'username']
 
 interface AppJson {
@@ -26,7 +43,10 @@ interface AppJson {
 }
 
 async function createUser(lk: CliServer, username = 'alice', password = PASSWORD) {
-  const r = await lk.run(['user', 'create', '--username', username, '--email', `${username}@example.com`, '--password-stdin', '--json'], password + '\n')
+  const r = await lk.run(
+    ['user', 'create', '--username', username, '--email', `${username}@example.com`, '--password-stdin', '--json'],
+    password + '\n',
+  )
   expect(r.code).toBe(0)
   return r.json<{ id: string; username: string }>()
 }
@@ -40,15 +60,34 @@ async function createApp(lk: CliServer, ...flags: string[]): Promise<AppJson> {
 /** Logs alice in and approves consent, then redeems the code: the tokens an OAuth client holds. */
 async function oauthTokens(lk: CliServer, app: AppJson, username = 'alice') {
   const { verifier, challenge } = pkcePair()
-  const callback = await new Browser(lk.url).authorize({ response_type: 'code', client_id: app.client_id, redirect_uri: RP_URI, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' }, { username })
+  const callback = await new Browser(lk.url).authorize(
+    {
+      response_type: 'code',
+      client_id: app.client_id,
+      redirect_uri: RP_URI,
+      scope: 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    },
+    { username },
+  )
   const client = { clientId: app.client_id, secret: app.client_secret ?? null, redirectUri: RP_URI }
-  const res = await postForm(lk.url, '/oauth/token', client, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: RP_URI, code_verifier: verifier })
+  const res = await postForm(lk.url, '/oauth/token', client, {
+    grant_type: 'authorization_code',
+    code: callback.searchParams.get('code')!,
+    redirect_uri: RP_URI,
+    code_verifier: verifier,
+  })
   expect(res.status).toBe(200)
   return (await res.json()) as { access_token: string; refresh_token: string }
 }
 
 async function introspect(lk: CliServer, rs: AppJson, token: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${lk.url}/oauth/introspect`, { method: 'POST', headers: { Authorization: basic(rs.client_id, rs.client_secret!) }, body: new URLSearchParams({ token }) })
+  const res = await fetch(`${lk.url}/oauth/introspect`, {
+    method: 'POST',
+    headers: { Authorization: basic(rs.client_id, rs.client_secret!) },
+    body: new URLSearchParams({ token }),
+  })
   expect(res.status).toBe(200)
   return (await res.json()) as Record<string, unknown>
 }
@@ -75,8 +114,20 @@ describe('issue 2 CLI: help', () => {
     expect(commands).toEqual(expect.arrayContaining(['serve', 'migrate', 'user', 'app', 'token']))
     const helps = await Promise.all(commands.map((c) => cli([c, '--help'])))
     const subcommands = commands.flatMap((c, i) => listedCommands(helps[i]!.stdout).map((sub) => [c, sub]))
-    expect(subcommands).toEqual(expect.arrayContaining([...['create', 'list', 'set-password', 'disable'].map((s) => ['user', s]), ...['create', 'list', 'show', 'rotate-secret', 'delete'].map((s) => ['app', s])]))
-    const invocations = [['help'], [], ...commands.map((c) => [c, '--help']), ...subcommands.map((cs) => [...cs, '--help']), ['token', 'create', '--help'], ['user', 'create', '-h']]
+    expect(subcommands).toEqual(
+      expect.arrayContaining([
+        ...['create', 'list', 'set-password', 'disable'].map((s) => ['user', s]),
+        ...['create', 'list', 'show', 'rotate-secret', 'delete'].map((s) => ['app', s]),
+      ]),
+    )
+    const invocations = [
+      ['help'],
+      [],
+      ...commands.map((c) => [c, '--help']),
+      ...subcommands.map((cs) => [...cs, '--help']),
+      ['token', 'create', '--help'],
+      ['user', 'create', '-h'],
+    ]
     const results = await Promise.all(invocations.map((args) => cli(args)))
     results.forEach((r, i) => {
       const label = `latchkey ${invocations[i]!.join(' ')}`
@@ -88,28 +139,62 @@ describe('issue 2 CLI: help', () => {
 
   test('issue 14 §1: the compiled binary is the same command line (--help, --version, an error)', async () => {
     const help = await runBinary(['--help'])
-    expect({ code: help.code, stdout: help.stdout, stderr: help.stderr }).toEqual({ code: 0, stdout: (await cli(['--help'])).stdout, stderr: '' })
+    expect({ code: help.code, stdout: help.stdout, stderr: help.stderr }).toEqual({
+      code: 0,
+      stdout: (await cli(['--help'])).stdout,
+      stderr: '',
+    })
     const version = await runBinary(['--version'])
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
     const unknown = await runBinary(['user', 'list', '--jsn'])
-    expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: 'latchkey: unknown option --jsn; did you mean --json?\n' })
+    expect(unknown).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'latchkey: unknown option --jsn; did you mean --json?\n',
+    })
   })
 })
 
 describe('issue 2 CLI: users', () => {
   test('issue 2 CLI: user create and user list --json print stable keys and never the password', async () => {
     await using lk = await startCliServer()
-    const created = await lk.run(['user', 'create', '--username', 'alice', '--email', 'alice@example.com', '--name', 'Alice', '--admin', '--password-stdin', '--json'], PASSWORD)
+    const created = await lk.run(
+      [
+        'user',
+        'create',
+        '--username',
+        'alice',
+        '--email',
+        'alice@example.com',
+        '--name',
+        'Alice',
+        '--admin',
+        '--password-stdin',
+        '--json',
+      ],
+      PASSWORD,
+    )
     expect(created.code).toBe(0)
     const alice = created.json()
     expect(Object.keys(alice).sort()).toEqual(USER_KEYS)
-    expect(alice).toMatchObject({ username: 'alice', email: 'alice@example.com', name: 'Alice', admin: true, disabled: false })
+    expect(alice).toMatchObject({
+      username: 'alice',
+      email: 'alice@example.com',
+      name: 'Alice',
+      admin: true,
+      disabled: false,
+    })
     expect(alice.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/)
     expect(created.stdout).not.toContain(PASSWORD)
     await createUser(lk, 'bob')
     const list = await lk.run(['user', 'list', '--json'])
     expect(list.code).toBe(0)
-    expect(list.json<{ username: string }[]>().map((u) => u.username).sort()).toEqual(['alice', 'bob'])
+    expect(
+      list
+        .json<{ username: string }[]>()
+        .map((u) => u.username)
+        .sort(),
+    ).toEqual(['alice', 'bob'])
     expect(list.json()[0]).toContainAllKeys(USER_KEYS)
     expect(await loginStatus(lk, 'alice', PASSWORD)).toBe(303)
   })
@@ -117,13 +202,16 @@ describe('issue 2 CLI: users', () => {
   test('issue 2 CLI: user set-password replaces the password at /login', async () => {
     await using lk = await startCliServer()
     await createUser(lk)
-    const set = await lk.run(['user', 'set-password', '--username', 'alice', '--password-stdin'], 'a brand new passphrase\n')
+    const set = await lk.run(
+      ['user', 'set-password', '--username', 'alice', '--password-stdin'],
+      'a brand new passphrase\n',
+    )
     expect(set.code).toBe(0)
     expect(await loginStatus(lk, 'alice', PASSWORD)).toBe(401)
     expect(await loginStatus(lk, 'alice', 'a brand new passphrase')).toBe(303)
   })
 
-  test('issue 2 CLI: user disable blocks /login and makes the user\'s OAuth and personal tokens inactive', async () => {
+  test("issue 2 CLI: user disable blocks /login and makes the user's OAuth and personal tokens inactive", async () => {
     await using lk = await startCliServer()
     await createUser(lk)
     await createUser(lk, 'bob')
@@ -131,7 +219,9 @@ describe('issue 2 CLI: users', () => {
     const rs = await createApp(lk, '--introspect')
     const tokens = await oauthTokens(lk, app)
     const bobTokens = await oauthTokens(lk, app, 'bob')
-    const pat = (await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user', '--json'])).json<{ token: string }>().token
+    const pat = (await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user', '--json'])).json<{
+      token: string
+    }>().token
     expect(await introspect(lk, rs, tokens.access_token)).toMatchObject({ active: true })
     expect((await tokenInfo(lk, pat)).status).toBe(200)
 
@@ -155,11 +245,23 @@ describe('issue 2 CLI: users', () => {
 describe('issue 2 CLI: applications', () => {
   test('issue 2 CLI: app create --json has client_id and client_secret for a confidential app, no client_secret for a public one', async () => {
     await using lk = await startCliServer()
-    const confidential = await createApp(lk, '--redirect-uri', 'https://rp.example/cb2', '--scopes', 'openid profile', '--trusted')
+    const confidential = await createApp(
+      lk,
+      '--redirect-uri',
+      'https://rp.example/cb2',
+      '--scopes',
+      'openid profile',
+      '--trusted',
+    )
     expect(Object.keys(confidential).sort()).toEqual([...APP_KEYS, 'client_secret'].sort())
     expect(confidential.client_id).toStartWith('lkc_')
     expect(confidential.client_secret).toStartWith('lkcs_')
-    expect(confidential).toMatchObject({ public: false, trusted: true, redirect_uris: [RP_URI, 'https://rp.example/cb2'], scopes: ['openid', 'profile'] })
+    expect(confidential).toMatchObject({
+      public: false,
+      trusted: true,
+      redirect_uris: [RP_URI, 'https://rp.example/cb2'],
+      scopes: ['openid', 'profile'],
+    })
     const pub = await createApp(lk, '--public')
     expect(Object.keys(pub).sort()).toEqual(APP_KEYS)
     expect(pub).toMatchObject({ public: true })
@@ -190,7 +292,12 @@ describe('issue 2 CLI: applications', () => {
     expect(next.client_id).toBe(app.client_id)
     expect(next.client_secret).toStartWith('lkcs_')
     expect(next.client_secret).not.toBe(app.client_secret)
-    const attempt = (secret: string) => fetch(`${lk.url}/oauth/token`, { method: 'POST', headers: { Authorization: basic(app.client_id, secret) }, body: new URLSearchParams({ grant_type: 'authorization_code', code: 'lkac_unknown', redirect_uri: RP_URI }) })
+    const attempt = (secret: string) =>
+      fetch(`${lk.url}/oauth/token`, {
+        method: 'POST',
+        headers: { Authorization: basic(app.client_id, secret) },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'lkac_unknown', redirect_uri: RP_URI }),
+      })
     const old = await attempt(app.client_secret!)
     expect(old.status).toBe(401)
     expect(old.headers.get('www-authenticate')).toStartWith('Basic')
@@ -204,7 +311,7 @@ describe('issue 2 CLI: applications', () => {
     expect(noSecret.stderr).toContain('public')
   })
 
-  test('issue 2 CLI: app delete makes the application\'s existing tokens inactive and the app unknown', async () => {
+  test("issue 2 CLI: app delete makes the application's existing tokens inactive and the app unknown", async () => {
     await using lk = await startCliServer()
     await createUser(lk)
     const app = await createApp(lk)
@@ -223,7 +330,12 @@ describe('issue 2 CLI: applications', () => {
     const show = await lk.run(['app', 'show', app.client_id, '--json'])
     expect(show.code).not.toBe(0)
     expect(show.stdout).toBe('')
-    const refresh = await postForm(lk.url, '/oauth/token', { clientId: app.client_id, secret: app.client_secret!, redirectUri: RP_URI }, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })
+    const refresh = await postForm(
+      lk.url,
+      '/oauth/token',
+      { clientId: app.client_id, secret: app.client_secret!, redirectUri: RP_URI },
+      { grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+    )
     expect(refresh.status).toBe(401)
   })
 })
@@ -239,7 +351,12 @@ describe('issue 2 CLI: personal access tokens', () => {
     expect(pat).toMatchObject({ username: 'alice', scopes: ['read_user', 'openid'], expires_at: null })
     const res = await tokenInfo(lk, pat.token)
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ resource_owner_id: alice.id, scope: ['read_user', 'openid'], expires_in: null, application: null })
+    expect(await res.json()).toMatchObject({
+      resource_owner_id: alice.id,
+      scope: ['read_user', 'openid'],
+      expires_in: null,
+      application: null,
+    })
     const tampered = await tokenInfo(lk, pat.token.slice(0, -2) + (pat.token.endsWith('AA') ? 'BB' : 'AA'))
     expect(tampered.status).toBe(401)
   })
@@ -247,7 +364,9 @@ describe('issue 2 CLI: personal access tokens', () => {
   test('GitLab seed: token create --expires-in gives token/info an expires_in within that lifetime', async () => {
     await using lk = await startCliServer()
     await createUser(lk)
-    const pat = (await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user', '--expires-in', '600', '--json'])).json<{ token: string }>()
+    const pat = (
+      await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user', '--expires-in', '600', '--json'])
+    ).json<{ token: string }>()
     const info = (await (await tokenInfo(lk, pat.token)).json()) as { expires_in: number }
     expect(info.expires_in).toBeGreaterThan(590)
     expect(info.expires_in).toBeLessThanOrEqual(600)
@@ -256,9 +375,19 @@ describe('issue 2 CLI: personal access tokens', () => {
 
 describe('issue 2 CLI: errors go to stderr with a non-zero exit', () => {
   test('issue 2 CLI: unknown command and unknown subcommands fail with a message on stderr and nothing on stdout', async () => {
-    for (const args of [['frobnicate'], ['user', 'frobnicate'], ['app', 'frobnicate'], ['token', 'frobnicate'], ['user', 'list', '--no-such-flag']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['user', 'frobnicate'],
+      ['app', 'frobnicate'],
+      ['token', 'frobnicate'],
+      ['user', 'list', '--no-such-flag'],
+    ]) {
       const r = await cli(args)
-      expect({ args, code: r.code === 0 ? 0 : 'non-zero', stdout: r.stdout }).toEqual({ args, code: 'non-zero', stdout: '' })
+      expect({ args, code: r.code === 0 ? 0 : 'non-zero', stdout: r.stdout }).toEqual({
+        args,
+        code: 'non-zero',
+        stdout: '',
+      })
       expect(r.stderr).toStartWith('latchkey: ')
     }
     expect((await cli(['frobnicate'])).stderr).toContain('unknown command: frobnicate')
@@ -274,7 +403,10 @@ describe('issue 2 CLI: errors go to stderr with a non-zero exit', () => {
     expect(noUsername.stderr).toContain('--username')
 
     await createUser(lk)
-    const dup = await lk.run(['user', 'create', '--username', 'alice', '--password-stdin', '--json'], 'another password')
+    const dup = await lk.run(
+      ['user', 'create', '--username', 'alice', '--password-stdin', '--json'],
+      'another password',
+    )
     expect(dup.code).not.toBe(0)
     expect(dup.stdout).toBe('')
     expect(dup.stderr).toContain('alice')
@@ -310,15 +442,25 @@ describe('issue 2 CLI: configuration', () => {
         await using lk = await startBinary({ loopbackIssuer: false, ...options })
         const meta = (await (await fetch(`${lk.url}/.well-known/openid-configuration`)).json()) as { issuer: string }
         // issue 14 §2: serve says it created the SQLite database, as one of its JSON log lines.
-        if (!onPostgres) expect(lk.logs.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('creating a new database')
+        if (!onPostgres)
+          expect(lk.logs.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('creating a new database')
         return { issuer: meta.issuer, port: lk.port }
       }
       const byDefault = await issuerOf({})
       expect(byDefault.issuer).toBe(`http://localhost:${byDefault.port}`)
       expect((await issuerOf({ args: ['--config', file] })).issuer).toBe('https://file.example')
       expect((await issuerOf({ env: { LATCHKEY_CONFIG: file } })).issuer).toBe('https://file.example')
-      expect((await issuerOf({ args: ['--config', file], env: { LATCHKEY_ISSUER: 'https://env.example' } })).issuer).toBe('https://env.example')
-      expect((await issuerOf({ args: ['--config', file, '--issuer', 'https://flag.example/'], env: { LATCHKEY_ISSUER: 'https://env.example' } })).issuer).toBe('https://flag.example')
+      expect(
+        (await issuerOf({ args: ['--config', file], env: { LATCHKEY_ISSUER: 'https://env.example' } })).issuer,
+      ).toBe('https://env.example')
+      expect(
+        (
+          await issuerOf({
+            args: ['--config', file, '--issuer', 'https://flag.example/'],
+            env: { LATCHKEY_ISSUER: 'https://env.example' },
+          })
+        ).issuer,
+      ).toBe('https://flag.example')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -331,10 +473,31 @@ describe('issue 2 CLI: configuration', () => {
       writeFileSync(file, JSON.stringify({ db: join(dir, 'file.db') }))
       const env = { LATCHKEY_CONFIG: file }
       const usernames = async (extra: Record<string, string>, args: string[] = []) =>
-        (await cli(['user', 'list', '--json', ...args], { env: { ...env, ...extra }, cwd: dir })).json<{ username: string }[]>().map((u) => u.username)
-      expect((await cli(['user', 'create', '--username', 'in-file', '--password-stdin'], { env, cwd: dir, stdin: PASSWORD })).code).toBe(0)
-      expect((await cli(['user', 'create', '--username', 'in-env', '--password-stdin'], { env: { ...env, LATCHKEY_DB: join(dir, 'env.db') }, cwd: dir, stdin: PASSWORD })).code).toBe(0)
-      expect((await cli(['user', 'create', '--username', 'in-flag', '--password-stdin', '--db', join(dir, 'flag.db')], { env: { ...env, LATCHKEY_DB: join(dir, 'env.db') }, cwd: dir, stdin: PASSWORD })).code).toBe(0)
+        (await cli(['user', 'list', '--json', ...args], { env: { ...env, ...extra }, cwd: dir }))
+          .json<{ username: string }[]>()
+          .map((u) => u.username)
+      expect(
+        (await cli(['user', 'create', '--username', 'in-file', '--password-stdin'], { env, cwd: dir, stdin: PASSWORD }))
+          .code,
+      ).toBe(0)
+      expect(
+        (
+          await cli(['user', 'create', '--username', 'in-env', '--password-stdin'], {
+            env: { ...env, LATCHKEY_DB: join(dir, 'env.db') },
+            cwd: dir,
+            stdin: PASSWORD,
+          })
+        ).code,
+      ).toBe(0)
+      expect(
+        (
+          await cli(['user', 'create', '--username', 'in-flag', '--password-stdin', '--db', join(dir, 'flag.db')], {
+            env: { ...env, LATCHKEY_DB: join(dir, 'env.db') },
+            cwd: dir,
+            stdin: PASSWORD,
+          })
+        ).code,
+      ).toBe(0)
       expect(await usernames({})).toEqual(['in-file'])
       expect(await usernames({ LATCHKEY_DB: join(dir, 'env.db') })).toEqual(['in-env'])
       expect(await usernames({ LATCHKEY_DB: join(dir, 'env.db') }, ['--db', join(dir, 'flag.db')])).toEqual(['in-flag'])
@@ -360,7 +523,11 @@ describe('issue 2 CLI: configuration', () => {
       ]
       for (const [args, env, named] of cases) {
         const r = await cli(args, { env, cwd: dir })
-        expect({ args, code: r.code === 0 ? 0 : 'non-zero', named: r.stderr.includes(named) }).toEqual({ args, code: 'non-zero', named: true })
+        expect({ args, code: r.code === 0 ? 0 : 'non-zero', named: r.stderr.includes(named) }).toEqual({
+          args,
+          code: 'non-zero',
+          named: true,
+        })
         expect(r.stderr).not.toContain('    at ')
       }
     } finally {

@@ -24,26 +24,38 @@ function isAlive(pid: number): boolean {
 async function startNpm(dir: string) {
   const port = await freePort()
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LATCHKEY_') && !k.startsWith('npm_')) env[k] = v
-  const npm = Bun.spawn(['npm', 'start', '--silent', '--', '--db', join(dir, 'x.db'), '--host', '127.0.0.1', '--port', String(port)], { cwd: ROOT, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('LATCHKEY_') && !k.startsWith('npm_')) env[k] = v
+  const npm = Bun.spawn(
+    ['npm', 'start', '--silent', '--', '--db', join(dir, 'x.db'), '--host', '127.0.0.1', '--port', String(port)],
+    { cwd: ROOT, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
+  )
   let output = ''
-  const reading = Promise.all([npm.stdout, npm.stderr].map(async (stream) => {
-    const decoder = new TextDecoder()
-    for await (const chunk of stream) output += decoder.decode(chunk, { stream: true })
-  }))
+  const reading = Promise.all(
+    [npm.stdout, npm.stderr].map(async (stream) => {
+      const decoder = new TextDecoder()
+      for await (const chunk of stream) output += decoder.decode(chunk, { stream: true })
+    }),
+  )
   // Waits for the "listening" line, however long a busy machine takes; the server names its pid there.
   while (!/"msg":"listening"/.test(output)) {
     if (npm.exitCode !== null) throw new Error(`npm start exited early:\n${output}`)
     await Bun.sleep(50)
   }
-  const listening = JSON.parse(output.split('\n').find((l) => l.includes('"msg":"listening"'))!) as { pid: number; url: string }
+  const listening = JSON.parse(output.split('\n').find((l) => l.includes('"msg":"listening"'))!) as {
+    pid: number
+    url: string
+  }
   expect(listening.url).toBe(`http://127.0.0.1:${port}`)
   expect((await fetch(`${listening.url}/healthz`)).status).toBe(200)
   return { npm, serverPid: listening.pid, url: listening.url, output: () => output, reading }
 }
 
 async function refused(url: string): Promise<boolean> {
-  return fetch(`${url}/healthz`).then(() => false, () => true)
+  return fetch(`${url}/healthz`).then(
+    () => false,
+    () => true,
+  )
 }
 
 describe.skipIf(!Bun.which('npm'))('issue 14 §2: npm start and signals', () => {

@@ -41,7 +41,11 @@ describe('issue 14 §2: --password-stdin on a terminal', () => {
   })
 
   test('two different entries, Ctrl-C or the end of input change nothing and create no database', async () => {
-    for (const [typed, message] of [[['first password\r', 'second password\r'], 'the two passwords differ'], [['half\x03'], 'cancelled'], [['no enter'], 'ended before']] as const) {
+    for (const [typed, message] of [
+      [['first password\r', 'second password\r'], 'the two passwords differ'],
+      [['half\x03'], 'cancelled'],
+      [['no enter'], 'ended before'],
+    ] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'latchkey-tty-'))
       try {
         const tty = terminal(...typed)
@@ -63,36 +67,45 @@ describe('issue 14 §2: --password-stdin on a terminal', () => {
     expect((await new Browser(lk.url).login('bob', SECRET)).status).toBe(303)
   })
 
-  test.skipIf(!Bun.which('script'))('on a real pseudo-terminal nothing typed is echoed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'latchkey-pty-'))
-    try {
-      const main = resolve(import.meta.dir, '../../src/main.ts')
-      const command = `'${process.execPath}' '${main}' user create --username alice --password-stdin --db '${join(dir, 'x.db')}'`
-      const proc = Bun.spawn(['script', '-qec', command, '/dev/null'], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', env: { PATH: process.env.PATH ?? '', TERM: 'dumb' } })
-      let screen = ''
-      const reading = (async () => {
-        const decoder = new TextDecoder()
-        for await (const chunk of proc.stdout) screen += decoder.decode(chunk, { stream: true })
-      })()
-      // Waits for each prompt (echo is off before it shows), however slow the machine is.
-      const prompt = async (text: string) => {
-        while (!screen.includes(text)) {
-          if (proc.exitCode !== null) throw new Error(`exited early:\n${screen}`)
-          await Bun.sleep(20)
+  test.skipIf(!Bun.which('script'))(
+    'on a real pseudo-terminal nothing typed is echoed',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'latchkey-pty-'))
+      try {
+        const main = resolve(import.meta.dir, '../../src/main.ts')
+        const command = `'${process.execPath}' '${main}' user create --username alice --password-stdin --db '${join(dir, 'x.db')}'`
+        const proc = Bun.spawn(['script', '-qec', command, '/dev/null'], {
+          stdin: 'pipe',
+          stdout: 'pipe',
+          stderr: 'pipe',
+          env: { PATH: process.env.PATH ?? '', TERM: 'dumb' },
+        })
+        let screen = ''
+        const reading = (async () => {
+          const decoder = new TextDecoder()
+          for await (const chunk of proc.stdout) screen += decoder.decode(chunk, { stream: true })
+        })()
+        // Waits for each prompt (echo is off before it shows), however slow the machine is.
+        const prompt = async (text: string) => {
+          while (!screen.includes(text)) {
+            if (proc.exitCode !== null) throw new Error(`exited early:\n${screen}`)
+            await Bun.sleep(20)
+          }
         }
+        await prompt('Password for alice: ')
+        proc.stdin.write(`${SECRET}\r`)
+        await proc.stdin.flush()
+        await prompt('Repeat it: ')
+        proc.stdin.write(`${SECRET}\r`)
+        await proc.stdin.flush()
+        expect(await proc.exited).toBe(0)
+        await reading
+        expect(screen).toContain('created user alice')
+        expect(screen).not.toContain('horse')
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
       }
-      await prompt('Password for alice: ')
-      proc.stdin.write(`${SECRET}\r`)
-      await proc.stdin.flush()
-      await prompt('Repeat it: ')
-      proc.stdin.write(`${SECRET}\r`)
-      await proc.stdin.flush()
-      expect(await proc.exited).toBe(0)
-      await reading
-      expect(screen).toContain('created user alice')
-      expect(screen).not.toContain('horse')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 120_000)
+    },
+    120_000,
+  )
 })

@@ -13,11 +13,30 @@ describe('issue 14 §3: latchkey scope update (twin of updateScope)', () => {
   test('changes only what is given; --implies replaces the list; --no-default clears the default', async () => {
     await using lk = await startCliServer()
     expect((await lk.run(['scope', 'create', '--name', 'read:wiki', '--description', 'Read the wiki'])).code).toBe(0)
-    expect((await lk.run(['scope', 'create', '--name', 'wiki', '--description', 'The wiki', '--implies', 'read:wiki', '--default'])).code).toBe(0)
+    expect(
+      (
+        await lk.run([
+          'scope',
+          'create',
+          '--name',
+          'wiki',
+          '--description',
+          'The wiki',
+          '--implies',
+          'read:wiki',
+          '--default',
+        ])
+      ).code,
+    ).toBe(0)
 
     const renamed = await lk.run(['scope', 'update', 'wiki', '--description', 'All of the wiki', '--json'])
     expect(renamed.code).toBe(0)
-    expect(renamed.json()).toEqual({ name: 'wiki', description: 'All of the wiki', implies: ['read:wiki'], default: true })
+    expect(renamed.json()).toEqual({
+      name: 'wiki',
+      description: 'All of the wiki',
+      implies: ['read:wiki'],
+      default: true,
+    })
 
     const cleared = await lk.run(['scope', 'update', 'wiki', '--implies', '', '--no-default', '--json'])
     expect(cleared.json()).toEqual({ name: 'wiki', description: 'All of the wiki', implies: [], default: false })
@@ -79,7 +98,9 @@ describe('issue 14 §3 + §4: importScopePreset (twin of latchkey scope import)'
     const applied = (await ok(server, w.tokens.admin, IMPORT, { preset: 'GITLAB', force: true })).importScopePreset
     expect(applied.__typename).toBe('ImportScopePresetPayload')
     expect(applied.widened).toEqual([{ name: 'api', added: ['read_api', 'write_repository', 'write_registry'] }])
-    expect((await server.provider.services.scopes.find('api'))!.implies).toEqual(expect.arrayContaining(['read_api', 'write_repository', 'write_registry']))
+    expect((await server.provider.services.scopes.find('api'))!.implies).toEqual(
+      expect.arrayContaining(['read_api', 'write_repository', 'write_registry']),
+    )
   })
 
   test('the preset enum offers exactly the CLI presets; a read-only administrator may not import', async () => {

@@ -32,15 +32,47 @@ interface Tokens {
 describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'PostgreSQL' : 'a new SQLite file'}`, () => {
   test('every token issued before the move works after it; a replayed rotated refresh token still revokes its family', async () => {
     const source = `sqlite:${join(dir, 'source.db')}`
-    const cli = (url: string, args: string[], stdin?: string) => runCli([...args, '--database-url', url, '--json'], { stdin })
+    const cli = (url: string, args: string[], stdin?: string) =>
+      runCli([...args, '--database-url', url, '--json'], { stdin })
 
     // Before: a user, an app and a resource server, tokens from a full flow, a rotation, a personal token.
-    expect((await cli(source, ['user', 'create', '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'], PASSWORD + '\n')).code).toBe(0)
-    const created = (await cli(source, ['app', 'create', '--name', 'Forge', '--redirect-uri', 'https://forge.example/cb', '--scopes', 'openid profile email', '--trusted'])).json()
-    const app: Client = { clientId: created.client_id, secret: created.client_secret, redirectUri: 'https://forge.example/cb' }
-    const server = (await cli(source, ['app', 'create', '--name', 'API', '--redirect-uri', 'https://api.example/cb', '--introspect'])).json()
-    const rs: Client = { clientId: server.client_id, secret: server.client_secret, redirectUri: 'https://api.example/cb' }
-    const personal = (await cli(source, ['token', 'create', '--username', 'alice', '--scopes', 'read_user'])).json().token as string
+    expect(
+      (
+        await cli(
+          source,
+          ['user', 'create', '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'],
+          PASSWORD + '\n',
+        )
+      ).code,
+    ).toBe(0)
+    const created = (
+      await cli(source, [
+        'app',
+        'create',
+        '--name',
+        'Forge',
+        '--redirect-uri',
+        'https://forge.example/cb',
+        '--scopes',
+        'openid profile email',
+        '--trusted',
+      ])
+    ).json()
+    const app: Client = {
+      clientId: created.client_id,
+      secret: created.client_secret,
+      redirectUri: 'https://forge.example/cb',
+    }
+    const server = (
+      await cli(source, ['app', 'create', '--name', 'API', '--redirect-uri', 'https://api.example/cb', '--introspect'])
+    ).json()
+    const rs: Client = {
+      clientId: server.client_id,
+      secret: server.client_secret,
+      redirectUri: 'https://api.example/cb',
+    }
+    const personal = (await cli(source, ['token', 'create', '--username', 'alice', '--scopes', 'read_user'])).json()
+      .token as string
 
     let first: Tokens
     let current: Tokens
@@ -48,10 +80,30 @@ describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'Po
     {
       await using before = await startBinary({ args: ['--database-url', source, '--log-level', 'warn'] })
       const { verifier, challenge } = pkcePair()
-      const redirect = await new Browser(before.url).authorize({ response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUri, scope: 'openid profile', state: 's', code_challenge: challenge, code_challenge_method: 'S256' })
+      const redirect = await new Browser(before.url).authorize({
+        response_type: 'code',
+        client_id: app.clientId,
+        redirect_uri: app.redirectUri,
+        scope: 'openid profile',
+        state: 's',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      })
       const code = redirect.searchParams.get('code')!
-      first = (await (await postForm(before.url, '/oauth/token', app, { grant_type: 'authorization_code', code, redirect_uri: app.redirectUri, code_verifier: verifier })).json()) as Tokens
-      current = (await (await postForm(before.url, '/oauth/token', app, { grant_type: 'refresh_token', refresh_token: first.refresh_token })).json()) as Tokens
+      first = (await (
+        await postForm(before.url, '/oauth/token', app, {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: app.redirectUri,
+          code_verifier: verifier,
+        })
+      ).json()) as Tokens
+      current = (await (
+        await postForm(before.url, '/oauth/token', app, {
+          grant_type: 'refresh_token',
+          refresh_token: first.refresh_token,
+        })
+      ).json()) as Tokens
       expect(current.access_token).toStartWith('lkat_')
       oldJwks = (await (await fetch(`${before.url}/oauth/discovery/keys`)).json()) as JSONWebKeySet
     }
@@ -73,11 +125,17 @@ describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'Po
 
     // After: the same tokens, secrets, keys and password, on the new database.
     await using after = await startBinary({ args: ['--database-url', target, '--log-level', 'warn'] })
-    const introspect = async (token: string) => (await (await postForm(after.url, '/oauth/introspect', rs, { token })).json()) as { active: boolean; client_id?: string }
+    const introspect = async (token: string) =>
+      (await (await postForm(after.url, '/oauth/introspect', rs, { token })).json()) as {
+        active: boolean
+        client_id?: string
+      }
     expect(await introspect(current.access_token)).toMatchObject({ active: true, client_id: app.clientId })
     expect(await introspect(personal)).toMatchObject({ active: true })
     expect(await introspect(first.access_token)).toMatchObject({ active: false })
-    const userinfo = await fetch(`${after.url}/oauth/userinfo`, { headers: { Authorization: `Bearer ${current.access_token}` } })
+    const userinfo = await fetch(`${after.url}/oauth/userinfo`, {
+      headers: { Authorization: `Bearer ${current.access_token}` },
+    })
     expect(await userinfo.json()).toMatchObject({ preferred_username: 'alice' })
 
     // ID tokens signed before the move verify against the new JWKS; the same keys were published.
@@ -86,10 +144,20 @@ describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'Po
     await jwtVerify(current.id_token, createLocalJWKSet(newJwks), { audience: app.clientId, currentDate: new Date() })
 
     // The refresh token issued before the move rotates; replaying the one rotated before the move revokes the family.
-    const refreshed = await postForm(after.url, '/oauth/token', app, { grant_type: 'refresh_token', refresh_token: current.refresh_token })
+    const refreshed = await postForm(after.url, '/oauth/token', app, {
+      grant_type: 'refresh_token',
+      refresh_token: current.refresh_token,
+    })
     expect(refreshed.status).toBe(200)
     const next = (await refreshed.json()) as Tokens
-    expect((await postForm(after.url, '/oauth/token', app, { grant_type: 'refresh_token', refresh_token: first.refresh_token })).status).toBe(400)
+    expect(
+      (
+        await postForm(after.url, '/oauth/token', app, {
+          grant_type: 'refresh_token',
+          refresh_token: first.refresh_token,
+        })
+      ).status,
+    ).toBe(400)
     expect(await introspect(next.access_token)).toMatchObject({ active: false })
 
     // The password hash moved too.

@@ -10,12 +10,17 @@ import { join } from 'node:path'
 const ROOT = join(import.meta.dir, '../..')
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines?: { node?: string } }
-const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: { node?: string } | string[] }> }
+const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { engines?: { node?: string } | string[] }>
+}
 
 type Version = [number, number, number]
 /** The lowest Node an `engines.node` range admits ("^18 || >=20" → 18.0.0), or undefined for "*". */
 function lowest(range: string): Version | undefined {
-  const bounds = range.split('||').map((part) => /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(part)).filter((m) => m !== null)
+  const bounds = range
+    .split('||')
+    .map((part) => /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(part))
+    .filter((m) => m !== null)
   const versions = bounds.map((m) => [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] as Version)
   return versions.sort(compare)[0]
 }
@@ -34,8 +39,10 @@ describe('issue 14 §7: the Node version npm install expects', () => {
     const ours = lowest(PKG.engines?.node ?? '*')
     expect(ours).toBeDefined()
     for (const [name, entry] of Object.entries(LOCK.packages)) {
-      const wanted = entry.engines && !Array.isArray(entry.engines) && entry.engines.node ? lowest(entry.engines.node) : undefined
-      if (wanted && compare(ours!, wanted) < 0) throw new Error(`${name} needs Node ${wanted.join('.')}, engines says ${PKG.engines!.node}`)
+      const wanted =
+        entry.engines && !Array.isArray(entry.engines) && entry.engines.node ? lowest(entry.engines.node) : undefined
+      if (wanted && compare(ours!, wanted) < 0)
+        throw new Error(`${name} needs Node ${wanted.join('.')}, engines says ${PKG.engines!.node}`)
     }
   })
 
@@ -65,20 +72,27 @@ describe('issue 14 §7: the quick start', () => {
     for (const line of lines) {
       for (const m of line.matchAll(/\blatchkey (\w+)((?: [^|;&#)]*)?)/g)) {
         const words = used.get(m[1]!) ?? new Set<string>()
-        m[2]!.trim().split(/\s+/).forEach((word, i) => {
-          // The subcommand (`user create`), then every flag (`--password-stdin`).
-          if (/^--[a-z-]+$/.test(word) || (i === 0 && /^[a-z][a-z-]*$/.test(word))) words.add(word)
-        })
+        m[2]!
+          .trim()
+          .split(/\s+/)
+          .forEach((word, i) => {
+            // The subcommand (`user create`), then every flag (`--password-stdin`).
+            if (/^--[a-z-]+$/.test(word) || (i === 0 && /^[a-z][a-z-]*$/.test(word))) words.add(word)
+          })
         used.set(m[1]!, words)
       }
     }
     expect([...used.keys()].sort()).toEqual(['app', 'serve', 'token', 'user'])
     // One process per command, one after another: the help texts are the CLI's own.
     for (const [command, words] of used) {
-      const run = Bun.spawnSync([process.execPath, join(ROOT, 'src/main.ts'), command, '--help'], { cwd: ROOT, stderr: 'pipe' })
+      const run = Bun.spawnSync([process.execPath, join(ROOT, 'src/main.ts'), command, '--help'], {
+        cwd: ROOT,
+        stderr: 'pipe',
+      })
       expect(run.exitCode).toBe(0)
       const help = run.stdout.toString()
-      for (const word of words) expect({ command, word, listed: help.includes(word) }).toEqual({ command, word, listed: true })
+      for (const word of words)
+        expect({ command, word, listed: help.includes(word) }).toEqual({ command, word, listed: true })
     }
   })
 })

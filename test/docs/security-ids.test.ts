@@ -14,7 +14,8 @@ const DOC = readFileSync(join(ROOT, 'docs/security.md'), 'utf8')
 /** A case ID: an area letter and a number, e.g. A.3, L.66, O.77. */
 const ID = /\b([A-P])\.(\d{1,3})\b/g
 /** The title string of a describe or test call, after any .each(...)/.skipIf(...) modifier. */
-const TITLE = /\b(?:describe|test|it)(?:\.(?:each|skipIf|if|todo|skip|only)\([\s\S]*?\))?\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g
+const TITLE =
+  /\b(?:describe|test|it)(?:\.(?:each|skipIf|if|todo|skip|only)\([\s\S]*?\))?\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g
 
 function idsIn(title: string): string[] {
   return [...title.matchAll(ID)].map((m) => `${m[1]}.${m[2]}`)
@@ -29,7 +30,8 @@ const listed = [...DOC.matchAll(/^- \*\*([A-P]\.\d{1,3})\*\*/gm)].map((m) => m[1
 const named = new Map<string, string[]>()
 for (const file of new Glob('test/**/*.test.ts').scanSync(ROOT)) {
   for (const title of titlesIn(readFileSync(join(ROOT, file), 'utf8')))
-    for (const id of idsIn(title)) named.set(id, [...(named.get(id) ?? []), `${relative(ROOT, join(ROOT, file))}: ${title.slice(0, 80)}`])
+    for (const id of idsIn(title))
+      named.set(id, [...(named.get(id) ?? []), `${relative(ROOT, join(ROOT, file))}: ${title.slice(0, 80)}`])
 }
 
 describe('docs/security.md: the security cases tests name', () => {
@@ -37,7 +39,9 @@ describe('docs/security.md: the security cases tests name', () => {
     expect(idsIn('A.3 RFC 9700 §2.1, §4.1.3 (exact string match): redirect_uri %p')).toEqual(['A.3'])
     expect(idsIn('RFC 6749 §2.3.1, checklist P.80: 50 wrong client secrets')).toEqual(['P.80'])
     expect(idsIn('OIDC Core §3.1.2.1; RFC 7636 §4.1 and Appendix B; issue 14 §7')).toEqual([])
-    expect(titlesIn("test.each([['x', 'y'.repeat(2)]])('L.66 a title', () => {})\ndescribe(\"M.73 another\", () => {})")).toEqual(['L.66 a title', 'M.73 another'])
+    expect(
+      titlesIn("test.each([['x', 'y'.repeat(2)]])('L.66 a title', () => {})\ndescribe(\"M.73 another\", () => {})"),
+    ).toEqual(['L.66 a title', 'M.73 another'])
   })
 
   test('every entry is listed once', () => {

@@ -14,7 +14,13 @@ async function world() {
   const s = server.provider.services
   await s.grants.approve(w.alice.id, w.aliceApp.application.id, ['openid'], null)
   await s.grants.approve(w.alice.id, w.bobApp.application.id, ['openid'], null)
-  await s.tokens.issue({ application: w.aliceApp.application, userId: w.alice.id, scopes: ['openid'], withRefresh: true, authTime: null })
+  await s.tokens.issue({
+    application: w.aliceApp.application,
+    userId: w.alice.id,
+    scopes: ['openid'],
+    withRefresh: true,
+    authTime: null,
+  })
   return Object.assign(server, { w })
 }
 
@@ -30,7 +36,11 @@ describe('issue 4 / checklist M.68: unauthenticated callers', () => {
 
   test('introspection and "Did you mean" suggestions never reach them (401 before the schema is consulted)', async () => {
     await using server = await world()
-    for (const q of ['{ __schema { types { name } } }', '{ applicatio { edges { cursor } } }', 'mutation { createUser(input: {username: "x", password: "12345678"}) { __typename } }']) {
+    for (const q of [
+      '{ __schema { types { name } } }',
+      '{ applicatio { edges { cursor } } }',
+      'mutation { createUser(input: {username: "x", password: "12345678"}) { __typename } }',
+    ]) {
       const r = await gql(server, null, q)
       expect(r.status).toBe(401)
       expect(JSON.stringify(r.body)).not.toContain('Did you mean')
@@ -51,19 +61,31 @@ describe('issue 4 / checklist M.68: unauthenticated callers', () => {
 describe('issue 4: the three access levels', () => {
   test('admin may read everything and change anything', async () => {
     await using server = await world()
-    const d = await ok(server, server.w.tokens.admin, `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } } signingKeys { kid } }`)
+    const d = await ok(
+      server,
+      server.w.tokens.admin,
+      `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } } signingKeys { kid } }`,
+    )
     expect(d.viewer).toEqual({ accessLevel: 'ADMIN', canWrite: true })
     expect(names(d)).toEqual(['Alice app', 'Bob app'])
     expect(d.users.edges.map((e: any) => e.node.username).sort()).toEqual(['alice', 'bob', 'root'])
     expect(d.signingKeys.length).toBeGreaterThan(0)
-    const m = await ok(server, server.w.tokens.admin, 'mutation { createScope(input: {name: "read:org", description: "Read orgs"}) { __typename } }')
+    const m = await ok(
+      server,
+      server.w.tokens.admin,
+      'mutation { createScope(input: {name: "read:org", description: "Read orgs"}) { __typename } }',
+    )
     expect(m.createScope.__typename).toBe('ScopePayload')
   })
 
   test('admin:read may read everything and change nothing', async () => {
     await using server = await world()
     const { w } = server
-    const d = await ok(server, w.tokens.adminRead, `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } } signingKeys { kid } tokens(first: 50) { edges { node { id } } } }`)
+    const d = await ok(
+      server,
+      w.tokens.adminRead,
+      `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } } signingKeys { kid } tokens(first: 50) { edges { node { id } } } }`,
+    )
     expect(d.viewer).toEqual({ accessLevel: 'READ', canWrite: false })
     expect(names(d)).toEqual(['Alice app', 'Bob app'])
     expect(d.users.edges).toHaveLength(3)
@@ -93,7 +115,10 @@ describe('issue 4: the three access levels', () => {
     const aliceAppId = globalId('Application', w.aliceApp.application.id)
     const bobAppId = globalId('Application', w.bobApp.application.id)
     const aliceId = globalId('User', w.alice.id)
-    const d = await ok(server, w.tokens.bob, `{
+    const d = await ok(
+      server,
+      w.tokens.bob,
+      `{
       viewer { accessLevel user { username } }
       ${APPS.slice(1, -1)}
       users(first: 10) { edges { node { username } } }
@@ -107,7 +132,8 @@ describe('issue 4: the three access levels', () => {
       nodes(ids: ["${aliceAppId}", "${bobAppId}"]) { ... on Application { name } }
       signingKeys { kid }
       auditEvents(first: 50) { edges { node { type user { username } } } }
-    }`)
+    }`,
+    )
     expect(d.viewer).toEqual({ accessLevel: 'VIEWER', user: { username: 'bob' } })
     expect(names(d)).toEqual(['Bob app'])
     expect(d.users.edges.map((e: any) => e.node.username)).toEqual(['bob'])
@@ -128,7 +154,11 @@ describe('issue 4: the three access levels', () => {
   test("checklist M.69: bob cannot change alice's objects; the answer is NotFoundError, as for an unknown id", async () => {
     await using server = await world()
     const { w } = server
-    const admin = await ok(server, w.tokens.admin, `{ tokens(user: "${globalId('User', w.alice.id)}", first: 50) { edges { node { id } } } grants(user: "${globalId('User', w.alice.id)}", application: "${globalId('Application', w.aliceApp.application.id)}", first: 5) { edges { node { id } } } }`)
+    const admin = await ok(
+      server,
+      w.tokens.admin,
+      `{ tokens(user: "${globalId('User', w.alice.id)}", first: 50) { edges { node { id } } } grants(user: "${globalId('User', w.alice.id)}", application: "${globalId('Application', w.aliceApp.application.id)}", first: 5) { edges { node { id } } } }`,
+    )
     const tokenId = admin.tokens.edges[0].node.id
     const grantId = admin.grants.edges[0].node.id
     const appId = globalId('Application', w.aliceApp.application.id)
@@ -142,14 +172,24 @@ describe('issue 4: the three access levels', () => {
       [`revokeUserTokens(input: {id: "${globalId('User', w.alice.id)}"})`, 'ForbiddenError'],
       [`disableUser(input: {id: "${globalId('User', w.alice.id)}"})`, 'ForbiddenError'],
       [`createUser(input: {username: "mallory", password: "12345678"})`, 'ForbiddenError'],
-      [`createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], owner: "${globalId('User', w.alice.id)}"})`, 'ForbiddenError'],
-      [`createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], trusted: true})`, 'ForbiddenError'],
+      [
+        `createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], owner: "${globalId('User', w.alice.id)}"})`,
+        'ForbiddenError',
+      ],
+      [
+        `createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], trusted: true})`,
+        'ForbiddenError',
+      ],
     ]
     for (const [m, expected] of attempts) {
       const r = await ok(server, w.tokens.bob, `mutation { r: ${m} { __typename ... on Error { message field } } }`)
       expect(`${m} → ${r.r.__typename}`).toBe(`${m} → ${expected}`)
     }
-    const after = await ok(server, w.tokens.admin, `{ node(id: "${appId}") { ... on Application { name activeTokenCount activeGrantCount } } }`)
+    const after = await ok(
+      server,
+      w.tokens.admin,
+      `{ node(id: "${appId}") { ... on Application { name activeTokenCount activeGrantCount } } }`,
+    )
     expect(after.node).toEqual({ name: 'Alice app', activeTokenCount: 2, activeGrantCount: 1 })
   })
 
@@ -160,7 +200,12 @@ describe('issue 4: the three access levels', () => {
     expect(d.viewer).toEqual({ accessLevel: 'VIEWER', canWrite: false })
     expect(names(d)).toEqual(['Alice app'])
     const appId = globalId('Application', w.aliceApp.application.id)
-    for (const m of [`updateApplication(input: {id: "${appId}", name: "x"})`, `deleteApplication(input: {id: "${appId}"})`, `createPersonalAccessToken(input: {scopes: ["read_user"]})`, `revokeUserTokens(input: {id: "${globalId('User', w.alice.id)}"})`]) {
+    for (const m of [
+      `updateApplication(input: {id: "${appId}", name: "x"})`,
+      `deleteApplication(input: {id: "${appId}"})`,
+      `createPersonalAccessToken(input: {scopes: ["read_user"]})`,
+      `revokeUserTokens(input: {id: "${globalId('User', w.alice.id)}"})`,
+    ]) {
       const r = await ok(server, w.tokens.aliceReadUser, `mutation { r: ${m} { __typename } }`)
       expect(r.r.__typename).toBe('ForbiddenError')
     }
@@ -169,16 +214,28 @@ describe('issue 4: the three access levels', () => {
   test('checklist M.69: the same works with Basic token:x-oauth-basic', async () => {
     await using server = await world()
     const basic = 'Basic ' + Buffer.from(`${server.w.tokens.aliceReadUser}:x-oauth-basic`).toString('base64')
-    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { Authorization: basic, 'Content-Type': 'application/json' }, body: JSON.stringify({ query: 'mutation { createScope(input: {name: "a", description: "b"}) { __typename } } ' }) })
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { Authorization: basic, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { createScope(input: {name: "a", description: "b"}) { __typename } } ' }),
+    })
     expect(((await res.json()) as any).data.createScope.__typename).toBe('ForbiddenError')
   })
 
   test('the admin scope makes an administrator only for users who are administrators, and only when the token carries it', async () => {
     await using server = await world()
-    const bob = await ok(server, server.w.tokens.bobAdminScope, '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }')
+    const bob = await ok(
+      server,
+      server.w.tokens.bobAdminScope,
+      '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }',
+    )
     expect(bob.viewer.accessLevel).toBe('VIEWER')
     expect(names(bob)).toEqual(['Bob app'])
-    const root = await ok(server, server.w.tokens.rootViewer, '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }')
+    const root = await ok(
+      server,
+      server.w.tokens.rootViewer,
+      '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }',
+    )
     expect(root.viewer.accessLevel).toBe('VIEWER')
     expect(names(root)).toEqual([])
   })

@@ -53,7 +53,9 @@ describe('issue 14 §3: error fields are input paths (the table)', () => {
   for (const [input, fields] of Object.entries(SERVICE_FIELDS)) {
     test(`${input}: every field its services can name is a field of the input`, () => {
       const names = INPUT_FIELD_NAMES[input as InputTypeName]
-      const missing = fields.map((f) => inputPath(names, f)).filter((path) => !fieldsOf(input).includes(path.split('.')[0]!))
+      const missing = fields
+        .map((f) => inputPath(names, f))
+        .filter((path) => !fieldsOf(input).includes(path.split('.')[0]!))
       expect(missing).toEqual([])
     })
   }
@@ -69,17 +71,57 @@ describe('issue 14 §3: error fields are input paths (through the API)', () => {
     await using server = await startServer()
     const w = await seedAdminWorld(server.provider.services)
     const E = '__typename ... on Error { message field }'
-    const call = async (token: string, mutation: string) => Object.values(await ok(server, token, `mutation { ${mutation} { ${E} } }`))[0] as { __typename: string; field: string; message: string }
+    const call = async (token: string, mutation: string) =>
+      Object.values(await ok(server, token, `mutation { ${mutation} { ${E} } }`))[0] as {
+        __typename: string
+        field: string
+        message: string
+      }
     const app = globalId('Application', w.aliceApp.application.id)
     const cases: Array<[string, string, string, string]> = [
-      [w.tokens.alice, `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["nope"]})`, 'ValidationError', 'allowedScopes'],
-      [w.tokens.alice, `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["${'x'.repeat(101)}"]})`, 'ValidationError', 'allowedScopes.0'],
-      [w.tokens.alice, `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], trusted: true})`, 'ForbiddenError', 'trusted'],
-      [w.tokens.alice, `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], canIntrospect: true})`, 'ForbiddenError', 'canIntrospect'],
-      [w.tokens.alice, `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], owner: "${globalId('User', w.bob.id)}"})`, 'ForbiddenError', 'owner'],
+      [
+        w.tokens.alice,
+        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["nope"]})`,
+        'ValidationError',
+        'allowedScopes',
+      ],
+      [
+        w.tokens.alice,
+        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["${'x'.repeat(101)}"]})`,
+        'ValidationError',
+        'allowedScopes.0',
+      ],
+      [
+        w.tokens.alice,
+        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], trusted: true})`,
+        'ForbiddenError',
+        'trusted',
+      ],
+      [
+        w.tokens.alice,
+        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], canIntrospect: true})`,
+        'ForbiddenError',
+        'canIntrospect',
+      ],
+      [
+        w.tokens.alice,
+        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], owner: "${globalId('User', w.bob.id)}"})`,
+        'ForbiddenError',
+        'owner',
+      ],
       [w.tokens.alice, `updateApplication(input: {id: "${app}", trusted: true})`, 'ForbiddenError', 'trusted'],
-      [w.tokens.alice, `updateApplication(input: {id: "${app}", accessTokenLifetime: 5})`, 'ValidationError', 'accessTokenLifetime'],
-      [w.tokens.alice, `updateApplication(input: {id: "${app}", allowedScopes: ["nope"]})`, 'ValidationError', 'allowedScopes'],
+      [
+        w.tokens.alice,
+        `updateApplication(input: {id: "${app}", accessTokenLifetime: 5})`,
+        'ValidationError',
+        'accessTokenLifetime',
+      ],
+      [
+        w.tokens.alice,
+        `updateApplication(input: {id: "${app}", allowedScopes: ["nope"]})`,
+        'ValidationError',
+        'allowedScopes',
+      ],
       [w.tokens.admin, `rotateSigningKey(input: {algorithm: "HS256"})`, 'ValidationError', 'algorithm'],
       [w.tokens.alice, `revokeUserTokens(input: {id: "${globalId('User', w.bob.id)}"})`, 'ForbiddenError', 'id'],
     ]
@@ -94,8 +136,16 @@ describe('issue 14 §3: error fields are input paths (through the API)', () => {
   test('rotating the secret of a public application names the id the caller sent', async () => {
     await using server = await startServer()
     const w = await seedAdminWorld(server.provider.services)
-    const pub = await server.provider.services.applications.create({ name: 'SPA', redirectUris: [REDIRECT], isPublic: true })
-    const r = await ok(server, w.tokens.admin, `mutation { rotateApplicationSecret(input: {id: "${globalId('Application', pub.application.id)}"}) { __typename ... on Error { field } } }`)
+    const pub = await server.provider.services.applications.create({
+      name: 'SPA',
+      redirectUris: [REDIRECT],
+      isPublic: true,
+    })
+    const r = await ok(
+      server,
+      w.tokens.admin,
+      `mutation { rotateApplicationSecret(input: {id: "${globalId('Application', pub.application.id)}"}) { __typename ... on Error { field } } }`,
+    )
     expect(r.rotateApplicationSecret).toEqual({ __typename: 'ValidationError', field: 'id' })
   })
 })

@@ -11,7 +11,8 @@ async function world(config?: Record<string, unknown>) {
 /** application { grants { user { applications { … } } } }, nested to `levels` connections. */
 function deepQuery(levels: number): string {
   let inner = 'name'
-  for (let i = 0; i < levels; i++) inner = `applications(first: 1) { edges { node { owner { ${inner.startsWith('name') ? 'username' : inner} } } } }`
+  for (let i = 0; i < levels; i++)
+    inner = `applications(first: 1) { edges { node { owner { ${inner.startsWith('name') ? 'username' : inner} } } } }`
   return `{ viewer { user { ${inner} } } }`
 }
 
@@ -35,17 +36,28 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
 
   test('alias-batched mutations (e.g. guessing through 100 createPersonalAccessToken calls) are refused whole', async () => {
     await using server = await world()
-    const aliases = Array.from({ length: 100 }, (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["api"]}) { __typename }`).join(' ')
+    const aliases = Array.from(
+      { length: 100 },
+      (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["api"]}) { __typename }`,
+    ).join(' ')
     const r = await gql(server, server.w.tokens.alice, `mutation { ${aliases} }`)
     expect(r.body.data).toBeUndefined()
-    const tokens = await gql(server, server.w.tokens.admin, '{ tokens(kind: PERSONAL, first: 100) { edges { cursor } } }')
+    const tokens = await gql(
+      server,
+      server.w.tokens.admin,
+      '{ tokens(kind: PERSONAL, first: 100) { edges { cursor } } }',
+    )
     expect(tokens.body.data.tokens.edges).toHaveLength(8) // the seeded ones only
   })
 
   test('batching: a JSON array of 100 operations is refused', async () => {
     await using server = await world()
     const body = JSON.stringify(Array.from({ length: 100 }, () => ({ query: '{ viewer { canWrite } }' })))
-    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${server.w.tokens.admin}`, 'Content-Type': 'application/json' }, body })
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.w.tokens.admin}`, 'Content-Type': 'application/json' },
+      body,
+    })
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.status).toBeLessThan(500)
     expect(await res.text()).not.toContain('canWrite')
@@ -56,10 +68,17 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
     const literal = await gql(server, server.w.tokens.admin, '{ applications(first: 1000000) { edges { cursor } } }')
     expect(literal.body.data).toBeUndefined()
     expect(literal.body.errors?.length).toBeGreaterThan(0)
-    const variable = await gql(server, server.w.tokens.admin, 'query($n: Int) { users(first: $n) { edges { cursor } } }', { n: 1_000_000 })
+    const variable = await gql(
+      server,
+      server.w.tokens.admin,
+      'query($n: Int) { users(first: $n) { edges { cursor } } }',
+      { n: 1_000_000 },
+    )
     expect(variable.body.data).toBeUndefined()
     expect(JSON.stringify(variable.body.errors)).toContain('first must be between 0 and 100')
-    const max = await gql(server, server.w.tokens.admin, 'query($n: Int) { users(first: $n) { edges { cursor } } }', { n: 100 })
+    const max = await gql(server, server.w.tokens.admin, 'query($n: Int) { users(first: $n) { edges { cursor } } }', {
+      n: 100,
+    })
     expect(max.body.errors).toBeUndefined()
   })
 
@@ -71,7 +90,9 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
     const typo = await gql(server, server.w.tokens.admin, '{ applicatio { edges { cursor } } }')
     expect(JSON.stringify(typo.body)).not.toContain('Did you mean')
     await using open = await world()
-    expect((await gql(open, open.w.tokens.admin, '{ __schema { queryType { name } } }')).body.data.__schema.queryType.name).toBe('Query')
+    expect(
+      (await gql(open, open.w.tokens.admin, '{ __schema { queryType { name } } }')).body.data.__schema.queryType.name,
+    ).toBe('Query')
   })
 
   test('GraphiQL is off by default: a browser GET without a token gets 401', async () => {
@@ -82,7 +103,11 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
 
   test('unexpected errors are masked: no stack trace or SQL in the response', async () => {
     await using server = await world()
-    const r = await gql(server, server.w.tokens.admin, '{ applications(first: 5, after: "not-a-cursor") { edges { cursor } } }')
+    const r = await gql(
+      server,
+      server.w.tokens.admin,
+      '{ applications(first: 5, after: "not-a-cursor") { edges { cursor } } }',
+    )
     const text = JSON.stringify(r.body)
     expect(text).not.toMatch(/at .*\.ts|select |sqlite|stack/i)
     expect(r.status).toBe(200)
@@ -90,8 +115,17 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
 
   test('issue 14 §6: a bad argument to a query is the caller\'s error, named with BAD_USER_INPUT, not an "Unexpected error." logged as a defect', async () => {
     await using server = await world()
-    const r = await gql(server, server.w.tokens.admin, '{ applications(first: 5, after: "not-a-cursor") { edges { cursor } } }')
-    expect(r.body.errors).toEqual([expect.objectContaining({ message: 'after is not a cursor from this API', extensions: { code: 'BAD_USER_INPUT', field: 'after' } })])
+    const r = await gql(
+      server,
+      server.w.tokens.admin,
+      '{ applications(first: 5, after: "not-a-cursor") { edges { cursor } } }',
+    )
+    expect(r.body.errors).toEqual([
+      expect.objectContaining({
+        message: 'after is not a cursor from this API',
+        extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+      }),
+    ])
     expect(server.logs.filter((l) => l.includes('unhandled error'))).toEqual([])
   })
 })

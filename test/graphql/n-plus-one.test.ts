@@ -19,7 +19,10 @@ import { ok, REDIRECT, seedAdminWorld } from './support.ts'
 
 async function countingServer() {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-n1-'))
-  const config = loadConfig({ flags: { db: join(dir, 'n1.db'), port: unusedPort(), host: '127.0.0.1', 'log-level': 'silent' }, env: {} })
+  const config = loadConfig({
+    flags: { db: join(dir, 'n1.db'), port: unusedPort(), host: '127.0.0.1', 'log-level': 'silent' },
+    env: {},
+  })
   let queries = 0
   const { db } = openSqlite(config.db, { onQuery: () => void queries++ })
   await migrateToLatest(db)
@@ -52,15 +55,27 @@ describe('issue 4: no N+1', () => {
     await using s = await countingServer()
     const w = await seedAdminWorld(s.services)
     for (let i = 0; i < 50; i++) {
-      const { application } = await s.services.applications.create({ name: `app ${i}`, redirectUris: [REDIRECT], ownerId: i % 2 ? w.alice.id : w.bob.id })
+      const { application } = await s.services.applications.create({
+        name: `app ${i}`,
+        redirectUris: [REDIRECT],
+        ownerId: i % 2 ? w.alice.id : w.bob.id,
+      })
       await s.services.grants.approve(w.alice.id, application.id, ['openid'], null)
-      await s.services.tokens.issue({ application, userId: w.alice.id, scopes: ['openid'], withRefresh: true, authTime: null })
+      await s.services.tokens.issue({
+        application,
+        userId: w.alice.id,
+        scopes: ['openid'],
+        withRefresh: true,
+        authTime: null,
+      })
     }
     await ok(s, w.tokens.admin, APPS_PAGE, { n: 1 }) // warm the scope cache
     const ten = await s.count(() => ok(s, w.tokens.admin, APPS_PAGE, { n: 10 }))
     const fifty = await s.count(() => ok(s, w.tokens.admin, APPS_PAGE, { n: 50 }))
     const page = await ok(s, w.tokens.admin, APPS_PAGE, { n: 50 })
-    expect(page.applications.edges.filter((e: any) => e.node.activeTokenCount === 2 && e.node.activeGrantCount === 1)).toHaveLength(48)
+    expect(
+      page.applications.edges.filter((e: any) => e.node.activeTokenCount === 2 && e.node.activeGrantCount === 1),
+    ).toHaveLength(48)
     console.log(`applications page: ${ten} queries for 10, ${fifty} for 50`)
     expect(fifty).toBe(ten)
     expect(ten).toBeLessThanOrEqual(10)

@@ -44,8 +44,19 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'access-token-lifetime': 'accessTokenLifetime',
   'refresh-token-lifetime': 'refreshTokenLifetime',
 }
-const USER_CREATE_TWINS: Record<string, string> = { username: 'username', email: 'email', name: 'name', admin: 'isAdmin', 'password-stdin': 'password' }
-const USER_UPDATE_TWINS: Record<string, string> = { email: 'email', name: 'name', admin: 'isAdmin', 'no-admin': 'isAdmin' }
+const USER_CREATE_TWINS: Record<string, string> = {
+  username: 'username',
+  email: 'email',
+  name: 'name',
+  admin: 'isAdmin',
+  'password-stdin': 'password',
+}
+const USER_UPDATE_TWINS: Record<string, string> = {
+  email: 'email',
+  name: 'name',
+  admin: 'isAdmin',
+  'no-admin': 'isAdmin',
+}
 /** GraphQL fields that pick the object rather than set it: the CLI takes CLIENT_ID or --username. */
 const SELECTORS: Record<string, string[]> = { UpdateApplicationInput: ['id'], UpdateUserInput: ['id'] }
 
@@ -117,7 +128,13 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
   }
 
   test('every app, user, token, scope and key command has its GraphQL operation, and every mutation its command (or a reason)', () => {
-    const groups = { app: APP_SUBCOMMANDS, user: USER_SUBCOMMANDS, token: TOKEN_SUBCOMMANDS, scope: SCOPE_SUBCOMMANDS, key: KEY_SUBCOMMANDS }
+    const groups = {
+      app: APP_SUBCOMMANDS,
+      user: USER_SUBCOMMANDS,
+      token: TOKEN_SUBCOMMANDS,
+      scope: SCOPE_SUBCOMMANDS,
+      key: KEY_SUBCOMMANDS,
+    }
     const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
     expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
     const operations = { ...schema.getQueryType()!.getFields(), ...schema.getMutationType()!.getFields() }
@@ -129,8 +146,12 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
 
   test('the enums offer exactly what the service accepts: every grant type, refresh-token policy and ID-token algorithm', () => {
     expect(enumValues('GrantType').sort()).toEqual([...GRANT_TYPES].sort())
-    expect(enumValues('RefreshTokenPolicy').sort()).toEqual([...NewApplicationInput.shape.refreshPolicy.unwrap().options].sort())
-    expect(enumValues('IdTokenAlgorithm').sort()).toEqual([...NewApplicationInput.shape.idTokenAlg.unwrap().options].sort())
+    expect(enumValues('RefreshTokenPolicy').sort()).toEqual(
+      [...NewApplicationInput.shape.refreshPolicy.unwrap().options].sort(),
+    )
+    expect(enumValues('IdTokenAlgorithm').sort()).toEqual(
+      [...NewApplicationInput.shape.idTokenAlg.unwrap().options].sort(),
+    )
   })
 })
 
@@ -138,17 +159,50 @@ describe('issue 14 §3: GraphQL registers every kind of application the CLI can'
   test('a CI bot (client credentials), a device-flow helper and a password-grant app, with refresh policy and ID-token algorithm', async () => {
     await using server = await startServer()
     const w = await seedAdminWorld(server.provider.services)
-    const create = (fields: string) => ok(server, w.tokens.admin, `mutation { createApplication(input: {${fields}}) { __typename ... on Error { message field } ... on ApplicationWithSecret { clientSecret application { clientId grantTypes refreshTokenPolicy idTokenAlg confidential } } } }`)
-    const bot = (await create('name: "CI bot", redirectUris: [], allowedScopes: ["read_user"], grantTypes: [CLIENT_CREDENTIALS]')).createApplication
+    const create = (fields: string) =>
+      ok(
+        server,
+        w.tokens.admin,
+        `mutation { createApplication(input: {${fields}}) { __typename ... on Error { message field } ... on ApplicationWithSecret { clientSecret application { clientId grantTypes refreshTokenPolicy idTokenAlg confidential } } } }`,
+      )
+    const bot = (
+      await create('name: "CI bot", redirectUris: [], allowedScopes: ["read_user"], grantTypes: [CLIENT_CREDENTIALS]')
+    ).createApplication
     expect(bot.application.grantTypes).toEqual(['client_credentials'])
-    const token = await postForm(server.url, '/oauth/token', { clientId: bot.application.clientId, secret: bot.clientSecret, redirectUri: '' }, { grant_type: 'client_credentials', scope: 'read_user' })
+    const token = await postForm(
+      server.url,
+      '/oauth/token',
+      { clientId: bot.application.clientId, secret: bot.clientSecret, redirectUri: '' },
+      { grant_type: 'client_credentials', scope: 'read_user' },
+    )
     expect(token.status).toBe(200)
-    const device = (await create('name: "git helper", redirectUris: [], confidential: false, grantTypes: [DEVICE_CODE, REFRESH_TOKEN], refreshTokenPolicy: OFFLINE_ACCESS')).createApplication
-    expect(device.application).toMatchObject({ grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], refreshTokenPolicy: 'OFFLINE_ACCESS', confidential: false })
-    const legacy = (await create(`name: "legacy", redirectUris: ["${REDIRECT}"], grantTypes: [PASSWORD, AUTHORIZATION_CODE], idTokenAlg: ES256`)).createApplication
-    expect(legacy.application).toMatchObject({ grantTypes: ['password', 'authorization_code'], idTokenAlg: 'ES256', refreshTokenPolicy: 'ALWAYS' })
-    const id = (await ok(server, w.tokens.admin, `{ application(clientId: "${legacy.application.clientId}") { id } }`)).application.id
-    const updated = await ok(server, w.tokens.admin, `mutation { updateApplication(input: {id: "${id}", refreshTokenPolicy: OFFLINE_ACCESS}) { ... on ApplicationPayload { application { refreshTokenPolicy idTokenAlg } } } }`)
+    const device = (
+      await create(
+        'name: "git helper", redirectUris: [], confidential: false, grantTypes: [DEVICE_CODE, REFRESH_TOKEN], refreshTokenPolicy: OFFLINE_ACCESS',
+      )
+    ).createApplication
+    expect(device.application).toMatchObject({
+      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      refreshTokenPolicy: 'OFFLINE_ACCESS',
+      confidential: false,
+    })
+    const legacy = (
+      await create(
+        `name: "legacy", redirectUris: ["${REDIRECT}"], grantTypes: [PASSWORD, AUTHORIZATION_CODE], idTokenAlg: ES256`,
+      )
+    ).createApplication
+    expect(legacy.application).toMatchObject({
+      grantTypes: ['password', 'authorization_code'],
+      idTokenAlg: 'ES256',
+      refreshTokenPolicy: 'ALWAYS',
+    })
+    const id = (await ok(server, w.tokens.admin, `{ application(clientId: "${legacy.application.clientId}") { id } }`))
+      .application.id
+    const updated = await ok(
+      server,
+      w.tokens.admin,
+      `mutation { updateApplication(input: {id: "${id}", refreshTokenPolicy: OFFLINE_ACCESS}) { ... on ApplicationPayload { application { refreshTokenPolicy idTokenAlg } } } }`,
+    )
     expect(updated.updateApplication.application).toEqual({ refreshTokenPolicy: 'OFFLINE_ACCESS', idTokenAlg: 'ES256' })
   })
 })

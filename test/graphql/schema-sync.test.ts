@@ -8,6 +8,8 @@ describe('issue 4: schema.graphql is the printed schema', () => {
   })
 
   test('no type exposes a secret: no password, hash, private key or token value field', () => {
-    expect(printedSchema()).not.toMatch(/password_?hash|passwordHash|privateJwk|private_jwk|tokenHash|token_hash|secretHash/i)
+    expect(printedSchema()).not.toMatch(
+      /password_?hash|passwordHash|privateJwk|private_jwk|tokenHash|token_hash|secretHash/i,
+    )
   })
 })

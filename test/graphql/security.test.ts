@@ -7,7 +7,18 @@ import { gql, globalId, ok } from '../graphql/support.ts'
 import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { DIALECTS, introspect, location, rawAuthorize, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
+import {
+  DIALECTS,
+  introspect,
+  location,
+  rawAuthorize,
+  refresh,
+  setup,
+  tokenInfo,
+  tokensFor,
+  userinfo,
+  type Env,
+} from '../helpers/flows.ts'
 
 const E = '__typename ... on Error { message field }'
 const APPS = '{ applications(first: 100) { edges { node { id name clientId } } } }'
@@ -20,14 +31,27 @@ let bob: string
 let aliceApp: { id: string; clientId: string; secret: string }
 
 async function createApp(token: string, name: string, redirect: string, scopes = ['openid', 'read_user']) {
-  const d = await ok(server(), token, `mutation($n: String!, $r: String!, $s: [String!]) { createApplication(input: {name: $n, redirectUris: [$r], allowedScopes: $s}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId } } } }`, { n: name, r: redirect, s: scopes })
+  const d = await ok(
+    server(),
+    token,
+    `mutation($n: String!, $r: String!, $s: [String!]) { createApplication(input: {name: $n, redirectUris: [$r], allowedScopes: $s}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId } } } }`,
+    { n: name, r: redirect, s: scopes },
+  )
   const c = d.createApplication
   if (c.__typename !== 'ApplicationWithSecret') throw new Error(JSON.stringify(c))
-  return { id: c.application.id as string, clientId: c.application.clientId as string, secret: c.clientSecret as string }
+  return {
+    id: c.application.id as string,
+    clientId: c.application.clientId as string,
+    secret: c.clientSecret as string,
+  }
 }
 
 const server = () => env.server
-const client = (app: { clientId: string; secret: string }, redirectUri: string): Client => ({ clientId: app.clientId, secret: app.secret, redirectUri })
+const client = (app: { clientId: string; secret: string }, redirectUri: string): Client => ({
+  clientId: app.clientId,
+  secret: app.secret,
+  redirectUri,
+})
 
 beforeAll(async () => {
   env = await setup()
@@ -45,7 +69,10 @@ afterAll(async () => {
 
 describe('M.68 unauthenticated callers', () => {
   test('OWASP GraphQL Cheat Sheet: a query or mutation without a token → 401 UNAUTHENTICATED with data null; nothing is changed', async () => {
-    for (const q of [APPS, 'mutation { createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"]}) { __typename } }']) {
+    for (const q of [
+      APPS,
+      'mutation { createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"]}) { __typename } }',
+    ]) {
       const r = await gql(server(), null, q)
       expect(r.status).toBe(401)
       expect(r.body.data).toBeNull()
@@ -58,7 +85,12 @@ describe('M.68 unauthenticated callers', () => {
   })
 
   test('OWASP GraphQL Cheat Sheet: __schema introspection and "Did you mean…" suggestions are off for unauthenticated callers', async () => {
-    for (const q of ['{ __schema { types { name } } }', '{ __type(name: "Application") { fields { name } } }', '{ applicatons { edges { cursor } } }', '{ viewer { usr { id } } }']) {
+    for (const q of [
+      '{ __schema { types { name } } }',
+      '{ __type(name: "Application") { fields { name } } }',
+      '{ applicatons { edges { cursor } } }',
+      '{ viewer { usr { id } } }',
+    ]) {
       const r = await gql(server(), null, q)
       expect(r.status).toBe(401)
       const text = JSON.stringify(r.body)
@@ -72,17 +104,25 @@ describe('M.68 unauthenticated callers', () => {
 
 describe('M.69 what a viewer and a read-only token may reach', () => {
   test("Keycloak CVE-2024-3656: bob sees only his own applications; node(id:) of alice's application → null; her tokens are not listed", async () => {
-    const d = await ok(server(), bob, `{
+    const d = await ok(
+      server(),
+      bob,
+      `{
       ${APPS.slice(1, -1)}
       node(id: "${aliceApp.id}") { id }
       byClientId: application(clientId: "${aliceApp.clientId}") { name }
       tokens(first: 100) { edges { node { user { username } } } }
-    }`)
+    }`,
+    )
     expect(d.applications.edges.map((e: any) => e.node.name)).toEqual(['Bob app'])
     expect(d.node).toBeNull()
     expect(d.byClientId).toBeNull()
     for (const e of d.tokens.edges) expect(e.node.user?.username ?? 'bob').toBe('bob')
-    const m = await ok(server(), bob, `mutation { r: updateApplication(input: {id: "${aliceApp.id}", name: "pwned"}) { ${E} } }`)
+    const m = await ok(
+      server(),
+      bob,
+      `mutation { r: updateApplication(input: {id: "${aliceApp.id}", name: "pwned"}) { ${E} } }`,
+    )
     expect(['NotFoundError', 'ForbiddenError']).toContain(m.r.__typename)
   })
 
@@ -91,7 +131,11 @@ describe('M.69 what a viewer and a read-only token may reach', () => {
     expect((await introspect(env, access_token)).scope).toBe('read_user')
     const basic = 'Basic ' + Buffer.from(`${access_token}:x-oauth-basic`).toString('base64')
     const call = (authorization: string, query: string) =>
-      fetch(`${server().url}/graphql`, { method: 'POST', headers: { Authorization: authorization, 'Content-Type': 'application/json' }, body: JSON.stringify({ query }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
+      fetch(`${server().url}/graphql`, {
+        method: 'POST',
+        headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
     const mutations = [
       'createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"]})',
       `updateApplication(input: {id: "${aliceApp.id}", name: "x"})`,
@@ -119,20 +163,31 @@ describe('M.70 secrets are shown once', () => {
   test('doorkeeper CVE-2020-10187; Hydra security design: createApplication and rotateApplicationSecret return the secret once; no query, list, error, log or endpoint shows it again, and token queries return only metadata', async () => {
     const created = await createApp(alice, 'Shown once', 'https://once.example/cb', ['openid', 'read_user'])
     expect(created.secret).toStartWith('lkcs_')
-    const rotated = await ok(server(), alice, `mutation { rotateApplicationSecret(input: {id: "${created.id}"}) { ${E} ... on ApplicationWithSecret { clientSecret } } }`)
+    const rotated = await ok(
+      server(),
+      alice,
+      `mutation { rotateApplicationSecret(input: {id: "${created.id}"}) { ${E} ... on ApplicationWithSecret { clientSecret } } }`,
+    )
     const secret2: string = rotated.rotateApplicationSecret.clientSecret
     expect(secret2).toStartWith('lkcs_')
     expect(secret2).not.toBe(created.secret)
     // the old secret stops working, the new one works
     const app = client({ clientId: created.clientId, secret: created.secret }, 'https://once.example/cb')
-    expect((await postForm(server().url, '/oauth/token', app, { grant_type: 'authorization_code', code: 'lkac_x' })).status).toBe(401)
+    expect(
+      (await postForm(server().url, '/oauth/token', app, { grant_type: 'authorization_code', code: 'lkac_x' })).status,
+    ).toBe(401)
     const issued = await tokensFor(env, { ...app, secret: secret2 }, { scope: 'openid read_user' })
-    const pat = await ok(server(), alice, `mutation { createPersonalAccessToken(input: {scopes: ["read_user"], expiresIn: 3600}) { ${E} ... on CreatePersonalAccessTokenPayload { value } } }`)
+    const pat = await ok(
+      server(),
+      alice,
+      `mutation { createPersonalAccessToken(input: {scopes: ["read_user"], expiresIn: 3600}) { ${E} ... on CreatePersonalAccessTokenPayload { value } } }`,
+    )
     const patValue: string = pat.createPersonalAccessToken.value
     const raw = [created.secret, secret2, issued.access_token, issued.refresh_token!, patValue]
 
     const seen: string[] = []
-    const look = async (token: string, query: string) => seen.push(JSON.stringify((await gql(server(), token, query)).body))
+    const look = async (token: string, query: string) =>
+      seen.push(JSON.stringify((await gql(server(), token, query)).body))
     const everything = `{
       applications(first: 100) { edges { node { id clientId name redirectUris allowedScopes } } }
       tokens(first: 100) { edges { node { id kind prefix lastCharacters scopes expiresAt createdAt application { clientId } } } }
@@ -142,9 +197,17 @@ describe('M.70 secrets are shown once', () => {
     await look(admin, everything)
     await look(alice, everything)
     await look(alice, `{ node(id: "${created.id}") { ... on Application { clientId name } } }`)
-    await look(alice, `mutation { r: updateApplication(input: {id: "${created.id}", redirectUris: ["javascript:x"]}) { ${E} } }`)
+    await look(
+      alice,
+      `mutation { r: updateApplication(input: {id: "${created.id}", redirectUris: ["javascript:x"]}) { ${E} } }`,
+    )
     await look(alice, `{ applications(first: 1) { edges { node { clientSecret } } } }`)
-    for (const path of ['/.well-known/openid-configuration', '/oauth/token/info']) seen.push(await (await fetch(server().url + path, { headers: { Authorization: `Bearer ${issued.access_token}` } })).text())
+    for (const path of ['/.well-known/openid-configuration', '/oauth/token/info'])
+      seen.push(
+        await (
+          await fetch(server().url + path, { headers: { Authorization: `Bearer ${issued.access_token}` } })
+        ).text(),
+      )
     seen.push(...server().logs)
     const haystack = seen.join('\n')
     for (const value of raw) expect({ leaked: haystack.includes(value) }).toEqual({ leaked: false })
@@ -155,18 +218,41 @@ describe('M.70 secrets are shown once', () => {
 })
 
 describe('M.71 redirect URI validation on create and update', () => {
-  const BAD = ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', 'http://evil.example/cb', 'https://a.example/cb#fragment', 'https://*.example/cb', '/cb', `https://a.example/${'x'.repeat(2100)}`]
+  const BAD = [
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    'http://evil.example/cb',
+    'https://a.example/cb#fragment',
+    'https://*.example/cb',
+    '/cb',
+    `https://a.example/${'x'.repeat(2100)}`,
+  ]
 
-  test.each(BAD.map((u) => [u.slice(0, 40), u]))('Keycloak CVE-2026-9086, CVE-2023-6717; RFC 6749 §3.1.2: %s → typed ValidationError, nothing stored', async (_, uri) => {
-    const before = (await ok(server(), admin, APPS)).applications.edges.length
-    const c = await ok(server(), alice, `mutation($u: String!) { createApplication(input: {name: "bad", redirectUris: [$u]}) { ${E} } }`, { u: uri })
-    expect(c.createApplication).toMatchObject({ __typename: 'ValidationError', field: 'redirectUris.0' })
-    const u = await ok(server(), alice, `mutation($u: String!) { updateApplication(input: {id: "${aliceApp.id}", redirectUris: ["https://alice.example/cb", $u]}) { ${E} } }`, { u: uri })
-    expect(u.updateApplication).toMatchObject({ __typename: 'ValidationError', field: 'redirectUris.1' })
-    expect((await ok(server(), admin, APPS)).applications.edges.length).toBe(before)
-    const after = await ok(server(), alice, `{ node(id: "${aliceApp.id}") { ... on Application { redirectUris } } }`)
-    expect(after.node.redirectUris).toEqual(['https://alice.example/cb'])
-  })
+  test.each(BAD.map((u) => [u.slice(0, 40), u]))(
+    'Keycloak CVE-2026-9086, CVE-2023-6717; RFC 6749 §3.1.2: %s → typed ValidationError, nothing stored',
+    async (_, uri) => {
+      const before = (await ok(server(), admin, APPS)).applications.edges.length
+      const c = await ok(
+        server(),
+        alice,
+        `mutation($u: String!) { createApplication(input: {name: "bad", redirectUris: [$u]}) { ${E} } }`,
+        { u: uri },
+      )
+      expect(c.createApplication).toMatchObject({ __typename: 'ValidationError', field: 'redirectUris.0' })
+      const u = await ok(
+        server(),
+        alice,
+        `mutation($u: String!) { updateApplication(input: {id: "${aliceApp.id}", redirectUris: ["https://alice.example/cb", $u]}) { ${E} } }`,
+        { u: uri },
+      )
+      expect(u.updateApplication).toMatchObject({ __typename: 'ValidationError', field: 'redirectUris.1' })
+      expect((await ok(server(), admin, APPS)).applications.edges.length).toBe(before)
+      const after = await ok(server(), alice, `{ node(id: "${aliceApp.id}") { ... on Application { redirectUris } } }`)
+      expect(after.node.redirectUris).toEqual(['https://alice.example/cb'])
+    },
+  )
 })
 
 describe('M.72 abusive documents are refused before execution', () => {
@@ -176,7 +262,8 @@ describe('M.72 abusive documents are refused before execution', () => {
     for (let i = 0; i < levels; i++) inner = `applications(first: 1) { edges { node { owner { ${inner} } } } }`
     return `{ viewer { user { ${inner} } } }`
   }
-  const patCount = async () => (await ok(server(), admin, '{ tokens(kind: PERSONAL, first: 100) { edges { cursor } } }')).tokens.edges.length
+  const patCount = async () =>
+    (await ok(server(), admin, '{ tokens(kind: PERSONAL, first: 100) { edges { cursor } } }')).tokens.edges.length
 
   test('OWASP GraphQL Cheat Sheet (DoS): depth ≥ 15 → rejected; a shallow query of the same shape works', async () => {
     const r = await gql(server(), admin, deep(4)) // 19 levels
@@ -186,11 +273,19 @@ describe('M.72 abusive documents are refused before execution', () => {
   })
 
   test('OWASP GraphQL Cheat Sheet (batching attacks): 1,000 aliases of one field, and alias-batched mutations, are refused whole — nothing runs', async () => {
-    const aliases = await gql(server(), admin, `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: viewer { canWrite }`).join(' ')} }`)
+    const aliases = await gql(
+      server(),
+      admin,
+      `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: viewer { canWrite }`).join(' ')} }`,
+    )
     expect(aliases.body.data ?? null).toBeNull()
     expect(JSON.stringify(aliases.body.errors)).toMatch(/alias|token limit/i)
     const before = await patCount()
-    const batch = await gql(server(), alice, `mutation { ${Array.from({ length: 100 }, (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["read_user"]}) { __typename }`).join(' ')} }`)
+    const batch = await gql(
+      server(),
+      alice,
+      `mutation { ${Array.from({ length: 100 }, (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["read_user"]}) { __typename }`).join(' ')} }`,
+    )
     expect(batch.body.data ?? null).toBeNull()
     expect(JSON.stringify(batch.body.errors)).toMatch(/alias/i)
     expect(await patCount()).toBe(before)
@@ -198,8 +293,16 @@ describe('M.72 abusive documents are refused before execution', () => {
 
   test('OWASP GraphQL Cheat Sheet (batching): a JSON array of 100 operations → 4xx, none executed', async () => {
     const before = await patCount()
-    const body = JSON.stringify(Array.from({ length: 100 }, () => ({ query: 'mutation { createPersonalAccessToken(input: {scopes: ["read_user"]}) { __typename } }' })))
-    const res = await fetch(`${server().url}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${alice}`, 'Content-Type': 'application/json' }, body })
+    const body = JSON.stringify(
+      Array.from({ length: 100 }, () => ({
+        query: 'mutation { createPersonalAccessToken(input: {scopes: ["read_user"]}) { __typename } }',
+      })),
+    )
+    const res = await fetch(`${server().url}/graphql`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${alice}`, 'Content-Type': 'application/json' },
+      body,
+    })
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.status).toBeLessThan(500)
     expect(await res.text()).not.toContain('CreatePersonalAccessTokenPayload')
@@ -221,7 +324,12 @@ describe('M.73 revocations through the API take effect at once', () => {
   const R = 'https://m73.example/cb'
   async function liveTokens(name: string) {
     const s = server().provider.services
-    const created = await s.applications.create({ name, redirectUris: [R], scopes: ['openid', 'read_user'], ownerId: env.f.alice.id })
+    const created = await s.applications.create({
+      name,
+      redirectUris: [R],
+      scopes: ['openid', 'read_user'],
+      ownerId: env.f.alice.id,
+    })
     const app: Client = { clientId: created.application.clientId, secret: created.clientSecret, redirectUri: R }
     const t = await tokensFor(env, app, { scope: 'openid read_user' })
     expect(await introspect(env, t.access_token)).toMatchObject({ active: true })
@@ -241,16 +349,28 @@ describe('M.73 revocations through the API take effect at once', () => {
 
   test('Gitea issue 19111: deleteApplication → its tokens are inactive at introspect, userinfo and token info, and refresh fails', async () => {
     const { app, t, id } = await liveTokens('M73 delete')
-    const d = await ok(server(), alice, `mutation { deleteApplication(input: {id: "${id}"}) { ${E} ... on DeleteApplicationPayload { clientId } } }`)
+    const d = await ok(
+      server(),
+      alice,
+      `mutation { deleteApplication(input: {id: "${id}"}) { ${E} ... on DeleteApplicationPayload { clientId } } }`,
+    )
     expect(d.deleteApplication.clientId).toBe(app.clientId)
     await expectDead(app, t)
   })
 
   test('RFC 7009 §2.1: revokeGrant → every token under the grant is inactive at once, and refresh fails', async () => {
     const { app, t, id } = await liveTokens('M73 grant')
-    const g = await ok(server(), alice, `{ grants(application: "${id}", state: ACTIVE, first: 5) { edges { node { id } } } }`)
+    const g = await ok(
+      server(),
+      alice,
+      `{ grants(application: "${id}", state: ACTIVE, first: 5) { edges { node { id } } } }`,
+    )
     expect(g.grants.edges).toHaveLength(1)
-    const r = await ok(server(), alice, `mutation { revokeGrant(input: {id: "${g.grants.edges[0].node.id}"}) { ${E} ... on RevokeGrantPayload { grant { active } } } }`)
+    const r = await ok(
+      server(),
+      alice,
+      `mutation { revokeGrant(input: {id: "${g.grants.edges[0].node.id}"}) { ${E} ... on RevokeGrantPayload { grant { active } } } }`,
+    )
     expect(r.revokeGrant.grant.active).toBe(false)
     await expectDead(app, t)
   })
@@ -258,9 +378,17 @@ describe('M.73 revocations through the API take effect at once', () => {
   test('RFC 7009 §2.1: revokeToken on the access token → it and its refresh family are inactive at once; other tokens live on', async () => {
     const { app, t, id } = await liveTokens('M73 token')
     const other = await tokensFor(env, app, { scope: 'openid read_user' })
-    const list = await ok(server(), alice, `{ tokens(application: "${id}", kind: ACCESS, state: ACTIVE, first: 10) { edges { node { id lastCharacters } } } }`)
+    const list = await ok(
+      server(),
+      alice,
+      `{ tokens(application: "${id}", kind: ACCESS, state: ACTIVE, first: 10) { edges { node { id lastCharacters } } } }`,
+    )
     const mine = list.tokens.edges.find((e: any) => e.node.lastCharacters === t.access_token.slice(-4))
-    const r = await ok(server(), alice, `mutation { revokeToken(input: {id: "${mine.node.id}"}) { ${E} ... on RevokeTokenPayload { token { active } } } }`)
+    const r = await ok(
+      server(),
+      alice,
+      `mutation { revokeToken(input: {id: "${mine.node.id}"}) { ${E} ... on RevokeTokenPayload { token { active } } } }`,
+    )
     expect(r.revokeToken.token.active).toBe(false)
     await expectDead(app, t)
     expect(await introspect(env, other.access_token)).toMatchObject({ active: true })
@@ -282,25 +410,39 @@ describe("M.74 the application's scope ceiling", () => {
     readOrg = await mk('Read org only', ['read:org'])
   })
 
-  test.each(DIALECTS)('RFC 9700 §2.3; Gitea issue 25813: app limited to read_user, /authorize?scope=admin:org → ER(invalid_scope), never granted ($name)', async (dialect) => {
-    const browser = new Browser(server().url)
-    await browser.login()
-    for (const scope of ['admin:org', 'read_user admin:org', 'api', 'admin']) {
-      const res = await rawAuthorize(env, { response_type: 'code', client_id: limited.clientId, redirect_uri: R, scope, state: 's74' }, { path: dialect.authorize, browser })
-      const to = location(res, server().url)
-      expect(to.origin + to.pathname).toBe(R)
-      expect(to.searchParams.get('error')).toBe('invalid_scope')
-      expect(to.searchParams.get('state')).toBe('s74')
-      expect(to.searchParams.get('iss')).toBe(server().config.issuer)
-      expect(to.searchParams.get('code')).toBeNull()
-    }
-  })
+  test.each(DIALECTS)(
+    'RFC 9700 §2.3; Gitea issue 25813: app limited to read_user, /authorize?scope=admin:org → ER(invalid_scope), never granted ($name)',
+    async (dialect) => {
+      const browser = new Browser(server().url)
+      await browser.login()
+      for (const scope of ['admin:org', 'read_user admin:org', 'api', 'admin']) {
+        const res = await rawAuthorize(
+          env,
+          { response_type: 'code', client_id: limited.clientId, redirect_uri: R, scope, state: 's74' },
+          { path: dialect.authorize, browser },
+        )
+        const to = location(res, server().url)
+        expect(to.origin + to.pathname).toBe(R)
+        expect(to.searchParams.get('error')).toBe('invalid_scope')
+        expect(to.searchParams.get('state')).toBe('s74')
+        expect(to.searchParams.get('iss')).toBe(server().config.issuer)
+        expect(to.searchParams.get('code')).toBeNull()
+      }
+    },
+  )
 
   test('RFC 9700 §2.3: implied scopes never climb above the ceiling — read:org app asking write:org or admin:org (which imply read:org) → invalid_scope; read:org → exactly read:org', async () => {
     const browser = new Browser(server().url)
     await browser.login()
     for (const scope of ['write:org', 'admin:org']) {
-      const to = location(await rawAuthorize(env, { response_type: 'code', client_id: readOrg.clientId, redirect_uri: R, scope, state: 's' }, { browser }), server().url)
+      const to = location(
+        await rawAuthorize(
+          env,
+          { response_type: 'code', client_id: readOrg.clientId, redirect_uri: R, scope, state: 's' },
+          { browser },
+        ),
+        server().url,
+      )
       expect(to.searchParams.get('error')).toBe('invalid_scope')
     }
     const t = await tokensFor(env, readOrg, { scope: 'read:org', browser })

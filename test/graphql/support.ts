@@ -12,10 +12,19 @@ export interface GqlResult<T = any> {
   body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }
 }
 
-export async function gql<T = any>(server: { url: string }, token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>> {
+export async function gql<T = any>(
+  server: { url: string },
+  token: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResult<T>> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (token) headers.Authorization = `Bearer ${token}`
-  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) })
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query, variables }),
+  })
   const text = await res.text()
   let body: GqlResult<T>['body']
   try {
@@ -27,7 +36,12 @@ export async function gql<T = any>(server: { url: string }, token: string | null
 }
 
 /** The data of a request that must succeed without errors. */
-export async function ok<T = any>(server: { url: string }, token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+export async function ok<T = any>(
+  server: { url: string },
+  token: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
   const r = await gql<T>(server, token, query, variables)
   if (r.status !== 200 || r.body.errors) throw new Error(`GraphQL failed (${r.status}): ${JSON.stringify(r.body)}`)
   return r.body.data as T
@@ -39,11 +53,26 @@ export async function seedAdminWorld(services: Services) {
   const root = await services.users.create({ username: 'root', password: PASSWORD, isAdmin: true })
   const alice = await services.users.create({ username: 'alice', email: 'alice@example.com', password: PASSWORD })
   const bob = await services.users.create({ username: 'bob', email: 'bob@example.com', password: PASSWORD })
-  const personal = async (userId: string, scopes: string[]) => (await services.tokens.issuePersonal(userId, scopes, null)).token
-  const aliceApp = await services.applications.create({ name: 'Alice app', redirectUris: [REDIRECT], scopes: ['openid', 'read_user'], ownerId: alice.id })
-  const bobApp = await services.applications.create({ name: 'Bob app', redirectUris: [REDIRECT], scopes: ['openid', 'read_user'], ownerId: bob.id })
+  const personal = async (userId: string, scopes: string[]) =>
+    (await services.tokens.issuePersonal(userId, scopes, null)).token
+  const aliceApp = await services.applications.create({
+    name: 'Alice app',
+    redirectUris: [REDIRECT],
+    scopes: ['openid', 'read_user'],
+    ownerId: alice.id,
+  })
+  const bobApp = await services.applications.create({
+    name: 'Bob app',
+    redirectUris: [REDIRECT],
+    scopes: ['openid', 'read_user'],
+    ownerId: bob.id,
+  })
   return {
-    root, alice, bob, aliceApp, bobApp,
+    root,
+    alice,
+    bob,
+    aliceApp,
+    bobApp,
     tokens: {
       admin: await personal(root.id, ['admin']),
       adminRead: await personal(root.id, ['admin:read']),

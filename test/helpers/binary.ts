@@ -52,8 +52,17 @@ export function buildBinary(): Promise<string> {
   built ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-bin-'))
     const outfile = join(dir, 'latchkey')
-    const proc = Bun.spawn([process.execPath, 'build', '--compile', join(ROOT, 'src/main.ts'), '--outfile', outfile], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe', timeout: BUILD_TIMEOUT_MS })
-    const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
+    const proc = Bun.spawn([process.execPath, 'build', '--compile', join(ROOT, 'src/main.ts'), '--outfile', outfile], {
+      cwd: ROOT,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      timeout: BUILD_TIMEOUT_MS,
+    })
+    const [code, stdout, stderr] = await Promise.all([
+      proc.exited,
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+    ])
     if (code !== 0) throw new Error(`bun build --compile failed (${code}):\n${stdout}\n${stderr}`)
     return outfile
   })()
@@ -104,7 +113,11 @@ async function runOnce(bin: string, args: string[], options: RunOptions): Promis
       stderr: 'pipe',
       timeout: CLI_TIMEOUT_MS,
     })
-    const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
+    const [code, stdout, stderr] = await Promise.all([
+      proc.exited,
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+    ])
     return {
       code,
       stdout,
@@ -127,7 +140,9 @@ async function runOnce(bin: string, args: string[], options: RunOptions): Promis
  * discovery answers. The issuer is the loopback URL unless `args` sets another or `loopbackIssuer`
  * is false (then the binary's own configuration decides).
  */
-export async function startBinary(options: { args?: string[]; env?: Record<string, string>; loopbackIssuer?: boolean } = {}): Promise<RunningBinary> {
+export async function startBinary(
+  options: { args?: string[]; env?: Record<string, string>; loopbackIssuer?: boolean } = {},
+): Promise<RunningBinary> {
   const bin = await buildBinary()
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-serve-'))
   const db = join(dir, 'x.db')
@@ -189,7 +204,8 @@ export async function startBinary(options: { args?: string[]; env?: Record<strin
 async function waitUntilReady(url: string, proc: Bun.Subprocess, logs: string[]): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`latchkey serve exited (${proc.exitCode ?? proc.signalCode}):\n${logs.join('\n')}`)
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`latchkey serve exited (${proc.exitCode ?? proc.signalCode}):\n${logs.join('\n')}`)
     try {
       const res = await fetch(`${url}/.well-known/openid-configuration`)
       if (res.ok) return void (await res.arrayBuffer())

@@ -28,7 +28,11 @@ export class Browser {
   }
 
   post(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.request(path, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+    return this.request(path, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
   }
 
   /** Logs in through the real form; returns the response of the form POST. */
@@ -41,14 +45,20 @@ export class Browser {
    * Follows an authorization request through login and consent, approving (or denying), and
    * returns the final redirect towards the client.
    */
-  async authorize(query: Record<string, string>, opts: { decision?: 'approve' | 'deny'; username?: string; path?: string } = {}): Promise<URL> {
+  async authorize(
+    query: Record<string, string>,
+    opts: { decision?: 'approve' | 'deny'; username?: string; path?: string } = {},
+  ): Promise<URL> {
     let res = await this.get(`${opts.path ?? '/oauth/authorize'}?${new URLSearchParams(query)}`)
     for (let hops = 0; hops < 5; hops++) {
       const location = res.headers.get('location')
       if (res.status === 200) {
         const page = await res.text()
         if (!page.includes('/oauth/authorize/decision')) throw new Error(`unexpected page: ${page.slice(0, 300)}`)
-        res = await this.post('/oauth/authorize/decision', { ...formFields(page), decision: opts.decision ?? 'approve' })
+        res = await this.post('/oauth/authorize/decision', {
+          ...formFields(page),
+          decision: opts.decision ?? 'approve',
+        })
         continue
       }
       if (!location) throw new Error(`authorize stopped with ${res.status}: ${(await res.text()).slice(0, 300)}`)
@@ -67,10 +77,17 @@ export class Browser {
 /** The hidden and named inputs of the first form on a page. */
 export function formFields(page: string): Record<string, string> {
   const fields: Record<string, string> = {}
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!)
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    fields[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!)
   return fields
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
 }

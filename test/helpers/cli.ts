@@ -24,10 +24,21 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Run
   const scratch = options.cwd ? undefined : mkdtempSync(join(tmpdir(), 'latchkey-cli-'))
   let stdout = ''
   let stderr = ''
-  const stdin: Input = typeof options.stdin === 'object' ? options.stdin : { isTTY: false, text: async () => options.stdin as string ?? '' }
+  const stdin: Input =
+    typeof options.stdin === 'object'
+      ? options.stdin
+      : { isTTY: false, text: async () => (options.stdin as string) ?? '' }
   const io: CliIO = {
-    stdout: { write: (t) => { stdout += t } },
-    stderr: { write: (t) => { stderr += t } },
+    stdout: {
+      write: (t) => {
+        stdout += t
+      },
+    },
+    stderr: {
+      write: (t) => {
+        stderr += t
+      },
+    },
     stdin,
     env: options.env ?? {},
     cwd: options.cwd ?? scratch!,

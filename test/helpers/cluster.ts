@@ -20,7 +20,11 @@ export interface TestCluster extends AsyncDisposable {
   url(n: number): string
 }
 
-export async function startCluster(options: { instances: number; clock?: Clock; config?: Record<string, unknown> }): Promise<TestCluster> {
+export async function startCluster(options: {
+  instances: number
+  clock?: Clock
+  config?: Record<string, unknown>
+}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-cluster-'))
   const pgdb = onPostgres ? await createTestDatabase() : undefined
   const count = pgdb ? options.instances : 1
@@ -32,7 +36,15 @@ export async function startCluster(options: { instances: number; clock?: Clock; 
   const providers: Provider[] = []
   const servers: Array<ReturnType<typeof listen>> = []
   for (let i = 0; i < count; i++) {
-    const flags = { db: join(dir, 'cluster.db'), ...(pgdb && { 'database-url': pgdb.url }), port: ports[i], host: '127.0.0.1', issuer, 'log-level': 'silent', ...options.config }
+    const flags = {
+      db: join(dir, 'cluster.db'),
+      ...(pgdb && { 'database-url': pgdb.url }),
+      port: ports[i],
+      host: '127.0.0.1',
+      issuer,
+      'log-level': 'silent',
+      ...options.config,
+    }
     const provider = await openProvider(loadConfig({ flags, env: {} }), { clock: options.clock, logger: silent })
     providers.push(provider)
     servers.push(listen(provider.app, provider.config))

@@ -16,7 +16,8 @@ export async function expectUnavailable(res: Response, shape: Shape): Promise<vo
     expect(res.headers.get('content-type')).toStartWith('text/html')
     expect(text).toContain('temporarily_unavailable')
   }
-  if (shape === 'graphql') expect(JSON.parse(text)).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] })
+  if (shape === 'graphql')
+    expect(JSON.parse(text)).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] })
 }
 
 /**
@@ -34,6 +35,10 @@ export function expectOneQuietLine(logs: string[], res: Response): void {
 
 /** A confidential machine client: each client_credentials or device authorization request writes a row. */
 export async function machineClient(services: Services): Promise<Client> {
-  const { application, clientSecret } = await services.applications.create({ name: 'Fault bot', grantTypes: ['client_credentials', DEVICE_CODE_GRANT], scopes: ['read_user'] })
+  const { application, clientSecret } = await services.applications.create({
+    name: 'Fault bot',
+    grantTypes: ['client_credentials', DEVICE_CODE_GRANT],
+    scopes: ['read_user'],
+  })
   return { clientId: application.clientId, secret: clientSecret, redirectUri: '' }
 }

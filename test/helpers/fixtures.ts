@@ -13,13 +13,40 @@ export interface Client {
 }
 
 export async function seed(services: Services) {
-  const alice = await services.users.create({ username: 'alice', email: 'alice@example.com', name: 'Alice Liddell', password: PASSWORD })
+  const alice = await services.users.create({
+    username: 'alice',
+    email: 'alice@example.com',
+    name: 'Alice Liddell',
+    password: PASSWORD,
+  })
   const bob = await services.users.create({ username: 'bob', email: 'bob@example.com', password: PASSWORD })
-  const c1 = await services.applications.create({ name: 'Client One <b>', redirectUris: [R1, R1B], scopes: ['openid', 'profile', 'email', 'read_user'] })
-  const c2 = await services.applications.create({ name: 'Client Two', redirectUris: ['https://c2.example/cb'], scopes: ['openid', 'profile', 'email'] })
-  const p1 = await services.applications.create({ name: 'Native', redirectUris: [P1_URI], isPublic: true, scopes: ['openid', 'profile', 'read_user'] })
-  const rs = await services.applications.create({ name: 'Resource server', redirectUris: ['https://rs.example/cb'], canIntrospect: true, scopes: ['openid'] })
-  const client = (c: Awaited<ReturnType<typeof services.applications.create>>, redirectUri: string): Client => ({ clientId: c.application.clientId, secret: c.clientSecret, redirectUri })
+  const c1 = await services.applications.create({
+    name: 'Client One <b>',
+    redirectUris: [R1, R1B],
+    scopes: ['openid', 'profile', 'email', 'read_user'],
+  })
+  const c2 = await services.applications.create({
+    name: 'Client Two',
+    redirectUris: ['https://c2.example/cb'],
+    scopes: ['openid', 'profile', 'email'],
+  })
+  const p1 = await services.applications.create({
+    name: 'Native',
+    redirectUris: [P1_URI],
+    isPublic: true,
+    scopes: ['openid', 'profile', 'read_user'],
+  })
+  const rs = await services.applications.create({
+    name: 'Resource server',
+    redirectUris: ['https://rs.example/cb'],
+    canIntrospect: true,
+    scopes: ['openid'],
+  })
+  const client = (c: Awaited<ReturnType<typeof services.applications.create>>, redirectUri: string): Client => ({
+    clientId: c.application.clientId,
+    secret: c.clientSecret,
+    redirectUri,
+  })
   return {
     alice,
     bob,

@@ -44,9 +44,15 @@ async function inProcessFetch(input: string | URL | Request, init?: RequestInit)
     if (redirect === 'error') throw new TypeError(`redirect to ${location} with redirect: 'error'`)
     const keepsMethod = response.status === 307 || response.status === 308
     const next = new URL(location, request.url)
-    return globalThis.fetch(next, keepsMethod ? { ...init, redirect } : { headers: init?.headers, redirect, method: 'GET' })
+    return globalThis.fetch(
+      next,
+      keepsMethod ? { ...init, redirect } : { headers: init?.headers, redirect, method: 'GET' },
+    )
   }
-  const out = request.method === 'HEAD' ? new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers }) : response
+  const out =
+    request.method === 'HEAD'
+      ? new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
+      : response
   Object.defineProperty(out, 'url', { value: request.url })
   return out
 }

@@ -15,8 +15,12 @@ import { freePort } from './server.ts'
 export const POSTGRES_BIN: string | undefined = (() => {
   const root = '/usr/lib/postgresql'
   if (!existsSync(root)) return undefined
-  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))
-  return versions.map((v) => join(root, v, 'bin')).find((bin) => existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl')))
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a))
+  return versions
+    .map((v) => join(root, v, 'bin'))
+    .find((bin) => existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl')))
 })()
 
 export interface PrivatePostgres extends AsyncDisposable {
@@ -51,7 +55,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   // The server refuses to run as root: as root, run its tools as Debian's postgres user (as .ci/run does).
   const asRoot = userInfo().uid === 0
   const prefix = asRoot ? ['runuser', '-u', 'postgres', '--'] : []
-  if (asRoot) chownSync(dir, Number(await output(['id', '-u', 'postgres'])), Number(await output(['id', '-g', 'postgres'])))
+  if (asRoot)
+    chownSync(dir, Number(await output(['id', '-u', 'postgres'])), Number(await output(['id', '-g', 'postgres'])))
   const port = await freePort()
   const data = join(dir, 'data')
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`
@@ -74,7 +79,18 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     running = true
   }
   try {
-    await run([...prefix, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8'])
+    await run([
+      ...prefix,
+      join(bin, 'initdb'),
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--no-locale',
+      '-E',
+      'UTF8',
+    ])
     await start()
   } catch (e) {
     stopNow()
@@ -94,7 +110,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 
 async function run(cmd: string[]): Promise<string> {
   const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   if (code !== 0) throw new Error(`${cmd.join(' ')} exited ${code}: ${(err || out).slice(-2000)}`)
   return out
 }

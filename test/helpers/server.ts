@@ -35,11 +35,26 @@ export interface ServerOptions {
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'))
   const port = options.socket ? await freePort() : unusedPort()
-  const overrides = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [SETTINGS[k as keyof typeof SETTINGS]?.flag ?? k, v]))
+  const overrides = Object.fromEntries(
+    Object.entries(options.config ?? {}).map(([k, v]) => [SETTINGS[k as keyof typeof SETTINGS]?.flag ?? k, v]),
+  )
   const pgdb = onPostgres ? await createTestDatabase() : undefined
-  const config = loadConfig({ flags: { db: join(dir, 'test.db'), ...(pgdb && { 'database-url': pgdb.url }), port, host: '127.0.0.1', issuer: `http://127.0.0.1:${port}`, ...overrides }, env: {} })
+  const config = loadConfig({
+    flags: {
+      db: join(dir, 'test.db'),
+      ...(pgdb && { 'database-url': pgdb.url }),
+      port,
+      host: '127.0.0.1',
+      issuer: `http://127.0.0.1:${port}`,
+      ...overrides,
+    },
+    env: {},
+  })
   const logs: string[] = []
-  const provider = await openProvider(config, { clock: options.clock, logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } })
+  const provider = await openProvider(config, {
+    clock: options.clock,
+    logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
+  })
   const url = `http://127.0.0.1:${config.port}`
   const stop = options.socket ? socketStop(listen(provider.app, config)) : mount(url, provider.app)
   return {

@@ -25,7 +25,8 @@ function removeStaleRuns(): void {
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(PREFIX)) continue
     const pid = Number(name.slice(PREFIX.length))
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true })
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid))
+      rmSync(join(parent, name), { recursive: true, force: true })
   }
 }
 

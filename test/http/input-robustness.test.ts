@@ -53,7 +53,11 @@ async function stillResponsive(): Promise<void> {
 }
 
 describe.each(DIALECTS)('N.75 malformed token requests ($name)', (dialect) => {
-  const post = (body: string | Uint8Array<ArrayBuffer> | undefined, contentType: string | null, headers: Record<string, string> = {}) => {
+  const post = (
+    body: string | Uint8Array<ArrayBuffer> | undefined,
+    contentType: string | null,
+    headers: Record<string, string> = {},
+  ) => {
     const h: Record<string, string> = { Authorization: auth, ...headers }
     if (contentType) h['Content-Type'] = contentType
     return fetch(env.server.url + dialect.token, { method: 'POST', headers: h, body })
@@ -62,15 +66,31 @@ describe.each(DIALECTS)('N.75 malformed token requests ($name)', (dialect) => {
   test.each([
     ['bad percent-encoding %zz', 'grant_type=authorization_code&code=%zz', FORM],
     ['a lone %', 'grant_type=%', FORM],
-    ['invalid UTF-8', new Uint8Array([0x67, 0x72, 0x61, 0x6e, 0x74, 0x5f, 0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe]), FORM],
-    ['invalid UTF-8 in JSON', new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), 'application/json'],
+    [
+      'invalid UTF-8',
+      new Uint8Array([0x67, 0x72, 0x61, 0x6e, 0x74, 0x5f, 0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe]),
+      FORM,
+    ],
+    [
+      'invalid UTF-8 in JSON',
+      new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
+      'application/json',
+    ],
     ['truncated JSON', '{"grant_type":"authorization_co', 'application/json'],
     ['a JSON array', '["grant_type","authorization_code"]', 'application/json'],
     ['a JSON string', '"grant_type"', 'application/json'],
     ['JSON null', 'null', 'application/json'],
     ['a JSON number where a string belongs', '{"grant_type":"authorization_code","code":12345}', 'application/json'],
-    ['a JSON array where a string belongs', '{"grant_type":["authorization_code","refresh_token"],"code":"x"}', 'application/json'],
-    ['a JSON object where a string belongs', '{"grant_type":"authorization_code","code":{"$ne":""}}', 'application/json'],
+    [
+      'a JSON array where a string belongs',
+      '{"grant_type":["authorization_code","refresh_token"],"code":"x"}',
+      'application/json',
+    ],
+    [
+      'a JSON object where a string belongs',
+      '{"grant_type":"authorization_code","code":{"$ne":""}}',
+      'application/json',
+    ],
     ['deeply nested JSON', '{"a":' + '['.repeat(20000) + ']'.repeat(20000) + '}', 'application/json'],
     ['a repeated parameter', 'grant_type=authorization_code&grant_type=refresh_token&code=x', FORM],
     ['text/plain', 'grant_type=authorization_code&code=x', 'text/plain'],
@@ -78,10 +98,13 @@ describe.each(DIALECTS)('N.75 malformed token requests ($name)', (dialect) => {
     ['no Content-Type', 'grant_type=authorization_code&code=x', null],
     ['an empty form body', '', FORM],
     ['an empty JSON body', '', 'application/json'],
-  ] as Array<[string, string | Uint8Array<ArrayBuffer>, string | null]>)('RFC 6749 §3.2, §5.2: %s → 400 RFC-shaped JSON', async (_, body, contentType) => {
-    const res = await post(body, contentType)
-    expect(await expectRfcError(res, 400)).toBe('invalid_request')
-  })
+  ] as Array<[string, string | Uint8Array<ArrayBuffer>, string | null]>)(
+    'RFC 6749 §3.2, §5.2: %s → 400 RFC-shaped JSON',
+    async (_, body, contentType) => {
+      const res = await post(body, contentType)
+      expect(await expectRfcError(res, 400)).toBe('invalid_request')
+    },
+  )
 
   test('RFC 6749 §3.2: a Content-Length shorter than the body → the truncated body is judged (400), never a 5xx', async () => {
     const path = dialect.token
@@ -102,27 +125,51 @@ describe.each(DIALECTS)('N.75 malformed token requests ($name)', (dialect) => {
 })
 
 describe('N.75 malformed requests elsewhere', () => {
-  test.each(DIALECTS)('RFC 6749 §4.1.2.1: /authorize with %zz in the query → an error page, never a redirect or 5xx ($name)', async (dialect) => {
-    const res = await fetch(`${env.server.url}${dialect.authorize}?response_type=code&client_id=${env.f.C1.clientId}&state=%zz`, { redirect: 'manual' })
-    await expectErrorPage(res)
-  })
+  test.each(DIALECTS)(
+    'RFC 6749 §4.1.2.1: /authorize with %zz in the query → an error page, never a redirect or 5xx ($name)',
+    async (dialect) => {
+      const res = await fetch(
+        `${env.server.url}${dialect.authorize}?response_type=code&client_id=${env.f.C1.clientId}&state=%zz`,
+        { redirect: 'manual' },
+      )
+      await expectErrorPage(res)
+    },
+  )
 
-  test.each(['/oauth/revoke', '/oauth/introspect'])('RFC 7009 §2.1, RFC 7662 §2.1: %s with truncated JSON or a wrong Content-Type → 400 RFC-shaped JSON', async (path) => {
-    for (const [body, type] of [['{"token":', 'application/json'], ['token=x', 'text/plain']]) {
-      const res = await fetch(env.server.url + path, { method: 'POST', headers: { Authorization: auth, 'Content-Type': type! }, body })
-      expect(await expectRfcError(res, 400)).toBe('invalid_request')
-    }
-  })
+  test.each(['/oauth/revoke', '/oauth/introspect'])(
+    'RFC 7009 §2.1, RFC 7662 §2.1: %s with truncated JSON or a wrong Content-Type → 400 RFC-shaped JSON',
+    async (path) => {
+      for (const [body, type] of [
+        ['{"token":', 'application/json'],
+        ['token=x', 'text/plain'],
+      ]) {
+        const res = await fetch(env.server.url + path, {
+          method: 'POST',
+          headers: { Authorization: auth, 'Content-Type': type! },
+          body,
+        })
+        expect(await expectRfcError(res, 400)).toBe('invalid_request')
+      }
+    },
+  )
 
   test('RFC 6750 §2.2: userinfo POST with a malformed form body → 4xx RFC-shaped JSON', async () => {
-    const res = await fetch(env.server.url + '/oauth/userinfo', { method: 'POST', headers: { 'Content-Type': FORM }, body: 'access_token=%zz' })
+    const res = await fetch(env.server.url + '/oauth/userinfo', {
+      method: 'POST',
+      headers: { 'Content-Type': FORM },
+      body: 'access_token=%zz',
+    })
     await expectRfcError(res, [400, 401])
   })
 })
 
 describe('N.76 oversized requests', () => {
   const postToken = (body: string, contentType = FORM, headers: Record<string, string> = {}) =>
-    fetch(env.server.url + '/oauth/token', { method: 'POST', headers: { Authorization: auth, 'Content-Type': contentType, ...headers }, body })
+    fetch(env.server.url + '/oauth/token', {
+      method: 'POST',
+      headers: { Authorization: auth, 'Content-Type': contentType, ...headers },
+      body,
+    })
 
   test('RFC 6819 §4.4.1.11: a 1 MB body → 413', async () => {
     const res = await postToken('grant_type=authorization_code&code=' + 'a'.repeat(1024 * 1024))
@@ -133,9 +180,15 @@ describe('N.76 oversized requests', () => {
   test('RFC 6819 §4.4.1.11: a 100 KB scope → 413/400 at the token endpoint and 4xx at /authorize', async () => {
     const token = await postToken(`grant_type=refresh_token&refresh_token=lkrt_x&scope=${'a'.repeat(100 * 1024)}`)
     expect([400, 413]).toContain(token.status)
-    const json = await postToken(JSON.stringify({ grant_type: 'refresh_token', refresh_token: 'lkrt_x', scope: 'a '.repeat(50 * 1024) }), 'application/json')
+    const json = await postToken(
+      JSON.stringify({ grant_type: 'refresh_token', refresh_token: 'lkrt_x', scope: 'a '.repeat(50 * 1024) }),
+      'application/json',
+    )
     expect([400, 413]).toContain(json.status)
-    const authorize = await fetch(`${env.server.url}/oauth/authorize?response_type=code&client_id=${env.f.C1.clientId}&scope=${'a'.repeat(100 * 1024)}`, { redirect: 'manual' })
+    const authorize = await fetch(
+      `${env.server.url}/oauth/authorize?response_type=code&client_id=${env.f.C1.clientId}&scope=${'a'.repeat(100 * 1024)}`,
+      { redirect: 'manual' },
+    )
     expect([400, 413, 414, 431]).toContain(authorize.status)
     expect(authorize.headers.get('location')).toBeNull()
     await stillResponsive()
@@ -154,16 +207,31 @@ describe('N.76 oversized requests', () => {
   test('RFC 6819 §4.4.1.11: a 16 KB header → 431/400 and the server stays responsive', async () => {
     const res = await fetch(env.server.url + '/oauth/userinfo', { headers: { 'X-Filler': 'a'.repeat(16 * 1024) } })
     expect([400, 413, 431]).toContain(res.status)
-    const cookie = await fetch(env.server.url + '/login', { headers: { Cookie: `latchkey_session=${'a'.repeat(12 * 1024)}` } })
+    const cookie = await fetch(env.server.url + '/login', {
+      headers: { Cookie: `latchkey_session=${'a'.repeat(12 * 1024)}` },
+    })
     expect(cookie.status).toBeLessThan(500)
     await stillResponsive()
   })
 
-  test.each(DIALECTS)('RFC 6819 §4.4.1.11: an 8 KB state at /authorize → 4xx error page, not echoed into a redirect ($name)', async (dialect) => {
-    await getCode(env, env.f.C1, { dialect, scope: 'openid' }) // signed in with consent, so only the state can fail
-    const res = await rawAuthorize(env, { response_type: 'code', client_id: env.f.C1.clientId, redirect_uri: env.f.C1.redirectUri, scope: 'openid', state: 's'.repeat(8 * 1024) }, { path: dialect.authorize, browser: env.browser })
-    expect([400, 413, 414, 431]).toContain(res.status)
-    expect(res.headers.get('location')).toBeNull()
-    await stillResponsive()
-  })
+  test.each(DIALECTS)(
+    'RFC 6819 §4.4.1.11: an 8 KB state at /authorize → 4xx error page, not echoed into a redirect ($name)',
+    async (dialect) => {
+      await getCode(env, env.f.C1, { dialect, scope: 'openid' }) // signed in with consent, so only the state can fail
+      const res = await rawAuthorize(
+        env,
+        {
+          response_type: 'code',
+          client_id: env.f.C1.clientId,
+          redirect_uri: env.f.C1.redirectUri,
+          scope: 'openid',
+          state: 's'.repeat(8 * 1024),
+        },
+        { path: dialect.authorize, browser: env.browser },
+      )
+      expect([400, 413, 414, 431]).toContain(res.status)
+      expect(res.headers.get('location')).toBeNull()
+      await stillResponsive()
+    },
+  )
 })

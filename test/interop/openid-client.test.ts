@@ -24,12 +24,62 @@ let aliceId: string
 
 beforeAll(async () => {
   lk = await startBinary()
-  const alice = await lk.run(['user', 'create', '--username', 'alice', '--email', 'alice@example.com', '--name', 'Alice Liddell', '--password-stdin', '--json'], PASSWORD + '\n')
+  const alice = await lk.run(
+    [
+      'user',
+      'create',
+      '--username',
+      'alice',
+      '--email',
+      'alice@example.com',
+      '--name',
+      'Alice Liddell',
+      '--password-stdin',
+      '--json',
+    ],
+    PASSWORD + '\n',
+  )
   expect(alice.code).toBe(0)
   aliceId = alice.json().id
-  rp = (await lk.run(['app', 'create', '--name', 'Relying party', '--redirect-uri', RP_URI, '--scopes', 'openid profile email', '--json'])).json()
-  native = (await lk.run(['app', 'create', '--name', 'Native', '--redirect-uri', NATIVE_URI, '--public', '--scopes', 'openid profile', '--json'])).json()
-  rs = (await lk.run(['app', 'create', '--name', 'Resource server', '--redirect-uri', 'https://rs.example/cb', '--introspect', '--json'])).json()
+  rp = (
+    await lk.run([
+      'app',
+      'create',
+      '--name',
+      'Relying party',
+      '--redirect-uri',
+      RP_URI,
+      '--scopes',
+      'openid profile email',
+      '--json',
+    ])
+  ).json()
+  native = (
+    await lk.run([
+      'app',
+      'create',
+      '--name',
+      'Native',
+      '--redirect-uri',
+      NATIVE_URI,
+      '--public',
+      '--scopes',
+      'openid profile',
+      '--json',
+    ])
+  ).json()
+  rs = (
+    await lk.run([
+      'app',
+      'create',
+      '--name',
+      'Resource server',
+      '--redirect-uri',
+      'https://rs.example/cb',
+      '--introspect',
+      '--json',
+    ])
+  ).json()
 })
 
 afterAll(async () => {
@@ -57,7 +107,12 @@ async function signIn(config: client.Configuration, redirectUri: string, scope =
     code_challenge_method: 'S256',
   })
   const callback = await new Browser(lk.url).authorize(Object.fromEntries(url.searchParams), { path: url.pathname })
-  const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true })
+  const tokens = await client.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+    expectedNonce: nonce,
+    idTokenExpected: true,
+  })
   return { tokens, callback, verifier, state, nonce }
 }
 
@@ -101,15 +156,31 @@ describe('openid-client v6 against the compiled binary', () => {
     const sub = tokens.claims()!.sub
     const info = await client.fetchUserInfo(config, tokens.access_token, sub)
     expect(info.sub).toBe(sub)
-    expect(info).toMatchObject({ sub: aliceId, preferred_username: 'alice', name: 'Alice Liddell', email: 'alice@example.com' })
+    expect(info).toMatchObject({
+      sub: aliceId,
+      preferred_username: 'alice',
+      name: 'Alice Liddell',
+      email: 'alice@example.com',
+    })
   })
 
   test('RFC 7636 §4.6: a wrong code_verifier is refused, surfaced by the library as invalid_grant', async () => {
     const config = await configFor(rp)
     const state = client.randomState()
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: RP_URI, scope: 'openid', state, code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' })
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: RP_URI,
+      scope: 'openid',
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    })
     const callback = await new Browser(lk.url).authorize(Object.fromEntries(url.searchParams))
-    const error = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: state }).catch((e: unknown) => e)
+    const error = await client
+      .authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: client.randomPKCECodeVerifier(),
+        expectedState: state,
+      })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(client.ResponseBodyError)
     expect(error).toMatchObject({ error: 'invalid_grant', status: 400 })
   })
@@ -132,7 +203,14 @@ describe('openid-client v6 against the compiled binary', () => {
     const config = await configFor(rp)
     const { tokens } = await signIn(config, RP_URI)
     const own = await client.tokenIntrospection(config, tokens.access_token)
-    expect(own).toMatchObject({ active: true, client_id: rp.client_id, sub: aliceId, scope: 'openid profile email', token_type: 'Bearer', iss: lk.url })
+    expect(own).toMatchObject({
+      active: true,
+      client_id: rp.client_id,
+      sub: aliceId,
+      scope: 'openid profile email',
+      token_type: 'Bearer',
+      iss: lk.url,
+    })
     const byRs = await client.tokenIntrospection(await configFor(rs), tokens.access_token)
     expect(byRs).toMatchObject({ active: true, client_id: rp.client_id, sub: aliceId })
     expect(byRs.exp! - byRs.iat!).toBe(7200)
@@ -147,14 +225,19 @@ describe('openid-client v6 against the compiled binary', () => {
     expect(plain(await client.tokenIntrospection(rsConfig, tokens.access_token))).toEqual({ active: false })
     const refused = await client.fetchUserInfo(config, tokens.access_token, aliceId).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(client.WWWAuthenticateChallengeError)
-    expect((refused as client.WWWAuthenticateChallengeError).cause[0]).toMatchObject({ scheme: 'bearer', parameters: { error: 'invalid_token' } })
+    expect((refused as client.WWWAuthenticateChallengeError).cause[0]).toMatchObject({
+      scheme: 'bearer',
+      parameters: { error: 'invalid_token' },
+    })
   })
 
   test('RFC 7009 §2.1: revoking the refresh token makes it unusable for refreshTokenGrant', async () => {
     const config = await configFor(rp)
     const { tokens } = await signIn(config, RP_URI)
     await client.tokenRevocation(config, tokens.refresh_token!, { token_type_hint: 'refresh_token' })
-    expect(plain(await client.tokenIntrospection(await configFor(rs), tokens.refresh_token!))).toEqual({ active: false })
+    expect(plain(await client.tokenIntrospection(await configFor(rs), tokens.refresh_token!))).toEqual({
+      active: false,
+    })
     const error = await client.refreshTokenGrant(config, tokens.refresh_token!).catch((e: unknown) => e)
     expect(error).toMatchObject({ error: 'invalid_grant' })
   })
@@ -168,7 +251,10 @@ describe('openid-client v6 against the compiled binary', () => {
     expect(info.email).toBeUndefined()
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!)
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token)
-    expect(await client.tokenIntrospection(await configFor(rs), refreshed.access_token)).toMatchObject({ active: true, client_id: native.client_id })
+    expect(await client.tokenIntrospection(await configFor(rs), refreshed.access_token)).toMatchObject({
+      active: true,
+      client_id: native.client_id,
+    })
   })
 })
 
@@ -177,7 +263,14 @@ describe('structured logs of the binary', () => {
     const config = await configFor(rp)
     const { tokens, callback } = await signIn(config, RP_URI)
     await client.refreshTokenGrant(config, tokens.refresh_token!)
-    const secrets = [tokens.access_token, tokens.refresh_token!, tokens.id_token!, callback.searchParams.get('code')!, rp.client_secret!, PASSWORD]
+    const secrets = [
+      tokens.access_token,
+      tokens.refresh_token!,
+      tokens.id_token!,
+      callback.searchParams.get('code')!,
+      rp.client_secret!,
+      PASSWORD,
+    ]
     await Bun.sleep(50)
     const requests = lk.logs.map((line) => JSON.parse(line) as Record<string, unknown>)
     expect(requests.length).toBeGreaterThan(10)

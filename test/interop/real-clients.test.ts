@@ -28,7 +28,10 @@ describe('RFC 6749 §3.1: a parameter sent without a value is treated as omitted
   })
 
   test('state= → the redirect carries no state; prompt= and max_age= are no prompt and no max_age', async () => {
-    const { redirect } = await getCode(env, env.f.C1, { scope: 'openid', extra: { state: '', prompt: '', max_age: '' } })
+    const { redirect } = await getCode(env, env.f.C1, {
+      scope: 'openid',
+      extra: { state: '', prompt: '', max_age: '' },
+    })
     expect(redirect.searchParams.has('state')).toBe(false)
     expect(redirect.searchParams.get('code')).toBeString()
   })
@@ -38,7 +41,14 @@ describe('RFC 6749 §3.1: a parameter sent without a value is treated as omitted
     const res = await fetch(env.server.url + '/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: env.f.P1.redirectUri, code_verifier: verifier!, client_id: env.f.P1.clientId, client_secret: '' }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: env.f.P1.redirectUri,
+        code_verifier: verifier!,
+        client_id: env.f.P1.clientId,
+        client_secret: '',
+      }),
     })
     expect(res.status).toBe(200)
   })
@@ -48,7 +58,11 @@ describe.each(DIALECTS)('RFC 6749 §3.2: a JSON token request with a repeated ke
   test('is refused with 400 invalid_request like a repeated form parameter, not read as its last value', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect, scope: 'openid' })
     const body = `{"grant_type":"authorization_code","code":"lkac_forged","code":${JSON.stringify(code)},"redirect_uri":${JSON.stringify(env.f.C1.redirectUri)},"code_verifier":${JSON.stringify(verifier)}}`
-    const res = await fetch(env.server.url + dialect.token, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) }, body })
+    const res = await fetch(env.server.url + dialect.token, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) },
+      body,
+    })
     expect(res.status).toBe(400)
     expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'parameter code is repeated' })
   })
@@ -83,14 +97,18 @@ describe('RFC 9112 §9.6: Connection: close is answered with Connection: close',
     expect(res.headers.get('connection')).not.toBe('close')
   })
 
-  test("Node's keep-alive agent sending Connection: close gets every answer (no \"socket hang up\" on the second)", async () => {
+  test('Node\'s keep-alive agent sending Connection: close gets every answer (no "socket hang up" on the second)', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
     const get = () =>
       new Promise<number>((resolve, reject) => {
-        const req = http.request(env.server.url + '/.well-known/openid-configuration', { agent, headers: { Connection: 'close' } }, (res) => {
-          res.resume()
-          res.on('end', () => resolve(res.statusCode!))
-        })
+        const req = http.request(
+          env.server.url + '/.well-known/openid-configuration',
+          { agent, headers: { Connection: 'close' } },
+          (res) => {
+            res.resume()
+            res.on('end', () => resolve(res.statusCode!))
+          },
+        )
         req.on('error', reject)
         req.end()
       })
@@ -104,13 +122,30 @@ describe('RFC 9112 §9.6: Connection: close is answered with Connection: close',
 
 describe('OIDC Core §3.1.2.1, §3.1.2.2: id_token_hint', () => {
   const query = (client: Client, extra: Record<string, string>) => ({
-    response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'openid', state: 'st', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', ...extra,
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: client.redirectUri,
+    scope: 'openid',
+    state: 'st',
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    ...extra,
   })
 
   /** An ID token signed by Latchkey's own active key, with the claims given (an expired one, another issuer...). */
-  async function mint(claims: Record<string, unknown>, key?: { kid: string; sign: (c: Record<string, unknown>, kid: string) => Promise<string> }): Promise<string> {
+  async function mint(
+    claims: Record<string, unknown>,
+    key?: { kid: string; sign: (c: Record<string, unknown>, kid: string) => Promise<string> },
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000)
-    const payload = { iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.alice.id, iat: now, exp: now + 600, ...claims }
+    const payload = {
+      iss: env.server.config.issuer,
+      aud: env.f.C1.clientId,
+      sub: env.f.alice.id,
+      iat: now,
+      exp: now + 600,
+      ...claims,
+    }
     const active = await env.server.provider.services.signingKeys.active('RS256')
     if (key) return key.sign(payload, active.kid)
     return signJwt(payload, active.key, { alg: 'RS256', kid: active.kid, typ: 'JWT' })
@@ -134,7 +169,9 @@ describe('OIDC Core §3.1.2.1, §3.1.2.2: id_token_hint', () => {
 
   test('§3.1.2.2: prompt=none with a hint naming another user than the one signed in → login_required, no code', async () => {
     await aliceSignedIn()
-    const bobsHint = (await tokensFor(env, env.f.C1, { scope: 'openid', browser: new Browser(env.server.url), username: 'bob' })).id_token!
+    const bobsHint = (
+      await tokensFor(env, env.f.C1, { scope: 'openid', browser: new Browser(env.server.url), username: 'bob' })
+    ).id_token!
     const url = await answer({ prompt: 'none', id_token_hint: bobsHint })
     expect(url.origin + url.pathname).toBe(env.f.C1.redirectUri)
     expect(url.searchParams.get('error')).toBe('login_required')
@@ -151,18 +188,28 @@ describe('OIDC Core §3.1.2.1, §3.1.2.2: id_token_hint', () => {
 
   test.each([
     ['not a JWT', async () => 'not-a-jwt'],
-    ['another signature (a key Latchkey never had, under its kid)', async () => {
-      const foreign = await generateSigningKey('RS256')
-      const key = await importPrivateKey(foreign.privateJwk, 'RS256')
-      return mint({}, { kid: foreign.kid, sign: (c, kid) => signJwt(c, key, { alg: 'RS256', kid, typ: 'JWT' }) })
-    }],
-    ['a tampered payload', async () => {
-      const [h, , sig] = (await mint({})).split('.')
-      return `${h}.${Buffer.from(JSON.stringify({ iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.bob.id })).toString('base64url')}.${sig}`
-    }],
+    [
+      'another signature (a key Latchkey never had, under its kid)',
+      async () => {
+        const foreign = await generateSigningKey('RS256')
+        const key = await importPrivateKey(foreign.privateJwk, 'RS256')
+        return mint({}, { kid: foreign.kid, sign: (c, kid) => signJwt(c, key, { alg: 'RS256', kid, typ: 'JWT' }) })
+      },
+    ],
+    [
+      'a tampered payload',
+      async () => {
+        const [h, , sig] = (await mint({})).split('.')
+        return `${h}.${Buffer.from(JSON.stringify({ iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.bob.id })).toString('base64url')}.${sig}`
+      },
+    ],
     ['another issuer', async () => mint({ iss: 'https://elsewhere.example' })],
     ['another client as audience', async () => mint({ aud: env.f.C2.clientId })],
-    ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.alice.id })).toString('base64url')}.`],
+    [
+      'alg none',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: env.server.config.issuer, aud: env.f.C1.clientId, sub: env.f.alice.id })).toString('base64url')}.`,
+    ],
   ])('a hint that does not verify (%s) → invalid_request, no code, with or without prompt=none', async (_, hint) => {
     await aliceSignedIn()
     const value = await hint()
@@ -190,7 +237,7 @@ describe('OIDC Core §3.1.2.1, §3.1.2.2: id_token_hint', () => {
   })
 })
 
-describe('issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in browser come from Latchkey\'s own pages', () => {
+describe("issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in browser come from Latchkey's own pages", () => {
   const FORM = 'application/x-www-form-urlencoded'
   let users = 0
   async function newBrowser(): Promise<{ browser: Browser; username: string }> {
@@ -203,7 +250,17 @@ describe('issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in br
 
   /** The consent form for C2, as Latchkey rendered it for this browser (CSRF token included). */
   async function consentForm(browser: Browser): Promise<Record<string, string>> {
-    const res = await rawAuthorize(env, { response_type: 'code', client_id: env.f.C2.clientId, redirect_uri: env.f.C2.redirectUri, scope: 'openid', state: 'st' }, { browser })
+    const res = await rawAuthorize(
+      env,
+      {
+        response_type: 'code',
+        client_id: env.f.C2.clientId,
+        redirect_uri: env.f.C2.redirectUri,
+        scope: 'openid',
+        state: 'st',
+      },
+      { browser },
+    )
     const page = await res.text()
     expect(page).toContain('/oauth/authorize/decision')
     return { ...formFields(page), decision: 'approve' }
@@ -211,7 +268,17 @@ describe('issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in br
 
   /** Has this browser's user approved C2? Asked the way a client would: prompt=none. */
   async function approvedC2(browser: Browser): Promise<boolean> {
-    const res = await rawAuthorize(env, { response_type: 'code', client_id: env.f.C2.clientId, redirect_uri: env.f.C2.redirectUri, scope: 'openid', prompt: 'none' }, { browser })
+    const res = await rawAuthorize(
+      env,
+      {
+        response_type: 'code',
+        client_id: env.f.C2.clientId,
+        redirect_uri: env.f.C2.redirectUri,
+        scope: 'openid',
+        prompt: 'none',
+      },
+      { browser },
+    )
     return location(res, env.server.url).searchParams.has('code')
   }
 
@@ -223,22 +290,36 @@ describe('issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in br
     ['Sec-Fetch-Site: same-site (a sibling subdomain)', { 'Sec-Fetch-Site': 'same-site' }],
   ]
 
-  test.each(CROSS_SITE)('consent approval with %s and a valid CSRF token → 403, no code, nothing granted', async (_, headers) => {
-    const { browser } = await newBrowser()
-    const fields = await consentForm(browser)
-    const res = await browser.request('/oauth/authorize/decision', { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': FORM, ...headers } })
-    expect(res.status).toBe(403)
-    expect(res.headers.get('location')).toBeNull()
-    expect(await approvedC2(browser)).toBe(false)
-  })
+  test.each(CROSS_SITE)(
+    'consent approval with %s and a valid CSRF token → 403, no code, nothing granted',
+    async (_, headers) => {
+      const { browser } = await newBrowser()
+      const fields = await consentForm(browser)
+      const res = await browser.request('/oauth/authorize/decision', {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+        headers: { 'Content-Type': FORM, ...headers },
+      })
+      expect(res.status).toBe(403)
+      expect(res.headers.get('location')).toBeNull()
+      expect(await approvedC2(browser)).toBe(false)
+    },
+  )
 
   test.each([
     ['no Origin and no Sec-Fetch-Site (non-browser clients, old browsers)', () => ({})],
-    ['Origin equal to the issuer and Sec-Fetch-Site: same-origin', () => ({ Origin: env.server.config.issuer, 'Sec-Fetch-Site': 'same-origin' })],
+    [
+      'Origin equal to the issuer and Sec-Fetch-Site: same-origin',
+      () => ({ Origin: env.server.config.issuer, 'Sec-Fetch-Site': 'same-origin' }),
+    ],
   ] as Array<[string, () => Record<string, string>]>)('consent approval with %s → a code', async (_, headers) => {
     const { browser } = await newBrowser()
     const fields = await consentForm(browser)
-    const res = await browser.request('/oauth/authorize/decision', { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': FORM, ...headers() } })
+    const res = await browser.request('/oauth/authorize/decision', {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      headers: { 'Content-Type': FORM, ...headers() },
+    })
     expect(location(res, env.server.url).searchParams.get('code')).toStartWith('lkac_')
   })
 
@@ -247,31 +328,72 @@ describe('issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in br
     const fields = await consentForm(browser)
     const own = env.server.url.replace('127.0.0.1', 'localhost')
     const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-    const res = await env.server.provider.app.fetch(new Request(`${own}/oauth/authorize/decision`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': FORM, Cookie: cookie, Origin: own, 'Sec-Fetch-Site': 'same-origin' } }))
+    const res = await env.server.provider.app.fetch(
+      new Request(`${own}/oauth/authorize/decision`, {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+        headers: { 'Content-Type': FORM, Cookie: cookie, Origin: own, 'Sec-Fetch-Site': 'same-origin' },
+      }),
+    )
     expect(location(res, env.server.url).searchParams.get('code')).toStartWith('lkac_')
   })
 
-  test.each(CROSS_SITE)('device approval with %s and a valid CSRF token → 403, the device keeps waiting', async (_, headers) => {
-    const { application } = await env.server.provider.services.applications.create({ name: `Device ${users}`, isPublic: true, grantTypes: [DEVICE_CODE_GRANT], scopes: ['openid'] })
-    const device: Client = { clientId: application.clientId, secret: null, redirectUri: '' }
-    const start = (await (await postForm(env.server.url, '/oauth/authorize_device', device, { scope: 'openid' })).json()) as { device_code: string; user_code: string }
-    const { browser } = await newBrowser()
-    const entry = formFields(await (await browser.get('/oauth/device')).text())
-    const refusedEntry = await browser.request('/oauth/device', { method: 'POST', body: new URLSearchParams({ ...entry, user_code: start.user_code }), headers: { 'Content-Type': FORM, ...headers } })
-    expect(refusedEntry.status).toBe(403)
-    const confirm = formFields(await (await browser.post('/oauth/device', { ...entry, user_code: start.user_code })).text())
-    const res = await browser.request('/oauth/device/decision', { method: 'POST', body: new URLSearchParams({ ...confirm, decision: 'approve' }), headers: { 'Content-Type': FORM, ...headers } })
-    expect(res.status).toBe(403)
-    const poll = await postForm(env.server.url, '/oauth/token', device, { grant_type: DEVICE_CODE_GRANT, device_code: start.device_code })
-    expect(((await poll.json()) as { error?: string }).error).toBe('authorization_pending')
-    // The same confirmation, sent from Latchkey's page, goes through.
-    expect((await browser.request('/oauth/device/decision', { method: 'POST', body: new URLSearchParams({ ...confirm, decision: 'approve' }), headers: { 'Content-Type': FORM, Origin: env.server.config.issuer } })).status).toBe(200)
-  })
+  test.each(CROSS_SITE)(
+    'device approval with %s and a valid CSRF token → 403, the device keeps waiting',
+    async (_, headers) => {
+      const { application } = await env.server.provider.services.applications.create({
+        name: `Device ${users}`,
+        isPublic: true,
+        grantTypes: [DEVICE_CODE_GRANT],
+        scopes: ['openid'],
+      })
+      const device: Client = { clientId: application.clientId, secret: null, redirectUri: '' }
+      const start = (await (
+        await postForm(env.server.url, '/oauth/authorize_device', device, { scope: 'openid' })
+      ).json()) as { device_code: string; user_code: string }
+      const { browser } = await newBrowser()
+      const entry = formFields(await (await browser.get('/oauth/device')).text())
+      const refusedEntry = await browser.request('/oauth/device', {
+        method: 'POST',
+        body: new URLSearchParams({ ...entry, user_code: start.user_code }),
+        headers: { 'Content-Type': FORM, ...headers },
+      })
+      expect(refusedEntry.status).toBe(403)
+      const confirm = formFields(
+        await (await browser.post('/oauth/device', { ...entry, user_code: start.user_code })).text(),
+      )
+      const res = await browser.request('/oauth/device/decision', {
+        method: 'POST',
+        body: new URLSearchParams({ ...confirm, decision: 'approve' }),
+        headers: { 'Content-Type': FORM, ...headers },
+      })
+      expect(res.status).toBe(403)
+      const poll = await postForm(env.server.url, '/oauth/token', device, {
+        grant_type: DEVICE_CODE_GRANT,
+        device_code: start.device_code,
+      })
+      expect(((await poll.json()) as { error?: string }).error).toBe('authorization_pending')
+      // The same confirmation, sent from Latchkey's page, goes through.
+      expect(
+        (
+          await browser.request('/oauth/device/decision', {
+            method: 'POST',
+            body: new URLSearchParams({ ...confirm, decision: 'approve' }),
+            headers: { 'Content-Type': FORM, Origin: env.server.config.issuer },
+          })
+        ).status,
+      ).toBe(200)
+    },
+  )
 
   test('login CSRF: a sign-in form posted from another site → 403 and no session, even with a valid form token', async () => {
     const browser = new Browser(env.server.url)
     const fields = formFields(await (await browser.get('/login')).text())
-    const res = await browser.request('/login', { method: 'POST', body: new URLSearchParams({ ...fields, username: 'alice', password: PASSWORD }), headers: { 'Content-Type': FORM, Origin: 'https://evil.example' } })
+    const res = await browser.request('/login', {
+      method: 'POST',
+      body: new URLSearchParams({ ...fields, username: 'alice', password: PASSWORD }),
+      headers: { 'Content-Type': FORM, Origin: 'https://evil.example' },
+    })
     expect(res.status).toBe(403)
     expect(res.headers.getSetCookie().join()).not.toContain('latchkey_session=')
   })
@@ -283,7 +405,11 @@ describe('issue 14 §5, RFC 6749 §10.12: form posts that act for a signed-in br
     expect(await approvedC2(browser)).toBe(true)
     const page = await (await browser.get('/account/applications')).text()
     const grantId = /name="grant_id" value="([^"]+)"/.exec(page)![1]!
-    const res = await browser.request('/account/applications/revoke', { method: 'POST', body: new URLSearchParams({ ...formFields(page), grant_id: grantId }), headers: { 'Content-Type': FORM, 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' } })
+    const res = await browser.request('/account/applications/revoke', {
+      method: 'POST',
+      body: new URLSearchParams({ ...formFields(page), grant_id: grantId }),
+      headers: { 'Content-Type': FORM, 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' },
+    })
     expect(res.status).toBe(403)
     expect(await approvedC2(browser)).toBe(true)
   })

@@ -8,11 +8,25 @@ test('D.29 OIDC Core §11: with the offline_access policy a refresh token is iss
   await using server = await startServer()
   const services = server.provider.services
   await seed(services)
-  const { application, clientSecret } = await services.applications.create({ name: 'Strict OIDC', redirectUris: ['https://o.example/cb'], scopes: ['openid', 'offline_access', 'read_user'], refreshPolicy: 'offline_access' })
+  const { application, clientSecret } = await services.applications.create({
+    name: 'Strict OIDC',
+    redirectUris: ['https://o.example/cb'],
+    scopes: ['openid', 'offline_access', 'read_user'],
+    refreshPolicy: 'offline_access',
+  })
   const client = { clientId: application.clientId, secret: clientSecret, redirectUri: 'https://o.example/cb' }
   const redeem = async (scope: string) => {
-    const redirect = await new Browser(server.url).authorize({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope })
-    const res = await postForm(server.url, '/oauth/token', client, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: client.redirectUri })
+    const redirect = await new Browser(server.url).authorize({
+      response_type: 'code',
+      client_id: client.clientId,
+      redirect_uri: client.redirectUri,
+      scope,
+    })
+    const res = await postForm(server.url, '/oauth/token', client, {
+      grant_type: 'authorization_code',
+      code: redirect.searchParams.get('code')!,
+      redirect_uri: client.redirectUri,
+    })
     return (await res.json()) as { refresh_token?: string; id_token?: string }
   }
   const online = await redeem('openid')

@@ -26,12 +26,17 @@ async function jwks(path: string): Promise<JSONWebKeySet> {
   return (await res.json()) as JSONWebKeySet
 }
 
-const atHash = (accessToken: string) => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url')
+const atHash = (accessToken: string) =>
+  createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url')
 
 let userCount = 0
 async function newUser(): Promise<{ id: string; username: string; browser: Browser }> {
   const username = `ivy${++userCount}`
-  const user = await env.server.provider.services.users.create({ username, email: `${username}@example.com`, password: PASSWORD })
+  const user = await env.server.provider.services.users.create({
+    username,
+    email: `${username}@example.com`,
+    password: PASSWORD,
+  })
   return { id: user.id, username, browser: new Browser(env.server.url) }
 }
 
@@ -53,7 +58,12 @@ describe.each(DIALECTS)('I. ID tokens ($name)', (dialect) => {
     for (const path of ['/oauth/discovery/keys', '/login/oauth/keys', dialect.jwks]) {
       const set = await jwks(path)
       expect(set.keys.map((k) => k.kid)).toContain(header.kid)
-      const { payload } = await jwtVerify(tokens.id_token!, createLocalJWKSet(set), { issuer, audience: env.f.C1.clientId, algorithms: ['RS256', 'ES256'], currentDate: new Date(clock.now() * 1000) })
+      const { payload } = await jwtVerify(tokens.id_token!, createLocalJWKSet(set), {
+        issuer,
+        audience: env.f.C1.clientId,
+        algorithms: ['RS256', 'ES256'],
+        currentDate: new Date(clock.now() * 1000),
+      })
       expect(payload.azp).toBe(env.f.C1.clientId)
       expect(payload.exp!).toBeGreaterThan(payload.iat!)
       expect(payload.iat).toBe(clock.now())
@@ -81,31 +91,67 @@ describe.each(DIALECTS)('I. ID tokens ($name)', (dialect) => {
     expect(decodeJwt(without.id_token!)).not.toHaveProperty('nonce')
   })
 
-  test.each(['RS256', 'ES256'] as const)('I.52 OIDC Core §3.1.3.6, §3.3.2.11: at_hash = base64url(left half of SHA-256(access_token)) for %s', async (alg) => {
-    const created = await env.server.provider.services.applications.create({ name: `alg ${alg} ${dialect.name}`, redirectUris: ['https://alg.example/cb'], idTokenAlg: alg })
-    const client: Client = { clientId: created.application.clientId, secret: created.clientSecret, redirectUri: 'https://alg.example/cb' }
-    const tokens = await tokensFor(env, client, { dialect, scope: 'openid' })
-    expect(decodeProtectedHeader(tokens.id_token!).alg).toBe(alg)
-    const { payload } = await jwtVerify(tokens.id_token!, createLocalJWKSet(await jwks(dialect.jwks)), { currentDate: new Date(clock.now() * 1000) })
-    expect(payload.at_hash).toBe(atHash(tokens.access_token))
-  })
+  test.each(['RS256', 'ES256'] as const)(
+    'I.52 OIDC Core §3.1.3.6, §3.3.2.11: at_hash = base64url(left half of SHA-256(access_token)) for %s',
+    async (alg) => {
+      const created = await env.server.provider.services.applications.create({
+        name: `alg ${alg} ${dialect.name}`,
+        redirectUris: ['https://alg.example/cb'],
+        idTokenAlg: alg,
+      })
+      const client: Client = {
+        clientId: created.application.clientId,
+        secret: created.clientSecret,
+        redirectUri: 'https://alg.example/cb',
+      }
+      const tokens = await tokensFor(env, client, { dialect, scope: 'openid' })
+      expect(decodeProtectedHeader(tokens.id_token!).alg).toBe(alg)
+      const { payload } = await jwtVerify(tokens.id_token!, createLocalJWKSet(await jwks(dialect.jwks)), {
+        currentDate: new Date(clock.now() * 1000),
+      })
+      expect(payload.at_hash).toBe(atHash(tokens.access_token))
+    },
+  )
 })
 
 describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
   const query = (client: Client, extra: Record<string, string>) => {
     const { challenge } = pkcePair()
-    return { response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'openid', state: 's', code_challenge: challenge, code_challenge_method: 'S256', ...extra }
+    return {
+      response_type: 'code',
+      client_id: client.clientId,
+      redirect_uri: client.redirectUri,
+      scope: 'openid',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    }
   }
 
   test('I.53 OIDC Core §3.1.2.1; oidcc-max-age-1: max_age=1 two seconds after login → login again and a newer auth_time', async () => {
     const user = await newUser()
-    const first = await tokensFor(env, env.f.C1, { dialect, scope: 'openid', browser: user.browser, username: user.username })
+    const first = await tokensFor(env, env.f.C1, {
+      dialect,
+      scope: 'openid',
+      browser: user.browser,
+      username: user.username,
+    })
     const firstAuth = decodeJwt(first.id_token!).auth_time as number
     expect(firstAuth).toBeNumber()
     clock.advance(2)
-    const res = await rawAuthorize(env, query(env.f.C1, { max_age: '1' }), { path: dialect.authorize, browser: user.browser })
+    const res = await rawAuthorize(env, query(env.f.C1, { max_age: '1' }), {
+      path: dialect.authorize,
+      browser: user.browser,
+    })
     expect(location(res, env.server.url).pathname).toBe('/login')
-    const second = await tokensFor(env, env.f.C1, { dialect, scope: 'openid', browser: user.browser, username: user.username, extra: { max_age: '1' } })
+    const second = await tokensFor(env, env.f.C1, {
+      dialect,
+      scope: 'openid',
+      browser: user.browser,
+      username: user.username,
+      extra: { max_age: '1' },
+    })
     expect(decodeJwt(second.id_token!).auth_time as number).toBeGreaterThan(firstAuth)
   })
 
@@ -119,11 +165,17 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
     expect(url.origin + url.pathname).toBe(R1)
     const code = url.searchParams.get('code')!
     expect(code).toStartWith('lkac_')
-    expect(decodeJwt(((await (await exchange(env, env.f.C1, code, verifier, { dialect })).json()) as { id_token: string }).id_token).auth_time).toBeNumber()
+    expect(
+      decodeJwt(
+        ((await (await exchange(env, env.f.C1, code, verifier, { dialect })).json()) as { id_token: string }).id_token,
+      ).auth_time,
+    ).toBeNumber()
   })
 
   test('I.54 OIDC Core §3.1.2.6; oidcc-prompt-none-not-logged-in: prompt=none without a session → ER(login_required), never a login page', async () => {
-    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none', state: 'x'.repeat(128) }), { path: dialect.authorize })
+    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none', state: 'x'.repeat(128) }), {
+      path: dialect.authorize,
+    })
     const url = location(res, env.server.url)
     expect(url.origin + url.pathname).toBe(R1)
     expect(['login_required', 'interaction_required']).toContain(url.searchParams.get('error')!)
@@ -133,7 +185,10 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
 
   test('I.54 oidcc-prompt-none-logged-in: prompt=none with a session and consent → a code without any page', async () => {
     await getCode(env, env.f.C1, { dialect, scope: 'openid' })
-    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none' }), { path: dialect.authorize, browser: env.browser })
+    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none' }), {
+      path: dialect.authorize,
+      browser: env.browser,
+    })
     const url = location(res, env.server.url)
     expect(url.origin + url.pathname).toBe(R1)
     expect(url.searchParams.get('code')).toStartWith('lkac_')
@@ -142,7 +197,10 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
   test('I.54 OIDC Core §3.1.2.6: prompt=none with a session but no consent → ER(consent_required)', async () => {
     const user = await newUser()
     await user.browser.login(user.username)
-    const res = await rawAuthorize(env, query(env.f.C2, { prompt: 'none' }), { path: dialect.authorize, browser: user.browser })
+    const res = await rawAuthorize(env, query(env.f.C2, { prompt: 'none' }), {
+      path: dialect.authorize,
+      browser: user.browser,
+    })
     const url = location(res, env.server.url)
     expect(url.origin + url.pathname).toBe(env.f.C2.redirectUri)
     expect(url.searchParams.get('error')).toBe('consent_required')
@@ -150,7 +208,10 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
   })
 
   test('I.54 OIDC Core §3.1.2.1: prompt="none login" → ER(invalid_request)', async () => {
-    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none login' }), { path: dialect.authorize, browser: env.browser })
+    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'none login' }), {
+      path: dialect.authorize,
+      browser: env.browser,
+    })
     const url = location(res, env.server.url)
     expect(url.origin + url.pathname).toBe(R1)
     expect(url.searchParams.get('error')).toBe('invalid_request')
@@ -159,24 +220,32 @@ describe.each(DIALECTS)('I. prompt and max_age ($name)', (dialect) => {
   test('I.55 OIDC Core §3.1.2.1; oidcc-prompt-login: prompt=login with a session → the login form, then a new auth_time', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     clock.advance(3)
-    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'login' }), { path: dialect.authorize, browser: env.browser })
+    const res = await rawAuthorize(env, query(env.f.C1, { prompt: 'login' }), {
+      path: dialect.authorize,
+      browser: env.browser,
+    })
     const login = location(res, env.server.url)
     expect(login.pathname).toBe('/login')
     expect(await (await env.browser.get(login.pathname + login.search)).text()).toContain('name="password"')
     const second = await tokensFor(env, env.f.C1, { dialect, scope: 'openid', extra: { prompt: 'login' } })
-    expect(decodeJwt(second.id_token!).auth_time as number).toBeGreaterThan(decodeJwt(first.id_token!).auth_time as number)
+    expect(decodeJwt(second.id_token!).auth_time as number).toBeGreaterThan(
+      decodeJwt(first.id_token!).auth_time as number,
+    )
   })
 })
 
 describe('I.56 signing keys', () => {
-  test.each(['/oauth/discovery/keys', '/login/oauth/keys'])('RFC 7518 §6.3.2: %s never carries private members', async (path) => {
-    const set = await jwks(path)
-    expect(set.keys.length).toBeGreaterThanOrEqual(2)
-    for (const key of set.keys) {
-      for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']) expect(key).not.toHaveProperty(member)
-      expect(key.kid).toBeString()
-    }
-  })
+  test.each(['/oauth/discovery/keys', '/login/oauth/keys'])(
+    'RFC 7518 §6.3.2: %s never carries private members',
+    async (path) => {
+      const set = await jwks(path)
+      expect(set.keys.length).toBeGreaterThanOrEqual(2)
+      for (const key of set.keys) {
+        for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']) expect(key).not.toHaveProperty(member)
+        expect(key.kid).toBeString()
+      }
+    },
+  )
 
   test('oidcc-server-rotate-keys: after rotation new tokens carry the new kid; the old key stays published until what it signed has expired', async () => {
     const services = env.server.provider.services
@@ -184,7 +253,11 @@ describe('I.56 signing keys', () => {
     const oldKid = decodeProtectedHeader(before.id_token!).kid!
     // Rotation as an operator does it: retire the active RS256 key with a publish window, then ensure a new one.
     const publishUntil = clock.now() + services.signingKeys.maxSignedLifetime()
-    await services.deps.db.updateTable('signing_keys').set({ status: 'retired', retired_at: clock.now(), publish_until: publishUntil }).where('kid', '=', oldKid).execute()
+    await services.deps.db
+      .updateTable('signing_keys')
+      .set({ status: 'retired', retired_at: clock.now(), publish_until: publishUntil })
+      .where('kid', '=', oldKid)
+      .execute()
     await services.signingKeys.ensure()
     const after = await tokensFor(env, env.f.C1, { scope: 'openid' })
     const newKid = decodeProtectedHeader(after.id_token!).kid!

@@ -19,14 +19,18 @@ const PROFILE_CLAIMS = ['name', 'preferred_username', 'nickname', 'updated_at']
 describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
   const url = () => env.server.url + dialect.userinfo
 
-  test('J.57 OIDC Core §5.3, §5.3.2; oidcc-userinfo-get, -post-header, -post-body: GET and POST with the header, POST with a form body → 200 JSON with the ID token\'s sub', async () => {
+  test("J.57 OIDC Core §5.3, §5.3.2; oidcc-userinfo-get, -post-header, -post-body: GET and POST with the header, POST with a form body → 200 JSON with the ID token's sub", async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     const sub = decodeJwt(tokens.id_token!).sub
     const auth = { Authorization: `Bearer ${tokens.access_token}` }
     const responses = [
       await fetch(url(), { headers: auth }),
       await fetch(url(), { method: 'POST', headers: auth }),
-      await fetch(url(), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ access_token: tokens.access_token }) }),
+      await fetch(url(), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ access_token: tokens.access_token }),
+      }),
     ]
     for (const res of responses) {
       expect(res.status).toBe(200)
@@ -51,7 +55,13 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     const expiring = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     const live = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
     clock.advance(expiring.expires_in)
-    const cases = ['lkat_' + 'A'.repeat(43), 'garbage', revoked.access_token, expiring.access_token, live.refresh_token!]
+    const cases = [
+      'lkat_' + 'A'.repeat(43),
+      'garbage',
+      revoked.access_token,
+      expiring.access_token,
+      live.refresh_token!,
+    ]
     for (const token of cases) {
       const res = await fetch(url(), { headers: { Authorization: `Bearer ${token}` } })
       expect(res.status).toBe(401)
@@ -77,12 +87,17 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     ['openid profile', ['sub', ...PROFILE_CLAIMS]],
     ['openid profile email', ['sub', ...PROFILE_CLAIMS, 'email', 'email_verified']],
     ['openid read_user', ['sub']],
-  ])('J.59 OIDC Core §5.4; oidcc-scope-email, -profile, -all: scope %p releases exactly its claims', async (scope, claims) => {
-    const tokens = await tokensFor(env, env.f.C1, { dialect, scope })
-    const body = (await (await fetch(url(), { headers: { Authorization: `Bearer ${tokens.access_token}` } })).json()) as Record<string, unknown>
-    expect(Object.keys(body).sort()).toEqual([...claims].sort())
-    if (claims.includes('email')) expect(body.email).toBe('alice@example.com')
-  })
+  ])(
+    'J.59 OIDC Core §5.4; oidcc-scope-email, -profile, -all: scope %p releases exactly its claims',
+    async (scope, claims) => {
+      const tokens = await tokensFor(env, env.f.C1, { dialect, scope })
+      const body = (await (
+        await fetch(url(), { headers: { Authorization: `Bearer ${tokens.access_token}` } })
+      ).json()) as Record<string, unknown>
+      expect(Object.keys(body).sort()).toEqual([...claims].sort())
+      if (claims.includes('email')) expect(body.email).toBe('alice@example.com')
+    },
+  )
 
   test('J.60 RFC 6750 §2.3; RFC 9700 §4.3.2; RFC 6819 §4.6.7: ?access_token= works, the answer is not cacheable, and the token never reaches the logs', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
@@ -100,7 +115,9 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
 
   test('J.58 RFC 6750 §2: a token sent in two ways at once → 400 invalid_request', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
-    const res = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.access_token)}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })
+    const res = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.access_token)}`, {
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+    })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: string }).error).toBe('invalid_request')
   })

@@ -16,7 +16,9 @@ describe('latchkey backup (compiled binary)', () => {
     let before: string[] = []
     try {
       // Tokens issued (and answered) before the backup starts.
-      before = (await pool(prep.codes.slice(0, 100), 8, (c) => redeem(server.url, prep.f.C1, c))).flatMap((o) => (o.kind === 'token' ? [o.token] : []))
+      before = (await pool(prep.codes.slice(0, 100), 8, (c) => redeem(server.url, prep.f.C1, c))).flatMap((o) =>
+        o.kind === 'token' ? [o.token] : [],
+      )
       expect(before.length).toBe(100)
       // Writes keep going while the backup runs.
       let writing = true

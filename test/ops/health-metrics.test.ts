@@ -25,12 +25,16 @@ describe('/healthz and /readyz', () => {
   test('readyz answers 503 when the newest migration is missing, 200 again once it is back', async () => {
     await using server = await startServer()
     const db = server.provider.services.deps.db // the provider's own connection: SQLite or PostgreSQL
-    const latest = (await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db)).rows[0]!.name
+    const latest = (
+      await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db)
+    ).rows[0]!.name
     await sql`delete from kysely_migration where name = ${latest}`.execute(db)
     const res = await fetch(`${server.url}/readyz`)
     expect(res.status).toBe(503)
     expect(await res.json()).toEqual({ status: 'not_ready', reason: 'database schema is not at the latest migration' })
-    await sql`insert into kysely_migration (name, timestamp) values (${latest}, ${new Date().toISOString()})`.execute(db)
+    await sql`insert into kysely_migration (name, timestamp) values (${latest}, ${new Date().toISOString()})`.execute(
+      db,
+    )
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
   })
 
@@ -59,9 +63,22 @@ describe('/metrics', () => {
     const f = await seed(server.provider.services)
     const browser = new Browser(server.url)
     const { verifier, challenge } = pkcePair()
-    const redirect = await browser.authorize({ response_type: 'code', client_id: f.C1.clientId, redirect_uri: f.C1.redirectUri, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })
+    const redirect = await browser.authorize({
+      response_type: 'code',
+      client_id: f.C1.clientId,
+      redirect_uri: f.C1.redirectUri,
+      scope: 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    })
     const code = redirect.searchParams.get('code')!
-    const redeem = () => postForm(server.url, '/oauth/token', f.C1, { grant_type: 'authorization_code', code, redirect_uri: f.C1.redirectUri, code_verifier: verifier })
+    const redeem = () =>
+      postForm(server.url, '/oauth/token', f.C1, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: f.C1.redirectUri,
+        code_verifier: verifier,
+      })
     expect((await redeem()).status).toBe(200)
     expect((await redeem()).status).toBe(400)
     const res = await fetch(`${server.url}/metrics`)
@@ -70,7 +87,9 @@ describe('/metrics', () => {
     const text = await res.text()
     expect(sample(text, 'latchkey_http_requests_total{route="/oauth/token",method="POST",status="200"}')).toBe(1)
     expect(sample(text, 'latchkey_http_requests_total{route="/oauth/token",method="POST",status="400"}')).toBe(1)
-    expect(sample(text, 'latchkey_http_request_duration_seconds_count{route="/oauth/token",method="POST",status="200"}')).toBe(1)
+    expect(
+      sample(text, 'latchkey_http_request_duration_seconds_count{route="/oauth/token",method="POST",status="200"}'),
+    ).toBe(1)
     expect(sample(text, 'latchkey_tokens_issued_total{grant_type="authorization_code"}')).toBe(1)
     expect(sample(text, 'latchkey_oauth_errors_total{error="invalid_grant"}')).toBe(1)
     expect(sample(text, 'latchkey_active_sessions')).toBe(1)
@@ -92,7 +111,10 @@ describe('/metrics', () => {
     expect(res.status).toBe(404)
   })
 
-  test.each([['off', {}], ['on', { metricsPort: 0 }]] as const)('--metrics %s (or a metrics port) removes /metrics from the main port', async (metrics, extra) => {
+  test.each([
+    ['off', {}],
+    ['on', { metricsPort: 0 }],
+  ] as const)('--metrics %s (or a metrics port) removes /metrics from the main port', async (metrics, extra) => {
     await using server = await startServer({ config: { metrics, ...extra } })
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404)
   })

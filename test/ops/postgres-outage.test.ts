@@ -19,7 +19,8 @@ import { basic } from '../helpers/oauth.ts'
 import { POSTGRES_BIN, startPrivatePostgres, stopLeftoverClusters } from '../helpers/private-postgres.ts'
 import { freePort } from '../helpers/server.ts'
 
-const ABSENT = 'SKIPPED: no Debian PostgreSQL binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql; .ci/run installs them)'
+const ABSENT =
+  'SKIPPED: no Debian PostgreSQL binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql; .ci/run installs them)'
 if (!POSTGRES_BIN) console.warn(`postgres-outage.test.ts: ${ABSENT}`)
 afterAll(stopLeftoverClusters)
 
@@ -32,17 +33,33 @@ describe('issue 14 §6: PostgreSQL stopped under a running instance', () => {
       await using _cleanup = { [Symbol.asyncDispose]: async () => rmSync(dir, { recursive: true, force: true }) }
       const port = await freePort()
       const issuer = `http://127.0.0.1:${port}`
-      const config = loadConfig({ flags: { db: join(dir, 'unused.db'), 'database-url': pg.url, port, host: '127.0.0.1', issuer, metrics: 'on' }, env: {} })
+      const config = loadConfig({
+        flags: { db: join(dir, 'unused.db'), 'database-url': pg.url, port, host: '127.0.0.1', issuer, metrics: 'on' },
+        env: {},
+      })
       const logs: string[] = []
-      await using provider = await openProvider(config, { logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) } })
+      await using provider = await openProvider(config, {
+        logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
+      })
       const { services } = provider
       const client = await machineClient(services)
-      const admin = await services.users.create({ username: 'root', password: 'correct horse battery staple', isAdmin: true })
+      const admin = await services.users.create({
+        username: 'root',
+        password: 'correct horse battery staple',
+        isAdmin: true,
+      })
       const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin', 'read_user'], null)).token
 
       const call = (path: string, init: RequestInit = {}) => provider.app.fetch(new Request(issuer + path, init))
       const form = (path: string, fields: Record<string, string>) =>
-        call(path, { method: 'POST', headers: { Authorization: basic(client.clientId!, client.secret!), 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) })
+        call(path, {
+          method: 'POST',
+          headers: {
+            Authorization: basic(client.clientId!, client.secret!),
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams(fields),
+        })
       const token = () => form('/oauth/token', { grant_type: 'client_credentials', scope: 'read_user' })
       const issued = ((await (await token()).json()) as { access_token: string }).access_token
 
@@ -67,16 +84,26 @@ describe('issue 14 §6: PostgreSQL stopped under a running instance', () => {
       answers.push([await call('/oauth/userinfo', { headers: { Authorization: `Bearer ${adminToken}` } }), 'oauth'])
       answers.push([await call(`/oauth/authorize?response_type=code&client_id=${client.clientId}`), 'page'])
       const query = JSON.stringify({ query: '{ viewer { username } }' })
-      answers.push([await call('/graphql', { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: query }), 'graphql'])
+      answers.push([
+        await call('/graphql', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+          body: query,
+        }),
+        'graphql',
+      ])
       for (const [res, shape] of answers) await expectUnavailable(res, shape)
       // Requests in flight while the server shut down either finished or met the outage: never a 500.
       for (const res of whileStopping) expect([200, 503]).toContain(res.status)
-      for (const res of [...whileStopping.filter((r) => r.status === 503), ...answers.map(([r]) => r)]) expectOneQuietLine(logs, res)
+      for (const res of [...whileStopping.filter((r) => r.status === 503), ...answers.map(([r]) => r)])
+        expectOneQuietLine(logs, res)
       expect((await call('/readyz')).status).toBe(503)
       // The scrape still answers, so the outage can be seen.
       const scrape = await call('/metrics')
       expect(scrape.status).toBe(200)
-      expect(await scrape.text()).toMatch(/^latchkey_http_requests_total\{[^}]*route="\/oauth\/token"[^}]*status="503"[^}]*\} [1-9]/m)
+      expect(await scrape.text()).toMatch(
+        /^latchkey_http_requests_total\{[^}]*route="\/oauth\/token"[^}]*status="503"[^}]*\} [1-9]/m,
+      )
 
       await pg.start()
       let status = 0

@@ -13,10 +13,20 @@ async function setup(config: Record<string, unknown> = {}) {
   const { services } = server.provider
   const f = await seed(services)
   const app = (await services.applications.findByClientId(f.C1.clientId))!
-  const issue = (withRefresh = true) => services.tokens.issue({ application: app, userId: f.alice.id, scopes: ['openid'], withRefresh, authTime: clock.now() })
+  const issue = (withRefresh = true) =>
+    services.tokens.issue({
+      application: app,
+      userId: f.alice.id,
+      scopes: ['openid'],
+      withRefresh,
+      authTime: clock.now(),
+    })
   const rotate = (refresh: string) => services.tokens.rotateRefresh(refresh, app, (s) => s)
   // Through the provider's own connection, so it counts on SQLite and PostgreSQL alike.
-  const count = async (table: string) => Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(services.deps.db)).rows[0]!.n)
+  const count = async (table: string) =>
+    Number(
+      (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(services.deps.db)).rows[0]!.n,
+    )
   return { server, services, clock, f, app, issue, rotate, count, [Symbol.dispose]: () => {} }
 }
 
@@ -71,7 +81,17 @@ describe('background purge (bounded storage)', () => {
   test('expired codes, dead sessions and audit events past the retention are deleted', async () => {
     using s = await setup({ auditRetention: 7 * DAY, sessionTtl: DAY })
     await using _ = s.server
-    await s.services.codes.issue({ applicationId: s.app.id, userId: s.f.alice.id, redirectUri: s.f.C1.redirectUri, redirectUriSent: true, scopes: ['openid'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: s.clock.now() })
+    await s.services.codes.issue({
+      applicationId: s.app.id,
+      userId: s.f.alice.id,
+      redirectUri: s.f.C1.redirectUri,
+      redirectUriSent: true,
+      scopes: ['openid'],
+      codeChallenge: null,
+      codeChallengeMethod: null,
+      nonce: null,
+      authTime: s.clock.now(),
+    })
     const ended = await s.services.sessions.start(s.f.alice, null)
     await s.services.sessions.end(ended.cookieValue)
     await s.services.sessions.start(s.f.alice, null)

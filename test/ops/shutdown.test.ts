@@ -5,14 +5,25 @@ const REQUESTS = 1500
 const CONCURRENCY = 24
 
 /** Fires every prepared code at the server and sends `signal` once `after` responses have landed. */
-async function burst(url: string, codes: string[], client: Parameters<typeof redeem>[1], onSignal: () => void, after: number): Promise<Outcome[]> {
+async function burst(
+  url: string,
+  codes: string[],
+  client: Parameters<typeof redeem>[1],
+  onSignal: () => void,
+  after: number,
+): Promise<Outcome[]> {
   let signalled = false
-  return pool(codes, CONCURRENCY, (code) => redeem(url, client, code), (_, done) => {
-    if (!signalled && done >= after) {
-      signalled = true
-      onSignal()
-    }
-  })
+  return pool(
+    codes,
+    CONCURRENCY,
+    (code) => redeem(url, client, code),
+    (_, done) => {
+      if (!signalled && done >= after) {
+        signalled = true
+        onSignal()
+      }
+    },
+  )
 }
 
 function summarise(outcomes: Outcome[]) {

@@ -34,7 +34,9 @@ describe('issue 14 §6: a defect is still a defect (500 or masked, logged with i
       expect(res.status).toBe(500)
       expect(await res.json()).toMatchObject({ error: 'server_error' })
       const id = res.headers.get('x-request-id')!
-      const unhandled = server.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error' && l.request_id === id)
+      const unhandled = server.logs
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'unhandled error' && l.request_id === id)
       expect(unhandled?.error).toMatch(/\n\s+at /)
     } finally {
       await sql`alter table access_tokens_away rename to access_tokens`.execute(db)
@@ -44,16 +46,25 @@ describe('issue 14 §6: a defect is still a defect (500 or masked, logged with i
   test('a resolver defect in /graphql stays masked to the caller and is logged with its stack', async () => {
     await using server = await startServer()
     const { services } = server.provider
-    const admin = await services.users.create({ username: 'root', password: 'correct horse battery staple', isAdmin: true })
+    const admin = await services.users.create({
+      username: 'root',
+      password: 'correct horse battery staple',
+      isAdmin: true,
+    })
     const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin'], null)).token
     const db = services.deps.db
     await sql`alter table audit_events rename to audit_events_away`.execute(db)
     try {
       const res = await gqlResponse(server, adminToken, '{ auditEvents(first: 1) { edges { cursor } } }')
       const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> }
-      expect(body.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })
+      expect(body.errors[0]).toMatchObject({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      })
       const id = res.headers.get('x-request-id')!
-      const unhandled = server.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error' && l.request_id === id)
+      const unhandled = server.logs
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'unhandled error' && l.request_id === id)
       expect(unhandled?.error).toMatch(/audit_events[\s\S]*\n\s+at /)
     } finally {
       await sql`alter table audit_events_away rename to audit_events`.execute(db)
@@ -67,7 +78,11 @@ describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLi
     const { services } = server.provider
     const client = await machineClient(services)
     const issued = (await (await tokenRequest(server, client)).json()) as { access_token: string }
-    const admin = await services.users.create({ username: 'root', password: 'correct horse battery staple', isAdmin: true })
+    const admin = await services.users.create({
+      username: 'root',
+      password: 'correct horse battery staple',
+      isAdmin: true,
+    })
     const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin'], null)).token
     const { cookieValue } = await services.sessions.start(admin, '127.0.0.1')
     // The app's own connection waits 100 ms for a lock instead of 5 s, so the test does not wait out the default.
@@ -78,12 +93,27 @@ describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLi
     const answers: Array<[Response, 'oauth' | 'page' | 'graphql']> = []
     try {
       // A small concurrent burst at the token endpoint (group commit batches it), then one of each shape.
-      for (const res of await Promise.all(Array.from({ length: 8 }, () => tokenRequest(server, client)))) answers.push([res, 'oauth'])
+      for (const res of await Promise.all(Array.from({ length: 8 }, () => tokenRequest(server, client))))
+        answers.push([res, 'oauth'])
       answers.push([await postForm(server.url, '/oauth/revoke', client, { token: issued.access_token }), 'oauth'])
       answers.push([await postForm(server.url, '/oauth/authorize_device', client, { scope: 'read_user' }), 'oauth'])
       const logout = new URLSearchParams({ csrf_token: csrfToken(cookieValue) })
-      answers.push([await fetch(`${server.url}/logout`, { method: 'POST', headers: { Cookie: `${SESSION_COOKIE}=${cookieValue}` }, body: logout }), 'page'])
-      answers.push([(await gqlResponse(server, adminToken, `mutation { createScope(input: { name: "x:fault", description: "d" }) { __typename } }`)), 'graphql'])
+      answers.push([
+        await fetch(`${server.url}/logout`, {
+          method: 'POST',
+          headers: { Cookie: `${SESSION_COOKIE}=${cookieValue}` },
+          body: logout,
+        }),
+        'page',
+      ])
+      answers.push([
+        await gqlResponse(
+          server,
+          adminToken,
+          `mutation { createScope(input: { name: "x:fault", description: "d" }) { __typename } }`,
+        ),
+        'graphql',
+      ])
       for (const [res, shape] of answers) await expectUnavailable(res, shape)
     } finally {
       holder.exec('ROLLBACK')
@@ -110,7 +140,8 @@ describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLi
       }
       // Tokens fill the free space left in pages and in the WAL, then the database must grow and cannot.
       const answers: Response[] = []
-      for (let i = 0; i < 400 && !answers.some((r) => r.status !== 200); i++) answers.push(await tokenRequest(server, client))
+      for (let i = 0; i < 400 && !answers.some((r) => r.status !== 200); i++)
+        answers.push(await tokenRequest(server, client))
       const failed = answers.filter((r) => r.status !== 200)
       expect(failed.length).toBeGreaterThan(0)
       for (const res of [...failed, await tokenRequest(server, client)]) {
@@ -129,14 +160,19 @@ describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLi
 })
 
 async function gqlResponse(server: TestServer, token: string, query: string): Promise<Response> {
-  return fetch(`${server.url}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ query }) })
+  return fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query }),
+  })
 }
 
 /** Root in a container may or may not hold CAP_SYS_ADMIN; try it once on a scratch folder. */
 function canMountTmpfs(): boolean {
   const probe = mkdtempSync(join(tmpdir(), 'latchkey-mount-probe-'))
   try {
-    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' }).status !== 0) return false
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' }).status !== 0)
+      return false
     spawnSync('umount', [probe], { stdio: 'ignore' })
     return true
   } catch {

@@ -33,7 +33,19 @@ export async function prepare(codes: number) {
   await provider.services.grants.approve(f.alice.id, app.id, ['read_user'], null)
   const issued: string[] = []
   for (let i = 0; i < codes; i++) {
-    issued.push(await provider.services.codes.issue({ applicationId: app.id, userId: f.alice.id, redirectUri: f.C1.redirectUri, redirectUriSent: true, scopes: ['read_user'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: Math.floor(Date.now() / 1000) }))
+    issued.push(
+      await provider.services.codes.issue({
+        applicationId: app.id,
+        userId: f.alice.id,
+        redirectUri: f.C1.redirectUri,
+        redirectUriSent: true,
+        scopes: ['read_user'],
+        codeChallenge: null,
+        codeChallengeMethod: null,
+        nonce: null,
+        authTime: Math.floor(Date.now() / 1000),
+      }),
+    )
   }
   return { dir, db, f, codes: issued, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) }
 }
@@ -45,7 +57,10 @@ export async function serve(db: string, args: string[] = []): Promise<Served> {
   const url = `http://127.0.0.1:${port}`
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LATCHKEY_')) env[k] = v
-  const proc = Bun.spawn([bin, 'serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--issuer', url, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn(
+    [bin, 'serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--issuer', url, ...args],
+    { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
+  )
   const logs: string[] = []
   const read = async (stream: ReadableStream<Uint8Array>) => {
     const text = await new Response(stream).text()
@@ -54,7 +69,10 @@ export async function serve(db: string, args: string[] = []): Promise<Served> {
   const exited = Promise.all([read(proc.stdout), read(proc.stderr)]).then(() => proc.exited)
   for (let i = 0; i < 200; i++) {
     if (proc.exitCode !== null) throw new Error(`latchkey serve exited early:\n${logs.join('\n')}`)
-    const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
+    const up = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (up) return { url, proc, logs, exited }
     await Bun.sleep(50)
   }
@@ -62,7 +80,10 @@ export async function serve(db: string, args: string[] = []): Promise<Served> {
   throw new Error('latchkey serve did not start')
 }
 
-export type Outcome = { kind: 'token'; token: string } | { kind: 'refused'; code: string } | { kind: 'bad'; detail: string }
+export type Outcome =
+  | { kind: 'token'; token: string }
+  | { kind: 'refused'; code: string }
+  | { kind: 'bad'; detail: string }
 
 /** Redeems one code; a 200 must carry a whole JSON token response, anything else must be a refused connection. */
 export async function redeem(url: string, client: Client, code: string): Promise<Outcome> {
@@ -70,7 +91,10 @@ export async function redeem(url: string, client: Client, code: string): Promise
   try {
     res = await fetch(`${url}/oauth/token`, {
       method: 'POST',
-      headers: { Authorization: basic(client.clientId, client.secret!), 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: basic(client.clientId, client.secret!),
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri }),
     })
   } catch (e) {
@@ -92,7 +116,12 @@ export async function redeem(url: string, client: Client, code: string): Promise
 }
 
 /** Runs `work` over `items` with `concurrency` workers; `onEach` sees every result as it lands. */
-export async function pool<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>, onEach: (r: R, done: number) => void = () => {}): Promise<R[]> {
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+  onEach: (r: R, done: number) => void = () => {},
+): Promise<R[]> {
   const results: R[] = []
   let next = 0
   const worker = async () => {
@@ -109,7 +138,11 @@ export async function pool<T, R>(items: T[], concurrency: number, work: (item: T
 export function integrityCheck(path: string): string {
   const db = new Database(path, { readonly: true })
   try {
-    return db.query<{ integrity_check: string }, []>('pragma integrity_check').all().map((r) => r.integrity_check).join('; ')
+    return db
+      .query<{ integrity_check: string }, []>('pragma integrity_check')
+      .all()
+      .map((r) => r.integrity_check)
+      .join('; ')
   } finally {
     db.close()
   }

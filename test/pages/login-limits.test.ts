@@ -6,16 +6,34 @@ import { testClock } from '../helpers/server.ts'
 import { setup } from '../helpers/flows.ts'
 
 /** A fresh browser that loads the login form, then posts these credentials to it. */
-async function attempt(base: string, username: string, password: string): Promise<{ status: number; retryAfter: string | null; contentType: string | null; setCookie: boolean; page: string }> {
+async function attempt(
+  base: string,
+  username: string,
+  password: string,
+): Promise<{
+  status: number
+  retryAfter: string | null
+  contentType: string | null
+  setCookie: boolean
+  page: string
+}> {
   const browser = new Browser(base)
   const form = formFields(await (await browser.get('/login?return_to=%2Faccount')).text())
   const res = await browser.post('/login', { ...form, username, password })
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type'), setCookie: res.headers.getSetCookie().length > 0, page: await res.text() }
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    contentType: res.headers.get('content-type'),
+    setCookie: res.headers.getSetCookie().length > 0,
+    page: await res.text(),
+  }
 }
 
 /** The page with what legitimately differs masked: the CSRF token and the echo of the typed username. */
 function masked(page: string, username: string): string {
-  return page.replace(/name="csrf_token" value="[^"]*"/g, 'name="csrf_token" value="…"').replaceAll(`value="${username}"`, 'value="…"')
+  return page
+    .replace(/name="csrf_token" value="[^"]*"/g, 'name="csrf_token" value="…"')
+    .replaceAll(`value="${username}"`, 'value="…"')
 }
 
 describe('L.66 login brute force', () => {
@@ -24,7 +42,11 @@ describe('L.66 login brute force', () => {
     await using _ = env.server
     await env.server.provider.services.users.create({ username: 'dora', password: PASSWORD })
     await env.server.provider.services.users.disable('dora')
-    const cases: Array<[string, string]> = [['alice', 'not the password'], ['nobody-here', PASSWORD], ['dora', PASSWORD]]
+    const cases: Array<[string, string]> = [
+      ['alice', 'not the password'],
+      ['nobody-here', PASSWORD],
+      ['dora', PASSWORD],
+    ]
     const answers = []
     for (const [username, password] of cases) {
       const a = await attempt(env.server.url, username, password)
@@ -58,7 +80,8 @@ describe('L.66 login brute force', () => {
   test('RFC 6819 §4.4.3.6: a locked unknown username answers exactly like a locked alice (the lock reveals nothing)', async () => {
     const env = await setup({ clock: testClock() }) // a still clock: both windows open at the same second, so Retry-After matches too
     await using _ = env.server
-    for (const username of ['alice', 'nobody-here']) for (let i = 0; i < 10; i++) await attempt(env.server.url, username, `wrong-${i}`)
+    for (const username of ['alice', 'nobody-here'])
+      for (let i = 0; i < 10; i++) await attempt(env.server.url, username, `wrong-${i}`)
     const real = await attempt(env.server.url, 'alice', PASSWORD)
     const ghost = await attempt(env.server.url, 'nobody-here', PASSWORD)
     expect(real.status).toBe(429)

@@ -18,7 +18,12 @@ beforeAll(async () => {
   server = await startServer()
   const services = server.provider.services
   C1 = (await seed(services)).C1
-  const { application } = await services.applications.create({ name: 'TV', isPublic: true, grantTypes: [DEVICE_CODE_GRANT], scopes: ['read_user'] })
+  const { application } = await services.applications.create({
+    name: 'TV',
+    isPublic: true,
+    grantTypes: [DEVICE_CODE_GRANT],
+    scopes: ['read_user'],
+  })
   DEVICE = { clientId: application.clientId, secret: null, redirectUri: '' }
 })
 afterAll(() => server[Symbol.asyncDispose]())
@@ -43,13 +48,24 @@ describe('issue 14 §7: an expired form says so and links back to start again', 
     const browser = new Browser(server.url)
     const fields = formFields(await (await browser.get('/login?return_to=%2Faccount%2Fapplications')).text())
     browser.cookies.clear()
-    await expectExpiredForm(await browser.post('/login', { ...fields, username: 'alice', password: 'x' }), '/login?return_to=%2Faccount%2Fapplications')
+    await expectExpiredForm(
+      await browser.post('/login', { ...fields, username: 'alice', password: 'x' }),
+      '/login?return_to=%2Faccount%2Fapplications',
+    )
   })
 
   test('consent form after the session ended → the same authorization request again', async () => {
     const browser = await signedIn()
     const { challenge } = pkcePair()
-    const query = { response_type: 'code', client_id: C1.clientId, redirect_uri: C1.redirectUri, scope: 'openid', state: 's1', code_challenge: challenge, code_challenge_method: 'S256' }
+    const query = {
+      response_type: 'code',
+      client_id: C1.clientId,
+      redirect_uri: C1.redirectUri,
+      scope: 'openid',
+      state: 's1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }
     const fields = formFields(await (await browser.get(`/oauth/authorize?${new URLSearchParams(query)}`)).text())
     await browser.post('/logout', { csrf_token: fields.csrf_token! })
     const res = await browser.post('/oauth/authorize/decision', { ...fields, decision: 'approve' })
@@ -58,9 +74,22 @@ describe('issue 14 §7: an expired form says so and links back to start again', 
 
   test('device, account and sign-out forms with a stale token → their own page again', async () => {
     const browser = await signedIn()
-    await expectExpiredForm(await browser.post('/oauth/device', { csrf_token: 'stale', user_code: 'BCDF-GHJK' }), '/oauth/device')
-    await expectExpiredForm(await browser.post('/oauth/device/decision', { csrf_token: 'stale', user_code: 'BCDF-GHJK', decision: 'approve' }), '/oauth/device')
-    await expectExpiredForm(await browser.post('/account/applications/revoke', { csrf_token: 'stale', grant_id: 'x' }), '/account/applications')
+    await expectExpiredForm(
+      await browser.post('/oauth/device', { csrf_token: 'stale', user_code: 'BCDF-GHJK' }),
+      '/oauth/device',
+    )
+    await expectExpiredForm(
+      await browser.post('/oauth/device/decision', {
+        csrf_token: 'stale',
+        user_code: 'BCDF-GHJK',
+        decision: 'approve',
+      }),
+      '/oauth/device',
+    )
+    await expectExpiredForm(
+      await browser.post('/account/applications/revoke', { csrf_token: 'stale', grant_id: 'x' }),
+      '/account/applications',
+    )
     await expectExpiredForm(await browser.post('/logout', { csrf_token: 'stale' }), '/logout')
   })
 })
@@ -93,7 +122,15 @@ describe('issue 14 §7: who is signed in', () => {
     expect(page).toMatch(/<form method="post" action="\/logout">[\s\S]*Sign out<\/button>/)
     expect(page).toContain('action="/login"')
     // Signing in as someone else from this page still works (prompt=login sends signed-in users here).
-    expect((await browser.post('/login', { ...formFields(page.slice(page.indexOf('action="/login"'))), username: 'bob', password: 'correct horse battery staple' })).status).toBe(303)
+    expect(
+      (
+        await browser.post('/login', {
+          ...formFields(page.slice(page.indexOf('action="/login"'))),
+          username: 'bob',
+          password: 'correct horse battery staple',
+        })
+      ).status,
+    ).toBe(303)
     expect(await (await browser.get('/')).text()).toContain('<strong>bob</strong>')
   })
 
@@ -116,11 +153,15 @@ describe('issue 14 §7: who is signed in', () => {
 
 describe('issue 14 §7: the device confirmation page', () => {
   test('RFC 8628 §6.1: shows the code as the device shows it (XXXX-XXXX), however it was typed', async () => {
-    const { user_code: userCode } = (await (await postForm(server.url, '/oauth/authorize_device', DEVICE, { scope: 'read_user' })).json()) as { user_code: string }
+    const { user_code: userCode } = (await (
+      await postForm(server.url, '/oauth/authorize_device', DEVICE, { scope: 'read_user' })
+    ).json()) as { user_code: string }
     expect(userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/)
     const browser = await signedIn()
     const entry = formFields(await (await browser.get('/oauth/device')).text())
-    const page = await (await browser.post('/oauth/device', { ...entry, user_code: ` ${userCode.replace('-', '').toLowerCase()} ` })).text()
+    const page = await (
+      await browser.post('/oauth/device', { ...entry, user_code: ` ${userCode.replace('-', '').toLowerCase()} ` })
+    ).text()
     expect(page).toContain(`the code <strong>${userCode}</strong> matches`)
     expect(formFields(page).user_code).toBe(userCode)
   })

@@ -39,10 +39,14 @@ describe('group commit on SQLite', () => {
     await sql`create table t (id integer primary key, v text not null unique)`.execute(s.db)
     const counted = countingTransactions(s.db)
     const group = createGroupCommit(counted.db)
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => group.run(async (trx) => {
-      await insert(trx, `v${i}`)
-      return i
-    })))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        group.run(async (trx) => {
+          await insert(trx, `v${i}`)
+          return i
+        }),
+      ),
+    )
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i))
     expect(counted.count()).toBe(1)
     expect(s.raw.query('select count(*) as n from t').get()).toEqual({ n: 20 })
@@ -83,11 +87,17 @@ describe('group commit on SQLite', () => {
     holder.exec('BEGIN EXCLUSIVE')
     try {
       let runs = 0
-      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => group.run((trx) => {
-        runs++
-        return insert(trx, `v${i}`)
-      })))
-      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : o.status))).toEqual(Array(5).fill('SQLITE_BUSY'))
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) =>
+          group.run((trx) => {
+            runs++
+            return insert(trx, `v${i}`)
+          }),
+        ),
+      )
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : o.status))).toEqual(
+        Array(5).fill('SQLITE_BUSY'),
+      )
       // The first unit met the lock; no unit was retried alone behind it.
       expect(runs).toBe(1)
     } finally {
@@ -116,11 +126,21 @@ describe('group commit behind the token endpoint', () => {
   test('RFC 6749 §4.4: 100 simultaneous client_credentials requests each get a distinct, active token', async () => {
     await using server = await startServer()
     const { services } = server.provider
-    const { application, clientSecret } = await services.applications.create({ name: 'burst', grantTypes: ['client_credentials'], scopes: ['read_user'] })
+    const { application, clientSecret } = await services.applications.create({
+      name: 'burst',
+      grantTypes: ['client_credentials'],
+      scopes: ['read_user'],
+    })
     const client = { clientId: application.clientId, secret: clientSecret!, redirectUri: '' }
-    const responses = await Promise.all(Array.from({ length: 100 }, () => postForm(server.url, '/oauth/token', client, { grant_type: 'client_credentials', scope: 'read_user' })))
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        postForm(server.url, '/oauth/token', client, { grant_type: 'client_credentials', scope: 'read_user' }),
+      ),
+    )
     expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200))
-    const tokens = await Promise.all(responses.map(async (r) => ((await r.json()) as { access_token: string }).access_token))
+    const tokens = await Promise.all(
+      responses.map(async (r) => ((await r.json()) as { access_token: string }).access_token),
+    )
     expect(new Set(tokens).size).toBe(100)
     for (const token of tokens) expect((await services.tokens.findActive(token))?.applicationId).toBe(application.id)
   })

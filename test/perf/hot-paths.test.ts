@@ -15,7 +15,11 @@ async function withApp() {
   const clock = testClock()
   const server = await startServer({ clock })
   const { services } = server.provider
-  const { application, clientSecret } = await services.applications.create({ name: 'cached', grantTypes: ['client_credentials'], scopes: ['read_user'] })
+  const { application, clientSecret } = await services.applications.create({
+    name: 'cached',
+    grantTypes: ['client_credentials'],
+    scopes: ['read_user'],
+  })
   return { server, services, clock, clientId: application.clientId, secret: clientSecret!, id: application.id }
 }
 
@@ -50,31 +54,50 @@ describe('client authentication cache', () => {
   })
 
   // PostgreSQL has no data_version: there clients are not cached (store/cache.ts).
-  test.skipIf(onPostgres)('a rotation or deletion by another process on the same SQLite file (the CLI) is seen by the next request', async () => {
-    const { server, services, clientId, secret, clock } = await withApp()
-    await using _ = server
-    const token = (s: string) => postForm(server.url, '/oauth/token', { clientId, secret: s, redirectUri: '' }, { grant_type: 'client_credentials' }).then((r) => r.status)
-    expect(await token(secret)).toBe(200) // now cached
-    // Another process: a second provider on the same database file, with its own caches.
-    const { openProvider } = await import('../../src/provider.ts')
-    await using other = await openProvider(server.config, { clock, logger: { log() {} } })
-    const rotated = await other.services.applications.rotateSecret(clientId)
-    expect(await token(secret)).toBe(401)
-    expect(await token(rotated.clientSecret!)).toBe(200)
-    await other.services.applications.delete(clientId)
-    expect(await token(rotated.clientSecret!)).toBe(401)
-    expect(await services.applications.authenticate(clientId, rotated.clientSecret!)).toBeUndefined()
-  })
+  test.skipIf(onPostgres)(
+    'a rotation or deletion by another process on the same SQLite file (the CLI) is seen by the next request',
+    async () => {
+      const { server, services, clientId, secret, clock } = await withApp()
+      await using _ = server
+      const token = (s: string) =>
+        postForm(
+          server.url,
+          '/oauth/token',
+          { clientId, secret: s, redirectUri: '' },
+          { grant_type: 'client_credentials' },
+        ).then((r) => r.status)
+      expect(await token(secret)).toBe(200) // now cached
+      // Another process: a second provider on the same database file, with its own caches.
+      const { openProvider } = await import('../../src/provider.ts')
+      await using other = await openProvider(server.config, { clock, logger: { log() {} } })
+      const rotated = await other.services.applications.rotateSecret(clientId)
+      expect(await token(secret)).toBe(401)
+      expect(await token(rotated.clientSecret!)).toBe(200)
+      await other.services.applications.delete(clientId)
+      expect(await token(rotated.clientSecret!)).toBe(401)
+      expect(await services.applications.authenticate(clientId, rotated.clientSecret!)).toBeUndefined()
+    },
+  )
 })
 
 describe('introspection through one joined query', () => {
-  test('a token of a disabled user is inactive; an enabled user\'s token carries username and client_id', async () => {
+  test("a token of a disabled user is inactive; an enabled user's token carries username and client_id", async () => {
     const { server, services, id } = await withApp()
     await using _ = server
     const user = await services.users.create({ username: 'carol', password: 'long enough password' })
     const application = (await services.applications.findById(id))!
-    const { accessToken } = await services.tokens.issue({ application, userId: user.id, scopes: ['read_user'], withRefresh: false, authTime: null })
-    expect(await services.tokens.findActive(accessToken)).toMatchObject({ username: 'carol', clientId: application.clientId, userId: user.id })
+    const { accessToken } = await services.tokens.issue({
+      application,
+      userId: user.id,
+      scopes: ['read_user'],
+      withRefresh: false,
+      authTime: null,
+    })
+    expect(await services.tokens.findActive(accessToken)).toMatchObject({
+      username: 'carol',
+      clientId: application.clientId,
+      userId: user.id,
+    })
     await services.users.disable('carol')
     expect(await services.tokens.findActive(accessToken)).toBeUndefined()
   })
@@ -136,4 +159,3 @@ describe('change signal (PRAGMA data_version)', () => {
     }
   })
 })
-

@@ -24,15 +24,28 @@ function random(seed: number): () => number {
 }
 
 /** The full scan the counters replace: the reference they must always equal. */
-async function countActiveTokensByScan(db: Db, applicationIds: readonly string[], now: number): Promise<Map<string, number>> {
+async function countActiveTokensByScan(
+  db: Db,
+  applicationIds: readonly string[],
+  now: number,
+): Promise<Map<string, number>> {
   if (!applicationIds.length) return new Map()
   const ids = [...applicationIds]
-  const access = db.selectFrom('access_tokens').select(['application_id', sql<number>`count(*)`.as('n')])
-    .where('application_id', 'in', ids).where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).groupBy('application_id')
-  const refresh = db.selectFrom('refresh_tokens').select(['application_id', sql<number>`count(*)`.as('n')])
-    .where('application_id', 'in', ids).where('revoked_at', 'is', null).where('rotated_at', 'is', null)
-    .where('expires_at', '>', now).groupBy('application_id')
+  const access = db
+    .selectFrom('access_tokens')
+    .select(['application_id', sql<number>`count(*)`.as('n')])
+    .where('application_id', 'in', ids)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .groupBy('application_id')
+  const refresh = db
+    .selectFrom('refresh_tokens')
+    .select(['application_id', sql<number>`count(*)`.as('n')])
+    .where('application_id', 'in', ids)
+    .where('revoked_at', 'is', null)
+    .where('rotated_at', 'is', null)
+    .where('expires_at', '>', now)
+    .groupBy('application_id')
   const rows = await access.unionAll(refresh).execute()
   const out = new Map<string, number>()
   for (const r of rows) if (r.application_id) out.set(r.application_id, (out.get(r.application_id) ?? 0) + Number(r.n))
@@ -47,15 +60,29 @@ async function setUp() {
   const server = await startServer({ clock })
   const { services } = server.provider
   const db = services.deps.db
-  const users = [await services.users.create({ username: 'count-a', password: 'counter-password' }), await services.users.create({ username: 'count-b', password: 'counter-password' })]
+  const users = [
+    await services.users.create({ username: 'count-a', password: 'counter-password' }),
+    await services.users.create({ username: 'count-b', password: 'counter-password' }),
+  ]
   const apps: Application[] = []
   for (const name of ['one', 'two', 'three']) {
-    apps.push((await services.applications.create({ name, grantTypes: ['client_credentials', 'refresh_token', 'authorization_code'], redirectUris: ['http://127.0.0.1/cb'], scopes: ['read_user'] })).application)
+    apps.push(
+      (
+        await services.applications.create({
+          name,
+          grantTypes: ['client_credentials', 'refresh_token', 'authorization_code'],
+          redirectUris: ['http://127.0.0.1/cb'],
+          scopes: ['read_user'],
+        })
+      ).application,
+    )
   }
   const ids = apps.map((a) => a.id)
   const expectCountersMatchScan = async () => {
     const now = clock.now()
-    expect(nonZero(await countActiveTokensByApplication(db, ids, now))).toEqual(nonZero(await countActiveTokensByScan(db, ids, now)))
+    expect(nonZero(await countActiveTokensByApplication(db, ids, now))).toEqual(
+      nonZero(await countActiveTokensByScan(db, ids, now)),
+    )
   }
   return { server, services, db, clock, users, apps, ids, expectCountersMatchScan }
 }
@@ -65,14 +92,20 @@ describe('live-token counters', () => {
     const { server, services, db, clock, users, apps, ids, expectCountersMatchScan } = await setUp()
     await using _ = server
     const rand = random(7)
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
     const issued: Array<{ app: Application; tokens: IssuedTokens }> = []
     const rotatedAway: Array<{ app: Application; refresh: string }> = []
     for (let step = 0; step < 80; step++) {
       const app = pick(apps)
       const ttl = pick([300, 900, 3000, 4000, 7200, 90_000])
       const withRefresh = rand() < 0.5
-      const tokens = await services.tokens.issue({ application: { ...app, accessTokenTtl: ttl, refreshTokenTtl: ttl * 2 }, userId: pick(users).id, scopes: ['read_user'], withRefresh, authTime: clock.now() })
+      const tokens = await services.tokens.issue({
+        application: { ...app, accessTokenTtl: ttl, refreshTokenTtl: ttl * 2 },
+        userId: pick(users).id,
+        scopes: ['read_user'],
+        withRefresh,
+        authTime: clock.now(),
+      })
       issued.push({ app, tokens })
       const roll = rand()
       if (roll < 0.2) {
@@ -96,14 +129,18 @@ describe('live-token counters', () => {
     await expectCountersMatchScan()
     await services.applications.delete(apps[2]!.clientId)
     await expectCountersMatchScan()
-    expect(await db.selectFrom('live_token_counts').select('n').where('application_id', '=', apps[2]!.id).execute()).toEqual([])
+    expect(
+      await db.selectFrom('live_token_counts').select('n').where('application_id', '=', apps[2]!.id).execute(),
+    ).toEqual([])
 
     clock.advance(3 * 3600)
     await expectCountersMatchScan()
     await services.purge.run()
     await expectCountersMatchScan()
     const hour = Math.floor(clock.now() / 3600)
-    expect(await db.selectFrom('live_token_counts').select('expires_hour').where('expires_hour', '<', hour).execute()).toEqual([])
+    expect(
+      await db.selectFrom('live_token_counts').select('expires_hour').where('expires_hour', '<', hour).execute(),
+    ).toEqual([])
     expect((await countActiveTokensByApplication(db, ids, clock.now())).size).toBeGreaterThan(0) // something is still live to count
   }, 60_000)
 
@@ -113,11 +150,25 @@ describe('live-token counters', () => {
     await liveTokenCounts.down(db)
     for (let i = 0; i < 12; i++) {
       const app = apps[i % apps.length]!
-      const tokens = await services.tokens.issue({ application: { ...app, accessTokenTtl: 600 * (i + 1) }, userId: users[i % 2]!.id, scopes: ['read_user'], withRefresh: i % 3 === 0, authTime: clock.now() })
+      const tokens = await services.tokens.issue({
+        application: { ...app, accessTokenTtl: 600 * (i + 1) },
+        userId: users[i % 2]!.id,
+        scopes: ['read_user'],
+        withRefresh: i % 3 === 0,
+        authTime: clock.now(),
+      })
       if (i % 4 === 1) await services.tokens.revoke(tokens.accessToken, app)
     }
     await liveTokenCounts.up(db)
     await expectCountersMatchScan()
-    expect((await countActiveTokensByApplication(db, apps.map((a) => a.id), clock.now())).size).toBe(3)
+    expect(
+      (
+        await countActiveTokensByApplication(
+          db,
+          apps.map((a) => a.id),
+          clock.now(),
+        )
+      ).size,
+    ).toBe(3)
   })
 })

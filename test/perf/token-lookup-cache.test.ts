@@ -22,7 +22,12 @@ let app: Application
 let client: Client
 beforeAll(async () => {
   server = await startServer({ clock, socket: true }) // one case asks from another process
-  const created = await server.provider.services.applications.create({ name: 'Cache', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['read_user'] })
+  const created = await server.provider.services.applications.create({
+    name: 'Cache',
+    grantTypes: ['client_credentials'],
+    redirectUris: [],
+    scopes: ['read_user'],
+  })
   app = created.application
   client = { clientId: app.clientId, secret: created.clientSecret!, redirectUri: '' }
 })
@@ -30,42 +35,61 @@ afterAll(async () => {
   await server[Symbol.asyncDispose]()
 })
 
-const issue = async () => (await server.provider.services.tokens.issue({ application: app, userId: null, scopes: ['read_user'], withRefresh: false, authTime: null })).accessToken
-const introspect = async (token: string) => ((await (await postForm(server.url, '/oauth/introspect', client, { token })).json()) as { active: boolean }).active
+const issue = async () =>
+  (
+    await server.provider.services.tokens.issue({
+      application: app,
+      userId: null,
+      scopes: ['read_user'],
+      withRefresh: false,
+      authTime: null,
+    })
+  ).accessToken
+const introspect = async (token: string) =>
+  ((await (await postForm(server.url, '/oauth/introspect', client, { token })).json()) as { active: boolean }).active
 
 describe('token lookup cache', () => {
-  test.skipIf(onPostgres)('RFC 7009 §2.2: a token revoked by another process (the CLI beside the server) is inactive at the next request', async () => {
-    const token = await issue()
-    expect(await introspect(token)).toBe(true)
-    expect(await introspect(token)).toBe(true) // now answered from memory
-    const other = new RawSqlite(server.config.db)
-    other.run('update access_tokens set revoked_at = ? where token_hash = ?', [clock.now(), storedTokenKey(token)])
-    other.close()
-    expect(await introspect(token)).toBe(false)
-  })
+  test.skipIf(onPostgres)(
+    'RFC 7009 §2.2: a token revoked by another process (the CLI beside the server) is inactive at the next request',
+    async () => {
+      const token = await issue()
+      expect(await introspect(token)).toBe(true)
+      expect(await introspect(token)).toBe(true) // now answered from memory
+      const other = new RawSqlite(server.config.db)
+      other.run('update access_tokens set revoked_at = ? where token_hash = ?', [clock.now(), storedTokenKey(token)])
+      other.close()
+      expect(await introspect(token)).toBe(false)
+    },
+  )
 
-  test.skipIf(onPostgres)('RFC 7009 §2.2: a request that arrives after another process revoked the token is refused even when a lookup ran just before, in the same turn (a reviewer’s case)', async () => {
-    const token = await issue()
-    expect(await introspect(token)).toBe(true)
-    expect(await introspect(token)).toBe(true)
-    // A lookup started in the check phase (where group-commit continuations and the purge's yields
-    // run), then the CLI's commit, then a resource server's request, all before the loop polls again.
-    const answer = await new Promise<string>((resolve) => {
-      setImmediate(() => void server.provider.services.tokens.findActive('lkat_' + 'A'.repeat(65)))
-      setImmediate(() => {
-        const other = new RawSqlite(server.config.db)
-        other.run('update access_tokens set revoked_at = ? where token_hash = ?', [clock.now(), storedTokenKey(token)])
-        other.close()
-        const script = `const r = await fetch(${JSON.stringify(server.url + '/oauth/introspect')}, { method: 'POST', headers: { authorization: ${JSON.stringify('Basic ' + btoa(`${client.clientId}:${client.secret}`))}, 'content-type': 'application/x-www-form-urlencoded' }, body: ${JSON.stringify(`token=${token}`)} }); console.log(await r.text())`
-        const child = Bun.spawn([process.execPath, '-e', script], { stdout: 'pipe' })
-        // Hold the loop until the child's request has surely arrived: it is read by the next poll.
-        const until = Date.now() + 400
-        while (Date.now() < until) {}
-        void new Response(child.stdout).text().then(resolve)
+  test.skipIf(onPostgres)(
+    'RFC 7009 §2.2: a request that arrives after another process revoked the token is refused even when a lookup ran just before, in the same turn (a reviewer’s case)',
+    async () => {
+      const token = await issue()
+      expect(await introspect(token)).toBe(true)
+      expect(await introspect(token)).toBe(true)
+      // A lookup started in the check phase (where group-commit continuations and the purge's yields
+      // run), then the CLI's commit, then a resource server's request, all before the loop polls again.
+      const answer = await new Promise<string>((resolve) => {
+        setImmediate(() => void server.provider.services.tokens.findActive('lkat_' + 'A'.repeat(65)))
+        setImmediate(() => {
+          const other = new RawSqlite(server.config.db)
+          other.run('update access_tokens set revoked_at = ? where token_hash = ?', [
+            clock.now(),
+            storedTokenKey(token),
+          ])
+          other.close()
+          const script = `const r = await fetch(${JSON.stringify(server.url + '/oauth/introspect')}, { method: 'POST', headers: { authorization: ${JSON.stringify('Basic ' + btoa(`${client.clientId}:${client.secret}`))}, 'content-type': 'application/x-www-form-urlencoded' }, body: ${JSON.stringify(`token=${token}`)} }); console.log(await r.text())`
+          const child = Bun.spawn([process.execPath, '-e', script], { stdout: 'pipe' })
+          // Hold the loop until the child's request has surely arrived: it is read by the next poll.
+          const until = Date.now() + 400
+          while (Date.now() < until) {}
+          void new Response(child.stdout).text().then(resolve)
+        })
       })
-    })
-    expect(JSON.parse(answer)).toEqual({ active: false })
-  })
+      expect(JSON.parse(answer)).toEqual({ active: false })
+    },
+  )
 
   test('RFC 7662 §2.2: a remembered token stops being active when it expires, with no write at all', async () => {
     const token = await issue()
@@ -78,7 +102,11 @@ describe('token lookup cache', () => {
     for (let i = 0; i < 20; i++) {
       const token = await issue()
       await introspect(token)
-      await Promise.all([introspect(token), postForm(server.url, '/oauth/revoke', client, { token }), introspect(token)])
+      await Promise.all([
+        introspect(token),
+        postForm(server.url, '/oauth/revoke', client, { token }),
+        introspect(token),
+      ])
       expect(await introspect(token)).toBe(false)
     }
   })
@@ -95,7 +123,10 @@ describe('token lookup cache', () => {
 
   test('issue 15 §4: every write that may end a token moves the signal the cache trusts; token inserts and reads do not', async () => {
     const signal = changeSignalOf(server.provider.services.deps.db)!
-    const watched = [signal.everything, ...(['access_tokens', 'refresh_tokens', 'users', 'applications'] as const).map((t) => signal.counter(t))]
+    const watched = [
+      signal.everything,
+      ...(['access_tokens', 'refresh_tokens', 'users', 'applications'] as const).map((t) => signal.counter(t)),
+    ]
     const count = () => watched.reduce((n, c) => n + c.altered, 0)
     const before = count()
     await issue()

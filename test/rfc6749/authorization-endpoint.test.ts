@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD, P1_URI, R1, R1B } from '../helpers/fixtures.ts'
 import { pkcePair } from '../helpers/oauth.ts'
-import { DIALECTS, exchange, expectErrorPage, getCode, location, rawAuthorize, setup, type Env } from '../helpers/flows.ts'
+import {
+  DIALECTS,
+  exchange,
+  expectErrorPage,
+  getCode,
+  location,
+  rawAuthorize,
+  setup,
+  type Env,
+} from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {
@@ -14,7 +23,12 @@ afterAll(async () => {
 })
 
 const codeQuery = (clientId: string, redirectUri: string, extra: Record<string, string> = {}) => ({
-  response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'openid', state: 's', ...extra,
+  response_type: 'code',
+  client_id: clientId,
+  redirect_uri: redirectUri,
+  scope: 'openid',
+  state: 's',
+  ...extra,
 })
 
 /** ER(x): a redirect to the registered URI with error=x, the original state and iss. */
@@ -76,18 +90,25 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     'http://[::1]:53219/cb',
     'https://127.0.0.1:53219/cb',
     'http://127.0.0.1.evil.example:53219/cb',
-  ])('A.4 RFC 8252 §8.3, §8.4; fosite CVE-2020-15233; Keycloak CVE-2024-8883: loopback variant %p → error page', async (uri) => {
-    const { challenge } = pkcePair()
-    const query = codeQuery(env.f.P1.clientId, uri, { code_challenge: challenge, code_challenge_method: 'S256' })
-    await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize }))
-  })
+  ])(
+    'A.4 RFC 8252 §8.3, §8.4; fosite CVE-2020-15233; Keycloak CVE-2024-8883: loopback variant %p → error page',
+    async (uri) => {
+      const { challenge } = pkcePair()
+      const query = codeQuery(env.f.P1.clientId, uri, { code_challenge: challenge, code_challenge_method: 'S256' })
+      await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize }))
+    },
+  )
 
   test('A.4 RFC 8252 §7.3: the any-port rule is for public clients only: C1 on another port → error page', async () => {
-    await expectErrorPage(await rawAuthorize(env, codeQuery(env.f.C1.clientId, 'https://c1.example:8443/cb'), { path: dialect.authorize }))
+    await expectErrorPage(
+      await rawAuthorize(env, codeQuery(env.f.C1.clientId, 'https://c1.example:8443/cb'), { path: dialect.authorize }),
+    )
   })
 
   test('A.5 RFC 6749 §4.1.2.1: unknown or missing client_id → the same error page, never a redirect', async () => {
-    const unknown = await expectErrorPage(await rawAuthorize(env, codeQuery('lkc_unknown', R1), { path: dialect.authorize }))
+    const unknown = await expectErrorPage(
+      await rawAuthorize(env, codeQuery('lkc_unknown', R1), { path: dialect.authorize }),
+    )
     const { client_id: _, ...withoutClient } = codeQuery('x', R1)
     const missing = await expectErrorPage(await rawAuthorize(env, withoutClient, { path: dialect.authorize }))
     expect(missing).toBe(unknown)
@@ -98,15 +119,27 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expectErrorRedirect(await rawAuthorize(env, query, { path: dialect.authorize }), R1, 'invalid_request')
   })
 
-  test.each(['token', 'id_token token', 'code token', 'code id_token', 'none'])('A.6 RFC 9700 §2.1.2: response_type=%p → ER(unsupported_response_type)', async (responseType) => {
-    const res = await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1, { response_type: responseType }), { path: dialect.authorize })
-    const url = expectErrorRedirect(res, R1, 'unsupported_response_type')
-    expect(url.hash).toBe('')
-  })
+  test.each(['token', 'id_token token', 'code token', 'code id_token', 'none'])(
+    'A.6 RFC 9700 §2.1.2: response_type=%p → ER(unsupported_response_type)',
+    async (responseType) => {
+      const res = await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1, { response_type: responseType }), {
+        path: dialect.authorize,
+      })
+      const url = expectErrorRedirect(res, R1, 'unsupported_response_type')
+      expect(url.hash).toBe('')
+    },
+  )
 
-  test.each(['nope', 'openid admin', 'openid api', 'openid "bad"'])('A.6 RFC 6749 §3.3: scope %p (unknown or outside C1\'s set) → ER(invalid_scope)', async (scope) => {
-    expectErrorRedirect(await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1B, { scope }), { path: dialect.authorize }), R1B, 'invalid_scope')
-  })
+  test.each(['nope', 'openid admin', 'openid api', 'openid "bad"'])(
+    "A.6 RFC 6749 §3.3: scope %p (unknown or outside C1's set) → ER(invalid_scope)",
+    async (scope) => {
+      expectErrorRedirect(
+        await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1B, { scope }), { path: dialect.authorize }),
+        R1B,
+        'invalid_scope',
+      )
+    },
+  )
 
   test('A.7 RFC 6749 §4.1.2, RFC 9207 §2: a 128-char state with -._~+ and space is echoed byte-exact on success and error, always with iss', async () => {
     const state = 'aZ09-._~+ '.repeat(13).slice(0, 128)
@@ -114,9 +147,14 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     const { redirect } = await getCode(env, env.f.C1, { dialect, extra: { state } })
     expect(redirect.searchParams.get('state')).toBe(state)
     expect(redirect.searchParams.get('iss')).toBe(env.server.config.issuer)
-    const error = await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1, { state, scope: 'nope' }), { path: dialect.authorize })
+    const error = await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1, { state, scope: 'nope' }), {
+      path: dialect.authorize,
+    })
     expectErrorRedirect(error, R1, 'invalid_scope', state)
-    const denied = await env.browser.authorize(codeQuery(env.f.C1.clientId, R1, { state, prompt: 'consent' }), { path: dialect.authorize, decision: 'deny' })
+    const denied = await env.browser.authorize(codeQuery(env.f.C1.clientId, R1, { state, prompt: 'consent' }), {
+      path: dialect.authorize,
+      decision: 'deny',
+    })
     expect(denied.searchParams.get('state')).toBe(state)
     expect(denied.searchParams.get('iss')).toBe(env.server.config.issuer)
   })
@@ -129,14 +167,19 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expect(ok.searchParams.get('code')).toStartWith('lkac_')
     expect(ok.searchParams.get('state')).toBe('posted')
     expect(ok.searchParams.get('iss')).toBe(env.server.config.issuer)
-    await expectErrorPage(await env.browser.post(dialect.authorize, { ...form, redirect_uri: 'https://evil.example/cb' }))
+    await expectErrorPage(
+      await env.browser.post(dialect.authorize, { ...form, redirect_uri: 'https://evil.example/cb' }),
+    )
     const err = await env.browser.post(dialect.authorize, { ...form, scope: 'nope' })
     expectErrorRedirect(err, R1, 'invalid_scope', 'posted')
   })
 
   test('A.9 RFC 9700 §2.6: OPTIONS and GET /authorize with a foreign Origin → no Access-Control-Allow-Origin', async () => {
     const url = `${env.server.url}${dialect.authorize}?${new URLSearchParams(codeQuery(env.f.C1.clientId, R1))}`
-    const pre = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } })
+    const pre = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
+    })
     expect(pre.headers.get('access-control-allow-origin')).toBeNull()
     expect(pre.status).toBeGreaterThanOrEqual(400)
     const get = await fetch(url, { headers: { Origin: 'https://evil.example' }, redirect: 'manual' })
@@ -145,7 +188,9 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
 
   test('A.9 RFC 9700 §4.12: the redirects after the login POST and the consent POST are 303, never 307/308', async () => {
     const browser = new Browser(env.server.url)
-    const first = await browser.get(`${dialect.authorize}?${new URLSearchParams(codeQuery(env.f.C2.clientId, env.f.C2.redirectUri, { prompt: 'consent' }))}`)
+    const first = await browser.get(
+      `${dialect.authorize}?${new URLSearchParams(codeQuery(env.f.C2.clientId, env.f.C2.redirectUri, { prompt: 'consent' }))}`,
+    )
     const loginUrl = location(first, env.server.url)
     const loginPage = await (await browser.get(loginUrl.pathname + loginUrl.search)).text()
     const afterLogin = await browser.post('/login', { ...formFields(loginPage), username: 'alice', password: PASSWORD })
@@ -153,7 +198,10 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     const back = location(afterLogin, env.server.url)
     const consent = await browser.get(back.pathname + back.search)
     expect(consent.status).toBe(200)
-    const decided = await browser.post('/oauth/authorize/decision', { ...formFields(await consent.text()), decision: 'approve' })
+    const decided = await browser.post('/oauth/authorize/decision', {
+      ...formFields(await consent.text()),
+      decision: 'approve',
+    })
     expect(decided.status).toBe(303)
     expect(location(decided, env.server.url).searchParams.get('code')).toStartWith('lkac_')
   })

@@ -5,7 +5,19 @@ import { Browser } from '../helpers/browser.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
-import { DIALECTS, exchange, getCode, introspect, refresh, setup, tokensFor, TOKEN_VARIANTS, userinfo, type Env, type TokenBody } from '../helpers/flows.ts'
+import {
+  DIALECTS,
+  exchange,
+  getCode,
+  introspect,
+  refresh,
+  setup,
+  tokensFor,
+  TOKEN_VARIANTS,
+  userinfo,
+  type Env,
+  type TokenBody,
+} from '../helpers/flows.ts'
 
 const clock = testClock()
 let env: Env
@@ -25,14 +37,27 @@ async function expectError(res: Response, error: string | string[]): Promise<voi
 }
 
 async function newClient(name: string, scopes = ['openid', 'profile', 'email']): Promise<Client & { id: string }> {
-  const created = await env.server.provider.services.applications.create({ name, redirectUris: ['https://d.example/cb'], scopes })
-  return { id: created.application.id, clientId: created.application.clientId, secret: created.clientSecret, redirectUri: 'https://d.example/cb' }
+  const created = await env.server.provider.services.applications.create({
+    name,
+    redirectUris: ['https://d.example/cb'],
+    scopes,
+  })
+  return {
+    id: created.application.id,
+    clientId: created.application.clientId,
+    secret: created.clientSecret,
+    redirectUri: 'https://d.example/cb',
+  }
 }
 
 let userCount = 0
 async function newUser(): Promise<{ id: string; username: string; browser: Browser }> {
   const username = `dave${++userCount}`
-  const user = await env.server.provider.services.users.create({ username, email: `${username}@example.com`, password: PASSWORD })
+  const user = await env.server.provider.services.users.create({
+    username,
+    email: `${username}@example.com`,
+    password: PASSWORD,
+  })
   return { id: user.id, username, browser: new Browser(env.server.url) }
 }
 
@@ -59,7 +84,9 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
 
   test('D.24 RFC 9700 §4.14.2: five concurrent refreshes with one RT → at most one new pair, and none of them survives the reuse', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json })
-    const results = await Promise.all(Array.from({ length: 5 }, () => refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })))
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })),
+    )
     const ok = results.filter((r) => r.status === 200)
     expect(ok.length).toBeLessThanOrEqual(1)
     for (const r of results.filter((r) => r.status !== 200)) await expectError(r, 'invalid_grant')
@@ -70,15 +97,21 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     }
   })
 
-  test('D.25 RFC 6749 §6, §10.4; oidcc-refresh-token: C1\'s RT presented by C2 → invalid_grant, nothing issued', async () => {
+  test("D.25 RFC 6749 §6, §10.4; oidcc-refresh-token: C1's RT presented by C2 → invalid_grant, nothing issued", async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json })
     await expectError(await refresh(env, env.f.C2, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
     await expectError(await refresh(env, env.f.P1, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
   })
 
-  test('D.25 RFC 6749 §6: a public client\'s RT without its client_id → invalid_client/invalid_grant; with it → 200', async () => {
+  test("D.25 RFC 6749 §6: a public client's RT without its client_id → invalid_client/invalid_grant; with it → 200", async () => {
     const p1 = await tokensFor(env, env.f.P1, { dialect, json, scope: 'openid' })
-    const res = await postForm(env.server.url, dialect.token, null, { grant_type: 'refresh_token', refresh_token: p1.refresh_token! }, { json })
+    const res = await postForm(
+      env.server.url,
+      dialect.token,
+      null,
+      { grant_type: 'refresh_token', refresh_token: p1.refresh_token! },
+      { json },
+    )
     await expectError(res, ['invalid_client', 'invalid_grant'])
     await expectError(await refresh(env, env.f.C1, p1.refresh_token!, {}, { dialect, json }), 'invalid_grant')
     expect((await refresh(env, env.f.P1, p1.refresh_token!, {}, { dialect, json })).status).toBe(200)
@@ -86,13 +119,24 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
 
   test('D.26 RFC 6749 §6: scope wider than granted → 400 invalid_scope; narrower → only that; omitted → the original', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid profile' })
-    const wider = await refresh(env, env.f.C1, first.refresh_token!, { scope: 'openid profile email' }, { dialect, json })
+    const wider = await refresh(
+      env,
+      env.f.C1,
+      first.refresh_token!,
+      { scope: 'openid profile email' },
+      { dialect, json },
+    )
     expect(wider.status).toBe(400)
     expect(((await wider.json()) as { error: string }).error).toBe('invalid_scope')
-    const narrow = (await (await refresh(env, env.f.C1, first.refresh_token!, { scope: 'openid' }, { dialect, json })).json()) as TokenBody
+    const narrow = (await (
+      await refresh(env, env.f.C1, first.refresh_token!, { scope: 'openid' }, { dialect, json })
+    ).json()) as TokenBody
     expect(narrow.scope).toBe('openid')
     expect(await introspect(env, narrow.access_token)).toMatchObject({ active: true, scope: 'openid' })
-    const claims = (await (await userinfo(env, narrow.access_token, dialect.userinfo)).json()) as Record<string, unknown>
+    const claims = (await (await userinfo(env, narrow.access_token, dialect.userinfo)).json()) as Record<
+      string,
+      unknown
+    >
     expect(claims.preferred_username).toBeUndefined()
 
     const again = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid profile' })
@@ -104,7 +148,15 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     const client = await newClient(`Narrowed ${dialect.name} ${json}`)
     const first = await tokensFor(env, client, { dialect, json, scope: 'openid profile email' })
     // the admin API's update, as the GraphQL mutation performs it
-    const admin = { userId: env.f.alice.id, username: 'alice', level: 'admin' as const, canWrite: true, scopes: ['admin'], tokenId: 'test', tokenKind: 'personal' as const }
+    const admin = {
+      userId: env.f.alice.id,
+      username: 'alice',
+      level: 'admin' as const,
+      canWrite: true,
+      scopes: ['admin'],
+      tokenId: 'test',
+      tokenKind: 'personal' as const,
+    }
     await env.server.provider.services.admin.applications.update(admin, client.id, { scopes: ['openid', 'profile'] })
     const omitted = await refresh(env, client, first.refresh_token!, {}, { dialect, json })
     expect(omitted.status).toBe(200)
@@ -125,7 +177,8 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
     const body = (await (await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })).json()) as TokenBody
     expect(body.id_token).toBeString()
     const renewed = decodeJwt(body.id_token!)
-    for (const claim of ['iss', 'sub', 'aud', 'azp', 'auth_time'] as const) expect(renewed[claim]).toEqual(original[claim])
+    for (const claim of ['iss', 'sub', 'aud', 'azp', 'auth_time'] as const)
+      expect(renewed[claim]).toEqual(original[claim])
     expect(renewed.auth_time).toBeNumber()
     expect(renewed.iat).toBe(clock.now())
     expect(renewed.iat!).toBeGreaterThan(original.iat!)
@@ -144,7 +197,10 @@ describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) 
 
 describe.each(DIALECTS)('D.27 refresh after the grant is gone ($name)', (dialect) => {
   async function expectDead(client: Client, tokens: TokenBody): Promise<void> {
-    await expectError(await refresh(env, client, tokens.refresh_token!, {}, { dialect }), ['invalid_grant', 'invalid_client'])
+    await expectError(await refresh(env, client, tokens.refresh_token!, {}, { dialect }), [
+      'invalid_grant',
+      'invalid_client',
+    ])
     expect(await introspect(env, tokens.access_token)).toEqual({ active: false })
     expect((await userinfo(env, tokens.access_token, dialect.userinfo)).status).toBe(401)
   }

@@ -15,9 +15,20 @@ afterAll(async () => {
 })
 
 /** A raw POST to a token endpoint, with the body encoded as form or JSON. */
-function post(path: string, fields: Record<string, string>, opts: { json?: boolean; headers?: Record<string, string>; query?: string } = {}): Promise<Response> {
-  const headers = { 'Content-Type': opts.json ? 'application/json' : 'application/x-www-form-urlencoded', ...opts.headers }
-  return fetch(env.server.url + path + (opts.query ?? ''), { method: 'POST', headers, body: opts.json ? JSON.stringify(fields) : new URLSearchParams(fields) })
+function post(
+  path: string,
+  fields: Record<string, string>,
+  opts: { json?: boolean; headers?: Record<string, string>; query?: string } = {},
+): Promise<Response> {
+  const headers = {
+    'Content-Type': opts.json ? 'application/json' : 'application/x-www-form-urlencoded',
+    ...opts.headers,
+  }
+  return fetch(env.server.url + path + (opts.query ?? ''), {
+    method: 'POST',
+    headers,
+    body: opts.json ? JSON.stringify(fields) : new URLSearchParams(fields),
+  })
 }
 
 async function expectError(res: Response, status: number, error: string): Promise<Record<string, unknown>> {
@@ -44,9 +55,12 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect(body.expires_in).toBeGreaterThan(0)
   })
 
-  test('B.12 RFC 6749 §4.1.2; oidcc-codereuse: the same code again → invalid_grant, and the first exchange\'s tokens are revoked', async () => {
+  test("B.12 RFC 6749 §4.1.2; oidcc-codereuse: the same code again → invalid_grant, and the first exchange's tokens are revoked", async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const first = (await (await exchange(env, env.f.C1, code, verifier, { dialect, json })).json()) as { access_token: string; refresh_token: string }
+    const first = (await (await exchange(env, env.f.C1, code, verifier, { dialect, json })).json()) as {
+      access_token: string
+      refresh_token: string
+    }
     expect(await introspect(env, first.access_token)).toMatchObject({ active: true })
     await expectError(await exchange(env, env.f.C1, code, verifier, { dialect, json }), 400, 'invalid_grant')
     expect(await introspect(env, first.access_token)).toEqual({ active: false })
@@ -56,17 +70,28 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
 
   test('B.12 oidcc-codereuse-30seconds; Gitea CVE-2026-26232: the same code 30 s later → invalid_grant, tokens revoked', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const first = (await (await exchange(env, env.f.C1, code, verifier, { dialect, json })).json()) as { access_token: string; refresh_token: string }
+    const first = (await (await exchange(env, env.f.C1, code, verifier, { dialect, json })).json()) as {
+      access_token: string
+      refresh_token: string
+    }
     clock.advance(30)
     await expectError(await exchange(env, env.f.C1, code, verifier, { dialect, json }), 400, 'invalid_grant')
     expect(await introspect(env, first.access_token)).toEqual({ active: false })
-    const refreshed = await postForm(env.server.url, dialect.token, env.f.C1, { grant_type: 'refresh_token', refresh_token: first.refresh_token }, { json })
+    const refreshed = await postForm(
+      env.server.url,
+      dialect.token,
+      env.f.C1,
+      { grant_type: 'refresh_token', refresh_token: first.refresh_token },
+      { json },
+    )
     await expectError(refreshed, 400, 'invalid_grant')
   })
 
   test('B.12 RFC 6749 §4.1.2: five concurrent redemptions of one code → exactly one 200, and its tokens end up revoked', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const results = await Promise.all(Array.from({ length: 5 }, () => exchange(env, env.f.C1, code, verifier, { dialect, json })))
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => exchange(env, env.f.C1, code, verifier, { dialect, json })),
+    )
     const ok = results.filter((r) => r.status === 200)
     expect(ok.length).toBe(1)
     for (const r of results.filter((r) => r.status !== 200)) await expectError(r, 400, 'invalid_grant')
@@ -74,19 +99,33 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect(await introspect(env, access_token)).toEqual({ active: false })
   })
 
-  test('B.13 RFC 6749 §4.1.3: C1\'s code redeemed with C2\'s valid credentials → invalid_grant', async () => {
+  test("B.13 RFC 6749 §4.1.3: C1's code redeemed with C2's valid credentials → invalid_grant", async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    await expectError(await exchange(env, env.f.C2, code, verifier, { dialect, json, redirectUri: env.f.C1.redirectUri }), 400, 'invalid_grant')
+    await expectError(
+      await exchange(env, env.f.C2, code, verifier, { dialect, json, redirectUri: env.f.C1.redirectUri }),
+      400,
+      'invalid_grant',
+    )
   })
 
   test('B.13 RFC 6749 §4.1.3: redirect_uri different from the one sent at /authorize → invalid_grant', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    await expectError(await exchange(env, env.f.C1, code, verifier, { dialect, json, redirectUri: R1B }), 400, 'invalid_grant')
+    await expectError(
+      await exchange(env, env.f.C1, code, verifier, { dialect, json, redirectUri: R1B }),
+      400,
+      'invalid_grant',
+    )
   })
 
   test('B.13 RFC 6749 §4.1.3; OIDC Core §3.1.3.2: redirect_uri missing although sent at /authorize → invalid_grant', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const res = await postForm(env.server.url, dialect.token, env.f.C1, { grant_type: 'authorization_code', code, code_verifier: verifier! }, { json })
+    const res = await postForm(
+      env.server.url,
+      dialect.token,
+      env.f.C1,
+      { grant_type: 'authorization_code', code, code_verifier: verifier! },
+      { json },
+    )
     await expectError(res, 400, 'invalid_grant')
   })
 
@@ -98,7 +137,11 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
 
   test('B.14 RFC 6749 §2.3.1, §5.2: C1 with a wrong secret via Basic → 401 invalid_client with WWW-Authenticate: Basic', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const res = await post(dialect.token, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier! }, { json, headers: { Authorization: basic(env.f.C1.clientId, 'lkcs_wrong') } })
+    const res = await post(
+      dialect.token,
+      { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier! },
+      { json, headers: { Authorization: basic(env.f.C1.clientId, 'lkcs_wrong') } },
+    )
     await expectError(res, 401, 'invalid_client')
     expect(res.headers.get('www-authenticate')).toStartWith('Basic')
     // the failed attempt did not consume the code for the real client
@@ -108,9 +151,20 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
   test('B.14 RFC 6749 §2.3.1, §5.2: wrong secret in the body and an unknown client_id → the same invalid_client body (no enumeration)', async () => {
     const { code } = await getCode(env, env.f.C1, { dialect })
     const fields = { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri }
-    const wrong = await post(dialect.token, { ...fields, client_id: env.f.C1.clientId, client_secret: 'lkcs_wrong' }, { json })
-    const unknown = await post(dialect.token, { ...fields, client_id: 'lkc_00000000000000000000000000000000', client_secret: 'lkcs_wrong' }, { json })
-    const unknownBasic = await post(dialect.token, fields, { json, headers: { Authorization: basic('lkc_00000000000000000000000000000000', 'lkcs_wrong') } })
+    const wrong = await post(
+      dialect.token,
+      { ...fields, client_id: env.f.C1.clientId, client_secret: 'lkcs_wrong' },
+      { json },
+    )
+    const unknown = await post(
+      dialect.token,
+      { ...fields, client_id: 'lkc_00000000000000000000000000000000', client_secret: 'lkcs_wrong' },
+      { json },
+    )
+    const unknownBasic = await post(dialect.token, fields, {
+      json,
+      headers: { Authorization: basic('lkc_00000000000000000000000000000000', 'lkcs_wrong') },
+    })
     const wrongBody = await expectError(wrong, 401, 'invalid_client')
     expect(await expectError(unknown, 401, 'invalid_client')).toEqual(wrongBody)
     expect(await expectError(unknownBasic, 401, 'invalid_client')).toEqual(wrongBody)
@@ -118,41 +172,103 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
 
   test('B.14 RFC 6749 §2.3.1; doorkeeper-openid_connect CVE-2026-44476: a confidential client with an empty secret or only client_id → invalid_client, never treated as public', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const fields = { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier!, client_id: env.f.C1.clientId }
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: env.f.C1.redirectUri,
+      code_verifier: verifier!,
+      client_id: env.f.C1.clientId,
+    }
     await expectError(await post(dialect.token, { ...fields, client_secret: '' }, { json }), 401, 'invalid_client')
     await expectError(await post(dialect.token, fields, { json }), 401, 'invalid_client')
-    await expectError(await post(dialect.token, fields, { json, headers: { Authorization: basic(env.f.C1.clientId, '') } }), 401, 'invalid_client')
+    await expectError(
+      await post(dialect.token, fields, { json, headers: { Authorization: basic(env.f.C1.clientId, '') } }),
+      401,
+      'invalid_client',
+    )
     // still unconsumed: the right credentials work afterwards
     expect((await exchange(env, env.f.C1, code, verifier, { dialect, json })).status).toBe(200)
   })
 
   test('B.15 RFC 6749 §2.3: Basic and client_secret in the body together → 400 invalid_request', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const res = await post(dialect.token, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier!, client_secret: env.f.C1.secret! }, { json, headers: { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) } })
+    const res = await post(
+      dialect.token,
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: env.f.C1.redirectUri,
+        code_verifier: verifier!,
+        client_secret: env.f.C1.secret!,
+      },
+      { json, headers: { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) } },
+    )
     await expectError(res, 400, 'invalid_request')
   })
 
   test('B.15 RFC 6749 §2.3.1: client_secret in the URI → rejected, no tokens', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const query = `?client_secret=${encodeURIComponent(env.f.C1.secret!)}`
-    const res = await post(dialect.token, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier!, client_id: env.f.C1.clientId }, { json, query })
+    const res = await post(
+      dialect.token,
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: env.f.C1.redirectUri,
+        code_verifier: verifier!,
+        client_id: env.f.C1.clientId,
+      },
+      { json, query },
+    )
     await expectError(res, 400, 'invalid_request')
   })
 
   test('B.16 RFC 6749 §5.2: grant_type=foo → 400 unsupported_grant_type; a grant not enabled for the app → 400 unauthorized_client', async () => {
     const fields = { grant_type: 'foo', code: 'x' }
-    await expectError(await postForm(env.server.url, dialect.token, env.f.C1, fields, { json }), 400, 'unsupported_grant_type')
-    await expectError(await postForm(env.server.url, dialect.token, env.f.C1, { ...fields, grant_type: 'AUTHORIZATION_CODE' }, { json }), 400, 'unsupported_grant_type')
+    await expectError(
+      await postForm(env.server.url, dialect.token, env.f.C1, fields, { json }),
+      400,
+      'unsupported_grant_type',
+    )
+    await expectError(
+      await postForm(
+        env.server.url,
+        dialect.token,
+        env.f.C1,
+        { ...fields, grant_type: 'AUTHORIZATION_CODE' },
+        { json },
+      ),
+      400,
+      'unsupported_grant_type',
+    )
     const codeOnly = await codeOnlyClient()
-    await expectError(await postForm(env.server.url, dialect.token, codeOnly, { grant_type: 'refresh_token', refresh_token: 'lkrt_x' }, { json }), 400, 'unauthorized_client')
+    await expectError(
+      await postForm(
+        env.server.url,
+        dialect.token,
+        codeOnly,
+        { grant_type: 'refresh_token', refresh_token: 'lkrt_x' },
+        { json },
+      ),
+      400,
+      'unauthorized_client',
+    )
   })
 })
 
 let codeOnlyApp: { clientId: string; secret: string | null; redirectUri: string } | undefined
 async function codeOnlyClient() {
   if (!codeOnlyApp) {
-    const created = await env.server.provider.services.applications.create({ name: 'Code only', redirectUris: ['https://code-only.example/cb'], grantTypes: ['authorization_code'] })
-    codeOnlyApp = { clientId: created.application.clientId, secret: created.clientSecret, redirectUri: 'https://code-only.example/cb' }
+    const created = await env.server.provider.services.applications.create({
+      name: 'Code only',
+      redirectUris: ['https://code-only.example/cb'],
+      grantTypes: ['authorization_code'],
+    })
+    codeOnlyApp = {
+      clientId: created.application.clientId,
+      secret: created.clientSecret,
+      redirectUri: 'https://code-only.example/cb',
+    }
   }
   return codeOnlyApp
 }
@@ -160,7 +276,9 @@ async function codeOnlyClient() {
 describe.each(DIALECTS)('B. token endpoint HTTP method ($name)', (dialect) => {
   test('B.15 RFC 6749 §3.2: GET on the token endpoint → 405 (never a token)', async () => {
     const { code } = await getCode(env, env.f.C1, { dialect })
-    const res = await fetch(`${env.server.url}${dialect.token}?grant_type=authorization_code&code=${code}`, { headers: { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) } })
+    const res = await fetch(`${env.server.url}${dialect.token}?grant_type=authorization_code&code=${code}`, {
+      headers: { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) },
+    })
     expect(res.status).toBe(405)
     expect(((await res.json()) as { error: string }).error).toBeString()
   })
@@ -168,13 +286,25 @@ describe.each(DIALECTS)('B. token endpoint HTTP method ($name)', (dialect) => {
 
 describe('B.17 JWT client authentication is not offered', () => {
   // Discovery's side of B.17 is in test/rfc8414/discovery.test.ts.
-  test.each(TOKEN_VARIANTS)('Hydra CVE-2020-5300; fosite CVE-2020-15222: a client_assertion never authenticates a client ($label)', async ({ dialect, json }) => {
-    const { code, verifier } = await getCode(env, env.f.C1, { dialect })
-    const assertion = 'eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.'
-    const res = await post(dialect.token, {
-      grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier!, client_id: env.f.C1.clientId,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
-    }, { json })
-    await expectError(res, 401, 'invalid_client')
-  })
+  test.each(TOKEN_VARIANTS)(
+    'Hydra CVE-2020-5300; fosite CVE-2020-15222: a client_assertion never authenticates a client ($label)',
+    async ({ dialect, json }) => {
+      const { code, verifier } = await getCode(env, env.f.C1, { dialect })
+      const assertion = 'eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.'
+      const res = await post(
+        dialect.token,
+        {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: env.f.C1.redirectUri,
+          code_verifier: verifier!,
+          client_id: env.f.C1.clientId,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+        },
+        { json },
+      )
+      await expectError(res, 401, 'invalid_client')
+    },
+  )
 })

@@ -21,7 +21,12 @@ describe('G.41 GET /oauth/token/info', () => {
     expect(res.headers.get('cache-control')).toBe('no-store')
     const text = await res.text()
     const body = JSON.parse(text) as Record<string, unknown>
-    expect(body).toMatchObject({ resource_owner_id: env.f.alice.id, expires_in: tokens.expires_in, application: { uid: env.f.C1.clientId }, created_at: tokens.created_at })
+    expect(body).toMatchObject({
+      resource_owner_id: env.f.alice.id,
+      expires_in: tokens.expires_in,
+      application: { uid: env.f.C1.clientId },
+      created_at: tokens.created_at,
+    })
     expect([body.scope].flat().join(' ')).toBe('openid profile email')
     expect(text).not.toMatch(/lk(at|rt|cs|ac)_/)
     expect(text).not.toContain(env.f.C1.secret!)
@@ -40,7 +45,13 @@ describe('G.41 GET /oauth/token/info', () => {
     await postForm(env.server.url, '/oauth/revoke', env.f.C1, { token: revoked.access_token })
     const expiring = await tokensFor(env, env.f.C1)
     clock.advance(expiring.expires_in + 1)
-    for (const token of ['lkat_' + 'A'.repeat(43), 'garbage', revoked.access_token, revoked.refresh_token!, expiring.access_token]) {
+    for (const token of [
+      'lkat_' + 'A'.repeat(43),
+      'garbage',
+      revoked.access_token,
+      revoked.refresh_token!,
+      expiring.access_token,
+    ]) {
       const res = await tokenInfo(env, token)
       expect(res.status).toBe(401)
       expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"')

@@ -1,7 +1,17 @@
 /** Security cases F (docs/security.md): revocation (POST /oauth/revoke, RFC 7009), cases 34–37. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { basic, postForm } from '../helpers/oauth.ts'
-import { BODIES, getCode, introspect, refresh, setup, tokenInfo, tokensFor, userinfo, type Env } from '../helpers/flows.ts'
+import {
+  BODIES,
+  getCode,
+  introspect,
+  refresh,
+  setup,
+  tokenInfo,
+  tokensFor,
+  userinfo,
+  type Env,
+} from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {
@@ -12,7 +22,8 @@ afterAll(async () => {
 })
 
 describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
-  const revoke = (client: Parameters<typeof postForm>[2], fields: Record<string, string>) => postForm(env.server.url, '/oauth/revoke', client, fields, { json })
+  const revoke = (client: Parameters<typeof postForm>[2], fields: Record<string, string>) =>
+    postForm(env.server.url, '/oauth/revoke', client, fields, { json })
 
   test('F.34 RFC 7009 §2.1, §2.2: C1 revokes its AT → 200; introspection inactive, userinfo and token info 401', async () => {
     const tokens = await tokensFor(env, env.f.C1)
@@ -26,7 +37,10 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
 
   test('F.34 RFC 7009 §2.1: C1 revokes its RT → 200, the RT stops refreshing and the ATs of that grant die too', async () => {
     const tokens = await tokensFor(env, env.f.C1)
-    const rotated = (await (await refresh(env, env.f.C1, tokens.refresh_token!)).json()) as { access_token: string; refresh_token: string }
+    const rotated = (await (await refresh(env, env.f.C1, tokens.refresh_token!)).json()) as {
+      access_token: string
+      refresh_token: string
+    }
     expect((await revoke(env.f.C1, { token: rotated.refresh_token })).status).toBe(200)
     expect(await introspect(env, rotated.refresh_token)).toEqual({ active: false })
     expect(await introspect(env, rotated.access_token)).toEqual({ active: false })
@@ -36,7 +50,7 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect(((await again.json()) as { error: string }).error).toBe('invalid_grant')
   })
 
-  test('F.35 RFC 7009 §2.1; doorkeeper CVE-2016-6582, GHSA-h5m9-42h9-vcq6; fosite issue 225: C2 revoking C1\'s AT or RT has no effect', async () => {
+  test("F.35 RFC 7009 §2.1; doorkeeper CVE-2016-6582, GHSA-h5m9-42h9-vcq6; fosite issue 225: C2 revoking C1's AT or RT has no effect", async () => {
     const tokens = await tokensFor(env, env.f.C1)
     for (const token of [tokens.access_token, tokens.refresh_token!]) {
       const res = await revoke(env.f.C2, { token })
@@ -61,7 +75,14 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
   test('F.37 RFC 7009 §2.2: an unknown, garbage or already revoked token → 200', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     expect((await revoke(env.f.C1, { token: tokens.access_token })).status).toBe(200)
-    for (const token of [tokens.access_token, 'lkat_' + 'A'.repeat(43), 'lkrt_unknown', 'garbage', '\u00e9\u00e8', 'x'.repeat(300)]) {
+    for (const token of [
+      tokens.access_token,
+      'lkat_' + 'A'.repeat(43),
+      'lkrt_unknown',
+      'garbage',
+      '\u00e9\u00e8',
+      'x'.repeat(300),
+    ]) {
       const res = await revoke(env.f.C1, { token })
       expect(res.status).toBe(200)
     }
@@ -75,7 +96,9 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     expect((await revoke(env.f.C1, { token: b.refresh_token!, token_type_hint: 'access_token' })).status).toBe(200)
     expect(await introspect(env, b.refresh_token!)).toEqual({ active: false })
     const c = await tokensFor(env, env.f.C1)
-    expect([200, 400]).toContain((await revoke(env.f.C1, { token: c.access_token, token_type_hint: 'nonsense' })).status)
+    expect([200, 400]).toContain(
+      (await revoke(env.f.C1, { token: c.access_token, token_type_hint: 'nonsense' })).status,
+    )
   })
 
   test('F.37 RFC 7009 §2.1: a missing token → 400 invalid_request', async () => {
@@ -89,7 +112,10 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
     const body = { token: tokens.access_token }
     const res = await fetch(env.server.url + '/oauth/revoke', {
       method: 'POST',
-      headers: { Authorization: basic(env.f.C1.clientId, 'lkcs_wrong'), 'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: basic(env.f.C1.clientId, 'lkcs_wrong'),
+        'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded',
+      },
       body: json ? JSON.stringify(body) : new URLSearchParams(body),
     })
     expect(res.status).toBe(401)
@@ -102,7 +128,12 @@ describe.each(BODIES)('F. revocation ($name body)', ({ json }) => {
   test('F.37 RFC 7009 §2.1: a code is not a token and revoking it changes nothing', async () => {
     const { code, verifier } = await getCode(env, env.f.C1)
     expect((await revoke(env.f.C1, { token: code })).status).toBe(200)
-    const res = await postForm(env.server.url, '/oauth/token', env.f.C1, { grant_type: 'authorization_code', code, redirect_uri: env.f.C1.redirectUri, code_verifier: verifier! })
+    const res = await postForm(env.server.url, '/oauth/token', env.f.C1, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: env.f.C1.redirectUri,
+      code_verifier: verifier!,
+    })
     expect(res.status).toBe(200)
   })
 })

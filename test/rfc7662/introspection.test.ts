@@ -31,9 +31,20 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     const publicOnly = await introspectAs(env.f.P1, tokens.access_token)
     expect(publicOnly.status).toBe(401)
     expect(publicOnly.body.active).toBeUndefined()
-    const wrong = await fetch(env.server.url + path, { method: 'POST', headers: { Authorization: basic(env.f.RS.clientId, 'lkcs_wrong'), 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: tokens.access_token }) })
+    const wrong = await fetch(env.server.url + path, {
+      method: 'POST',
+      headers: {
+        Authorization: basic(env.f.RS.clientId, 'lkcs_wrong'),
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: tokens.access_token }),
+    })
     expect(wrong.status).toBe(401)
-    const bearer = await fetch(env.server.url + path, { method: 'POST', headers: { Authorization: `Bearer ${tokens.access_token}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: tokens.access_token }) })
+    const bearer = await fetch(env.server.url + path, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tokens.access_token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.access_token }),
+    })
     expect(bearer.status).toBe(401)
   })
 
@@ -42,7 +53,14 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     const { status, body, headers } = await introspectAs(env.f.RS, tokens.access_token)
     expect(status).toBe(200)
     expect(headers.get('cache-control')).toBe('no-store')
-    expect(body).toMatchObject({ active: true, scope: 'openid profile email', client_id: env.f.C1.clientId, token_type: 'Bearer', sub: env.f.alice.id, iss: env.server.config.issuer })
+    expect(body).toMatchObject({
+      active: true,
+      scope: 'openid profile email',
+      client_id: env.f.C1.clientId,
+      token_type: 'Bearer',
+      sub: env.f.alice.id,
+      iss: env.server.config.issuer,
+    })
     expect(body.iat).toBe(clock.now())
     expect(body.exp).toBe(clock.now() + tokens.expires_in)
     expect(JSON.stringify(body)).not.toContain(tokens.access_token)
@@ -61,7 +79,15 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     const { code } = await getCode(env, env.f.C1)
     const expiring = await tokensFor(env, env.f.C1)
     clock.advance(expiring.expires_in)
-    for (const token of [expiring.access_token, revoked.access_token, code, 'garbage', 'lkat_' + 'A'.repeat(43), 'lkrt_', '']) {
+    for (const token of [
+      expiring.access_token,
+      revoked.access_token,
+      code,
+      'garbage',
+      'lkat_' + 'A'.repeat(43),
+      'lkrt_',
+      '',
+    ]) {
       const { status, body } = await introspectAs(env.f.RS, token)
       if (token === '') {
         expect(status).toBe(400) // a missing token is a malformed request, not an inactive token

@@ -18,7 +18,12 @@ beforeAll(async () => {
   const f = await seed(services)
   C1 = f.C1
   const mk = async (name: string) => {
-    const { application } = await services.applications.create({ name, isPublic: true, grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'], scopes: ['openid', 'profile', 'read_user'] })
+    const { application } = await services.applications.create({
+      name,
+      isPublic: true,
+      grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'],
+      scopes: ['openid', 'profile', 'read_user'],
+    })
     return { clientId: application.clientId, secret: null, redirectUri: '' }
   }
   D1 = await mk('Git credential helper')
@@ -29,10 +34,18 @@ afterAll(() => server[Symbol.asyncDispose]())
 async function startDevice(client = D1, scope = 'read_user') {
   const res = await postForm(server.url, '/oauth/authorize_device', client, { scope })
   expect(res.status).toBe(200)
-  return (await res.json()) as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; expires_in: number; interval: number }
+  return (await res.json()) as {
+    device_code: string
+    user_code: string
+    verification_uri: string
+    verification_uri_complete: string
+    expires_in: number
+    interval: number
+  }
 }
 
-const poll = (deviceCode: string, client = D1) => postForm(server.url, '/oauth/token', client, { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode })
+const poll = (deviceCode: string, client = D1) =>
+  postForm(server.url, '/oauth/token', client, { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode })
 
 /** Signs in, enters the code on /oauth/device and returns the confirmation page's form fields. */
 async function enterCode(browser: Browser, userCode: string): Promise<{ status: number; page: string }> {
@@ -52,7 +65,11 @@ describe('RFC 8628 §3.1–3.2 device authorization request', () => {
     const res = await postForm(server.url, '/oauth/authorize_device', D1, { scope: 'read_user' })
     expect(res.headers.get('cache-control')).toBe('no-store')
     const body = (await res.json()) as Record<string, unknown>
-    expect(body).toMatchObject({ verification_uri: `${server.config.issuer}/oauth/device`, expires_in: 300, interval: 5 })
+    expect(body).toMatchObject({
+      verification_uri: `${server.config.issuer}/oauth/device`,
+      expires_in: 300,
+      interval: 5,
+    })
     expect(body.device_code).toStartWith('lkdc_')
     expect(body.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/)
     expect(body.verification_uri_complete).toBe(`${server.config.issuer}/oauth/device?user_code=${body.user_code}`)
@@ -66,11 +83,17 @@ describe('RFC 8628 §3.1–3.2 device authorization request', () => {
   })
 
   test('§3.1 unknown client → invalid_client; grant not enabled → unauthorized_client; bad scope → invalid_scope', async () => {
-    expect(await (await postForm(server.url, '/oauth/authorize_device', { clientId: 'nope', secret: null, redirectUri: '' }, {})).json()).toMatchObject({ error: 'invalid_client' })
+    expect(
+      await (
+        await postForm(server.url, '/oauth/authorize_device', { clientId: 'nope', secret: null, redirectUri: '' }, {})
+      ).json(),
+    ).toMatchObject({ error: 'invalid_client' })
     const notEnabled = await postForm(server.url, '/oauth/authorize_device', C1, { scope: 'openid' })
     expect(notEnabled.status).toBe(400)
     expect(await notEnabled.json()).toMatchObject({ error: 'unauthorized_client' })
-    expect(await (await postForm(server.url, '/oauth/authorize_device', D1, { scope: 'admin' })).json()).toMatchObject({ error: 'invalid_scope' })
+    expect(await (await postForm(server.url, '/oauth/authorize_device', D1, { scope: 'admin' })).json()).toMatchObject({
+      error: 'invalid_scope',
+    })
   })
 })
 
@@ -116,7 +139,7 @@ describe('RFC 8628 §3.4–3.5 polling the token endpoint', () => {
     expect(await (await poll(d.device_code)).json()).toMatchObject({ error: 'access_denied' })
   })
 
-  test("§3.4 a device_code polled by another client → invalid_grant (oidc-provider: code belongs to client)", async () => {
+  test('§3.4 a device_code polled by another client → invalid_grant (oidc-provider: code belongs to client)', async () => {
     const d = await startDevice()
     expect(await (await poll(d.device_code, D2)).json()).toMatchObject({ error: 'invalid_grant' })
   })
@@ -137,7 +160,11 @@ describe('RFC 8628 §3.3 and §5 the verification page', () => {
   })
 
   test('§6.1 entry is case-, dash- and space-insensitive; the page names the application and scopes with a phishing notice', async () => {
-    for (const variant of [(c: string) => c.toLowerCase(), (c: string) => c.replace('-', ''), (c: string) => c.replace('-', ' ').toLowerCase()]) {
+    for (const variant of [
+      (c: string) => c.toLowerCase(),
+      (c: string) => c.replace('-', ''),
+      (c: string) => c.replace('-', ' ').toLowerCase(),
+    ]) {
       const d = await startDevice()
       const { status, page } = await enterCode(new Browser(server.url), variant(d.user_code))
       expect(status).toBe(200)
@@ -162,12 +189,27 @@ describe('RFC 8628 §3.3 and §5 the verification page', () => {
   test('§5.1 ten wrong codes from one address → 429 with Retry-After, even for a right code', async () => {
     await using own = await startServer()
     await seed(own.provider.services)
-    const { application } = await own.provider.services.applications.create({ name: 'Dev', isPublic: true, grantTypes: [DEVICE_CODE_GRANT], scopes: ['read_user'] })
+    const { application } = await own.provider.services.applications.create({
+      name: 'Dev',
+      isPublic: true,
+      grantTypes: [DEVICE_CODE_GRANT],
+      scopes: ['read_user'],
+    })
     const browser = new Browser(own.url)
     await browser.login()
     const entry = formFields(await (await browser.get('/oauth/device')).text())
-    for (let i = 0; i < 10; i++) expect((await browser.post('/oauth/device', { ...entry, user_code: 'BBBB-BBB' + 'CDFGHJKLMN'[i] })).status).toBe(400)
-    const d = (await (await postForm(own.url, '/oauth/authorize_device', { clientId: application.clientId, secret: null, redirectUri: '' }, { scope: 'read_user' })).json()) as { user_code: string }
+    for (let i = 0; i < 10; i++)
+      expect((await browser.post('/oauth/device', { ...entry, user_code: 'BBBB-BBB' + 'CDFGHJKLMN'[i] })).status).toBe(
+        400,
+      )
+    const d = (await (
+      await postForm(
+        own.url,
+        '/oauth/authorize_device',
+        { clientId: application.clientId, secret: null, redirectUri: '' },
+        { scope: 'read_user' },
+      )
+    ).json()) as { user_code: string }
     const limited = await browser.post('/oauth/device', { ...entry, user_code: d.user_code })
     expect(limited.status).toBe(429)
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
@@ -177,7 +219,11 @@ describe('RFC 8628 §3.3 and §5 the verification page', () => {
     const d = await startDevice()
     const browser = new Browser(server.url)
     await browser.login()
-    const res = await browser.post('/oauth/device/decision', { user_code: d.user_code, decision: 'approve', csrf_token: 'forged' })
+    const res = await browser.post('/oauth/device/decision', {
+      user_code: d.user_code,
+      decision: 'approve',
+      csrf_token: 'forged',
+    })
     expect(res.status).toBe(403)
     clock.advance(d.interval)
     expect(await (await poll(d.device_code)).json()).toMatchObject({ error: 'authorization_pending' })
@@ -187,15 +233,31 @@ describe('RFC 8628 §3.3 and §5 the verification page', () => {
     await using own = await startServer()
     const services = own.provider.services
     await seed(services)
-    const { application } = await services.applications.create({ name: 'Dev', isPublic: true, grantTypes: [DEVICE_CODE_GRANT], scopes: ['read_user'] })
+    const { application } = await services.applications.create({
+      name: 'Dev',
+      isPublic: true,
+      grantTypes: [DEVICE_CODE_GRANT],
+      scopes: ['read_user'],
+    })
     const client = { clientId: application.clientId, secret: null, redirectUri: '' }
-    const d = (await (await postForm(own.url, '/oauth/authorize_device', client, { scope: 'read_user' })).json()) as { device_code: string; user_code: string }
+    const d = (await (await postForm(own.url, '/oauth/authorize_device', client, { scope: 'read_user' })).json()) as {
+      device_code: string
+      user_code: string
+    }
     const browser = new Browser(own.url)
     await browser.login()
-    const page = await (await browser.post('/oauth/device', { ...formFields(await (await browser.get('/oauth/device')).text()), user_code: d.user_code })).text()
+    const page = await (
+      await browser.post('/oauth/device', {
+        ...formFields(await (await browser.get('/oauth/device')).text()),
+        user_code: d.user_code,
+      })
+    ).text()
     await browser.post('/oauth/device/decision', { ...formFields(page), decision: 'approve' })
     await services.users.disable('alice')
-    const res = await postForm(own.url, '/oauth/token', client, { grant_type: DEVICE_CODE_GRANT, device_code: d.device_code })
+    const res = await postForm(own.url, '/oauth/token', client, {
+      grant_type: DEVICE_CODE_GRANT,
+      device_code: d.device_code,
+    })
     expect(await res.json()).toMatchObject({ error: 'access_denied' })
   })
 })
@@ -203,10 +265,16 @@ describe('RFC 8628 §3.3 and §5 the verification page', () => {
 describe('RFC 8628 §5.2: device authorizations are rate-limited per client and address', () => {
   test('a flood of device authorizations from one client and address gets 429 with Retry-After', async () => {
     await using own = await startServer()
-    const { application } = await own.provider.services.applications.create({ name: 'Flood', isPublic: true, grantTypes: [DEVICE_CODE_GRANT], scopes: ['read_user'] })
+    const { application } = await own.provider.services.applications.create({
+      name: 'Flood',
+      isPublic: true,
+      grantTypes: [DEVICE_CODE_GRANT],
+      scopes: ['read_user'],
+    })
     const client = { clientId: application.clientId, secret: null, redirectUri: '' }
     const statuses: number[] = []
-    for (let i = 0; i < 61; i++) statuses.push((await postForm(own.url, '/oauth/authorize_device', client, { scope: 'read_user' })).status)
+    for (let i = 0; i < 61; i++)
+      statuses.push((await postForm(own.url, '/oauth/authorize_device', client, { scope: 'read_user' })).status)
     expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true)
     const limited = await postForm(own.url, '/oauth/authorize_device', client, { scope: 'read_user' })
     expect(limited.status).toBe(429)
@@ -216,7 +284,10 @@ describe('RFC 8628 §5.2: device authorizations are rate-limited per client and 
 
 describe('OIDC Discovery: the device endpoint is advertised', () => {
   test('RFC 8628 §4: device_authorization_endpoint and the grant type are in the metadata', async () => {
-    const meta = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>
+    const meta = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >
     expect(meta.device_authorization_endpoint).toBe(`${server.config.issuer}/oauth/authorize_device`)
     expect(meta.grant_types_supported).toContain(DEVICE_CODE_GRANT)
   })
@@ -233,13 +304,20 @@ describe('issue 14 §3: a device approval is a grant like any other', () => {
     await decide(browser, pending.user_code, 'approve')
     const list = await (await browser.get('/account/applications')).text()
     expect(list).toContain('Other device app')
-    const form = /<form method="post" action="\/account\/applications\/revoke">(.*?)<\/form>/s.exec(list.slice(list.indexOf('Other device app')))![1]!
+    const form = /<form method="post" action="\/account\/applications\/revoke">(.*?)<\/form>/s.exec(
+      list.slice(list.indexOf('Other device app')),
+    )![1]!
     const revoked = await browser.post('/account/applications/revoke', formFields(form))
     expect(await revoked.text()).toContain('Access revoked')
-    expect((await browser.get('/account/applications').then((r) => r.text()))).not.toContain('Other device app')
-    const info = await fetch(`${server.url}/oauth/token/info`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })
+    expect(await browser.get('/account/applications').then((r) => r.text())).not.toContain('Other device app')
+    const info = await fetch(`${server.url}/oauth/token/info`, {
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+    })
     expect(info.status).toBe(401)
-    const refresh = await postForm(server.url, '/oauth/token', D2, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })
+    const refresh = await postForm(server.url, '/oauth/token', D2, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+    })
     expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' })
     clock.advance(pending.interval)
     expect(await (await poll(pending.device_code, D2)).json()).toMatchObject({ error: 'access_denied' })

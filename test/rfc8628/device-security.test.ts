@@ -7,7 +7,14 @@ import { postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
 import { BODIES, DIALECTS, introspect, setup, TOKEN_VARIANTS, type Env } from '../helpers/flows.ts'
 
-interface DeviceStart { device_code: string; user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number; interval: number }
+interface DeviceStart {
+  device_code: string
+  user_code: string
+  verification_uri: string
+  verification_uri_complete?: string
+  expires_in: number
+  interval: number
+}
 
 const clock = testClock()
 let env: Env
@@ -16,7 +23,12 @@ let D1: Client
 let D2: Client
 
 async function deviceClient(e: Env, name: string): Promise<Client> {
-  const { application } = await e.server.provider.services.applications.create({ name, isPublic: true, grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'], scopes: ['openid', 'profile', 'read_user'] })
+  const { application } = await e.server.provider.services.applications.create({
+    name,
+    isPublic: true,
+    grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'],
+    scopes: ['openid', 'profile', 'read_user'],
+  })
   return { clientId: application.clientId, secret: null, redirectUri: '' }
 }
 
@@ -35,11 +47,25 @@ async function start(e = env, client = D1, scope = 'read_user', json = false): P
   return (await res.json()) as DeviceStart
 }
 
-function poll(deviceCode: string, client = D1, opts: { e?: Env; path?: string; json?: boolean } = {}): Promise<Response> {
-  return postForm((opts.e ?? env).server.url, opts.path ?? '/oauth/token', client, { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode }, { json: opts.json })
+function poll(
+  deviceCode: string,
+  client = D1,
+  opts: { e?: Env; path?: string; json?: boolean } = {},
+): Promise<Response> {
+  return postForm(
+    (opts.e ?? env).server.url,
+    opts.path ?? '/oauth/token',
+    client,
+    { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode },
+    { json: opts.json },
+  )
 }
 
-async function pollError(deviceCode: string, client = D1, opts: { e?: Env; path?: string; json?: boolean } = {}): Promise<string | undefined> {
+async function pollError(
+  deviceCode: string,
+  client = D1,
+  opts: { e?: Env; path?: string; json?: boolean } = {},
+): Promise<string | undefined> {
   const res = await poll(deviceCode, client, opts)
   const body = (await res.json()) as { error?: string; access_token?: string }
   if (body.error) expect(res.status).toBe(400)
@@ -69,18 +95,28 @@ async function decide(browser: Browser, userCode: string, decision: 'approve' | 
 const alertText = (page: string) => /<p class="error" role="alert">([^<]*)<\/p>/.exec(page)?.[1]
 
 describe('H.42 device authorization response', () => {
-  test.each(BODIES)('RFC 8628 §3.1, §3.2: 200 with device_code, user_code, verification_uri, expires_in, interval; Cache-Control: no-store ($name body)', async ({ json }) => {
-    const res = await postForm(env.server.url, '/oauth/authorize_device', D1, { scope: 'read_user' }, { json })
-    expect(res.status).toBe(200)
-    expect(res.headers.get('cache-control')).toBe('no-store')
-    expect(res.headers.get('content-type')).toStartWith('application/json')
-    const body = (await res.json()) as DeviceStart
-    expect(Object.keys(body).sort()).toEqual(['device_code', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete'])
-    expect(body.verification_uri).toBe(`${env.server.config.issuer}/oauth/device`)
-    expect(body.verification_uri_complete).toStartWith(`${body.verification_uri}?user_code=`)
-    expect(body.expires_in).toBeGreaterThan(0)
-    expect(body.interval).toBeGreaterThanOrEqual(5)
-  })
+  test.each(BODIES)(
+    'RFC 8628 §3.1, §3.2: 200 with device_code, user_code, verification_uri, expires_in, interval; Cache-Control: no-store ($name body)',
+    async ({ json }) => {
+      const res = await postForm(env.server.url, '/oauth/authorize_device', D1, { scope: 'read_user' }, { json })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(res.headers.get('content-type')).toStartWith('application/json')
+      const body = (await res.json()) as DeviceStart
+      expect(Object.keys(body).sort()).toEqual([
+        'device_code',
+        'expires_in',
+        'interval',
+        'user_code',
+        'verification_uri',
+        'verification_uri_complete',
+      ])
+      expect(body.verification_uri).toBe(`${env.server.config.issuer}/oauth/device`)
+      expect(body.verification_uri_complete).toStartWith(`${body.verification_uri}?user_code=`)
+      expect(body.expires_in).toBeGreaterThan(0)
+      expect(body.interval).toBeGreaterThanOrEqual(5)
+    },
+  )
 
   test('RFC 8628 §5.2; RFC 6749 §10.10: device_code carries ≥ 128 random bits behind its prefix and never repeats', async () => {
     const codes = await Promise.all(Array.from({ length: 20 }, () => start(env, D2)))
@@ -103,29 +139,41 @@ describe('H.42 device authorization response', () => {
     expect(seen.size).toBe(codes.length)
   })
 
-  test.each(BODIES)('RFC 8628 §3.1; RFC 6749 §5.2: unknown client → invalid_client, grant not enabled → unauthorized_client, bad scope → invalid_scope ($name body)', async ({ json }) => {
-    const url = env.server.url
-    const unknown = await postForm(url, '/oauth/authorize_device', { clientId: 'lkc_00000000000000000000000000000000', secret: null, redirectUri: '' }, { scope: 'read_user' }, { json })
-    expect(unknown.status).toBe(401)
-    expect(await unknown.json()).toMatchObject({ error: 'invalid_client' })
-    for (const client of [env.f.C1, env.f.P1]) {
-      const notEnabled = await postForm(url, '/oauth/authorize_device', client, { scope: 'openid' }, { json })
-      expect(notEnabled.status).toBe(400)
-      expect(await notEnabled.json()).toMatchObject({ error: 'unauthorized_client' })
-    }
-    for (const scope of ['admin', 'email', 'nope']) {
-      const bad = await postForm(url, '/oauth/authorize_device', D1, { scope }, { json })
-      expect(bad.status).toBe(400)
-      expect(await bad.json()).toMatchObject({ error: 'invalid_scope' })
-    }
-  })
+  test.each(BODIES)(
+    'RFC 8628 §3.1; RFC 6749 §5.2: unknown client → invalid_client, grant not enabled → unauthorized_client, bad scope → invalid_scope ($name body)',
+    async ({ json }) => {
+      const url = env.server.url
+      const unknown = await postForm(
+        url,
+        '/oauth/authorize_device',
+        { clientId: 'lkc_00000000000000000000000000000000', secret: null, redirectUri: '' },
+        { scope: 'read_user' },
+        { json },
+      )
+      expect(unknown.status).toBe(401)
+      expect(await unknown.json()).toMatchObject({ error: 'invalid_client' })
+      for (const client of [env.f.C1, env.f.P1]) {
+        const notEnabled = await postForm(url, '/oauth/authorize_device', client, { scope: 'openid' }, { json })
+        expect(notEnabled.status).toBe(400)
+        expect(await notEnabled.json()).toMatchObject({ error: 'unauthorized_client' })
+      }
+      for (const scope of ['admin', 'email', 'nope']) {
+        const bad = await postForm(url, '/oauth/authorize_device', D1, { scope }, { json })
+        expect(bad.status).toBe(400)
+        expect(await bad.json()).toMatchObject({ error: 'invalid_scope' })
+      }
+    },
+  )
 })
 
 describe('H.43 polling', () => {
-  test.each(TOKEN_VARIANTS)('RFC 8628 §3.5: a poll before the user decides → 400 authorization_pending ($label)', async ({ dialect, json }) => {
-    const d = await start()
-    expect(await pollError(d.device_code, D1, { path: dialect.token, json })).toBe('authorization_pending')
-  })
+  test.each(TOKEN_VARIANTS)(
+    'RFC 8628 §3.5: a poll before the user decides → 400 authorization_pending ($label)',
+    async ({ dialect, json }) => {
+      const d = await start()
+      expect(await pollError(d.device_code, D1, { path: dialect.token, json })).toBe('authorization_pending')
+    },
+  )
 
   test('RFC 8628 §3.5: polling faster than interval → slow_down, and the interval grows by 5 s for every later poll', async () => {
     const d = await start()
@@ -156,22 +204,25 @@ describe('H.44 terminal poll answers', () => {
     expect(await pollError(d.device_code)).toBe('access_denied')
   })
 
-  test.each(DIALECTS)('RFC 8628 §3.5; oidc-provider "already used": tokens once, then the same device_code → invalid_grant ($name)', async (dialect) => {
-    const d = await start(env, D1, 'openid read_user')
-    expect((await decide(await signedIn(), d.user_code, 'approve')).status).toBe(200)
-    clock.advance(d.interval)
-    const ok = await poll(d.device_code, D1, { path: dialect.token })
-    expect(ok.status).toBe(200)
-    expect(ok.headers.get('cache-control')).toBe('no-store')
-    const tokens = (await ok.json()) as { access_token: string; scope: string }
-    expect(tokens.scope).toBe('openid read_user')
-    clock.advance(d.interval)
-    expect(await pollError(d.device_code, D1, { path: dialect.token })).toBe('invalid_grant')
-    // the tokens are still the user's: a second use does not mint, and does not break the first
-    expect(await introspect(env, tokens.access_token)).toMatchObject({ active: true, sub: env.f.alice.id })
-  })
+  test.each(DIALECTS)(
+    'RFC 8628 §3.5; oidc-provider "already used": tokens once, then the same device_code → invalid_grant ($name)',
+    async (dialect) => {
+      const d = await start(env, D1, 'openid read_user')
+      expect((await decide(await signedIn(), d.user_code, 'approve')).status).toBe(200)
+      clock.advance(d.interval)
+      const ok = await poll(d.device_code, D1, { path: dialect.token })
+      expect(ok.status).toBe(200)
+      expect(ok.headers.get('cache-control')).toBe('no-store')
+      const tokens = (await ok.json()) as { access_token: string; scope: string }
+      expect(tokens.scope).toBe('openid read_user')
+      clock.advance(d.interval)
+      expect(await pollError(d.device_code, D1, { path: dialect.token })).toBe('invalid_grant')
+      // the tokens are still the user's: a second use does not mint, and does not break the first
+      expect(await introspect(env, tokens.access_token)).toMatchObject({ active: true, sub: env.f.alice.id })
+    },
+  )
 
-  test("RFC 8628 §3.4; oidc-provider \"code belongs to client\": P1's device_code polled as P2 → invalid_grant, before and after approval", async () => {
+  test('RFC 8628 §3.4; oidc-provider "code belongs to client": P1\'s device_code polled as P2 → invalid_grant, before and after approval', async () => {
     const d = await start(env, D1)
     expect(await pollError(d.device_code, D2)).toBe('invalid_grant')
     await decide(await signedIn(), d.user_code, 'approve')
@@ -185,7 +236,12 @@ describe('H.44 terminal poll answers', () => {
 describe('H.45 user-code entry', () => {
   test('RFC 8628 §6.1: abcd-efgh, ABCDEFGH and abcd efgh forms of a code all match', async () => {
     const browser = await signedIn()
-    const forms = [(c: string) => c.toLowerCase(), (c: string) => c.replace('-', ''), (c: string) => c.replace('-', ' ').toLowerCase(), (c: string) => ` ${c} `]
+    const forms = [
+      (c: string) => c.toLowerCase(),
+      (c: string) => c.replace('-', ''),
+      (c: string) => c.replace('-', ' ').toLowerCase(),
+      (c: string) => ` ${c} `,
+    ]
     for (const variant of forms) {
       const d = await start()
       const { status, page } = await enter(browser, variant(d.user_code))
@@ -241,7 +297,9 @@ describe('H.46 verification page', () => {
       expect(res.headers.get('location')).toStartWith('/login?return_to=')
     }
     expect((await anon.post('/oauth/device', { user_code: d.user_code })).status).toBe(403)
-    expect((await anon.post('/oauth/device/decision', { user_code: d.user_code, decision: 'approve' })).status).toBe(403)
+    expect((await anon.post('/oauth/device/decision', { user_code: d.user_code, decision: 'approve' })).status).toBe(
+      403,
+    )
     clock.advance(d.interval)
     expect(await pollError(d.device_code)).toBe('authorization_pending')
   })
@@ -262,12 +320,16 @@ describe('H.46 verification page', () => {
   test('RFC 8628 §3.3.1, §5.4: verification_uri_complete only pre-fills; a GET of the decision URL approves nothing; approval needs the POST', async () => {
     const d = await start()
     const browser = await signedIn()
-    const prefilled = await browser.get(new URL(d.verification_uri_complete!).pathname + new URL(d.verification_uri_complete!).search)
+    const prefilled = await browser.get(
+      new URL(d.verification_uri_complete!).pathname + new URL(d.verification_uri_complete!).search,
+    )
     expect(prefilled.status).toBe(200)
     const page = await prefilled.text()
     expect(page).toContain(`value="${d.user_code}"`)
     expect(page).not.toContain('/oauth/device/decision')
-    const sneaky = await browser.get(`/oauth/device/decision?user_code=${d.user_code}&decision=approve&csrf_token=${formFields(page).csrf_token}`)
+    const sneaky = await browser.get(
+      `/oauth/device/decision?user_code=${d.user_code}&decision=approve&csrf_token=${formFields(page).csrf_token}`,
+    )
     expect(sneaky.status).toBeGreaterThanOrEqual(400)
     clock.advance(d.interval)
     expect(await pollError(d.device_code)).toBe('authorization_pending')
@@ -278,20 +340,25 @@ describe('H.46 verification page', () => {
 })
 
 describe('H.47 single use and the user behind it', () => {
-  test.each(['approve', 'deny'] as const)('RFC 8628 §3.3: a user_code is single-use: after %s, entering or deciding it again is an error and changes nothing', async (first) => {
-    const d = await start()
-    const browser = await signedIn()
-    const { page } = await enter(browser, d.user_code)
-    const fields = formFields(page)
-    expect((await browser.post('/oauth/device/decision', { ...fields, decision: first })).status).toBe(200)
-    expect((await enter(browser, d.user_code)).status).toBe(400)
-    const flip = first === 'approve' ? 'deny' : 'approve'
-    expect((await browser.post('/oauth/device/decision', { ...fields, decision: flip })).status).toBe(400)
-    // bob, in another browser, cannot take it over either
-    expect((await (await signedIn(env, 'bob')).post('/oauth/device/decision', { ...fields, decision: flip })).status).toBe(403)
-    clock.advance(d.interval)
-    expect(await pollError(d.device_code)).toBe(first === 'approve' ? 'tokens' : 'access_denied')
-  })
+  test.each(['approve', 'deny'] as const)(
+    'RFC 8628 §3.3: a user_code is single-use: after %s, entering or deciding it again is an error and changes nothing',
+    async (first) => {
+      const d = await start()
+      const browser = await signedIn()
+      const { page } = await enter(browser, d.user_code)
+      const fields = formFields(page)
+      expect((await browser.post('/oauth/device/decision', { ...fields, decision: first })).status).toBe(200)
+      expect((await enter(browser, d.user_code)).status).toBe(400)
+      const flip = first === 'approve' ? 'deny' : 'approve'
+      expect((await browser.post('/oauth/device/decision', { ...fields, decision: flip })).status).toBe(400)
+      // bob, in another browser, cannot take it over either
+      expect(
+        (await (await signedIn(env, 'bob')).post('/oauth/device/decision', { ...fields, decision: flip })).status,
+      ).toBe(403)
+      clock.advance(d.interval)
+      expect(await pollError(d.device_code)).toBe(first === 'approve' ? 'tokens' : 'access_denied')
+    },
+  )
 
   test('RFC 8628 §3.3; Keycloak CVE-2026-88770: the user disabled after approving → the poll gets access_denied, never tokens', async () => {
     const own = await setup({ clock })

@@ -9,18 +9,29 @@ test('RFC 8628 end to end: openid-client starts and polls, the user approves on 
   await using server = await startServer({ config: { deviceInterval: 1 }, socket: true }) // interop: openid-client over HTTP
   await seed(server.provider.services)
   const { application } = await server.provider.services.applications.create({
-    name: 'git credential helper', isPublic: true, grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'], scopes: ['openid', 'profile', 'read_user'],
+    name: 'git credential helper',
+    isPublic: true,
+    grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'],
+    scopes: ['openid', 'profile', 'read_user'],
   })
-  const config = await client.discovery(new URL(server.url), application.clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] })
+  const config = await client.discovery(new URL(server.url), application.clientId, undefined, client.None(), {
+    execute: [client.allowInsecureRequests],
+  })
   const device = await client.initiateDeviceAuthorization(config, { scope: 'openid read_user' })
   expect(device.interval).toBe(1)
 
   const approve = (async () => {
     const browser = new Browser(server.url)
     await browser.login()
-    const entry = await (await browser.get(new URL(device.verification_uri_complete!).pathname + new URL(device.verification_uri_complete!).search)).text()
+    const entry = await (
+      await browser.get(
+        new URL(device.verification_uri_complete!).pathname + new URL(device.verification_uri_complete!).search,
+      )
+    ).text()
     expect(entry).toContain(`value="${device.user_code}"`)
-    const confirm = await (await browser.post('/oauth/device', { ...formFields(entry), user_code: device.user_code })).text()
+    const confirm = await (
+      await browser.post('/oauth/device', { ...formFields(entry), user_code: device.user_code })
+    ).text()
     expect(confirm).toContain('git credential helper')
     const done = await browser.post('/oauth/device/decision', { ...formFields(confirm), decision: 'approve' })
     expect(done.status).toBe(200)

@@ -10,7 +10,11 @@ describe('P. Rate limiting', () => {
     const wrong = (xff?: string) =>
       fetch(`${server.url}/oauth/token`, {
         method: 'POST',
-        headers: { Authorization: basic(C1.clientId, 'lkcs_wrong'), 'Content-Type': 'application/x-www-form-urlencoded', ...(xff ? { 'X-Forwarded-For': xff } : {}) },
+        headers: {
+          Authorization: basic(C1.clientId, 'lkcs_wrong'),
+          'Content-Type': 'application/x-www-form-urlencoded',
+          ...(xff ? { 'X-Forwarded-For': xff } : {}),
+        },
         body: 'grant_type=client_credentials',
       })
     for (let i = 0; i < 50; i++) expect((await wrong(`198.51.100.${i}`)).status).toBe(401)

@@ -16,7 +16,17 @@ beforeEach(async () => {
 afterEach(() => server[Symbol.asyncDispose]())
 
 const scopes = () => server.provider.services.scopes
-const GITEA_CATEGORIES = ['activitypub', 'admin', 'issue', 'misc', 'notification', 'organization', 'package', 'repository', 'user']
+const GITEA_CATEGORIES = [
+  'activitypub',
+  'admin',
+  'issue',
+  'misc',
+  'notification',
+  'organization',
+  'package',
+  'repository',
+  'user',
+]
 
 describe('issue 14 §4: Gitea 1.20+/Forgejo and pre-1.20 Gitea are two presets', () => {
   test('gitea is read:/write: × the nine categories of Gitea 1.20+, write implying read', async () => {
@@ -49,9 +59,17 @@ describe('issue 14 §4: Gitea 1.20+/Forgejo and pre-1.20 Gitea are two presets',
 describe('issue 14 §4: a preset that would widen an existing scope needs force, else changes nothing', () => {
   test('gitlab over the built-in api: refused, naming the change; nothing is created', async () => {
     const before = await scopes().all()
-    const refused = await scopes().importPreset('gitlab').catch((e: unknown) => e)
+    const refused = await scopes()
+      .importPreset('gitlab')
+      .catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(PresetWouldWiden)
-    expect((refused as PresetWouldWiden).widened).toEqual([{ name: 'api', implies: ['read_user', 'read_api', 'write_repository', 'write_registry'], added: ['read_api', 'write_repository', 'write_registry'] }])
+    expect((refused as PresetWouldWiden).widened).toEqual([
+      {
+        name: 'api',
+        implies: ['read_user', 'read_api', 'write_repository', 'write_registry'],
+        added: ['read_api', 'write_repository', 'write_registry'],
+      },
+    ])
     expect((refused as Error).message).toContain('api would also imply read_api write_repository write_registry')
     expect(await scopes().all()).toEqual(before)
     expect(await scopes().find('read_api')).toBeUndefined()
@@ -61,18 +79,31 @@ describe('issue 14 §4: a preset that would widen an existing scope needs force,
     const result = await scopes().importPreset('gitlab', { force: true })
     expect(result.widened.map((w) => w.name)).toEqual(['api'])
     expect(result.created).toContain('read_api')
-    expect(await scopes().expand(['api'])).toEqual(['api', 'read_user', 'read_api', 'read_repository', 'read_registry', 'write_repository', 'write_registry'])
+    expect(await scopes().expand(['api'])).toEqual([
+      'api',
+      'read_user',
+      'read_api',
+      'read_repository',
+      'read_registry',
+      'write_repository',
+      'write_registry',
+    ])
     const again = await scopes().importPreset('gitlab')
     expect(again).toMatchObject({ created: [], widened: [] })
   })
 
   test("an operator's own scope named like a preset scope is not widened silently, and nothing else is imported", async () => {
     await scopes().create({ name: 'repo', description: 'Our own repo scope' })
-    const refused = await scopes().importPreset('gitea-legacy').catch((e: unknown) => e)
+    const refused = await scopes()
+      .importPreset('gitea-legacy')
+      .catch((e: unknown) => e)
     expect((refused as PresetWouldWiden).widened.map((w) => w.name)).toEqual(['repo'])
     expect(await scopes().find('admin:org')).toBeUndefined()
     await scopes().importPreset('gitea-legacy', { force: true })
-    expect(await scopes().find('repo')).toMatchObject({ description: 'Our own repo scope', implies: ['repo:status', 'public_repo', 'admin:repo_hook'] })
+    expect(await scopes().find('repo')).toMatchObject({
+      description: 'Our own repo scope',
+      implies: ['repo:status', 'public_repo', 'admin:repo_hook'],
+    })
   })
 
   test('a widening that would make a scope imply itself is refused even with force', async () => {
@@ -98,7 +129,13 @@ describe('issue 14 §4: latchkey scope import', () => {
     expect(await names()).not.toContain('read_api')
     const forced = await run('import', '--preset', 'gitlab', '--force', '--json')
     expect(forced.code).toBe(0)
-    expect(JSON.parse(forced.stdout).widened).toEqual([{ name: 'api', implies: ['read_user', 'read_api', 'write_repository', 'write_registry'], added: ['read_api', 'write_repository', 'write_registry'] }])
+    expect(JSON.parse(forced.stdout).widened).toEqual([
+      {
+        name: 'api',
+        implies: ['read_user', 'read_api', 'write_repository', 'write_registry'],
+        added: ['read_api', 'write_repository', 'write_registry'],
+      },
+    ])
     expect(await names()).toContain('read_api')
   })
 

@@ -15,17 +15,33 @@ beforeAll(async () => {
   const f = await seed(services)
   RS = f.RS
   await services.scopes.importPreset('gitea-legacy')
-  const { application, clientSecret } = await services.applications.create({ name: 'Forge CI', redirectUris: ['https://ci.example/cb'], scopes: ['openid', 'profile', 'write:org', 'read_user'] })
+  const { application, clientSecret } = await services.applications.create({
+    name: 'Forge CI',
+    redirectUris: ['https://ci.example/cb'],
+    scopes: ['openid', 'profile', 'write:org', 'read_user'],
+  })
   FORGE = { clientId: application.clientId, secret: clientSecret, redirectUri: 'https://ci.example/cb' }
 })
 afterAll(() => server[Symbol.asyncDispose]())
 
 async function tokensFor(scope: string | undefined, client = FORGE) {
   const { verifier, challenge } = pkcePair()
-  const query = { response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, code_challenge: challenge, code_challenge_method: 'S256', ...(scope === undefined ? {} : { scope }) }
+  const query = {
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: client.redirectUri,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...(scope === undefined ? {} : { scope }),
+  }
   const redirect = await new Browser(server.url).authorize(query)
   if (redirect.searchParams.get('error')) return { error: redirect.searchParams.get('error')! }
-  const res = await postForm(server.url, '/oauth/token', client, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: client.redirectUri, code_verifier: verifier })
+  const res = await postForm(server.url, '/oauth/token', client, {
+    grant_type: 'authorization_code',
+    code: redirect.searchParams.get('code')!,
+    redirect_uri: client.redirectUri,
+    code_verifier: verifier,
+  })
   return (await res.json()) as { access_token: string; refresh_token: string; scope: string }
 }
 
@@ -37,9 +53,13 @@ describe('issue 3: scopes as managed data (Gitea seed hierarchy)', () => {
 
   test('issue 3: introspection and token info list every scope the token carries', async () => {
     const t = (await tokensFor('write:org read_user')) as { access_token: string }
-    const intro = (await (await postForm(server.url, '/oauth/introspect', RS, { token: t.access_token })).json()) as { scope: string }
+    const intro = (await (await postForm(server.url, '/oauth/introspect', RS, { token: t.access_token })).json()) as {
+      scope: string
+    }
     expect(intro.scope.split(' ').sort()).toEqual(['read:org', 'read_user', 'write:org'])
-    const info = (await (await fetch(`${server.url}/oauth/token/info`, { headers: { Authorization: `Bearer ${t.access_token}` } })).json()) as { scope: string[] }
+    const info = (await (
+      await fetch(`${server.url}/oauth/token/info`, { headers: { Authorization: `Bearer ${t.access_token}` } })
+    ).json()) as { scope: string[] }
     expect(info.scope.sort()).toEqual(['read:org', 'read_user', 'write:org'])
   })
 
@@ -64,9 +84,19 @@ describe('issue 3: scopes as managed data (Gitea seed hierarchy)', () => {
 
   test('RFC 6749 §6: a refresh may narrow scope, and never widens it', async () => {
     const t = (await tokensFor('write:org read_user')) as { refresh_token: string }
-    const wide = await postForm(server.url, '/oauth/token', FORGE, { grant_type: 'refresh_token', refresh_token: t.refresh_token, scope: 'write:org profile' })
+    const wide = await postForm(server.url, '/oauth/token', FORGE, {
+      grant_type: 'refresh_token',
+      refresh_token: t.refresh_token,
+      scope: 'write:org profile',
+    })
     expect(await wide.json()).toMatchObject({ error: 'invalid_scope' })
-    const narrow = (await (await postForm(server.url, '/oauth/token', FORGE, { grant_type: 'refresh_token', refresh_token: t.refresh_token, scope: 'read:org' })).json()) as { scope: string }
+    const narrow = (await (
+      await postForm(server.url, '/oauth/token', FORGE, {
+        grant_type: 'refresh_token',
+        refresh_token: t.refresh_token,
+        scope: 'read:org',
+      })
+    ).json()) as { scope: string }
     expect(narrow.scope).toBe('read:org')
   })
 
@@ -89,12 +119,22 @@ describe('issue 3: scopes as managed data (Gitea seed hierarchy)', () => {
 describe('issue 3: consents are remembered, asked again only for the difference, and revocable', () => {
   test('a second request for more scopes shows the consent page listing the new scope apart from the approved ones', async () => {
     const browser = new Browser(server.url)
-    await browser.authorize({ response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri, scope: 'openid', state: 's' })
+    await browser.authorize({
+      response_type: 'code',
+      client_id: FORGE.clientId,
+      redirect_uri: FORGE.redirectUri,
+      scope: 'openid',
+      state: 's',
+    })
     // Same scopes again: no consent page, straight to the client.
-    const again = await browser.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri, scope: 'openid' })}`)
+    const again = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri, scope: 'openid' })}`,
+    )
     expect(again.status).toBe(302)
     expect(again.headers.get('location')).toStartWith(FORGE.redirectUri)
-    const more = await browser.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri, scope: 'openid profile' })}`)
+    const more = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri, scope: 'openid profile' })}`,
+    )
     expect(more.status).toBe(200)
     const page = await more.text()
     const [newPart, approvedPart] = page.split('Already approved:')
@@ -112,13 +152,24 @@ describe('issue 3: consents are remembered, asked again only for the difference,
     const form = /name="csrf_token" value="([^"]+)">\n?<input type="hidden" name="grant_id" value="([^"]+)"/.exec(page)!
     const revoked = await browser.post('/account/applications/revoke', { csrf_token: form[1]!, grant_id: form[2]! })
     expect(await revoked.text()).toContain('Access revoked')
-    expect(await (await postForm(server.url, '/oauth/introspect', RS, { token: t.access_token })).json()).toEqual({ active: false })
-    expect(await (await postForm(server.url, '/oauth/token', FORGE, { grant_type: 'refresh_token', refresh_token: t.refresh_token })).json()).toMatchObject({ error: 'invalid_grant' })
+    expect(await (await postForm(server.url, '/oauth/introspect', RS, { token: t.access_token })).json()).toEqual({
+      active: false,
+    })
+    expect(
+      await (
+        await postForm(server.url, '/oauth/token', FORGE, {
+          grant_type: 'refresh_token',
+          refresh_token: t.refresh_token,
+        })
+      ).json(),
+    ).toMatchObject({ error: 'invalid_grant' })
   })
 
   test("another user's grant id cannot be revoked through the page", async () => {
     await tokensFor('read_user')
-    const [grant] = await server.provider.services.grants.listForUser((await server.provider.services.users.list()).find((u) => u.username === 'alice')!.id)
+    const [grant] = await server.provider.services.grants.listForUser(
+      (await server.provider.services.users.list()).find((u) => u.username === 'alice')!.id,
+    )
     const bob = new Browser(server.url)
     await bob.login('bob')
     const csrf = csrfToken(bob.cookies.get('latchkey_session')!)

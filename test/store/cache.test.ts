@@ -12,7 +12,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCache } from '../../src/store/cache.ts'
-import { CASCADES, changeSignalOf, classify, createChangeSignal, registerChangeSignal, TRIGGERS, tablesChangedBy } from '../../src/store/changes.ts'
+import {
+  CASCADES,
+  changeSignalOf,
+  classify,
+  createChangeSignal,
+  registerChangeSignal,
+  TRIGGERS,
+  tablesChangedBy,
+} from '../../src/store/changes.ts'
 import type { Database, Db } from '../../src/store/database.ts'
 import { migrateToLatest } from '../../src/store/migrate.ts'
 import { openStore } from '../../src/store/open.ts'
@@ -36,13 +44,17 @@ async function withStore(run: (db: Db, path: string) => Promise<void>) {
 const scope = (name: string, description = name) => ({ name, description, implies: '', is_default: 0, created_at: 1 })
 
 /** A cache of one scope's description, counting its database reads. */
-function describedScopes(db: Db, options: { keyedRowsOnly?: boolean; postgresMaxAge?: number; now?: () => number } = {}) {
+function describedScopes(
+  db: Db,
+  options: { keyedRowsOnly?: boolean; postgresMaxAge?: number; now?: () => number } = {},
+) {
   const cache = createCache<string, string>(db, { tables: ['scopes'], postgresMaxAge: 60, ...options })
   let reads = 0
   const get = (name: string) =>
     cache.get(name, async () => {
       reads++
-      return (await db.selectFrom('scopes').select('description').where('name', '=', name).executeTakeFirst())?.description
+      return (await db.selectFrom('scopes').select('description').where('name', '=', name).executeTakeFirst())
+        ?.description
     })
   return { get, reads: () => reads }
 }
@@ -66,7 +78,10 @@ describe('issue 15 §4: the cache', () => {
       await db.insertInto('scopes').values(scope('a')).execute()
       const c = describedScopes(db)
       await c.get('a')
-      await db.insertInto('rate_limits').values({ key: 'k', window_start: 1, count: 1 } as never).execute()
+      await db
+        .insertInto('rate_limits')
+        .values({ key: 'k', window_start: 1, count: 1 } as never)
+        .execute()
       await db.updateTable('users').set({ name: 'x' }).where('id', '=', 'none').execute()
       expect(await c.get('a')).toBe('a')
       expect(c.reads()).toBe(1)
@@ -124,19 +139,22 @@ describe('issue 15 §4: the cache', () => {
     })
   })
 
-  test.skipIf(onPostgres)('SQLite: a commit by another connection on the same file (the CLI) empties it at the next lookup', async () => {
-    await withStore(async (db, path) => {
-      await db.insertInto('scopes').values(scope('a')).execute()
-      const c = describedScopes(db, { keyedRowsOnly: true })
-      await c.get('a')
-      await c.get('a')
-      expect(c.reads()).toBe(1)
-      const other = new RawSqlite(path)
-      other.run(`update scopes set description = 'by the CLI' where name = 'a'`)
-      other.close()
-      expect(await c.get('a')).toBe('by the CLI')
-    })
-  })
+  test.skipIf(onPostgres)(
+    'SQLite: a commit by another connection on the same file (the CLI) empties it at the next lookup',
+    async () => {
+      await withStore(async (db, path) => {
+        await db.insertInto('scopes').values(scope('a')).execute()
+        const c = describedScopes(db, { keyedRowsOnly: true })
+        await c.get('a')
+        await c.get('a')
+        expect(c.reads()).toBe(1)
+        const other = new RawSqlite(path)
+        other.run(`update scopes set description = 'by the CLI' where name = 'a'`)
+        other.close()
+        expect(await c.get('a')).toBe('by the CLI')
+      })
+    },
+  )
 
   test.skipIf(!onPostgres)('PostgreSQL: caches that may not be stale (postgresMaxAge 0) read every time', async () => {
     await withStore(async (db) => {
@@ -148,27 +166,30 @@ describe('issue 15 §4: the cache', () => {
     })
   })
 
-  test.skipIf(!onPostgres)('PostgreSQL: a second instance’s write is seen once the entry is older than postgresMaxAge', async () => {
-    let now = 1000
-    const database = await createTestDatabase()
-    const first = openStore({ db: '', databaseUrl: database.url, dbPoolSize: 2 }).db
-    const second = openStore({ db: '', databaseUrl: database.url, dbPoolSize: 2 }).db
-    try {
-      await migrateToLatest(first)
-      await first.insertInto('scopes').values(scope('a', 'first')).execute()
-      const c = describedScopes(first, { postgresMaxAge: 5, now: () => now })
-      expect(await c.get('a')).toBe('first')
-      await second.updateTable('scopes').set({ description: 'second' }).where('name', '=', 'a').execute()
-      now += 4
-      expect(await c.get('a')).toBe('first')
-      now += 1
-      expect(await c.get('a')).toBe('second')
-    } finally {
-      await first.destroy()
-      await second.destroy()
-      await database.drop()
-    }
-  })
+  test.skipIf(!onPostgres)(
+    'PostgreSQL: a second instance’s write is seen once the entry is older than postgresMaxAge',
+    async () => {
+      let now = 1000
+      const database = await createTestDatabase()
+      const first = openStore({ db: '', databaseUrl: database.url, dbPoolSize: 2 }).db
+      const second = openStore({ db: '', databaseUrl: database.url, dbPoolSize: 2 }).db
+      try {
+        await migrateToLatest(first)
+        await first.insertInto('scopes').values(scope('a', 'first')).execute()
+        const c = describedScopes(first, { postgresMaxAge: 5, now: () => now })
+        expect(await c.get('a')).toBe('first')
+        await second.updateTable('scopes').set({ description: 'second' }).where('name', '=', 'a').execute()
+        now += 4
+        expect(await c.get('a')).toBe('first')
+        now += 1
+        expect(await c.get('a')).toBe('second')
+      } finally {
+        await first.destroy()
+        await second.destroy()
+        await database.drop()
+      }
+    },
+  )
 
   test('PostgreSQL: another instance’s write is seen once the entry is older than postgresMaxAge; this process’s at once', async () => {
     // Another instance's write cannot be signalled: a database whose signal is PostgreSQL's, and rows
@@ -197,53 +218,98 @@ describe('issue 15 §4: the change signal classifies writes by their Kysely oper
   const compileQuery = (node: never) => ({ query: node, sql: '', parameters: [] })
   const none = () => ({}) as never
   const db = new Kysely<Database>({
-    dialect: { createAdapter: none, createDriver: none, createIntrospector: none, createQueryCompiler: () => ({ compileQuery }) as never },
+    dialect: {
+      createAdapter: none,
+      createDriver: none,
+      createIntrospector: none,
+      createQueryCompiler: () => ({ compileQuery }) as never,
+    },
   })
   const node = (q: { compile(): { query: unknown } }) => q.compile().query as never
 
   test('reads, inserts, upserts, updates, deletes and anything else', () => {
     expect(classify(node(db.selectFrom('access_tokens').selectAll()))).toBe('read')
-    expect(classify(node(db.insertInto('access_tokens').values({} as never)))).toEqual({ tables: ['access_tokens'], alters: false })
-    const upsert = db.insertInto('rate_limits').values({} as never).onConflict((oc) => oc.column('key').doUpdateSet({ count: 1 }))
+    expect(classify(node(db.insertInto('access_tokens').values({} as never)))).toEqual({
+      tables: ['access_tokens'],
+      alters: false,
+    })
+    const upsert = db
+      .insertInto('rate_limits')
+      .values({} as never)
+      .onConflict((oc) => oc.column('key').doUpdateSet({ count: 1 }))
     expect(classify(node(upsert))).toEqual({ tables: ['rate_limits'], alters: true })
-    expect(classify(node(db.insertInto('rate_limits').values({} as never).onConflict((oc) => oc.doNothing())))).toEqual({ tables: ['rate_limits'], alters: false })
-    expect(classify(node(db.replaceInto('applications').values({} as never)))).toEqual({ tables: ['applications'], alters: true })
+    expect(
+      classify(
+        node(
+          db
+            .insertInto('rate_limits')
+            .values({} as never)
+            .onConflict((oc) => oc.doNothing()),
+        ),
+      ),
+    ).toEqual({ tables: ['rate_limits'], alters: false })
+    expect(classify(node(db.replaceInto('applications').values({} as never)))).toEqual({
+      tables: ['applications'],
+      alters: true,
+    })
     expect(classify(node(db.updateTable('users as u').set({ name: 'x' })))).toEqual({ tables: ['users'], alters: true })
-    expect(classify(node(db.deleteFrom('refresh_tokens')))).toEqual({ tables: ['refresh_tokens'], alters: true, deletes: true })
-    const writingCte = db.with('gone', (d) => d.deleteFrom('users').returning('id')).selectFrom('gone').selectAll()
+    expect(classify(node(db.deleteFrom('refresh_tokens')))).toEqual({
+      tables: ['refresh_tokens'],
+      alters: true,
+      deletes: true,
+    })
+    const writingCte = db
+      .with('gone', (d) => d.deleteFrom('users').returning('id'))
+      .selectFrom('gone')
+      .selectAll()
     expect(classify(node(writingCte))).toBe('unknown')
-    const readingCte = db.with('live', (d) => d.selectFrom('users').select('id')).selectFrom('live').selectAll()
+    const readingCte = db
+      .with('live', (d) => d.selectFrom('users').select('id'))
+      .selectFrom('live')
+      .selectAll()
     expect(classify(node(readingCte))).toBe('read')
     expect(classify(sql`select 1`.compile(db).query)).toBe('unknown')
     expect(classify(node(db.schema.dropTable('access_tokens')))).toBe('unknown')
   })
 
-  test.skipIf(onPostgres)('every ON DELETE CASCADE / SET NULL and every trigger of the schema is in CASCADES / TRIGGERS', async () => {
-    await withStore(async (_db, path) => {
-      const raw = new RawSqlite(path, { readonly: true })
-      try {
-        const tables = raw.query<{ name: string }, []>(`select name from sqlite_master where type = 'table'`).all().map((t) => t.name)
-        for (const table of tables) {
-          const keys = raw.query<{ table: string; on_delete: string }, []>(`pragma foreign_key_list(${table})`).all()
-          for (const fk of keys.filter((k) => k.on_delete !== 'NO ACTION' && k.on_delete !== 'RESTRICT')) {
-            const known = tablesChangedBy(fk.table, true).includes(table)
-            expect({ parent: fk.table, child: table, known }).toEqual({ parent: fk.table, child: table, known: true })
+  test.skipIf(onPostgres)(
+    'every ON DELETE CASCADE / SET NULL and every trigger of the schema is in CASCADES / TRIGGERS',
+    async () => {
+      await withStore(async (_db, path) => {
+        const raw = new RawSqlite(path, { readonly: true })
+        try {
+          const tables = raw
+            .query<{ name: string }, []>(`select name from sqlite_master where type = 'table'`)
+            .all()
+            .map((t) => t.name)
+          for (const table of tables) {
+            const keys = raw.query<{ table: string; on_delete: string }, []>(`pragma foreign_key_list(${table})`).all()
+            for (const fk of keys.filter((k) => k.on_delete !== 'NO ACTION' && k.on_delete !== 'RESTRICT')) {
+              const known = tablesChangedBy(fk.table, true).includes(table)
+              expect({ parent: fk.table, child: table, known }).toEqual({ parent: fk.table, child: table, known: true })
+            }
           }
-        }
-        const triggers = raw.query<{ tbl_name: string; sql: string }, []>(`select tbl_name, sql from sqlite_master where type = 'trigger'`).all()
-        expect(triggers.length).toBeGreaterThan(0)
-        for (const t of triggers) {
-          const body = t.sql.toLowerCase().split(/\bbegin\b/)[1]!
-          const written = [...body.matchAll(/(?:^|;)\s*(?:update|insert\s+into|delete\s+from)\s+"?(\w+)"?/g)].map((m) => m[1]!)
-          for (const w of written) {
-            const known = (TRIGGERS[t.tbl_name as never] as string[] | undefined)?.includes(w) ?? false
-            expect({ trigger: t.tbl_name, writes: w, known }).toEqual({ trigger: t.tbl_name, writes: w, known: true })
+          const triggers = raw
+            .query<{ tbl_name: string; sql: string }, []>(
+              `select tbl_name, sql from sqlite_master where type = 'trigger'`,
+            )
+            .all()
+          expect(triggers.length).toBeGreaterThan(0)
+          for (const t of triggers) {
+            const body = t.sql.toLowerCase().split(/\bbegin\b/)[1]!
+            const written = [...body.matchAll(/(?:^|;)\s*(?:update|insert\s+into|delete\s+from)\s+"?(\w+)"?/g)].map(
+              (m) => m[1]!,
+            )
+            for (const w of written) {
+              const known = (TRIGGERS[t.tbl_name as never] as string[] | undefined)?.includes(w) ?? false
+              expect({ trigger: t.tbl_name, writes: w, known }).toEqual({ trigger: t.tbl_name, writes: w, known: true })
+            }
           }
+          expect(Object.keys(CASCADES).sort()).toEqual(['applications', 'users'])
+        } finally {
+          raw.close()
         }
-        expect(Object.keys(CASCADES).sort()).toEqual(['applications', 'users'])
-      } finally {
-        raw.close()
-      }
-    })
-  })
+      })
+    },
+  )
 })

@@ -30,7 +30,15 @@ async function withStore(run: (db: ReturnType<typeof openStore>['db']) => Promis
 }
 
 const user = (id: string, username: string, email: string | null, createdAt: number) => ({
-  id, username, email, name: null, password_hash: 'x', is_admin: 0, disabled_at: null, created_at: createdAt, updated_at: createdAt,
+  id,
+  username,
+  email,
+  name: null,
+  password_hash: 'x',
+  is_admin: 0,
+  disabled_at: null,
+  created_at: createdAt,
+  updated_at: createdAt,
 })
 
 describe('issue 14 §3: migration 2026_12_02_000 on a database holding case-duplicates', () => {
@@ -38,13 +46,16 @@ describe('issue 14 §3: migration 2026_12_02_000 on a database holding case-dupl
     await withStore(async (db) => {
       const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
       expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined()
-      await db.insertInto('users').values([
-        user('00000000-0000-7000-8000-000000000003', 'BOB', 'Bob@Example.com', 300),
-        user('00000000-0000-7000-8000-000000000001', 'bob', 'bob@example.com', 100),
-        user('00000000-0000-7000-8000-000000000002', 'Bob', null, 200),
-        user('00000000-0000-7000-8000-000000000004', 'carol', 'BOB@example.COM', 400),
-        user('00000000-0000-7000-8000-000000000005', 'dave', null, 500),
-      ]).execute()
+      await db
+        .insertInto('users')
+        .values([
+          user('00000000-0000-7000-8000-000000000003', 'BOB', 'Bob@Example.com', 300),
+          user('00000000-0000-7000-8000-000000000001', 'bob', 'bob@example.com', 100),
+          user('00000000-0000-7000-8000-000000000002', 'Bob', null, 200),
+          user('00000000-0000-7000-8000-000000000004', 'carol', 'BOB@example.COM', 400),
+          user('00000000-0000-7000-8000-000000000005', 'dave', null, 500),
+        ])
+        .execute()
       expect((await migrator.migrateToLatest()).error).toBeUndefined()
       const rows = await db.selectFrom('users').select(['id', 'username', 'email']).orderBy('id').execute()
       expect(rows).toEqual([
@@ -62,8 +73,18 @@ describe('issue 14 §3: migration 2026_12_02_000 on a database holding case-dupl
         ['user.email_cleared_case_duplicate', '4', { email: 'BOB@example.COM' }],
       ])
       // The database itself now refuses a case-duplicate, whoever writes.
-      await expect(db.insertInto('users').values(user('00000000-0000-7000-8000-000000000006', 'DAVE', null, 600)).execute()).rejects.toThrow()
-      await expect(db.insertInto('users').values(user('00000000-0000-7000-8000-000000000007', 'erin', 'BOB@EXAMPLE.COM', 700)).execute()).rejects.toThrow()
+      await expect(
+        db
+          .insertInto('users')
+          .values(user('00000000-0000-7000-8000-000000000006', 'DAVE', null, 600))
+          .execute(),
+      ).rejects.toThrow()
+      await expect(
+        db
+          .insertInto('users')
+          .values(user('00000000-0000-7000-8000-000000000007', 'erin', 'BOB@EXAMPLE.COM', 700))
+          .execute(),
+      ).rejects.toThrow()
     })
   })
 })
@@ -73,8 +94,13 @@ describe('issue 14 §3: usernames and e-mail addresses ignore case', () => {
     await using server = await startServer()
     const users = server.provider.services.users
     const bob = await users.create({ username: 'bob', email: 'bob@example.com', password: PASSWORD })
-    await expect(users.create({ username: 'Bob', password: PASSWORD })).rejects.toMatchObject({ kind: 'conflict', field: 'username' })
-    await expect(users.create({ username: 'robert', email: 'BOB@Example.com', password: PASSWORD })).rejects.toMatchObject({ kind: 'conflict', field: 'email' })
+    await expect(users.create({ username: 'Bob', password: PASSWORD })).rejects.toMatchObject({
+      kind: 'conflict',
+      field: 'username',
+    })
+    await expect(
+      users.create({ username: 'robert', email: 'BOB@Example.com', password: PASSWORD }),
+    ).rejects.toMatchObject({ kind: 'conflict', field: 'email' })
     expect((await users.authenticate('BOB', PASSWORD))?.id).toBe(bob.id)
     expect((await users.findByUsername('bOb'))?.id).toBe(bob.id)
     const carol = await users.create({ username: 'carol', password: PASSWORD })
@@ -82,7 +108,9 @@ describe('issue 14 §3: usernames and e-mail addresses ignore case', () => {
     const token = (await server.provider.services.tokens.issuePersonal(admin.id, ['admin'], null)).token
     const actor = await server.provider.services.admin.access.actorForToken(token)
     if (!actor.ok) throw new Error('no actor')
-    await expect(server.provider.services.admin.users.update(actor.actor, carol.id, { email: 'Bob@example.com' })).rejects.toMatchObject({ kind: 'conflict', field: 'email' })
+    await expect(
+      server.provider.services.admin.users.update(actor.actor, carol.id, { email: 'Bob@example.com' }),
+    ).rejects.toMatchObject({ kind: 'conflict', field: 'email' })
   })
 
   test('the sign-in form accepts the username in any case', async () => {

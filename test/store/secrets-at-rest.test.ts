@@ -6,7 +6,18 @@ import { onPostgres } from '../helpers/database.ts'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { TOKEN_KEY, storedTokenKey, tokenSecretBytes } from '../helpers/token-keys.ts'
-import { DIALECTS, exchange, getCode, refresh, secretNeedles, setup, sha256Hex, sqliteFiles, tokensFor, type Env } from '../helpers/flows.ts'
+import {
+  DIALECTS,
+  exchange,
+  getCode,
+  refresh,
+  secretNeedles,
+  setup,
+  sha256Hex,
+  sqliteFiles,
+  tokensFor,
+  type Env,
+} from '../helpers/flows.ts'
 
 let env: Env
 beforeAll(async () => {
@@ -22,8 +33,17 @@ const databaseFiles = () => sqliteFiles(env.server.config.db)
 async function storedData(): Promise<Array<[string, Buffer]>> {
   if (!onPostgres) return databaseFiles()
   const db = env.server.provider.services.deps.db
-  const { rows } = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = current_schema()`.execute(db)
-  return Promise.all(rows.map(async ({ t }): Promise<[string, Buffer]> => [`table ${t}`, Buffer.from(JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(db)).rows))]))
+  const { rows } = await sql<{
+    t: string
+  }>`select tablename as t from pg_tables where schemaname = current_schema()`.execute(db)
+  return Promise.all(
+    rows.map(
+      async ({ t }): Promise<[string, Buffer]> => [
+        `table ${t}`,
+        Buffer.from(JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(db)).rows)),
+      ],
+    ),
+  )
 }
 
 /** Where a secret, or the random bytes behind it, occurs in the database files. */
@@ -62,11 +82,19 @@ describe('O.77 secrets at rest', () => {
         const second = await tokensFor(env, client, { dialect, json })
         keep('access token', second.access_token)
         keep('refresh token', second.refresh_token)
-        const rotatedPair = (await (await refresh(env, client, second.refresh_token!, {}, { dialect, json })).json()) as { access_token: string; refresh_token: string }
+        const rotatedPair = (await (
+          await refresh(env, client, second.refresh_token!, {}, { dialect, json })
+        ).json()) as { access_token: string; refresh_token: string }
         keep('access token', rotatedPair.access_token)
         keep('refresh token', rotatedPair.refresh_token)
         await refresh(env, client, second.refresh_token!, {}, { dialect, json }) // reuse, which revokes the family
-        const publicPair = await tokensFor(env, env.f.P1, { dialect, json, scope: 'openid', browser: browsers[1], username: 'bob' })
+        const publicPair = await tokensFor(env, env.f.P1, {
+          dialect,
+          json,
+          scope: 'openid',
+          browser: browsers[1],
+          username: 'bob',
+        })
         keep('access token', publicPair.access_token)
         keep('refresh token', publicPair.refresh_token)
         await postForm(env.server.url, '/oauth/revoke', env.f.P1, { token: publicPair.access_token }, { json })
@@ -82,7 +110,9 @@ describe('O.77 secrets at rest', () => {
     expect(secrets.size).toBeGreaterThan(30)
 
     const check = (files: Array<[string, Buffer]>) => {
-      const hits = [...secrets].flatMap(([value, what]) => occurrences(files, value).map((path) => `${what} in ${path}`))
+      const hits = [...secrets].flatMap(([value, what]) =>
+        occurrences(files, value).map((path) => `${what} in ${path}`),
+      )
       expect(hits).toEqual([])
       // positive control: the scan does see what is stored in the clear
       expect(files.some(([, buf]) => buf.includes(Buffer.from(env.f.C1.clientId)))).toBe(true)
@@ -103,13 +133,28 @@ describe('O.77 secrets at rest', () => {
     const hashes = [
       ...(await db.selectFrom('authorization_codes').select('code_hash as h').execute()),
       ...(await db.selectFrom('sessions').select('token_hash as h').execute()),
-      ...(await db.selectFrom('applications').select('client_secret_hash as h').where('client_secret_hash', 'is not', null).execute()),
+      ...(await db
+        .selectFrom('applications')
+        .select('client_secret_hash as h')
+        .where('client_secret_hash', 'is not', null)
+        .execute()),
     ].map((r) => r.h as string)
     for (const k of tokenKeys) expect(k).toMatch(TOKEN_KEY)
     for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/)
     const stored = new Set([...tokenKeys, ...hashes])
     const isToken = (what: string) => / token$/.test(what)
-    for (const [value, what] of secrets) if (!what.startsWith('password') && what !== 'code_verifier' && what !== 'cookie latchkey_login' && what !== 'client secret' && what !== 'rotated client secret') expect({ what, stored: stored.has(isToken(what) ? storedTokenKey(value) : sha256Hex(value)) }).toEqual({ what, stored: true })
+    for (const [value, what] of secrets)
+      if (
+        !what.startsWith('password') &&
+        what !== 'code_verifier' &&
+        what !== 'cookie latchkey_login' &&
+        what !== 'client secret' &&
+        what !== 'rotated client secret'
+      )
+        expect({ what, stored: stored.has(isToken(what) ? storedTokenKey(value) : sha256Hex(value)) }).toEqual({
+          what,
+          stored: true,
+        })
     expect(stored.has(sha256Hex(rotated.clientSecret!))).toBe(true)
 
     const passwords = await db.selectFrom('users').select('password_hash').execute()
@@ -152,15 +197,31 @@ describe('O.78 issued secrets are unique, prefixed and random', () => {
       secret: { prefix: 'lkcs_', values: [] },
     }
     for (let i = 0; i < 3000; i++) {
-      kinds.code!.values.push(await services.codes.issue({
-        applicationId: app.application.id, userId: env.f.alice.id, redirectUri: 'https://entropy.example/cb', redirectUriSent: true,
-        scopes: ['openid'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: 0,
-      }))
-      const t = await services.tokens.issue({ application: app.application, userId: env.f.alice.id, scopes: ['openid'], withRefresh: true, authTime: null })
+      kinds.code!.values.push(
+        await services.codes.issue({
+          applicationId: app.application.id,
+          userId: env.f.alice.id,
+          redirectUri: 'https://entropy.example/cb',
+          redirectUriSent: true,
+          scopes: ['openid'],
+          codeChallenge: null,
+          codeChallengeMethod: null,
+          nonce: null,
+          authTime: 0,
+        }),
+      )
+      const t = await services.tokens.issue({
+        application: app.application,
+        userId: env.f.alice.id,
+        scopes: ['openid'],
+        withRefresh: true,
+        authTime: null,
+      })
       kinds.access!.values.push(t.accessToken)
       kinds.refresh!.values.push(t.refreshToken!)
     }
-    for (let i = 0; i < 1000; i++) kinds.secret!.values.push((await services.applications.rotateSecret(app.application.clientId)).clientSecret!)
+    for (let i = 0; i < 1000; i++)
+      kinds.secret!.values.push((await services.applications.rotateSecret(app.application.clientId)).clientSecret!)
     // and some issued over HTTP
     for (let i = 0; i < 5; i++) {
       const t = await tokensFor(env, env.f.C1, { scope: 'openid' })
@@ -173,7 +234,11 @@ describe('O.78 issued secrets are unique, prefixed and random', () => {
     expect(new Set(all).size).toBe(all.length)
     for (const [kind, { prefix, values }] of Object.entries(kinds)) {
       const samples = values.map((v) => randomPart(v, prefix))
-      for (const s of samples) expect({ kind, bits: s.length * 8 >= (kind === 'code' || kind === 'secret' ? 128 : 256) }).toEqual({ kind, bits: true })
+      for (const s of samples)
+        expect({ kind, bits: s.length * 8 >= (kind === 'code' || kind === 'secret' ? 128 : 256) }).toEqual({
+          kind,
+          bits: true,
+        })
       expectBalancedBits(samples)
     }
   }, 60_000)

@@ -19,7 +19,12 @@ let app: Application
 let client: Client
 beforeAll(async () => {
   server = await startServer()
-  const created = await server.provider.services.applications.create({ name: 'Keys', grantTypes: ['client_credentials', 'refresh_token'], redirectUris: ['https://keys.example/cb'], scopes: ['read_user'] })
+  const created = await server.provider.services.applications.create({
+    name: 'Keys',
+    grantTypes: ['client_credentials', 'refresh_token'],
+    redirectUris: ['https://keys.example/cb'],
+    scopes: ['read_user'],
+  })
   app = created.application
   client = { clientId: app.clientId, secret: created.clientSecret!, redirectUri: 'https://keys.example/cb' }
 })
@@ -29,7 +34,8 @@ afterAll(async () => {
 
 const services = () => server.provider.services
 const db = () => server.provider.services.deps.db
-const issue = () => services().tokens.issue({ application: app, userId: null, scopes: ['read_user'], withRefresh: true, authTime: null })
+const issue = () =>
+  services().tokens.issue({ application: app, userId: null, scopes: ['read_user'], withRefresh: true, authTime: null })
 
 /** The row id named by a token of the current format, as stored: 32 hex digits. */
 const selectorHex = (value: string) => storedTokenKey(value).slice(0, 32)
@@ -43,12 +49,34 @@ async function legacyTokens(): Promise<{ access: string; refresh: string }> {
   const now = Math.floor(Date.now() / 1000)
   const family = newId()
   await insertAccessToken(db(), {
-    id: newId(), token_hash: hex(access), hint: access.slice(-4), kind: 'oauth', application_id: app.id, user_id: null, scopes: 'read_user',
-    family_id: family, authorization_code_id: null, created_at: now, expires_at: now + 3600, last_used_at: null, revoked_at: null,
+    id: newId(),
+    token_hash: hex(access),
+    hint: access.slice(-4),
+    kind: 'oauth',
+    application_id: app.id,
+    user_id: null,
+    scopes: 'read_user',
+    family_id: family,
+    authorization_code_id: null,
+    created_at: now,
+    expires_at: now + 3600,
+    last_used_at: null,
+    revoked_at: null,
   })
   await insertRefreshToken(db(), {
-    id: newId(), token_hash: hex(refresh), hint: refresh.slice(-4), family_id: family, application_id: app.id, user_id: null, scopes: 'read_user',
-    auth_time: null, authorization_code_id: null, created_at: now, expires_at: now + 86400, rotated_at: null, revoked_at: null,
+    id: newId(),
+    token_hash: hex(refresh),
+    hint: refresh.slice(-4),
+    family_id: family,
+    application_id: app.id,
+    user_id: null,
+    scopes: 'read_user',
+    auth_time: null,
+    authorization_code_id: null,
+    created_at: now,
+    expires_at: now + 86400,
+    rotated_at: null,
+    revoked_at: null,
   })
   return { access, refresh }
 }
@@ -56,9 +84,16 @@ async function legacyTokens(): Promise<{ access: string; refresh: string }> {
 describe('token values', () => {
   test('RFC 6749 §10.10; RFC 6819 §5.1.4.1.3: an issued token names its row and is stored only as the row id and its SHA-256', async () => {
     const tokens = await issue()
-    for (const [value, table] of [[tokens.accessToken, 'access_tokens'], [tokens.refreshToken!, 'refresh_tokens']] as const) {
+    for (const [value, table] of [
+      [tokens.accessToken, 'access_tokens'],
+      [tokens.refreshToken!, 'refresh_tokens'],
+    ] as const) {
       expect(value).toMatch(/^lk(at|rt)_[A-Za-z0-9_-]{65}$/)
-      const row = await db().selectFrom(table).select(['id', 'token_hash']).where('token_hash', '=', storedTokenKey(value)).executeTakeFirstOrThrow()
+      const row = await db()
+        .selectFrom(table)
+        .select(['id', 'token_hash'])
+        .where('token_hash', '=', storedTokenKey(value))
+        .executeTakeFirstOrThrow()
       expect(row.token_hash).toMatch(TOKEN_KEY)
       expect(selectorHex(value)).toBe(hexOf(row.id))
       expect(row.token_hash).not.toContain(value.slice(-43))
@@ -76,12 +111,17 @@ describe('token values', () => {
     const { access, refresh } = await legacyTokens()
     const introspected = await (await postForm(server.url, '/oauth/introspect', client, { token: access })).json()
     expect(introspected).toMatchObject({ active: true, client_id: app.clientId, scope: 'read_user' })
-    const refreshed = await postForm(server.url, '/oauth/token', client, { grant_type: 'refresh_token', refresh_token: refresh })
+    const refreshed = await postForm(server.url, '/oauth/token', client, {
+      grant_type: 'refresh_token',
+      refresh_token: refresh,
+    })
     expect(refreshed.status).toBe(200)
     const next = (await refreshed.json()) as { access_token: string; refresh_token: string }
     expect(next.refresh_token).toMatch(/^lkrt_[A-Za-z0-9_-]{65}$/) // new tokens take the current format
     // rotation revoked the family's earlier access token, legacy key and all
-    expect(await (await postForm(server.url, '/oauth/introspect', client, { token: access })).json()).toEqual({ active: false })
+    expect(await (await postForm(server.url, '/oauth/introspect', client, { token: access })).json()).toEqual({
+      active: false,
+    })
 
     const other = await legacyTokens()
     expect((await postForm(server.url, '/oauth/revoke', client, { token: other.access })).status).toBe(200)
@@ -90,7 +130,8 @@ describe('token values', () => {
 
   test('RFC 6749 §10.10: a changed row id or a changed secret finds nothing, and malformed values are rejected without a lookup or an exception', async () => {
     const { accessToken } = await issue()
-    const flip = (value: string, at: number) => value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1)
+    const flip = (value: string, at: number) =>
+      value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1)
     expect(await services().tokens.findActive(accessToken)).toBeDefined()
     expect(await services().tokens.findActive(flip(accessToken, 5))).toBeUndefined() // first character of the row id
     expect(await services().tokens.findActive(flip(accessToken, 26))).toBeUndefined() // last character of the row id
@@ -100,15 +141,27 @@ describe('token values', () => {
     expect(await services().tokens.findActive(other.slice(0, 27) + accessToken.slice(27))).toBeUndefined()
 
     const body = accessToken.slice(5)
-    const malformed = ['', 'lkat_', 'lkat_' + body.slice(1), 'lkat_' + body + 'A', 'lkat_' + '$'.repeat(65), 'lkat_' + 'é'.repeat(65), 'lkat_' + body.slice(0, 64) + '=',
-      'lkrt_' + body, 'LKAT_' + body, 'lkat_' + 'A'.repeat(5_000)]
+    const malformed = [
+      '',
+      'lkat_',
+      'lkat_' + body.slice(1),
+      'lkat_' + body + 'A',
+      'lkat_' + '$'.repeat(65),
+      'lkat_' + 'é'.repeat(65),
+      'lkat_' + body.slice(0, 64) + '=',
+      'lkrt_' + body,
+      'LKAT_' + body,
+      'lkat_' + 'A'.repeat(5_000),
+    ]
     for (const value of malformed) {
       expect(tokenLookupKey(value, 'accessToken') ?? tokenLookupKey(value, 'personalToken') ?? null).toBeNull()
       expect(await services().tokens.findActive(value)).toBeUndefined()
       const res = await postForm(server.url, '/oauth/introspect', client, { token: value })
       // RFC 7662 §2.1: an empty token is a malformed request; anything else is simply not active
       expect({ value: value.slice(0, 20), status: res.status, body: await res.json() }).toEqual(
-        value === '' ? { value, status: 400, body: expect.objectContaining({ error: 'invalid_request' }) } : { value: value.slice(0, 20), status: 200, body: { active: false } },
+        value === ''
+          ? { value, status: 400, body: expect.objectContaining({ error: 'invalid_request' }) }
+          : { value: value.slice(0, 20), status: 200, body: { active: false } },
       )
     }
     // a refresh token presented as one is looked up as a refresh token, and only as one

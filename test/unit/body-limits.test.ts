@@ -7,10 +7,17 @@ import { bodyParams, LIMITS, parseCookies, parseUrlEncoded, queryParams, readBod
 import { InvalidRequest, RequestTooLarge } from '../../src/handler/errors.ts'
 
 const post = (body: BodyInit, type: string | null, headers: Record<string, string> = {}) =>
-  new Request('http://lk.test/oauth/token', { method: 'POST', headers: { ...(type === null ? {} : { 'Content-Type': type }), ...headers }, body })
+  new Request('http://lk.test/oauth/token', {
+    method: 'POST',
+    headers: { ...(type === null ? {} : { 'Content-Type': type }), ...headers },
+    body,
+  })
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(Error)
   return error as Error
 }
@@ -25,7 +32,11 @@ function thrown(run: () => unknown): Error {
 
 describe('RFC 6749 Appendix B: application/x-www-form-urlencoded decoding', () => {
   test('"+" is a space and percent-escapes decode as UTF-8', () => {
-    expect({ ...parseUrlEncoded('scope=openid+profile&state=a%2Bb%20c&name=J%C3%BCrgen') }).toEqual({ scope: 'openid profile', state: 'a+b c', name: 'Jürgen' })
+    expect({ ...parseUrlEncoded('scope=openid+profile&state=a%2Bb%20c&name=J%C3%BCrgen') }).toEqual({
+      scope: 'openid profile',
+      state: 'a+b c',
+      name: 'Jürgen',
+    })
   })
 
   test.each([
@@ -48,7 +59,9 @@ describe('RFC 6749 Appendix B: application/x-www-form-urlencoded decoding', () =
   })
 
   test('§3.1: a repeated query parameter is refused', () => {
-    expect(thrown(() => queryParams(new URL('http://lk.test/oauth/authorize?state=a&state=b'))).message).toContain('repeated')
+    expect(thrown(() => queryParams(new URL('http://lk.test/oauth/authorize?state=a&state=b'))).message).toContain(
+      'repeated',
+    )
   })
 })
 
@@ -70,12 +83,16 @@ describe('RFC 6749 §3.2: the media types a body may have', () => {
   })
 
   test('JSON is accepted where the endpoint takes it', async () => {
-    expect({ ...(await bodyParams(post('{"a":"1"}', 'application/json; charset=utf-8'), { json: true })) }).toEqual({ a: '1' })
+    expect({ ...(await bodyParams(post('{"a":"1"}', 'application/json; charset=utf-8'), { json: true })) }).toEqual({
+      a: '1',
+    })
   })
 
   test('a body that is not valid UTF-8 → invalid_request', async () => {
     const bytes = new Uint8Array([0x61, 0x3d, 0xc3, 0x28])
-    expect(await failure(bodyParams(post(bytes, 'application/x-www-form-urlencoded'), { json: false }))).toBeInstanceOf(InvalidRequest)
+    expect(await failure(bodyParams(post(bytes, 'application/x-www-form-urlencoded'), { json: false }))).toBeInstanceOf(
+      InvalidRequest,
+    )
   })
 })
 
@@ -85,7 +102,9 @@ describe('the body a route declares (readBody)', () => {
   })
 
   test('RFC 6750 §2.2 form-if-sent: a form is read, any other body is ignored rather than refused', async () => {
-    expect({ ...(await readBody(post('access_token=t', 'application/x-www-form-urlencoded'), 'form-if-sent')) }).toEqual({ access_token: 't' })
+    expect({
+      ...(await readBody(post('access_token=t', 'application/x-www-form-urlencoded'), 'form-if-sent')),
+    }).toEqual({ access_token: 't' })
     expect({ ...(await readBody(post('{"access_token":"t"}', 'application/json'), 'form-if-sent')) }).toEqual({})
   })
 
@@ -117,31 +136,48 @@ describe('RFC 6819 §4.4.1.11: limits against resource exhaustion', () => {
   test(`at most ${LIMITS.parameters} parameters, in a query, a form and a JSON body`, async () => {
     expect(Object.keys(parseUrlEncoded(many(LIMITS.parameters)))).toHaveLength(LIMITS.parameters)
     expect(thrown(() => parseUrlEncoded(many(LIMITS.parameters + 1)))).toBeInstanceOf(InvalidRequest)
-    const object = JSON.stringify(Object.fromEntries(Array.from({ length: LIMITS.parameters + 1 }, (_, i) => [`p${i}`, 'v'])))
+    const object = JSON.stringify(
+      Object.fromEntries(Array.from({ length: LIMITS.parameters + 1 }, (_, i) => [`p${i}`, 'v'])),
+    )
     expect(await failure(bodyParams(post(object, 'application/json'), { json: true }))).toBeInstanceOf(InvalidRequest)
   })
 
   test(`a value may be ${LIMITS.valueLength} characters, not more; a name at most 128`, () => {
     expect(parseUrlEncoded(`state=${'a'.repeat(LIMITS.valueLength)}`).state).toHaveLength(LIMITS.valueLength)
-    expect(thrown(() => parseUrlEncoded(`state=${'a'.repeat(LIMITS.valueLength + 1)}`)).message).toBe('parameter state is too long')
+    expect(thrown(() => parseUrlEncoded(`state=${'a'.repeat(LIMITS.valueLength + 1)}`)).message).toBe(
+      'parameter state is too long',
+    )
     expect(thrown(() => parseUrlEncoded(`${'n'.repeat(129)}=1`))).toBeInstanceOf(InvalidRequest)
   })
 
   test('an error names a parameter only when the name is plain, so input is not echoed', () => {
-    expect(thrown(() => parseUrlEncoded(`%3Cscript%3E=${'a'.repeat(LIMITS.valueLength + 1)}`)).message).toBe('parameter (unnamed) is too long')
+    expect(thrown(() => parseUrlEncoded(`%3Cscript%3E=${'a'.repeat(LIMITS.valueLength + 1)}`)).message).toBe(
+      'parameter (unnamed) is too long',
+    )
   })
 
   test(`a body over ${LIMITS.bodyBytes} bytes → 413, whether Content-Length says so or not`, async () => {
     const big = `a=${'x'.repeat(LIMITS.bodyBytes)}`
-    const declared = await failure(bodyParams(post('a=1', 'application/x-www-form-urlencoded', { 'Content-Length': String(LIMITS.bodyBytes + 1) }), { json: false }))
+    const declared = await failure(
+      bodyParams(post('a=1', 'application/x-www-form-urlencoded', { 'Content-Length': String(LIMITS.bodyBytes + 1) }), {
+        json: false,
+      }),
+    )
     const undeclared = await failure(bodyParams(post(big, 'application/x-www-form-urlencoded'), { json: false }))
-    expect([declared, undeclared].map((e) => [e.constructor, (e as RequestTooLarge).status])).toEqual([[RequestTooLarge, 413], [RequestTooLarge, 413]])
+    expect([declared, undeclared].map((e) => [e.constructor, (e as RequestTooLarge).status])).toEqual([
+      [RequestTooLarge, 413],
+      [RequestTooLarge, 413],
+    ])
   })
 })
 
 describe('RFC 6265 §5.2: the Cookie header', () => {
   test('pairs are split on ";", trimmed, and the first of a repeated name wins', () => {
-    expect([...parseCookies('a=1; b = 2 ;a=3; junk; c=x=y')]).toEqual([['a', '1'], ['b', '2'], ['c', 'x=y']])
+    expect([...parseCookies('a=1; b = 2 ;a=3; junk; c=x=y')]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', 'x=y'],
+    ])
   })
 
   test('a missing or oversized header yields no cookies', () => {

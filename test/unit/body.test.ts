@@ -3,11 +3,30 @@ import { describe, expect, test } from 'bun:test'
 import { bodyParams, parseUrlEncoded, repeatedTopLevelKey } from '../../src/handler/params.ts'
 import { InvalidRequest } from '../../src/handler/errors.ts'
 
-const json = (text: string) => bodyParams(new Request('http://lk.test/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: text }), { json: true })
-const form = (text: string) => bodyParams(new Request('http://lk.test/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: text }), { json: true })
+const json = (text: string) =>
+  bodyParams(
+    new Request('http://lk.test/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: text,
+    }),
+    { json: true },
+  )
+const form = (text: string) =>
+  bodyParams(
+    new Request('http://lk.test/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: text,
+    }),
+    { json: true },
+  )
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(InvalidRequest)
   return (error as InvalidRequest).description
 }
@@ -38,7 +57,11 @@ describe('RFC 6749 §3.1: parameters sent without a value are treated as omitted
 describe('RFC 6749 §3.2: a JSON key sent twice is a repeated parameter', () => {
   test.each([
     ['the same key twice', '{"grant_type":"client_credentials","scope":"a","scope":"b"}', 'scope'],
-    ['the same key spelled with an escape', '{"grant_type":"client_credentials","scope":"a","\\u0073cope":"b"}', 'scope'],
+    [
+      'the same key spelled with an escape',
+      '{"grant_type":"client_credentials","scope":"a","\\u0073cope":"b"}',
+      'scope',
+    ],
     ['whitespace around the colon', '{ "code" : "a" ,\n "code"\t:\r"b" }', 'code'],
     ['an empty value first', '{"scope":"","scope":"openid"}', 'scope'],
   ])('%s → invalid_request naming the parameter', async (_, text, name) => {
@@ -64,7 +87,10 @@ describe('RFC 6749 §3.2: a JSON key sent twice is a repeated parameter', () => 
     ['a string body', '"a"'],
     ['keys of odd characters', '{"\\ud83d\\ude00":"x","\\u0000":"y","":"z"}'],
   ])('odd input (%s) is a 400-shaped InvalidRequest or a clean parse, never a crash', async (_, text) => {
-    const result = await json(text).then((p) => p, (e: unknown) => e)
+    const result = await json(text).then(
+      (p) => p,
+      (e: unknown) => e,
+    )
     if (result instanceof Error) expect(result).toBeInstanceOf(InvalidRequest)
   })
 })

@@ -15,9 +15,24 @@ import type { IssueRequest } from '../../src/services/tokens/tokens.ts'
 const config = loadConfig({ flags: {}, env: {} })
 
 const client: Application = {
-  id: 'app-1', clientId: 'lk_client', name: 'Machine', ownerId: null, isPublic: false, isTrusted: false, redirectUris: [],
-  scopes: ['openid', 'read_user'], grantTypes: ['client_credentials'], tokenFormat: 'opaque', idTokenAlg: 'RS256',
-  accessTokenTtl: null, refreshTokenTtl: null, canIntrospect: false, allowPlainPkce: false, refreshPolicy: 'always', createdAt: 0, updatedAt: 0,
+  id: 'app-1',
+  clientId: 'lk_client',
+  name: 'Machine',
+  ownerId: null,
+  isPublic: false,
+  isTrusted: false,
+  redirectUris: [],
+  scopes: ['openid', 'read_user'],
+  grantTypes: ['client_credentials'],
+  tokenFormat: 'opaque',
+  idTokenAlg: 'RS256',
+  accessTokenTtl: null,
+  refreshTokenTtl: null,
+  canIntrospect: false,
+  allowPlainPkce: false,
+  refreshPolicy: 'always',
+  createdAt: 0,
+  updatedAt: 0,
 }
 
 /** Exactly the port's methods; the type checker holds the stub to ClientCredentialsPorts. */
@@ -27,7 +42,14 @@ function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
     tokens: {
       issue: async (req) => {
         issued.push(req)
-        return { accessToken: 'lkat_stub', accessTokenId: 't-1', expiresIn: 3600, refreshToken: null, scopes: [...req.scopes], createdAt: 1 }
+        return {
+          accessToken: 'lkat_stub',
+          accessTokenId: 't-1',
+          expiresIn: 3600,
+          refreshToken: null,
+          scopes: [...req.scopes],
+          createdAt: 1,
+        }
       },
     },
   }
@@ -36,15 +58,33 @@ function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
 describe('issue 15 §3: grants run on their narrow ports', () => {
   test('RFC 6749 §4.4.3: client_credentials on its port alone issues no refresh token and no ID token, for no user', async () => {
     const issued: IssueRequest[] = []
-    const body = await clientCredentials.handle({ client, params: { scope: 'openid read_user' }, services: stubPort(issued), config, ip: '192.0.2.1' })
-    expect(body).toEqual({ access_token: 'lkat_stub', token_type: 'Bearer', expires_in: 3600, scope: 'openid read_user', created_at: 1 })
+    const body = await clientCredentials.handle({
+      client,
+      params: { scope: 'openid read_user' },
+      services: stubPort(issued),
+      config,
+      ip: '192.0.2.1',
+    })
+    expect(body).toEqual({
+      access_token: 'lkat_stub',
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'openid read_user',
+      created_at: 1,
+    })
     expect(issued).toHaveLength(1)
     expect(issued[0]).toMatchObject({ userId: null, withRefresh: false, authTime: null })
   })
 
   test('RFC 6749 §4.4: a public client is refused before any service is called', async () => {
     const issued: IssueRequest[] = []
-    const run = clientCredentials.handle({ client: { ...client, isPublic: true }, params: {}, services: stubPort(issued), config, ip: '192.0.2.1' })
+    const run = clientCredentials.handle({
+      client: { ...client, isPublic: true },
+      params: {},
+      services: stubPort(issued),
+      config,
+      ip: '192.0.2.1',
+    })
     await expect(run).rejects.toBeInstanceOf(UnauthorizedClient)
     expect(issued).toEqual([])
   })
@@ -55,7 +95,10 @@ describe('issue 15 §3: grants run on their narrow ports', () => {
     expect(files.length).toBe(GRANTS.size)
     for (const file of files) {
       const text = readFileSync(join(dir, `${file}.ts`), 'utf8')
-      expect({ file, declaresPort: /GrantHandler<typeof \w+, \w+Ports>/.test(text) }).toEqual({ file, declaresPort: true })
+      expect({ file, declaresPort: /GrantHandler<typeof \w+, \w+Ports>/.test(text) }).toEqual({
+        file,
+        declaresPort: true,
+      })
     }
   })
 })

@@ -17,7 +17,11 @@ const refused = (url: string) =>
     socket.once('error', () => resolve(true))
   })
 
-const loggedIp = (logs: string[]) => logs.map((l) => JSON.parse(l) as { msg: string; ip?: string }).filter((l) => l.msg === 'request').at(-1)?.ip
+const loggedIp = (logs: string[]) =>
+  logs
+    .map((l) => JSON.parse(l) as { msg: string; ip?: string })
+    .filter((l) => l.msg === 'request')
+    .at(-1)?.ip
 
 describe('test helper: in-process server', () => {
   test('answers through fetch without a listening port', async () => {
@@ -35,13 +39,16 @@ describe('test helper: in-process server', () => {
     expect(loggedIp(proxied.logs)).toBe('203.0.113.7')
   })
 
-  test.each([false, true])('redirects are followed unless redirect is manual, the same with socket: %p', async (socket) => {
-    await using server = await startServer({ socket })
-    const manual = await fetch(`${server.url}/account/applications`, { redirect: 'manual' })
-    const followed = await fetch(`${server.url}/account/applications`)
-    expect([manual.status, manual.url]).toEqual([303, `${server.url}/account/applications`])
-    expect([followed.status, new URL(followed.url).pathname]).toEqual([200, '/login'])
-  })
+  test.each([false, true])(
+    'redirects are followed unless redirect is manual, the same with socket: %p',
+    async (socket) => {
+      await using server = await startServer({ socket })
+      const manual = await fetch(`${server.url}/account/applications`, { redirect: 'manual' })
+      const followed = await fetch(`${server.url}/account/applications`)
+      expect([manual.status, manual.url]).toEqual([303, `${server.url}/account/applications`])
+      expect([followed.status, new URL(followed.url).pathname]).toEqual([200, '/login'])
+    },
+  )
 
   test.each([false, true])('HEAD answers carry no body, the same with socket: %p', async (socket) => {
     await using server = await startServer({ socket })

@@ -13,14 +13,25 @@ describe('metrics exposition', () => {
     m.oauthError('invalid_grant')
     m.observeQuery('insert', 0.0003, true)
     const text = await m.render()
-    const value = (prefix: string) => Number(text.split('\n').find((l) => l.startsWith(prefix))!.split(' ').at(-1))
+    const value = (prefix: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(prefix))!
+          .split(' ')
+          .at(-1),
+      )
     const ok = 'latchkey_http_request_duration_seconds_bucket{route="/oauth/token",method="POST",status="200",'
     expect(value(`${ok}le="0.0005"}`)).toBe(1)
     expect(value(`${ok}le="0.005"}`)).toBe(3)
     expect(value(`${ok}le="5"}`)).toBe(3)
     expect(value(`${ok}le="+Inf"}`)).toBe(4)
-    expect(value('latchkey_http_request_duration_seconds_count{route="/oauth/token",method="POST",status="200"}')).toBe(4)
-    expect(value('latchkey_http_request_duration_seconds_sum{route="/oauth/token",method="POST",status="200"}')).toBeCloseTo(7.0064, 6)
+    expect(value('latchkey_http_request_duration_seconds_count{route="/oauth/token",method="POST",status="200"}')).toBe(
+      4,
+    )
+    expect(
+      value('latchkey_http_request_duration_seconds_sum{route="/oauth/token",method="POST",status="200"}'),
+    ).toBeCloseTo(7.0064, 6)
     expect(value('latchkey_http_requests_total{route="/oauth/token",method="POST",status="200"}')).toBe(4)
     expect(value('latchkey_http_requests_total{route="/oauth/token",method="POST",status="400"}')).toBe(1)
     expect(value('latchkey_oauth_errors_total{error="invalid_grant"}')).toBe(1)

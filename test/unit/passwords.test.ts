@@ -1,6 +1,13 @@
 /** Argon2id parameters and the bounded password hasher (issue 5: hashing must not starve everything else). */
 import { describe, expect, test } from 'bun:test'
-import { ARGON2_PARAMS, createPasswordHasher, needsRehash, PasswordHasherBusy, QUEUED_PER_SLOT, resolvePasswordConcurrency } from '../../src/crypto/passwords.ts'
+import {
+  ARGON2_PARAMS,
+  createPasswordHasher,
+  needsRehash,
+  PasswordHasherBusy,
+  QUEUED_PER_SLOT,
+  resolvePasswordConcurrency,
+} from '../../src/crypto/passwords.ts'
 import { loadConfig } from '../../src/config.ts'
 import { PASSWORD } from '../helpers/fixtures.ts'
 import { startServer } from '../helpers/server.ts'
@@ -85,12 +92,25 @@ describe('login flood', () => {
     expect(users.passwordHasher.maxQueued).toBe(QUEUED_PER_SLOT)
     await users.create({ username: 'flood', password: PASSWORD })
     const page = await fetch(`${server.url}/login?return_to=/`)
-    const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const cookie = page.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!
-    const body = new URLSearchParams({ csrf_token: csrf, username: 'flood', password: PASSWORD, return_to: '/' }).toString()
+    const body = new URLSearchParams({
+      csrf_token: csrf,
+      username: 'flood',
+      password: PASSWORD,
+      return_to: '/',
+    }).toString()
     const answers = await Promise.all(
       Array.from({ length: 30 }, () =>
-        fetch(`${server.url}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), text: await r.text() })),
+        fetch(`${server.url}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body,
+        }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), text: await r.text() })),
       ),
     )
     const statuses = answers.map((a) => a.status)
@@ -111,9 +131,18 @@ describe('login flood', () => {
     const { users, rateLimits } = server.provider.services
     await users.create({ username: 'early', password: PASSWORD })
     const page = await fetch(`${server.url}/login?return_to=/`)
-    const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const cookie = page.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!
-    const signIn = () => fetch(`${server.url}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, username: 'early', password: PASSWORD, return_to: '/' }) })
+    const signIn = () =>
+      fetch(`${server.url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf_token: csrf, username: 'early', password: PASSWORD, return_to: '/' }),
+      })
 
     const hasher = users.passwordHasher
     expect(hasher.refuseIfSaturated()).toBeUndefined()
@@ -123,7 +152,8 @@ describe('login flood', () => {
     let release!: () => void
     const gate = new Promise<boolean>((resolve) => (release = () => resolve(false)))
     const realVerify = Bun.password.verify
-    Bun.password.verify = ((password: string, hash: string, ...rest: never[]) => (hash === HELD ? gate : realVerify(password, hash, ...rest))) as typeof realVerify
+    Bun.password.verify = ((password: string, hash: string, ...rest: never[]) =>
+      hash === HELD ? gate : realVerify(password, hash, ...rest)) as typeof realVerify
     const held = Array.from({ length: 1 + hasher.maxQueued }, () => hasher.verify(PASSWORD, HELD))
     const reads: string[] = []
     const { retryAfter } = rateLimits
@@ -165,9 +195,14 @@ describe('login flood', () => {
     const old = await Bun.password.hash(PASSWORD, { algorithm: 'argon2id', memoryCost: 8192, timeCost: 1 })
     await db.updateTable('users').set({ password_hash: old }).where('id', '=', user.id).execute()
     expect(await users.authenticate('legacy', 'wrong password')).toBeUndefined()
-    expect((await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).password_hash).toBe(old)
+    expect(
+      (await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow())
+        .password_hash,
+    ).toBe(old)
     expect(await users.authenticate('legacy', PASSWORD)).toBeDefined()
-    const now = (await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).password_hash
+    const now = (
+      await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()
+    ).password_hash
     expect(needsRehash(now)).toBe(false)
     expect(await users.authenticate('legacy', PASSWORD)).toBeDefined()
   })

@@ -64,9 +64,12 @@ describe('RFC 7636 §4.2: S256 challenge = BASE64URL(SHA256(ASCII(code_verifier)
     ['44 characters', 'a'.repeat(44)],
     ['base64 "+" and "/"', `${'a'.repeat(41)}+/`],
     ['"=" padding', `${'a'.repeat(42)}=`],
-  ])('§4.2: an S256 challenge that cannot be a base64url SHA-256 digest is refused at /authorize: %s', (_name, challenge) => {
-    expect(refusal(() => parseChallenge(challenge, 'S256', true))).toBeInstanceOf(InvalidRequest)
-  })
+  ])(
+    '§4.2: an S256 challenge that cannot be a base64url SHA-256 digest is refused at /authorize: %s',
+    (_name, challenge) => {
+      expect(refusal(() => parseChallenge(challenge, 'S256', true))).toBeInstanceOf(InvalidRequest)
+    },
+  )
 })
 
 describe('RFC 7636 §4.2 / §4.3: plain and the default method', () => {
@@ -76,7 +79,9 @@ describe('RFC 7636 §4.2 / §4.3: plain and the default method', () => {
 
   test('§4.2: plain compares the verifier itself', () => {
     expect(() => verifyPkce({ challenge: verifier43, method: 'plain' }, verifier43)).not.toThrow()
-    expect(refusal(() => verifyPkce({ challenge: verifier43, method: 'plain' }, 'b'.repeat(43)))).toBeInstanceOf(InvalidGrant)
+    expect(refusal(() => verifyPkce({ challenge: verifier43, method: 'plain' }, 'b'.repeat(43)))).toBeInstanceOf(
+      InvalidGrant,
+    )
   })
 
   test('RFC 9700 §2.1.1: plain is refused when the server does not allow it, named or defaulted', () => {
@@ -89,9 +94,12 @@ describe('RFC 7636 §4.2 / §4.3: plain and the default method', () => {
     expect(refusal(() => parseChallenge(`${'a'.repeat(42)}!`, 'plain', true))).toBeInstanceOf(InvalidRequest)
   })
 
-  test.each(['s256', 'SHA256', 'S512', ''])('§4.4.1: an unknown method %p is refused (methods are case-sensitive)', (method) => {
-    expect(refusal(() => parseChallenge(s256(verifier43), method, true))).toBeInstanceOf(InvalidRequest)
-  })
+  test.each(['s256', 'SHA256', 'S512', ''])(
+    '§4.4.1: an unknown method %p is refused (methods are case-sensitive)',
+    (method) => {
+      expect(refusal(() => parseChallenge(s256(verifier43), method, true))).toBeInstanceOf(InvalidRequest)
+    },
+  )
 
   test('§4.3: code_challenge_method without code_challenge is refused', () => {
     expect(refusal(() => parseChallenge(undefined, 'S256', true))).toBeInstanceOf(InvalidRequest)
@@ -104,7 +112,9 @@ describe('RFC 7636 §4.2 / §4.3: plain and the default method', () => {
 
 describe('RFC 7636 §4.5 / §4.6 and RFC 9700 §4.8.2: the token request', () => {
   test('§4.5: a code issued with a challenge needs code_verifier', () => {
-    expect(refusal(() => verifyPkce({ challenge: s256(verifier43), method: 'S256' }, undefined))).toBeInstanceOf(InvalidGrant)
+    expect(refusal(() => verifyPkce({ challenge: s256(verifier43), method: 'S256' }, undefined))).toBeInstanceOf(
+      InvalidGrant,
+    )
   })
 
   test('RFC 9700 §4.8.2: a verifier for a code issued without a challenge is refused (PKCE downgrade)', () => {

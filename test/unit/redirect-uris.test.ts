@@ -74,7 +74,11 @@ describe('RFC 9700 §4.1.3 / RFC 6749 §3.1.2.3: matching at /authorize is exact
 describe('RFC 8252 §7.3: a public client loopback IP redirect matches on any port', () => {
   test.each([
     ['127.0.0.1 with an ephemeral port', ['http://127.0.0.1/cb'], 'http://127.0.0.1:53219/cb'],
-    ['127.0.0.1, registered with a port, requested with another', ['http://127.0.0.1:8080/cb'], 'http://127.0.0.1:9090/cb'],
+    [
+      '127.0.0.1, registered with a port, requested with another',
+      ['http://127.0.0.1:8080/cb'],
+      'http://127.0.0.1:9090/cb',
+    ],
     ['127.0.0.1 with the same query', ['http://127.0.0.1/cb?x=1'], 'http://127.0.0.1:1234/cb?x=1'],
     ['[::1] with a port', ['http://[::1]/cb'], 'http://[::1]:4000/cb'],
   ])('public client: %s', (_name, registeredUris, requested) => {

@@ -56,7 +56,10 @@ describe('RFC 6749 §3.3: the requested scope against the application allow list
   })
 
   test('allowing a scope does not allow the scopes that imply it', async () => {
-    expect(await scopes().resolve('admin:org', ['write:org'])).toEqual({ ok: false, reason: 'scope not allowed for this application: admin:org' })
+    expect(await scopes().resolve('admin:org', ['write:org'])).toEqual({
+      ok: false,
+      reason: 'scope not allowed for this application: admin:org',
+    })
   })
 
   test('a scope outside the allow list is refused and named', async () => {
@@ -81,7 +84,10 @@ describe('RFC 6749 §3.3: the requested scope against the application allow list
     ['a backslash', 'read:org a\\b'],
     ['a non-ASCII character', 'read:orgé'],
   ])('§3.3 scope-token syntax: %s is refused', async (_name, requested) => {
-    expect(await scopes().resolve(requested, ['read:org'])).toEqual({ ok: false, reason: 'scope contains invalid characters' })
+    expect(await scopes().resolve(requested, ['read:org'])).toEqual({
+      ok: false,
+      reason: 'scope contains invalid characters',
+    })
   })
 
   test('an over-long scope parameter is refused before any lookup', async () => {

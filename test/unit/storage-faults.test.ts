@@ -44,14 +44,19 @@ describe('issue 14 §6: storage faults, SQLite (bun:sqlite)', () => {
   test('a database that cannot be written (SQLITE_READONLY) is an outage, retried after 5 s', async () => {
     const readOnly = new RawSqlite(path, { readonly: true })
     try {
-      expect(storageUnavailable(await thrown(() => readOnly.run("insert into t (v) values ('ro')")))).toMatchObject({ reason: expect.stringMatching(/^SQLITE_READONLY/), retryAfter: 5 })
+      expect(storageUnavailable(await thrown(() => readOnly.run("insert into t (v) values ('ro')")))).toMatchObject({
+        reason: expect.stringMatching(/^SQLITE_READONLY/),
+        retryAfter: 5,
+      })
     } finally {
       readOnly.close()
     }
   })
 
   test('a file that cannot be opened (SQLITE_CANTOPEN) is an outage', async () => {
-    expect(storageUnavailable(await thrown(() => new RawSqlite(join(dir, 'missing', 'x.db'))))?.reason).toStartWith('SQLITE_CANTOPEN')
+    expect(storageUnavailable(await thrown(() => new RawSqlite(join(dir, 'missing', 'x.db'))))?.reason).toStartWith(
+      'SQLITE_CANTOPEN',
+    )
   })
 
   test('a constraint violation or a missing table is a defect, not an outage', async () => {
@@ -64,9 +69,21 @@ describe('issue 14 §6: storage faults, SQLite (bun:sqlite)', () => {
 
   test('a store closed for shutdown (Kysely: driver destroyed) is an outage', async () => {
     const { db: kysely } = openSqlite(join(dir, 'closed.db'))
-    await kysely.selectFrom('sqlite_master' as never).selectAll().execute()
+    await kysely
+      .selectFrom('sqlite_master' as never)
+      .selectAll()
+      .execute()
     await kysely.destroy()
-    expect(storageUnavailable(await thrown(() => kysely.selectFrom('sqlite_master' as never).selectAll().execute()))?.reason).toBe('store closed')
+    expect(
+      storageUnavailable(
+        await thrown(() =>
+          kysely
+            .selectFrom('sqlite_master' as never)
+            .selectAll()
+            .execute(),
+        ),
+      )?.reason,
+    ).toBe('store closed')
   })
 
   test('found through `cause` and AggregateError, and a StorageUnavailable is itself', () => {
@@ -90,24 +107,29 @@ describe('issue 14 §6: storage faults, PostgreSQL (pg)', () => {
     expect(storageUnavailable(await thrown(() => client.connect()))?.reason).toBe('ECONNREFUSED')
   })
 
-  test.skipIf(!onPostgres)('a pool that waits too long for a connection, and a session the server ends (57P01), are outages; a missing table or a division by zero is not', async () => {
-    const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, connectionTimeoutMillis: 200 })
-    pool.on('error', () => {})
-    const held = await pool.connect()
-    held.on('error', () => {})
-    try {
-      expect(storageUnavailable(await thrown(() => pool.connect()))?.reason).toBe('pool timeout')
-      expect(storageUnavailable(await thrown(() => held.query('select * from no_such_table')))).toBeUndefined()
-      expect(storageUnavailable(await thrown(() => held.query('select 1/0')))).toBeUndefined()
-      const killer = new pg.Client({ connectionString: TEST_DATABASE_URL })
-      await killer.connect()
-      const pid = (await held.query('select pg_backend_pid() as pid')).rows[0].pid
-      await killer.query('select pg_terminate_backend($1)', [pid])
-      await killer.end()
-      expect(storageUnavailable(await thrown(() => held.query('select 1')))?.reason).toMatch(/^(postgres 57P01|connection terminated|connection lost)$/)
-    } finally {
-      held.release(true)
-      await pool.end()
-    }
-  })
+  test.skipIf(!onPostgres)(
+    'a pool that waits too long for a connection, and a session the server ends (57P01), are outages; a missing table or a division by zero is not',
+    async () => {
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, connectionTimeoutMillis: 200 })
+      pool.on('error', () => {})
+      const held = await pool.connect()
+      held.on('error', () => {})
+      try {
+        expect(storageUnavailable(await thrown(() => pool.connect()))?.reason).toBe('pool timeout')
+        expect(storageUnavailable(await thrown(() => held.query('select * from no_such_table')))).toBeUndefined()
+        expect(storageUnavailable(await thrown(() => held.query('select 1/0')))).toBeUndefined()
+        const killer = new pg.Client({ connectionString: TEST_DATABASE_URL })
+        await killer.connect()
+        const pid = (await held.query('select pg_backend_pid() as pid')).rows[0].pid
+        await killer.query('select pg_terminate_backend($1)', [pid])
+        await killer.end()
+        expect(storageUnavailable(await thrown(() => held.query('select 1')))?.reason).toMatch(
+          /^(postgres 57P01|connection terminated|connection lost)$/,
+        )
+      } finally {
+        held.release(true)
+        await pool.end()
+      }
+    },
+  )
 })

@@ -24,14 +24,28 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
   }),
 })
 const UpdateUserInput = builder.inputType('UpdateUserInput', {
-  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), email: t.string(), name: t.string(), isAdmin: t.boolean() }),
+  fields: (t) => ({
+    id: t.globalID({ for: UserRef, required: true }),
+    email: t.string(),
+    name: t.string(),
+    isAdmin: t.boolean(),
+  }),
 })
-const UserIdInput = builder.inputType('UserIdInput', { fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }) }) })
+const UserIdInput = builder.inputType('UserIdInput', {
+  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }) }),
+})
 const ResetPasswordInput = builder.inputType('ResetUserPasswordInput', {
-  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), password: t.string({ description: 'Omit to have one generated (returned once).' }) }),
+  fields: (t) => ({
+    id: t.globalID({ for: UserRef, required: true }),
+    password: t.string({ description: 'Omit to have one generated (returned once).' }),
+  }),
 })
-const GrantIdInput = builder.inputType('GrantIdInput', { fields: (t) => ({ id: t.globalID({ for: GrantRef, required: true }) }) })
-const TokenIdInput = builder.inputType('TokenIdInput', { fields: (t) => ({ id: t.globalID({ for: TokenRef, required: true }) }) })
+const GrantIdInput = builder.inputType('GrantIdInput', {
+  fields: (t) => ({ id: t.globalID({ for: GrantRef, required: true }) }),
+})
+const TokenIdInput = builder.inputType('TokenIdInput', {
+  fields: (t) => ({ id: t.globalID({ for: TokenRef, required: true }) }),
+})
 const PersonalTokenInput = builder.inputType('CreatePersonalAccessTokenInput', {
   fields: (t) => ({
     scopes: t.stringList({ required: true }),
@@ -42,12 +56,17 @@ const PersonalTokenInput = builder.inputType('CreatePersonalAccessTokenInput', {
 const UserPayload = builder.objectRef<{ user: User }>('UserPayload').implement({
   fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
 })
-const ResetPayload = builder.objectRef<{ user: User; generatedPassword: string | null }>('ResetUserPasswordPayload').implement({
-  fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (p) => p.user }),
-    generatedPassword: t.exposeString('generatedPassword', { nullable: true, description: 'Shown once, only when no password was given.' }),
-  }),
-})
+const ResetPayload = builder
+  .objectRef<{ user: User; generatedPassword: string | null }>('ResetUserPasswordPayload')
+  .implement({
+    fields: (t) => ({
+      user: t.field({ type: UserRef, resolve: (p) => p.user }),
+      generatedPassword: t.exposeString('generatedPassword', {
+        nullable: true,
+        description: 'Shown once, only when no password was given.',
+      }),
+    }),
+  })
 const DeletedUser = builder.objectRef<{ user: User }>('DeleteUserPayload').implement({
   fields: (t) => ({
     deletedUserId: t.globalID({ resolve: (p) => ({ type: 'User', id: p.user.id }) }),
@@ -60,12 +79,14 @@ const GrantPayload = builder.objectRef<{ grant: Grant }>('RevokeGrantPayload').i
 const TokenPayload = builder.objectRef<{ token: TokenView }>('RevokeTokenPayload').implement({
   fields: (t) => ({ token: t.field({ type: TokenRef, resolve: (p) => p.token }) }),
 })
-const PersonalTokenPayload = builder.objectRef<{ token: string; view: TokenView }>('CreatePersonalAccessTokenPayload').implement({
-  fields: (t) => ({
-    token: t.field({ type: TokenRef, resolve: (p) => p.view }),
-    value: t.exposeString('token', { description: 'The token itself: shown here once, never again.' }),
-  }),
-})
+const PersonalTokenPayload = builder
+  .objectRef<{ token: string; view: TokenView }>('CreatePersonalAccessTokenPayload')
+  .implement({
+    fields: (t) => ({
+      token: t.field({ type: TokenRef, resolve: (p) => p.view }),
+      value: t.exposeString('token', { description: 'The token itself: shown here once, never again.' }),
+    }),
+  })
 
 builder.mutationFields((t) => ({
   createUser: t.field({
@@ -75,7 +96,13 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
       forInput('CreateUserInput', async () => ({
-        user: await ctx.services.admin.users.create(ctx.actor, { username: i.username, password: i.password, email: opt(i.email), name: opt(i.name), isAdmin: opt(i.isAdmin) }),
+        user: await ctx.services.admin.users.create(ctx.actor, {
+          username: i.username,
+          password: i.password,
+          email: opt(i.email),
+          name: opt(i.name),
+          isAdmin: opt(i.isAdmin),
+        }),
       })),
   }),
   updateUser: t.field({
@@ -84,15 +111,22 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
-      forInput('UpdateUserInput', async () => ({ user: await ctx.services.admin.users.update(ctx.actor, i.id.id, { email: i.email, name: i.name, isAdmin: opt(i.isAdmin) }) })),
+      forInput('UpdateUserInput', async () => ({
+        user: await ctx.services.admin.users.update(ctx.actor, i.id.id, {
+          email: i.email,
+          name: i.name,
+          isAdmin: opt(i.isAdmin),
+        }),
+      })),
   }),
   disableUser: t.field({
     type: UserPayload,
-    description: "Disables the account, ends its sessions and revokes every token it holds.",
+    description: 'Disables the account, ends its sessions and revokes every token it holds.',
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.disable(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.disable(ctx.actor, input.id.id) })),
   }),
   enableUser: t.field({
     type: UserPayload,
@@ -100,7 +134,8 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.enable(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.enable(ctx.actor, input.id.id) })),
   }),
   deleteUser: t.field({
     type: DeletedUser,
@@ -109,30 +144,41 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.delete(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.delete(ctx.actor, input.id.id) })),
   }),
   clearUserSignInLockout: t.field({
     type: UserPayload,
-    description: 'Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username). Setting a password lifts it too.',
+    description:
+      'Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username). Setting a password lifts it too.',
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.clearLockout(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('UserIdInput', async () => ({
+        user: await ctx.services.admin.users.clearLockout(ctx.actor, input.id.id),
+      })),
   }),
   resetUserPassword: t.field({
     type: ResetPayload,
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('ResetUserPasswordInput', () => ctx.services.admin.users.resetPassword(ctx.actor, input.id.id, input.password)),
+    resolve: (_r, { input }, ctx) =>
+      forInput('ResetUserPasswordInput', () =>
+        ctx.services.admin.users.resetPassword(ctx.actor, input.id.id, input.password),
+      ),
   }),
   revokeUserTokens: t.field({
     type: RevokedCount,
-    description: "Revokes every token the user holds. Administrators, or the user themselves.",
+    description: 'Revokes every token the user holds. Administrators, or the user themselves.',
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('UserIdInput', async () => ({ revokedCount: await ctx.services.admin.tokens.revokeAllOfUser(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('UserIdInput', async () => ({
+        revokedCount: await ctx.services.admin.tokens.revokeAllOfUser(ctx.actor, input.id.id),
+      })),
   }),
   revokeGrant: t.field({
     type: GrantPayload,
@@ -140,15 +186,20 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: GrantIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('GrantIdInput', async () => ({ grant: await ctx.services.admin.tokens.revokeGrant(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('GrantIdInput', async () => ({
+        grant: await ctx.services.admin.tokens.revokeGrant(ctx.actor, input.id.id),
+      })),
   }),
   revokeToken: t.field({
     type: TokenPayload,
-    description: 'Revokes a token; an OAuth token takes its refresh-token family with it. List personal access tokens with tokens(kind: PERSONAL).',
+    description:
+      'Revokes a token; an OAuth token takes its refresh-token family with it. List personal access tokens with tokens(kind: PERSONAL).',
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: TokenIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('TokenIdInput', async () => ({ token: await ctx.services.admin.tokens.revoke(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('TokenIdInput', async () => ({ token: await ctx.services.admin.tokens.revoke(ctx.actor, input.id.id) })),
   }),
   createPersonalAccessToken: t.field({
     type: PersonalTokenPayload,
@@ -156,6 +207,11 @@ builder.mutationFields((t) => ({
     authScopes: { writer: true },
     args: { input: t.arg({ type: PersonalTokenInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      forInput('CreatePersonalAccessTokenInput', () => ctx.services.admin.tokens.createPersonal(ctx.actor, { scopes: input.scopes, expiresIn: input.expiresIn ?? null })),
+      forInput('CreatePersonalAccessTokenInput', () =>
+        ctx.services.admin.tokens.createPersonal(ctx.actor, {
+          scopes: input.scopes,
+          expiresIn: input.expiresIn ?? null,
+        }),
+      ),
   }),
 }))

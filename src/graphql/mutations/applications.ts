@@ -12,7 +12,9 @@ import { forInput } from '../input-fields.ts'
 import { GrantTypeEnum, RefreshTokenPolicyEnum } from '../types/application.ts'
 
 const AlgEnum = builder.enumType('IdTokenAlgorithm', { values: ['RS256', 'ES256'] as const })
-const TokenFormatEnum = builder.enumType('TokenFormat', { values: { OPAQUE: { value: 'opaque' }, JWT: { value: 'jwt' } } as const })
+const TokenFormatEnum = builder.enumType('TokenFormat', {
+  values: { OPAQUE: { value: 'opaque' }, JWT: { value: 'jwt' } } as const,
+})
 
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
   fields: (t) => ({
@@ -20,7 +22,9 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     redirectUris: t.stringList({ required: true }),
     allowedScopes: t.stringList({ description: 'Defaults to openid, profile and email.' }),
     grantTypes: t.field({ type: [GrantTypeEnum] }),
-    confidential: t.boolean({ description: 'Defaults to true; public clients (SPAs, native apps) have no secret and must use PKCE.' }),
+    confidential: t.boolean({
+      description: 'Defaults to true; public clients (SPAs, native apps) have no secret and must use PKCE.',
+    }),
     trusted: t.boolean({ description: 'Administrators only.' }),
     canIntrospect: t.boolean({ description: 'Administrators only.' }),
     idTokenAlg: t.field({ type: AlgEnum }),
@@ -46,15 +50,19 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
   }),
 })
 
-const ApplicationIdInput = builder.inputType('ApplicationIdInput', { fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }) }) })
-
-const WithSecret = builder.objectRef<{ application: Application; clientSecret: string | null }>('ApplicationWithSecret').implement({
-  description: 'An application and its client secret, which is shown here once and never again.',
-  fields: (t) => ({
-    application: t.field({ type: ApplicationRef, resolve: (p) => p.application }),
-    clientSecret: t.exposeString('clientSecret', { nullable: true, description: 'Null for public applications.' }),
-  }),
+const ApplicationIdInput = builder.inputType('ApplicationIdInput', {
+  fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }) }),
 })
+
+const WithSecret = builder
+  .objectRef<{ application: Application; clientSecret: string | null }>('ApplicationWithSecret')
+  .implement({
+    description: 'An application and its client secret, which is shown here once and never again.',
+    fields: (t) => ({
+      application: t.field({ type: ApplicationRef, resolve: (p) => p.application }),
+      clientSecret: t.exposeString('clientSecret', { nullable: true, description: 'Null for public applications.' }),
+    }),
+  })
 const ApplicationPayload = builder.objectRef<{ application: Application }>('ApplicationPayload').implement({
   fields: (t) => ({ application: t.field({ type: ApplicationRef, resolve: (p) => p.application }) }),
 })
@@ -70,7 +78,7 @@ const RevokedCount = builder.objectRef<{ revokedCount: number }>('RevokedTokensP
 
 /** Keys present in a GraphQL input: absent stays absent (unchanged), null stays null (reset). */
 function present<T extends object, K extends keyof T>(input: T, key: K): boolean {
-  return  Object.hasOwn(input, key)
+  return Object.hasOwn(input, key)
 }
 
 builder.mutationFields((t) => ({
@@ -82,9 +90,18 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input: i }, ctx) =>
       forInput('CreateApplicationInput', () =>
         ctx.services.admin.applications.create(ctx.actor, {
-          name: i.name, redirectUris: i.redirectUris, scopes: opt(i.allowedScopes), grantTypes: opt(i.grantTypes), isPublic: i.confidential === false,
-          isTrusted: opt(i.trusted), canIntrospect: opt(i.canIntrospect), idTokenAlg: opt(i.idTokenAlg), refreshPolicy: opt(i.refreshTokenPolicy), ownerId: i.owner?.id,
-        })),
+          name: i.name,
+          redirectUris: i.redirectUris,
+          scopes: opt(i.allowedScopes),
+          grantTypes: opt(i.grantTypes),
+          isPublic: i.confidential === false,
+          isTrusted: opt(i.trusted),
+          canIntrospect: opt(i.canIntrospect),
+          idTokenAlg: opt(i.idTokenAlg),
+          refreshPolicy: opt(i.refreshTokenPolicy),
+          ownerId: i.owner?.id,
+        }),
+      ),
   }),
   updateApplication: t.field({
     type: ApplicationPayload,
@@ -94,8 +111,15 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input: i }, ctx) =>
       forInput('UpdateApplicationInput', async () => ({
         application: await ctx.services.admin.applications.update(ctx.actor, i.id.id, {
-          name: opt(i.name), redirectUris: opt(i.redirectUris), scopes: opt(i.allowedScopes), grantTypes: opt(i.grantTypes),
-          isTrusted: opt(i.trusted), canIntrospect: opt(i.canIntrospect), idTokenAlg: opt(i.idTokenAlg), refreshPolicy: opt(i.refreshTokenPolicy), tokenFormat: opt(i.tokenFormat),
+          name: opt(i.name),
+          redirectUris: opt(i.redirectUris),
+          scopes: opt(i.allowedScopes),
+          grantTypes: opt(i.grantTypes),
+          isTrusted: opt(i.trusted),
+          canIntrospect: opt(i.canIntrospect),
+          idTokenAlg: opt(i.idTokenAlg),
+          refreshPolicy: opt(i.refreshTokenPolicy),
+          tokenFormat: opt(i.tokenFormat),
           ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
           ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),
         }),
@@ -107,21 +131,28 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('ApplicationIdInput', async () => ({ application: await ctx.services.admin.applications.delete(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('ApplicationIdInput', async () => ({
+        application: await ctx.services.admin.applications.delete(ctx.actor, input.id.id),
+      })),
   }),
   rotateApplicationSecret: t.field({
     type: WithSecret,
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('ApplicationIdInput', () => ctx.services.admin.applications.rotateSecret(ctx.actor, input.id.id)),
+    resolve: (_r, { input }, ctx) =>
+      forInput('ApplicationIdInput', () => ctx.services.admin.applications.rotateSecret(ctx.actor, input.id.id)),
   }),
   revokeApplicationTokens: t.field({
     type: RevokedCount,
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('ApplicationIdInput', async () => ({ revokedCount: await ctx.services.admin.applications.revokeTokens(ctx.actor, input.id.id) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('ApplicationIdInput', async () => ({
+        revokedCount: await ctx.services.admin.applications.revokeTokens(ctx.actor, input.id.id),
+      })),
   }),
 }))
 

@@ -10,19 +10,34 @@ import { SigningKeyRef } from '../refs.ts'
 import { ScopeRef } from '../types/scope.ts'
 
 const CreateScopeInput = builder.inputType('CreateScopeInput', {
-  fields: (t) => ({ name: t.string({ required: true }), description: t.string({ required: true }), implies: t.stringList(), isDefault: t.boolean() }),
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    description: t.string({ required: true }),
+    implies: t.stringList(),
+    isDefault: t.boolean(),
+  }),
 })
 const UpdateScopeInput = builder.inputType('UpdateScopeInput', {
-  fields: (t) => ({ name: t.string({ required: true }), description: t.string(), implies: t.stringList(), isDefault: t.boolean() }),
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    description: t.string(),
+    implies: t.stringList(),
+    isDefault: t.boolean(),
+  }),
 })
 const ScopePresetEnum = builder.enumType('ScopePreset', {
   description: "A forge's scope vocabulary (the same presets as `latchkey scope import`).",
-  values: Object.fromEntries(PRESET_NAMES.map((n) => [n.toUpperCase().replace('-', '_'), { value: n, description: PRESET_SUMMARY[n] }])) as Record<string, { value: PresetName; description: string }>,
+  values: Object.fromEntries(
+    PRESET_NAMES.map((n) => [n.toUpperCase().replace('-', '_'), { value: n, description: PRESET_SUMMARY[n] }]),
+  ) as Record<string, { value: PresetName; description: string }>,
 })
 const ImportScopePresetInput = builder.inputType('ImportScopePresetInput', {
   fields: (t) => ({
     preset: t.field({ type: ScopePresetEnum, required: true }),
-    force: t.boolean({ description: 'Accept a preset that gives existing scopes more children (it widens every token holding them). Without it such an import changes nothing and answers a ConflictError on `force` that lists each change.' }),
+    force: t.boolean({
+      description:
+        'Accept a preset that gives existing scopes more children (it widens every token holding them). Without it such an import changes nothing and answers a ConflictError on `force` that lists each change.',
+    }),
   }),
 })
 const ScopeNameInput = builder.inputType('ScopeNameInput', { fields: (t) => ({ name: t.string({ required: true }) }) })
@@ -47,9 +62,17 @@ const ImportedPreset = builder.objectRef<PresetImport>('ImportScopePresetPayload
     widened: t.field({ type: [ScopeWideningRef], resolve: (p) => p.widened }),
   }),
 })
-const DeletedScope = builder.objectRef<{ name: string }>('DeleteScopePayload').implement({ fields: (t) => ({ name: t.exposeString('name') }) })
+const DeletedScope = builder
+  .objectRef<{ name: string }>('DeleteScopePayload')
+  .implement({ fields: (t) => ({ name: t.exposeString('name') }) })
 const RotatedKeys = builder.objectRef<{ keys: SigningKeyView[] }>('RotateSigningKeyPayload').implement({
-  fields: (t) => ({ keys: t.field({ type: [SigningKeyRef], description: 'The new active key, then the one it replaced.', resolve: (p) => p.keys }) }),
+  fields: (t) => ({
+    keys: t.field({
+      type: [SigningKeyRef],
+      description: 'The new active key, then the one it replaced.',
+      resolve: (p) => p.keys,
+    }),
+  }),
 })
 
 builder.mutationFields((t) => ({
@@ -60,7 +83,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateScopeInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
       forInput('CreateScopeInput', async () => ({
-        scope: await ctx.services.admin.scopes.create(ctx.actor, { name: i.name, description: i.description, implies: opt(i.implies), isDefault: opt(i.isDefault) }),
+        scope: await ctx.services.admin.scopes.create(ctx.actor, {
+          name: i.name,
+          description: i.description,
+          implies: opt(i.implies),
+          isDefault: opt(i.isDefault),
+        }),
       })),
   }),
   updateScope: t.field({
@@ -71,7 +99,11 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input: i }, ctx) =>
       forInput('UpdateScopeInput', async () => ({
         // ScopePatch has no defaults, so an absent field stays as it is.
-        scope: await ctx.services.admin.scopes.update(ctx.actor, i.name, { description: opt(i.description), implies: opt(i.implies), isDefault: opt(i.isDefault) }),
+        scope: await ctx.services.admin.scopes.update(ctx.actor, i.name, {
+          description: opt(i.description),
+          implies: opt(i.implies),
+          isDefault: opt(i.isDefault),
+        }),
       })),
   }),
   deleteScope: t.field({
@@ -92,7 +124,9 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: ImportScopePresetInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      forInput('ImportScopePresetInput', () => ctx.services.admin.scopes.importPreset(ctx.actor, input.preset, input.force ?? false)),
+      forInput('ImportScopePresetInput', () =>
+        ctx.services.admin.scopes.importPreset(ctx.actor, input.preset, input.force ?? false),
+      ),
   }),
   rotateSigningKey: t.field({
     type: RotatedKeys,
@@ -100,6 +134,9 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: RotateKeyInput, required: true }) },
-    resolve: (_r, { input }, ctx) => forInput('RotateSigningKeyInput', async () => ({ keys: await ctx.services.admin.keys.rotate(ctx.actor, input.algorithm) })),
+    resolve: (_r, { input }, ctx) =>
+      forInput('RotateSigningKeyInput', async () => ({
+        keys: await ctx.services.admin.keys.rotate(ctx.actor, input.algorithm),
+      })),
   }),
 }))

@@ -6,16 +6,21 @@ import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenR
 
 /** Every grant the token endpoint has a handler for; DEVICE_CODE is urn:ietf:params:oauth:grant-type:device_code (RFC 8628). */
 export const GrantTypeEnum = builder.enumType('GrantType', {
-  values: Object.fromEntries(GRANT_TYPES.map((g) => [g.split(':').pop()!.toUpperCase(), { value: g }])) as Record<string, { value: GrantType }>,
+  values: Object.fromEntries(GRANT_TYPES.map((g) => [g.split(':').pop()!.toUpperCase(), { value: g }])) as Record<
+    string,
+    { value: GrantType }
+  >,
 })
 
 export const RefreshTokenPolicyEnum = builder.enumType('RefreshTokenPolicy', {
-  description: 'ALWAYS (as GitLab): every user grant gets a refresh token. OFFLINE_ACCESS: OpenID requests get one only when they ask for offline_access.',
+  description:
+    'ALWAYS (as GitLab): every user grant gets a refresh token. OFFLINE_ACCESS: OpenID requests get one only when they ask for offline_access.',
   values: { ALWAYS: { value: 'always' }, OFFLINE_ACCESS: { value: 'offline_access' } } as const,
 })
 
 ApplicationRef.implement({
-  description: 'An OAuth 2.0 client. Its secret is never readable: it is shown once, by createApplication or rotateApplicationSecret.',
+  description:
+    'An OAuth 2.0 client. Its secret is never readable: it is shown once, by createApplication or rotateApplicationSecret.',
   authScopes: (app) => ({ adminRead: true, self: app.ownerId }),
   fields: (t) => ({
     clientId: t.exposeString('clientId'),
@@ -23,15 +28,23 @@ ApplicationRef.implement({
     owner: t.field({ type: UserRef, nullable: true, resolve: (a) => a.ownerId }),
     confidential: t.boolean({ resolve: (a) => !a.isPublic }),
     redirectUris: t.exposeStringList('redirectUris'),
-    allowedScopes: t.exposeStringList('scopes', { description: 'The ceiling: tokens never carry a scope outside these (and what they imply).' }),
+    allowedScopes: t.exposeStringList('scopes', {
+      description: 'The ceiling: tokens never carry a scope outside these (and what they imply).',
+    }),
     grantTypes: t.exposeStringList('grantTypes'),
     trusted: t.exposeBoolean('isTrusted', { description: 'Trusted applications skip the consent page.' }),
     canIntrospect: t.exposeBoolean('canIntrospect'),
     tokenFormat: t.exposeString('tokenFormat'),
     idTokenAlg: t.exposeString('idTokenAlg'),
     refreshTokenPolicy: t.expose('refreshPolicy', { type: RefreshTokenPolicyEnum }),
-    accessTokenLifetime: t.exposeInt('accessTokenTtl', { nullable: true, description: 'Seconds; null means the server default.' }),
-    refreshTokenLifetime: t.exposeInt('refreshTokenTtl', { nullable: true, description: 'Seconds; null means the server default.' }),
+    accessTokenLifetime: t.exposeInt('accessTokenTtl', {
+      nullable: true,
+      description: 'Seconds; null means the server default.',
+    }),
+    refreshTokenLifetime: t.exposeInt('refreshTokenTtl', {
+      nullable: true,
+      description: 'Seconds; null means the server default.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     activeTokenCount: t.loadable({
@@ -49,12 +62,26 @@ ApplicationRef.implement({
       type: TokenRef,
       args: { state: t.arg({ type: ActiveFilter }), kind: t.arg({ type: TokenKindEnum }), scope: t.arg.string() },
       resolve: (a, args, ctx) =>
-        connection(args, (w) => ctx.services.admin.tokens.page(ctx.actor, w, { applicationId: a.id, active: isActive(args.state), kind: opt(args.kind), scope: opt(args.scope) })),
+        connection(args, (w) =>
+          ctx.services.admin.tokens.page(ctx.actor, w, {
+            applicationId: a.id,
+            active: isActive(args.state),
+            kind: opt(args.kind),
+            scope: opt(args.scope),
+          }),
+        ),
     }),
     grants: t.connection({
       type: GrantRef,
       args: { state: t.arg({ type: ActiveFilter }), scope: t.arg.string() },
-      resolve: (a, args, ctx) => connection(args, (w) => ctx.services.admin.tokens.grantsPage(ctx.actor, w, { applicationId: a.id, active: isActive(args.state), scope: opt(args.scope) })),
+      resolve: (a, args, ctx) =>
+        connection(args, (w) =>
+          ctx.services.admin.tokens.grantsPage(ctx.actor, w, {
+            applicationId: a.id,
+            active: isActive(args.state),
+            scope: opt(args.scope),
+          }),
+        ),
     }),
   }),
 })

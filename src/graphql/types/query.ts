@@ -1,11 +1,22 @@
 /** @module Root queries: the viewer, and every list as a cursor connection with dashboard filters. */
 import { builder } from '../builder.ts'
 import { connection, opt } from '../pagination.ts'
-import { ActiveFilter, ApplicationRef, AuditEventRef, GrantRef, isActive, SigningKeyRef, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
+import {
+  ActiveFilter,
+  ApplicationRef,
+  AuditEventRef,
+  GrantRef,
+  isActive,
+  SigningKeyRef,
+  TokenKindEnum,
+  TokenRef,
+  UserRef,
+} from '../refs.ts'
 import { ScopeRef } from './scope.ts'
 
 const AccessLevelEnum = builder.enumType('AccessLevel', {
-  description: 'ADMIN: everything. READ (admin:read): read everything, change nothing. VIEWER: own applications, grants and tokens.',
+  description:
+    'ADMIN: everything. READ (admin:read): read everything, change nothing. VIEWER: own applications, grants and tokens.',
   values: { ADMIN: { value: 'admin' }, READ: { value: 'read' }, VIEWER: { value: 'viewer' } } as const,
 })
 
@@ -15,7 +26,10 @@ const Viewer = builder.objectRef<{ userId: string }>('Viewer').implement({
     user: t.field({ type: UserRef, resolve: (v) => v.userId }),
     accessLevel: t.field({ type: AccessLevelEnum, resolve: (_v, _a, ctx) => ctx.actor.level }),
     canWrite: t.boolean({ resolve: (_v, _a, ctx) => ctx.actor.canWrite }),
-    scopes: t.stringList({ description: "The token's scopes, with everything they imply.", resolve: (_v, _a, ctx) => ctx.actor.scopes }),
+    scopes: t.stringList({
+      description: "The token's scopes, with everything they imply.",
+      resolve: (_v, _a, ctx) => ctx.actor.scopes,
+    }),
   }),
 })
 
@@ -23,8 +37,17 @@ builder.queryFields((t) => ({
   viewer: t.field({ type: Viewer, resolve: (_r, _a, ctx) => ({ userId: ctx.actor.userId }) }),
   applications: t.connection({
     type: ApplicationRef,
-    args: { owner: t.arg.globalID({ for: UserRef }), search: t.arg.string({ description: 'Part of the name, case-insensitive.' }) },
-    resolve: (_r, args, ctx) => connection(args, (w) => ctx.services.admin.applications.page(ctx.actor, w, { ownerId: args.owner?.id, search: opt(args.search)?.slice(0, 100) })),
+    args: {
+      owner: t.arg.globalID({ for: UserRef }),
+      search: t.arg.string({ description: 'Part of the name, case-insensitive.' }),
+    },
+    resolve: (_r, args, ctx) =>
+      connection(args, (w) =>
+        ctx.services.admin.applications.page(ctx.actor, w, {
+          ownerId: args.owner?.id,
+          search: opt(args.search)?.slice(0, 100),
+        }),
+      ),
   }),
   application: t.field({
     type: ApplicationRef,
@@ -35,7 +58,8 @@ builder.queryFields((t) => ({
   users: t.connection({
     type: UserRef,
     args: { disabled: t.arg.boolean() },
-    resolve: (_r, args, ctx) => connection(args, (w) => ctx.services.admin.users.page(ctx.actor, w, { disabled: opt(args.disabled) })),
+    resolve: (_r, args, ctx) =>
+      connection(args, (w) => ctx.services.admin.users.page(ctx.actor, w, { disabled: opt(args.disabled) })),
   }),
   user: t.field({
     type: UserRef,
@@ -44,12 +68,29 @@ builder.queryFields((t) => ({
     resolve: (_r, args, ctx) => ctx.services.admin.users.byUsername(ctx.actor, args.username),
   }),
   scopes: t.field({ type: [ScopeRef], resolve: (_r, _a, ctx) => ctx.services.scopes.all() }),
-  scope: t.field({ type: ScopeRef, nullable: true, args: { name: t.arg.string({ required: true }) }, resolve: async (_r, a, ctx) => (await ctx.services.scopes.find(a.name)) ?? null }),
+  scope: t.field({
+    type: ScopeRef,
+    nullable: true,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_r, a, ctx) => (await ctx.services.scopes.find(a.name)) ?? null,
+  }),
   grants: t.connection({
     type: GrantRef,
-    args: { user: t.arg.globalID({ for: UserRef }), application: t.arg.globalID({ for: ApplicationRef }), state: t.arg({ type: ActiveFilter }), scope: t.arg.string() },
+    args: {
+      user: t.arg.globalID({ for: UserRef }),
+      application: t.arg.globalID({ for: ApplicationRef }),
+      state: t.arg({ type: ActiveFilter }),
+      scope: t.arg.string(),
+    },
     resolve: (_r, args, ctx) =>
-      connection(args, (w) => ctx.services.admin.tokens.grantsPage(ctx.actor, w, { userId: args.user?.id, applicationId: args.application?.id, active: isActive(args.state), scope: opt(args.scope) })),
+      connection(args, (w) =>
+        ctx.services.admin.tokens.grantsPage(ctx.actor, w, {
+          userId: args.user?.id,
+          applicationId: args.application?.id,
+          active: isActive(args.state),
+          scope: opt(args.scope),
+        }),
+      ),
   }),
   tokens: t.connection({
     type: TokenRef,
@@ -62,13 +103,34 @@ builder.queryFields((t) => ({
     },
     resolve: (_r, args, ctx) =>
       connection(args, (w) =>
-        ctx.services.admin.tokens.page(ctx.actor, w, { userId: args.user?.id, applicationId: args.application?.id, active: isActive(args.state), kind: opt(args.kind), scope: opt(args.scope) })),
+        ctx.services.admin.tokens.page(ctx.actor, w, {
+          userId: args.user?.id,
+          applicationId: args.application?.id,
+          active: isActive(args.state),
+          kind: opt(args.kind),
+          scope: opt(args.scope),
+        }),
+      ),
   }),
-  signingKeys: t.field({ type: [SigningKeyRef], description: 'Empty for viewers.', resolve: (_r, _a, ctx) => ctx.services.admin.keys.list(ctx.actor) }),
+  signingKeys: t.field({
+    type: [SigningKeyRef],
+    description: 'Empty for viewers.',
+    resolve: (_r, _a, ctx) => ctx.services.admin.keys.list(ctx.actor),
+  }),
   auditEvents: t.connection({
     type: AuditEventRef,
-    args: { type: t.arg.string(), user: t.arg.globalID({ for: UserRef }), application: t.arg.globalID({ for: ApplicationRef }) },
+    args: {
+      type: t.arg.string(),
+      user: t.arg.globalID({ for: UserRef }),
+      application: t.arg.globalID({ for: ApplicationRef }),
+    },
     resolve: (_r, args, ctx) =>
-      connection(args, (w) => ctx.services.admin.users.auditPage(ctx.actor, w, { type: opt(args.type), userId: args.user?.id, applicationId: args.application?.id })),
+      connection(args, (w) =>
+        ctx.services.admin.users.auditPage(ctx.actor, w, {
+          type: opt(args.type),
+          userId: args.user?.id,
+          applicationId: args.application?.id,
+        }),
+      ),
   }),
 }))

@@ -15,18 +15,33 @@ UserRef.implement({
     applications: t.connection({
       type: ApplicationRef,
       description: 'Applications this user owns.',
-      resolve: (u, args, ctx) => connection(args, (w) => ctx.services.admin.applications.page(ctx.actor, w, { ownerId: u.id })),
+      resolve: (u, args, ctx) =>
+        connection(args, (w) => ctx.services.admin.applications.page(ctx.actor, w, { ownerId: u.id })),
     }),
     grants: t.connection({
       type: GrantRef,
       args: { state: t.arg({ type: ActiveFilter }), scope: t.arg.string() },
-      resolve: (u, args, ctx) => connection(args, (w) => ctx.services.admin.tokens.grantsPage(ctx.actor, w, { userId: u.id, active: isActive(args.state), scope: opt(args.scope) })),
+      resolve: (u, args, ctx) =>
+        connection(args, (w) =>
+          ctx.services.admin.tokens.grantsPage(ctx.actor, w, {
+            userId: u.id,
+            active: isActive(args.state),
+            scope: opt(args.scope),
+          }),
+        ),
     }),
     tokens: t.connection({
       type: TokenRef,
       args: { state: t.arg({ type: ActiveFilter }), kind: t.arg({ type: TokenKindEnum }), scope: t.arg.string() },
       resolve: (u, args, ctx) =>
-        connection(args, (w) => ctx.services.admin.tokens.page(ctx.actor, w, { userId: u.id, active: isActive(args.state), kind: opt(args.kind), scope: opt(args.scope) })),
+        connection(args, (w) =>
+          ctx.services.admin.tokens.page(ctx.actor, w, {
+            userId: u.id,
+            active: isActive(args.state),
+            kind: opt(args.kind),
+            scope: opt(args.scope),
+          }),
+        ),
     }),
   }),
 })

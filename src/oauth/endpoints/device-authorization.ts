@@ -12,7 +12,8 @@ export async function deviceAuthorization(ctx: RequestContext<DeviceAuthorizatio
   const params = ctx.body
   const { client } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
-  if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('the device grant is not enabled for this application')
+  if (!client.grantTypes.includes(DEVICE_CODE_GRANT))
+    throw new UnauthorizedClient('the device grant is not enabled for this application')
   const wait = await ctx.services.rateLimits.hit('deviceAuthorizationPerClientIp', `${client.id}|${ctx.ip}`)
   if (wait > 0) throw new TooManyRequests('too many device authorizations; try again later', wait)
   const scope = await ctx.services.scopes.resolve(params.scope, client.scopes)

@@ -48,5 +48,10 @@ export async function discovery(ctx: RequestContext<Port<{ scopes: 'all' }>>): P
 }
 
 export async function jwks(ctx: RequestContext<Port<{ signingKeys: 'jwks' }>>): Promise<Reply> {
-  return { type: 'json', cache: 'public', headers: [['Cache-Control', 'public, max-age=60']], body: await ctx.services.signingKeys.jwks() }
+  return {
+    type: 'json',
+    cache: 'public',
+    headers: [['Cache-Control', 'public, max-age=60']],
+    body: await ctx.services.signingKeys.jwks(),
+  }
 }

@@ -15,7 +15,8 @@ const NEVER_IN_QUERY = ['client_secret', 'code', 'refresh_token', 'password', 'c
 export type TokenEndpointPorts = ClientAuthPorts & GrantPorts
 
 export async function token(ctx: RequestContext<TokenEndpointPorts>): Promise<Reply> {
-  if (NEVER_IN_QUERY.some((p) => p in ctx.query)) throw new InvalidRequest('credentials must be sent in the request body, not the URI')
+  if (NEVER_IN_QUERY.some((p) => p in ctx.query))
+    throw new InvalidRequest('credentials must be sent in the request body, not the URI')
   const params = ctx.body
   const { client, method } = await authenticateClient(ctx.services, ctx.request, params, ctx.ip)
   ctx.log.clientId = client.clientId
@@ -23,9 +24,16 @@ export async function token(ctx: RequestContext<TokenEndpointPorts>): Promise<Re
   const grant = GRANTS.get(params.grant_type)
   if (!grant) throw new UnsupportedGrantType('unsupported grant_type')
   ctx.log.grantType = grant.grantType
-  if (method === 'none' && !grant.allowsPublicClients) throw new InvalidClient('this grant requires client authentication')
+  if (method === 'none' && !grant.allowsPublicClients)
+    throw new InvalidClient('this grant requires client authentication')
   const parsed = grant.params.safeParse(params)
   if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0]!.message)
-  const body = await grant.handle({ client, params: parsed.data, services: ctx.services, config: ctx.config, ip: ctx.ip })
+  const body = await grant.handle({
+    client,
+    params: parsed.data,
+    services: ctx.services,
+    config: ctx.config,
+    ip: ctx.ip,
+  })
   return { type: 'json', body }
 }

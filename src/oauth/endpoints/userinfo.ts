@@ -11,7 +11,8 @@ export type UserinfoPorts = BearerPorts & Port<{ users: 'findById' }>
 export async function userinfo(ctx: RequestContext<UserinfoPorts>): Promise<Reply> {
   const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, ctx.query, ctx.body), ctx.ip)
   // §5.3.1: userinfo needs a user's token carrying openid.
-  if (token.userId === null || !token.scopes.includes('openid')) throw new InsufficientScope('the access token does not carry the openid scope')
+  if (token.userId === null || !token.scopes.includes('openid'))
+    throw new InsufficientScope('the access token does not carry the openid scope')
   const user = await ctx.services.users.findById(token.userId)
   if (!user) throw new InvalidToken('the access token is invalid, expired or revoked')
   return { type: 'json', body: claimsFor(user, token.scopes) }

@@ -13,7 +13,8 @@ import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
-export type AuthorizationCodePorts = IdTokenPorts & Port<{ codes: 'find'; tokens: 'revokeIssuedFromCode' | 'redeemCode' }>
+export type AuthorizationCodePorts = IdTokenPorts &
+  Port<{ codes: 'find'; tokens: 'revokeIssuedFromCode' | 'redeemCode' }>
 
 /**
  * OIDC Core §11: with the offline_access policy an OpenID request gets a refresh token only when
@@ -37,7 +38,8 @@ export const authorizationCode: GrantHandler<typeof Params, AuthorizationCodePor
   allowsPublicClients: true,
   async handle(ctx) {
     const { client, params, services } = ctx
-    if (!client.grantTypes.includes('authorization_code')) throw new UnauthorizedClient('authorization_code is not enabled for this application')
+    if (!client.grantTypes.includes('authorization_code'))
+      throw new UnauthorizedClient('authorization_code is not enabled for this application')
     const code = await services.codes.find(params.code)
     // §4.1.3: the code must have been issued to this client.
     if (!code || code.applicationId !== client.id) throw new InvalidGrant('the authorization code is invalid')
@@ -49,9 +51,16 @@ export const authorizationCode: GrantHandler<typeof Params, AuthorizationCodePor
     // RFC 9700 §4.14.2 (Gitea issue 19111): an outstanding code dies with its user or its consent —
     // disabling the user or revoking the grant marks its codes consumed, so they fail above.
     // §4.1.3: redirect_uri must be present and identical when it was sent at /authorize.
-    if (code.redirectUriSent ? params.redirect_uri !== code.redirectUri : params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri)
+    if (
+      code.redirectUriSent
+        ? params.redirect_uri !== code.redirectUri
+        : params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri
+    )
       throw new InvalidGrant('redirect_uri does not match the authorization request')
-    verifyPkce(code.codeChallenge ? { challenge: code.codeChallenge, method: code.codeChallengeMethod ?? 'plain' } : null, params.code_verifier)
+    verifyPkce(
+      code.codeChallenge ? { challenge: code.codeChallenge, method: code.codeChallengeMethod ?? 'plain' } : null,
+      params.code_verifier,
+    )
     const result = await services.tokens.redeemCode(code.id, {
       application: client,
       userId: code.userId,

@@ -20,10 +20,17 @@ export const clientCredentials: GrantHandler<typeof Params, ClientCredentialsPor
   allowsPublicClients: false,
   async handle(ctx) {
     const { client, params, services } = ctx
-    if (client.isPublic || !client.grantTypes.includes('client_credentials')) throw new UnauthorizedClient('client_credentials is not enabled for this application')
+    if (client.isPublic || !client.grantTypes.includes('client_credentials'))
+      throw new UnauthorizedClient('client_credentials is not enabled for this application')
     const scope = await services.scopes.resolve(params.scope, client.scopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
-    const tokens = await services.tokens.issue({ application: client, userId: null, scopes: scope.scopes, withRefresh: false, authTime: null })
+    const tokens = await services.tokens.issue({
+      application: client,
+      userId: null,
+      scopes: scope.scopes,
+      withRefresh: false,
+      authTime: null,
+    })
     return tokenBody(tokens)
   },
 }

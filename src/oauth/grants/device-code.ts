@@ -5,7 +5,14 @@
  */
 import { z } from 'zod'
 import { DEVICE_CODE_GRANT } from '../../services/applications/applications.ts'
-import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown, UnauthorizedClient } from '../../handler/errors.ts'
+import {
+  AccessDenied,
+  AuthorizationPending,
+  ExpiredToken,
+  InvalidGrant,
+  SlowDown,
+  UnauthorizedClient,
+} from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
 import type { Port } from '../../services/index.ts'
@@ -22,21 +29,32 @@ export const deviceCode: GrantHandler<typeof Params, DeviceCodePorts> = {
   allowsPublicClients: true,
   async handle(ctx) {
     const { client, params, services } = ctx
-    if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('the device grant is not enabled for this application')
+    if (!client.grantTypes.includes(DEVICE_CODE_GRANT))
+      throw new UnauthorizedClient('the device grant is not enabled for this application')
     const poll = await services.deviceCodes.poll(params.device_code, client)
     switch (poll.status) {
-      case 'invalid': throw new InvalidGrant('unknown device_code')
-      case 'consumed': throw new InvalidGrant('the device_code was already used')
-      case 'expired': throw new ExpiredToken('the device_code has expired')
-      case 'slow_down': throw new SlowDown('polling too fast; add 5 seconds to the interval')
-      case 'pending': throw new AuthorizationPending('the user has not decided yet')
-      case 'denied': throw new AccessDenied('the user denied the request')
+      case 'invalid':
+        throw new InvalidGrant('unknown device_code')
+      case 'consumed':
+        throw new InvalidGrant('the device_code was already used')
+      case 'expired':
+        throw new ExpiredToken('the device_code has expired')
+      case 'slow_down':
+        throw new SlowDown('polling too fast; add 5 seconds to the interval')
+      case 'pending':
+        throw new AuthorizationPending('the user has not decided yet')
+      case 'denied':
+        throw new AccessDenied('the user denied the request')
     }
     // RFC 8628 §3.5 and checklist H.47: a user disabled after approving gets nothing.
     const user = await services.users.findById(poll.userId)
     if (!user || user.disabled) throw new AccessDenied('the user can no longer authorize this device')
     const tokens = await services.tokens.issueOnce((trx) => services.deviceCodes.consume(trx, poll.id), {
-      application: client, userId: poll.userId, scopes: poll.scopes, withRefresh: client.grantTypes.includes('refresh_token'), authTime: poll.authTime,
+      application: client,
+      userId: poll.userId,
+      scopes: poll.scopes,
+      withRefresh: client.grantTypes.includes('refresh_token'),
+      authTime: poll.authTime,
     })
     if (!tokens) throw new InvalidGrant('the device_code was already used')
     return tokenResponse(ctx, tokens, { userId: poll.userId, authTime: poll.authTime, nonce: null })

@@ -8,8 +8,14 @@ import { refreshToken, type RefreshTokenPorts } from './refresh-token.ts'
 import type { GrantHandler } from './types.ts'
 
 /** What the registered grants use between them: the part of the token endpoint's port they need. */
-export type GrantPorts = AuthorizationCodePorts & RefreshTokenPorts & ClientCredentialsPorts & PasswordPorts & DeviceCodePorts
+export type GrantPorts = AuthorizationCodePorts &
+  RefreshTokenPorts &
+  ClientCredentialsPorts &
+  PasswordPorts &
+  DeviceCodePorts
 
 export const GRANTS: ReadonlyMap<string, GrantHandler<z.ZodType, GrantPorts>> = new Map(
-  [authorizationCode, refreshToken, clientCredentials, password, deviceCode].map((g: GrantHandler<z.ZodType, GrantPorts>) => [g.grantType, g]),
+  [authorizationCode, refreshToken, clientCredentials, password, deviceCode].map(
+    (g: GrantHandler<z.ZodType, GrantPorts>) => [g.grantType, g],
+  ),
 )

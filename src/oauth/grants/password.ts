@@ -28,14 +28,22 @@ export const password: GrantHandler<typeof Params, PasswordPorts> = {
   allowsPublicClients: true,
   async handle(ctx) {
     const { client, params, services, config } = ctx
-    if (!config.passwordGrant || !client.grantTypes.includes('password')) throw new UnauthorizedClient('the password grant is not enabled for this application')
+    if (!config.passwordGrant || !client.grantTypes.includes('password'))
+      throw new UnauthorizedClient('the password grant is not enabled for this application')
     const scope = await services.scopes.resolve(params.scope, client.scopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
     const signedIn = await signIn(services, params.username, params.password, ctx.ip)
-    if (signedIn.outcome === 'limited') throw new TooManyRequests('too many failed sign-in attempts; try again later', signedIn.retryAfter)
+    if (signedIn.outcome === 'limited')
+      throw new TooManyRequests('too many failed sign-in attempts; try again later', signedIn.retryAfter)
     if (signedIn.outcome === 'refused') throw new InvalidGrant('invalid resource owner credentials')
     const { user } = signedIn
-    const tokens = await services.tokens.issue({ application: client, userId: user.id, scopes: scope.scopes, withRefresh: client.grantTypes.includes('refresh_token'), authTime: services.deps.clock.now() })
+    const tokens = await services.tokens.issue({
+      application: client,
+      userId: user.id,
+      scopes: scope.scopes,
+      withRefresh: client.grantTypes.includes('refresh_token'),
+      authTime: services.deps.clock.now(),
+    })
     return tokenResponse(ctx, tokens, { userId: user.id, authTime: tokens.createdAt, nonce: null })
   },
 }

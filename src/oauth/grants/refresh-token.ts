@@ -26,7 +26,8 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
   allowsPublicClients: true,
   async handle(ctx) {
     const { client, params, services } = ctx
-    if (!client.grantTypes.includes('refresh_token')) throw new UnauthorizedClient('refresh_token is not enabled for this application')
+    if (!client.grantTypes.includes('refresh_token'))
+      throw new UnauthorizedClient('refresh_token is not enabled for this application')
     const ceiling = await services.scopes.expand(client.scopes)
     const narrow = (original: string[]): string[] | { error: string } => {
       const stillAllowed = original.filter((s) => ceiling.includes(s))

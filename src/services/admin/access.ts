@@ -32,7 +32,12 @@ export type ActorResult = { ok: true; actor: Actor } | { ok: false; reason: 'inv
 
 const READ_SCOPES = ['read_user', 'api', 'admin:read', 'admin']
 
-export function createAccessService(_deps: ServiceDeps, tokens: TokenService, users: UserService, scopes: ScopeService) {
+export function createAccessService(
+  _deps: ServiceDeps,
+  tokens: TokenService,
+  users: UserService,
+  scopes: ScopeService,
+) {
   return {
     /** Resolves a presented bearer token into an Actor (RFC 6750 §3.1 error codes on failure). */
     async actorForToken(value: string): Promise<ActorResult> {
@@ -43,9 +48,21 @@ export function createAccessService(_deps: ServiceDeps, tokens: TokenService, us
       const expanded = await scopes.expand(token.scopes)
       const has = (s: string) => expanded.includes(s)
       if (!READ_SCOPES.some(has)) return { ok: false, reason: 'insufficient_scope' }
-      const level: AccessLevel = user.isAdmin && has('admin') ? 'admin' : user.isAdmin && has('admin:read') ? 'read' : 'viewer'
+      const level: AccessLevel =
+        user.isAdmin && has('admin') ? 'admin' : user.isAdmin && has('admin:read') ? 'read' : 'viewer'
       const canWrite = level === 'admin' || (level === 'viewer' && has('api'))
-      return { ok: true, actor: { userId: user.id, username: user.username, level, canWrite, scopes: expanded, tokenId: token.id, tokenKind: token.tokenKind } }
+      return {
+        ok: true,
+        actor: {
+          userId: user.id,
+          username: user.username,
+          level,
+          canWrite,
+          scopes: expanded,
+          tokenId: token.id,
+          tokenKind: token.tokenKind,
+        },
+      }
     },
   }
 }
@@ -63,7 +80,11 @@ export function narrowTo(actor: Actor): string | undefined {
 
 export function assertCanWrite(actor: Actor): void {
   if (!actor.canWrite)
-    throw new Forbidden(actor.level === 'read' ? 'admin:read may read but not change anything' : 'this token may not change anything (it needs the api or admin scope)')
+    throw new Forbidden(
+      actor.level === 'read'
+        ? 'admin:read may read but not change anything'
+        : 'this token may not change anything (it needs the api or admin scope)',
+    )
 }
 
 export function assertAdmin(actor: Actor, field?: string): void {

@@ -9,7 +9,14 @@ import * as apps from '../../store/repositories/applications.ts'
 import * as batch from '../../store/repositories/admin-batches.ts'
 import { pageApplications, type ApplicationFilter, type PageWindow } from '../../store/repositories/admin-pages.ts'
 import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
-import { type ApplicationPatch, applicationRowToApplication, type NewApplicationInput, type Application, type ApplicationService, type CreatedApplication } from '../applications/applications.ts'
+import {
+  type ApplicationPatch,
+  applicationRowToApplication,
+  type NewApplicationInput,
+  type Application,
+  type ApplicationService,
+  type CreatedApplication,
+} from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import { revokeTokensOfApplication } from '../tokens/revocation.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -18,7 +25,11 @@ import { Forbidden, NotFound } from '../shared/errors.ts'
 /** Settings that change what other users are exposed to: administrators only. */
 const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const
 
-export function createAdminApplicationService({ db, clock }: ServiceDeps, audit: AuditService, applications: ApplicationService) {
+export function createAdminApplicationService(
+  { db, clock }: ServiceDeps,
+  audit: AuditService,
+  applications: ApplicationService,
+) {
   async function requireVisible(actor: Actor, id: string): Promise<apps.ApplicationRow> {
     const row = await apps.findApplicationById(db, id)
     if (!row) throw new NotFound('no application with this id', 'id')
@@ -29,7 +40,12 @@ export function createAdminApplicationService({ db, clock }: ServiceDeps, audit:
   function refuseAdminOnly(actor: Actor, input: Record<string, unknown>): void {
     if (actor.level === 'admin') return
     for (const field of ADMIN_ONLY)
-      if (input[field] !== undefined && input[field] !== null && input[field] !== false && input[field] !== actor.userId)
+      if (
+        input[field] !== undefined &&
+        input[field] !== null &&
+        input[field] !== false &&
+        input[field] !== actor.userId
+      )
         throw new Forbidden(`only an administrator may set ${field}`, field)
   }
 
@@ -37,7 +53,9 @@ export function createAdminApplicationService({ db, clock }: ServiceDeps, audit:
     async page(actor: Actor, w: PageWindow, filter: ApplicationFilter): Promise<Application[]> {
       const only = narrowTo(actor)
       if (only !== undefined && filter.ownerId !== undefined && filter.ownerId !== only) return []
-      return (await pageApplications(db, w, { ...filter, ownerId: only ?? filter.ownerId })).map(applicationRowToApplication)
+      return (await pageApplications(db, w, { ...filter, ownerId: only ?? filter.ownerId })).map(
+        applicationRowToApplication,
+      )
     },
 
     /** One query for many ids; objects the actor may not see come back as null (no leak). */

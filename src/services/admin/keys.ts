@@ -20,7 +20,16 @@ export interface SigningKeyView {
 
 function keyRowToView(row: Row<'signing_keys'>): SigningKeyView {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = JSON.parse(row.public_jwk) as JWK
-  return { id: row.id, kid: row.kid, alg: row.alg, status: row.status, publicJwk, createdAt: Number(row.created_at), retiredAt: row.retired_at, publishUntil: row.publish_until }
+  return {
+    id: row.id,
+    kid: row.kid,
+    alg: row.alg,
+    status: row.status,
+    publicJwk,
+    createdAt: Number(row.created_at),
+    retiredAt: row.retired_at,
+    publishUntil: row.publish_until,
+  }
 }
 
 export function createAdminKeyService({ db }: ServiceDeps, signingKeys: SigningKeyService) {
@@ -58,7 +67,10 @@ export function createAdminKeyService({ db }: ServiceDeps, signingKeys: SigningK
   /** The new active key of `alg`, then the one it replaced. */
   async function rotate(alg: string, actorUserId: string | null): Promise<SigningKeyView[]> {
     await signingKeys.rotate(alg, actorUserId)
-    return (await listAllSigningKeys(db)).filter((k) => k.alg === alg).slice(0, 2).map(keyRowToView)
+    return (await listAllSigningKeys(db))
+      .filter((k) => k.alg === alg)
+      .slice(0, 2)
+      .map(keyRowToView)
   }
 }
 export type AdminKeyService = ReturnType<typeof createAdminKeyService>

@@ -7,7 +7,15 @@
 import type { z } from 'zod'
 import { PREFIX } from '../../crypto/secrets.ts'
 import * as batch from '../../store/repositories/admin-batches.ts'
-import { findTokenRows, pageGrants, pageTokens, type GrantFilter, type PageWindow, type TokenFilter, type TokenListRow } from '../../store/repositories/admin-pages.ts'
+import {
+  findTokenRows,
+  pageGrants,
+  pageTokens,
+  type GrantFilter,
+  type PageWindow,
+  type TokenFilter,
+  type TokenListRow,
+} from '../../store/repositories/admin-pages.ts'
 import { findApplicationById } from '../../store/repositories/applications.ts'
 import * as grantsRepo from '../../store/repositories/grants.ts'
 import { assertAdmin, assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
@@ -43,16 +51,33 @@ const LIST_BATCH = 500
 
 function tokenRowToView(row: TokenListRow, now: number): TokenView {
   const kind: TokenKind = row.source === 'refresh' ? 'refresh' : row.kind === 'personal' ? 'personal' : 'access'
-  const prefix = kind === 'refresh' ? PREFIX.refreshToken : kind === 'personal' ? PREFIX.personalToken : PREFIX.accessToken
-  const active = row.revoked_at === null && row.rotated_at === null && (row.expires_at === null || Number(row.expires_at) > now)
+  const prefix =
+    kind === 'refresh' ? PREFIX.refreshToken : kind === 'personal' ? PREFIX.personalToken : PREFIX.accessToken
+  const active =
+    row.revoked_at === null && row.rotated_at === null && (row.expires_at === null || Number(row.expires_at) > now)
   return {
-    id: row.id, kind, prefix, hint: row.hint, applicationId: row.application_id, userId: row.user_id, scopes: splitList(row.scopes),
-    createdAt: Number(row.created_at), expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at), revokedAt: row.revoked_at === null ? null : Number(row.revoked_at), active,
+    id: row.id,
+    kind,
+    prefix,
+    hint: row.hint,
+    applicationId: row.application_id,
+    userId: row.user_id,
+    scopes: splitList(row.scopes),
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    active,
   }
 }
 
-export function createAdminTokenService({ db, clock }: ServiceDeps, audit: AuditService, tokens: TokenService, grants: GrantService, scopes: ScopeService) {
+export function createAdminTokenService(
+  { db, clock }: ServiceDeps,
+  audit: AuditService,
+  tokens: TokenService,
+  grants: GrantService,
+  scopes: ScopeService,
+) {
   /** Owner ids that make an object visible to a viewer: its user, and its application's owner. */
   async function ownersOf(userId: string | null, applicationId: string | null): Promise<Array<string | null>> {
     const app = applicationId === null ? undefined : await findApplicationById(db, applicationId)
@@ -62,7 +87,9 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
   async function visibleTokens(actor: Actor, rows: TokenListRow[]): Promise<TokenListRow[]> {
     if (seesAll(actor)) return rows
     const appIds = [...new Set(rows.map((r) => r.application_id).filter((x): x is string => x !== null))]
-    const owned = new Set((await batch.applicationsByIds(db, appIds)).filter((a) => a.owner_id === actor.userId).map((a) => a.id))
+    const owned = new Set(
+      (await batch.applicationsByIds(db, appIds)).filter((a) => a.owner_id === actor.userId).map((a) => a.id),
+    )
     return rows.filter((r) => r.user_id === actor.userId || (r.application_id !== null && owned.has(r.application_id)))
   }
 
@@ -73,7 +100,11 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
   }
 
   async function revokeRow(row: TokenListRow, actorUserId: string | null): Promise<TokenView> {
-    const now = await revokeTokenById({ db, clock, audit }, { id: row.id, source: row.source, userId: row.user_id, applicationId: row.application_id }, actorUserId)
+    const now = await revokeTokenById(
+      { db, clock, audit },
+      { id: row.id, source: row.source, userId: row.user_id, applicationId: row.application_id },
+      actorUserId,
+    )
     return tokenRowToView({ ...row, revoked_at: row.revoked_at ?? now }, now)
   }
 
@@ -110,7 +141,12 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
       const now = clock.now()
       const views: TokenView[] = []
       for (let after: string | undefined; ; ) {
-        const rows = await pageTokens(db, { after, limit: LIST_BATCH, inverted: false }, { ...filter, kind: 'personal' }, now)
+        const rows = await pageTokens(
+          db,
+          { after, limit: LIST_BATCH, inverted: false },
+          { ...filter, kind: 'personal' },
+          now,
+        )
         views.push(...rows.map((r) => tokenRowToView(r, now)))
         if (rows.length < LIST_BATCH) return views
         after = rows.at(-1)!.id
@@ -125,11 +161,15 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
     },
 
     /** A personal access token for the caller, never wider than the caller's own token. Shown once. */
-    async createPersonal(actor: Actor, input: z.input<typeof PersonalTokenInput>): Promise<{ token: string; view: TokenView }> {
+    async createPersonal(
+      actor: Actor,
+      input: z.input<typeof PersonalTokenInput>,
+    ): Promise<{ token: string; view: TokenView }> {
       assertCanWrite(actor)
       const p = await checkPersonalToken(scopes, input)
       const wider = p.scopes.filter((s) => !actor.scopes.includes(s))
-      if (wider.length) throw new Forbidden(`a token may not create a token with more rights (${wider.join(', ')})`, 'scopes')
+      if (wider.length)
+        throw new Forbidden(`a token may not create a token with more rights (${wider.join(', ')})`, 'scopes')
       const issued = await issuePersonalToken(tokens, actor.userId, p)
       const [row] = await findTokenRows(db, [issued.id])
       return { token: issued.token, view: tokenRowToView(row!, clock.now()) }
@@ -142,7 +182,16 @@ export function createAdminTokenService({ db, clock }: ServiceDeps, audit: Audit
     async grantsByIds(actor: Actor, ids: readonly string[]): Promise<Array<Grant | null>> {
       let rows = await batch.grantsByIds(db, ids)
       if (!seesAll(actor)) {
-        const owned = new Set((await batch.applicationsByIds(db, rows.map((r) => r.application_id))).filter((a) => a.owner_id === actor.userId).map((a) => a.id))
+        const owned = new Set(
+          (
+            await batch.applicationsByIds(
+              db,
+              rows.map((r) => r.application_id),
+            )
+          )
+            .filter((a) => a.owner_id === actor.userId)
+            .map((a) => a.id),
+        )
         rows = rows.filter((r) => r.user_id === actor.userId || owned.has(r.application_id))
       }
       const byId = new Map(rows.map((r) => [r.id, r]))

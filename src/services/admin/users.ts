@@ -6,7 +6,13 @@
 import type { z } from 'zod'
 import { randomBase64Url } from '../../crypto/secrets.ts'
 import * as batch from '../../store/repositories/admin-batches.ts'
-import { pageAuditEvents, pageUsers, type AuditFilter, type PageWindow, type UserFilter } from '../../store/repositories/admin-pages.ts'
+import {
+  pageAuditEvents,
+  pageUsers,
+  type AuditFilter,
+  type PageWindow,
+  type UserFilter,
+} from '../../store/repositories/admin-pages.ts'
 import * as repo from '../../store/repositories/users.ts'
 import type { Row } from '../../store/database.ts'
 import { assertAdmin, narrowTo, seesAll, type Actor } from './access.ts'
@@ -34,7 +40,16 @@ function auditRowToEvent(row: Row<'audit_events'>): AuditEvent {
   try {
     detail = JSON.parse(row.detail) as Record<string, unknown>
   } catch {}
-  return { id: row.id, type: row.type, actorUserId: row.actor_user_id, userId: row.user_id, applicationId: row.application_id, ip: row.ip, detail, createdAt: row.created_at }
+  return {
+    id: row.id,
+    type: row.type,
+    actorUserId: row.actor_user_id,
+    userId: row.user_id,
+    applicationId: row.application_id,
+    ip: row.ip,
+    detail,
+    createdAt: row.created_at,
+  }
 }
 
 export function createAdminUserService({ db }: ServiceDeps, audit: AuditService, users: UserService) {
@@ -72,7 +87,8 @@ export function createAdminUserService({ db }: ServiceDeps, audit: AuditService,
     async update(actor: Actor, id: string, patch: z.input<typeof UserPatch>): Promise<User> {
       assertAdmin(actor)
       const row = await requireUser(id)
-      if (patch.isAdmin === false && row.id === actor.userId) throw new Conflict('you cannot remove your own administrator role', 'isAdmin')
+      if (patch.isAdmin === false && row.id === actor.userId)
+        throw new Conflict('you cannot remove your own administrator role', 'isAdmin')
       return users.update(row.username, patch, actor.userId)
     },
 
@@ -110,7 +126,11 @@ export function createAdminUserService({ db }: ServiceDeps, audit: AuditService,
     },
 
     /** Sets the given password, or a generated one that is returned once. Ends the user's sessions. */
-    async resetPassword(actor: Actor, id: string, password: string | null | undefined): Promise<{ user: User; generatedPassword: string | null }> {
+    async resetPassword(
+      actor: Actor,
+      id: string,
+      password: string | null | undefined,
+    ): Promise<{ user: User; generatedPassword: string | null }> {
       assertAdmin(actor)
       const row = await requireUser(id)
       // Only an absent password means "generate one"; an empty one meets the password rule in users.setPassword.
@@ -128,7 +148,9 @@ export function createAdminUserService({ db }: ServiceDeps, audit: AuditService,
       const rows = new Map((await batch.auditEventsByIds(db, ids)).map((r) => [r.id, r]))
       return ids.map((id) => {
         const row = rows.get(id)
-        return row && (seesAll(actor) || row.user_id === actor.userId || row.actor_user_id === actor.userId) ? auditRowToEvent(row) : null
+        return row && (seesAll(actor) || row.user_id === actor.userId || row.actor_user_id === actor.userId)
+          ? auditRowToEvent(row)
+          : null
       })
     },
   }

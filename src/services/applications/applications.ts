@@ -16,7 +16,14 @@ import { Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { joinList, splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 
-export { ApplicationPatch, DEVICE_CODE_GRANT, GRANT_TYPES, NewApplicationInput, parseNewApplication, type GrantType } from './inputs.ts'
+export {
+  ApplicationPatch,
+  DEVICE_CODE_GRANT,
+  GRANT_TYPES,
+  NewApplicationInput,
+  parseNewApplication,
+  type GrantType,
+} from './inputs.ts'
 
 export interface Application {
   id: string
@@ -82,7 +89,12 @@ interface CachedClient {
 }
 
 export function createApplicationService({ db, clock }: ServiceDeps, audit: AuditService, scopes: ScopeService) {
-  const clients = createCache<string, CachedClient>(db, { tables: ['applications'], keyedRowsOnly: true, postgresMaxAge: 0, now: () => clock.now() })
+  const clients = createCache<string, CachedClient>(db, {
+    tables: ['applications'],
+    keyedRowsOnly: true,
+    postgresMaxAge: 0,
+    now: () => clock.now(),
+  })
 
   function cachedClient(clientId: string): Promise<CachedClient | undefined> {
     return clients.get(clientId, async () => {
@@ -103,7 +115,10 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
   }
 
   return {
-    async create(input: z.input<typeof NewApplicationInput>, actorUserId: string | null = null): Promise<CreatedApplication> {
+    async create(
+      input: z.input<typeof NewApplicationInput>,
+      actorUserId: string | null = null,
+    ): Promise<CreatedApplication> {
       const parsed = parseNewApplication(input)
       await requireKnownScopes(parsed.scopes)
       const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
@@ -140,7 +155,11 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
      * Changes what the patch names and nothing else; every field follows the creation rule. The
      * change is seen at once by client authentication (the write moves the cache's change signal).
      */
-    async update(clientId: string, patch: z.input<typeof ApplicationPatch>, actorUserId: string | null = null): Promise<Application> {
+    async update(
+      clientId: string,
+      patch: z.input<typeof ApplicationPatch>,
+      actorUserId: string | null = null,
+    ): Promise<Application> {
       const row = await requireByClientId(clientId)
       const p = parseOrInvalid(ApplicationPatch, patch)
       const current = applicationRowToApplication(row)
@@ -148,7 +167,8 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
       const grantTypes = p.grantTypes ?? current.grantTypes
       if (grantTypes.includes('authorization_code') && (p.redirectUris ?? current.redirectUris).length === 0)
         throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
-      if (current.isPublic && grantTypes.includes('client_credentials')) throw new Invalid('client_credentials needs a confidential application', 'grantTypes')
+      if (current.isPublic && grantTypes.includes('client_credentials'))
+        throw new Invalid('client_credentials needs a confidential application', 'grantTypes')
       const set: RowPatch<'applications'> = {
         ...(p.name !== undefined && { name: p.name }),
         ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
@@ -165,7 +185,10 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
       }
       await db.transaction().execute(async (trx) => {
         await repo.updateApplication(trx, row.id, set)
-        await audit.record({ type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } }, trx)
+        await audit.record(
+          { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
+          trx,
+        )
       })
       return applicationRowToApplication({ ...row, ...set })
     },
@@ -205,7 +228,10 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
       const row = await requireByClientId(clientId)
       await db.transaction().execute(async (trx) => {
         await repo.deleteApplication(trx, row.id)
-        await audit.record({ type: 'application.deleted', actorUserId, applicationId: row.id, detail: { clientId } }, trx)
+        await audit.record(
+          { type: 'application.deleted', actorUserId, applicationId: row.id, detail: { clientId } },
+          trx,
+        )
       })
     },
 
@@ -224,7 +250,6 @@ export function createApplicationService({ db, clock }: ServiceDeps, audit: Audi
       if (secret === undefined || secretHash === null) return undefined
       return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
     },
-
   }
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>

@@ -9,7 +9,13 @@ import { redirectUriProblem } from './redirect-uris.ts'
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 /** Grant types an application may enable; the token endpoint has one handler for each. */
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', DEVICE_CODE_GRANT] as const
+export const GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  'password',
+  DEVICE_CODE_GRANT,
+] as const
 export type GrantType = (typeof GRANT_TYPES)[number]
 
 const RedirectUri = z.string().superRefine((uri, ctx) => {
@@ -17,21 +23,27 @@ const RedirectUri = z.string().superRefine((uri, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${JSON.stringify(uri.slice(0, 100))} ${problem}` })
 })
 
-export const NewApplicationInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  redirectUris: z.array(RedirectUri).max(20).default([]),
-  scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
-  grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
-  isPublic: z.boolean().default(false),
-  isTrusted: z.boolean().default(false),
-  canIntrospect: z.boolean().default(false),
-  ownerId: z.string().nullish(),
-  idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
-  refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
-})
+export const NewApplicationInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    redirectUris: z.array(RedirectUri).max(20).default([]),
+    scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
+    grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
+    isPublic: z.boolean().default(false),
+    isTrusted: z.boolean().default(false),
+    canIntrospect: z.boolean().default(false),
+    ownerId: z.string().nullish(),
+    idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
+    refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
+  })
   .superRefine((a, ctx) => {
     // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
-    if (a.isPublic && a.grantTypes.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'client_credentials needs a confidential application' })
+    if (a.isPublic && a.grantTypes.includes('client_credentials'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grantTypes'],
+        message: 'client_credentials needs a confidential application',
+      })
   })
 
 /** The checks that need no database, so the CLI can refuse bad input before it opens one. */
@@ -42,7 +54,12 @@ export function parseNewApplication(input: z.input<typeof NewApplicationInput>):
   return parsed
 }
 
-const ttl = z.number().int().min(60).max(366 * 86400).nullable()
+const ttl = z
+  .number()
+  .int()
+  .min(60)
+  .max(366 * 86400)
+  .nullable()
 const shape = NewApplicationInput.shape
 
 /** The creation rule without its default, so that an absent field means "unchanged" (zod 4's partial() keeps defaults). */
@@ -65,4 +82,3 @@ export const ApplicationPatch = z.object({
   accessTokenTtl: ttl.optional(),
   refreshTokenTtl: ttl.optional(),
 })
-

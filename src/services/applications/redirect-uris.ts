@@ -44,7 +44,9 @@ export function matchRedirectUri(registered: readonly string[], requested: strin
   if (!req || !isLoopbackIp(req.hostname)) return false
   return registered.some((r) => {
     const reg = parseHttp(r)
-    return !!reg && isLoopbackIp(reg.hostname) && withoutPort(reg) === withoutPort(req) && sameRawShape(r, requested, req)
+    return (
+      !!reg && isLoopbackIp(reg.hostname) && withoutPort(reg) === withoutPort(req) && sameRawShape(r, requested, req)
+    )
   })
 }
 

@@ -23,7 +23,15 @@ export interface Grant {
 }
 
 export function grantRowToGrant(row: repo.GrantRow): Grant {
-  return { id: row.id, userId: row.user_id, applicationId: row.application_id, scopes: splitList(row.scopes), createdAt: row.created_at, updatedAt: row.updated_at, revoked: row.revoked_at !== null }
+  return {
+    id: row.id,
+    userId: row.user_id,
+    applicationId: row.application_id,
+    scopes: splitList(row.scopes),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    revoked: row.revoked_at !== null,
+  }
 }
 
 /** Concurrent approvals of one grant retry; each retry means another approval was written. */
@@ -34,7 +42,12 @@ export type GrantDeps = Pick<ServiceDeps, 'db' | 'clock'> & { audit: Pick<AuditS
 type GrantReadDeps = Pick<ServiceDeps, 'db'>
 
 /** True when the user has already approved every one of these scopes for the application. */
-export async function grantCovers({ db }: GrantReadDeps, userId: string, applicationId: string, scopes: readonly string[]): Promise<boolean> {
+export async function grantCovers(
+  { db }: GrantReadDeps,
+  userId: string,
+  applicationId: string,
+  scopes: readonly string[],
+): Promise<boolean> {
   const row = await repo.findGrant(db, userId, applicationId)
   if (!row || row.revoked_at !== null) return false
   const granted = new Set(splitList(row.scopes))
@@ -52,7 +65,13 @@ export async function approvedScopes({ db }: GrantReadDeps, userId: string, appl
  * or a compare-and-set, retried when a concurrent approval (any instance) changed the row first:
  * one grant per user and application, and no approved scope is lost.
  */
-export async function approveGrant({ db, clock, audit }: GrantDeps, userId: string, applicationId: string, scopes: readonly string[], ip: string | null): Promise<void> {
+export async function approveGrant(
+  { db, clock, audit }: GrantDeps,
+  userId: string,
+  applicationId: string,
+  scopes: readonly string[],
+  ip: string | null,
+): Promise<void> {
   for (let attempt = 0; attempt < APPROVE_ATTEMPTS; attempt++) {
     const done = await db.transaction().execute(async (trx) => {
       const now = clock.now()
@@ -61,7 +80,13 @@ export async function approveGrant({ db, clock, audit }: GrantDeps, userId: stri
       const joined = joinList([...previous, ...scopes])
       const written = existing
         ? await repo.replaceGrantScopes(trx, existing, joined, now)
-        : await repo.insertGrantIfAbsent(trx, { id: newId(), user_id: userId, application_id: applicationId, scopes: joined, now })
+        : await repo.insertGrantIfAbsent(trx, {
+            id: newId(),
+            user_id: userId,
+            application_id: applicationId,
+            scopes: joined,
+            now,
+          })
       if (written) await audit.record({ type: 'grant.approved', userId, applicationId, ip, detail: { scopes } }, trx)
       return written
     })
@@ -81,14 +106,22 @@ export async function findGrantById({ db }: GrantReadDeps, id: string): Promise<
 }
 
 /** Revoking a grant kills every token issued under it, at once (checklist M.73). */
-export async function revokeGrant({ db, clock, audit }: GrantDeps, grantId: string, actorUserId: string | null, ip: string | null = null): Promise<boolean> {
+export async function revokeGrant(
+  { db, clock, audit }: GrantDeps,
+  grantId: string,
+  actorUserId: string | null,
+  ip: string | null = null,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const row = await repo.findGrantById(trx, grantId)
     if (!row || !(await repo.markGrantRevoked(trx, grantId, clock.now()))) return false
     await revokeTokensOfGrant(trx, row.user_id, row.application_id, clock.now())
     await invalidateOutstandingCodes(trx, row.user_id, row.application_id, clock.now())
     await denyApprovedDeviceCodes(trx, row.user_id, row.application_id)
-    await audit.record({ type: 'grant.revoked', actorUserId, userId: row.user_id, applicationId: row.application_id, ip }, trx)
+    await audit.record(
+      { type: 'grant.revoked', actorUserId, userId: row.user_id, applicationId: row.application_id, ip },
+      trx,
+    )
     return true
   })
 }
@@ -97,12 +130,15 @@ export async function revokeGrant({ db, clock, audit }: GrantDeps, grantId: stri
 export function createGrantService(deps: ServiceDeps, audit: AuditService) {
   const withAudit = { ...deps, audit }
   return {
-    covers: (userId: string, applicationId: string, scopes: readonly string[]) => grantCovers(deps, userId, applicationId, scopes),
+    covers: (userId: string, applicationId: string, scopes: readonly string[]) =>
+      grantCovers(deps, userId, applicationId, scopes),
     approvedScopes: (userId: string, applicationId: string) => approvedScopes(deps, userId, applicationId),
-    approve: (userId: string, applicationId: string, scopes: readonly string[], ip: string | null) => approveGrant(withAudit, userId, applicationId, scopes, ip),
+    approve: (userId: string, applicationId: string, scopes: readonly string[], ip: string | null) =>
+      approveGrant(withAudit, userId, applicationId, scopes, ip),
     listForUser: (userId: string) => listGrantsOfUser(deps, userId),
     findById: (id: string) => findGrantById(deps, id),
-    revoke: (grantId: string, actorUserId: string | null, ip: string | null = null) => revokeGrant(withAudit, grantId, actorUserId, ip),
+    revoke: (grantId: string, actorUserId: string | null, ip: string | null = null) =>
+      revokeGrant(withAudit, grantId, actorUserId, ip),
   }
 }
 export type GrantService = ReturnType<typeof createGrantService>

@@ -6,7 +6,14 @@
  */
 import type { JWK } from 'jose'
 import { newId } from '../../crypto/ids.ts'
-import { generateSigningKey, importPrivateKey, publicOnly, SIGNING_ALGS, type PrivateKey, type SigningAlg } from '../../crypto/jose.ts'
+import {
+  generateSigningKey,
+  importPrivateKey,
+  publicOnly,
+  SIGNING_ALGS,
+  type PrivateKey,
+  type SigningAlg,
+} from '../../crypto/jose.ts'
 import { retireActiveKeys } from '../../store/repositories/admin-batches.ts'
 import { createCache } from '../../store/cache.ts'
 import * as repo from '../../store/repositories/signing-keys.ts'
@@ -25,7 +32,11 @@ const POSTGRES_CACHE_SECONDS = 5
 
 export function createSigningKeyService({ db, config, clock }: ServiceDeps, audit: AuditService) {
   const imported = new Map<string, Promise<PrivateKey>>()
-  const cache = createCache<'published', repo.SigningKeyRow[]>(db, { tables: ['signing_keys'], postgresMaxAge: POSTGRES_CACHE_SECONDS, now: () => clock.now() })
+  const cache = createCache<'published', repo.SigningKeyRow[]>(db, {
+    tables: ['signing_keys'],
+    postgresMaxAge: POSTGRES_CACHE_SECONDS,
+    now: () => clock.now(),
+  })
 
   /** Remembered keys drop out of the JWKS when their time is up, with no write needed. */
   async function published(): Promise<repo.SigningKeyRow[]> {
@@ -37,8 +48,15 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
   async function insertNew(alg: SigningAlg): Promise<void> {
     const key = await generateSigningKey(alg)
     await repo.insertSigningKey(db, {
-      id: newId(), kid: key.kid, alg, public_jwk: JSON.stringify(key.publicJwk), private_jwk: JSON.stringify(key.privateJwk),
-      status: 'active', created_at: clock.now(), retired_at: null, publish_until: null,
+      id: newId(),
+      kid: key.kid,
+      alg,
+      public_jwk: JSON.stringify(key.publicJwk),
+      private_jwk: JSON.stringify(key.privateJwk),
+      status: 'active',
+      created_at: clock.now(),
+      retired_at: null,
+      publish_until: null,
     })
   }
 
@@ -80,20 +98,27 @@ export function createSigningKeyService({ db, config, clock }: ServiceDeps, audi
       const retired = await db.transaction().execute(async (trx) => {
         const n = await retireActiveKeys(trx, alg, now, now + this.maxSignedLifetime())
         await repo.insertSigningKey(trx, {
-          id: newId(), kid: key.kid, alg, public_jwk: JSON.stringify(key.publicJwk), private_jwk: JSON.stringify(key.privateJwk),
-          status: 'active', created_at: now, retired_at: null, publish_until: null,
+          id: newId(),
+          kid: key.kid,
+          alg,
+          public_jwk: JSON.stringify(key.publicJwk),
+          private_jwk: JSON.stringify(key.privateJwk),
+          status: 'active',
+          created_at: now,
+          retired_at: null,
+          publish_until: null,
         })
         await audit.record({ type: 'signing_key.rotated', actorUserId, detail: { alg, kid: key.kid, retired: n } }, trx)
         return n
       })
       return { retired, kid: key.kid }
     },
-
   }
 }
 /** The algorithms a key may be rotated for. */
 function signingAlg(alg: string): SigningAlg {
-  if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new Invalid(`alg must be one of ${SIGNING_ALGS.join(', ')}`, 'alg')
+  if (!(SIGNING_ALGS as readonly string[]).includes(alg))
+    throw new Invalid(`alg must be one of ${SIGNING_ALGS.join(', ')}`, 'alg')
   return alg as SigningAlg
 }
 

@@ -10,7 +10,9 @@ export function createHealthService({ db, clock }: ServiceDeps) {
     /** Ready when the database answers and carries this build's newest migration. */
     async readiness(): Promise<Readiness> {
       try {
-        return (await isMigrated(db)) ? { ready: true } : { ready: false, reason: 'database schema is not at the latest migration' }
+        return (await isMigrated(db))
+          ? { ready: true }
+          : { ready: false, reason: 'database schema is not at the latest migration' }
       } catch {
         return { ready: false, reason: 'database is unreachable' }
       }

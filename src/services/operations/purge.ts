@@ -47,15 +47,18 @@ const PURGES: { kind: Kind; rows: DeadRows; cutoff: keyof Cutoffs }[] = [
   { kind: 'accessTokens', cutoff: 'dead', rows: { table: 'access_tokens', key: 'id', column: 'expires_at', op: '<=' } },
   { kind: 'accessTokens', cutoff: 'dead', rows: { table: 'access_tokens', key: 'id', column: 'revoked_at', op: '<=' } },
   {
-    kind: 'refreshTokens', cutoff: 'dead',
+    kind: 'refreshTokens',
+    cutoff: 'dead',
     rows: { table: 'refresh_tokens', key: 'family_id', column: 'expires_at', op: '<=', wholeRefreshFamilies: true },
   },
   {
-    kind: 'refreshTokens', cutoff: 'dead',
+    kind: 'refreshTokens',
+    cutoff: 'dead',
     rows: { table: 'refresh_tokens', key: 'family_id', column: 'revoked_at', op: '<=', wholeRefreshFamilies: true },
   },
   {
-    kind: 'authorizationCodes', cutoff: 'dead',
+    kind: 'authorizationCodes',
+    cutoff: 'dead',
     rows: { table: 'authorization_codes', key: 'id', column: 'expires_at', op: '<=' },
   },
   { kind: 'deviceCodes', cutoff: 'dead', rows: { table: 'device_codes', key: 'id', column: 'expires_at', op: '<=' } },
@@ -64,12 +67,14 @@ const PURGES: { kind: Kind; rows: DeadRows; cutoff: keyof Cutoffs }[] = [
   { kind: 'auditEvents', cutoff: 'audit', rows: { table: 'audit_events', key: 'id', column: 'created_at', op: '<' } },
   // Failure counters whose window ended before the cutoff count for nothing any more.
   {
-    kind: 'rateLimits', cutoff: 'rateLimits',
+    kind: 'rateLimits',
+    cutoff: 'rateLimits',
     rows: { table: 'rate_limits', key: 'key', column: 'window_start', op: '<=' },
   },
   // Live-token counter buckets of past hours: every token they counted has expired.
   {
-    kind: 'tokenCountBuckets', cutoff: 'hour',
+    kind: 'tokenCountBuckets',
+    cutoff: 'hour',
     rows: { table: 'live_token_counts', key: 'expires_hour', column: 'expires_hour', op: '<' },
   },
 ]
@@ -92,7 +97,17 @@ export function createPurgeService({ db, config, clock }: ServiceDeps) {
   return {
     /** One full pass: each kind in batches of `purgeBatchSize` until a batch comes back short. */
     async run(options: PurgeOptions = {}): Promise<PurgeReport> {
-      const report: PurgeReport = { accessTokens: 0, refreshTokens: 0, authorizationCodes: 0, deviceCodes: 0, sessions: 0, auditEvents: 0, rateLimits: 0, tokenCountBuckets: 0, batches: 0 }
+      const report: PurgeReport = {
+        accessTokens: 0,
+        refreshTokens: 0,
+        authorizationCodes: 0,
+        deviceCodes: 0,
+        sessions: 0,
+        auditEvents: 0,
+        rateLimits: 0,
+        tokenCountBuckets: 0,
+        batches: 0,
+      }
       const limit = config.purgeBatchSize
       const at = cutoffs(clock.now())
       for (const { kind, rows, cutoff } of PURGES) {
@@ -117,7 +132,11 @@ export interface Purger {
 }
 
 /** Runs the purge every `intervalSeconds` (the first pass one interval after start). */
-export function startPurger(purge: PurgeService, intervalSeconds: number, onDone: (r: PurgeReport | Error, ms: number) => void): Purger {
+export function startPurger(
+  purge: PurgeService,
+  intervalSeconds: number,
+  onDone: (r: PurgeReport | Error, ms: number) => void,
+): Purger {
   let stopped = false
   let running: Promise<void> | undefined
   const tick = () => {
@@ -125,7 +144,10 @@ export function startPurger(purge: PurgeService, intervalSeconds: number, onDone
     const started = performance.now()
     running = purge
       .run({ shouldStop: () => stopped })
-      .then((r) => onDone(r, performance.now() - started), (e: unknown) => onDone(e instanceof Error ? e : new Error(String(e)), performance.now() - started))
+      .then(
+        (r) => onDone(r, performance.now() - started),
+        (e: unknown) => onDone(e instanceof Error ? e : new Error(String(e)), performance.now() - started),
+      )
       .finally(() => {
         running = undefined
       })

@@ -19,7 +19,14 @@ export const EXPORT_VERSION = 1
 /** Rows per INSERT: well under both engines' limits on bound parameters. */
 const BATCH = 200
 /** Tables that must be empty before an import: it adds a deployment, it never merges two. */
-const MUST_BE_EMPTY: repo.TransferTable[] = ['users', 'applications', 'grants', 'sessions', 'access_tokens', 'refresh_tokens']
+const MUST_BE_EMPTY: repo.TransferTable[] = [
+  'users',
+  'applications',
+  'grants',
+  'sessions',
+  'access_tokens',
+  'refresh_tokens',
+]
 
 interface Header {
   format: string
@@ -30,14 +37,20 @@ interface Header {
 
 export type TransferCounts = Record<repo.TransferTable, number>
 
-const emptyCounts = (): TransferCounts => Object.fromEntries(Object.keys(repo.TRANSFER_TABLES).map((t) => [t, 0])) as TransferCounts
+const emptyCounts = (): TransferCounts =>
+  Object.fromEntries(Object.keys(repo.TRANSFER_TABLES).map((t) => [t, 0])) as TransferCounts
 
 export function createTransferService({ db, clock }: ServiceDeps, audit: AuditService) {
   return {
     /** The export as lines of JSON: a header, then one `{"table", "row"}` per row, parents first. */
     async *exportLines(counts: TransferCounts = emptyCounts()): AsyncGenerator<string> {
       const now = clock.now()
-      const header: Header = { format: EXPORT_FORMAT, version: EXPORT_VERSION, migration: LATEST_MIGRATION, exported_at: now }
+      const header: Header = {
+        format: EXPORT_FORMAT,
+        version: EXPORT_VERSION,
+        migration: LATEST_MIGRATION,
+        exported_at: now,
+      }
       yield JSON.stringify(header)
       for (const table of Object.keys(repo.TRANSFER_TABLES) as repo.TransferTable[]) {
         counts[table] = 0
@@ -51,9 +64,11 @@ export function createTransferService({ db, clock }: ServiceDeps, audit: AuditSe
     /** Reads an export into this (migrated, empty) database in one transaction: all of it or nothing. */
     async importLines(lines: AsyncIterable<string>): Promise<TransferCounts> {
       for (const table of MUST_BE_EMPTY)
-        if ((await repo.countRows(db, table)) > 0) throw new Conflict(`the target database already has ${table}: import only into a new, empty database`)
+        if ((await repo.countRows(db, table)) > 0)
+          throw new Conflict(`the target database already has ${table}: import only into a new, empty database`)
       const columns = new Map<repo.TransferTable, Set<string>>()
-      for (const table of Object.keys(repo.TRANSFER_TABLES) as repo.TransferTable[]) columns.set(table, await repo.columnsOf(db, table))
+      for (const table of Object.keys(repo.TRANSFER_TABLES) as repo.TransferTable[])
+        columns.set(table, await repo.columnsOf(db, table))
       return db.transaction().execute(async (trx) => {
         const counts = emptyCounts()
         let pending: { table: repo.TransferTable; rows: repo.AnyRow[] } | undefined
@@ -97,20 +112,34 @@ function parseLine(line: string, lineNo: number): unknown {
 
 function checkHeader(value: unknown): void {
   const h = value as Partial<Header> | null
-  if (!h || h.format !== EXPORT_FORMAT) throw new Invalid('not a latchkey export (the first line is not its header)', 'from')
-  if (h.version !== EXPORT_VERSION) throw new Invalid(`export format version ${h.version} is not supported (this build reads ${EXPORT_VERSION})`, 'from')
+  if (!h || h.format !== EXPORT_FORMAT)
+    throw new Invalid('not a latchkey export (the first line is not its header)', 'from')
+  if (h.version !== EXPORT_VERSION)
+    throw new Invalid(
+      `export format version ${h.version} is not supported (this build reads ${EXPORT_VERSION})`,
+      'from',
+    )
   if (h.migration !== LATEST_MIGRATION)
-    throw new Invalid(`the export was made at schema ${h.migration}, this build is at ${LATEST_MIGRATION}: export and import with the same latchkey version`, 'from')
+    throw new Invalid(
+      `the export was made at schema ${h.migration}, this build is at ${LATEST_MIGRATION}: export and import with the same latchkey version`,
+      'from',
+    )
 }
 
-function parseRow(value: unknown, lineNo: number, columns: Map<repo.TransferTable, Set<string>>): { table: repo.TransferTable; row: repo.AnyRow } {
+function parseRow(
+  value: unknown,
+  lineNo: number,
+  columns: Map<repo.TransferTable, Set<string>>,
+): { table: repo.TransferTable; row: repo.AnyRow } {
   const { table, row } = (value ?? {}) as { table?: unknown; row?: unknown }
   const known = typeof table === 'string' ? columns.get(table as repo.TransferTable) : undefined
   if (!known) throw new Invalid(`line ${lineNo}: unknown table ${JSON.stringify(table)}`, 'from')
-  if (!row || typeof row !== 'object' || Array.isArray(row)) throw new Invalid(`line ${lineNo}: row is not an object`, 'from')
+  if (!row || typeof row !== 'object' || Array.isArray(row))
+    throw new Invalid(`line ${lineNo}: row is not an object`, 'from')
   for (const [column, v] of Object.entries(row)) {
     if (!known.has(column)) throw new Invalid(`line ${lineNo}: ${table} has no column ${column}`, 'from')
-    if (v !== null && typeof v !== 'string' && typeof v !== 'number') throw new Invalid(`line ${lineNo}: ${table}.${column} is not a string, number or null`, 'from')
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number')
+      throw new Invalid(`line ${lineNo}: ${table}.${column} is not a string, number or null`, 'from')
   }
   return { table: table as repo.TransferTable, row: row as repo.AnyRow }
 }

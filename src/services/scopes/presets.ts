@@ -44,10 +44,18 @@ export const PRESETS: Record<PresetName, PresetScope[]> = {
   gitea: GITEA,
   forgejo: GITEA,
   'gitea-legacy': [
-    { name: 'repo', description: 'Full control over all repositories', implies: ['repo:status', 'public_repo', 'admin:repo_hook'] },
+    {
+      name: 'repo',
+      description: 'Full control over all repositories',
+      implies: ['repo:status', 'public_repo', 'admin:repo_hook'],
+    },
     { name: 'repo:status', description: 'Read/write access to commit status in all repositories' },
     { name: 'public_repo', description: 'Read/write access to public repositories only' },
-    { name: 'admin:repo_hook', description: 'Access to repository hooks of all repositories', implies: ['write:repo_hook'] },
+    {
+      name: 'admin:repo_hook',
+      description: 'Access to repository hooks of all repositories',
+      implies: ['write:repo_hook'],
+    },
     { name: 'write:repo_hook', description: 'Read/write access to repository hooks', implies: ['read:repo_hook'] },
     { name: 'read:repo_hook', description: 'Read-only access to repository hooks' },
     { name: 'admin:org', description: 'Full access to organization settings', implies: ['write:org'] },
@@ -59,7 +67,11 @@ export const PRESETS: Record<PresetName, PresetScope[]> = {
     { name: 'admin:org_hook', description: 'Full access to organization-level hooks' },
     { name: 'admin:user_hook', description: 'Full access to user-level hooks' },
     { name: 'notification', description: 'Full access to notifications' },
-    { name: 'user', description: 'Full access to user profile info', implies: ['read:user', 'user:email', 'user:follow'] },
+    {
+      name: 'user',
+      description: 'Full access to user profile info',
+      implies: ['read:user', 'user:email', 'user:follow'],
+    },
     { name: 'read:user', description: "Read access to the user's profile" },
     { name: 'user:email', description: "Read access to the user's email addresses" },
     { name: 'user:follow', description: 'Follow and unfollow users' },
@@ -72,14 +84,26 @@ export const PRESETS: Record<PresetName, PresetScope[]> = {
     { name: 'write:gpg_key', description: 'Read/write access to GPG keys', implies: ['read:gpg_key'] },
     { name: 'read:gpg_key', description: 'Read-only access to GPG keys' },
     { name: 'admin:application', description: 'Full access to manage applications', implies: ['write:application'] },
-    { name: 'write:application', description: 'Read/write access for managing applications', implies: ['read:application'] },
+    {
+      name: 'write:application',
+      description: 'Read/write access for managing applications',
+      implies: ['read:application'],
+    },
     { name: 'read:application', description: 'Read access for managing applications' },
     { name: 'sudo', description: 'Perform actions as the site admin' },
   ],
   gitlab: [
-    { name: 'read_api', description: 'Read access to the API, including all groups and projects', implies: ['read_user', 'read_repository', 'read_registry'] },
+    {
+      name: 'read_api',
+      description: 'Read access to the API, including all groups and projects',
+      implies: ['read_user', 'read_repository', 'read_registry'],
+    },
     { name: 'read_repository', description: 'Pull from repositories over Git-over-HTTPS' },
-    { name: 'write_repository', description: 'Pull from and push to repositories over Git-over-HTTPS', implies: ['read_repository'] },
+    {
+      name: 'write_repository',
+      description: 'Pull from and push to repositories over Git-over-HTTPS',
+      implies: ['read_repository'],
+    },
     { name: 'read_registry', description: 'Pull container registry images' },
     { name: 'write_registry', description: 'Push container registry images', implies: ['read_registry'] },
     { name: 'sudo', description: 'Perform API actions as any user (admins only)' },
@@ -89,7 +113,10 @@ export const PRESETS: Record<PresetName, PresetScope[]> = {
     { name: 'ai_features', description: 'Access to AI features' },
     { name: 'k8s_proxy', description: 'Kubernetes API calls through the agent for Kubernetes' },
     // Built in, so always present: importing widens it, which takes `force` (see scopes.importPreset).
-    { name: 'api', description: 'Complete read and write access to the API', implies: ['read_api', 'write_repository', 'write_registry'] },
+    {
+      name: 'api',
+      description: 'Complete read and write access to the API',
+      implies: ['read_api', 'write_repository', 'write_registry'],
+    },
   ],
 }
-

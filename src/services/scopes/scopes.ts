@@ -21,7 +21,16 @@ export interface Scope {
 }
 
 /** Scopes Latchkey itself relies on; they can be described differently but not deleted. */
-export const BUILT_IN_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read_user', 'api', 'admin', 'admin:read'] as const
+export const BUILT_IN_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+  'read_user',
+  'api',
+  'admin',
+  'admin:read',
+] as const
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
@@ -56,7 +65,12 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
   async function loaded(): Promise<ScopeTable> {
     return (await cache.get('all', async () => {
       const rows = await repo.listScopes(db)
-      const scopes = rows.map((r) => ({ name: r.name, description: r.description, implies: splitList(r.implies), isDefault: r.is_default === 1 }))
+      const scopes = rows.map((r) => ({
+        name: r.name,
+        description: r.description,
+        implies: splitList(r.implies),
+        isDefault: r.is_default === 1,
+      }))
       return { scopes, byName: new Map(scopes.map((s) => [s.name, s])), expanded: new Map() }
     }))!
   }
@@ -124,7 +138,9 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
       if (names.length === 0) {
         const defaults = table.scopes.filter((s) => s.isDefault && ceiling.has(s.name)).map((s) => s.name)
         const chosen = defaults.length ? defaults : [...allowed]
-        return chosen.length ? { ok: true, scopes: expandIn(table, chosen) } : { ok: false, reason: 'no scope requested and the application has none' }
+        return chosen.length
+          ? { ok: true, scopes: expandIn(table, chosen) }
+          : { ok: false, reason: 'no scope requested and the application has none' }
       }
       const outside = names.filter((n) => !ceiling.has(n))
       if (outside.length) return { ok: false, reason: `scope not allowed for this application: ${outside.join(' ')}` }
@@ -141,7 +157,13 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
       if (await this.find(s.name)) throw new Conflict(`scope ${s.name} already exists`, 'name')
       await checkImplies(s.name, s.implies)
       await db.transaction().execute(async (trx) => {
-        await repo.insertScope(trx, { name: s.name, description: s.description, implies: joinList(s.implies), is_default: s.isDefault ? 1 : 0, created_at: clock.now() })
+        await repo.insertScope(trx, {
+          name: s.name,
+          description: s.description,
+          implies: joinList(s.implies),
+          is_default: s.isDefault ? 1 : 0,
+          created_at: clock.now(),
+        })
         await audit.record({ type: 'scope.created', actorUserId, detail: { name: s.name } }, trx)
       })
       return { name: s.name, description: s.description, implies: s.implies, isDefault: s.isDefault }
@@ -160,7 +182,13 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
         })
         await audit.record({ type: 'scope.updated', actorUserId, detail: { name } }, trx)
       })
-      return { ...current, ...p, implies: p.implies ?? current.implies, isDefault: p.isDefault ?? current.isDefault, description: p.description ?? current.description }
+      return {
+        ...current,
+        ...p,
+        implies: p.implies ?? current.implies,
+        isDefault: p.isDefault ?? current.isDefault,
+        description: p.description ?? current.description,
+      }
     },
 
     /**
@@ -170,17 +198,32 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
      * without it nothing at all is written and PresetWouldWiden lists each change. Importing twice
      * is harmless: the second time creates and changes nothing.
      */
-    async importPreset(preset: PresetName, { force = false, actorUserId = null }: { force?: boolean; actorUserId?: string | null } = {}): Promise<PresetImport> {
+    async importPreset(
+      preset: PresetName,
+      { force = false, actorUserId = null }: { force?: boolean; actorUserId?: string | null } = {},
+    ): Promise<PresetImport> {
       const result = await db.transaction().execute(async (trx) => {
-        const plan = planPreset(preset, (await repo.listScopes(trx)).map((r) => ({ name: r.name, implies: splitList(r.implies) })))
+        const plan = planPreset(
+          preset,
+          (await repo.listScopes(trx)).map((r) => ({ name: r.name, implies: splitList(r.implies) })),
+        )
         if (plan.widened.length && !force) throw new PresetWouldWiden(preset, plan.widened)
         for (const s of plan.create) {
-          await repo.insertScope(trx, { name: s.name, description: s.description, implies: joinList(s.implies ?? []), is_default: 0, created_at: clock.now() })
+          await repo.insertScope(trx, {
+            name: s.name,
+            description: s.description,
+            implies: joinList(s.implies ?? []),
+            is_default: 0,
+            created_at: clock.now(),
+          })
           await audit.record({ type: 'scope.created', actorUserId, detail: { name: s.name, preset } }, trx)
         }
         for (const w of plan.widened) {
           await repo.updateScope(trx, w.name, { implies: joinList(w.implies) })
-          await audit.record({ type: 'scope.updated', actorUserId, detail: { name: w.name, preset, added: w.added } }, trx)
+          await audit.record(
+            { type: 'scope.updated', actorUserId, detail: { name: w.name, preset, added: w.added } },
+            trx,
+          )
         }
         return { created: plan.create.map((s) => s.name), widened: plan.widened, skipped: plan.skipped }
       })
@@ -189,7 +232,8 @@ export function createScopeService({ db, clock }: ServiceDeps, audit: AuditServi
 
     /** Refused for built-ins and for scopes still implied by another scope. */
     async delete(name: string, actorUserId: string | null = null): Promise<void> {
-      if ((BUILT_IN_SCOPES as readonly string[]).includes(name)) throw new Invalid(`${name} is built in and cannot be deleted`, 'name')
+      if ((BUILT_IN_SCOPES as readonly string[]).includes(name))
+        throw new Invalid(`${name} is built in and cannot be deleted`, 'name')
       if (!(await this.find(name))) throw new NotFound(`no scope named ${name}`, 'name')
       const parents = (await all()).filter((s) => s.implies.includes(name)).map((s) => s.name)
       if (parents.length) throw new Conflict(`scope ${name} is implied by ${parents.join(', ')}`, 'name')
@@ -217,7 +261,10 @@ export interface PresetImport {
 
 /** Refused without `force`: the message says exactly which existing scopes would gain what. */
 export class PresetWouldWiden extends Conflict {
-  constructor(readonly preset: PresetName, readonly widened: ScopeWidening[]) {
+  constructor(
+    readonly preset: PresetName,
+    readonly widened: ScopeWidening[],
+  ) {
     super(
       `importing preset ${preset} would widen existing scopes, and every token, consent and application holding them: ` +
         widened.map((w) => `${w.name} would also imply ${w.added.join(' ')}`).join('; ') +
@@ -228,7 +275,10 @@ export class PresetWouldWiden extends Conflict {
 }
 
 /** What importing `preset` over `existing` would create and widen; refuses a result with a cycle. */
-function planPreset(preset: PresetName, existing: { name: string; implies: string[] }[]): { create: PresetScope[]; widened: ScopeWidening[]; skipped: string[] } {
+function planPreset(
+  preset: PresetName,
+  existing: { name: string; implies: string[] }[],
+): { create: PresetScope[]; widened: ScopeWidening[]; skipped: string[] } {
   const byName = new Map(existing.map((s) => [s.name, s]))
   const create: PresetScope[] = []
   const widened: ScopeWidening[] = []
@@ -245,7 +295,8 @@ function planPreset(preset: PresetName, existing: { name: string; implies: strin
   for (const w of widened) graph.set(w.name, w.implies)
   for (const name of [...create.map((s) => s.name), ...widened.map((w) => w.name)]) {
     const unknown = graph.get(name)!.filter((c) => !graph.has(c))
-    if (unknown.length) throw new Invalid(`preset ${preset}: ${name} implies unknown scope(s) ${unknown.join(', ')}`, 'preset')
+    if (unknown.length)
+      throw new Invalid(`preset ${preset}: ${name} implies unknown scope(s) ${unknown.join(', ')}`, 'preset')
     const seen = new Set<string>()
     const reaches = (from: string): boolean =>
       (graph.get(from) ?? []).some((c) => {

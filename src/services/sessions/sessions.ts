@@ -22,19 +22,34 @@ export interface Session {
 export type StartSessionDeps = ServiceDeps & { audit: Pick<AuditService, 'record'> }
 
 /** A fresh session (and so a fresh cookie value) on every login, against fixation. */
-export async function startSession({ db, config, clock, audit }: StartSessionDeps, user: User, ip: string | null): Promise<{ cookieValue: string; session: Session }> {
+export async function startSession(
+  { db, config, clock, audit }: StartSessionDeps,
+  user: User,
+  ip: string | null,
+): Promise<{ cookieValue: string; session: Session }> {
   const cookieValue = generateSecret('session')
   const now = clock.now()
   const id = newId()
   await db.transaction().execute(async (trx) => {
-    await repo.insertSession(trx, { id, token_hash: sha256Hex(cookieValue), user_id: user.id, auth_time: now, created_at: now, expires_at: now + config.sessionTtl, revoked_at: null })
+    await repo.insertSession(trx, {
+      id,
+      token_hash: sha256Hex(cookieValue),
+      user_id: user.id,
+      auth_time: now,
+      created_at: now,
+      expires_at: now + config.sessionTtl,
+      revoked_at: null,
+    })
     await audit.record({ type: 'session.started', userId: user.id, ip }, trx)
   })
   return { cookieValue, session: { id, user, authTime: now } }
 }
 
 /** The live session behind a cookie value, if its user still exists and is enabled. */
-export async function resolveSession({ db, clock }: Pick<ServiceDeps, 'db' | 'clock'>, cookieValue: string | undefined): Promise<Session | undefined> {
+export async function resolveSession(
+  { db, clock }: Pick<ServiceDeps, 'db' | 'clock'>,
+  cookieValue: string | undefined,
+): Promise<Session | undefined> {
   if (!cookieValue || !hasPrefix(cookieValue, 'session') || cookieValue.length > 128) return undefined
   const row = await repo.findLiveSessionByHash(db, sha256Hex(cookieValue), clock.now())
   if (!row) return undefined
@@ -43,8 +58,12 @@ export async function resolveSession({ db, clock }: Pick<ServiceDeps, 'db' | 'cl
   return { id: row.id, user: userRowToUser(user), authTime: row.auth_time }
 }
 
-export async function endSession({ db, clock }: Pick<ServiceDeps, 'db' | 'clock'>, cookieValue: string | undefined): Promise<void> {
-  if (cookieValue && hasPrefix(cookieValue, 'session')) await repo.revokeSessionByHash(db, sha256Hex(cookieValue), clock.now())
+export async function endSession(
+  { db, clock }: Pick<ServiceDeps, 'db' | 'clock'>,
+  cookieValue: string | undefined,
+): Promise<void> {
+  if (cookieValue && hasPrefix(cookieValue, 'session'))
+    await repo.revokeSessionByHash(db, sha256Hex(cookieValue), clock.now())
 }
 
 /** The session operations bound to their dependencies, as the handlers reach them (`services.sessions`). */

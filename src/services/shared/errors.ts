@@ -7,18 +7,27 @@ import type { z } from 'zod'
 
 export abstract class DomainError extends Error {
   abstract readonly kind: 'not_found' | 'conflict' | 'invalid' | 'forbidden'
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message)
     this.name = new.target.name
   }
 
   /** The same error naming the field by another path (an interface's name for the service's field). */
   naming(path: string): DomainError {
-    const message = this.field !== undefined && this.message.startsWith(`${this.field}: `) ? `${path}: ${this.message.slice(this.field.length + 2)}` : this.message
+    const message =
+      this.field !== undefined && this.message.startsWith(`${this.field}: `)
+        ? `${path}: ${this.message.slice(this.field.length + 2)}`
+        : this.message
     // A copy, not a `new this.constructor(...)`: subclasses (PresetWouldWiden) take other arguments.
     const copy = Object.create(Object.getPrototypeOf(this)) as DomainError
     Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this))
-    Object.defineProperties(copy, { message: { value: message, writable: true, configurable: true }, field: { value: path, enumerable: true, configurable: true } })
+    Object.defineProperties(copy, {
+      message: { value: message, writable: true, configurable: true },
+      field: { value: path, enumerable: true, configurable: true },
+    })
     return copy
   }
 }

@@ -55,7 +55,8 @@ export function formatUserCode(code: string): string {
 export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audit: AuditService, grants: GrantService) {
   async function findPendingRow(userCode: string): Promise<repo.DeviceCodeRow | undefined> {
     const normalized = normalizeUserCode(userCode)
-    if (normalized.length !== USER_CODE_LENGTH || ![...normalized].every((c) => USER_CODE_ALPHABET.includes(c))) return undefined
+    if (normalized.length !== USER_CODE_LENGTH || ![...normalized].every((c) => USER_CODE_ALPHABET.includes(c)))
+      return undefined
     const row = await repo.findDeviceCodeByUserCodeHash(db, sha256Hex(normalized))
     return row && row.status === 'pending' && row.expires_at > clock.now() ? row : undefined
   }
@@ -66,11 +67,25 @@ export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audi
       const userCode = randomUserCode()
       const now = clock.now()
       await repo.insertDeviceCode(db, {
-        id: newId(), device_code_hash: sha256Hex(deviceCode), user_code_hash: sha256Hex(userCode), application_id: application.id,
-        user_id: null, scopes: joinList(scopes), status: 'pending', interval: config.deviceInterval, last_polled_at: null, auth_time: null,
-        created_at: now, expires_at: now + config.deviceCodeTtl,
+        id: newId(),
+        device_code_hash: sha256Hex(deviceCode),
+        user_code_hash: sha256Hex(userCode),
+        application_id: application.id,
+        user_id: null,
+        scopes: joinList(scopes),
+        status: 'pending',
+        interval: config.deviceInterval,
+        last_polled_at: null,
+        auth_time: null,
+        created_at: now,
+        expires_at: now + config.deviceCodeTtl,
       })
-      return { deviceCode, userCode: formatUserCode(userCode), expiresIn: config.deviceCodeTtl, interval: config.deviceInterval }
+      return {
+        deviceCode,
+        userCode: formatUserCode(userCode),
+        expiresIn: config.deviceCodeTtl,
+        interval: config.deviceInterval,
+      }
     },
 
     /** A pending, unexpired request for this user code; undefined tells nothing about why. */
@@ -84,12 +99,28 @@ export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audi
      * approval is a grant like a consent (issue 14 §3): it is listed on /account/applications and
      * revoking it there kills the device's tokens.
      */
-    async decide(userCode: string, userId: string, authTime: number, approve: boolean, ip: string | null): Promise<boolean> {
+    async decide(
+      userCode: string,
+      userId: string,
+      authTime: number,
+      approve: boolean,
+      ip: string | null,
+    ): Promise<boolean> {
       const row = await findPendingRow(userCode)
       if (!row) return false
-      const ok = await repo.decideDeviceCode(db, row.id, { status: approve ? 'approved' : 'denied', userId, authTime, now: clock.now() })
+      const ok = await repo.decideDeviceCode(db, row.id, {
+        status: approve ? 'approved' : 'denied',
+        userId,
+        authTime,
+        now: clock.now(),
+      })
       if (!ok) return false
-      await audit.record({ type: approve ? 'device.approved' : 'device.denied', userId, applicationId: row.application_id, ip })
+      await audit.record({
+        type: approve ? 'device.approved' : 'device.denied',
+        userId,
+        applicationId: row.application_id,
+        ip,
+      })
       if (approve) await grants.approve(userId, row.application_id, splitList(row.scopes), ip)
       return true
     },
@@ -109,7 +140,13 @@ export function createDeviceCodeService({ db, config, clock }: ServiceDeps, audi
       }
       if (row.status === 'pending') return { status: 'pending' }
       if (row.status === 'denied') return { status: 'denied' }
-      return { status: 'approved', id: row.id, userId: row.user_id!, scopes: splitList(row.scopes), authTime: row.auth_time ?? now }
+      return {
+        status: 'approved',
+        id: row.id,
+        userId: row.user_id!,
+        scopes: splitList(row.scopes),
+        authTime: row.auth_time ?? now,
+      }
     },
 
     consume(trx: typeof db, id: string): Promise<boolean> {

@@ -12,7 +12,13 @@ import type { TokenService } from './tokens.ts'
 
 export const PersonalTokenInput = z.object({
   scopes: z.array(z.string().min(1).max(100)).min(1, 'at least one scope').max(50),
-  expiresIn: z.number().int().min(60).max(366 * 86400).nullable().default(null),
+  expiresIn: z
+    .number()
+    .int()
+    .min(60)
+    .max(366 * 86400)
+    .nullable()
+    .default(null),
 })
 
 declare const checked: unique symbol
@@ -20,7 +26,10 @@ declare const checked: unique symbol
 export type PersonalTokenRequest = z.output<typeof PersonalTokenInput> & { readonly [checked]: true }
 
 /** Checks a request against the rules: its shape and lifetime, and scopes that exist. */
-export async function checkPersonalToken(scopes: Pick<ScopeService, 'unknownNames'>, input: z.input<typeof PersonalTokenInput>): Promise<PersonalTokenRequest> {
+export async function checkPersonalToken(
+  scopes: Pick<ScopeService, 'unknownNames'>,
+  input: z.input<typeof PersonalTokenInput>,
+): Promise<PersonalTokenRequest> {
   const request = parseOrInvalid(PersonalTokenInput, input)
   const unknown = await scopes.unknownNames(request.scopes)
   if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
@@ -28,6 +37,10 @@ export async function checkPersonalToken(scopes: Pick<ScopeService, 'unknownName
 }
 
 /** Issues a checked request's token for a user. The value is returned once; only its hash is stored. */
-export function issuePersonalToken(tokens: Pick<TokenService, 'issuePersonal'>, userId: string, request: PersonalTokenRequest) {
+export function issuePersonalToken(
+  tokens: Pick<TokenService, 'issuePersonal'>,
+  userId: string,
+  request: PersonalTokenRequest,
+) {
   return tokens.issuePersonal(userId, request.scopes, request.expiresIn)
 }

@@ -52,7 +52,9 @@ export interface ActiveToken {
   expiresAt: number | null
 }
 
-export type RotateResult = { ok: true; tokens: IssuedTokens; authTime: number | null; nonce: string | null; userId: string | null } | { ok: false; reason: string }
+export type RotateResult =
+  | { ok: true; tokens: IssuedTokens; authTime: number | null; nonce: string | null; userId: string | null }
+  | { ok: false; reason: string }
 export type RedeemResult = { ok: true; tokens: IssuedTokens } | { ok: false; reason: string }
 
 export function createTokenService({ db, config, clock }: ServiceDeps, audit: AuditService) {
@@ -71,9 +73,19 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     const { value: accessToken, key: accessKey } = newToken('accessToken', accessTokenId)
     const scopes = joinList(req.scopes)
     await repo.insertAccessToken(trx, {
-      id: accessTokenId, token_hash: accessKey, hint: secretHint(accessToken), kind: 'oauth',
-      application_id: req.application.id, user_id: req.userId, scopes, family_id: inChain ? chainId : null,
-      authorization_code_id: req.codeId ?? null, created_at: now, expires_at: now + accessTtl, last_used_at: null, revoked_at: null,
+      id: accessTokenId,
+      token_hash: accessKey,
+      hint: secretHint(accessToken),
+      kind: 'oauth',
+      application_id: req.application.id,
+      user_id: req.userId,
+      scopes,
+      family_id: inChain ? chainId : null,
+      authorization_code_id: req.codeId ?? null,
+      created_at: now,
+      expires_at: now + accessTtl,
+      last_used_at: null,
+      revoked_at: null,
     })
     let refreshToken: string | null = null
     if (req.withRefresh) {
@@ -81,10 +93,20 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       const refresh = newToken('refreshToken', refreshTokenId)
       refreshToken = refresh.value
       await repo.insertRefreshToken(trx, {
-        id: refreshTokenId, token_hash: refresh.key, hint: secretHint(refreshToken), family_id: chainId,
-        application_id: req.application.id, user_id: req.userId, scopes, auth_time: req.authTime, nonce: req.nonce ?? null,
-        authorization_code_id: req.codeId ?? null, created_at: now,
-        expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl), rotated_at: null, revoked_at: null,
+        id: refreshTokenId,
+        token_hash: refresh.key,
+        hint: secretHint(refreshToken),
+        family_id: chainId,
+        application_id: req.application.id,
+        user_id: req.userId,
+        scopes,
+        auth_time: req.authTime,
+        nonce: req.nonce ?? null,
+        authorization_code_id: req.codeId ?? null,
+        created_at: now,
+        expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl),
+        rotated_at: null,
+        revoked_at: null,
       })
     }
     return { accessToken, accessTokenId, expiresIn: accessTtl, refreshToken, scopes: [...req.scopes], createdAt: now }
@@ -118,15 +140,30 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     },
 
     /** A personal access token: no application, for scripts and the admin API. Shown once. */
-    async issuePersonal(userId: string, scopes: readonly string[], expiresIn: number | null): Promise<{ token: string; id: string; expiresAt: number | null }> {
+    async issuePersonal(
+      userId: string,
+      scopes: readonly string[],
+      expiresIn: number | null,
+    ): Promise<{ token: string; id: string; expiresAt: number | null }> {
       const id = newId()
       const { value: token, key } = newToken('personalToken', id)
       const now = clock.now()
       const expiresAt = expiresIn === null ? null : now + expiresIn
       await db.transaction().execute(async (trx) => {
         await repo.insertAccessToken(trx, {
-          id, token_hash: key, hint: secretHint(token), kind: 'personal', application_id: null, user_id: userId,
-          scopes: joinList(scopes), family_id: null, authorization_code_id: null, created_at: now, expires_at: expiresAt, last_used_at: null, revoked_at: null,
+          id,
+          token_hash: key,
+          hint: secretHint(token),
+          kind: 'personal',
+          application_id: null,
+          user_id: userId,
+          scopes: joinList(scopes),
+          family_id: null,
+          authorization_code_id: null,
+          created_at: now,
+          expires_at: expiresAt,
+          last_used_at: null,
+          revoked_at: null,
         })
         await audit.record({ type: 'personal_token.created', userId, detail: { scopes } }, trx)
       })
@@ -147,7 +184,11 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     },
 
     /** RFC 6749 §6 with rotation: the presented refresh token and its access tokens stop working. */
-    async rotateRefresh(value: string, application: Application, narrowTo: (original: string[]) => string[] | { error: string }): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
+    async rotateRefresh(
+      value: string,
+      application: Application,
+      narrowTo: (original: string[]) => string[] | { error: string },
+    ): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
       const key = tokenLookupKey(value, 'refreshToken')
       if (key === undefined) return { ok: false, reason: 'unknown refresh token' }
       const row = await repo.findRefreshTokenWithOwnersByHash(db, key)
@@ -162,7 +203,16 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       const result = await writes.run(async (trx): Promise<RotateResult | 'raced'> => {
         if (!(await repo.markRefreshTokenRotated(trx, row.id, now))) return 'raced'
         await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
-        const tokens = await issue(trx, { application, userId: row.user_id, scopes, withRefresh: true, authTime: row.auth_time, nonce: row.nonce, codeId: row.authorization_code_id, familyId: row.family_id })
+        const tokens = await issue(trx, {
+          application,
+          userId: row.user_id,
+          scopes,
+          withRefresh: true,
+          authTime: row.auth_time,
+          nonce: row.nonce,
+          codeId: row.authorization_code_id,
+          familyId: row.family_id,
+        })
         return { ok: true, tokens, authTime: row.auth_time, nonce: row.nonce, userId: row.user_id }
       })
       return result === 'raced' ? await reuseDetected(row) : result
@@ -186,7 +236,10 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       await db.transaction().execute(async (trx) => {
         if (token.kind === 'refresh' && token.familyId) await repo.revokeFamily(trx, token.familyId, now)
         else await repo.revokeAccessTokenById(trx, token.id, now)
-        await audit.record({ type: 'token.revoked', applicationId: application.id, userId: token.userId, detail: { kind: token.kind } }, trx)
+        await audit.record(
+          { type: 'token.revoked', applicationId: application.id, userId: token.userId, detail: { kind: token.kind } },
+          trx,
+        )
       })
     },
   }
@@ -200,14 +253,51 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
   // Token, user and application come from one joined query (repo.find*WithOwnersByHash).
   async function findActiveAccess(key: string): Promise<ActiveToken | undefined> {
     const row = await lookups.access(key)
-    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= clock.now()) || !ownersActive(row)) return undefined
-    return { id: row.id, kind: 'access', tokenKind: row.kind, applicationId: row.application_id, clientId: row.owner_client_id, userId: row.user_id, username: row.owner_username, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at }
+    if (
+      !row ||
+      row.revoked_at !== null ||
+      (row.expires_at !== null && row.expires_at <= clock.now()) ||
+      !ownersActive(row)
+    )
+      return undefined
+    return {
+      id: row.id,
+      kind: 'access',
+      tokenKind: row.kind,
+      applicationId: row.application_id,
+      clientId: row.owner_client_id,
+      userId: row.user_id,
+      username: row.owner_username,
+      scopes: splitList(row.scopes),
+      familyId: row.family_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    }
   }
 
   async function findActiveRefresh(key: string): Promise<ActiveToken | undefined> {
     const row = await lookups.refresh(key)
-    if (!row || row.revoked_at !== null || row.rotated_at !== null || row.expires_at <= clock.now() || !ownersActive(row)) return undefined
-    return { id: row.id, kind: 'refresh', tokenKind: 'oauth', applicationId: row.application_id, clientId: row.owner_client_id, userId: row.user_id, username: row.owner_username, scopes: splitList(row.scopes), familyId: row.family_id, createdAt: row.created_at, expiresAt: row.expires_at }
+    if (
+      !row ||
+      row.revoked_at !== null ||
+      row.rotated_at !== null ||
+      row.expires_at <= clock.now() ||
+      !ownersActive(row)
+    )
+      return undefined
+    return {
+      id: row.id,
+      kind: 'refresh',
+      tokenKind: 'oauth',
+      applicationId: row.application_id,
+      clientId: row.owner_client_id,
+      userId: row.user_id,
+      username: row.owner_username,
+      scopes: splitList(row.scopes),
+      familyId: row.family_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    }
   }
 }
 

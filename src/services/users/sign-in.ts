@@ -21,8 +21,16 @@ export type SignInResult =
   | { outcome: 'refused' }
 
 /** Checks the password unless a limit is reached. A saturated hasher's PasswordHasherBusy propagates. */
-export async function signIn({ users, rateLimits }: SignInDeps, username: string, password: string, ip: string): Promise<SignInResult> {
-  const retryAfter = Math.max(await rateLimits.retryAfter('loginPerUsername', username), await rateLimits.retryAfter('loginPerIp', ip))
+export async function signIn(
+  { users, rateLimits }: SignInDeps,
+  username: string,
+  password: string,
+  ip: string,
+): Promise<SignInResult> {
+  const retryAfter = Math.max(
+    await rateLimits.retryAfter('loginPerUsername', username),
+    await rateLimits.retryAfter('loginPerIp', ip),
+  )
   if (retryAfter > 0) return { outcome: 'limited', retryAfter }
   const user = await users.authenticate(username, password)
   if (!user) {

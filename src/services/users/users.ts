@@ -1,7 +1,12 @@
 /** @module Users: accounts that log in and own applications. Passwords are Argon2id hashes only. */
 import { z } from 'zod'
 import { newId } from '../../crypto/ids.ts'
-import { createPasswordHasher, needsRehash, resolvePasswordConcurrency, type PasswordHasher } from '../../crypto/passwords.ts'
+import {
+  createPasswordHasher,
+  needsRehash,
+  resolvePasswordConcurrency,
+  type PasswordHasher,
+} from '../../crypto/passwords.ts'
 import * as repo from '../../store/repositories/users.ts'
 import { revokeSessionsOfUser } from '../../store/repositories/sessions.ts'
 import { revokeTokensOfUser } from '../../store/repositories/tokens.ts'
@@ -38,7 +43,12 @@ export function userRowToUser(row: repo.UserRow): User {
 }
 
 export const NewUserInput = z.object({
-  username: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+  username: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
   email: z.email().max(254).nullish(),
   name: z.string().trim().min(1).max(200).nullish(),
   isAdmin: z.boolean().default(false),
@@ -84,7 +94,8 @@ export function createUserService(
   /** Throws Conflict when another account (not `exceptUserId`) holds this address, in any case. */
   async function requireEmailFree(email: string, exceptUserId?: string): Promise<void> {
     const holder = await repo.findUserByEmail(db, email)
-    if (holder && holder.id !== exceptUserId) throw new Conflict('this e-mail address belongs to another account', 'email')
+    if (holder && holder.id !== exceptUserId)
+      throw new Conflict('this e-mail address belongs to another account', 'email')
   }
 
   /** A hash made with older parameters is replaced after a successful login; best effort. */
@@ -100,7 +111,8 @@ export function createUserService(
   return {
     async create(input: z.input<typeof NewUserInput>): Promise<User> {
       const parsed = parseOrInvalid(NewUserInput, input)
-      if (await repo.findUserByUsername(db, parsed.username)) throw new Conflict(`username ${parsed.username} is taken`, 'username')
+      if (await repo.findUserByUsername(db, parsed.username))
+        throw new Conflict(`username ${parsed.username} is taken`, 'username')
       if (parsed.email) await requireEmailFree(parsed.email)
       const now = clock.now()
       const row: repo.UserRow = {
@@ -121,7 +133,8 @@ export function createUserService(
         })
       } catch (e) {
         // A concurrent create took the name or address first: the unique index said no.
-        if (await repo.findUserByUsername(db, parsed.username)) throw new Conflict(`username ${parsed.username} is taken`, 'username')
+        if (await repo.findUserByUsername(db, parsed.username))
+          throw new Conflict(`username ${parsed.username} is taken`, 'username')
         if (parsed.email) await requireEmailFree(parsed.email)
         throw e
       }
@@ -156,7 +169,10 @@ export function createUserService(
       }
       await db.transaction().execute(async (trx) => {
         await repo.updateUser(trx, row.id, set)
-        await audit.record({ type: 'user.updated', actorUserId, userId: row.id, detail: { fields: Object.keys(p) } }, trx)
+        await audit.record(
+          { type: 'user.updated', actorUserId, userId: row.id, detail: { fields: Object.keys(p) } },
+          trx,
+        )
       })
       return userRowToUser({ ...row, ...set })
     },
@@ -212,7 +228,10 @@ export function createUserService(
       await db.transaction().execute(async (trx) => {
         await endEverythingOf(trx, row.id, now)
         await repo.deleteUser(trx, row.id)
-        await audit.record({ type: 'user.deleted', actorUserId, userId: row.id, detail: { username: row.username } }, trx)
+        await audit.record(
+          { type: 'user.deleted', actorUserId, userId: row.id, detail: { username: row.username } },
+          trx,
+        )
       })
       await rateLimits.reset('loginPerUsername', row.username)
       return userRowToUser(row)

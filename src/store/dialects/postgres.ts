@@ -24,11 +24,19 @@ export interface PostgresOptions extends StoreOptions {
 
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
 
 export function openPostgres(url: string, options: PostgresOptions): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types, application_name: 'latchkey', connectionTimeoutMillis: 10_000 })
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize,
+    types,
+    application_name: 'latchkey',
+    connectionTimeoutMillis: 10_000,
+  })
   // An idle connection that dies (server restart, network) is dropped and replaced on next use;
   // without a listener the pool's 'error' event would end the process.
   pool.on('error', () => {})

@@ -52,7 +52,10 @@ export function openSqlite(path: string, options: StoreOptions = {}): SqliteHand
     },
   }
   const signal = createChangeSignal('sqlite', () => dataVersion.get()!.data_version)
-  const db = new Kysely<Database>({ dialect: watchWrites(new SqliteDialect({ database: database as never }), signal), ...queryLog(options) })
+  const db = new Kysely<Database>({
+    dialect: watchWrites(new SqliteDialect({ database: database as never }), signal),
+    ...queryLog(options),
+  })
   registerChangeSignal(db, signal)
   return { db, raw }
 }

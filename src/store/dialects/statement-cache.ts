@@ -17,7 +17,10 @@ import type { Database as SqliteDatabase, Statement } from 'bun:sqlite'
 const MAX_STATEMENTS = 512
 
 /** The subset of bun:sqlite that Kysely's SqliteDialect uses, with `prepare` cached. */
-export function withStatementCache(raw: SqliteDatabase, max = MAX_STATEMENTS): { prepare(sql: string): Statement; close(): void } {
+export function withStatementCache(
+  raw: SqliteDatabase,
+  max = MAX_STATEMENTS,
+): { prepare(sql: string): Statement; close(): void } {
   const cache = new Map<string, Statement>()
   return {
     prepare(sql) {

@@ -14,11 +14,35 @@ export interface PageWindow {
   inverted: boolean
 }
 
-export interface ApplicationFilter { ownerId?: string; search?: string }
-export interface UserFilter { onlyUserId?: string; disabled?: boolean }
-export interface GrantFilter { userId?: string; applicationId?: string; ownedBy?: string; active?: boolean; scope?: string }
-export interface TokenFilter { userId?: string; applicationId?: string; ownedBy?: string; active?: boolean; scope?: string; kind?: 'access' | 'refresh' | 'personal' }
-export interface AuditFilter { type?: string; userId?: string; applicationId?: string; involving?: string }
+export interface ApplicationFilter {
+  ownerId?: string
+  search?: string
+}
+export interface UserFilter {
+  onlyUserId?: string
+  disabled?: boolean
+}
+export interface GrantFilter {
+  userId?: string
+  applicationId?: string
+  ownedBy?: string
+  active?: boolean
+  scope?: string
+}
+export interface TokenFilter {
+  userId?: string
+  applicationId?: string
+  ownedBy?: string
+  active?: boolean
+  scope?: string
+  kind?: 'access' | 'refresh' | 'personal'
+}
+export interface AuditFilter {
+  type?: string
+  userId?: string
+  applicationId?: string
+  involving?: string
+}
 
 /** A row of either token table, as one shape; `source` says which table it came from. */
 export interface TokenListRow {
@@ -43,7 +67,12 @@ function hasScope(column: string, scope: string): Expression<SqlBool> {
 }
 
 /** Applies the keyset window to a query whose rows have an `id` column. */
-function windowed<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, w: PageWindow, column: string, newestFirst: boolean): SelectQueryBuilder<DB, TB, O> {
+function windowed<DB, TB extends keyof DB, O>(
+  q: SelectQueryBuilder<DB, TB, O>,
+  w: PageWindow,
+  column: string,
+  newestFirst: boolean,
+): SelectQueryBuilder<DB, TB, O> {
   const desc = newestFirst !== w.inverted
   let out = q
   if (w.after !== undefined) out = out.where(sql.ref(column), newestFirst ? '<' : '>', w.after)
@@ -54,7 +83,10 @@ function windowed<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, 
 export function pageApplications(db: Db, w: PageWindow, f: ApplicationFilter): Promise<Row<'applications'>[]> {
   let q = db.selectFrom('applications').selectAll()
   if (f.ownerId !== undefined) q = q.where('owner_id', '=', f.ownerId)
-  if (f.search) q = q.where(sql<SqlBool>`lower(name) like ${'%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'} escape '\\'`)
+  if (f.search)
+    q = q.where(
+      sql<SqlBool>`lower(name) like ${'%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'} escape '\\'`,
+    )
   return windowed(q, w, 'id', false).execute()
 }
 
@@ -71,7 +103,12 @@ export function pageGrants(db: Db, w: PageWindow, f: GrantFilter): Promise<Row<'
   if (f.applicationId !== undefined) q = q.where('grants.application_id', '=', f.applicationId)
   if (f.ownedBy !== undefined) {
     const owner = f.ownedBy
-    q = q.where((eb) => eb.or([eb('grants.user_id', '=', owner), eb('grants.application_id', 'in', eb.selectFrom('applications').select('id').where('owner_id', '=', owner))]))
+    q = q.where((eb) =>
+      eb.or([
+        eb('grants.user_id', '=', owner),
+        eb('grants.application_id', 'in', eb.selectFrom('applications').select('id').where('owner_id', '=', owner)),
+      ]),
+    )
   }
   if (f.active !== undefined) q = q.where('grants.revoked_at', f.active ? 'is' : 'is not', null)
   if (f.scope) q = q.where(hasScope('grants.scopes', f.scope))
@@ -79,14 +116,38 @@ export function pageGrants(db: Db, w: PageWindow, f: GrantFilter): Promise<Row<'
 }
 
 function tokenUnion(db: Db) {
-  const access = db.selectFrom('access_tokens').select((eb) => [
-    'id', sql<'access' | 'refresh'>`'access'`.as('source'), 'kind', 'hint', 'application_id', 'user_id', 'scopes', 'created_at', 'expires_at',
-    'last_used_at', 'revoked_at', eb.cast<number | null>(eb.val(null), 'bigint').as('rotated_at'),
-  ])
-  const refresh = db.selectFrom('refresh_tokens').select((eb) => [
-    'id', sql<'access' | 'refresh'>`'refresh'`.as('source'), sql<'oauth' | 'personal'>`'oauth'`.as('kind'), 'hint', eb.cast<string | null>('application_id', 'text').as('application_id'), 'user_id', 'scopes', 'created_at',
-    eb.cast<number | null>('expires_at', 'bigint').as('expires_at'), eb.cast<number | null>(eb.val(null), 'bigint').as('last_used_at'), 'revoked_at', 'rotated_at',
-  ])
+  const access = db
+    .selectFrom('access_tokens')
+    .select((eb) => [
+      'id',
+      sql<'access' | 'refresh'>`'access'`.as('source'),
+      'kind',
+      'hint',
+      'application_id',
+      'user_id',
+      'scopes',
+      'created_at',
+      'expires_at',
+      'last_used_at',
+      'revoked_at',
+      eb.cast<number | null>(eb.val(null), 'bigint').as('rotated_at'),
+    ])
+  const refresh = db
+    .selectFrom('refresh_tokens')
+    .select((eb) => [
+      'id',
+      sql<'access' | 'refresh'>`'refresh'`.as('source'),
+      sql<'oauth' | 'personal'>`'oauth'`.as('kind'),
+      'hint',
+      eb.cast<string | null>('application_id', 'text').as('application_id'),
+      'user_id',
+      'scopes',
+      'created_at',
+      eb.cast<number | null>('expires_at', 'bigint').as('expires_at'),
+      eb.cast<number | null>(eb.val(null), 'bigint').as('last_used_at'),
+      'revoked_at',
+      'rotated_at',
+    ])
   return db.selectFrom(access.unionAll(refresh).as('t'))
 }
 
@@ -96,7 +157,12 @@ export async function pageTokens(db: Db, w: PageWindow, f: TokenFilter, now: num
   if (f.applicationId !== undefined) q = q.where('t.application_id', '=', f.applicationId)
   if (f.ownedBy !== undefined) {
     const owner = f.ownedBy
-    q = q.where((eb) => eb.or([eb('t.user_id', '=', owner), eb('t.application_id', 'in', eb.selectFrom('applications').select('id').where('owner_id', '=', owner))]))
+    q = q.where((eb) =>
+      eb.or([
+        eb('t.user_id', '=', owner),
+        eb('t.application_id', 'in', eb.selectFrom('applications').select('id').where('owner_id', '=', owner)),
+      ]),
+    )
   }
   if (f.kind === 'refresh') q = q.where('t.source', '=', 'refresh')
   if (f.kind === 'access') q = q.where('t.source', '=', 'access').where('t.kind', '=', 'oauth')
@@ -111,7 +177,10 @@ export async function pageTokens(db: Db, w: PageWindow, f: TokenFilter, now: num
 
 export function findTokenRows(db: Db, ids: readonly string[]): Promise<TokenListRow[]> {
   if (!ids.length) return Promise.resolve([])
-  return tokenUnion(db).selectAll().where('t.id', 'in', [...ids]).execute() as Promise<TokenListRow[]>
+  return tokenUnion(db)
+    .selectAll()
+    .where('t.id', 'in', [...ids])
+    .execute() as Promise<TokenListRow[]>
 }
 
 export function pageAuditEvents(db: Db, w: PageWindow, f: AuditFilter): Promise<Row<'audit_events'>[]> {

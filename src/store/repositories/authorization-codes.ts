@@ -20,8 +20,17 @@ export async function consumeAuthorizationCode(db: Db, id: string, now: number):
 }
 
 /** Ends a user's outstanding codes (for one application, or all), so none can mint tokens later. */
-export async function invalidateOutstandingCodes(db: Db, userId: string, applicationId: string | null, now: number): Promise<void> {
-  let q = db.updateTable('authorization_codes').set({ consumed_at: now }).where('user_id', '=', userId).where('consumed_at', 'is', null)
+export async function invalidateOutstandingCodes(
+  db: Db,
+  userId: string,
+  applicationId: string | null,
+  now: number,
+): Promise<void> {
+  let q = db
+    .updateTable('authorization_codes')
+    .set({ consumed_at: now })
+    .where('user_id', '=', userId)
+    .where('consumed_at', 'is', null)
   if (applicationId !== null) q = q.where('application_id', '=', applicationId)
   await q.execute()
 }

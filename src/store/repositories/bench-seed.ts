@@ -17,7 +17,12 @@ type BulkTable = 'access_tokens' | 'refresh_tokens' | 'authorization_codes'
  * Inserts `count` rows made by `make(i)` into one table, in chunks. Returns how many were written.
  * `make` is called in order, so callers can stream values to a file as they go.
  */
-export async function bulkInsert<T extends BulkTable>(db: Db, table: T, count: number, make: (i: number) => NewRow<T>): Promise<number> {
+export async function bulkInsert<T extends BulkTable>(
+  db: Db,
+  table: T,
+  count: number,
+  make: (i: number) => NewRow<T>,
+): Promise<number> {
   let i = 0
   while (i < count) {
     await db.transaction().execute(async (trx) => {
@@ -25,7 +30,10 @@ export async function bulkInsert<T extends BulkTable>(db: Db, table: T, count: n
         const rows: NewRow<T>[] = []
         for (let r = 0; r < ROWS_PER_STATEMENT && i < count; r++, i++) rows.push(make(i))
         // The generic table name defeats Kysely's per-table typing; the rows are typed by `make`.
-        await trx.insertInto(table).values(rows as never).execute()
+        await trx
+          .insertInto(table)
+          .values(rows as never)
+          .execute()
       }
     })
   }

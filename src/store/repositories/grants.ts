@@ -12,10 +12,21 @@ export function findGrant(db: Db, userId: string, applicationId: string): Promis
 }
 
 /** The first consent of a user for an application; false when a grant row exists already (maybe just inserted by a concurrent approval). */
-export async function insertGrantIfAbsent(db: Db, row: { id: string; user_id: string; application_id: string; scopes: string; now: number }): Promise<boolean> {
+export async function insertGrantIfAbsent(
+  db: Db,
+  row: { id: string; user_id: string; application_id: string; scopes: string; now: number },
+): Promise<boolean> {
   const r = await db
     .insertInto('grants')
-    .values({ id: row.id, user_id: row.user_id, application_id: row.application_id, scopes: row.scopes, created_at: row.now, updated_at: row.now, revoked_at: null })
+    .values({
+      id: row.id,
+      user_id: row.user_id,
+      application_id: row.application_id,
+      scopes: row.scopes,
+      created_at: row.now,
+      updated_at: row.now,
+      revoked_at: null,
+    })
     .onConflict((oc) => oc.columns(['user_id', 'application_id']).doNothing())
     .executeTakeFirst()
   return (r.numInsertedOrUpdatedRows ?? 0n) === 1n
@@ -37,7 +48,13 @@ export async function replaceGrantScopes(db: Db, seen: GrantRow, scopes: string,
 }
 
 export function listLiveGrantsOfUser(db: Db, userId: string): Promise<GrantRow[]> {
-  return db.selectFrom('grants').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('updated_at', 'desc').execute()
+  return db
+    .selectFrom('grants')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('updated_at', 'desc')
+    .execute()
 }
 
 export function findGrantById(db: Db, id: string): Promise<GrantRow | undefined> {
@@ -45,6 +62,11 @@ export function findGrantById(db: Db, id: string): Promise<GrantRow | undefined>
 }
 
 export async function markGrantRevoked(db: Db, id: string, now: number): Promise<boolean> {
-  const r = await db.updateTable('grants').set({ revoked_at: now, updated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
+  const r = await db
+    .updateTable('grants')
+    .set({ revoked_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
   return r.numUpdatedRows > 0n
 }

@@ -25,7 +25,8 @@ export function precompiled<R>(build: (db: Kysely<Database>) => { compile(): Com
       compiled = build(db).compile()
       cache.set(adapter, compiled)
     }
-    if (compiled.parameters.length !== parameters.length) throw new TypeError(`precompiled query takes ${compiled.parameters.length} values, got ${parameters.length}`)
+    if (compiled.parameters.length !== parameters.length)
+      throw new TypeError(`precompiled query takes ${compiled.parameters.length} values, got ${parameters.length}`)
     // The compiled query with new values: no copy of its (frozen) operation tree, no new freeze.
     return db.executeQuery<R>({ ...compiled, parameters })
   }

@@ -8,8 +8,14 @@
 import type { Database, Db } from '../database.ts'
 
 type Purgeable =
-  | 'access_tokens' | 'refresh_tokens' | 'authorization_codes' | 'device_codes'
-  | 'sessions' | 'audit_events' | 'rate_limits' | 'live_token_counts'
+  | 'access_tokens'
+  | 'refresh_tokens'
+  | 'authorization_codes'
+  | 'device_codes'
+  | 'sessions'
+  | 'audit_events'
+  | 'rate_limits'
+  | 'live_token_counts'
 type Column<T extends Purgeable> = keyof Database[T] & string
 
 /** Rows of `table` whose `column` is before (`<`) or at or before (`<=`) a cutoff, deleted by `key`. */
@@ -36,7 +42,10 @@ export async function deleteDeadRows(db: Db, rows: DeadRows, cutoff: number, lim
         .select(db.dynamic.ref<string>(rows.key))
         .where(db.dynamic.ref(rows.column), rows.op, cutoff)
         .limit(limit)
-  const result = await db.deleteFrom(rows.table).where(db.dynamic.ref(rows.key), 'in', dead as never).executeTakeFirst()
+  const result = await db
+    .deleteFrom(rows.table)
+    .where(db.dynamic.ref(rows.key), 'in', dead as never)
+    .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
 

@@ -4,14 +4,29 @@ import type { Db } from '../database.ts'
  * Adds one hit to a fixed-window counter, starting a new window when the old one is over, in one
  * statement (so concurrent requests and instances sharing the database count correctly).
  */
-export async function hitCounter(db: Db, key: string, now: number, windowSeconds: number): Promise<{ count: number; windowStart: number }> {
+export async function hitCounter(
+  db: Db,
+  key: string,
+  now: number,
+  windowSeconds: number,
+): Promise<{ count: number; windowStart: number }> {
   const row = await db
     .insertInto('rate_limits')
     .values({ key, window_start: now, count: 1 })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
-        count: eb.case().when('rate_limits.window_start', '<=', now - windowSeconds).then(1).else(eb('rate_limits.count', '+', 1)).end(),
-        window_start: eb.case().when('rate_limits.window_start', '<=', now - windowSeconds).then(now).else(eb.ref('rate_limits.window_start')).end(),
+        count: eb
+          .case()
+          .when('rate_limits.window_start', '<=', now - windowSeconds)
+          .then(1)
+          .else(eb('rate_limits.count', '+', 1))
+          .end(),
+        window_start: eb
+          .case()
+          .when('rate_limits.window_start', '<=', now - windowSeconds)
+          .then(now)
+          .else(eb.ref('rate_limits.window_start'))
+          .end(),
       })),
     )
     .returning(['count', 'window_start'])

@@ -18,5 +18,10 @@ export function revokeSessionByHash(db: Db, tokenHash: string, now: number): Pro
   return db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', tokenHash).execute()
 }
 export function revokeSessionsOfUser(db: Db, userId: string, now: number): Promise<unknown> {
-  return db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
+  return db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute()
 }

@@ -20,5 +20,11 @@ export function listPublishedKeys(db: Db, now: number): Promise<SigningKeyRow[]>
     .execute()
 }
 export function listActiveKeys(db: Db): Promise<SigningKeyRow[]> {
-  return db.selectFrom('signing_keys').selectAll().where('status', '=', 'active').orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
+  return db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where('status', '=', 'active')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
 }

@@ -6,12 +6,35 @@ export type RefreshTokenRow = Row<'refresh_tokens'>
 
 // The statements of every token request are compiled once (see precompiled.ts for why).
 const ACCESS_TOKEN_COLUMNS = [
-  'id', 'token_hash', 'hint', 'kind', 'application_id', 'user_id', 'scopes', 'family_id',
-  'authorization_code_id', 'created_at', 'expires_at', 'last_used_at', 'revoked_at',
+  'id',
+  'token_hash',
+  'hint',
+  'kind',
+  'application_id',
+  'user_id',
+  'scopes',
+  'family_id',
+  'authorization_code_id',
+  'created_at',
+  'expires_at',
+  'last_used_at',
+  'revoked_at',
 ] as const satisfies ReadonlyArray<keyof NewRow<'access_tokens'>>
 const REFRESH_TOKEN_COLUMNS = [
-  'id', 'token_hash', 'hint', 'family_id', 'application_id', 'user_id', 'scopes', 'auth_time', 'nonce',
-  'authorization_code_id', 'created_at', 'expires_at', 'rotated_at', 'revoked_at',
+  'id',
+  'token_hash',
+  'hint',
+  'family_id',
+  'application_id',
+  'user_id',
+  'scopes',
+  'auth_time',
+  'nonce',
+  'authorization_code_id',
+  'created_at',
+  'expires_at',
+  'rotated_at',
+  'revoked_at',
 ] as const satisfies ReadonlyArray<keyof NewRow<'refresh_tokens'>>
 /** A row of nulls in column order: the compiled INSERT binds values in this order. */
 const template = (columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, null])) as never
@@ -20,10 +43,16 @@ const insertAccess = precompiled((db) => db.insertInto('access_tokens').values(t
 const insertRefresh = precompiled((db) => db.insertInto('refresh_tokens').values(template(REFRESH_TOKEN_COLUMNS)))
 
 export async function insertAccessToken(db: Db, row: NewRow<'access_tokens'>): Promise<void> {
-  await insertAccess(db, ACCESS_TOKEN_COLUMNS.map((c) => row[c] ?? null))
+  await insertAccess(
+    db,
+    ACCESS_TOKEN_COLUMNS.map((c) => row[c] ?? null),
+  )
 }
 export async function insertRefreshToken(db: Db, row: NewRow<'refresh_tokens'>): Promise<void> {
-  await insertRefresh(db, REFRESH_TOKEN_COLUMNS.map((c) => row[c] ?? null))
+  await insertRefresh(
+    db,
+    REFRESH_TOKEN_COLUMNS.map((c) => row[c] ?? null),
+  )
 }
 
 /** The owner fields a live token's checks need, read in the same query as the token. */
@@ -40,7 +69,10 @@ export interface TokenOwners {
  * An access token with its user and application, in one query instead of three (introspection,
  * token info and userinfo run this on every request).
  */
-export async function findAccessTokenWithOwnersByHash(db: Db, tokenHash: string): Promise<(AccessTokenRow & TokenOwners) | undefined> {
+export async function findAccessTokenWithOwnersByHash(
+  db: Db,
+  tokenHash: string,
+): Promise<(AccessTokenRow & TokenOwners) | undefined> {
   return (await accessWithOwners(db, [tokenHash])).rows[0]
 }
 const accessWithOwners = precompiled((db) =>
@@ -49,12 +81,20 @@ const accessWithOwners = precompiled((db) =>
     .leftJoin('users as u', 'u.id', 't.user_id')
     .leftJoin('applications as a', 'a.id', 't.application_id')
     .selectAll('t')
-    .select(['u.id as owner_user_id', 'u.username as owner_username', 'u.disabled_at as owner_disabled_at', 'a.client_id as owner_client_id'])
+    .select([
+      'u.id as owner_user_id',
+      'u.username as owner_username',
+      'u.disabled_at as owner_disabled_at',
+      'a.client_id as owner_client_id',
+    ])
     .where('t.token_hash', '=', ''),
 )
 
 /** A refresh token with its user and application, in one query (see the access-token twin). */
-export async function findRefreshTokenWithOwnersByHash(db: Db, tokenHash: string): Promise<(RefreshTokenRow & TokenOwners) | undefined> {
+export async function findRefreshTokenWithOwnersByHash(
+  db: Db,
+  tokenHash: string,
+): Promise<(RefreshTokenRow & TokenOwners) | undefined> {
   return (await refreshWithOwners(db, [tokenHash])).rows[0]
 }
 const refreshWithOwners = precompiled((db) =>
@@ -63,7 +103,12 @@ const refreshWithOwners = precompiled((db) =>
     .leftJoin('users as u', 'u.id', 't.user_id')
     .leftJoin('applications as a', 'a.id', 't.application_id')
     .selectAll('t')
-    .select(['u.id as owner_user_id', 'u.username as owner_username', 'u.disabled_at as owner_disabled_at', 'a.client_id as owner_client_id'])
+    .select([
+      'u.id as owner_user_id',
+      'u.username as owner_username',
+      'u.disabled_at as owner_disabled_at',
+      'a.client_id as owner_client_id',
+    ])
     .where('t.token_hash', '=', ''),
 )
 
@@ -72,12 +117,22 @@ export async function markRefreshTokenRotated(db: Db, id: string, now: number): 
   return (await markRotated(db, [now, id])).numAffectedRows === 1n
 }
 const markRotated = precompiled((db) =>
-  db.updateTable('refresh_tokens').set({ rotated_at: 0 }).where('id', '=', '').where('rotated_at', 'is', null).where('revoked_at', 'is', null),
+  db
+    .updateTable('refresh_tokens')
+    .set({ rotated_at: 0 })
+    .where('id', '=', '')
+    .where('rotated_at', 'is', null)
+    .where('revoked_at', 'is', null),
 )
 
 /** RFC 9700 §4.14.2: revokes every refresh and access token of a refresh family. */
 export async function revokeFamily(db: Db, familyId: string, now: number): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute()
   await revokeAccessTokensOfFamily(db, familyId, now)
 }
 
@@ -100,15 +155,42 @@ export async function familiesOfCode(db: Db, codeId: string): Promise<string[]> 
 }
 
 export async function revokeAccessTokenById(db: Db, id: string, now: number): Promise<void> {
-  await db.updateTable('access_tokens').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
 export async function revokeTokensOfGrant(db: Db, userId: string, applicationId: string, now: number): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('application_id', '=', applicationId).where('revoked_at', 'is', null).execute()
-  await db.updateTable('access_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('application_id', '=', applicationId).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('application_id', '=', applicationId)
+    .where('revoked_at', 'is', null)
+    .execute()
+  await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('application_id', '=', applicationId)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
 export async function revokeTokensOfUser(db: Db, userId: string, now: number): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
-  await db.updateTable('access_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute()
+  await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute()
 }

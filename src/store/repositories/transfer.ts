@@ -28,11 +28,22 @@ function live<T extends TransferTable>(db: Db, table: T, now: number): SelectQue
   const q = db.selectFrom(table as TransferTable).selectAll() as unknown as SelectQueryBuilder<Database, any, AnyRow>
   switch (table) {
     case 'access_tokens':
-      return q.where('revoked_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      return q
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     case 'refresh_tokens':
       // Whole families that still have a usable token: their rotated tokens must come along, so
       // presenting one after the move still revokes the family (RFC 9700 §4.14.2).
-      return q.where('family_id', 'in', db.selectFrom('refresh_tokens').select('family_id').where('revoked_at', 'is', null).where('rotated_at', 'is', null).where('expires_at', '>', now))
+      return q.where(
+        'family_id',
+        'in',
+        db
+          .selectFrom('refresh_tokens')
+          .select('family_id')
+          .where('revoked_at', 'is', null)
+          .where('rotated_at', 'is', null)
+          .where('expires_at', '>', now),
+      )
     case 'sessions':
       return q.where('revoked_at', 'is', null).where('expires_at', '>', now)
     case 'signing_keys':
@@ -43,7 +54,12 @@ function live<T extends TransferTable>(db: Db, table: T, now: number): SelectQue
 }
 
 /** The rows of `table` worth moving, a page at a time, in key order. */
-export async function* readLiveRows(db: Db, table: TransferTable, now: number, pageSize = 1000): AsyncGenerator<AnyRow> {
+export async function* readLiveRows(
+  db: Db,
+  table: TransferTable,
+  now: number,
+  pageSize = 1000,
+): AsyncGenerator<AnyRow> {
   const key = TRANSFER_TABLES[table]
   let after: string | undefined
   for (;;) {
@@ -58,7 +74,10 @@ export async function* readLiveRows(db: Db, table: TransferTable, now: number, p
 
 /** Rows already in a table, for the "import only into an empty database" rule. */
 export async function countRows(db: Db, table: TransferTable): Promise<number> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst()
   return Number(row?.n ?? 0)
 }
 
@@ -70,11 +89,21 @@ export async function insertRows(db: Db, table: TransferTable, rows: AnyRow[]): 
     await db
       .insertInto('scopes')
       .values(scopes)
-      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ description: eb.ref('excluded.description'), implies: eb.ref('excluded.implies'), is_default: eb.ref('excluded.is_default'), created_at: eb.ref('excluded.created_at') })))
+      .onConflict((oc) =>
+        oc.column('name').doUpdateSet((eb) => ({
+          description: eb.ref('excluded.description'),
+          implies: eb.ref('excluded.implies'),
+          is_default: eb.ref('excluded.is_default'),
+          created_at: eb.ref('excluded.created_at'),
+        })),
+      )
       .execute()
     return
   }
-  await db.insertInto(table).values(rows as never).execute()
+  await db
+    .insertInto(table)
+    .values(rows as never)
+    .execute()
 }
 
 /** Signing keys made by a start of the empty target; they have signed nothing anyone holds. */

@@ -14,10 +14,18 @@ export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
  * database's own lower(), so a lookup folds case exactly as the index does on each engine.
  */
 export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.cast(eb.val(username), 'text')]))).executeTakeFirst()
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.cast(eb.val(username), 'text')])))
+    .executeTakeFirst()
 }
 export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.cast(eb.val(email), 'text')]))).executeTakeFirst()
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.cast(eb.val(email), 'text')])))
+    .executeTakeFirst()
 }
 /** Sessions, grants, codes, tokens and device codes go with the row (ON DELETE CASCADE). */
 export async function deleteUser(db: Db, id: string): Promise<boolean> {
@@ -33,6 +41,11 @@ export async function updateUser(db: Db, id: string, patch: RowPatch<'users'>): 
 }
 /** Compare-and-set: replaces the hash only if it is still `from` (a concurrent password change wins). */
 export async function replacePasswordHash(db: Db, id: string, from: string, to: string): Promise<boolean> {
-  const r = await db.updateTable('users').set({ password_hash: to }).where('id', '=', id).where('password_hash', '=', from).executeTakeFirst()
+  const r = await db
+    .updateTable('users')
+    .set({ password_hash: to })
+    .where('id', '=', id)
+    .where('password_hash', '=', from)
+    .executeTakeFirst()
   return r.numUpdatedRows > 0n
 }
