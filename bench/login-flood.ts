@@ -53,7 +53,8 @@ async function main(): Promise<void> {
       .join('; ')
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())?.[1]
     if (!csrf) throw new Error('no csrf_token on the login page')
-    const template = `csrf_token=${encodeURIComponent(csrf)}&username={}&password=${encodeURIComponent(PASSWORD)}&return_to=%2F`
+    const template =
+      `csrf_token=${encodeURIComponent(csrf)}&username={}` + `&password=${encodeURIComponent(PASSWORD)}&return_to=%2F`
     const check = await fetch(`${server.url}/login`, {
       method: 'POST',
       redirect: 'manual',
@@ -89,7 +90,10 @@ async function main(): Promise<void> {
       floods.push(await flood)
       const [u, l, f] = [unloaded.at(-1)!, loaded.at(-1)!, floods.at(-1)!]
       log(
-        `round ${round + 1}: token p99 ${u.p99Ms} ms unloaded, ${l.p99Ms} ms under the flood (${(l.p99Ms / u.p99Ms).toFixed(2)}×); token ${Math.round(u.rps)} → ${Math.round(l.rps)} req/s; logins ${Math.round(f.rps)} req/s, ${f.errors} of ${f.requests} answered 503`,
+        `round ${round + 1}: token p99 ${u.p99Ms} ms unloaded` +
+          `, ${l.p99Ms} ms under the flood (${(l.p99Ms / u.p99Ms).toFixed(2)}×)` +
+          `; token ${Math.round(u.rps)} → ${Math.round(l.rps)} req/s` +
+          `; logins ${Math.round(f.rps)} req/s, ${f.errors} of ${f.requests} answered 503`,
       )
     }
     const m = (runs: RunResult[], k: keyof RunResult) => median(runs.map((r) => r[k] as number))
@@ -101,15 +105,22 @@ async function main(): Promise<void> {
       '',
       `Command: \`bun bench/login-flood.ts ${process.argv.slice(2).join(' ')}\`.`,
       `Machine: ${machine()}. Password concurrency: ${CONCURRENCY ?? 'default (0 = half the cores)'}.`,
-      `Load: client_credentials with wrk -t1 -c${TOKEN_CONNECTIONS}, ${SECONDS} s; the flood: wrk -t1 -c32 POST /login with the right password of ${USERS} users, round robin. Medians of ${ROUNDS} alternating rounds.`,
+      `Load: client_credentials with wrk -t1 -c${TOKEN_CONNECTIONS}, ${SECONDS} s;` +
+        ` the flood: wrk -t1 -c32 POST /login with the right password of ${USERS} users, round robin.` +
+        ` Medians of ${ROUNDS} alternating rounds.`,
       '',
       '| token endpoint | req/s | p50 ms | p99 ms |',
       '|---|--:|--:|--:|',
-      `| alone | ${Math.round(m(unloaded, 'rps')).toLocaleString('en')} | ${fmt(m(unloaded, 'p50Ms'))} | ${fmt(m(unloaded, 'p99Ms'))} |`,
-      `| during the login flood | ${Math.round(m(loaded, 'rps')).toLocaleString('en')} | ${fmt(m(loaded, 'p50Ms'))} | ${fmt(m(loaded, 'p99Ms'))} |`,
+      `| alone | ${Math.round(m(unloaded, 'rps')).toLocaleString('en')}` +
+        ` | ${fmt(m(unloaded, 'p50Ms'))} | ${fmt(m(unloaded, 'p99Ms'))} |`,
+      `| during the login flood | ${Math.round(m(loaded, 'rps')).toLocaleString('en')}` +
+        ` | ${fmt(m(loaded, 'p50Ms'))} | ${fmt(m(loaded, 'p99Ms'))} |`,
       '',
       `Token p99 under the flood: **${ratio.toFixed(2)}×** the unloaded p99 (target ≤ 2×).`,
-      `Login flood: ${Math.round(m(floods, 'rps'))} answers/s, of which ${Math.round(median(loginOk))}/s signed in (303) and the rest were 503 + Retry-After (queue full); login p50 ${fmt(m(floods, 'p50Ms'))} ms, p99 ${fmt(m(floods, 'p99Ms'))} ms; server CPU ${Math.round(m(floods, 'cpuUsPerRequest')).toLocaleString('en')} µs per login answer.`,
+      `Login flood: ${Math.round(m(floods, 'rps'))} answers/s, of which ${Math.round(median(loginOk))}/s` +
+        ' signed in (303) and the rest were 503 + Retry-After (queue full);' +
+        ` login p50 ${fmt(m(floods, 'p50Ms'))} ms, p99 ${fmt(m(floods, 'p99Ms'))} ms;` +
+        ` server CPU ${Math.round(m(floods, 'cpuUsPerRequest')).toLocaleString('en')} µs per login answer.`,
     ].join('\n')
     writeFileSync(join(RESULTS, `${OUT}.md`), md + '\n')
     writeFileSync(

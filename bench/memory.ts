@@ -83,9 +83,15 @@ async function main(): Promise<void> {
       `# Memory under sustained load — ${new Date().toISOString()}`,
       '',
       `Command: \`bun bench/memory.ts ${process.argv.slice(2).join(' ')}\`. Machine: ${machine()}.`,
-      `Load: wrk -t1 -c32 for ${MINUTES} min, client_credentials + introspection + userinfo in turn: ${w.requests.toLocaleString('en')} requests (${Math.round(w.rps).toLocaleString('en')} req/s, p99 ${w.p99Ms} ms, ${w.errors} errors).`,
+      `Load: wrk -t1 -c32 for ${MINUTES} min, client_credentials + introspection + userinfo in turn:` +
+        ` ${w.requests.toLocaleString('en')} requests` +
+        ` (${Math.round(w.rps).toLocaleString('en')} req/s, p99 ${w.p99Ms} ms, ${w.errors} errors).`,
       '',
-      `RSS: idle ${samples[0]!.rssMb.toFixed(0)} MB, max **${max.toFixed(0)} MB** (target < 150 MB), last ${loaded.at(-1)!.rssMb.toFixed(0)} MB; slope over the second half **${perMinute >= 0 ? '+' : ''}${perMinute.toFixed(2)} MB/min** (${secondHalf.length} samples every ${EVERY} s).`,
+      `RSS: idle ${samples[0]!.rssMb.toFixed(0)} MB,` +
+        ` max **${max.toFixed(0)} MB** (target < 150 MB),` +
+        ` last ${loaded.at(-1)!.rssMb.toFixed(0)} MB;` +
+        ` slope over the second half **${perMinute >= 0 ? '+' : ''}${perMinute.toFixed(2)} MB/min**` +
+        ` (${secondHalf.length} samples every ${EVERY} s).`,
     ].join('\n')
     writeFileSync(join(RESULTS, `${OUT}.md`), md + '\n')
     writeFileSync(

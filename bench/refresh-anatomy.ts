@@ -115,7 +115,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 console.log(
-  `Refresh rotation, in process, ${IN_FLIGHT} in flight, ${REQUESTS} requests per run, ${ROUNDS} alternating rounds (CPU µs per request):`,
+  `Refresh rotation, in process, ${IN_FLIGHT} in flight, ${REQUESTS} requests per run,` +
+    ` ${ROUNDS} alternating rounds (CPU µs per request):`,
 )
 for (const [name, xs] of Object.entries(results))
   console.log(

@@ -62,7 +62,8 @@ const fx = (x: number | null) => (x === null || !Number.isFinite(x) ? '–' : `$
 
 export function markdownTable(rows: SummaryRow[]): string {
   const lines = [
-    '| Scenario | DB | Latchkey req/s | CPU µs/req | p50 ms | p99 ms | Peer req/s | CPU µs/req | p50 ms | p99 ms | req/s ratio | CPU ratio |',
+    '| Scenario | DB | Latchkey req/s | CPU µs/req | p50 ms | p99 ms |' +
+      ' Peer req/s | CPU µs/req | p50 ms | p99 ms | req/s ratio | CPU ratio |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ]
   for (const r of rows) {
@@ -70,7 +71,11 @@ export function markdownTable(rows: SummaryRow[]): string {
     const p = r.peer
     const err = (m: Median | null) => (m?.errors ? ` (${m.errors} errors)` : '')
     lines.push(
-      `| ${r.label}${r.note ? ` ¹` : ''} | ${r.dataset} | ${f0(l?.rps)}${err(l)} | ${f0(l?.cpuUsPerRequest)} | ${fms(l?.p50Ms)} | ${fms(l?.p99Ms)} | ${f0(p?.rps)}${err(p)} | ${f0(p?.cpuUsPerRequest)} | ${fms(p?.p50Ms)} | ${fms(p?.p99Ms)} | ${fx(r.rpsRatio)} | ${fx(r.cpuRatio)} |`,
+      `| ${r.label}${r.note ? ` ¹` : ''} | ${r.dataset} | ${f0(l?.rps)}${err(l)}` +
+        ` | ${f0(l?.cpuUsPerRequest)} | ${fms(l?.p50Ms)} | ${fms(l?.p99Ms)}` +
+        ` | ${f0(p?.rps)}${err(p)}` +
+        ` | ${f0(p?.cpuUsPerRequest)} | ${fms(p?.p50Ms)} | ${fms(p?.p99Ms)}` +
+        ` | ${fx(r.rpsRatio)} | ${fx(r.cpuRatio)} |`,
     )
   }
   const notes = [...new Set(rows.filter((r) => r.note).map((r) => `${r.label}: ${r.note}`))]
@@ -105,15 +110,19 @@ export function ratioChart(rows: SummaryRow[], title: string): string {
   const height = top + data.length * rowH + 40
   const x = (v: number) => left + (v / scaleMax) * width
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}"` +
+      ` height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="10" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`,
-    `<rect x="10" y="30" width="12" height="10" fill="#2b6cb0"/><text x="26" y="39">req/s: Latchkey ÷ oidc-provider</text>`,
-    `<rect x="230" y="30" width="12" height="10" fill="#dd6b20"/><text x="246" y="39">CPU per request: oidc-provider ÷ Latchkey</text>`,
+    '<rect x="10" y="30" width="12" height="10" fill="#2b6cb0"/>' +
+      '<text x="26" y="39">req/s: Latchkey ÷ oidc-provider</text>',
+    '<rect x="230" y="30" width="12" height="10" fill="#dd6b20"/>' +
+      '<text x="246" y="39">CPU per request: oidc-provider ÷ Latchkey</text>',
   ]
   for (let t = 0; t <= scaleMax; t++) {
     parts.push(
-      `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 34}" stroke="${t === 1 ? '#000' : '#ddd'}" stroke-width="${t === 1 ? 1.5 : 1}"/>`,
+      `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 34}"` +
+        ` stroke="${t === 1 ? '#000' : '#ddd'}" stroke-width="${t === 1 ? 1.5 : 1}"/>`,
     )
     parts.push(`<text x="${x(t)}" y="${height - 20}" text-anchor="middle">${t}×</text>`)
   }
@@ -121,10 +130,12 @@ export function ratioChart(rows: SummaryRow[], title: string): string {
     const y = top + i * rowH
     parts.push(`<text x="${left - 8}" y="${y + 17}" text-anchor="end">${esc(`${r.label} (${r.dataset})`)}</text>`)
     parts.push(
-      `<rect x="${left}" y="${y + 3}" width="${x(r.rpsRatio!) - left}" height="12" fill="#2b6cb0"/><text x="${x(r.rpsRatio!) + 4}" y="${y + 13}">${r.rpsRatio!.toFixed(2)}×</text>`,
+      `<rect x="${left}" y="${y + 3}" width="${x(r.rpsRatio!) - left}" height="12" fill="#2b6cb0"/>` +
+        `<text x="${x(r.rpsRatio!) + 4}" y="${y + 13}">${r.rpsRatio!.toFixed(2)}×</text>`,
     )
     parts.push(
-      `<rect x="${left}" y="${y + 16}" width="${x(r.cpuRatio!) - left}" height="12" fill="#dd6b20"/><text x="${x(r.cpuRatio!) + 4}" y="${y + 26}">${r.cpuRatio!.toFixed(2)}×</text>`,
+      `<rect x="${left}" y="${y + 16}" width="${x(r.cpuRatio!) - left}" height="12" fill="#dd6b20"/>` +
+        `<text x="${x(r.cpuRatio!) + 4}" y="${y + 26}">${r.cpuRatio!.toFixed(2)}×</text>`,
     )
   })
   parts.push('</svg>')

@@ -203,7 +203,9 @@ const SCENARIOS: Scenario[] = [
       }
       if (res.status !== 200 || json.errors || json.data?.applications?.edges?.length !== 50)
         return {
-          skip: `skipped: /graphql answered ${res.status} ${JSON.stringify(json.errors?.[0]?.message ?? json).slice(0, 200)}`,
+          skip:
+            `skipped: /graphql answered ${res.status}` +
+            ` ${JSON.stringify(json.errors?.[0]?.message ?? json).slice(0, 200)}`,
         }
       return {
         url: `${e.lkUrl}/graphql`,
@@ -221,7 +223,9 @@ const SCENARIOS: Scenario[] = [
     id: 'login',
     label: 'login form (Argon2id)',
     seconds: 4,
-    note: 'Latchkey only: oidc-provider leaves the login form (interactions) to the host application. Bound by Argon2id, so a handful per second is expected.',
+    note:
+      'Latchkey only: oidc-provider leaves the login form (interactions) to the host application.' +
+      ' Bound by Argon2id, so a handful per second is expected.',
     async latchkey(e) {
       const page = await fetch(`${e.lkUrl}/login?return_to=/`)
       const cookie = page.headers
@@ -325,7 +329,8 @@ async function openDataset(dataset: string, liveTokens: number): Promise<OpenDat
       const started = performance.now()
       await peer.mint('filler', PEER_PREFILL)
       log(
-        `prefilled the peer with ${PEER_PREFILL.toLocaleString('en')} live tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        `prefilled the peer with ${PEER_PREFILL.toLocaleString('en')} live tokens` +
+          ` in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       )
     }
     // Warm both up (JIT, connection handling) before anything is timed.
@@ -384,7 +389,9 @@ async function runAll(runs: Run[], notes: Map<string, string>): Promise<void> {
               stopped.add(`${dataset}/${s.id}`)
             }
             log(
-              `${dataset} ${s.id} ${server} round ${round + 1}: ${Math.round(r.rps)} req/s, ${r.cpuUsPerRequest} µs CPU/req, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.errors ? `, ${r.errors} ERRORS` : ''}`,
+              `${dataset} ${s.id} ${server} round ${round + 1}: ${Math.round(r.rps)} req/s,` +
+                ` ${r.cpuUsPerRequest} µs CPU/req,` +
+                ` p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.errors ? `, ${r.errors} ERRORS` : ''}`,
             )
           }
         }
@@ -448,23 +455,33 @@ async function main(): Promise<void> {
     peerPrefill: PEER_PREFILL,
     datasets: DATASETS,
   }
-  const machineNote = `${machine.cores} × ${machine.cpu}, load average ${machine.loadAverageAtStart.join(' ')} at start; Bun ${machine.bun}, Node ${machine.node}, ${machine.wrk}`
+  const machineNote =
+    `${machine.cores} × ${machine.cpu},` +
+    ` load average ${machine.loadAverageAtStart.join(' ')} at start;` +
+    ` Bun ${machine.bun}, Node ${machine.node}, ${machine.wrk}`
   const md = [
     `# Latchkey vs oidc-provider — ${new Date().toISOString()}`,
     '',
-    `Command: \`${command}\` (${ROUNDS} rounds of ${SECONDS} s per scenario, alternating the servers and the databases; wrk 1 thread, 32 connections; medians).`,
+    `Command: \`${command}\`` +
+      ` (${ROUNDS} rounds of ${SECONDS} s per scenario, alternating the servers and the databases;` +
+      ' wrk 1 thread, 32 connections; medians).',
     `Machine: ${machineNote}.`,
-    `Databases: "empty"; "1M" = Latchkey holding ${LIVE_TOKENS.toLocaleString('en')} live tokens, the peer's in-memory store ${PEER_PREFILL.toLocaleString('en')}.`,
+    'Databases: "empty";' +
+      ` "1M" = Latchkey holding ${LIVE_TOKENS.toLocaleString('en')} live tokens,` +
+      ` the peer's in-memory store ${PEER_PREFILL.toLocaleString('en')}.`,
     process.env.BENCH_DATABASE_URL
-      ? 'Latchkey store: PostgreSQL (BENCH_DATABASE_URL) on this machine; its CPU µs/req counts the Latchkey process only, not the PostgreSQL server.'
+      ? 'Latchkey store: PostgreSQL (BENCH_DATABASE_URL) on this machine;' +
+        ' its CPU µs/req counts the Latchkey process only, not the PostgreSQL server.'
       : 'Latchkey store: SQLite file (WAL).',
     '',
-    'req/s ratio = Latchkey ÷ peer; CPU ratio = peer CPU µs/req ÷ Latchkey CPU µs/req (above 1× Latchkey is better on both).',
+    'req/s ratio = Latchkey ÷ peer;' +
+      ' CPU ratio = peer CPU µs/req ÷ Latchkey CPU µs/req (above 1× Latchkey is better on both).',
     '',
     markdownTable(rows),
     '',
     DATASETS.length > 1
-      ? `Latchkey throughput kept with ${DATASETS[1]} live tokens:\n\n${retentionTable(rows, DATASETS[0]!, DATASETS[1]!)}\n`
+      ? `Latchkey throughput kept with ${DATASETS[1]} live tokens:` +
+        `\n\n${retentionTable(rows, DATASETS[0]!, DATASETS[1]!)}\n`
       : '',
     `Took ${Math.round((Date.now() - started) / 1000)} s.`,
   ].join('\n')

@@ -54,7 +54,9 @@ async function main(): Promise<void> {
         ? sorted[(sorted.length - 1) / 2]!
         : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
     console.log(
-      `Startup on an existing database: median ${median.toFixed(0)} ms to the first 200 (min ${sorted[0]!.toFixed(0)}, max ${sorted.at(-1)!.toFixed(0)}; ${STARTS} starts; target ≤ 300 ms). ${machine()}.`,
+      `Startup on an existing database: median ${median.toFixed(0)} ms to the first 200` +
+        ` (min ${sorted[0]!.toFixed(0)}, max ${sorted.at(-1)!.toFixed(0)};` +
+        ` ${STARTS} starts; target ≤ 300 ms). ${machine()}.`,
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })

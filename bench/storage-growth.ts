@@ -71,7 +71,10 @@ async function measure(label: string) {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   console.log(
-    `${label.padEnd(28)} file ${(bytes / 1048576).toFixed(1).padStart(7)} MiB  free pages ${String(free).padStart(7)}/${pages} (${pageSize} B)  access rows ${String(rows.n).padStart(8)}  lookup p50 ${q(0.5)} µs  p99 ${q(0.99)} µs`,
+    `${label.padEnd(28)} file ${(bytes / 1048576).toFixed(1).padStart(7)} MiB` +
+      `  free pages ${String(free).padStart(7)}/${pages} (${pageSize} B)` +
+      `  access rows ${String(rows.n).padStart(8)}` +
+      `  lookup p50 ${q(0.5)} µs  p99 ${q(0.99)} µs`,
   )
 }
 
@@ -128,7 +131,8 @@ async function flood(): Promise<number> {
 }
 
 console.log(
-  `Latchkey storage growth: ${TOTAL.toLocaleString('en')} short-lived tokens (TTL ${TTL} s), purge batch ${config.purgeBatchSize}, Bun ${Bun.version}`,
+  `Latchkey storage growth: ${TOTAL.toLocaleString('en')} short-lived tokens (TTL ${TTL} s),` +
+    ` purge batch ${config.purgeBatchSize}, Bun ${Bun.version}`,
 )
 await measure('baseline')
 const insertSeconds = await flood()
@@ -139,7 +143,8 @@ const t0 = performance.now()
 const report = await services.purge.run()
 const purgeSeconds = (performance.now() - t0) / 1000
 console.log(
-  `purge: ${JSON.stringify(report)} in ${purgeSeconds.toFixed(1)} s (${Math.round((report.accessTokens + report.refreshTokens) / purgeSeconds).toLocaleString('en')} rows/s)`,
+  `purge: ${JSON.stringify(report)} in ${purgeSeconds.toFixed(1)} s` +
+    ` (${Math.round((report.accessTokens + report.refreshTokens) / purgeSeconds).toLocaleString('en')} rows/s)`,
 )
 await measure('after purge')
 const t1 = performance.now()

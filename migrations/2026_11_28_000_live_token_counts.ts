@@ -66,16 +66,20 @@ function increment(kind: string, shard: string): string {
 
 function decrement(kind: string): string {
   // Any shard holding a count for the bucket: shards only ever sum, so taking one from any is exact.
-  return `update live_token_counts set n = n - 1 where (application_id, kind, expires_hour, shard) = (
+  return (
+    `update live_token_counts set n = n - 1 where (application_id, kind, expires_hour, shard) = (
     select application_id, kind, expires_hour, shard from live_token_counts
-    where application_id = old.application_id and kind = '${kind}' and expires_hour = ${bucket('old')} and n > 0 limit 1)`
+    where application_id = old.application_id and kind = '${kind}' ` +
+    `and expires_hour = ${bucket('old')} and n > 0 limit 1)`
+  )
 }
 
 async function sqliteTriggers(db: Kysely<any>, t: (typeof TABLES)[number]): Promise<void> {
   const name = `${t.table}_live_count`
   await sql
     .raw(
-      `create trigger ${name}_insert after insert on ${t.table} when ${t.live('new')} begin ${increment(t.kind, '0')}; end`,
+      `create trigger ${name}_insert after insert on ${t.table} when ${t.live('new')} ` +
+        `begin ${increment(t.kind, '0')}; end`,
     )
     .execute(db)
   await sql
@@ -86,12 +90,14 @@ async function sqliteTriggers(db: Kysely<any>, t: (typeof TABLES)[number]): Prom
   const columns = 'of application_id, revoked_at, expires_at' + (t.kind === 'refresh' ? ', rotated_at' : '')
   await sql
     .raw(
-      `create trigger ${name}_update_old after update ${columns} on ${t.table} when ${t.live('old')} begin ${decrement(t.kind)}; end`,
+      `create trigger ${name}_update_old after update ${columns} on ${t.table} when ${t.live('old')} ` +
+        `begin ${decrement(t.kind)}; end`,
     )
     .execute(db)
   await sql
     .raw(
-      `create trigger ${name}_update_new after update ${columns} on ${t.table} when ${t.live('new')} begin ${increment(t.kind, '0')}; end`,
+      `create trigger ${name}_update_new after update ${columns} on ${t.table} when ${t.live('new')} ` +
+        `begin ${increment(t.kind, '0')}; end`,
     )
     .execute(db)
 }
@@ -112,7 +118,8 @@ async function postgresTriggers(db: Kysely<any>, t: (typeof TABLES)[number]): Pr
   const columns = 'application_id, revoked_at, expires_at' + (t.kind === 'refresh' ? ', rotated_at' : '')
   await sql
     .raw(
-      `create trigger ${name} after insert or delete or update of ${columns} on ${t.table} for each row execute function ${name}()`,
+      `create trigger ${name} after insert or delete or update of ${columns} on ${t.table} ` +
+        `for each row execute function ${name}()`,
     )
     .execute(db)
 }

@@ -19,7 +19,10 @@ import { availableParallelism } from 'node:os'
 export const ARGON2_PARAMS = { algorithm: 'argon2id', memoryCost: 19_456, timeCost: 2 } as const
 /** The PHC parameter segment a current hash carries. */
 const CURRENT_PHC = `$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=1$`
-/** Waiting callers allowed per slot: well under a second of queued work (bench/README.md, "Figures behind the code"). */
+/**
+ * Waiting callers allowed per slot: well under a second of queued work
+ * (bench/README.md, "Figures behind the code").
+ */
 export const QUEUED_PER_SLOT = 16
 
 /** Every slot is busy and the queue is full: try again in a moment. */

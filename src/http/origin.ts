@@ -11,7 +11,10 @@
 import type { RequestContext } from '../handler/context.ts'
 import { AccessDenied } from '../handler/errors.ts'
 
-/** Fetch Metadata values of a request the user or our own page made; `same-site` (a sibling subdomain) is another origin. */
+/**
+ * Fetch Metadata values of a request the user or our own page made; `same-site` (a sibling
+ * subdomain) is another origin.
+ */
 const OWN_FETCH_SITES = new Set(['same-origin', 'none'])
 
 /** 403, shown as a page: the form was posted from another site. */

@@ -74,7 +74,8 @@ function errorHeaders(oauth: OAuthError, shape: ErrorShape, allow: string[] | un
 function bearerChallenge(error: OAuthError | undefined, describe: boolean): string {
   if (!error) return 'Bearer realm="latchkey"'
   if (!describe) return `Bearer realm="latchkey", error="${error.code}"`
-  return `Bearer realm="latchkey", error="${error.code}", error_description="${error.description.replace(/["\\]/g, '')}"`
+  const description = error.description.replace(/["\\]/g, '')
+  return `Bearer realm="latchkey", error="${error.code}", error_description="${description}"`
 }
 
 function errorPageFor(oauth: OAuthError): string {

@@ -25,7 +25,10 @@ export interface Endpoint {
   query?: boolean
   /** The body, parsed into `ctx.body`; none is read by default. */
   body?: BodyKind
-  /** A browser form acting for the user: refused with 403 when posted from another site (http/origin.ts), before its body is read. */
+  /**
+   * A browser form acting for the user: refused with 403 when posted from another site
+   * (http/origin.ts), before its body is read.
+   */
   sameOrigin?: boolean
 }
 

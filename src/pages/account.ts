@@ -26,7 +26,8 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${grants.length === 0 ? html`<p>You have not authorized any application.</p>` : ''}
 <ul class="scopes">${grants.map(
       (g) => html`<li><strong>${g.applicationName}</strong> — <code>${g.scopes.join(' ')}</code>
-<form method="post" action="/account/applications/revoke">${hiddenFields({ csrf_token: csrf, grant_id: g.grantId })}<button type="submit">Revoke</button></form></li>`,
+<form method="post" action="/account/applications/revoke">${hiddenFields({ csrf_token: csrf, grant_id: g.grantId })}
+<button type="submit">Revoke</button></form></li>`,
     )}</ul>`,
   )
 }

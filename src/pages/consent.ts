@@ -15,12 +15,19 @@ export interface ConsentView {
 
 /** RFC 6749 §4.1 step (B): the user sees who asks for what, and approves or denies. */
 export function consentPage(v: ConsentView): string {
+  const item = (s: Scope) => html`<li><code>${s.name}</code>: ${s.description}</li>`
+  const asked = v.scopes.filter((s) => !v.alreadyApproved.includes(s.name))
+  const approved = v.scopes.filter((s) => v.alreadyApproved.includes(s.name))
+  const intro = v.alreadyApproved.length
+    ? html`<p>It is asking for more access than you approved before. New:</p>`
+    : html`<p>It will be able to:</p>`
   return layout(
     'Authorize access',
-    html`<p><strong>${v.applicationName}</strong> wants to access your Latchkey account <strong>${v.username}</strong>.</p>
-${v.alreadyApproved.length ? html`<p>It is asking for more access than you approved before. New:</p>` : html`<p>It will be able to:</p>`}
-<ul class="scopes">${v.scopes.filter((s) => !v.alreadyApproved.includes(s.name)).map((s) => html`<li><code>${s.name}</code>: ${s.description}</li>`)}</ul>
-${v.alreadyApproved.length ? html`<p>Already approved:</p><ul class="scopes">${v.scopes.filter((s) => v.alreadyApproved.includes(s.name)).map((s) => html`<li><code>${s.name}</code>: ${s.description}</li>`)}</ul>` : ''}
+    html`<p><strong>${v.applicationName}</strong> wants to access your Latchkey account
+<strong>${v.username}</strong>.</p>
+${intro}
+<ul class="scopes">${asked.map(item)}</ul>
+${v.alreadyApproved.length ? html`<p>Already approved:</p><ul class="scopes">${approved.map(item)}</ul>` : ''}
 <p>You will be sent back to <strong>${v.redirectHost}</strong>.</p>
 <form method="post" action="/oauth/authorize/decision">
 ${hiddenFields({ ...v.request, csrf_token: v.csrf })}

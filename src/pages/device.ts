@@ -18,7 +18,8 @@ export function deviceEntryPage({
 <form method="post" action="/oauth/device">
 ${hiddenFields({ csrf_token: csrf })}
 <label for="user_code">Code</label>
-<input type="text" id="user_code" name="user_code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required value="${userCode ?? ''}" autofocus>
+<input type="text" id="user_code" name="user_code" autocomplete="one-time-code" autocapitalize="characters"
+spellcheck="false" required value="${userCode ?? ''}" autofocus>
 <button type="submit">Continue</button>
 </form>`,
   )
@@ -40,9 +41,11 @@ export function deviceConfirmPage({
 }): string {
   return layout(
     'Authorize a device',
-    html`<p><strong>${applicationName}</strong> on a device wants to access your Latchkey account <strong>${username}</strong>.</p>
+    html`<p><strong>${applicationName}</strong> on a device wants to access your Latchkey account
+<strong>${username}</strong>.</p>
 <ul class="scopes">${scopes.map((s) => html`<li><code>${s.name}</code>: ${s.description}</li>`)}</ul>
-<p class="notice">Only continue if you started this on your own device just now and the code <strong>${userCode}</strong> matches what it shows. Never approve a code someone sent you.</p>
+<p class="notice">Only continue if you started this on your own device just now
+and the code <strong>${userCode}</strong> matches what it shows. Never approve a code someone sent you.</p>
 <form method="post" action="/oauth/device/decision">
 ${hiddenFields({ csrf_token: csrf, user_code: userCode })}
 <button type="submit" name="decision" value="approve">Approve</button>

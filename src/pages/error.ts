@@ -16,8 +16,8 @@ export function errorPage(code: string, description: string): string {
 export function formExpiredPage(startAgain: string): string {
   return layout(
     'This form has expired',
-    html`<p class="error" role="alert">Latchkey did not act on this form: it was open too long, or it was sent from another
-browser or session (for example after signing out). Nothing was changed.</p>
+    html`<p class="error" role="alert">Latchkey did not act on this form: it was open too long, or it was sent
+from another browser or session (for example after signing out). Nothing was changed.</p>
 <p><a href="${startAgain}">Start again</a></p>`,
   )
 }
@@ -35,7 +35,8 @@ export function notFoundPage(): string {
 export function unavailablePage(): string {
   return layout(
     'Temporarily unavailable',
-    html`<p class="error" role="alert"><strong>temporarily_unavailable</strong>: Latchkey cannot reach its database right now.</p>
+    html`<p class="error" role="alert"><strong>temporarily_unavailable</strong>:
+Latchkey cannot reach its database right now.</p>
 <p>Nothing you did caused this. Wait a moment, then reload the page.</p>`,
   )
 }

@@ -19,8 +19,10 @@ export function loginPage({
     html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 ${
   signedIn
-    ? html`<p class="notice">You are signed in as <strong>${signedIn.username}</strong>. <a href="/">Continue to your account</a></p>
-<form method="post" action="/logout">${hiddenFields({ csrf_token: signedIn.csrf })}<button type="submit">Sign out</button></form>
+    ? html`<p class="notice">You are signed in as <strong>${signedIn.username}</strong>.
+<a href="/">Continue to your account</a></p>
+<form method="post" action="/logout">${hiddenFields({ csrf_token: signedIn.csrf })}
+<button type="submit">Sign out</button></form>
 <p>Or sign in again, as yourself or someone else:</p>`
     : ''
 }
@@ -47,7 +49,8 @@ export function logoutPage(csrf: string, username: string): string {
   return layout(
     'Sign out',
     html`<p>Signed in as <strong>${username}</strong>.</p>
-<form method="post" action="/logout">${hiddenFields({ csrf_token: csrf })}<button type="submit">Sign out</button></form>`,
+<form method="post" action="/logout">${hiddenFields({ csrf_token: csrf })}
+<button type="submit">Sign out</button></form>`,
   )
 }
 
@@ -63,7 +66,8 @@ ${
 <li><a href="/oauth/device">Connect a device</a>: enter the code a TV, command line or git helper shows</li>
 <li><a href="/logout">Sign out</a></li>
 </ul>`
-    : html`<p><a href="/login">Sign in</a> to see and revoke the applications you authorized, or to connect a device.</p>`
+    : html`<p><a href="/login">Sign in</a> to see and revoke the applications you authorized,
+or to connect a device.</p>`
 }`,
   )
 }

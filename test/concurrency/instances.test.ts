@@ -32,7 +32,8 @@ async function query<T>(url: string, text: string): Promise<T[]> {
 }
 
 describe.skipIf(!onPostgres)('issue 7: latchkey migrate on a fresh PostgreSQL database', () => {
-  test(`${INSTANCES} concurrent \`latchkey migrate\` runs: all succeed, each migration is applied exactly once`, async () => {
+  test(`${INSTANCES} concurrent \`latchkey migrate\` runs: ` +
+    'all succeed, each migration is applied exactly once', async () => {
     await using database = await createTestDatabase()
     const runs = await Promise.all(
       Array.from({ length: INSTANCES }, () => runBinary(['migrate', '--database-url', database.url, '--json'])),
@@ -137,14 +138,15 @@ describe.skipIf(!onPostgres)(`issue 7: ${INSTANCES} instances of the binary on o
   const verifyWith = (set: JSONWebKeySet, idToken: string) =>
     jwtVerify(idToken, createLocalJWKSet(set), { audience: app.clientId, issuer: ISSUER })
 
-  test('every instance publishes the same JWKS, though all three created keys on an empty database at once', async () => {
+  test('every instance publishes the same JWKS, though all three made keys on an empty database at once', async () => {
     const sets = await Promise.all(lk.map((_, i) => jwksOf(i)))
     const kids = sets.map((s) => s.keys.map((k) => k.kid).sort())
     expect(kids[1]).toEqual(kids[0]!)
     expect(kids[2]).toEqual(kids[0]!)
   })
 
-  test('authorize on the first, redeem on the second, refresh and introspect on the third; revoke on one, inactive on all', async () => {
+  test('authorize on the first, redeem on the second, ' +
+    'refresh and introspect on the third; revoke on one, inactive on all', async () => {
     const { code, verifier } = await authorizeOn(0)
     const tokens = await redeemOn(1, code, verifier)
     await verifyWith(await jwksOf(2), tokens.id_token)
@@ -178,7 +180,8 @@ describe.skipIf(!onPostgres)(`issue 7: ${INSTANCES} instances of the binary on o
     expect(userinfo.status).toBe(401)
   }, 60_000)
 
-  test('a signing-key rotation made on the first instance is honoured by the others within the cache period', async () => {
+  test('a signing-key rotation made on the first instance ' +
+    'is honoured by the others within the cache period', async () => {
     const first = await authorizeOn(0)
     const before = await redeemOn(1, first.code, first.verifier)
     const oldKid = decodeProtectedHeader(before.id_token).kid
@@ -188,7 +191,8 @@ describe.skipIf(!onPostgres)(`issue 7: ${INSTANCES} instances of the binary on o
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({
         query:
-          'mutation { rotateSigningKey(input: { algorithm: "RS256" }) { __typename ... on RotateSigningKeyPayload { keys { kid status } } } }',
+          'mutation { rotateSigningKey(input: { algorithm: "RS256" })' +
+          ' { __typename ... on RotateSigningKeyPayload { keys { kid status } } } }',
       }),
     })
     const body = (await res.json()) as {

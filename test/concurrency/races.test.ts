@@ -70,57 +70,66 @@ describe(`issue 7: races (${ENGINE}, ${ENGINE === 'postgres' ? 'three instances'
     }
   })
 
-  test(`RFC 9700 §4.14.2: ${RACERS} simultaneous uses of one refresh token → one new pair, and the reuse revokes the family`, async () => {
-    for (let round = 0; round < ROUNDS; round++) {
-      const { code, verifier } = await codeFor(f.C1)
-      const first = (await (await redeem(0, f.C1, code, verifier)).json()) as { refresh_token: string }
-      const responses = await together(RACERS, (i) => refresh(i, f.C1, first.refresh_token))
-      expect(statuses(responses)).toEqual([200, ...Array(RACERS - 1).fill(400)])
-      const winner = (await responses.find((r) => r.status === 200)!.json()) as {
-        access_token: string
-        refresh_token: string
+  test(
+    `RFC 9700 §4.14.2: ${RACERS} simultaneous uses of one refresh token → one new pair, ` +
+      'and the reuse revokes the family',
+    async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const { code, verifier } = await codeFor(f.C1)
+        const first = (await (await redeem(0, f.C1, code, verifier)).json()) as { refresh_token: string }
+        const responses = await together(RACERS, (i) => refresh(i, f.C1, first.refresh_token))
+        expect(statuses(responses)).toEqual([200, ...Array(RACERS - 1).fill(400)])
+        const winner = (await responses.find((r) => r.status === 200)!.json()) as {
+          access_token: string
+          refresh_token: string
+        }
+        // The losers presented a rotated token: the whole family, the winner's new pair included, is revoked.
+        expect((await refresh(1, f.C1, winner.refresh_token)).status).toBe(400)
+        expect(await services().tokens.findActive(winner.access_token)).toBeUndefined()
       }
-      // The losers presented a rotated token: the whole family, the winner's new pair included, is revoked.
-      expect((await refresh(1, f.C1, winner.refresh_token)).status).toBe(400)
-      expect(await services().tokens.findActive(winner.access_token)).toBeUndefined()
-    }
-  })
+    },
+  )
 
-  test(`RFC 8628 §3.5: ${RACERS} simultaneous polls → one authorization_pending, the rest slow_down; tokens once`, async () => {
-    const { application } = await services().applications.create({
-      name: 'Racing device',
-      isPublic: true,
-      grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'],
-      scopes: ['read_user'],
-    })
-    const device: Client = { clientId: application.clientId, secret: null, redirectUri: '' }
-    const start = (await (
-      await postForm(cluster.url(0), '/oauth/authorize_device', device, { scope: 'read_user' })
-    ).json()) as { device_code: string; user_code: string; interval: number }
-    const poll = (n: number) =>
-      postForm(cluster.url(n), '/oauth/token', device, {
-        grant_type: DEVICE_CODE_GRANT,
-        device_code: start.device_code,
+  test(
+    `RFC 8628 §3.5: ${RACERS} simultaneous polls → one authorization_pending, ` + 'the rest slow_down; tokens once',
+    async () => {
+      const { application } = await services().applications.create({
+        name: 'Racing device',
+        isPublic: true,
+        grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'],
+        scopes: ['read_user'],
       })
-    const errors = async (responses: Response[]) =>
-      (await Promise.all(responses.map(async (r) => ((await r.json()) as { error?: string }).error ?? 'tokens'))).sort()
+      const device: Client = { clientId: application.clientId, secret: null, redirectUri: '' }
+      const start = (await (
+        await postForm(cluster.url(0), '/oauth/authorize_device', device, { scope: 'read_user' })
+      ).json()) as { device_code: string; user_code: string; interval: number }
+      const poll = (n: number) =>
+        postForm(cluster.url(n), '/oauth/token', device, {
+          grant_type: DEVICE_CODE_GRANT,
+          device_code: start.device_code,
+        })
+      const errors = async (responses: Response[]) =>
+        (
+          await Promise.all(responses.map(async (r) => ((await r.json()) as { error?: string }).error ?? 'tokens'))
+        ).sort()
 
-    const pending = await errors(await together(RACERS, poll))
-    expect(pending).toEqual(['authorization_pending', ...Array(RACERS - 1).fill('slow_down')])
+      const pending = await errors(await together(RACERS, poll))
+      expect(pending).toEqual(['authorization_pending', ...Array(RACERS - 1).fill('slow_down')])
 
-    const entry = await (await browser.get('/oauth/device')).text()
-    const confirm = await (
-      await browser.post('/oauth/device', { ...formFields(entry), user_code: start.user_code })
-    ).text()
-    expect(
-      (await browser.post('/oauth/device/decision', { ...formFields(confirm), decision: 'approve' })).status,
-    ).toBeLessThan(400)
+      const entry = await (await browser.get('/oauth/device')).text()
+      const confirm = await (
+        await browser.post('/oauth/device', { ...formFields(entry), user_code: start.user_code })
+      ).text()
+      expect(
+        (await browser.post('/oauth/device/decision', { ...formFields(confirm), decision: 'approve' })).status,
+      ).toBeLessThan(400)
 
-    // Each slow_down added 5 s to the interval; wait that long, then race again.
-    clock.advance(start.interval + 5 * (RACERS - 1))
-    const approved = await together(RACERS, poll)
-    expect((await errors(approved)).filter((e) => e === 'tokens')).toHaveLength(1)
-  })
+      // Each slow_down added 5 s to the interval; wait that long, then race again.
+      clock.advance(start.interval + 5 * (RACERS - 1))
+      const approved = await together(RACERS, poll)
+      expect((await errors(approved)).filter((e) => e === 'tokens')).toHaveLength(1)
+    },
+  )
 
   test(`consent: ${RACERS} simultaneous approvals by one user → one grant holding every approved scope`, async () => {
     for (let round = 0; round < ROUNDS; round++) {

@@ -1,4 +1,7 @@
-/** Security cases K (docs/security.md): CORS on the token-facing API, and none on cookie-authenticated surfaces (cases 61–62). */
+/**
+ * Security cases K (docs/security.md): CORS on the token-facing API, and none on
+ * cookie-authenticated surfaces (cases 61–62).
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { R1 } from '../helpers/fixtures.ts'
 import { basic } from '../helpers/oauth.ts'
@@ -141,7 +144,8 @@ describe('K.62 no CORS on cookie-authenticated surfaces', () => {
     ['/logout', 'POST'],
     ['/', 'GET'],
   ])(
-    'RFC 9700 §2.6: %s (%s) with a session cookie and a foreign Origin → no Access-Control-Allow-Origin, preflight included',
+    'RFC 9700 §2.6: %s (%s) with a session cookie and a foreign Origin → no Access-Control-Allow-Origin, ' +
+      'preflight included',
     async (path, method) => {
       expect(env.browser.cookies.has('latchkey_session')).toBe(true)
       const url = `${path}?${query()}`

@@ -299,7 +299,8 @@ describe('issue 6: fuzzing every endpoint of a running server', () => {
         fc.string({ unit: 'binary', maxLength: 300 }),
         fc.constantFrom(
           'GET /oauth/token?%ff HTTP/1.1\r\nHost: x\r\n\r\n',
-          'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\ngrant_type=x',
+          'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 100' +
+            '\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\ngrant_type=x',
           'POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n',
           `GET /oauth/userinfo HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`,
           'GET / HTTP/1.1\r\nHost: x\r\nCookie: \u00ff\u00fe\r\n\r\n',
@@ -322,7 +323,7 @@ describe('issue 6: fuzzing every endpoint of a running server', () => {
     BUDGET_MS + 20_000,
   )
 
-  test('afterwards the server answers promptly, the database is intact and holds only tokens that were handed out', async () => {
+  test('then the server answers promptly, the database is intact and holds only tokens it handed out', async () => {
     // A hung server fails this through the test's timeout; how fast it answers depends on the machine.
     expect((await fetch(`${server.url}/.well-known/openid-configuration`)).status).toBe(200)
     if (!SQLITE) return // the PostgreSQL run checks integrity through its own tests

@@ -59,7 +59,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     chownSync(dir, Number(await output(['id', '-u', 'postgres'])), Number(await output(['id', '-g', 'postgres'])))
   const port = await freePort()
   const data = join(dir, 'data')
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`
+  const options =
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}` +
+    ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
   const [command, ...ctl] = [...prefix, join(bin, 'pg_ctl'), '-D', data]
   const pgCtl = (...args: string[]) => run([command!, ...ctl, ...args])
   let running = false

@@ -1,4 +1,7 @@
-/** Security cases N (docs/security.md): input robustness (cases 75–76): malformed and oversized requests get a clear 4xx, never a 5xx. */
+/**
+ * Security cases N (docs/security.md): input robustness (cases 75–76): malformed and oversized
+ * requests get a clear 4xx, never a 5xx.
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { connect } from 'node:net'
 import { basic } from '../helpers/oauth.ts'
@@ -106,22 +109,35 @@ describe.each(DIALECTS)('N.75 malformed token requests ($name)', (dialect) => {
     },
   )
 
-  test('RFC 6749 §3.2: a Content-Length shorter than the body → the truncated body is judged (400), never a 5xx', async () => {
-    const path = dialect.token
-    const body = 'grant_type=%2'
-    const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nContent-Type: ${FORM}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`
-    const out = await rawHttp(head + body + 'A=garbage&more')
-    expect(out).toMatch(/^HTTP\/1\.1 400 /)
-    expect(out).toContain('"error":"invalid_request"')
-    await stillResponsive()
-  })
+  test(
+    'RFC 6749 §3.2: ' + 'a Content-Length shorter than the body → the truncated body is judged (400), never a 5xx',
+    async () => {
+      const path = dialect.token
+      const body = 'grant_type=%2'
+      const head =
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1` +
+        `\r\nAuthorization: ${auth}\r\nContent-Type: ${FORM}` +
+        `\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`
+      const out = await rawHttp(head + body + 'A=garbage&more')
+      expect(out).toMatch(/^HTTP\/1\.1 400 /)
+      expect(out).toContain('"error":"invalid_request"')
+      await stillResponsive()
+    },
+  )
 
-  test('RFC 6749 §3.2: a Content-Length longer than the body, then the client hangs up → no 5xx, and the server stays responsive', async () => {
-    const head = `POST ${dialect.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nContent-Type: ${FORM}\r\nContent-Length: 500\r\nConnection: close\r\n\r\n`
-    const out = await rawHttp(head + 'grant_type=authorization_code', { halfClose: true })
-    expect(out).not.toMatch(/^HTTP\/1\.1 5/)
-    await stillResponsive()
-  })
+  test(
+    'RFC 6749 §3.2: a Content-Length longer than the body, ' +
+      'then the client hangs up → no 5xx, and the server stays responsive',
+    async () => {
+      const head =
+        `POST ${dialect.token} HTTP/1.1\r\nHost: 127.0.0.1` +
+        `\r\nAuthorization: ${auth}\r\nContent-Type: ${FORM}` +
+        `\r\nContent-Length: 500\r\nConnection: close\r\n\r\n`
+      const out = await rawHttp(head + 'grant_type=authorization_code', { halfClose: true })
+      expect(out).not.toMatch(/^HTTP\/1\.1 5/)
+      await stillResponsive()
+    },
+  )
 })
 
 describe('N.75 malformed requests elsewhere', () => {
@@ -186,7 +202,8 @@ describe('N.76 oversized requests', () => {
     )
     expect([400, 413]).toContain(json.status)
     const authorize = await fetch(
-      `${env.server.url}/oauth/authorize?response_type=code&client_id=${env.f.C1.clientId}&scope=${'a'.repeat(100 * 1024)}`,
+      `${env.server.url}/oauth/authorize?response_type=code&client_id=${env.f.C1.clientId}` +
+        `&scope=${'a'.repeat(100 * 1024)}`,
       { redirect: 'manual' },
     )
     expect([400, 413, 414, 431]).toContain(authorize.status)
@@ -194,7 +211,7 @@ describe('N.76 oversized requests', () => {
     await stillResponsive()
   })
 
-  test('RFC 6819 §4.4.1.11: 10,000 parameters → 400/413 in a form body, a JSON body and a query string', async () => {
+  test('RFC 6819 §4.4.1.11: 10,000 parameters → 400/413 in a form body, JSON body and query string', async () => {
     const many = Array.from({ length: 10_000 }, (_, i) => `p${i}=x`).join('&')
     expect([400, 413]).toContain((await postToken(many)).status)
     const json = JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`p${i}`, 'x'])))

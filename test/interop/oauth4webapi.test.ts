@@ -102,27 +102,34 @@ async function introspectAsRs(as: oauth.AuthorizationServer, token: string) {
 }
 
 describe('oauth4webapi v3 against the compiled binary (GitLab paths via discovery)', () => {
-  test('RFC 8414 §3 + OIDC Discovery §4: processDiscoveryResponse accepts the metadata for the expected issuer', async () => {
-    const as = await discover()
-    expect(as.issuer).toBe(lk.url)
-    expect(as.authorization_response_iss_parameter_supported).toBe(true)
-    expect(as.jwks_uri).toBe(`${lk.url}/oauth/discovery/keys`)
-    const oauthMeta = new URL(lk.url)
-    const viaRfc8414 = await oauth.processDiscoveryResponse(
-      oauthMeta,
-      await oauth.discoveryRequest(oauthMeta, { algorithm: 'oauth2', ...insecure }),
-    )
-    expect(viaRfc8414.token_endpoint).toBe(as.token_endpoint)
-  })
+  test(
+    'RFC 8414 §3 + OIDC Discovery §4: ' + 'processDiscoveryResponse accepts the metadata for the expected issuer',
+    async () => {
+      const as = await discover()
+      expect(as.issuer).toBe(lk.url)
+      expect(as.authorization_response_iss_parameter_supported).toBe(true)
+      expect(as.jwks_uri).toBe(`${lk.url}/oauth/discovery/keys`)
+      const oauthMeta = new URL(lk.url)
+      const viaRfc8414 = await oauth.processDiscoveryResponse(
+        oauthMeta,
+        await oauth.discoveryRequest(oauthMeta, { algorithm: 'oauth2', ...insecure }),
+      )
+      expect(viaRfc8414.token_endpoint).toBe(as.token_endpoint)
+    },
+  )
 
-  test('RFC 7636 §4 + RFC 9207 §2.4 + OIDC Core §3.1.3.7: code + PKCE with client_secret_post; iss, state, nonce and the ID token are validated', async () => {
-    const as = await discover()
-    const { tokens, claims, callback, nonce } = await signIn(as, rp, RP_URI)
-    expect(callback.searchParams.get('iss')).toBe(lk.url)
-    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 7200, scope: 'openid profile email' })
-    expect(tokens.access_token).toStartWith('lkat_')
-    expect(claims).toMatchObject({ iss: lk.url, sub: aliceId, aud: rp.client_id, azp: rp.client_id, nonce })
-  })
+  test(
+    'RFC 7636 §4 + RFC 9207 §2.4 + OIDC Core §3.1.3.7: ' +
+      'code + PKCE with client_secret_post; iss, state, nonce and the ID token are validated',
+    async () => {
+      const as = await discover()
+      const { tokens, claims, callback, nonce } = await signIn(as, rp, RP_URI)
+      expect(callback.searchParams.get('iss')).toBe(lk.url)
+      expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 7200, scope: 'openid profile email' })
+      expect(tokens.access_token).toStartWith('lkat_')
+      expect(claims).toMatchObject({ iss: lk.url, sub: aliceId, aud: rp.client_id, azp: rp.client_id, nonce })
+    },
+  )
 
   test('RFC 9207 §2.4: validateAuthResponse rejects the callback when checked against another issuer', async () => {
     const as = await discover()
@@ -160,7 +167,7 @@ describe('oauth4webapi v3 against the compiled binary (GitLab paths via discover
     expect(info).toMatchObject({ sub: aliceId, email: 'alice@example.com', preferred_username: 'alice' })
   })
 
-  test('RFC 6749 §6 + RFC 9700 §4.14.2: refresh rotates; the rotated refresh token then fails with invalid_grant', async () => {
+  test('RFC 6749 §6 + RFC 9700 §4.14.2: refresh rotates; the old token then fails with invalid_grant', async () => {
     const as = await discover()
     const { c, tokens } = await signIn(as, rp, RP_URI)
     const next = await oauth.processRefreshTokenResponse(
@@ -179,18 +186,24 @@ describe('oauth4webapi v3 against the compiled binary (GitLab paths via discover
     expect(error).toMatchObject({ error: 'invalid_grant' })
   })
 
-  test('RFC 7662 §2.2 + RFC 7009 §2.2: a live token introspects active for a resource server, and inactive after revocation', async () => {
-    const as = await discover()
-    const { c, tokens } = await signIn(as, rp, RP_URI)
-    expect(await introspectAsRs(as, tokens.access_token)).toMatchObject({
-      active: true,
-      client_id: rp.client_id,
-      sub: aliceId,
-      scope: 'openid profile email',
-    })
-    await oauth.processRevocationResponse(await oauth.revocationRequest(as, c, auth(rp), tokens.access_token, insecure))
-    expect(await introspectAsRs(as, tokens.access_token)).toEqual({ active: false })
-  })
+  test(
+    'RFC 7662 §2.2 + RFC 7009 §2.2: ' +
+      'a live token introspects active for a resource server, and inactive after revocation',
+    async () => {
+      const as = await discover()
+      const { c, tokens } = await signIn(as, rp, RP_URI)
+      expect(await introspectAsRs(as, tokens.access_token)).toMatchObject({
+        active: true,
+        client_id: rp.client_id,
+        sub: aliceId,
+        scope: 'openid profile email',
+      })
+      await oauth.processRevocationResponse(
+        await oauth.revocationRequest(as, c, auth(rp), tokens.access_token, insecure),
+      )
+      expect(await introspectAsRs(as, tokens.access_token)).toEqual({ active: false })
+    },
+  )
 
   test("RFC 7662 §2.1: a client without --introspect sees its own token but not another client's", async () => {
     const as = await discover()
@@ -206,57 +219,65 @@ describe('oauth4webapi v3 against the compiled binary (GitLab paths via discover
     expect(await introspect(other.tokens.access_token)).toEqual({ active: false })
   })
 
-  test('RFC 7636 + RFC 8252 §7.3: a public client with token_endpoint_auth_method none completes code + PKCE and refresh', async () => {
-    const as = await discover()
-    const { c, tokens, claims } = await signIn(as, native, NATIVE_URI, 'openid')
-    expect(claims).toMatchObject({ sub: aliceId, aud: native.client_id })
-    const next = await oauth.processRefreshTokenResponse(
-      as,
-      c,
-      await oauth.refreshTokenGrantRequest(as, c, oauth.None(), tokens.refresh_token!, insecure),
-    )
-    expect(await introspectAsRs(as, next.access_token)).toMatchObject({
-      active: true,
-      client_id: native.client_id,
-      scope: 'openid',
-    })
-  })
+  test(
+    'RFC 7636 + RFC 8252 §7.3: ' +
+      'a public client with token_endpoint_auth_method none completes code + PKCE and refresh',
+    async () => {
+      const as = await discover()
+      const { c, tokens, claims } = await signIn(as, native, NATIVE_URI, 'openid')
+      expect(claims).toMatchObject({ sub: aliceId, aud: native.client_id })
+      const next = await oauth.processRefreshTokenResponse(
+        as,
+        c,
+        await oauth.refreshTokenGrantRequest(as, c, oauth.None(), tokens.refresh_token!, insecure),
+      )
+      expect(await introspectAsRs(as, next.access_token)).toMatchObject({
+        active: true,
+        client_id: native.client_id,
+        scope: 'openid',
+      })
+    },
+  )
 })
 
 describe('oauth4webapi v3 against the compiled binary (Gitea paths, AuthorizationServer built by hand)', () => {
-  test('Gitea seed: /login/oauth/authorize, /login/oauth/access_token, /login/oauth/userinfo and /login/oauth/keys run a full OIDC flow', async () => {
-    const as: oauth.AuthorizationServer = {
-      issuer: lk.url,
-      authorization_endpoint: `${lk.url}/login/oauth/authorize`,
-      token_endpoint: `${lk.url}/login/oauth/access_token`,
-      userinfo_endpoint: `${lk.url}/login/oauth/userinfo`,
-      jwks_uri: `${lk.url}/login/oauth/keys`,
-      authorization_response_iss_parameter_supported: true,
-    }
-    const { c, tokens, claims, nonce } = await signIn(as, rp, RP_URI)
-    expect(claims).toMatchObject({ iss: lk.url, sub: aliceId, aud: rp.client_id, nonce })
-    const info = await oauth.processUserInfoResponse(
-      as,
-      c,
-      claims.sub,
-      await oauth.userInfoRequest(as, c, tokens.access_token, insecure),
-    )
-    expect(info.sub).toBe(aliceId)
-    const next = await oauth.processRefreshTokenResponse(
-      as,
-      c,
-      await oauth.refreshTokenGrantRequest(
+  test(
+    'Gitea seed: /login/oauth/authorize, /login/oauth/access_token, ' +
+      '/login/oauth/userinfo and /login/oauth/keys run a full OIDC flow',
+    async () => {
+      const as: oauth.AuthorizationServer = {
+        issuer: lk.url,
+        authorization_endpoint: `${lk.url}/login/oauth/authorize`,
+        token_endpoint: `${lk.url}/login/oauth/access_token`,
+        userinfo_endpoint: `${lk.url}/login/oauth/userinfo`,
+        jwks_uri: `${lk.url}/login/oauth/keys`,
+        authorization_response_iss_parameter_supported: true,
+      }
+      const { c, tokens, claims, nonce } = await signIn(as, rp, RP_URI)
+      expect(claims).toMatchObject({ iss: lk.url, sub: aliceId, aud: rp.client_id, nonce })
+      const info = await oauth.processUserInfoResponse(
         as,
         c,
-        oauth.ClientSecretBasic(rp.client_secret!),
-        tokens.refresh_token!,
-        insecure,
-      ),
-    )
-    expect(next.refresh_token).not.toBe(tokens.refresh_token)
-    const keys = (await (await fetch(as.jwks_uri!)).json()) as { keys: { kid: string }[] }
-    const gitlabKeys = (await (await fetch(`${lk.url}/oauth/discovery/keys`)).json()) as { keys: { kid: string }[] }
-    expect(keys.keys.length).toBeGreaterThan(0)
-    expect(keys).toEqual(gitlabKeys)
-  })
+        claims.sub,
+        await oauth.userInfoRequest(as, c, tokens.access_token, insecure),
+      )
+      expect(info.sub).toBe(aliceId)
+      const next = await oauth.processRefreshTokenResponse(
+        as,
+        c,
+        await oauth.refreshTokenGrantRequest(
+          as,
+          c,
+          oauth.ClientSecretBasic(rp.client_secret!),
+          tokens.refresh_token!,
+          insecure,
+        ),
+      )
+      expect(next.refresh_token).not.toBe(tokens.refresh_token)
+      const keys = (await (await fetch(as.jwks_uri!)).json()) as { keys: { kid: string }[] }
+      const gitlabKeys = (await (await fetch(`${lk.url}/oauth/discovery/keys`)).json()) as { keys: { kid: string }[] }
+      expect(keys.keys.length).toBeGreaterThan(0)
+      expect(keys).toEqual(gitlabKeys)
+    },
+  )
 })

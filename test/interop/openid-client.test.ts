@@ -120,7 +120,7 @@ async function signIn(config: client.Configuration, redirectUri: string, scope =
 const plain = (value: object): object => JSON.parse(JSON.stringify(value))
 
 describe('openid-client v6 against the compiled binary', () => {
-  test('OIDC Discovery §4: discovery() accepts the metadata and its issuer equals the URL it was fetched from', async () => {
+  test('OIDC Discovery §4: discovery() accepts the metadata and its issuer equals the URL it came from', async () => {
     const config = await configFor(rp)
     const meta = config.serverMetadata()
     expect(meta.issuer).toBe(lk.url)
@@ -135,22 +135,26 @@ describe('openid-client v6 against the compiled binary', () => {
     expect(meta.supportsPKCE()).toBe(true)
   })
 
-  test('RFC 7636 §4 + OIDC Core §3.1.3.7: code + PKCE S256 for a confidential client; the library validates state, iss, nonce and the ID token', async () => {
-    const config = await configFor(rp)
-    const { tokens, callback, state, nonce } = await signIn(config, RP_URI)
-    expect(callback.searchParams.get('state')).toBe(state)
-    expect(callback.searchParams.get('iss')).toBe(lk.url)
-    expect(tokens.access_token).toStartWith('lkat_')
-    expect(tokens.refresh_token).toStartWith('lkrt_')
-    expect(tokens.token_type).toBe('bearer')
-    expect(tokens.scope).toBe('openid profile email')
-    const claims = tokens.claims()!
-    expect(claims).toMatchObject({ iss: lk.url, sub: aliceId, aud: rp.client_id, nonce })
-    expect(typeof claims.auth_time).toBe('number')
-    expect(typeof claims.at_hash).toBe('string')
-  })
+  test(
+    'RFC 7636 §4 + OIDC Core §3.1.3.7: code + PKCE S256 for a confidential client; ' +
+      'the library validates state, iss, nonce and the ID token',
+    async () => {
+      const config = await configFor(rp)
+      const { tokens, callback, state, nonce } = await signIn(config, RP_URI)
+      expect(callback.searchParams.get('state')).toBe(state)
+      expect(callback.searchParams.get('iss')).toBe(lk.url)
+      expect(tokens.access_token).toStartWith('lkat_')
+      expect(tokens.refresh_token).toStartWith('lkrt_')
+      expect(tokens.token_type).toBe('bearer')
+      expect(tokens.scope).toBe('openid profile email')
+      const claims = tokens.claims()!
+      expect(claims).toMatchObject({ iss: lk.url, sub: aliceId, aud: rp.client_id, nonce })
+      expect(typeof claims.auth_time).toBe('number')
+      expect(typeof claims.at_hash).toBe('string')
+    },
+  )
 
-  test('OIDC Core §5.3.2: fetchUserInfo returns the same sub as the ID token, with profile and email claims', async () => {
+  test("OIDC Core §5.3.2: fetchUserInfo returns the ID token's sub, with profile and email claims", async () => {
     const config = await configFor(rp)
     const { tokens } = await signIn(config, RP_URI)
     const sub = tokens.claims()!.sub
@@ -185,51 +189,63 @@ describe('openid-client v6 against the compiled binary', () => {
     expect(error).toMatchObject({ error: 'invalid_grant', status: 400 })
   })
 
-  test('RFC 6749 §6 + RFC 9700 §4.14.2: refreshTokenGrant rotates the refresh token; the old one then fails with invalid_grant', async () => {
-    const config = await configFor(rp)
-    const { tokens } = await signIn(config, RP_URI)
-    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!)
-    expect(refreshed.access_token).toStartWith('lkat_')
-    expect(refreshed.access_token).not.toBe(tokens.access_token)
-    expect(refreshed.refresh_token).toStartWith('lkrt_')
-    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token)
-    expect((await client.fetchUserInfo(config, refreshed.access_token, aliceId)).sub).toBe(aliceId)
-    const error = await client.refreshTokenGrant(config, tokens.refresh_token!).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(client.ResponseBodyError)
-    expect(error).toMatchObject({ error: 'invalid_grant', status: 400 })
-  })
+  test(
+    'RFC 6749 §6 + RFC 9700 §4.14.2: refreshTokenGrant rotates the refresh token; ' +
+      'the old one then fails with invalid_grant',
+    async () => {
+      const config = await configFor(rp)
+      const { tokens } = await signIn(config, RP_URI)
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!)
+      expect(refreshed.access_token).toStartWith('lkat_')
+      expect(refreshed.access_token).not.toBe(tokens.access_token)
+      expect(refreshed.refresh_token).toStartWith('lkrt_')
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token)
+      expect((await client.fetchUserInfo(config, refreshed.access_token, aliceId)).sub).toBe(aliceId)
+      const error = await client.refreshTokenGrant(config, tokens.refresh_token!).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(client.ResponseBodyError)
+      expect(error).toMatchObject({ error: 'invalid_grant', status: 400 })
+    },
+  )
 
-  test('RFC 7662 §2.2: tokenIntrospection of a live token by the client itself and by a resource server with --introspect', async () => {
-    const config = await configFor(rp)
-    const { tokens } = await signIn(config, RP_URI)
-    const own = await client.tokenIntrospection(config, tokens.access_token)
-    expect(own).toMatchObject({
-      active: true,
-      client_id: rp.client_id,
-      sub: aliceId,
-      scope: 'openid profile email',
-      token_type: 'Bearer',
-      iss: lk.url,
-    })
-    const byRs = await client.tokenIntrospection(await configFor(rs), tokens.access_token)
-    expect(byRs).toMatchObject({ active: true, client_id: rp.client_id, sub: aliceId })
-    expect(byRs.exp! - byRs.iat!).toBe(7200)
-  })
+  test(
+    'RFC 7662 §2.2: ' +
+      'tokenIntrospection of a live token by the client itself and by a resource server with --introspect',
+    async () => {
+      const config = await configFor(rp)
+      const { tokens } = await signIn(config, RP_URI)
+      const own = await client.tokenIntrospection(config, tokens.access_token)
+      expect(own).toMatchObject({
+        active: true,
+        client_id: rp.client_id,
+        sub: aliceId,
+        scope: 'openid profile email',
+        token_type: 'Bearer',
+        iss: lk.url,
+      })
+      const byRs = await client.tokenIntrospection(await configFor(rs), tokens.access_token)
+      expect(byRs).toMatchObject({ active: true, client_id: rp.client_id, sub: aliceId })
+      expect(byRs.exp! - byRs.iat!).toBe(7200)
+    },
+  )
 
-  test('RFC 7009 §2.1 + RFC 7662 §2.2: after tokenRevocation, tokenIntrospection says active:false and userinfo refuses the token', async () => {
-    const config = await configFor(rp)
-    const { tokens } = await signIn(config, RP_URI)
-    const rsConfig = await configFor(rs)
-    expect((await client.tokenIntrospection(rsConfig, tokens.access_token)).active).toBe(true)
-    await client.tokenRevocation(config, tokens.access_token)
-    expect(plain(await client.tokenIntrospection(rsConfig, tokens.access_token))).toEqual({ active: false })
-    const refused = await client.fetchUserInfo(config, tokens.access_token, aliceId).catch((e: unknown) => e)
-    expect(refused).toBeInstanceOf(client.WWWAuthenticateChallengeError)
-    expect((refused as client.WWWAuthenticateChallengeError).cause[0]).toMatchObject({
-      scheme: 'bearer',
-      parameters: { error: 'invalid_token' },
-    })
-  })
+  test(
+    'RFC 7009 §2.1 + RFC 7662 §2.2: after tokenRevocation, ' +
+      'tokenIntrospection says active:false and userinfo refuses the token',
+    async () => {
+      const config = await configFor(rp)
+      const { tokens } = await signIn(config, RP_URI)
+      const rsConfig = await configFor(rs)
+      expect((await client.tokenIntrospection(rsConfig, tokens.access_token)).active).toBe(true)
+      await client.tokenRevocation(config, tokens.access_token)
+      expect(plain(await client.tokenIntrospection(rsConfig, tokens.access_token))).toEqual({ active: false })
+      const refused = await client.fetchUserInfo(config, tokens.access_token, aliceId).catch((e: unknown) => e)
+      expect(refused).toBeInstanceOf(client.WWWAuthenticateChallengeError)
+      expect((refused as client.WWWAuthenticateChallengeError).cause[0]).toMatchObject({
+        scheme: 'bearer',
+        parameters: { error: 'invalid_token' },
+      })
+    },
+  )
 
   test('RFC 7009 §2.1: revoking the refresh token makes it unusable for refreshTokenGrant', async () => {
     const config = await configFor(rp)
@@ -242,24 +258,28 @@ describe('openid-client v6 against the compiled binary', () => {
     expect(error).toMatchObject({ error: 'invalid_grant' })
   })
 
-  test('RFC 7636 + RFC 8252 §7.3: a public client (token_endpoint_auth_method none) on a loopback redirect completes the flow', async () => {
-    const config = await configFor(native)
-    const { tokens, nonce } = await signIn(config, NATIVE_URI, 'openid profile')
-    expect(tokens.claims()).toMatchObject({ sub: aliceId, aud: native.client_id, nonce })
-    expect(tokens.scope).toBe('openid profile')
-    const info = await client.fetchUserInfo(config, tokens.access_token, aliceId)
-    expect(info.email).toBeUndefined()
-    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!)
-    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token)
-    expect(await client.tokenIntrospection(await configFor(rs), refreshed.access_token)).toMatchObject({
-      active: true,
-      client_id: native.client_id,
-    })
-  })
+  test(
+    'RFC 7636 + RFC 8252 §7.3: ' +
+      'a public client (token_endpoint_auth_method none) on a loopback redirect completes the flow',
+    async () => {
+      const config = await configFor(native)
+      const { tokens, nonce } = await signIn(config, NATIVE_URI, 'openid profile')
+      expect(tokens.claims()).toMatchObject({ sub: aliceId, aud: native.client_id, nonce })
+      expect(tokens.scope).toBe('openid profile')
+      const info = await client.fetchUserInfo(config, tokens.access_token, aliceId)
+      expect(info.email).toBeUndefined()
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!)
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token)
+      expect(await client.tokenIntrospection(await configFor(rs), refreshed.access_token)).toMatchObject({
+        active: true,
+        client_id: native.client_id,
+      })
+    },
+  )
 })
 
 describe('structured logs of the binary', () => {
-  test('PRODUCT conventions: after full flows, every log line is JSON and none contains a token, code or secret', async () => {
+  test('PRODUCT conventions: after full flows every log line is JSON, none holds a token, code or secret', async () => {
     const config = await configFor(rp)
     const { tokens, callback } = await signIn(config, RP_URI)
     await client.refreshTokenGrant(config, tokens.refresh_token!)

@@ -1,4 +1,7 @@
-/** Security cases J (docs/security.md): userinfo (GET|POST /oauth/userinfo and /login/oauth/userinfo), cases 57–60. */
+/**
+ * Security cases J (docs/security.md): userinfo (GET|POST /oauth/userinfo and
+ * /login/oauth/userinfo), cases 57–60.
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import { postForm } from '../helpers/oauth.ts'
@@ -19,25 +22,29 @@ const PROFILE_CLAIMS = ['name', 'preferred_username', 'nickname', 'updated_at']
 describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
   const url = () => env.server.url + dialect.userinfo
 
-  test("J.57 OIDC Core §5.3, §5.3.2; oidcc-userinfo-get, -post-header, -post-body: GET and POST with the header, POST with a form body → 200 JSON with the ID token's sub", async () => {
-    const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
-    const sub = decodeJwt(tokens.id_token!).sub
-    const auth = { Authorization: `Bearer ${tokens.access_token}` }
-    const responses = [
-      await fetch(url(), { headers: auth }),
-      await fetch(url(), { method: 'POST', headers: auth }),
-      await fetch(url(), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ access_token: tokens.access_token }),
-      }),
-    ]
-    for (const res of responses) {
-      expect(res.status).toBe(200)
-      expect(res.headers.get('content-type')).toStartWith('application/json')
-      expect(((await res.json()) as { sub: string }).sub).toBe(sub!)
-    }
-  })
+  test(
+    'J.57 OIDC Core §5.3, §5.3.2; oidcc-userinfo-get, -post-header, -post-body: ' +
+      "GET and POST with the header, POST with a form body → 200 JSON with the ID token's sub",
+    async () => {
+      const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
+      const sub = decodeJwt(tokens.id_token!).sub
+      const auth = { Authorization: `Bearer ${tokens.access_token}` }
+      const responses = [
+        await fetch(url(), { headers: auth }),
+        await fetch(url(), { method: 'POST', headers: auth }),
+        await fetch(url(), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ access_token: tokens.access_token }),
+        }),
+      ]
+      for (const res of responses) {
+        expect(res.status).toBe(200)
+        expect(res.headers.get('content-type')).toStartWith('application/json')
+        expect(((await res.json()) as { sub: string }).sub).toBe(sub!)
+      }
+    },
+  )
 
   test('J.58 RFC 6750 §3.1: no token → 401 with a Bearer challenge without an error code', async () => {
     for (const init of [{}, { method: 'POST' }]) {
@@ -71,7 +78,7 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     expect(malformed.status).toBe(401)
   })
 
-  test('J.58 OIDC Core §5.3.3; RFC 6750 §3.1: a token without openid → 403 error="insufficient_scope"', async () => {
+  test('J.58 OIDC Core §5.3.3; RFC 6750 §3.1: token without openid → 403 error="insufficient_scope"', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'profile email' })
     const res = await fetch(url(), { headers: { Authorization: `Bearer ${tokens.access_token}` } })
     expect(res.status).toBe(403)
@@ -99,19 +106,23 @@ describe.each(DIALECTS)('J. userinfo ($name)', (dialect) => {
     },
   )
 
-  test('J.60 RFC 6750 §2.3; RFC 9700 §4.3.2; RFC 6819 §4.6.7: ?access_token= works, the answer is not cacheable, and the token never reaches the logs', async () => {
-    const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
-    const res = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.access_token)}`)
-    expect(res.status).toBe(200)
-    expect(res.headers.get('cache-control')).toMatch(/no-store|private/)
-    const rejected = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.refresh_token!)}`)
-    expect(rejected.status).toBe(401)
-    const logs = env.server.logs.join('\n')
-    expect(logs).toContain(dialect.userinfo)
-    expect(logs).not.toContain(tokens.access_token)
-    expect(logs).not.toContain(tokens.refresh_token!)
-    expect(logs).not.toContain(tokens.access_token.slice(5, 25))
-  })
+  test(
+    'J.60 RFC 6750 §2.3; RFC 9700 §4.3.2; RFC 6819 §4.6.7: ?access_token= works, ' +
+      'the answer is not cacheable, and the token never reaches the logs',
+    async () => {
+      const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })
+      const res = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.access_token)}`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toMatch(/no-store|private/)
+      const rejected = await fetch(`${url()}?access_token=${encodeURIComponent(tokens.refresh_token!)}`)
+      expect(rejected.status).toBe(401)
+      const logs = env.server.logs.join('\n')
+      expect(logs).toContain(dialect.userinfo)
+      expect(logs).not.toContain(tokens.access_token)
+      expect(logs).not.toContain(tokens.refresh_token!)
+      expect(logs).not.toContain(tokens.access_token.slice(5, 25))
+    },
+  )
 
   test('J.58 RFC 6750 §2: a token sent in two ways at once → 400 invalid_request', async () => {
     const tokens = await tokensFor(env, env.f.C1, { dialect, scope: 'openid' })

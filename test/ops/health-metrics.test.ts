@@ -58,44 +58,47 @@ describe('/healthz and /readyz', () => {
 })
 
 describe('/metrics', () => {
-  test('counts requests per route and status, tokens per grant type, OAuth errors per code, sessions and queries', async () => {
-    await using server = await startServer()
-    const f = await seed(server.provider.services)
-    const browser = new Browser(server.url)
-    const { verifier, challenge } = pkcePair()
-    const redirect = await browser.authorize({
-      response_type: 'code',
-      client_id: f.C1.clientId,
-      redirect_uri: f.C1.redirectUri,
-      scope: 'openid',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    })
-    const code = redirect.searchParams.get('code')!
-    const redeem = () =>
-      postForm(server.url, '/oauth/token', f.C1, {
-        grant_type: 'authorization_code',
-        code,
+  test(
+    'counts requests per route and status, tokens per grant type, ' + 'OAuth errors per code, sessions and queries',
+    async () => {
+      await using server = await startServer()
+      const f = await seed(server.provider.services)
+      const browser = new Browser(server.url)
+      const { verifier, challenge } = pkcePair()
+      const redirect = await browser.authorize({
+        response_type: 'code',
+        client_id: f.C1.clientId,
         redirect_uri: f.C1.redirectUri,
-        code_verifier: verifier,
+        scope: 'openid',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
       })
-    expect((await redeem()).status).toBe(200)
-    expect((await redeem()).status).toBe(400)
-    const res = await fetch(`${server.url}/metrics`)
-    expect(res.status).toBe(200)
-    expect(res.headers.get('content-type')).toStartWith('text/plain; version=0.0.4')
-    const text = await res.text()
-    expect(sample(text, 'latchkey_http_requests_total{route="/oauth/token",method="POST",status="200"}')).toBe(1)
-    expect(sample(text, 'latchkey_http_requests_total{route="/oauth/token",method="POST",status="400"}')).toBe(1)
-    expect(
-      sample(text, 'latchkey_http_request_duration_seconds_count{route="/oauth/token",method="POST",status="200"}'),
-    ).toBe(1)
-    expect(sample(text, 'latchkey_tokens_issued_total{grant_type="authorization_code"}')).toBe(1)
-    expect(sample(text, 'latchkey_oauth_errors_total{error="invalid_grant"}')).toBe(1)
-    expect(sample(text, 'latchkey_active_sessions')).toBe(1)
-    expect(sample(text, 'latchkey_db_query_duration_seconds_count{operation="select"}')).toBeGreaterThan(5)
-    expect(sample(text, 'latchkey_db_query_duration_seconds_count{operation="insert"}')).toBeGreaterThan(1)
-  })
+      const code = redirect.searchParams.get('code')!
+      const redeem = () =>
+        postForm(server.url, '/oauth/token', f.C1, {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: f.C1.redirectUri,
+          code_verifier: verifier,
+        })
+      expect((await redeem()).status).toBe(200)
+      expect((await redeem()).status).toBe(400)
+      const res = await fetch(`${server.url}/metrics`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toStartWith('text/plain; version=0.0.4')
+      const text = await res.text()
+      expect(sample(text, 'latchkey_http_requests_total{route="/oauth/token",method="POST",status="200"}')).toBe(1)
+      expect(sample(text, 'latchkey_http_requests_total{route="/oauth/token",method="POST",status="400"}')).toBe(1)
+      expect(
+        sample(text, 'latchkey_http_request_duration_seconds_count{route="/oauth/token",method="POST",status="200"}'),
+      ).toBe(1)
+      expect(sample(text, 'latchkey_tokens_issued_total{grant_type="authorization_code"}')).toBe(1)
+      expect(sample(text, 'latchkey_oauth_errors_total{error="invalid_grant"}')).toBe(1)
+      expect(sample(text, 'latchkey_active_sessions')).toBe(1)
+      expect(sample(text, 'latchkey_db_query_duration_seconds_count{operation="select"}')).toBeGreaterThan(5)
+      expect(sample(text, 'latchkey_db_query_duration_seconds_count{operation="insert"}')).toBeGreaterThan(1)
+    },
+  )
 
   test('unknown paths share one "unmatched" label, so scanners cannot grow the series', async () => {
     await using server = await startServer()

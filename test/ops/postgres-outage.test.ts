@@ -20,13 +20,15 @@ import { POSTGRES_BIN, startPrivatePostgres, stopLeftoverClusters } from '../hel
 import { freePort } from '../helpers/server.ts'
 
 const ABSENT =
-  'SKIPPED: no Debian PostgreSQL binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql; .ci/run installs them)'
+  'SKIPPED: no Debian PostgreSQL binaries under /usr/lib/postgresql/*/bin' +
+  ' (apt-get install postgresql; .ci/run installs them)'
 if (!POSTGRES_BIN) console.warn(`postgres-outage.test.ts: ${ABSENT}`)
 afterAll(stopLeftoverClusters)
 
 describe('issue 14 §6: PostgreSQL stopped under a running instance', () => {
   test.skipIf(!POSTGRES_BIN)(
-    `every answer while it is down is 503 + Retry-After in its endpoint's shape, one log line each, no stack; then it recovers${POSTGRES_BIN ? '' : ` (${ABSENT})`}`,
+    `every answer while it is down is 503 + Retry-After in its endpoint's shape,` +
+      ` one log line each, no stack; then it recovers${POSTGRES_BIN ? '' : ` (${ABSENT})`}`,
     async () => {
       await using pg = await startPrivatePostgres()
       const dir = mkdtempSync(join(tmpdir(), 'latchkey-pg-outage-'))

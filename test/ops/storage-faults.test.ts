@@ -73,59 +73,66 @@ describe('issue 14 §6: a defect is still a defect (500 or masked, logged with i
 })
 
 describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLite)', () => {
-  test('a database locked by another process (BEGIN EXCLUSIVE): writes answer 503 + Retry-After in every shape, one log line each; then recover', async () => {
-    await using server = await startServer()
-    const { services } = server.provider
-    const client = await machineClient(services)
-    const issued = (await (await tokenRequest(server, client)).json()) as { access_token: string }
-    const admin = await services.users.create({
-      username: 'root',
-      password: 'correct horse battery staple',
-      isAdmin: true,
-    })
-    const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin'], null)).token
-    const { cookieValue } = await services.sessions.start(admin, '127.0.0.1')
-    // The app's own connection waits 100 ms for a lock instead of 5 s, so the test does not wait out the default.
-    await sql`PRAGMA busy_timeout = 100`.execute(services.deps.db)
+  test(
+    'a database locked by another process (BEGIN EXCLUSIVE): ' +
+      'writes answer 503 + Retry-After in every shape, one log line each; then recover',
+    async () => {
+      await using server = await startServer()
+      const { services } = server.provider
+      const client = await machineClient(services)
+      const issued = (await (await tokenRequest(server, client)).json()) as { access_token: string }
+      const admin = await services.users.create({
+        username: 'root',
+        password: 'correct horse battery staple',
+        isAdmin: true,
+      })
+      const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin'], null)).token
+      const { cookieValue } = await services.sessions.start(admin, '127.0.0.1')
+      // The app's own connection waits 100 ms for a lock instead of 5 s, so the test does not wait out the default.
+      await sql`PRAGMA busy_timeout = 100`.execute(services.deps.db)
 
-    const holder = new RawSqlite(server.config.db)
-    holder.exec('BEGIN EXCLUSIVE')
-    const answers: Array<[Response, 'oauth' | 'page' | 'graphql']> = []
-    try {
-      // A small concurrent burst at the token endpoint (group commit batches it), then one of each shape.
-      for (const res of await Promise.all(Array.from({ length: 8 }, () => tokenRequest(server, client))))
-        answers.push([res, 'oauth'])
-      answers.push([await postForm(server.url, '/oauth/revoke', client, { token: issued.access_token }), 'oauth'])
-      answers.push([await postForm(server.url, '/oauth/authorize_device', client, { scope: 'read_user' }), 'oauth'])
-      const logout = new URLSearchParams({ csrf_token: csrfToken(cookieValue) })
-      answers.push([
-        await fetch(`${server.url}/logout`, {
-          method: 'POST',
-          headers: { Cookie: `${SESSION_COOKIE}=${cookieValue}` },
-          body: logout,
-        }),
-        'page',
-      ])
-      answers.push([
-        await gqlResponse(
-          server,
-          adminToken,
-          `mutation { createScope(input: { name: "x:fault", description: "d" }) { __typename } }`,
-        ),
-        'graphql',
-      ])
-      for (const [res, shape] of answers) await expectUnavailable(res, shape)
-    } finally {
-      holder.exec('ROLLBACK')
-      holder.close()
-    }
-    for (const [res] of answers) expectOneQuietLine(server.logs, res)
-    expect(server.logs.map((l) => JSON.parse(l).fault).filter(Boolean)).toContain('SQLITE_BUSY')
-    expect((await tokenRequest(server, client)).status).toBe(200)
-  })
+      const holder = new RawSqlite(server.config.db)
+      holder.exec('BEGIN EXCLUSIVE')
+      const answers: Array<[Response, 'oauth' | 'page' | 'graphql']> = []
+      try {
+        // A small concurrent burst at the token endpoint (group commit batches it), then one of each shape.
+        for (const res of await Promise.all(Array.from({ length: 8 }, () => tokenRequest(server, client))))
+          answers.push([res, 'oauth'])
+        answers.push([await postForm(server.url, '/oauth/revoke', client, { token: issued.access_token }), 'oauth'])
+        answers.push([await postForm(server.url, '/oauth/authorize_device', client, { scope: 'read_user' }), 'oauth'])
+        const logout = new URLSearchParams({ csrf_token: csrfToken(cookieValue) })
+        answers.push([
+          await fetch(`${server.url}/logout`, {
+            method: 'POST',
+            headers: { Cookie: `${SESSION_COOKIE}=${cookieValue}` },
+            body: logout,
+          }),
+          'page',
+        ])
+        answers.push([
+          await gqlResponse(
+            server,
+            adminToken,
+            `mutation { createScope(input: { name: "x:fault", description: "d" }) { __typename } }`,
+          ),
+          'graphql',
+        ])
+        for (const [res, shape] of answers) await expectUnavailable(res, shape)
+      } finally {
+        holder.exec('ROLLBACK')
+        holder.close()
+      }
+      for (const [res] of answers) expectOneQuietLine(server.logs, res)
+      expect(server.logs.map((l) => JSON.parse(l).fault).filter(Boolean)).toContain('SQLITE_BUSY')
+      expect((await tokenRequest(server, client)).status).toBe(200)
+    },
+  )
 
   const mounted = canMountTmpfs()
-  test(`a full disk (${mounted ? 'a 1 MiB tmpfs filled to the brim' : 'PRAGMA max_page_count: mounting a tmpfs is not permitted here'}): token requests answer 503, never 500; then recover`, async () => {
+  const disk = mounted
+    ? 'a 1 MiB tmpfs filled to the brim'
+    : 'PRAGMA max_page_count: mounting a tmpfs is not permitted here'
+  test(`a full disk (${disk}): token requests answer 503, never 500; then recover`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-full-'))
     if (mounted) mount(['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir])
     try {
@@ -205,7 +212,8 @@ function fillDisk(path: string): void {
 }
 
 describe.skipIf(!onPostgres)('issue 14 §6: PostgreSQL pool exhausted (this pass runs on PostgreSQL)', () => {
-  test('with every pooled connection held, a token request waits out the pool timeout (10 s) and answers 503, one quiet line; then succeeds', async () => {
+  test('with every pooled connection held, ' +
+    'a token request waits out the pool timeout (10 s) and answers 503, one quiet line; then succeeds', async () => {
     await using server = await startServer({ config: { dbPoolSize: 1 } })
     const client = await machineClient(server.provider.services)
     // Hold the pool's only connection while the request runs.

@@ -79,9 +79,10 @@ export interface CreatedApplication {
 /**
  * Client authentication runs on every token, introspection and revocation request, so the rows it
  * reads are remembered by client id (store/cache.ts): on SQLite until any change to applications
- * (deleting its owner included), by this process or another on the same file (the CLI beside a running server). A rotated
- * secret or a deleted client must stop working at once on every instance, so on PostgreSQL the row
- * is read on every request. Unknown client ids are never remembered, so probing cannot fill it.
+ * (deleting its owner included), by this process or another on the same file (the CLI beside a
+ * running server). A rotated secret or a deleted client must stop working at once on every
+ * instance, so on PostgreSQL the row is read on every request. Unknown client ids are never
+ * remembered, so probing cannot fill it.
  */
 interface CachedClient {
   secretHash: string | null

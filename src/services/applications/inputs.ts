@@ -62,7 +62,10 @@ const ttl = z
   .nullable()
 const shape = NewApplicationInput.shape
 
-/** The creation rule without its default, so that an absent field means "unchanged" (zod 4's partial() keeps defaults). */
+/**
+ * The creation rule without its default, so that an absent field means "unchanged"
+ * (zod 4's partial() keeps defaults).
+ */
 function noDefault<T extends z.ZodType>(schema: T) {
   const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema
   return inner.optional() as z.ZodOptional<z.ZodType<Exclude<z.output<T>, undefined>, Exclude<z.input<T>, undefined>>>

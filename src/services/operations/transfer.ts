@@ -121,7 +121,8 @@ function checkHeader(value: unknown): void {
     )
   if (h.migration !== LATEST_MIGRATION)
     throw new Invalid(
-      `the export was made at schema ${h.migration}, this build is at ${LATEST_MIGRATION}: export and import with the same latchkey version`,
+      `the export was made at schema ${h.migration}, this build is at ${LATEST_MIGRATION}: ` +
+        'export and import with the same latchkey version',
       'from',
     )
 }

@@ -266,7 +266,8 @@ export class PresetWouldWiden extends Conflict {
     readonly widened: ScopeWidening[],
   ) {
     super(
-      `importing preset ${preset} would widen existing scopes, and every token, consent and application holding them: ` +
+      `importing preset ${preset} would widen existing scopes, ` +
+        'and every token, consent and application holding them: ' +
         widened.map((w) => `${w.name} would also imply ${w.added.join(' ')}`).join('; ') +
         '. Nothing was imported; import again with force to accept this.',
       'force',

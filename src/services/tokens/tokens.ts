@@ -1,7 +1,8 @@
 /**
  * @module
  * Access and refresh tokens. Opaque, prefixed, stored only as a lookup key holding their SHA-256
- * (crypto/token-values.ts). A refresh chain is a family: rotation on every use, and reuse of a rotated token revokes the family (RFC 9700 §4.14.2).
+ * (crypto/token-values.ts). A refresh chain is a family: rotation on every use, and reuse of a
+ * rotated token revokes the family (RFC 9700 §4.14.2).
  */
 import { newId } from '../../crypto/ids.ts'
 import { secretHint } from '../../crypto/secrets.ts'

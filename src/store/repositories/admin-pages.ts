@@ -83,10 +83,10 @@ function windowed<DB, TB extends keyof DB, O>(
 export function pageApplications(db: Db, w: PageWindow, f: ApplicationFilter): Promise<Row<'applications'>[]> {
   let q = db.selectFrom('applications').selectAll()
   if (f.ownerId !== undefined) q = q.where('owner_id', '=', f.ownerId)
-  if (f.search)
-    q = q.where(
-      sql<SqlBool>`lower(name) like ${'%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'} escape '\\'`,
-    )
+  if (f.search) {
+    const pattern = '%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+    q = q.where(sql<SqlBool>`lower(name) like ${pattern} escape '\\'`)
+  }
   return windowed(q, w, 'id', false).execute()
 }
 
@@ -168,7 +168,8 @@ export async function pageTokens(db: Db, w: PageWindow, f: TokenFilter, now: num
   if (f.kind === 'access') q = q.where('t.source', '=', 'access').where('t.kind', '=', 'oauth')
   if (f.kind === 'personal') q = q.where('t.kind', '=', 'personal')
   if (f.active !== undefined) {
-    const live = sql<SqlBool>`(t.revoked_at is null and t.rotated_at is null and (t.expires_at is null or t.expires_at > ${now}))`
+    const unexpired = sql<SqlBool>`(t.expires_at is null or t.expires_at > ${now})`
+    const live = sql<SqlBool>`(t.revoked_at is null and t.rotated_at is null and ${unexpired})`
     q = q.where(f.active ? live : sql<SqlBool>`not ${live}`)
   }
   if (f.scope) q = q.where(hasScope('t.scopes', f.scope))

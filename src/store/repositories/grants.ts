@@ -11,7 +11,10 @@ export function findGrant(db: Db, userId: string, applicationId: string): Promis
     .executeTakeFirst()
 }
 
-/** The first consent of a user for an application; false when a grant row exists already (maybe just inserted by a concurrent approval). */
+/**
+ * The first consent of a user for an application; false when a grant row exists already (maybe
+ * just inserted by a concurrent approval).
+ */
 export async function insertGrantIfAbsent(
   db: Db,
   row: { id: string; user_id: string; application_id: string; scopes: string; now: number },
