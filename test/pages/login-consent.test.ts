@@ -1,4 +1,7 @@
-/** Security cases L (docs/security.md): login, consent and other pages (cases 63–65 and 67; 66, rate limiting, is another suite's). */
+/**
+ * Security cases L (docs/security.md): login, consent and other pages
+ * (cases 63–65 and 67; 66, rate limiting, is another suite's).
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { decodeJwt } from 'jose'
 import { Browser, formFields } from '../helpers/browser.ts'
@@ -61,36 +64,40 @@ function setCookie(res: Response, name: string): string | undefined {
 }
 
 describe("L.63 consent needs a POST with this session's CSRF token", () => {
-  test('RFC 6749 §10.12; doorkeeper CVE-2014-8144: a consent POST with a missing, invalid or other-session CSRF token → 403, no code, no grant', async () => {
-    const carol = await newUser()
-    const mallory = await newUser()
-    const query = authorizeQuery(env.f.C2)
-    const { html } = await consentPage(carol.browser, query)
-    const fields = formFields(html)
-    const { csrf_token: carolCsrf, ...withoutCsrf } = fields
-    const malloryCsrf = formFields((await consentPage(mallory.browser, query)).html).csrf_token!
-    expect(malloryCsrf).not.toBe(carolCsrf)
+  test(
+    'RFC 6749 §10.12; doorkeeper CVE-2014-8144: a consent POST with a missing, invalid or ' +
+      'other-session CSRF token → 403, no code, no grant',
+    async () => {
+      const carol = await newUser()
+      const mallory = await newUser()
+      const query = authorizeQuery(env.f.C2)
+      const { html } = await consentPage(carol.browser, query)
+      const fields = formFields(html)
+      const { csrf_token: carolCsrf, ...withoutCsrf } = fields
+      const malloryCsrf = formFields((await consentPage(mallory.browser, query)).html).csrf_token!
+      expect(malloryCsrf).not.toBe(carolCsrf)
 
-    const attempts: Array<[Browser, Record<string, string>]> = [
-      [carol.browser, { ...withoutCsrf, decision: 'approve' }],
-      [carol.browser, { ...withoutCsrf, csrf_token: '', decision: 'approve' }],
-      [carol.browser, { ...withoutCsrf, csrf_token: 'A'.repeat(43), decision: 'approve' }],
-      [carol.browser, { ...withoutCsrf, csrf_token: malloryCsrf, decision: 'approve' }],
-      [new Browser(env.server.url), { ...fields, decision: 'approve' }], // no session cookie at all
-    ]
-    for (const [browser, form] of attempts) {
-      const res = await browser.post('/oauth/authorize/decision', form)
-      expect(res.status).toBe(403)
-      expect(res.headers.get('location')).toBeNull()
-      expect(await res.text()).not.toContain('lkac_')
-    }
-    expect((await env.server.provider.services.grants.listForUser(carol.id)).length).toBe(0)
-    // the genuine form still works, so the refusals above were about the token alone
-    const ok = await carol.browser.post('/oauth/authorize/decision', { ...fields, decision: 'approve' })
-    expect(location(ok, env.server.url).searchParams.get('code')).toStartWith('lkac_')
-  })
+      const attempts: Array<[Browser, Record<string, string>]> = [
+        [carol.browser, { ...withoutCsrf, decision: 'approve' }],
+        [carol.browser, { ...withoutCsrf, csrf_token: '', decision: 'approve' }],
+        [carol.browser, { ...withoutCsrf, csrf_token: 'A'.repeat(43), decision: 'approve' }],
+        [carol.browser, { ...withoutCsrf, csrf_token: malloryCsrf, decision: 'approve' }],
+        [new Browser(env.server.url), { ...fields, decision: 'approve' }], // no session cookie at all
+      ]
+      for (const [browser, form] of attempts) {
+        const res = await browser.post('/oauth/authorize/decision', form)
+        expect(res.status).toBe(403)
+        expect(res.headers.get('location')).toBeNull()
+        expect(await res.text()).not.toContain('lkac_')
+      }
+      expect((await env.server.provider.services.grants.listForUser(carol.id)).length).toBe(0)
+      // the genuine form still works, so the refusals above were about the token alone
+      const ok = await carol.browser.post('/oauth/authorize/decision', { ...fields, decision: 'approve' })
+      expect(location(ok, env.server.url).searchParams.get('code')).toStartWith('lkac_')
+    },
+  )
 
-  test('RFC 6749 §10.12: a GET never grants (GET /oauth/authorize/decision?decision=approve → 405, no code)', async () => {
+  test('RFC 6749 §10.12: GET /oauth/authorize/decision?decision=approve never grants (405, no code)', async () => {
     const dave = await newUser()
     const query = authorizeQuery(env.f.C2)
     const fields = formFields((await consentPage(dave.browser, query)).html)
@@ -111,31 +118,35 @@ describe("L.63 consent needs a POST with this session's CSRF token", () => {
 })
 
 describe('L.64 pages are never framed', () => {
-  test('RFC 9700 §4.16; RFC 6749 §10.13; RFC 6819 §4.4.1.9: login, consent, error, logout, home, device and account pages send frame-ancestors and X-Frame-Options: DENY', async () => {
-    const erin = await newUser()
-    const anonymous = new Browser(env.server.url)
-    const pages: Array<[string, Response]> = [
-      ['login', await anonymous.get('/login')],
-      ['consent', (await consentPage(erin.browser, authorizeQuery(env.f.C2))).res],
-      [
-        'error (unknown client)',
-        await rawAuthorize(env, authorizeQuery({ clientId: 'lkc_nope', secret: null, redirectUri: R1 })),
-      ],
-      ['error (403 CSRF)', await erin.browser.post('/oauth/authorize/decision', { decision: 'approve' })],
-      ['logout', await erin.browser.get('/logout')],
-      ['home', await anonymous.get('/')],
-      ['device', await erin.browser.get('/oauth/device')],
-      ['account', await erin.browser.get('/account/applications')],
-    ]
-    for (const [name, res] of pages) {
-      expect({ name, type: res.headers.get('content-type')?.split(';')[0] }).toEqual({ name, type: 'text/html' })
-      expect({
-        name,
-        csp: /frame-ancestors '(none|self)'/.test(res.headers.get('content-security-policy') ?? ''),
-      }).toEqual({ name, csp: true })
-      expect({ name, xfo: res.headers.get('x-frame-options') }).toEqual({ name, xfo: 'DENY' })
-    }
-  })
+  test(
+    'RFC 9700 §4.16; RFC 6749 §10.13; RFC 6819 §4.4.1.9: login, consent, error, logout, home, ' +
+      'device and account pages send frame-ancestors and X-Frame-Options: DENY',
+    async () => {
+      const erin = await newUser()
+      const anonymous = new Browser(env.server.url)
+      const pages: Array<[string, Response]> = [
+        ['login', await anonymous.get('/login')],
+        ['consent', (await consentPage(erin.browser, authorizeQuery(env.f.C2))).res],
+        [
+          'error (unknown client)',
+          await rawAuthorize(env, authorizeQuery({ clientId: 'lkc_nope', secret: null, redirectUri: R1 })),
+        ],
+        ['error (403 CSRF)', await erin.browser.post('/oauth/authorize/decision', { decision: 'approve' })],
+        ['logout', await erin.browser.get('/logout')],
+        ['home', await anonymous.get('/')],
+        ['device', await erin.browser.get('/oauth/device')],
+        ['account', await erin.browser.get('/account/applications')],
+      ]
+      for (const [name, res] of pages) {
+        expect({ name, type: res.headers.get('content-type')?.split(';')[0] }).toEqual({ name, type: 'text/html' })
+        expect({
+          name,
+          csp: /frame-ancestors '(none|self)'/.test(res.headers.get('content-security-policy') ?? ''),
+        }).toEqual({ name, csp: true })
+        expect({ name, xfo: res.headers.get('x-frame-options') }).toEqual({ name, xfo: 'DENY' })
+      }
+    },
+  )
 })
 
 describe('L.65 session cookie', () => {
@@ -170,7 +181,7 @@ describe('L.65 session cookie', () => {
     expect(setCookie(res, SESSION)).toMatch(/;\s*Secure/i)
   })
 
-  test('Keycloak CVE-2025-12390 (session fixation): a cookie planted before login is replaced and stays useless', async () => {
+  test('Keycloak CVE-2025-12390 (session fixation): a pre-login cookie is replaced and stays useless', async () => {
     const browser = new Browser(env.server.url)
     const planted = 'lkse_' + 'P'.repeat(43)
     browser.cookies.set(SESSION, planted)
@@ -184,7 +195,8 @@ describe('L.65 session cookie', () => {
   })
 
   test.each(DIALECTS)(
-    "Hydra PR 770: a new login (prompt=login) issues a new session id and ends the old one; as another user the new session is that user's ($name)",
+    'Hydra PR 770: a new login (prompt=login) issues a new session id and ends the old one; as ' +
+      "another user the new session is that user's ($name)",
     async (dialect) => {
       const browser = new Browser(env.server.url)
       await browser.login('alice')
@@ -209,7 +221,8 @@ describe('L.65 session cookie', () => {
 
 describe('L.67 consent shows exactly what is asked, and Deny is an error redirect', () => {
   test.each(DIALECTS)(
-    'RFC 6749 §4.1.2.1; RFC 9700 §4.2.4: consent lists the exact requested scopes and the redirect host, escapes the app name ($name)',
+    'RFC 6749 §4.1.2.1; RFC 9700 §4.2.4: consent lists the exact requested scopes and the ' +
+      'redirect host, escapes the app name ($name)',
     async (dialect) => {
       const frank = await newUser()
       const { html, res } = await consentPage(

@@ -114,7 +114,7 @@ describe('issue 14 §7: unknown paths', () => {
 })
 
 describe('issue 14 §7: who is signed in', () => {
-  test('/login while signed in names the user, links home and offers sign-out, and still lets one sign in again', async () => {
+  test('/login while signed in names the user, links home, offers sign-out and allows a new sign-in', async () => {
     const browser = await signedIn()
     const page = await (await browser.get('/login')).text()
     expect(page).toContain('You are signed in as <strong>alice</strong>')

@@ -119,23 +119,27 @@ describe('prepared statement cache', () => {
 })
 
 describe('scope expansion memo', () => {
-  test('RFC 6749 §3.3: a caller changing a returned list cannot change the next answer, and an edited implies is seen at once', async () => {
-    const { server, services } = await withApp()
-    await using _ = server
-    await services.scopes.create({ name: 'write:org', description: 'Write org', implies: [] })
-    await services.scopes.create({ name: 'admin:org', description: 'Admin org', implies: ['write:org'] })
-    const first = await services.scopes.expand(['admin:org'])
-    expect(first).toEqual(['admin:org', 'write:org'])
-    first.push('admin')
-    expect(await services.scopes.expand(['admin:org'])).toEqual(['admin:org', 'write:org'])
-    await services.scopes.create({ name: 'read:org', description: 'Read org', implies: [] })
-    await services.scopes.update('write:org', { implies: ['read:org'] })
-    expect(await services.scopes.expand(['admin:org'])).toEqual(['admin:org', 'write:org', 'read:org'])
-  })
+  test(
+    'RFC 6749 §3.3: a caller changing a returned list cannot change the next answer, and an ' +
+      'edited implies is seen at once',
+    async () => {
+      const { server, services } = await withApp()
+      await using _ = server
+      await services.scopes.create({ name: 'write:org', description: 'Write org', implies: [] })
+      await services.scopes.create({ name: 'admin:org', description: 'Admin org', implies: ['write:org'] })
+      const first = await services.scopes.expand(['admin:org'])
+      expect(first).toEqual(['admin:org', 'write:org'])
+      first.push('admin')
+      expect(await services.scopes.expand(['admin:org'])).toEqual(['admin:org', 'write:org'])
+      await services.scopes.create({ name: 'read:org', description: 'Read org', implies: [] })
+      await services.scopes.update('write:org', { implies: ['read:org'] })
+      expect(await services.scopes.expand(['admin:org'])).toEqual(['admin:org', 'write:org', 'read:org'])
+    },
+  )
 })
 
 describe('change signal (PRAGMA data_version)', () => {
-  test('each call reads afresh and synchronously: it moves with another connection’s commit, not with our own', async () => {
+  test('each call reads afresh and synchronously: it follows another connection’s commit, not our own', async () => {
     const { openSqlite } = await import('../../src/store/dialects/sqlite.ts')
     const { changeSignalOf } = await import('../../src/store/changes.ts')
     const { mkdtempSync } = await import('node:fs')

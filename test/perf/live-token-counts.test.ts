@@ -88,7 +88,8 @@ async function setUp() {
 }
 
 describe('live-token counters', () => {
-  test('equal a full scan through issue, rotation, reuse, revocation, expiry, purge, a disabled user and a deleted application', async () => {
+  test('equal a full scan through issue, rotation, reuse, revocation, expiry, purge, a disabled ' +
+    'user and a deleted application', async () => {
     const { server, services, db, clock, users, apps, ids, expectCountersMatchScan } = await setUp()
     await using _ = server
     const rand = random(7)
@@ -141,7 +142,8 @@ describe('live-token counters', () => {
     expect(
       await db.selectFrom('live_token_counts').select('expires_hour').where('expires_hour', '<', hour).execute(),
     ).toEqual([])
-    expect((await countActiveTokensByApplication(db, ids, clock.now())).size).toBeGreaterThan(0) // something is still live to count
+    // Something is still live to count.
+    expect((await countActiveTokensByApplication(db, ids, clock.now())).size).toBeGreaterThan(0)
   }, 60_000)
 
   test('the migration counts the tokens that existed before it', async () => {

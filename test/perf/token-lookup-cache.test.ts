@@ -63,7 +63,8 @@ describe('token lookup cache', () => {
   )
 
   test.skipIf(onPostgres)(
-    'RFC 7009 §2.2: a request that arrives after another process revoked the token is refused even when a lookup ran just before, in the same turn (a reviewer’s case)',
+    'RFC 7009 §2.2: a request that arrives after another process revoked the token is refused ' +
+      'even when a lookup ran just before, in the same turn (a reviewer’s case)',
     async () => {
       const token = await issue()
       expect(await introspect(token)).toBe(true)
@@ -79,7 +80,12 @@ describe('token lookup cache', () => {
             storedTokenKey(token),
           ])
           other.close()
-          const script = `const r = await fetch(${JSON.stringify(server.url + '/oauth/introspect')}, { method: 'POST', headers: { authorization: ${JSON.stringify('Basic ' + btoa(`${client.clientId}:${client.secret}`))}, 'content-type': 'application/x-www-form-urlencoded' }, body: ${JSON.stringify(`token=${token}`)} }); console.log(await r.text())`
+          const url = JSON.stringify(server.url + '/oauth/introspect')
+          const authorization = JSON.stringify('Basic ' + btoa(`${client.clientId}:${client.secret}`))
+          const body = JSON.stringify(`token=${token}`)
+          const script =
+            `const r = await fetch(${url}, { method: 'POST', headers: { authorization: ${authorization}, ` +
+            `'content-type': 'application/x-www-form-urlencoded' }, body: ${body} }); console.log(await r.text())`
           const child = Bun.spawn([process.execPath, '-e', script], { stdout: 'pipe' })
           // Hold the loop until the child's request has surely arrived: it is read by the next poll.
           const until = Date.now() + 400
@@ -98,7 +104,7 @@ describe('token lookup cache', () => {
     expect(await introspect(token)).toBe(false)
   })
 
-  test('RFC 7009 §2.2: a revocation racing an introspection of the same token is never undone by the cache', async () => {
+  test('RFC 7009 §2.2: a revocation racing an introspection of the token is never undone by the cache', async () => {
     for (let i = 0; i < 20; i++) {
       const token = await issue()
       await introspect(token)
@@ -121,23 +127,27 @@ describe('token lookup cache', () => {
     expect(await lookups.access(key)).toMatchObject({ token_hash: key, revoked_at: expect.any(Number) })
   })
 
-  test('issue 15 §4: every write that may end a token moves the signal the cache trusts; token inserts and reads do not', async () => {
-    const signal = changeSignalOf(server.provider.services.deps.db)!
-    const watched = [
-      signal.everything,
-      ...(['access_tokens', 'refresh_tokens', 'users', 'applications'] as const).map((t) => signal.counter(t)),
-    ]
-    const count = () => watched.reduce((n, c) => n + c.altered, 0)
-    const before = count()
-    await issue()
-    await introspect(await issue())
-    expect(count()).toBe(before)
-    await server.provider.services.tokens.revoke(await issue(), app)
-    expect(count()).toBeGreaterThan(before)
-    const revoked = count()
-    await server.provider.services.users.create({ username: 'cache-probe', password: 'long enough password' })
-    expect(count()).toBe(revoked)
-    await server.provider.services.users.delete('cache-probe')
-    expect(count()).toBeGreaterThan(revoked)
-  })
+  test(
+    'issue 15 §4: every write that may end a token moves the signal the cache trusts; token ' +
+      'inserts and reads do not',
+    async () => {
+      const signal = changeSignalOf(server.provider.services.deps.db)!
+      const watched = [
+        signal.everything,
+        ...(['access_tokens', 'refresh_tokens', 'users', 'applications'] as const).map((t) => signal.counter(t)),
+      ]
+      const count = () => watched.reduce((n, c) => n + c.altered, 0)
+      const before = count()
+      await issue()
+      await introspect(await issue())
+      expect(count()).toBe(before)
+      await server.provider.services.tokens.revoke(await issue(), app)
+      expect(count()).toBeGreaterThan(before)
+      const revoked = count()
+      await server.provider.services.users.create({ username: 'cache-probe', password: 'long enough password' })
+      expect(count()).toBe(revoked)
+      await server.provider.services.users.delete('cache-probe')
+      expect(count()).toBeGreaterThan(revoked)
+    },
+  )
 })

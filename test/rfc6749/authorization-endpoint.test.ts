@@ -1,4 +1,7 @@
-/** Security cases A (docs/security.md): the authorization endpoint (GET|POST /oauth/authorize and /login/oauth/authorize). */
+/**
+ * Security cases A (docs/security.md): the authorization endpoint
+ * (GET|POST /oauth/authorize and /login/oauth/authorize).
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Browser, formFields } from '../helpers/browser.ts'
 import { PASSWORD, P1_URI, R1, R1B } from '../helpers/fixtures.ts'
@@ -43,14 +46,18 @@ function expectErrorRedirect(res: Response, redirectUri: string, error: string, 
 }
 
 describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
-  test('A.1 RFC 6749 §4.1.2.1, §3.1.2.4; RFC 9700 §4.11.2: unregistered redirect_uri → error page, no redirect, even when signed in', async () => {
-    const query = codeQuery(env.f.C1.clientId, 'https://evil.example/cb')
-    await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize }))
-    const browser = new Browser(env.server.url)
-    await browser.login()
-    const page = await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize, browser }))
-    expect(page).not.toContain('evil.example/cb?')
-  })
+  test(
+    'A.1 RFC 6749 §4.1.2.1, §3.1.2.4; RFC 9700 §4.11.2: unregistered redirect_uri → error ' +
+      'page, no redirect, even when signed in',
+    async () => {
+      const query = codeQuery(env.f.C1.clientId, 'https://evil.example/cb')
+      await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize }))
+      const browser = new Browser(env.server.url)
+      await browser.login()
+      const page = await expectErrorPage(await rawAuthorize(env, query, { path: dialect.authorize, browser }))
+      expect(page).not.toContain('evil.example/cb?')
+    },
+  )
 
   test('A.2 OIDC Core §3.1.2.1: two registered URIs, scope=openid and no redirect_uri → error page', async () => {
     const { redirect_uri: _, ...query } = codeQuery(env.f.C1.clientId, R1)
@@ -72,13 +79,17 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     await expectErrorPage(await rawAuthorize(env, codeQuery(env.f.C1.clientId, uri), { path: dialect.authorize }))
   })
 
-  test('A.4 RFC 8252 §7.3: public loopback client, registered http://127.0.0.1/cb, any port → accepted and redeemable', async () => {
-    const redirectUri = 'http://127.0.0.1:53219/cb'
-    const { code, verifier, redirect } = await getCode(env, env.f.P1, { dialect, scope: 'openid', redirectUri })
-    expect(redirect.origin + redirect.pathname).toBe(redirectUri)
-    const res = await exchange(env, env.f.P1, code, verifier, { dialect, redirectUri })
-    expect(res.status).toBe(200)
-  })
+  test(
+    'A.4 RFC 8252 §7.3: public loopback client, registered http://127.0.0.1/cb, any port → ' +
+      'accepted and redeemable',
+    async () => {
+      const redirectUri = 'http://127.0.0.1:53219/cb'
+      const { code, verifier, redirect } = await getCode(env, env.f.P1, { dialect, scope: 'openid', redirectUri })
+      expect(redirect.origin + redirect.pathname).toBe(redirectUri)
+      const res = await exchange(env, env.f.P1, code, verifier, { dialect, redirectUri })
+      expect(res.status).toBe(200)
+    },
+  )
 
   test.each([
     'http://127.0.0.1:53219/cb?x=1',
@@ -99,9 +110,11 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     },
   )
 
-  test('A.4 RFC 8252 §7.3: the any-port rule is for public clients only: C1 on another port → error page', async () => {
+  test('A.4 RFC 8252 §7.3: any port is for public clients only: C1 on another port → error page', async () => {
     await expectErrorPage(
-      await rawAuthorize(env, codeQuery(env.f.C1.clientId, 'https://c1.example:8443/cb'), { path: dialect.authorize }),
+      await rawAuthorize(env, codeQuery(env.f.C1.clientId, 'https://c1.example:8443/cb'), {
+        path: dialect.authorize,
+      }),
     )
   })
 
@@ -141,40 +154,48 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     },
   )
 
-  test('A.7 RFC 6749 §4.1.2, RFC 9207 §2: a 128-char state with -._~+ and space is echoed byte-exact on success and error, always with iss', async () => {
-    const state = 'aZ09-._~+ '.repeat(13).slice(0, 128)
-    expect(state.length).toBe(128)
-    const { redirect } = await getCode(env, env.f.C1, { dialect, extra: { state } })
-    expect(redirect.searchParams.get('state')).toBe(state)
-    expect(redirect.searchParams.get('iss')).toBe(env.server.config.issuer)
-    const error = await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1, { state, scope: 'nope' }), {
-      path: dialect.authorize,
-    })
-    expectErrorRedirect(error, R1, 'invalid_scope', state)
-    const denied = await env.browser.authorize(codeQuery(env.f.C1.clientId, R1, { state, prompt: 'consent' }), {
-      path: dialect.authorize,
-      decision: 'deny',
-    })
-    expect(denied.searchParams.get('state')).toBe(state)
-    expect(denied.searchParams.get('iss')).toBe(env.server.config.issuer)
-  })
+  test(
+    'A.7 RFC 6749 §4.1.2, RFC 9207 §2: a 128-char state with -._~+ and space is echoed ' +
+      'byte-exact on success and error, always with iss',
+    async () => {
+      const state = 'aZ09-._~+ '.repeat(13).slice(0, 128)
+      expect(state.length).toBe(128)
+      const { redirect } = await getCode(env, env.f.C1, { dialect, extra: { state } })
+      expect(redirect.searchParams.get('state')).toBe(state)
+      expect(redirect.searchParams.get('iss')).toBe(env.server.config.issuer)
+      const error = await rawAuthorize(env, codeQuery(env.f.C1.clientId, R1, { state, scope: 'nope' }), {
+        path: dialect.authorize,
+      })
+      expectErrorRedirect(error, R1, 'invalid_scope', state)
+      const denied = await env.browser.authorize(codeQuery(env.f.C1.clientId, R1, { state, prompt: 'consent' }), {
+        path: dialect.authorize,
+        decision: 'deny',
+      })
+      expect(denied.searchParams.get('state')).toBe(state)
+      expect(denied.searchParams.get('iss')).toBe(env.server.config.issuer)
+    },
+  )
 
-  test('A.8 OIDC Core §3.1.2.1: POST with a form body behaves like GET (code on success, error page on a bad redirect_uri)', async () => {
-    await getCode(env, env.f.C1, { dialect, scope: 'openid' }) // signs alice in and records consent
-    const form = { ...codeQuery(env.f.C1.clientId, R1, { state: 'posted' }) }
-    const ok = location(await env.browser.post(dialect.authorize, form), env.server.url)
-    expect(ok.origin + ok.pathname).toBe(R1)
-    expect(ok.searchParams.get('code')).toStartWith('lkac_')
-    expect(ok.searchParams.get('state')).toBe('posted')
-    expect(ok.searchParams.get('iss')).toBe(env.server.config.issuer)
-    await expectErrorPage(
-      await env.browser.post(dialect.authorize, { ...form, redirect_uri: 'https://evil.example/cb' }),
-    )
-    const err = await env.browser.post(dialect.authorize, { ...form, scope: 'nope' })
-    expectErrorRedirect(err, R1, 'invalid_scope', 'posted')
-  })
+  test(
+    'A.8 OIDC Core §3.1.2.1: POST with a form body behaves like GET (code on success, error ' +
+      'page on a bad redirect_uri)',
+    async () => {
+      await getCode(env, env.f.C1, { dialect, scope: 'openid' }) // signs alice in and records consent
+      const form = { ...codeQuery(env.f.C1.clientId, R1, { state: 'posted' }) }
+      const ok = location(await env.browser.post(dialect.authorize, form), env.server.url)
+      expect(ok.origin + ok.pathname).toBe(R1)
+      expect(ok.searchParams.get('code')).toStartWith('lkac_')
+      expect(ok.searchParams.get('state')).toBe('posted')
+      expect(ok.searchParams.get('iss')).toBe(env.server.config.issuer)
+      await expectErrorPage(
+        await env.browser.post(dialect.authorize, { ...form, redirect_uri: 'https://evil.example/cb' }),
+      )
+      const err = await env.browser.post(dialect.authorize, { ...form, scope: 'nope' })
+      expectErrorRedirect(err, R1, 'invalid_scope', 'posted')
+    },
+  )
 
-  test('A.9 RFC 9700 §2.6: OPTIONS and GET /authorize with a foreign Origin → no Access-Control-Allow-Origin', async () => {
+  test('A.9 RFC 9700 §2.6: foreign Origin at OPTIONS/GET /authorize → no Access-Control-Allow-Origin', async () => {
     const url = `${env.server.url}${dialect.authorize}?${new URLSearchParams(codeQuery(env.f.C1.clientId, R1))}`
     const pre = await fetch(url, {
       method: 'OPTIONS',
@@ -186,14 +207,17 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expect(get.headers.get('access-control-allow-origin')).toBeNull()
   })
 
-  test('A.9 RFC 9700 §4.12: the redirects after the login POST and the consent POST are 303, never 307/308', async () => {
+  test('A.9 RFC 9700 §4.12: the redirects after the login and consent POSTs are 303, never 307/308', async () => {
     const browser = new Browser(env.server.url)
-    const first = await browser.get(
-      `${dialect.authorize}?${new URLSearchParams(codeQuery(env.f.C2.clientId, env.f.C2.redirectUri, { prompt: 'consent' }))}`,
-    )
+    const query = new URLSearchParams(codeQuery(env.f.C2.clientId, env.f.C2.redirectUri, { prompt: 'consent' }))
+    const first = await browser.get(`${dialect.authorize}?${query}`)
     const loginUrl = location(first, env.server.url)
     const loginPage = await (await browser.get(loginUrl.pathname + loginUrl.search)).text()
-    const afterLogin = await browser.post('/login', { ...formFields(loginPage), username: 'alice', password: PASSWORD })
+    const afterLogin = await browser.post('/login', {
+      ...formFields(loginPage),
+      username: 'alice',
+      password: PASSWORD,
+    })
     expect(afterLogin.status).toBe(303)
     const back = location(afterLogin, env.server.url)
     const consent = await browser.get(back.pathname + back.search)
@@ -206,16 +230,20 @@ describe.each(DIALECTS)('A. authorization endpoint ($name)', (dialect) => {
     expect(location(decided, env.server.url).searchParams.get('code')).toStartWith('lkac_')
   })
 
-  test('A.10 RFC 8252 §8.6; doorkeeper CVE-2023-34246: a public client already approved still gets the consent page; with prompt=none → ER(consent_required)', async () => {
-    const browser = new Browser(env.server.url)
-    await getCode(env, env.f.P1, { dialect, browser, scope: 'openid' })
-    const { challenge } = pkcePair()
-    const query = codeQuery(env.f.P1.clientId, P1_URI, { code_challenge: challenge, code_challenge_method: 'S256' })
-    const again = await rawAuthorize(env, query, { path: dialect.authorize, browser })
-    expect(again.status).toBe(200)
-    expect(again.headers.get('location')).toBeNull()
-    expect(await again.text()).toContain('/oauth/authorize/decision')
-    const silent = await rawAuthorize(env, { ...query, prompt: 'none' }, { path: dialect.authorize, browser })
-    expectErrorRedirect(silent, P1_URI, 'consent_required')
-  })
+  test(
+    'A.10 RFC 8252 §8.6; doorkeeper CVE-2023-34246: a public client already approved still ' +
+      'gets the consent page; with prompt=none → ER(consent_required)',
+    async () => {
+      const browser = new Browser(env.server.url)
+      await getCode(env, env.f.P1, { dialect, browser, scope: 'openid' })
+      const { challenge } = pkcePair()
+      const query = codeQuery(env.f.P1.clientId, P1_URI, { code_challenge: challenge, code_challenge_method: 'S256' })
+      const again = await rawAuthorize(env, query, { path: dialect.authorize, browser })
+      expect(again.status).toBe(200)
+      expect(again.headers.get('location')).toBeNull()
+      expect(await again.text()).toContain('/oauth/authorize/decision')
+      const silent = await rawAuthorize(env, { ...query, prompt: 'none' }, { path: dialect.authorize, browser })
+      expectErrorRedirect(silent, P1_URI, 'consent_required')
+    },
+  )
 })

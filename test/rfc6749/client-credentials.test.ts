@@ -47,7 +47,7 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
     expect(body.id_token).toBeUndefined()
   })
 
-  test('§3.3 a scope outside the application set → invalid_scope; an omitted scope → the application defaults', async () => {
+  test('§3.3 a scope outside the application set → invalid_scope; none → the application defaults', async () => {
     expect(
       await (
         await postForm(server.url, '/oauth/token', M2M, { grant_type: 'client_credentials', scope: 'admin' })
@@ -60,7 +60,7 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
     expect(body.scope).toBe('openid')
   })
 
-  test('§5.2 an application without the grant → unauthorized_client; a public client → invalid_client', async () => {
+  test('§5.2 an app without the grant → unauthorized_client; a public client → invalid_client', async () => {
     expect(
       await (await postForm(server.url, '/oauth/token', C1, { grant_type: 'client_credentials' })).json(),
     ).toMatchObject({ error: 'unauthorized_client' })
@@ -79,20 +79,32 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
     expect(await res.json()).toMatchObject({ error: 'invalid_client' })
   })
 
-  test('RFC 9700 §4.15.1: introspection tells a client-credentials token from a user token (sub is the client, no username)', async () => {
-    const { access_token } = (await (
-      await postForm(server.url, '/oauth/token', M2M, { grant_type: 'client_credentials', scope: 'read_user' })
-    ).json()) as { access_token: string }
-    const info = (await (
-      await postForm(server.url, '/oauth/introspect', RS, { token: access_token })
-    ).json()) as Record<string, unknown>
-    expect(info).toMatchObject({ active: true, client_id: M2M.clientId, sub: M2M.clientId, scope: 'read_user' })
-    expect(info.username).toBeUndefined()
-  })
+  test(
+    'RFC 9700 §4.15.1: introspection tells a client-credentials token from a user token (sub ' +
+      'is the client, no username)',
+    async () => {
+      const { access_token } = (await (
+        await postForm(server.url, '/oauth/token', M2M, { grant_type: 'client_credentials', scope: 'read_user' })
+      ).json()) as { access_token: string }
+      const info = (await (
+        await postForm(server.url, '/oauth/introspect', RS, { token: access_token })
+      ).json()) as Record<string, unknown>
+      expect(info).toMatchObject({ active: true, client_id: M2M.clientId, sub: M2M.clientId, scope: 'read_user' })
+      expect(info.username).toBeUndefined()
+    },
+  )
 
-  test('E.30 RFC 6749 §2.1, issue 3: a public application cannot be given client_credentials in the first place (it is not confidential)', async () => {
-    await expect(
-      server.provider.services.applications.create({ name: 'bad', isPublic: true, grantTypes: ['client_credentials'] }),
-    ).rejects.toThrow('confidential')
-  })
+  test(
+    'E.30 RFC 6749 §2.1, issue 3: a public application cannot be given client_credentials in ' +
+      'the first place (it is not confidential)',
+    async () => {
+      await expect(
+        server.provider.services.applications.create({
+          name: 'bad',
+          isPublic: true,
+          grantTypes: ['client_credentials'],
+        }),
+      ).rejects.toThrow('confidential')
+    },
+  )
 })

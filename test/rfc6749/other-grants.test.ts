@@ -1,4 +1,7 @@
-/** Security cases E (docs/security.md): the other grants — client credentials (30, 31) and resource owner password (32, 33). */
+/**
+ * Security cases E (docs/security.md): the other grants — client credentials (30, 31)
+ * and resource owner password (32, 33).
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { PASSWORD, type Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
@@ -73,7 +76,8 @@ describe('E.30 client credentials', () => {
   )
 
   test.each(TOKEN_VARIANTS)(
-    'RFC 6749 §4.4: public P1 (client_id only) → invalid_client/unauthorized_client; an app without the grant → unauthorized_client ($label)',
+    'RFC 6749 §4.4: public P1 (client_id only) → invalid_client/unauthorized_client; an app ' +
+      'without the grant → unauthorized_client ($label)',
     async ({ dialect, json }) => {
       const pub = await postForm(
         env.server.url,
@@ -102,46 +106,60 @@ describe('E.30 client credentials', () => {
 })
 
 describe('E.31 client identifiers never collide with user subjects', () => {
-  test('RFC 9700 §4.15.1: client_ids are server-chosen lkc_ + 128 random bits, subs are UUIDv7; a client_id picked by the registrant is ignored', async () => {
-    const services = env.server.provider.services
-    expect(env.f.alice.id).toMatch(UUID)
-    expect(env.f.bob.id).toMatch(UUID)
-    for (const c of [env.f.C1, env.f.C2, env.f.P1, M2M, ROPC]) expect(c.clientId).toMatch(CLIENT_ID)
-    // A registrant asking for alice's sub as its client_id does not get it.
-    const sneaky = await services.applications.create({
-      name: 'Impostor',
-      grantTypes: ['client_credentials'],
-      scopes: ['read_user'],
-      clientId: env.f.alice.id,
-      client_id: env.f.alice.id,
-    } as never)
-    expect(sneaky.application.clientId).toMatch(CLIENT_ID)
-    expect(sneaky.application.clientId).not.toBe(env.f.alice.id)
-    const users = await services.users.list()
-    const subs = new Set(users.map((u) => u.id))
-    for (const app of await services.applications.list()) expect(subs.has(app.clientId)).toBe(false)
-  })
+  test(
+    'RFC 9700 §4.15.1: client_ids are server-chosen lkc_ + 128 random bits, subs are UUIDv7; a ' +
+      'client_id picked by the registrant is ignored',
+    async () => {
+      const services = env.server.provider.services
+      expect(env.f.alice.id).toMatch(UUID)
+      expect(env.f.bob.id).toMatch(UUID)
+      for (const c of [env.f.C1, env.f.C2, env.f.P1, M2M, ROPC]) expect(c.clientId).toMatch(CLIENT_ID)
+      // A registrant asking for alice's sub as its client_id does not get it.
+      const sneaky = await services.applications.create({
+        name: 'Impostor',
+        grantTypes: ['client_credentials'],
+        scopes: ['read_user'],
+        clientId: env.f.alice.id,
+        client_id: env.f.alice.id,
+      } as never)
+      expect(sneaky.application.clientId).toMatch(CLIENT_ID)
+      expect(sneaky.application.clientId).not.toBe(env.f.alice.id)
+      const users = await services.users.list()
+      const subs = new Set(users.map((u) => u.id))
+      for (const app of await services.applications.list()) expect(subs.has(app.clientId)).toBe(false)
+    },
+  )
 
-  test('RFC 9700 §4.15.1: introspection tells a client-credentials token (sub = client_id, no username) from a user token (sub = user id, username)', async () => {
-    const cc = (await (
-      await postForm(env.server.url, '/oauth/token', M2M, { grant_type: 'client_credentials', scope: 'read_user' })
-    ).json()) as { access_token: string }
-    const user = await tokensFor(env, env.f.C1, { scope: 'openid read_user' })
-    const machine = await introspect(env, cc.access_token)
-    const person = await introspect(env, user.access_token)
-    expect(machine).toMatchObject({ active: true, client_id: M2M.clientId, sub: M2M.clientId, token_type: 'Bearer' })
-    expect(machine.username).toBeUndefined()
-    expect(person).toMatchObject({ active: true, client_id: env.f.C1.clientId, sub: env.f.alice.id, username: 'alice' })
-    expect(person.sub).not.toBe(person.client_id)
-    // and a resource server asking "who is this user" gets no identity for a machine token
-    const info = await userinfo(env, cc.access_token)
-    expect(info.status).toBe(403)
-  })
+  test(
+    'RFC 9700 §4.15.1: introspection tells a client-credentials token (sub = client_id, no ' +
+      'username) from a user token (sub = user id, username)',
+    async () => {
+      const cc = (await (
+        await postForm(env.server.url, '/oauth/token', M2M, { grant_type: 'client_credentials', scope: 'read_user' })
+      ).json()) as { access_token: string }
+      const user = await tokensFor(env, env.f.C1, { scope: 'openid read_user' })
+      const machine = await introspect(env, cc.access_token)
+      const person = await introspect(env, user.access_token)
+      expect(machine).toMatchObject({ active: true, client_id: M2M.clientId, sub: M2M.clientId, token_type: 'Bearer' })
+      expect(machine.username).toBeUndefined()
+      expect(person).toMatchObject({
+        active: true,
+        client_id: env.f.C1.clientId,
+        sub: env.f.alice.id,
+        username: 'alice',
+      })
+      expect(person.sub).not.toBe(person.client_id)
+      // and a resource server asking "who is this user" gets no identity for a machine token
+      const info = await userinfo(env, cc.access_token)
+      expect(info.status).toBe(403)
+    },
+  )
 })
 
 describe('E.32 password grant only where enabled', () => {
   test.each(TOKEN_VARIANTS)(
-    'RFC 9700 §2.4; Keycloak CVE-2026-9792: grant_type=password for an app without it → 400 unauthorized_client, even with the right password ($label)',
+    'RFC 9700 §2.4; Keycloak CVE-2026-9792: grant_type=password for an app without it → 400 ' +
+      'unauthorized_client, even with the right password ($label)',
     async ({ dialect, json }) => {
       for (const client of [env.f.C1, env.f.P1]) {
         const res = await postForm(
@@ -159,7 +177,7 @@ describe('E.32 password grant only where enabled', () => {
     },
   )
 
-  test('RFC 9700 §2.4: the instance-wide switch (--password-grant false) refuses even an application that enables it', async () => {
+  test('RFC 9700 §2.4: --password-grant false refuses the grant even to an application that enables it', async () => {
     const off = await setup({ config: { passwordGrant: 'false' } })
     await using _ = off.server
     const client = await confidential(off, 'Legacy', ['password'], ['read_user'])
@@ -175,7 +193,8 @@ describe('E.32 password grant only where enabled', () => {
 
 describe('E.33 password grant brute force', () => {
   test.each(TOKEN_VARIANTS)(
-    'RFC 6749 §4.3.2; RFC 6819 §4.4.3.6: wrong password, unknown user and disabled user → the identical 400 invalid_grant ($label)',
+    'RFC 6749 §4.3.2; RFC 6819 §4.4.3.6: wrong password, unknown user and disabled user → the ' +
+      'identical 400 invalid_grant ($label)',
     async ({ dialect, json }) => {
       const { server } = env
       await server.provider.services.users
@@ -197,38 +216,54 @@ describe('E.33 password grant brute force', () => {
     },
   )
 
-  test('RFC 6749 §4.3.2: the right password works, and after 10 failures it gets 429 with Retry-After until the cool-down ends', async () => {
-    const clock = testClock()
-    const e = await setup({ clock })
-    await using _ = e.server
-    const client = await confidential(e, 'Legacy', ['password'], ['read_user'])
-    const attempt = (password: string, dialect = DIALECTS[0]!, username = 'alice') =>
-      postForm(e.server.url, dialect.token, client, { grant_type: 'password', username, password, scope: 'read_user' })
-    expect((await attempt(PASSWORD)).status).toBe(200)
-    for (let i = 0; i < 10; i++) expect((await attempt(`wrong-${i}`, DIALECTS[i % 2])).status).toBe(400)
-    for (const dialect of DIALECTS) {
-      const locked = await attempt(PASSWORD, dialect)
-      expect(locked.status).toBe(429)
-      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0)
-      const body = (await locked.json()) as Record<string, unknown>
-      expect(body.access_token).toBeUndefined()
-    }
-    // the lock is per username: bob is not locked out by attacks on alice
-    expect((await attempt(PASSWORD, DIALECTS[0], 'bob')).status).toBe(200)
-    clock.advance(15 * 60 + 1)
-    expect((await attempt(PASSWORD)).status).toBe(200)
-  })
+  test(
+    'RFC 6749 §4.3.2: the right password works, and after 10 failures it gets 429 with ' +
+      'Retry-After until the cool-down ends',
+    async () => {
+      const clock = testClock()
+      const e = await setup({ clock })
+      await using _ = e.server
+      const client = await confidential(e, 'Legacy', ['password'], ['read_user'])
+      const attempt = (password: string, dialect = DIALECTS[0]!, username = 'alice') =>
+        postForm(e.server.url, dialect.token, client, {
+          grant_type: 'password',
+          username,
+          password,
+          scope: 'read_user',
+        })
+      expect((await attempt(PASSWORD)).status).toBe(200)
+      for (let i = 0; i < 10; i++) expect((await attempt(`wrong-${i}`, DIALECTS[i % 2])).status).toBe(400)
+      for (const dialect of DIALECTS) {
+        const locked = await attempt(PASSWORD, dialect)
+        expect(locked.status).toBe(429)
+        expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0)
+        const body = (await locked.json()) as Record<string, unknown>
+        expect(body.access_token).toBeUndefined()
+      }
+      // the lock is per username: bob is not locked out by attacks on alice
+      expect((await attempt(PASSWORD, DIALECTS[0], 'bob')).status).toBe(200)
+      clock.advance(15 * 60 + 1)
+      expect((await attempt(PASSWORD)).status).toBe(200)
+    },
+  )
 
-  test('RFC 6819 §4.4.3.6: a locked unknown username answers exactly like a locked real one (the lock does not reveal who exists)', async () => {
-    const e = await setup()
-    await using _ = e.server
-    const client = await confidential(e, 'Legacy', ['password'], ['read_user'])
-    const attempt = (username: string, password: string) =>
-      postForm(e.server.url, '/oauth/token', client, { grant_type: 'password', username, password })
-    for (const username of ['alice', 'nobody']) for (let i = 0; i < 10; i++) await attempt(username, `wrong-${i}`)
-    const real = await attempt('alice', PASSWORD)
-    const ghost = await attempt('nobody', PASSWORD)
-    expect(real.status).toBe(429)
-    expect({ status: ghost.status, body: await ghost.json() }).toEqual({ status: real.status, body: await real.json() })
-  })
+  test(
+    'RFC 6819 §4.4.3.6: a locked unknown username answers exactly like a locked real one (the ' +
+      'lock does not reveal who exists)',
+    async () => {
+      const e = await setup()
+      await using _ = e.server
+      const client = await confidential(e, 'Legacy', ['password'], ['read_user'])
+      const attempt = (username: string, password: string) =>
+        postForm(e.server.url, '/oauth/token', client, { grant_type: 'password', username, password })
+      for (const username of ['alice', 'nobody']) for (let i = 0; i < 10; i++) await attempt(username, `wrong-${i}`)
+      const real = await attempt('alice', PASSWORD)
+      const ghost = await attempt('nobody', PASSWORD)
+      expect(real.status).toBe(429)
+      expect({ status: ghost.status, body: await ghost.json() }).toEqual({
+        status: real.status,
+        body: await real.json(),
+      })
+    },
+  )
 })

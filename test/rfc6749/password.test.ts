@@ -74,24 +74,28 @@ describe('RFC 6749 §4.3 resource owner password credentials (GitLab seed)', () 
     })
   })
 
-  test('RFC 6749 §4.3.2 MUST protect against brute force: after 10 failures even the right password gets 429 with Retry-After', async () => {
-    const { server, ROPC } = await setup()
-    await using _ = server
-    for (let i = 0; i < 10; i++)
-      await postForm(server.url, '/oauth/token', ROPC, {
+  test(
+    'RFC 6749 §4.3.2 MUST protect against brute force: after 10 failures even the right ' +
+      'password gets 429 with Retry-After',
+    async () => {
+      const { server, ROPC } = await setup()
+      await using _ = server
+      for (let i = 0; i < 10; i++)
+        await postForm(server.url, '/oauth/token', ROPC, {
+          grant_type: 'password',
+          username: 'alice',
+          password: `wrong-${i}-password`,
+        })
+      const res = await postForm(server.url, '/oauth/token', ROPC, {
         grant_type: 'password',
         username: 'alice',
-        password: `wrong-${i}-password`,
+        password: PASSWORD,
       })
-    const res = await postForm(server.url, '/oauth/token', ROPC, {
-      grant_type: 'password',
-      username: 'alice',
-      password: PASSWORD,
-    })
-    expect(res.status).toBe(429)
-    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect(await res.json()).toMatchObject({ error: 'too_many_requests' })
-  })
+      expect(res.status).toBe(429)
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(await res.json()).toMatchObject({ error: 'too_many_requests' })
+    },
+  )
 
   test('issue 3: the limit survives a restart (counters are in the database)', async () => {
     const { server, ROPC } = await setup()

@@ -62,133 +62,169 @@ async function newUser(): Promise<{ id: string; username: string; browser: Brows
 }
 
 describe.each(TOKEN_VARIANTS)('D. refresh tokens ($label)', ({ dialect, json }) => {
-  test('D.24 RFC 9700 §2.2.2, §4.14.2; fosite "should deny access if original token was reused": rotation, then a replay of the old RT revokes the whole family', async () => {
-    const first = await tokensFor(env, env.f.C1, { dialect, json })
-    const res = await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })
-    expect(res.status).toBe(200)
-    expect(res.headers.get('cache-control')).toBe('no-store')
-    const second = (await res.json()) as TokenBody
-    expect(second.access_token).toStartWith('lkat_')
-    expect(second.refresh_token).toStartWith('lkrt_')
-    expect(second.access_token).not.toBe(first.access_token)
-    expect(second.refresh_token).not.toBe(first.refresh_token)
-    expect(await introspect(env, first.refresh_token!)).toEqual({ active: false })
-    expect(await introspect(env, second.access_token)).toMatchObject({ active: true })
+  test(
+    'D.24 RFC 9700 §2.2.2, §4.14.2; fosite "should deny access if original token was reused": ' +
+      'rotation, then a replay of the old RT revokes the whole family',
+    async () => {
+      const first = await tokensFor(env, env.f.C1, { dialect, json })
+      const res = await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      const second = (await res.json()) as TokenBody
+      expect(second.access_token).toStartWith('lkat_')
+      expect(second.refresh_token).toStartWith('lkrt_')
+      expect(second.access_token).not.toBe(first.access_token)
+      expect(second.refresh_token).not.toBe(first.refresh_token)
+      expect(await introspect(env, first.refresh_token!)).toEqual({ active: false })
+      expect(await introspect(env, second.access_token)).toMatchObject({ active: true })
 
-    await expectError(await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
-    expect(await introspect(env, second.access_token)).toEqual({ active: false })
-    expect(await introspect(env, second.refresh_token!)).toEqual({ active: false })
-    expect((await userinfo(env, second.access_token, dialect.userinfo)).status).toBe(401)
-    await expectError(await refresh(env, env.f.C1, second.refresh_token!, {}, { dialect, json }), 'invalid_grant')
-  })
+      await expectError(await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
+      expect(await introspect(env, second.access_token)).toEqual({ active: false })
+      expect(await introspect(env, second.refresh_token!)).toEqual({ active: false })
+      expect((await userinfo(env, second.access_token, dialect.userinfo)).status).toBe(401)
+      await expectError(await refresh(env, env.f.C1, second.refresh_token!, {}, { dialect, json }), 'invalid_grant')
+    },
+  )
 
-  test('D.24 RFC 9700 §4.14.2: five concurrent refreshes with one RT → at most one new pair, and none of them survives the reuse', async () => {
-    const first = await tokensFor(env, env.f.C1, { dialect, json })
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })),
-    )
-    const ok = results.filter((r) => r.status === 200)
-    expect(ok.length).toBeLessThanOrEqual(1)
-    for (const r of results.filter((r) => r.status !== 200)) await expectError(r, 'invalid_grant')
-    for (const r of ok) {
-      const pair = (await r.json()) as TokenBody
-      expect(await introspect(env, pair.access_token)).toEqual({ active: false })
-      expect(await introspect(env, pair.refresh_token!)).toEqual({ active: false })
-    }
-  })
+  test(
+    'D.24 RFC 9700 §4.14.2: five concurrent refreshes with one RT → at most one new pair, and ' +
+      'none of them survives the reuse',
+    async () => {
+      const first = await tokensFor(env, env.f.C1, { dialect, json })
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })),
+      )
+      const ok = results.filter((r) => r.status === 200)
+      expect(ok.length).toBeLessThanOrEqual(1)
+      for (const r of results.filter((r) => r.status !== 200)) await expectError(r, 'invalid_grant')
+      for (const r of ok) {
+        const pair = (await r.json()) as TokenBody
+        expect(await introspect(env, pair.access_token)).toEqual({ active: false })
+        expect(await introspect(env, pair.refresh_token!)).toEqual({ active: false })
+      }
+    },
+  )
 
-  test("D.25 RFC 6749 §6, §10.4; oidcc-refresh-token: C1's RT presented by C2 → invalid_grant, nothing issued", async () => {
+  test("D.25 RFC 6749 §6, §10.4; oidcc-refresh-token: C1's RT used by C2 → invalid_grant, no tokens", async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json })
     await expectError(await refresh(env, env.f.C2, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
     await expectError(await refresh(env, env.f.P1, first.refresh_token!, {}, { dialect, json }), 'invalid_grant')
   })
 
-  test("D.25 RFC 6749 §6: a public client's RT without its client_id → invalid_client/invalid_grant; with it → 200", async () => {
-    const p1 = await tokensFor(env, env.f.P1, { dialect, json, scope: 'openid' })
-    const res = await postForm(
-      env.server.url,
-      dialect.token,
-      null,
-      { grant_type: 'refresh_token', refresh_token: p1.refresh_token! },
-      { json },
-    )
-    await expectError(res, ['invalid_client', 'invalid_grant'])
-    await expectError(await refresh(env, env.f.C1, p1.refresh_token!, {}, { dialect, json }), 'invalid_grant')
-    expect((await refresh(env, env.f.P1, p1.refresh_token!, {}, { dialect, json })).status).toBe(200)
-  })
+  test(
+    "D.25 RFC 6749 §6: a public client's RT " +
+      'without its client_id → invalid_client/invalid_grant; ' +
+      'with it → 200',
+    async () => {
+      const p1 = await tokensFor(env, env.f.P1, { dialect, json, scope: 'openid' })
+      const res = await postForm(
+        env.server.url,
+        dialect.token,
+        null,
+        { grant_type: 'refresh_token', refresh_token: p1.refresh_token! },
+        { json },
+      )
+      await expectError(res, ['invalid_client', 'invalid_grant'])
+      await expectError(await refresh(env, env.f.C1, p1.refresh_token!, {}, { dialect, json }), 'invalid_grant')
+      expect((await refresh(env, env.f.P1, p1.refresh_token!, {}, { dialect, json })).status).toBe(200)
+    },
+  )
 
-  test('D.26 RFC 6749 §6: scope wider than granted → 400 invalid_scope; narrower → only that; omitted → the original', async () => {
-    const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid profile' })
-    const wider = await refresh(
-      env,
-      env.f.C1,
-      first.refresh_token!,
-      { scope: 'openid profile email' },
-      { dialect, json },
-    )
-    expect(wider.status).toBe(400)
-    expect(((await wider.json()) as { error: string }).error).toBe('invalid_scope')
-    const narrow = (await (
-      await refresh(env, env.f.C1, first.refresh_token!, { scope: 'openid' }, { dialect, json })
-    ).json()) as TokenBody
-    expect(narrow.scope).toBe('openid')
-    expect(await introspect(env, narrow.access_token)).toMatchObject({ active: true, scope: 'openid' })
-    const claims = (await (await userinfo(env, narrow.access_token, dialect.userinfo)).json()) as Record<
-      string,
-      unknown
-    >
-    expect(claims.preferred_username).toBeUndefined()
+  test(
+    'D.26 RFC 6749 §6: scope wider than ' +
+      'granted → 400 invalid_scope; ' +
+      'narrower → only that; omitted → the original',
+    async () => {
+      const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid profile' })
+      const wider = await refresh(
+        env,
+        env.f.C1,
+        first.refresh_token!,
+        { scope: 'openid profile email' },
+        { dialect, json },
+      )
+      expect(wider.status).toBe(400)
+      expect(((await wider.json()) as { error: string }).error).toBe('invalid_scope')
+      const narrow = (await (
+        await refresh(env, env.f.C1, first.refresh_token!, { scope: 'openid' }, { dialect, json })
+      ).json()) as TokenBody
+      expect(narrow.scope).toBe('openid')
+      expect(await introspect(env, narrow.access_token)).toMatchObject({ active: true, scope: 'openid' })
+      const claims = (await (await userinfo(env, narrow.access_token, dialect.userinfo)).json()) as Record<
+        string,
+        unknown
+      >
+      expect(claims.preferred_username).toBeUndefined()
 
-    const again = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid profile' })
-    const same = (await (await refresh(env, env.f.C1, again.refresh_token!, {}, { dialect, json })).json()) as TokenBody
-    expect(same.scope).toBe('openid profile')
-  })
+      const again = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid profile' })
+      const same = (await (
+        await refresh(env, env.f.C1, again.refresh_token!, {}, { dialect, json })
+      ).json()) as TokenBody
+      expect(same.scope).toBe('openid profile')
+    },
+  )
 
-  test('D.26 RFC 9700 §4.14.2; fosite "scope is no longer allowed": the app\'s allowed scopes narrowed after issuance → refresh never returns the removed scope', async () => {
-    const client = await newClient(`Narrowed ${dialect.name} ${json}`)
-    const first = await tokensFor(env, client, { dialect, json, scope: 'openid profile email' })
-    // the admin API's update, as the GraphQL mutation performs it
-    const admin = {
-      userId: env.f.alice.id,
-      username: 'alice',
-      level: 'admin' as const,
-      canWrite: true,
-      scopes: ['admin'],
-      tokenId: 'test',
-      tokenKind: 'personal' as const,
-    }
-    await env.server.provider.services.admin.applications.update(admin, client.id, { scopes: ['openid', 'profile'] })
-    const omitted = await refresh(env, client, first.refresh_token!, {}, { dialect, json })
-    expect(omitted.status).toBe(200)
-    const body = (await omitted.json()) as TokenBody
-    expect(body.scope.split(' ')).not.toContain('email')
-    const asked = await refresh(env, client, body.refresh_token!, { scope: 'openid email' }, { dialect, json })
-    if (asked.status === 200) expect(((await asked.json()) as TokenBody).scope.split(' ')).not.toContain('email')
-    else await expectError(asked, ['invalid_scope', 'invalid_grant'])
-    const claims = (await (await userinfo(env, body.access_token, dialect.userinfo)).json()) as Record<string, unknown>
-    expect(claims.email).toBeUndefined()
-  })
+  test(
+    'D.26 RFC 9700 §4.14.2; fosite "scope is no longer allowed": the app\'s allowed scopes ' +
+      'narrowed after issuance → refresh never returns the removed scope',
+    async () => {
+      const client = await newClient(`Narrowed ${dialect.name} ${json}`)
+      const first = await tokensFor(env, client, { dialect, json, scope: 'openid profile email' })
+      // the admin API's update, as the GraphQL mutation performs it
+      const admin = {
+        userId: env.f.alice.id,
+        username: 'alice',
+        level: 'admin' as const,
+        canWrite: true,
+        scopes: ['admin'],
+        tokenId: 'test',
+        tokenKind: 'personal' as const,
+      }
+      await env.server.provider.services.admin.applications.update(admin, client.id, { scopes: ['openid', 'profile'] })
+      const omitted = await refresh(env, client, first.refresh_token!, {}, { dialect, json })
+      expect(omitted.status).toBe(200)
+      const body = (await omitted.json()) as TokenBody
+      expect(body.scope.split(' ')).not.toContain('email')
+      const asked = await refresh(env, client, body.refresh_token!, { scope: 'openid email' }, { dialect, json })
+      if (asked.status === 200) expect(((await asked.json()) as TokenBody).scope.split(' ')).not.toContain('email')
+      else await expectError(asked, ['invalid_scope', 'invalid_grant'])
+      const claims = (await (await userinfo(env, body.access_token, dialect.userinfo)).json()) as Record<
+        string,
+        unknown
+      >
+      expect(claims.email).toBeUndefined()
+    },
+  )
 
-  test('D.28 OIDC Core §12.2 (issue 14 §5): refreshing an OIDC grant → a new id_token with the same iss, sub, aud, azp, auth_time and nonce, and a fresh iat, rotation after rotation', async () => {
-    const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid', extra: { nonce: 'n-0S6_WzA2Mj' } })
-    const original = decodeJwt(first.id_token!)
-    expect(original.nonce).toBe('n-0S6_WzA2Mj')
-    clock.advance(120)
-    const body = (await (await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })).json()) as TokenBody
-    expect(body.id_token).toBeString()
-    const renewed = decodeJwt(body.id_token!)
-    for (const claim of ['iss', 'sub', 'aud', 'azp', 'auth_time'] as const)
-      expect(renewed[claim]).toEqual(original[claim])
-    expect(renewed.auth_time).toBeNumber()
-    expect(renewed.iat).toBe(clock.now())
-    expect(renewed.iat!).toBeGreaterThan(original.iat!)
-    // "if it is present, its value MUST be the same as in the ID Token issued at the time of the original authentication"
-    expect(renewed.nonce).toBe('n-0S6_WzA2Mj')
-    const again = (await (await refresh(env, env.f.C1, body.refresh_token!, {}, { dialect, json })).json()) as TokenBody
-    expect(decodeJwt(again.id_token!).nonce).toBe('n-0S6_WzA2Mj')
-  })
+  test(
+    'D.28 OIDC Core §12.2 (issue 14 §5): refreshing an OIDC grant → a new id_token with the ' +
+      'same iss, sub, aud, azp, auth_time and nonce, and a fresh iat, rotation after rotation',
+    async () => {
+      const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid', extra: { nonce: 'n-0S6_WzA2Mj' } })
+      const original = decodeJwt(first.id_token!)
+      expect(original.nonce).toBe('n-0S6_WzA2Mj')
+      clock.advance(120)
+      const body = (await (
+        await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })
+      ).json()) as TokenBody
+      expect(body.id_token).toBeString()
+      const renewed = decodeJwt(body.id_token!)
+      for (const claim of ['iss', 'sub', 'aud', 'azp', 'auth_time'] as const)
+        expect(renewed[claim]).toEqual(original[claim])
+      expect(renewed.auth_time).toBeNumber()
+      expect(renewed.iat).toBe(clock.now())
+      expect(renewed.iat!).toBeGreaterThan(original.iat!)
+      // "if it is present, its value MUST be the same as in the ID Token issued at the time of the
+      // original authentication"
+      expect(renewed.nonce).toBe('n-0S6_WzA2Mj')
+      const again = (await (
+        await refresh(env, env.f.C1, body.refresh_token!, {}, { dialect, json })
+      ).json()) as TokenBody
+      expect(decodeJwt(again.id_token!).nonce).toBe('n-0S6_WzA2Mj')
+    },
+  )
 
-  test('D.28 OIDC Core §12.2: a grant authorized without a nonce is refreshed into an ID token without one', async () => {
+  test('D.28 OIDC Core §12.2: a grant authorized without a nonce refreshes into an ID token without one', async () => {
     const first = await tokensFor(env, env.f.C1, { dialect, json, scope: 'openid' })
     const body = (await (await refresh(env, env.f.C1, first.refresh_token!, {}, { dialect, json })).json()) as TokenBody
     expect(decodeJwt(body.id_token!)).not.toHaveProperty('nonce')

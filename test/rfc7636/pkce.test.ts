@@ -67,13 +67,18 @@ describe.each(DIALECTS)('C. PKCE at /authorize ($name)', (dialect) => {
     ...extra,
   })
 
-  test('C.18 RFC 7636 §4.4.1; RFC 9700 §2.1.1; RFC 8252 §8.1: public P1 without code_challenge → ER(invalid_request)', async () => {
-    expectErRedirect(
-      await rawAuthorize(env, query(env.f.P1, P1_URI, {}), { path: dialect.authorize, browser: env.browser }),
-      P1_URI,
-      'invalid_request',
-    )
-  })
+  test(
+    'C.18 RFC 7636 §4.4.1; RFC 9700 ' +
+      '§2.1.1; RFC 8252 §8.1: public P1 ' +
+      'without code_challenge → ER(invalid_request)',
+    async () => {
+      expectErRedirect(
+        await rawAuthorize(env, query(env.f.P1, P1_URI, {}), { path: dialect.authorize, browser: env.browser }),
+        P1_URI,
+        'invalid_request',
+      )
+    },
+  )
 
   test.each(['plain', 'S512', 's256', 'S256 ', ''])(
     'C.22 RFC 7636 §4.3, §4.4.1: code_challenge_method=%p (plain disabled) → ER(invalid_request)',
@@ -88,19 +93,23 @@ describe.each(DIALECTS)('C. PKCE at /authorize ($name)', (dialect) => {
     },
   )
 
-  test('C.22 RFC 7636 §4.3: a challenge without a method defaults to plain → ER(invalid_request) when plain is off, never silently S256', async () => {
-    const { challenge } = pkcePair()
-    expectErRedirect(
-      await rawAuthorize(env, query(env.f.C1, R1, { code_challenge: challenge }), { path: dialect.authorize }),
-      R1,
-      'invalid_request',
-    )
-    expectErRedirect(
-      await rawAuthorize(env, query(env.f.P1, P1_URI, { code_challenge: challenge }), { path: dialect.authorize }),
-      P1_URI,
-      'invalid_request',
-    )
-  })
+  test(
+    'C.22 RFC 7636 §4.3: a challenge without a method defaults to plain → ER(invalid_request) ' +
+      'when plain is off, never silently S256',
+    async () => {
+      const { challenge } = pkcePair()
+      expectErRedirect(
+        await rawAuthorize(env, query(env.f.C1, R1, { code_challenge: challenge }), { path: dialect.authorize }),
+        R1,
+        'invalid_request',
+      )
+      expectErRedirect(
+        await rawAuthorize(env, query(env.f.P1, P1_URI, { code_challenge: challenge }), { path: dialect.authorize }),
+        P1_URI,
+        'invalid_request',
+      )
+    },
+  )
 
   test.each([
     ['42 characters', 'A'.repeat(42)],
@@ -123,7 +132,8 @@ describe.each(DIALECTS)('C. PKCE at /authorize ($name)', (dialect) => {
 
 describe.each(TOKEN_VARIANTS)('C. PKCE at the token endpoint ($label)', ({ dialect, json }) => {
   test.each(['C1', 'P1'] as const)(
-    'C.19 RFC 7636 §4.6; Gitea CVE-2026-26247: %s authorized with an S256 challenge, token request without code_verifier → invalid_grant',
+    'C.19 RFC 7636 §4.6; Gitea CVE-2026-26247: %s authorized with an S256 challenge, token ' +
+      'request without code_verifier → invalid_grant',
     async (name) => {
       const client = env.f[name]
       const { challenge } = pkcePair()
@@ -133,7 +143,8 @@ describe.each(TOKEN_VARIANTS)('C. PKCE at the token endpoint ($label)', ({ diale
   )
 
   test.each(['C1', 'P1'] as const)(
-    'C.20 RFC 7636 §4.6; oidcc-ensure-request-with-valid-pkce-succeeds: %s with a wrong, well-formed verifier → invalid_grant; the right one → 200',
+    'C.20 RFC 7636 §4.6; oidcc-ensure-request-with-valid-pkce-succeeds: %s with a wrong, ' +
+      'well-formed verifier → invalid_grant; the right one → 200',
     async (name) => {
       const client = env.f[name]
       const { challenge, verifier } = pkcePair()
@@ -144,10 +155,14 @@ describe.each(TOKEN_VARIANTS)('C. PKCE at the token endpoint ($label)', ({ diale
     },
   )
 
-  test('C.21 RFC 9700 §2.1.1, §4.8.2; Keycloak PR 26808: C1 authorized without code_challenge, token request with a code_verifier → invalid_grant', async () => {
-    const code = await codeWith(env.f.C1, dialect, {})
-    await expectInvalidGrant(await exchange(env, env.f.C1, code, pkcePair().verifier, { dialect, json }))
-  })
+  test(
+    'C.21 RFC 9700 §2.1.1, §4.8.2; Keycloak PR 26808: C1 authorized without code_challenge, ' +
+      'token request with a code_verifier → invalid_grant',
+    async () => {
+      const code = await codeWith(env.f.C1, dialect, {})
+      await expectInvalidGrant(await exchange(env, env.f.C1, code, pkcePair().verifier, { dialect, json }))
+    },
+  )
 
   test.each([
     ['42 characters', 'a'.repeat(42)],

@@ -1,4 +1,7 @@
-/** Security cases G (docs/security.md): introspection (RFC 7662), cases 38–40; token info (G.41) is in test/rfc6750/token-info.test.ts. */
+/**
+ * Security cases G (docs/security.md): introspection (RFC 7662), cases 38–40;
+ * token info (G.41) is in test/rfc6750/token-info.test.ts.
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { basic, postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
@@ -22,7 +25,7 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers }
   }
 
-  test('G.38 RFC 7662 §2.1 (MUST require authorization; token scanning): no client authentication → 401', async () => {
+  test('G.38 RFC 7662 §2.1 (MUST require authorization; token scanning): no client auth → 401', async () => {
     const tokens = await tokensFor(env, env.f.C1)
     const none = await introspectAs(null, tokens.access_token)
     expect(none.status).toBe(401)
@@ -42,7 +45,10 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     expect(wrong.status).toBe(401)
     const bearer = await fetch(env.server.url + path, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${tokens.access_token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: `Bearer ${tokens.access_token}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ token: tokens.access_token }),
     })
     expect(bearer.status).toBe(401)
@@ -98,14 +104,18 @@ describe.each(VARIANTS)('G. introspection ($label)', ({ path, json }) => {
     }
   })
 
-  test('G.40 Gitea GHSA-vxv2-8j6r-pcpg; RFC 7662 §4: C2 (not a resource server) introspecting C1\'s token → {"active":false}; C1 sees its own', async () => {
-    const tokens = await tokensFor(env, env.f.C1)
-    for (const token of [tokens.access_token, tokens.refresh_token!]) {
-      const other = await introspectAs(env.f.C2, token)
-      expect(other.status).toBe(200)
-      expect(other.body).toEqual({ active: false })
-    }
-    expect((await introspectAs(env.f.C1, tokens.access_token)).body).toMatchObject({ active: true })
-    expect((await introspectAs(env.f.RS, tokens.access_token)).body).toMatchObject({ active: true })
-  })
+  test(
+    'G.40 Gitea GHSA-vxv2-8j6r-pcpg; RFC 7662 §4: C2 (not a resource server) introspecting ' +
+      'C1\'s token → {"active":false}; C1 sees its own',
+    async () => {
+      const tokens = await tokensFor(env, env.f.C1)
+      for (const token of [tokens.access_token, tokens.refresh_token!]) {
+        const other = await introspectAs(env.f.C2, token)
+        expect(other.status).toBe(200)
+        expect(other.body).toEqual({ active: false })
+      }
+      expect((await introspectAs(env.f.C1, tokens.access_token)).body).toMatchObject({ active: true })
+      expect((await introspectAs(env.f.RS, tokens.access_token)).body).toMatchObject({ active: true })
+    },
+  )
 })

@@ -61,7 +61,7 @@ async function decide(browser: Browser, userCode: string, decision: 'approve' | 
 }
 
 describe('RFC 8628 §3.1–3.2 device authorization request', () => {
-  test('§3.2 returns device_code, user_code, verification URIs, expires_in 300 and interval 5, not cached', async () => {
+  test('§3.2 returns device_code, user_code, verification URIs, expires_in 300, interval 5; not cached', async () => {
     const res = await postForm(server.url, '/oauth/authorize_device', D1, { scope: 'read_user' })
     expect(res.headers.get('cache-control')).toBe('no-store')
     const body = (await res.json()) as Record<string, unknown>
@@ -82,19 +82,26 @@ describe('RFC 8628 §3.1–3.2 device authorization request', () => {
     for (const c of codes) expect(c).not.toMatch(/[01OIAEUY]/)
   })
 
-  test('§3.1 unknown client → invalid_client; grant not enabled → unauthorized_client; bad scope → invalid_scope', async () => {
-    expect(
-      await (
-        await postForm(server.url, '/oauth/authorize_device', { clientId: 'nope', secret: null, redirectUri: '' }, {})
-      ).json(),
-    ).toMatchObject({ error: 'invalid_client' })
-    const notEnabled = await postForm(server.url, '/oauth/authorize_device', C1, { scope: 'openid' })
-    expect(notEnabled.status).toBe(400)
-    expect(await notEnabled.json()).toMatchObject({ error: 'unauthorized_client' })
-    expect(await (await postForm(server.url, '/oauth/authorize_device', D1, { scope: 'admin' })).json()).toMatchObject({
-      error: 'invalid_scope',
-    })
-  })
+  test(
+    '§3.1 unknown client → ' +
+      'invalid_client; grant not enabled ' +
+      '→ unauthorized_client; bad scope → invalid_scope',
+    async () => {
+      expect(
+        await (
+          await postForm(server.url, '/oauth/authorize_device', { clientId: 'nope', secret: null, redirectUri: '' }, {})
+        ).json(),
+      ).toMatchObject({ error: 'invalid_client' })
+      const notEnabled = await postForm(server.url, '/oauth/authorize_device', C1, { scope: 'openid' })
+      expect(notEnabled.status).toBe(400)
+      expect(await notEnabled.json()).toMatchObject({ error: 'unauthorized_client' })
+      expect(
+        await (await postForm(server.url, '/oauth/authorize_device', D1, { scope: 'admin' })).json(),
+      ).toMatchObject({
+        error: 'invalid_scope',
+      })
+    },
+  )
 })
 
 describe('RFC 8628 §3.4–3.5 polling the token endpoint', () => {
@@ -116,7 +123,7 @@ describe('RFC 8628 §3.4–3.5 polling the token endpoint', () => {
     expect(await (await poll(d.device_code)).json()).toMatchObject({ error: 'invalid_grant' })
   })
 
-  test('§3.5 slow_down when polled faster than the interval, and the interval grows by 5 s for later polls', async () => {
+  test('§3.5 slow_down when polled faster than the interval, which then grows by 5 s for later polls', async () => {
     const d = await startDevice()
     expect(await (await poll(d.device_code)).json()).toMatchObject({ error: 'authorization_pending' })
     expect(await (await poll(d.device_code)).json()).toMatchObject({ error: 'slow_down' })
@@ -139,7 +146,7 @@ describe('RFC 8628 §3.4–3.5 polling the token endpoint', () => {
     expect(await (await poll(d.device_code)).json()).toMatchObject({ error: 'access_denied' })
   })
 
-  test('§3.4 a device_code polled by another client → invalid_grant (oidc-provider: code belongs to client)', async () => {
+  test('§3.4 device_code polled by another client → invalid_grant (oidc-provider: belongs to client)', async () => {
     const d = await startDevice()
     expect(await (await poll(d.device_code, D2)).json()).toMatchObject({ error: 'invalid_grant' })
   })
@@ -159,22 +166,26 @@ describe('RFC 8628 §3.3 and §5 the verification page', () => {
     expect(await (await poll(d.device_code)).json()).toMatchObject({ error: 'authorization_pending' })
   })
 
-  test('§6.1 entry is case-, dash- and space-insensitive; the page names the application and scopes with a phishing notice', async () => {
-    for (const variant of [
-      (c: string) => c.toLowerCase(),
-      (c: string) => c.replace('-', ''),
-      (c: string) => c.replace('-', ' ').toLowerCase(),
-    ]) {
-      const d = await startDevice()
-      const { status, page } = await enterCode(new Browser(server.url), variant(d.user_code))
-      expect(status).toBe(200)
-      expect(page).toContain('Git credential helper')
-      expect(page).toContain('read_user')
-      expect(page).toContain('Only continue if you started this on your own device')
-    }
-  })
+  test(
+    '§6.1 entry is case-, dash- and space-insensitive; the page names the application and ' +
+      'scopes with a phishing notice',
+    async () => {
+      for (const variant of [
+        (c: string) => c.toLowerCase(),
+        (c: string) => c.replace('-', ''),
+        (c: string) => c.replace('-', ' ').toLowerCase(),
+      ]) {
+        const d = await startDevice()
+        const { status, page } = await enterCode(new Browser(server.url), variant(d.user_code))
+        expect(status).toBe(200)
+        expect(page).toContain('Git credential helper')
+        expect(page).toContain('read_user')
+        expect(page).toContain('Only continue if you started this on your own device')
+      }
+    },
+  )
 
-  test('§5.1 a wrong code says so without revealing whether it exists; a used code is refused the same way', async () => {
+  test('§5.1 a wrong code says so without revealing if it exists; a used code is refused the same way', async () => {
     const browser = new Browser(server.url)
     const wrong = await enterCode(browser, 'BBBB-BBBB')
     expect(wrong.status).toBe(400)
@@ -294,32 +305,36 @@ describe('OIDC Discovery: the device endpoint is advertised', () => {
 })
 
 describe('issue 14 §3: a device approval is a grant like any other', () => {
-  test('it appears on /account/applications, and revoking it there kills the device tokens and any approval not yet redeemed', async () => {
-    const browser = new Browser(server.url)
-    const d = await startDevice(D2, 'read_user')
-    await decide(browser, d.user_code, 'approve')
-    clock.advance(d.interval)
-    const tokens = (await (await poll(d.device_code, D2)).json()) as { access_token: string; refresh_token: string }
-    const pending = await startDevice(D2, 'read_user')
-    await decide(browser, pending.user_code, 'approve')
-    const list = await (await browser.get('/account/applications')).text()
-    expect(list).toContain('Other device app')
-    const form = /<form method="post" action="\/account\/applications\/revoke">(.*?)<\/form>/s.exec(
-      list.slice(list.indexOf('Other device app')),
-    )![1]!
-    const revoked = await browser.post('/account/applications/revoke', formFields(form))
-    expect(await revoked.text()).toContain('Access revoked')
-    expect(await browser.get('/account/applications').then((r) => r.text())).not.toContain('Other device app')
-    const info = await fetch(`${server.url}/oauth/token/info`, {
-      headers: { Authorization: `Bearer ${tokens.access_token}` },
-    })
-    expect(info.status).toBe(401)
-    const refresh = await postForm(server.url, '/oauth/token', D2, {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token,
-    })
-    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' })
-    clock.advance(pending.interval)
-    expect(await (await poll(pending.device_code, D2)).json()).toMatchObject({ error: 'access_denied' })
-  })
+  test(
+    'it appears on /account/applications, and revoking it there kills the device tokens and ' +
+      'any approval not yet redeemed',
+    async () => {
+      const browser = new Browser(server.url)
+      const d = await startDevice(D2, 'read_user')
+      await decide(browser, d.user_code, 'approve')
+      clock.advance(d.interval)
+      const tokens = (await (await poll(d.device_code, D2)).json()) as { access_token: string; refresh_token: string }
+      const pending = await startDevice(D2, 'read_user')
+      await decide(browser, pending.user_code, 'approve')
+      const list = await (await browser.get('/account/applications')).text()
+      expect(list).toContain('Other device app')
+      const form = /<form method="post" action="\/account\/applications\/revoke">(.*?)<\/form>/s.exec(
+        list.slice(list.indexOf('Other device app')),
+      )![1]!
+      const revoked = await browser.post('/account/applications/revoke', formFields(form))
+      expect(await revoked.text()).toContain('Access revoked')
+      expect(await browser.get('/account/applications').then((r) => r.text())).not.toContain('Other device app')
+      const info = await fetch(`${server.url}/oauth/token/info`, {
+        headers: { Authorization: `Bearer ${tokens.access_token}` },
+      })
+      expect(info.status).toBe(401)
+      const refresh = await postForm(server.url, '/oauth/token', D2, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+      })
+      expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' })
+      clock.advance(pending.interval)
+      expect(await (await poll(pending.device_code, D2)).json()).toMatchObject({ error: 'access_denied' })
+    },
+  )
 })

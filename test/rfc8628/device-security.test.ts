@@ -96,7 +96,8 @@ const alertText = (page: string) => /<p class="error" role="alert">([^<]*)<\/p>/
 
 describe('H.42 device authorization response', () => {
   test.each(BODIES)(
-    'RFC 8628 §3.1, §3.2: 200 with device_code, user_code, verification_uri, expires_in, interval; Cache-Control: no-store ($name body)',
+    'RFC 8628 §3.1, §3.2: 200 with device_code, user_code, verification_uri, expires_in, ' +
+      'interval; Cache-Control: no-store ($name body)',
     async ({ json }) => {
       const res = await postForm(env.server.url, '/oauth/authorize_device', D1, { scope: 'read_user' }, { json })
       expect(res.status).toBe(200)
@@ -118,29 +119,39 @@ describe('H.42 device authorization response', () => {
     },
   )
 
-  test('RFC 8628 §5.2; RFC 6749 §10.10: device_code carries ≥ 128 random bits behind its prefix and never repeats', async () => {
-    const codes = await Promise.all(Array.from({ length: 20 }, () => start(env, D2)))
-    expect(new Set(codes.map((c) => c.device_code)).size).toBe(codes.length)
-    for (const { device_code } of codes) {
-      expect(device_code).toMatch(/^lkdc_[A-Za-z0-9_-]+$/)
-      expect(Buffer.from(device_code.slice('lkdc_'.length), 'base64url').length * 8).toBeGreaterThanOrEqual(128)
-    }
-  })
+  test(
+    'RFC 8628 §5.2; RFC 6749 §10.10: ' +
+      'device_code carries ≥ 128 random ' +
+      'bits behind its prefix and never repeats',
+    async () => {
+      const codes = await Promise.all(Array.from({ length: 20 }, () => start(env, D2)))
+      expect(new Set(codes.map((c) => c.device_code)).size).toBe(codes.length)
+      for (const { device_code } of codes) {
+        expect(device_code).toMatch(/^lkdc_[A-Za-z0-9_-]+$/)
+        expect(Buffer.from(device_code.slice('lkdc_'.length), 'base64url').length * 8).toBeGreaterThanOrEqual(128)
+      }
+    },
+  )
 
-  test('RFC 8628 §6.1: user_code has ≥ 8 characters from an alphabet without ambiguous characters (no digits, no vowels, no O/0 or I/1)', async () => {
-    const codes = await Promise.all(Array.from({ length: 20 }, () => start(env, D2)))
-    const seen = new Set<string>()
-    for (const { user_code } of codes) {
-      const chars = user_code.replace(/-/g, '')
-      expect(chars.length).toBeGreaterThanOrEqual(8)
-      expect(chars).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]+$/)
-      seen.add(chars)
-    }
-    expect(seen.size).toBe(codes.length)
-  })
+  test(
+    'RFC 8628 §6.1: user_code has ≥ 8 characters from an alphabet without ambiguous characters ' +
+      '(no digits, no vowels, no O/0 or I/1)',
+    async () => {
+      const codes = await Promise.all(Array.from({ length: 20 }, () => start(env, D2)))
+      const seen = new Set<string>()
+      for (const { user_code } of codes) {
+        const chars = user_code.replace(/-/g, '')
+        expect(chars.length).toBeGreaterThanOrEqual(8)
+        expect(chars).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]+$/)
+        seen.add(chars)
+      }
+      expect(seen.size).toBe(codes.length)
+    },
+  )
 
   test.each(BODIES)(
-    'RFC 8628 §3.1; RFC 6749 §5.2: unknown client → invalid_client, grant not enabled → unauthorized_client, bad scope → invalid_scope ($name body)',
+    'RFC 8628 §3.1; RFC 6749 §5.2: unknown client → invalid_client, grant not enabled → ' +
+      'unauthorized_client, bad scope → invalid_scope ($name body)',
     async ({ json }) => {
       const url = env.server.url
       const unknown = await postForm(
@@ -175,17 +186,23 @@ describe('H.43 polling', () => {
     },
   )
 
-  test('RFC 8628 §3.5: polling faster than interval → slow_down, and the interval grows by 5 s for every later poll', async () => {
-    const d = await start()
-    expect(await pollError(d.device_code)).toBe('authorization_pending')
-    expect(await pollError(d.device_code)).toBe('slow_down') // the interval is now interval + 5
-    clock.advance(d.interval)
-    expect(await pollError(d.device_code)).toBe('slow_down') // the original interval is no longer enough; now interval + 10
-    clock.advance(d.interval + 10)
-    expect(await pollError(d.device_code)).toBe('authorization_pending')
-    clock.advance(d.interval + 5) // more than the original interval, less than the grown one
-    expect(await pollError(d.device_code)).toBe('slow_down')
-  })
+  test(
+    'RFC 8628 §3.5: polling faster than ' +
+      'interval → slow_down, and the ' +
+      'interval grows by 5 s for every later poll',
+    async () => {
+      const d = await start()
+      expect(await pollError(d.device_code)).toBe('authorization_pending')
+      expect(await pollError(d.device_code)).toBe('slow_down') // the interval is now interval + 5
+      clock.advance(d.interval)
+      // The original interval is no longer enough; now interval + 10.
+      expect(await pollError(d.device_code)).toBe('slow_down')
+      clock.advance(d.interval + 10)
+      expect(await pollError(d.device_code)).toBe('authorization_pending')
+      clock.advance(d.interval + 5) // more than the original interval, less than the grown one
+      expect(await pollError(d.device_code)).toBe('slow_down')
+    },
+  )
 })
 
 describe('H.44 terminal poll answers', () => {
@@ -222,15 +239,19 @@ describe('H.44 terminal poll answers', () => {
     },
   )
 
-  test('RFC 8628 §3.4; oidc-provider "code belongs to client": P1\'s device_code polled as P2 → invalid_grant, before and after approval', async () => {
-    const d = await start(env, D1)
-    expect(await pollError(d.device_code, D2)).toBe('invalid_grant')
-    await decide(await signedIn(), d.user_code, 'approve')
-    clock.advance(d.interval)
-    expect(await pollError(d.device_code, D2)).toBe('invalid_grant')
-    // and the owner still gets its tokens
-    expect(await pollError(d.device_code, D1)).toBe('tokens')
-  })
+  test(
+    'RFC 8628 §3.4; oidc-provider "code belongs to client": P1\'s device_code polled as P2 → ' +
+      'invalid_grant, before and after approval',
+    async () => {
+      const d = await start(env, D1)
+      expect(await pollError(d.device_code, D2)).toBe('invalid_grant')
+      await decide(await signedIn(), d.user_code, 'approve')
+      clock.advance(d.interval)
+      expect(await pollError(d.device_code, D2)).toBe('invalid_grant')
+      // and the owner still gets its tokens
+      expect(await pollError(d.device_code, D1)).toBe('tokens')
+    },
+  )
 })
 
 describe('H.45 user-code entry', () => {
@@ -250,45 +271,53 @@ describe('H.45 user-code entry', () => {
     }
   })
 
-  test('RFC 8628 §5.1; Keycloak issue 51275: ≥ 10 wrong codes from one source → 429 with Retry-After, even for a right code', async () => {
-    const own = await setup()
-    await using _ = own.server
-    const client = await deviceClient(own, 'Dev')
-    const browser = await signedIn(own)
-    for (let i = 0; i < 10; i++) expect((await enter(browser, `BBBB-BBB${'CDFGHJKLMN'[i]}`)).status).toBe(400)
-    const d = await start(own, client)
-    const limited = await enter(browser, d.user_code)
-    expect(limited.status).toBe(429)
-    expect(Number(limited.res.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect(limited.page).not.toContain('/oauth/device/decision')
-    // another signed-in user at the same address is held back too: the limit is per source, not per account
-    expect((await enter(await signedIn(own, 'bob'), d.user_code)).status).toBe(429)
-  })
+  test(
+    'RFC 8628 §5.1; Keycloak issue 51275: ≥ 10 wrong codes from one source → 429 with ' +
+      'Retry-After, even for a right code',
+    async () => {
+      const own = await setup()
+      await using _ = own.server
+      const client = await deviceClient(own, 'Dev')
+      const browser = await signedIn(own)
+      for (let i = 0; i < 10; i++) expect((await enter(browser, `BBBB-BBB${'CDFGHJKLMN'[i]}`)).status).toBe(400)
+      const d = await start(own, client)
+      const limited = await enter(browser, d.user_code)
+      expect(limited.status).toBe(429)
+      expect(Number(limited.res.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(limited.page).not.toContain('/oauth/device/decision')
+      // another signed-in user at the same address is held back too: the limit is per source, not per account
+      expect((await enter(await signedIn(own, 'bob'), d.user_code)).status).toBe(429)
+    },
+  )
 
-  test('element-hq MAS PR 5972: the error for a wrong code never tells whether it exists (never issued, expired, used, denied, malformed)', async () => {
-    const own = await setup({ clock })
-    await using _ = own.server
-    const client = await deviceClient(own, 'Dev')
-    const browser = await signedIn(own)
-    const expired = await start(own, client)
-    clock.advance(expired.expires_in + 1)
-    const used = await start(own, client)
-    await decide(browser, used.user_code, 'approve')
-    const denied = await start(own, client)
-    await decide(browser, denied.user_code, 'deny')
-    const answers = []
-    for (const code of ['BBBB-BBBB', expired.user_code, used.user_code, denied.user_code, 'AAAA-0000', '']) {
-      const { status, page } = await enter(browser, code)
-      answers.push({ status, message: alertText(page) })
-    }
-    expect(answers[0]!.status).toBe(400)
-    expect(answers[0]!.message).toBeString()
-    for (const a of answers) expect(a).toEqual(answers[0]!)
-  })
+  test(
+    'element-hq MAS PR 5972: the error for a wrong code never tells whether it exists (never ' +
+      'issued, expired, used, denied, malformed)',
+    async () => {
+      const own = await setup({ clock })
+      await using _ = own.server
+      const client = await deviceClient(own, 'Dev')
+      const browser = await signedIn(own)
+      const expired = await start(own, client)
+      clock.advance(expired.expires_in + 1)
+      const used = await start(own, client)
+      await decide(browser, used.user_code, 'approve')
+      const denied = await start(own, client)
+      await decide(browser, denied.user_code, 'deny')
+      const answers = []
+      for (const code of ['BBBB-BBBB', expired.user_code, used.user_code, denied.user_code, 'AAAA-0000', '']) {
+        const { status, page } = await enter(browser, code)
+        answers.push({ status, message: alertText(page) })
+      }
+      expect(answers[0]!.status).toBe(400)
+      expect(answers[0]!.message).toBeString()
+      for (const a of answers) expect(a).toEqual(answers[0]!)
+    },
+  )
 })
 
 describe('H.46 verification page', () => {
-  test('RFC 8628 §3.3: entry and decision need a signed-in user; without one → login, and nothing is approved', async () => {
+  test('RFC 8628 §3.3: entry and decision need a signed-in user; else → login, nothing approved', async () => {
     const d = await start()
     const anon = new Browser(env.server.url)
     for (const path of ['/oauth/device', `/oauth/device?user_code=${d.user_code}`]) {
@@ -304,44 +333,53 @@ describe('H.46 verification page', () => {
     expect(await pollError(d.device_code)).toBe('authorization_pending')
   })
 
-  test('RFC 8628 §3.3.1, §5.4: the confirmation names the client (escaped), the requested scopes and warns against remote phishing', async () => {
-    const d = await start(env, D1, 'openid read_user')
-    const { status, page } = await enter(await signedIn(), d.user_code)
-    expect(status).toBe(200)
-    expect(page).toContain('Git &lt;credential&gt; helper')
-    expect(page).not.toContain('Git <credential> helper')
-    expect(page).toContain('read_user')
-    expect(page).toContain('openid')
-    expect(page).not.toContain('<code>profile</code>')
-    expect(page).toMatch(/Only continue if you started this on your own device/)
-    expect(page).toContain(d.user_code)
-  })
+  test(
+    'RFC 8628 §3.3.1, §5.4: the confirmation names the client (escaped), the requested scopes ' +
+      'and warns against remote phishing',
+    async () => {
+      const d = await start(env, D1, 'openid read_user')
+      const { status, page } = await enter(await signedIn(), d.user_code)
+      expect(status).toBe(200)
+      expect(page).toContain('Git &lt;credential&gt; helper')
+      expect(page).not.toContain('Git <credential> helper')
+      expect(page).toContain('read_user')
+      expect(page).toContain('openid')
+      expect(page).not.toContain('<code>profile</code>')
+      expect(page).toMatch(/Only continue if you started this on your own device/)
+      expect(page).toContain(d.user_code)
+    },
+  )
 
-  test('RFC 8628 §3.3.1, §5.4: verification_uri_complete only pre-fills; a GET of the decision URL approves nothing; approval needs the POST', async () => {
-    const d = await start()
-    const browser = await signedIn()
-    const prefilled = await browser.get(
-      new URL(d.verification_uri_complete!).pathname + new URL(d.verification_uri_complete!).search,
-    )
-    expect(prefilled.status).toBe(200)
-    const page = await prefilled.text()
-    expect(page).toContain(`value="${d.user_code}"`)
-    expect(page).not.toContain('/oauth/device/decision')
-    const sneaky = await browser.get(
-      `/oauth/device/decision?user_code=${d.user_code}&decision=approve&csrf_token=${formFields(page).csrf_token}`,
-    )
-    expect(sneaky.status).toBeGreaterThanOrEqual(400)
-    clock.advance(d.interval)
-    expect(await pollError(d.device_code)).toBe('authorization_pending')
-    expect((await decide(browser, d.user_code, 'approve')).status).toBe(200)
-    clock.advance(d.interval)
-    expect(await pollError(d.device_code)).toBe('tokens')
-  })
+  test(
+    'RFC 8628 §3.3.1, §5.4: verification_uri_complete only pre-fills; a GET of the decision ' +
+      'URL approves nothing; approval needs the POST',
+    async () => {
+      const d = await start()
+      const browser = await signedIn()
+      const prefilled = await browser.get(
+        new URL(d.verification_uri_complete!).pathname + new URL(d.verification_uri_complete!).search,
+      )
+      expect(prefilled.status).toBe(200)
+      const page = await prefilled.text()
+      expect(page).toContain(`value="${d.user_code}"`)
+      expect(page).not.toContain('/oauth/device/decision')
+      const sneaky = await browser.get(
+        `/oauth/device/decision?user_code=${d.user_code}&decision=approve&csrf_token=${formFields(page).csrf_token}`,
+      )
+      expect(sneaky.status).toBeGreaterThanOrEqual(400)
+      clock.advance(d.interval)
+      expect(await pollError(d.device_code)).toBe('authorization_pending')
+      expect((await decide(browser, d.user_code, 'approve')).status).toBe(200)
+      clock.advance(d.interval)
+      expect(await pollError(d.device_code)).toBe('tokens')
+    },
+  )
 })
 
 describe('H.47 single use and the user behind it', () => {
   test.each(['approve', 'deny'] as const)(
-    'RFC 8628 §3.3: a user_code is single-use: after %s, entering or deciding it again is an error and changes nothing',
+    'RFC 8628 §3.3: a user_code is single-use: after %s, entering or deciding it again is an ' +
+      'error and changes nothing',
     async (first) => {
       const d = await start()
       const browser = await signedIn()
@@ -360,17 +398,21 @@ describe('H.47 single use and the user behind it', () => {
     },
   )
 
-  test('RFC 8628 §3.3; Keycloak CVE-2026-88770: the user disabled after approving → the poll gets access_denied, never tokens', async () => {
-    const own = await setup({ clock })
-    await using _ = own.server
-    const client = await deviceClient(own, 'Dev')
-    const d = await start(own, client)
-    expect((await decide(await signedIn(own), d.user_code, 'approve')).status).toBe(200)
-    await own.server.provider.services.users.disable('alice')
-    clock.advance(d.interval)
-    const error = await pollError(d.device_code, client, { e: own })
-    expect(['access_denied', 'invalid_grant']).toContain(error!)
-    clock.advance(d.interval)
-    expect(await pollError(d.device_code, client, { e: own })).not.toBe('tokens')
-  })
+  test(
+    'RFC 8628 §3.3; Keycloak CVE-2026-88770: the user disabled after approving → the poll gets ' +
+      'access_denied, never tokens',
+    async () => {
+      const own = await setup({ clock })
+      await using _ = own.server
+      const client = await deviceClient(own, 'Dev')
+      const d = await start(own, client)
+      expect((await decide(await signedIn(own), d.user_code, 'approve')).status).toBe(200)
+      await own.server.provider.services.users.disable('alice')
+      clock.advance(d.interval)
+      const error = await pollError(d.device_code, client, { e: own })
+      expect(['access_denied', 'invalid_grant']).toContain(error!)
+      clock.advance(d.interval)
+      expect(await pollError(d.device_code, client, { e: own })).not.toBe('tokens')
+    },
+  )
 })

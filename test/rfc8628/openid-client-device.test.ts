@@ -6,7 +6,8 @@ import { seed } from '../helpers/fixtures.ts'
 import { startServer } from '../helpers/server.ts'
 
 test('RFC 8628 end to end: openid-client starts and polls, the user approves on the HTML pages', async () => {
-  await using server = await startServer({ config: { deviceInterval: 1 }, socket: true }) // interop: openid-client over HTTP
+  // Interop: openid-client over HTTP.
+  await using server = await startServer({ config: { deviceInterval: 1 }, socket: true })
   await seed(server.provider.services)
   const { application } = await server.provider.services.applications.create({
     name: 'git credential helper',

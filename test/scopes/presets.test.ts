@@ -42,7 +42,7 @@ describe('issue 14 §4: Gitea 1.20+/Forgejo and pre-1.20 Gitea are two presets',
     expect(PRESETS.forgejo).toEqual(PRESETS.gitea)
   })
 
-  test('gitea-legacy keeps the seed vocabulary (Gitea seed: admin:org ⊃ write:org ⊃ read:org, repo …)', async () => {
+  test('gitea-legacy keeps the Gitea seed vocabulary (admin:org ⊃ write:org ⊃ read:org, repo …)', async () => {
     await scopes().importPreset('gitea-legacy')
     expect(await scopes().expand(['admin:org'])).toEqual(['admin:org', 'write:org', 'read:org'])
     expect(await scopes().find('repo')).toMatchObject({ implies: ['repo:status', 'public_repo', 'admin:repo_hook'] })
@@ -92,19 +92,22 @@ describe('issue 14 §4: a preset that would widen an existing scope needs force,
     expect(again).toMatchObject({ created: [], widened: [] })
   })
 
-  test("an operator's own scope named like a preset scope is not widened silently, and nothing else is imported", async () => {
-    await scopes().create({ name: 'repo', description: 'Our own repo scope' })
-    const refused = await scopes()
-      .importPreset('gitea-legacy')
-      .catch((e: unknown) => e)
-    expect((refused as PresetWouldWiden).widened.map((w) => w.name)).toEqual(['repo'])
-    expect(await scopes().find('admin:org')).toBeUndefined()
-    await scopes().importPreset('gitea-legacy', { force: true })
-    expect(await scopes().find('repo')).toMatchObject({
-      description: 'Our own repo scope',
-      implies: ['repo:status', 'public_repo', 'admin:repo_hook'],
-    })
-  })
+  test(
+    "an operator's own scope named like a preset scope is not widened silently, and nothing " + 'else is imported',
+    async () => {
+      await scopes().create({ name: 'repo', description: 'Our own repo scope' })
+      const refused = await scopes()
+        .importPreset('gitea-legacy')
+        .catch((e: unknown) => e)
+      expect((refused as PresetWouldWiden).widened.map((w) => w.name)).toEqual(['repo'])
+      expect(await scopes().find('admin:org')).toBeUndefined()
+      await scopes().importPreset('gitea-legacy', { force: true })
+      expect(await scopes().find('repo')).toMatchObject({
+        description: 'Our own repo scope',
+        implies: ['repo:status', 'public_repo', 'admin:repo_hook'],
+      })
+    },
+  )
 
   test('a widening that would make a scope imply itself is refused even with force', async () => {
     await scopes().create({ name: 'read_registry', description: 'Pull images, and all of the API', implies: ['api'] })
@@ -120,24 +123,28 @@ describe('issue 14 §4: latchkey scope import', () => {
     return cli(['scope', ...argv, ...db])
   }
 
-  test('without --force the gitlab preset lists the change to api, exits 1 and imports nothing; with --force it applies', async () => {
-    const refused = await run('import', '--preset', 'gitlab')
-    expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain('api would also imply read_api write_repository write_registry')
-    expect(refused.stderr).toContain('--force')
-    const names = async () => JSON.parse((await run('list', '--json')).stdout).map((s: { name: string }) => s.name)
-    expect(await names()).not.toContain('read_api')
-    const forced = await run('import', '--preset', 'gitlab', '--force', '--json')
-    expect(forced.code).toBe(0)
-    expect(JSON.parse(forced.stdout).widened).toEqual([
-      {
-        name: 'api',
-        implies: ['read_user', 'read_api', 'write_repository', 'write_registry'],
-        added: ['read_api', 'write_repository', 'write_registry'],
-      },
-    ])
-    expect(await names()).toContain('read_api')
-  })
+  test(
+    'without --force the gitlab preset lists the change to api, exits 1 and imports nothing; ' +
+      'with --force it applies',
+    async () => {
+      const refused = await run('import', '--preset', 'gitlab')
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain('api would also imply read_api write_repository write_registry')
+      expect(refused.stderr).toContain('--force')
+      const names = async () => JSON.parse((await run('list', '--json')).stdout).map((s: { name: string }) => s.name)
+      expect(await names()).not.toContain('read_api')
+      const forced = await run('import', '--preset', 'gitlab', '--force', '--json')
+      expect(forced.code).toBe(0)
+      expect(JSON.parse(forced.stdout).widened).toEqual([
+        {
+          name: 'api',
+          implies: ['read_user', 'read_api', 'write_repository', 'write_registry'],
+          added: ['read_api', 'write_repository', 'write_registry'],
+        },
+      ])
+      expect(await names()).toContain('read_api')
+    },
+  )
 
   test('--help names every preset and the Gitea version each one is for', async () => {
     const help = (await run('--help')).stdout

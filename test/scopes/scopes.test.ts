@@ -63,9 +63,13 @@ describe('issue 3: scopes as managed data (Gitea seed hierarchy)', () => {
     expect(info.scope.sort()).toEqual(['read:org', 'read_user', 'write:org'])
   })
 
-  test('checklist M.74, RFC 9700 §2.3: implied scopes never climb above the application ceiling (admin:org → invalid_scope)', async () => {
-    expect(await tokensFor('admin:org')).toEqual({ error: 'invalid_scope' })
-  })
+  test(
+    'checklist M.74, RFC 9700 §2.3: implied scopes never climb above the application ceiling ' +
+      '(admin:org → invalid_scope)',
+    async () => {
+      expect(await tokensFor('admin:org')).toEqual({ error: 'invalid_scope' })
+    },
+  )
 
   test('RFC 6749 §3.3: an omitted scope gets the application defaults (openid is the built-in default)', async () => {
     const t = (await tokensFor(undefined)) as { scope: string }
@@ -117,7 +121,7 @@ describe('issue 3: scopes as managed data (Gitea seed hierarchy)', () => {
 })
 
 describe('issue 3: consents are remembered, asked again only for the difference, and revocable', () => {
-  test('a second request for more scopes shows the consent page listing the new scope apart from the approved ones', async () => {
+  test('a request for more scopes shows a consent page listing the new scope apart from approved ones', async () => {
     const browser = new Browser(server.url)
     await browser.authorize({
       response_type: 'code',
@@ -127,13 +131,12 @@ describe('issue 3: consents are remembered, asked again only for the difference,
       state: 's',
     })
     // Same scopes again: no consent page, straight to the client.
-    const again = await browser.get(
-      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri, scope: 'openid' })}`,
-    )
+    const forgeQuery = { response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri }
+    const again = await browser.get(`/oauth/authorize?${new URLSearchParams({ ...forgeQuery, scope: 'openid' })}`)
     expect(again.status).toBe(302)
     expect(again.headers.get('location')).toStartWith(FORGE.redirectUri)
     const more = await browser.get(
-      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FORGE.clientId, redirect_uri: FORGE.redirectUri, scope: 'openid profile' })}`,
+      `/oauth/authorize?${new URLSearchParams({ ...forgeQuery, scope: 'openid profile' })}`,
     )
     expect(more.status).toBe(200)
     const page = await more.text()

@@ -91,53 +91,67 @@ describe('issue 15 §4: the cache', () => {
     })
   })
 
-  test('a plain INSERT empties a cache of lists, not one of rows found by key (issuing tokens keeps the token cache)', async () => {
-    await withStore(async (db) => {
-      await db.insertInto('scopes').values(scope('a')).execute()
-      const lists = describedScopes(db)
-      const rows = describedScopes(db, { keyedRowsOnly: true })
-      await lists.get('a')
-      await rows.get('a')
-      await db.insertInto('scopes').values(scope('b')).execute()
-      await lists.get('a')
-      await rows.get('a')
-      expect([lists.reads(), rows.reads()]).toEqual([2, 1])
-      await db.deleteFrom('scopes').where('name', '=', 'b').execute()
-      await rows.get('a')
-      expect(rows.reads()).toBe(2)
-    })
-  })
-
-  test('a write inside a transaction moves the signal when the transaction ends, and a read racing it is not remembered', async () => {
-    await withStore(async (db) => {
-      await db.insertInto('scopes').values(scope('a')).execute()
-      const counter = changeSignalOf(db)!.counter('scopes')
-      const before = counter.altered
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('scopes').set({ description: 'in trx' }).where('name', '=', 'a').execute()
-        expect(counter.altered).toBe(before)
+  test(
+    'a plain INSERT empties a cache of ' +
+      'lists, not one of rows found by key ' +
+      '(issuing tokens keeps the token cache)',
+    async () => {
+      await withStore(async (db) => {
+        await db.insertInto('scopes').values(scope('a')).execute()
+        const lists = describedScopes(db)
+        const rows = describedScopes(db, { keyedRowsOnly: true })
+        await lists.get('a')
+        await rows.get('a')
+        await db.insertInto('scopes').values(scope('b')).execute()
+        await lists.get('a')
+        await rows.get('a')
+        expect([lists.reads(), rows.reads()]).toEqual([2, 1])
+        await db.deleteFrom('scopes').where('name', '=', 'b').execute()
+        await rows.get('a')
+        expect(rows.reads()).toBe(2)
       })
-      expect(counter.altered).toBe(before + 1)
+    },
+  )
 
-      const c = describedScopes(db)
-      const racing = c.get('a')
-      await db.updateTable('scopes').set({ description: 'after' }).where('name', '=', 'a').execute()
-      await racing
-      expect(await c.get('a')).toBe('after')
-    })
-  })
+  test(
+    'a write inside a transaction moves the signal when the transaction ends, and a read ' +
+      'racing it is not remembered',
+    async () => {
+      await withStore(async (db) => {
+        await db.insertInto('scopes').values(scope('a')).execute()
+        const counter = changeSignalOf(db)!.counter('scopes')
+        const before = counter.altered
+        await db.transaction().execute(async (trx) => {
+          await trx.updateTable('scopes').set({ description: 'in trx' }).where('name', '=', 'a').execute()
+          expect(counter.altered).toBe(before)
+        })
+        expect(counter.altered).toBe(before + 1)
 
-  test('deleting a user counts for the tables its rows cascade to (the token cache reads tokens joined to users)', async () => {
-    await withStore(async (db) => {
-      const signal = changeSignalOf(db)!
-      const tokens = signal.counter('access_tokens').altered
-      await db.updateTable('users').set({ name: 'x' }).execute()
-      expect(signal.counter('access_tokens').altered).toBe(tokens)
-      await db.deleteFrom('users').where('id', '=', 'none').execute()
-      expect(signal.counter('access_tokens').altered).toBe(tokens + 1)
-      expect(signal.counter('live_token_counts').altered).toBeGreaterThan(0)
-    })
-  })
+        const c = describedScopes(db)
+        const racing = c.get('a')
+        await db.updateTable('scopes').set({ description: 'after' }).where('name', '=', 'a').execute()
+        await racing
+        expect(await c.get('a')).toBe('after')
+      })
+    },
+  )
+
+  test(
+    'deleting a user counts for the ' +
+      'tables its rows cascade to (the ' +
+      'token cache reads tokens joined to users)',
+    async () => {
+      await withStore(async (db) => {
+        const signal = changeSignalOf(db)!
+        const tokens = signal.counter('access_tokens').altered
+        await db.updateTable('users').set({ name: 'x' }).execute()
+        expect(signal.counter('access_tokens').altered).toBe(tokens)
+        await db.deleteFrom('users').where('id', '=', 'none').execute()
+        expect(signal.counter('access_tokens').altered).toBe(tokens + 1)
+        expect(signal.counter('live_token_counts').altered).toBeGreaterThan(0)
+      })
+    },
+  )
 
   test.skipIf(onPostgres)(
     'SQLite: a commit by another connection on the same file (the CLI) empties it at the next lookup',
@@ -191,26 +205,30 @@ describe('issue 15 §4: the cache', () => {
     },
   )
 
-  test('PostgreSQL: another instance’s write is seen once the entry is older than postgresMaxAge; this process’s at once', async () => {
-    // Another instance's write cannot be signalled: a database whose signal is PostgreSQL's, and rows
-    // changed behind it, show the bound without a server.
-    let now = 1000
-    let description = 'first'
-    const db = {} as Db
-    const signal = createChangeSignal('postgres')
-    registerChangeSignal(db as Kysely<Database>, signal)
-    const cache = createCache<string, string>(db, { tables: ['scopes'], postgresMaxAge: 5, now: () => now })
-    const get = () => cache.get('a', async () => description)
-    expect(await get()).toBe('first')
-    description = 'second' // written by another instance
-    now += 4
-    expect(await get()).toBe('first')
-    now += 1
-    expect(await get()).toBe('second')
-    description = 'third' // written by this process
-    signal.record({ tables: ['scopes'], alters: true })
-    expect(await get()).toBe('third')
-  })
+  test(
+    'PostgreSQL: another instance’s write is seen once the entry is older than postgresMaxAge; ' +
+      'this process’s at once',
+    async () => {
+      // Another instance's write cannot be signalled: a database whose signal is PostgreSQL's, and rows
+      // changed behind it, show the bound without a server.
+      let now = 1000
+      let description = 'first'
+      const db = {} as Db
+      const signal = createChangeSignal('postgres')
+      registerChangeSignal(db as Kysely<Database>, signal)
+      const cache = createCache<string, string>(db, { tables: ['scopes'], postgresMaxAge: 5, now: () => now })
+      const get = () => cache.get('a', async () => description)
+      expect(await get()).toBe('first')
+      description = 'second' // written by another instance
+      now += 4
+      expect(await get()).toBe('first')
+      now += 1
+      expect(await get()).toBe('second')
+      description = 'third' // written by this process
+      signal.record({ tables: ['scopes'], alters: true })
+      expect(await get()).toBe('third')
+    },
+  )
 })
 
 describe('issue 15 §4: the change signal classifies writes by their Kysely operation tree', () => {

@@ -42,55 +42,59 @@ const user = (id: string, username: string, email: string | null, createdAt: num
 })
 
 describe('issue 14 §3: migration 2026_12_02_000 on a database holding case-duplicates', () => {
-  test('nobody is lost: the oldest keeps the name and address, later ones are renamed name~N or lose the address, each audited', async () => {
-    await withStore(async (db) => {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
-      expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined()
-      await db
-        .insertInto('users')
-        .values([
-          user('00000000-0000-7000-8000-000000000003', 'BOB', 'Bob@Example.com', 300),
-          user('00000000-0000-7000-8000-000000000001', 'bob', 'bob@example.com', 100),
-          user('00000000-0000-7000-8000-000000000002', 'Bob', null, 200),
-          user('00000000-0000-7000-8000-000000000004', 'carol', 'BOB@example.COM', 400),
-          user('00000000-0000-7000-8000-000000000005', 'dave', null, 500),
+  test(
+    'nobody is lost: the oldest keeps the name and address, later ones are renamed name~N or ' +
+      'lose the address, each audited',
+    async () => {
+      await withStore(async (db) => {
+        const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+        expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined()
+        await db
+          .insertInto('users')
+          .values([
+            user('00000000-0000-7000-8000-000000000003', 'BOB', 'Bob@Example.com', 300),
+            user('00000000-0000-7000-8000-000000000001', 'bob', 'bob@example.com', 100),
+            user('00000000-0000-7000-8000-000000000002', 'Bob', null, 200),
+            user('00000000-0000-7000-8000-000000000004', 'carol', 'BOB@example.COM', 400),
+            user('00000000-0000-7000-8000-000000000005', 'dave', null, 500),
+          ])
+          .execute()
+        expect((await migrator.migrateToLatest()).error).toBeUndefined()
+        const rows = await db.selectFrom('users').select(['id', 'username', 'email']).orderBy('id').execute()
+        expect(rows).toEqual([
+          { id: '00000000-0000-7000-8000-000000000001', username: 'bob', email: 'bob@example.com' },
+          { id: '00000000-0000-7000-8000-000000000002', username: 'Bob~2', email: null },
+          { id: '00000000-0000-7000-8000-000000000003', username: 'BOB~3', email: null },
+          { id: '00000000-0000-7000-8000-000000000004', username: 'carol', email: null },
+          { id: '00000000-0000-7000-8000-000000000005', username: 'dave', email: null },
         ])
-        .execute()
-      expect((await migrator.migrateToLatest()).error).toBeUndefined()
-      const rows = await db.selectFrom('users').select(['id', 'username', 'email']).orderBy('id').execute()
-      expect(rows).toEqual([
-        { id: '00000000-0000-7000-8000-000000000001', username: 'bob', email: 'bob@example.com' },
-        { id: '00000000-0000-7000-8000-000000000002', username: 'Bob~2', email: null },
-        { id: '00000000-0000-7000-8000-000000000003', username: 'BOB~3', email: null },
-        { id: '00000000-0000-7000-8000-000000000004', username: 'carol', email: null },
-        { id: '00000000-0000-7000-8000-000000000005', username: 'dave', email: null },
-      ])
-      const events = await db.selectFrom('audit_events').select(['type', 'user_id', 'detail']).orderBy('id').execute()
-      expect(events.map((e) => [e.type, e.user_id!.slice(-1), JSON.parse(e.detail)])).toEqual([
-        ['user.renamed_case_duplicate', '2', { from: 'Bob', to: 'Bob~2' }],
-        ['user.renamed_case_duplicate', '3', { from: 'BOB', to: 'BOB~3' }],
-        ['user.email_cleared_case_duplicate', '3', { email: 'Bob@Example.com' }],
-        ['user.email_cleared_case_duplicate', '4', { email: 'BOB@example.COM' }],
-      ])
-      // The database itself now refuses a case-duplicate, whoever writes.
-      await expect(
-        db
-          .insertInto('users')
-          .values(user('00000000-0000-7000-8000-000000000006', 'DAVE', null, 600))
-          .execute(),
-      ).rejects.toThrow()
-      await expect(
-        db
-          .insertInto('users')
-          .values(user('00000000-0000-7000-8000-000000000007', 'erin', 'BOB@EXAMPLE.COM', 700))
-          .execute(),
-      ).rejects.toThrow()
-    })
-  })
+        const events = await db.selectFrom('audit_events').select(['type', 'user_id', 'detail']).orderBy('id').execute()
+        expect(events.map((e) => [e.type, e.user_id!.slice(-1), JSON.parse(e.detail)])).toEqual([
+          ['user.renamed_case_duplicate', '2', { from: 'Bob', to: 'Bob~2' }],
+          ['user.renamed_case_duplicate', '3', { from: 'BOB', to: 'BOB~3' }],
+          ['user.email_cleared_case_duplicate', '3', { email: 'Bob@Example.com' }],
+          ['user.email_cleared_case_duplicate', '4', { email: 'BOB@example.COM' }],
+        ])
+        // The database itself now refuses a case-duplicate, whoever writes.
+        await expect(
+          db
+            .insertInto('users')
+            .values(user('00000000-0000-7000-8000-000000000006', 'DAVE', null, 600))
+            .execute(),
+        ).rejects.toThrow()
+        await expect(
+          db
+            .insertInto('users')
+            .values(user('00000000-0000-7000-8000-000000000007', 'erin', 'BOB@EXAMPLE.COM', 700))
+            .execute(),
+        ).rejects.toThrow()
+      })
+    },
+  )
 })
 
 describe('issue 14 §3: usernames and e-mail addresses ignore case', () => {
-  test('bob and Bob cannot both exist, BOB signs in as bob, and a shared address in another case is a conflict', async () => {
+  test('bob and Bob cannot coexist, BOB signs in as bob, a shared address in another case is a conflict', async () => {
     await using server = await startServer()
     const users = server.provider.services.users
     const bob = await users.create({ username: 'bob', email: 'bob@example.com', password: PASSWORD })

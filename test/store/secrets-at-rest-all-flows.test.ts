@@ -43,7 +43,9 @@ async function json<T = Record<string, unknown>>(res: Response | Promise<Respons
 
 // On PostgreSQL there is no file to scan; o-storage.test.ts dumps the tables there.
 describe.skipIf(onPostgres)('O.77 secrets at rest after every flow', () => {
-  test('RFC 6819 §5.1.4.1.3; Hydra security design; doorkeeper hash_token_secrets/hash_application_secrets: no raw secret, code, token, device code, user code or password from any flow is in the SQLite file, its WAL or -shm', async () => {
+  test('RFC 6819 §5.1.4.1.3; Hydra security design; doorkeeper ' +
+    'hash_token_secrets/hash_application_secrets: no raw secret, code, token, device code, ' +
+    'user code or password from any flow is in the SQLite file, its WAL or -shm', async () => {
     const { server, f } = env
     const s = server.provider.services
     const url = server.url
@@ -169,19 +171,26 @@ describe.skipIf(onPostgres)('O.77 secrets at rest after every flow', () => {
     const created = await ok(
       server,
       adminPat,
-      'mutation { createApplication(input: {name: "From GraphQL", redirectUris: ["https://gql.example/cb"]}) { ... on ApplicationWithSecret { clientSecret application { id } } } }',
+      'mutation { createApplication(input: {name: "From GraphQL", redirectUris: ' +
+        '["https://gql.example/cb"]}) { ... on ApplicationWithSecret { clientSecret application { ' +
+        'id } } } }',
     )
     keep('client secret (GraphQL create)', created.createApplication.clientSecret)
     const rot = await ok(
       server,
       adminPat,
-      `mutation { rotateApplicationSecret(input: {id: "${created.createApplication.application.id}"}) { ... on ApplicationWithSecret { clientSecret } } }`,
+      `mutation {
+        rotateApplicationSecret(input: {id: "${created.createApplication.application.id}"}) {
+          ... on ApplicationWithSecret { clientSecret }
+        }
+      }`,
     )
     keep('client secret (GraphQL rotate)', rot.rotateApplicationSecret.clientSecret)
     const gpat = await ok(
       server,
       adminPat,
-      'mutation { createPersonalAccessToken(input: {scopes: ["read_user"], expiresIn: 600}) { ... on CreatePersonalAccessTokenPayload { value } } }',
+      'mutation { createPersonalAccessToken(input: {scopes: ["read_user"], expiresIn: 600}) { ' +
+        '... on CreatePersonalAccessTokenPayload { value } } }',
     )
     keep('personal access token (GraphQL)', gpat.createPersonalAccessToken.value)
     const gqlPassword = 'quokka-harbour-lamp-17'

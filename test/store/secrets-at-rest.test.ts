@@ -53,114 +53,118 @@ function occurrences(files: Array<[string, Buffer]>, secret: string): string[] {
 }
 
 describe('O.77 secrets at rest', () => {
-  test('RFC 6819 §5.1.4.1.3; Hydra security design; doorkeeper hash_token_secrets: after full flows no raw secret, code, token, session or password is in the SQLite file, its WAL or -shm', async () => {
-    const services = env.server.provider.services
-    const secrets = new Map<string, string>() // value → what it is
-    const keep = (what: string, value: string | null | undefined) => {
-      if (value) secrets.set(value, what)
-    }
-    keep('password', PASSWORD)
-    const otherPassword = 'zebra-quartz-lantern-91'
-    await services.users.create({ username: 'oscar', email: 'oscar@example.com', password: otherPassword })
-    keep('password', otherPassword)
-    for (const c of [env.f.C1, env.f.C2, env.f.RS]) keep('client secret', c.secret)
-    const rotated = await services.applications.rotateSecret(env.f.C2.clientId)
-    keep('rotated client secret', rotated.clientSecret)
-
-    const browsers = [env.browser, new Browser(env.server.url)]
-    for (const dialect of DIALECTS) {
-      for (const json of [false, true]) {
-        const client: Client = env.f.C1
-        const { code, verifier } = await getCode(env, client, { dialect })
-        keep('code', code)
-        keep('code_verifier', verifier)
-        const res = await exchange(env, client, code, verifier, { dialect, json })
-        const tokens = (await res.json()) as { access_token: string; refresh_token: string }
-        keep('access token', tokens.access_token)
-        keep('refresh token', tokens.refresh_token)
-        await exchange(env, client, code, verifier, { dialect, json }) // a replay, which revokes
-        const second = await tokensFor(env, client, { dialect, json })
-        keep('access token', second.access_token)
-        keep('refresh token', second.refresh_token)
-        const rotatedPair = (await (
-          await refresh(env, client, second.refresh_token!, {}, { dialect, json })
-        ).json()) as { access_token: string; refresh_token: string }
-        keep('access token', rotatedPair.access_token)
-        keep('refresh token', rotatedPair.refresh_token)
-        await refresh(env, client, second.refresh_token!, {}, { dialect, json }) // reuse, which revokes the family
-        const publicPair = await tokensFor(env, env.f.P1, {
-          dialect,
-          json,
-          scope: 'openid',
-          browser: browsers[1],
-          username: 'bob',
-        })
-        keep('access token', publicPair.access_token)
-        keep('refresh token', publicPair.refresh_token)
-        await postForm(env.server.url, '/oauth/revoke', env.f.P1, { token: publicPair.access_token }, { json })
-        await postForm(env.server.url, '/oauth/introspect', env.f.RS, { token: rotatedPair.access_token }, { json })
-        await fetch(`${env.server.url}${dialect.userinfo}?access_token=${rotatedPair.access_token}`)
+  test(
+    'RFC 6819 §5.1.4.1.3; Hydra security design; doorkeeper hash_token_secrets: ' +
+      'after full flows no raw secret, code, token, session or password is in the SQLite file, its WAL or -shm',
+    async () => {
+      const services = env.server.provider.services
+      const secrets = new Map<string, string>() // value → what it is
+      const keep = (what: string, value: string | null | undefined) => {
+        if (value) secrets.set(value, what)
       }
-    }
-    const unused = await getCode(env, env.f.C1)
-    keep('unredeemed code', unused.code)
-    const personal = await services.tokens.issuePersonal(env.f.alice.id, ['read_user'], 3600)
-    keep('personal access token', personal.token)
-    for (const b of browsers) for (const [name, value] of b.cookies) keep(`cookie ${name}`, value)
-    expect(secrets.size).toBeGreaterThan(30)
+      keep('password', PASSWORD)
+      const otherPassword = 'zebra-quartz-lantern-91'
+      await services.users.create({ username: 'oscar', email: 'oscar@example.com', password: otherPassword })
+      keep('password', otherPassword)
+      for (const c of [env.f.C1, env.f.C2, env.f.RS]) keep('client secret', c.secret)
+      const rotated = await services.applications.rotateSecret(env.f.C2.clientId)
+      keep('rotated client secret', rotated.clientSecret)
 
-    const check = (files: Array<[string, Buffer]>) => {
-      const hits = [...secrets].flatMap(([value, what]) =>
-        occurrences(files, value).map((path) => `${what} in ${path}`),
-      )
-      expect(hits).toEqual([])
-      // positive control: the scan does see what is stored in the clear
-      expect(files.some(([, buf]) => buf.includes(Buffer.from(env.f.C1.clientId)))).toBe(true)
-    }
-    check(await storedData())
-    if (!onPostgres) {
-      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(services.deps.db)
-      check(databaseFiles())
-    }
+      const browsers = [env.browser, new Browser(env.server.url)]
+      for (const dialect of DIALECTS) {
+        for (const json of [false, true]) {
+          const client: Client = env.f.C1
+          const { code, verifier } = await getCode(env, client, { dialect })
+          keep('code', code)
+          keep('code_verifier', verifier)
+          const res = await exchange(env, client, code, verifier, { dialect, json })
+          const tokens = (await res.json()) as { access_token: string; refresh_token: string }
+          keep('access token', tokens.access_token)
+          keep('refresh token', tokens.refresh_token)
+          await exchange(env, client, code, verifier, { dialect, json }) // a replay, which revokes
+          const second = await tokensFor(env, client, { dialect, json })
+          keep('access token', second.access_token)
+          keep('refresh token', second.refresh_token)
+          const rotatedPair = (await (
+            await refresh(env, client, second.refresh_token!, {}, { dialect, json })
+          ).json()) as { access_token: string; refresh_token: string }
+          keep('access token', rotatedPair.access_token)
+          keep('refresh token', rotatedPair.refresh_token)
+          await refresh(env, client, second.refresh_token!, {}, { dialect, json }) // reuse, which revokes the family
+          const publicPair = await tokensFor(env, env.f.P1, {
+            dialect,
+            json,
+            scope: 'openid',
+            browser: browsers[1],
+            username: 'bob',
+          })
+          keep('access token', publicPair.access_token)
+          keep('refresh token', publicPair.refresh_token)
+          await postForm(env.server.url, '/oauth/revoke', env.f.P1, { token: publicPair.access_token }, { json })
+          await postForm(env.server.url, '/oauth/introspect', env.f.RS, { token: rotatedPair.access_token }, { json })
+          await fetch(`${env.server.url}${dialect.userinfo}?access_token=${rotatedPair.access_token}`)
+        }
+      }
+      const unused = await getCode(env, env.f.C1)
+      keep('unredeemed code', unused.code)
+      const personal = await services.tokens.issuePersonal(env.f.alice.id, ['read_user'], 3600)
+      keep('personal access token', personal.token)
+      for (const b of browsers) for (const [name, value] of b.cookies) keep(`cookie ${name}`, value)
+      expect(secrets.size).toBeGreaterThan(30)
 
-    // only SHA-256 digests are stored, and they are the digests of what was issued; a token's key
-    // is its row id and its digest (crypto/token-values.ts), a code's, session's or secret's the bare digest
-    const db = services.deps.db
-    const tokenKeys = [
-      ...(await db.selectFrom('access_tokens').select('token_hash as h').execute()),
-      ...(await db.selectFrom('refresh_tokens').select('token_hash as h').execute()),
-    ].map((r) => r.h as string)
-    const hashes = [
-      ...(await db.selectFrom('authorization_codes').select('code_hash as h').execute()),
-      ...(await db.selectFrom('sessions').select('token_hash as h').execute()),
-      ...(await db
-        .selectFrom('applications')
-        .select('client_secret_hash as h')
-        .where('client_secret_hash', 'is not', null)
-        .execute()),
-    ].map((r) => r.h as string)
-    for (const k of tokenKeys) expect(k).toMatch(TOKEN_KEY)
-    for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/)
-    const stored = new Set([...tokenKeys, ...hashes])
-    const isToken = (what: string) => / token$/.test(what)
-    for (const [value, what] of secrets)
-      if (
-        !what.startsWith('password') &&
-        what !== 'code_verifier' &&
-        what !== 'cookie latchkey_login' &&
-        what !== 'client secret' &&
-        what !== 'rotated client secret'
-      )
-        expect({ what, stored: stored.has(isToken(what) ? storedTokenKey(value) : sha256Hex(value)) }).toEqual({
-          what,
-          stored: true,
-        })
-    expect(stored.has(sha256Hex(rotated.clientSecret!))).toBe(true)
+      const check = (files: Array<[string, Buffer]>) => {
+        const hits = [...secrets].flatMap(([value, what]) =>
+          occurrences(files, value).map((path) => `${what} in ${path}`),
+        )
+        expect(hits).toEqual([])
+        // positive control: the scan does see what is stored in the clear
+        expect(files.some(([, buf]) => buf.includes(Buffer.from(env.f.C1.clientId)))).toBe(true)
+      }
+      check(await storedData())
+      if (!onPostgres) {
+        await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(services.deps.db)
+        check(databaseFiles())
+      }
 
-    const passwords = await db.selectFrom('users').select('password_hash').execute()
-    expect(passwords.length).toBeGreaterThanOrEqual(3)
-    for (const { password_hash } of passwords) expect(password_hash).toStartWith('$argon2id$')
-  })
+      // only SHA-256 digests are stored, and they are the digests of what was issued; a token's key
+      // is its row id and its digest (crypto/token-values.ts), a code's, session's or secret's the bare digest
+      const db = services.deps.db
+      const tokenKeys = [
+        ...(await db.selectFrom('access_tokens').select('token_hash as h').execute()),
+        ...(await db.selectFrom('refresh_tokens').select('token_hash as h').execute()),
+      ].map((r) => r.h as string)
+      const hashes = [
+        ...(await db.selectFrom('authorization_codes').select('code_hash as h').execute()),
+        ...(await db.selectFrom('sessions').select('token_hash as h').execute()),
+        ...(await db
+          .selectFrom('applications')
+          .select('client_secret_hash as h')
+          .where('client_secret_hash', 'is not', null)
+          .execute()),
+      ].map((r) => r.h as string)
+      for (const k of tokenKeys) expect(k).toMatch(TOKEN_KEY)
+      for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/)
+      const stored = new Set([...tokenKeys, ...hashes])
+      const isToken = (what: string) => / token$/.test(what)
+      for (const [value, what] of secrets)
+        if (
+          !what.startsWith('password') &&
+          what !== 'code_verifier' &&
+          what !== 'cookie latchkey_login' &&
+          what !== 'client secret' &&
+          what !== 'rotated client secret'
+        )
+          expect({ what, stored: stored.has(isToken(what) ? storedTokenKey(value) : sha256Hex(value)) }).toEqual({
+            what,
+            stored: true,
+          })
+      expect(stored.has(sha256Hex(rotated.clientSecret!))).toBe(true)
+
+      const passwords = await db.selectFrom('users').select('password_hash').execute()
+      expect(passwords.length).toBeGreaterThanOrEqual(3)
+      for (const { password_hash } of passwords) expect(password_hash).toStartWith('$argon2id$')
+    },
+  )
 })
 
 describe('O.78 issued secrets are unique, prefixed and random', () => {
@@ -187,7 +191,8 @@ describe('O.78 issued secrets are unique, prefixed and random', () => {
     }
   }
 
-  test('RFC 6749 §10.10; RFC 6819 §5.1.4.2.2: 10,000 issued codes, tokens and client secrets → all unique, prefixed, ≥ 128 random bits', async () => {
+  test('RFC 6749 §10.10; RFC 6819 §5.1.4.2.2: 10,000 issued codes, tokens and client secrets → ' +
+    'all unique, prefixed, ≥ 128 random bits', async () => {
     const services = env.server.provider.services
     const app = await services.applications.create({ name: 'Entropy', redirectUris: ['https://entropy.example/cb'] })
     const kinds: Record<string, { prefix: string; values: string[] }> = {

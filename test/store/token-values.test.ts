@@ -82,91 +82,107 @@ async function legacyTokens(): Promise<{ access: string; refresh: string }> {
 }
 
 describe('token values', () => {
-  test('RFC 6749 §10.10; RFC 6819 §5.1.4.1.3: an issued token names its row and is stored only as the row id and its SHA-256', async () => {
-    const tokens = await issue()
-    for (const [value, table] of [
-      [tokens.accessToken, 'access_tokens'],
-      [tokens.refreshToken!, 'refresh_tokens'],
-    ] as const) {
-      expect(value).toMatch(/^lk(at|rt)_[A-Za-z0-9_-]{65}$/)
-      const row = await db()
-        .selectFrom(table)
-        .select(['id', 'token_hash'])
-        .where('token_hash', '=', storedTokenKey(value))
-        .executeTakeFirstOrThrow()
-      expect(row.token_hash).toMatch(TOKEN_KEY)
-      expect(selectorHex(value)).toBe(hexOf(row.id))
-      expect(row.token_hash).not.toContain(value.slice(-43))
-    }
-    expect(selectorHex(tokens.accessToken)).toBe(hexOf(tokens.accessTokenId))
-  })
+  test(
+    'RFC 6749 §10.10; RFC 6819 §5.1.4.1.3: an issued token names its row and is stored only as ' +
+      'the row id and its SHA-256',
+    async () => {
+      const tokens = await issue()
+      for (const [value, table] of [
+        [tokens.accessToken, 'access_tokens'],
+        [tokens.refreshToken!, 'refresh_tokens'],
+      ] as const) {
+        expect(value).toMatch(/^lk(at|rt)_[A-Za-z0-9_-]{65}$/)
+        const row = await db()
+          .selectFrom(table)
+          .select(['id', 'token_hash'])
+          .where('token_hash', '=', storedTokenKey(value))
+          .executeTakeFirstOrThrow()
+        expect(row.token_hash).toMatch(TOKEN_KEY)
+        expect(selectorHex(value)).toBe(hexOf(row.id))
+        expect(row.token_hash).not.toContain(value.slice(-43))
+      }
+      expect(selectorHex(tokens.accessToken)).toBe(hexOf(tokens.accessTokenId))
+    },
+  )
 
-  test('keys of tokens issued one after another sort in issue order, so each INSERT lands at the end of the unique index', async () => {
-    const keys: string[] = []
-    for (let i = 0; i < 200; i++) keys.push(storedTokenKey((await issue()).accessToken))
-    expect([...keys].sort()).toEqual(keys)
-  })
+  test(
+    'keys of tokens issued one after another sort in issue order, so each INSERT lands at the ' +
+      'end of the unique index',
+    async () => {
+      const keys: string[] = []
+      for (let i = 0; i < 200; i++) keys.push(storedTokenKey((await issue()).accessToken))
+      expect([...keys].sort()).toEqual(keys)
+    },
+  )
 
-  test('RFC 7662 §2.2; RFC 6749 §6; RFC 7009 §2.1: a token of the earlier format (stored as its bare SHA-256) still introspects, refreshes and revokes', async () => {
-    const { access, refresh } = await legacyTokens()
-    const introspected = await (await postForm(server.url, '/oauth/introspect', client, { token: access })).json()
-    expect(introspected).toMatchObject({ active: true, client_id: app.clientId, scope: 'read_user' })
-    const refreshed = await postForm(server.url, '/oauth/token', client, {
-      grant_type: 'refresh_token',
-      refresh_token: refresh,
-    })
-    expect(refreshed.status).toBe(200)
-    const next = (await refreshed.json()) as { access_token: string; refresh_token: string }
-    expect(next.refresh_token).toMatch(/^lkrt_[A-Za-z0-9_-]{65}$/) // new tokens take the current format
-    // rotation revoked the family's earlier access token, legacy key and all
-    expect(await (await postForm(server.url, '/oauth/introspect', client, { token: access })).json()).toEqual({
-      active: false,
-    })
+  test(
+    'RFC 7662 §2.2; RFC 6749 §6; RFC 7009 §2.1: a token of the earlier format (stored as its ' +
+      'bare SHA-256) still introspects, refreshes and revokes',
+    async () => {
+      const { access, refresh } = await legacyTokens()
+      const introspected = await (await postForm(server.url, '/oauth/introspect', client, { token: access })).json()
+      expect(introspected).toMatchObject({ active: true, client_id: app.clientId, scope: 'read_user' })
+      const refreshed = await postForm(server.url, '/oauth/token', client, {
+        grant_type: 'refresh_token',
+        refresh_token: refresh,
+      })
+      expect(refreshed.status).toBe(200)
+      const next = (await refreshed.json()) as { access_token: string; refresh_token: string }
+      expect(next.refresh_token).toMatch(/^lkrt_[A-Za-z0-9_-]{65}$/) // new tokens take the current format
+      // rotation revoked the family's earlier access token, legacy key and all
+      expect(await (await postForm(server.url, '/oauth/introspect', client, { token: access })).json()).toEqual({
+        active: false,
+      })
 
-    const other = await legacyTokens()
-    expect((await postForm(server.url, '/oauth/revoke', client, { token: other.access })).status).toBe(200)
-    expect(await services().tokens.findActive(other.access)).toBeUndefined()
-  })
+      const other = await legacyTokens()
+      expect((await postForm(server.url, '/oauth/revoke', client, { token: other.access })).status).toBe(200)
+      expect(await services().tokens.findActive(other.access)).toBeUndefined()
+    },
+  )
 
-  test('RFC 6749 §10.10: a changed row id or a changed secret finds nothing, and malformed values are rejected without a lookup or an exception', async () => {
-    const { accessToken } = await issue()
-    const flip = (value: string, at: number) =>
-      value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1)
-    expect(await services().tokens.findActive(accessToken)).toBeDefined()
-    expect(await services().tokens.findActive(flip(accessToken, 5))).toBeUndefined() // first character of the row id
-    expect(await services().tokens.findActive(flip(accessToken, 26))).toBeUndefined() // last character of the row id
-    expect(await services().tokens.findActive(flip(accessToken, accessToken.length - 1))).toBeUndefined()
-    // another row's id with this token's secret
-    const other = (await issue()).accessToken
-    expect(await services().tokens.findActive(other.slice(0, 27) + accessToken.slice(27))).toBeUndefined()
+  test(
+    'RFC 6749 §10.10: a changed row id or a changed secret finds nothing, and malformed values ' +
+      'are rejected without a lookup or an exception',
+    async () => {
+      const { accessToken } = await issue()
+      const flip = (value: string, at: number) =>
+        value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1)
+      expect(await services().tokens.findActive(accessToken)).toBeDefined()
+      expect(await services().tokens.findActive(flip(accessToken, 5))).toBeUndefined() // first character of the row id
+      expect(await services().tokens.findActive(flip(accessToken, 26))).toBeUndefined() // last character of the row id
+      expect(await services().tokens.findActive(flip(accessToken, accessToken.length - 1))).toBeUndefined()
+      // another row's id with this token's secret
+      const other = (await issue()).accessToken
+      expect(await services().tokens.findActive(other.slice(0, 27) + accessToken.slice(27))).toBeUndefined()
 
-    const body = accessToken.slice(5)
-    const malformed = [
-      '',
-      'lkat_',
-      'lkat_' + body.slice(1),
-      'lkat_' + body + 'A',
-      'lkat_' + '$'.repeat(65),
-      'lkat_' + 'é'.repeat(65),
-      'lkat_' + body.slice(0, 64) + '=',
-      'lkrt_' + body,
-      'LKAT_' + body,
-      'lkat_' + 'A'.repeat(5_000),
-    ]
-    for (const value of malformed) {
-      expect(tokenLookupKey(value, 'accessToken') ?? tokenLookupKey(value, 'personalToken') ?? null).toBeNull()
-      expect(await services().tokens.findActive(value)).toBeUndefined()
-      const res = await postForm(server.url, '/oauth/introspect', client, { token: value })
-      // RFC 7662 §2.1: an empty token is a malformed request; anything else is simply not active
-      expect({ value: value.slice(0, 20), status: res.status, body: await res.json() }).toEqual(
-        value === ''
-          ? { value, status: 400, body: expect.objectContaining({ error: 'invalid_request' }) }
-          : { value: value.slice(0, 20), status: 200, body: { active: false } },
-      )
-    }
-    // a refresh token presented as one is looked up as a refresh token, and only as one
-    expect(tokenLookupKey('lkrt_' + body, 'refreshToken')).toMatch(TOKEN_KEY)
-  })
+      const body = accessToken.slice(5)
+      const malformed = [
+        '',
+        'lkat_',
+        'lkat_' + body.slice(1),
+        'lkat_' + body + 'A',
+        'lkat_' + '$'.repeat(65),
+        'lkat_' + 'é'.repeat(65),
+        'lkat_' + body.slice(0, 64) + '=',
+        'lkrt_' + body,
+        'LKAT_' + body,
+        'lkat_' + 'A'.repeat(5_000),
+      ]
+      for (const value of malformed) {
+        expect(tokenLookupKey(value, 'accessToken') ?? tokenLookupKey(value, 'personalToken') ?? null).toBeNull()
+        expect(await services().tokens.findActive(value)).toBeUndefined()
+        const res = await postForm(server.url, '/oauth/introspect', client, { token: value })
+        // RFC 7662 §2.1: an empty token is a malformed request; anything else is simply not active
+        expect({ value: value.slice(0, 20), status: res.status, body: await res.json() }).toEqual(
+          value === ''
+            ? { value, status: 400, body: expect.objectContaining({ error: 'invalid_request' }) }
+            : { value: value.slice(0, 20), status: 200, body: { active: false } },
+        )
+      }
+      // a refresh token presented as one is looked up as a refresh token, and only as one
+      expect(tokenLookupKey('lkrt_' + body, 'refreshToken')).toMatch(TOKEN_KEY)
+    },
+  )
 
   test('newToken puts 256 fresh random bits behind the row id', () => {
     const id = newId()

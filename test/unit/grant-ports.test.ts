@@ -56,25 +56,30 @@ function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
 }
 
 describe('issue 15 §3: grants run on their narrow ports', () => {
-  test('RFC 6749 §4.4.3: client_credentials on its port alone issues no refresh token and no ID token, for no user', async () => {
-    const issued: IssueRequest[] = []
-    const body = await clientCredentials.handle({
-      client,
-      params: { scope: 'openid read_user' },
-      services: stubPort(issued),
-      config,
-      ip: '192.0.2.1',
-    })
-    expect(body).toEqual({
-      access_token: 'lkat_stub',
-      token_type: 'Bearer',
-      expires_in: 3600,
-      scope: 'openid read_user',
-      created_at: 1,
-    })
-    expect(issued).toHaveLength(1)
-    expect(issued[0]).toMatchObject({ userId: null, withRefresh: false, authTime: null })
-  })
+  test(
+    'RFC 6749 §4.4.3: ' +
+      'client_credentials on its port ' +
+      'alone issues no refresh token and no ID token, for no user',
+    async () => {
+      const issued: IssueRequest[] = []
+      const body = await clientCredentials.handle({
+        client,
+        params: { scope: 'openid read_user' },
+        services: stubPort(issued),
+        config,
+        ip: '192.0.2.1',
+      })
+      expect(body).toEqual({
+        access_token: 'lkat_stub',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'openid read_user',
+        created_at: 1,
+      })
+      expect(issued).toHaveLength(1)
+      expect(issued[0]).toMatchObject({ userId: null, withRefresh: false, authTime: null })
+    },
+  )
 
   test('RFC 6749 §4.4: a public client is refused before any service is called', async () => {
     const issued: IssueRequest[] = []

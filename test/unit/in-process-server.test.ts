@@ -30,7 +30,7 @@ describe('test helper: in-process server', () => {
     expect(await refused(server.url)).toBe(true)
   })
 
-  test('the peer is 127.0.0.1; X-Forwarded-For counts only when 127.0.0.1 is a trusted proxy (RFC 9700 §4.13)', async () => {
+  test('the peer is 127.0.0.1; X-Forwarded-For counts only if it is a trusted proxy (RFC 9700 §4.13)', async () => {
     await using plain = await startServer()
     await fetch(`${plain.url}/healthz`, { headers: { 'X-Forwarded-For': '203.0.113.7' } })
     expect(loggedIp(plain.logs)).toBe('127.0.0.1')

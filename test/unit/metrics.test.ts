@@ -38,6 +38,7 @@ describe('metrics exposition', () => {
     expect(value('latchkey_db_query_errors_total{operation="insert"}')).toBe(1)
     expect(text).toContain('# TYPE latchkey_http_request_duration_seconds histogram')
     expect(text).toContain('# TYPE latchkey_http_requests_total counter')
-    expect(text.split('\n').some((l) => l.startsWith('latchkey_tokens_issued_total'))).toBe(false) // nothing issued: no series
+    // Nothing issued: no series.
+    expect(text.split('\n').some((l) => l.startsWith('latchkey_tokens_issued_total'))).toBe(false)
   })
 })

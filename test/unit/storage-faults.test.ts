@@ -108,7 +108,8 @@ describe('issue 14 §6: storage faults, PostgreSQL (pg)', () => {
   })
 
   test.skipIf(!onPostgres)(
-    'a pool that waits too long for a connection, and a session the server ends (57P01), are outages; a missing table or a division by zero is not',
+    'a pool that waits too long for a connection, and a session the server ends (57P01), are ' +
+      'outages; a missing table or a division by zero is not',
     async () => {
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, connectionTimeoutMillis: 200 })
       pool.on('error', () => {})
