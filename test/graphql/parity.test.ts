@@ -4,14 +4,14 @@
  * table: a name on either side that the table does not map fails the test.
  */
 import { describe, expect, test } from 'bun:test'
-import { GraphQLEnumType, GraphQLInputObjectType } from 'graphql'
+import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLObjectType, getNamedType } from 'graphql'
 import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
 import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
 import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
 import { USER_SUBCOMMANDS } from '../../src/cli/user.ts'
 import { schema } from '../../src/graphql/schema.ts'
-import { GRANT_TYPES, NewApplicationInput } from '../../src/services/applications/applications.ts'
+import { ApplicationPatch, GRANT_TYPES, NewApplicationInput } from '../../src/services/applications/applications.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { startServer } from '../helpers/server.ts'
 import { ok, REDIRECT, seedAdminWorld } from './support.ts'
@@ -144,7 +144,7 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
     expect(Object.keys(GRAPHQL_ONLY).filter((m) => !mutations.includes(m))).toEqual([])
   })
 
-  test('the enums offer exactly what the service accepts: every grant type, refresh-token policy and ID-token algorithm', () => {
+  test('the enums offer exactly what the service accepts: every grant type, refresh-token policy, ID-token algorithm and token format', () => {
     expect(enumValues('GrantType').sort()).toEqual([...GRANT_TYPES].sort())
     expect(enumValues('RefreshTokenPolicy').sort()).toEqual(
       [...NewApplicationInput.shape.refreshPolicy.unwrap().options].sort(),
@@ -152,6 +152,7 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
     expect(enumValues('IdTokenAlgorithm').sort()).toEqual(
       [...NewApplicationInput.shape.idTokenAlg.unwrap().options].sort(),
     )
+    expect(enumValues('TokenFormat').sort()).toEqual([...ApplicationPatch.shape.tokenFormat.unwrap().options].sort())
   })
 })
 
@@ -168,7 +169,7 @@ describe('issue 14 §3: GraphQL registers every kind of application the CLI can'
     const bot = (
       await create('name: "CI bot", redirectUris: [], allowedScopes: ["read_user"], grantTypes: [CLIENT_CREDENTIALS]')
     ).createApplication
-    expect(bot.application.grantTypes).toEqual(['client_credentials'])
+    expect(bot.application.grantTypes).toEqual(['CLIENT_CREDENTIALS'])
     const token = await postForm(
       server.url,
       '/oauth/token',
@@ -182,7 +183,7 @@ describe('issue 14 §3: GraphQL registers every kind of application the CLI can'
       )
     ).createApplication
     expect(device.application).toMatchObject({
-      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      grantTypes: ['DEVICE_CODE', 'REFRESH_TOKEN'],
       refreshTokenPolicy: 'OFFLINE_ACCESS',
       confidential: false,
     })
@@ -192,7 +193,7 @@ describe('issue 14 §3: GraphQL registers every kind of application the CLI can'
       )
     ).createApplication
     expect(legacy.application).toMatchObject({
-      grantTypes: ['password', 'authorization_code'],
+      grantTypes: ['PASSWORD', 'AUTHORIZATION_CODE'],
       idTokenAlg: 'ES256',
       refreshTokenPolicy: 'ALWAYS',
     })
@@ -204,5 +205,66 @@ describe('issue 14 §3: GraphQL registers every kind of application the CLI can'
       `mutation { updateApplication(input: {id: "${id}", refreshTokenPolicy: OFFLINE_ACCESS}) { ... on ApplicationPayload { application { refreshTokenPolicy idTokenAlg } } } }`,
     )
     expect(updated.updateApplication.application).toEqual({ refreshTokenPolicy: 'OFFLINE_ACCESS', idTokenAlg: 'ES256' })
+  })
+})
+
+describe('issue 14 §3: what a script reads it can send back', () => {
+  // Every setting of Application that UpdateApplicationInput takes, read and written under the same name.
+  const SETTINGS =
+    'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
+    'accessTokenLifetime refreshTokenLifetime'
+
+  test('UpdateApplicationInput takes nothing that Application does not show under the same name', () => {
+    const input = schema.getType('UpdateApplicationInput') as GraphQLInputObjectType
+    const output = schema.getType('Application') as GraphQLObjectType
+    const fields = Object.keys(input.getFields()).filter((f) => f !== 'id')
+    expect(fields.sort()).toEqual(SETTINGS.split(' ').sort())
+    for (const f of fields) {
+      // The same named type on both sides (enums, not strings, for grant types, algorithm and format).
+      expect({ f, type: getNamedType(output.getFields()[f]!.type).name }).toEqual({
+        f,
+        type: getNamedType(input.getFields()[f]!.type).name,
+      })
+    }
+  })
+
+  test('an application read through GraphQL goes back through updateApplication unchanged', async () => {
+    await using server = await startServer()
+    const w = await seedAdminWorld(server.provider.services)
+    const created = await ok(
+      server,
+      w.tokens.admin,
+      `mutation { createApplication(input: {
+        name: "helper", redirectUris: ["${REDIRECT}"], allowedScopes: ["openid", "read_user"],
+        grantTypes: [AUTHORIZATION_CODE, REFRESH_TOKEN, DEVICE_CODE], idTokenAlg: ES256,
+        refreshTokenPolicy: OFFLINE_ACCESS
+      }) { ... on ApplicationWithSecret { application { id } } ... on Error { message field } } }`,
+    )
+    const id = created.createApplication.application.id
+    await ok(
+      server,
+      w.tokens.admin,
+      `mutation { updateApplication(input: {id: "${id}", tokenFormat: JWT, accessTokenLifetime: 600}) {
+        ... on Error { message field } } }`,
+    )
+    const read = async () =>
+      (
+        await ok(server, w.tokens.admin, `query($id: ID!) { node(id: $id) { ... on Application { ${SETTINGS} } } }`, {
+          id,
+        })
+      ).node
+    const before = await read()
+    expect(before).toMatchObject({ grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN', 'DEVICE_CODE'] })
+    expect(before).toMatchObject({ idTokenAlg: 'ES256', tokenFormat: 'JWT', refreshTokenPolicy: 'OFFLINE_ACCESS' })
+    const sent = await ok(
+      server,
+      w.tokens.admin,
+      `mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) {
+        __typename ... on Error { message field } ... on ApplicationPayload { application { ${SETTINGS} } } } }`,
+      { input: { id, ...before } },
+    )
+    expect(sent.updateApplication.__typename).toBe('ApplicationPayload')
+    expect(sent.updateApplication.application).toEqual(before)
+    expect(await read()).toEqual(before)
   })
 })
