@@ -1,9 +1,10 @@
 /**
  * @module
- * Global IDs sent in a mutation's input. The relay plugin's own decoding (`t.globalID({ for })`)
- * runs before the resolver and its failures escape the error union as a top-level `errors[]` entry
- * with no path; these inputs are plain `ID`s decoded here instead, inside the resolver, so a
- * malformed ID or one of another type is a ValidationError naming the input field (issue 14 §3).
+ * Global IDs sent in a mutation's input or a query's filter. The relay plugin's own decoding
+ * (`t.globalID({ for })`) runs before the resolver, so its failures escape a mutation's error union
+ * as a top-level `errors[]` entry naming no field. These are plain `ID`s decoded here instead, inside
+ * the resolver: a malformed ID or one of another type is an Invalid naming the field the caller sent
+ * (issue 14 §3), i.e. a ValidationError in a mutation's result and BAD_USER_INPUT in a query.
  */
 import { decodeGlobalID } from '@pothos/plugin-relay'
 import { Invalid } from '../services/shared/errors.ts'

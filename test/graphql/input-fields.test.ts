@@ -188,6 +188,25 @@ describe('issue 14 §3: a bad global ID in an input is a typed error naming that
     }
   })
 
+  test('in a query filter, a bad ID is BAD_USER_INPUT naming the argument (owner, user, application)', async () => {
+    await using server = await startServer()
+    const w = await seedAdminWorld(server.provider.services)
+    const app = globalId('Application', w.aliceApp.application.id)
+    const cases: Array<[string, string]> = [
+      ['applications(owner: "bogus")', 'owner'],
+      [`tokens(user: "${app}")`, 'user'],
+      ['grants(application: "nosuch")', 'application'],
+      [`auditEvents(application: "${globalId('User', w.bob.id)}")`, 'application'],
+    ]
+    for (const [query, field] of cases) {
+      const r = await gql(server, w.tokens.admin, `{ ${query} { edges { cursor } } }`)
+      expect({ query, extensions: r.body.errors?.[0]?.extensions }).toEqual({
+        query,
+        extensions: { code: 'BAD_USER_INPUT', field },
+      })
+    }
+  })
+
   test('a well-formed ID of the right type that names nothing is still a NotFoundError on `id`', async () => {
     await using server = await startServer()
     const w = await seedAdminWorld(server.provider.services)
