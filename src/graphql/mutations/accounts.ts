@@ -145,7 +145,8 @@ builder.mutationFields((t) => ({
   deleteUser: t.field({
     type: DeletedUser,
     description:
-      'Deletes the account: its sessions, tokens, codes and grants end with it; applications it owned stay, without an owner. Audit events are kept (user.deleted names the username).',
+      'Deletes the account: its sessions, tokens, codes and grants end with it; applications it owned stay, ' +
+      'without an owner. Audit events are kept (user.deleted names the username).',
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
@@ -157,7 +158,8 @@ builder.mutationFields((t) => ({
   clearUserSignInLockout: t.field({
     type: UserPayload,
     description:
-      'Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username). Setting a password lifts it too.',
+      'Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username). Setting a password ' +
+      'lifts it too.',
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
@@ -201,7 +203,8 @@ builder.mutationFields((t) => ({
   revokeToken: t.field({
     type: TokenPayload,
     description:
-      'Revokes a token; an OAuth token takes its refresh-token family with it. List personal access tokens with tokens(kind: PERSONAL).',
+      'Revokes a token; an OAuth token takes its refresh-token family with it. List personal access tokens with ' +
+      'tokens(kind: PERSONAL).',
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: TokenIdInput, required: true }) },
