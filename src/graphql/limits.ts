@@ -21,7 +21,10 @@ import type { Plugin } from 'graphql-yoga'
 import { MAX_PAGE_SIZE } from './pagination.ts'
 
 export const LIMITS = {
-  /** Deepest legitimate dashboard query: viewer → user → applications → edges → node → tokens → edges → node → user → username (10). */
+  /**
+   * Deepest legitimate dashboard query: viewer → user → applications → edges → node → tokens → edges →
+   * node → user → username (10).
+   */
   depth: 12,
   aliases: 15,
   /** GraphQL Armor counts objects, scalars and depth, times `first`: a 50-row dashboard query costs ~5,000. */

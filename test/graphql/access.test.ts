@@ -34,28 +34,35 @@ describe('issue 4 / checklist M.68: unauthenticated callers', () => {
     expect(r.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
   })
 
-  test('introspection and "Did you mean" suggestions never reach them (401 before the schema is consulted)', async () => {
-    await using server = await world()
-    for (const q of [
-      '{ __schema { types { name } } }',
-      '{ applicatio { edges { cursor } } }',
-      'mutation { createUser(input: {username: "x", password: "12345678"}) { __typename } }',
-    ]) {
-      const r = await gql(server, null, q)
-      expect(r.status).toBe(401)
-      expect(JSON.stringify(r.body)).not.toContain('Did you mean')
-    }
-  })
+  test(
+    'introspection and "Did you mean" suggestions never reach them (401 before the schema is ' + 'consulted)',
+    async () => {
+      await using server = await world()
+      for (const q of [
+        '{ __schema { types { name } } }',
+        '{ applicatio { edges { cursor } } }',
+        'mutation { createUser(input: {username: "x", password: "12345678"}) { __typename } }',
+      ]) {
+        const r = await gql(server, null, q)
+        expect(r.status).toBe(401)
+        expect(JSON.stringify(r.body)).not.toContain('Did you mean')
+      }
+    },
+  )
 
-  test('an unknown or revoked token gets 401 invalid_token; a token without read_user/api/admin scopes gets 403 insufficient_scope', async () => {
-    await using server = await world()
-    const bad = await gql(server, 'lkpat_not-a-real-token', APPS)
-    expect(bad.status).toBe(401)
-    expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"')
-    const weak = await gql(server, server.w.tokens.openidOnly, APPS)
-    expect(weak.status).toBe(403)
-    expect(weak.headers.get('www-authenticate')).toContain('error="insufficient_scope"')
-  })
+  test(
+    'an unknown or revoked token gets 401 invalid_token; a token without read_user/api/admin scopes gets 403 ' +
+      'insufficient_scope',
+    async () => {
+      await using server = await world()
+      const bad = await gql(server, 'lkpat_not-a-real-token', APPS)
+      expect(bad.status).toBe(401)
+      expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"')
+      const weak = await gql(server, server.w.tokens.openidOnly, APPS)
+      expect(weak.status).toBe(403)
+      expect(weak.headers.get('www-authenticate')).toContain('error="insufficient_scope"')
+    },
+  )
 })
 
 describe('issue 4: the three access levels', () => {
@@ -64,7 +71,8 @@ describe('issue 4: the three access levels', () => {
     const d = await ok(
       server,
       server.w.tokens.admin,
-      `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } } signingKeys { kid } }`,
+      `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } }
+        signingKeys { kid } }`,
     )
     expect(d.viewer).toEqual({ accessLevel: 'ADMIN', canWrite: true })
     expect(names(d)).toEqual(['Alice app', 'Bob app'])
@@ -84,7 +92,8 @@ describe('issue 4: the three access levels', () => {
     const d = await ok(
       server,
       w.tokens.adminRead,
-      `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } } signingKeys { kid } tokens(first: 50) { edges { node { id } } } }`,
+      `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} users(first: 10) { edges { node { username } } }
+        signingKeys { kid } tokens(first: 50) { edges { node { id } } } }`,
     )
     expect(d.viewer).toEqual({ accessLevel: 'READ', canWrite: false })
     expect(names(d)).toEqual(['Alice app', 'Bob app'])
@@ -109,16 +118,19 @@ describe('issue 4: the three access levels', () => {
     expect(still.node.name).toBe('Alice app')
   })
 
-  test('checklist M.69: bob (viewer) sees only his own applications, grants and tokens, through lists, filters, node and nodes', async () => {
-    await using server = await world()
-    const { w } = server
-    const aliceAppId = globalId('Application', w.aliceApp.application.id)
-    const bobAppId = globalId('Application', w.bobApp.application.id)
-    const aliceId = globalId('User', w.alice.id)
-    const d = await ok(
-      server,
-      w.tokens.bob,
-      `{
+  test(
+    'checklist M.69: bob (viewer) sees only his own applications, grants and tokens, through lists, filters, ' +
+      'node and nodes',
+    async () => {
+      await using server = await world()
+      const { w } = server
+      const aliceAppId = globalId('Application', w.aliceApp.application.id)
+      const bobAppId = globalId('Application', w.bobApp.application.id)
+      const aliceId = globalId('User', w.alice.id)
+      const d = await ok(
+        server,
+        w.tokens.bob,
+        `{
       viewer { accessLevel user { username } }
       ${APPS.slice(1, -1)}
       users(first: 10) { edges { node { username } } }
@@ -133,83 +145,93 @@ describe('issue 4: the three access levels', () => {
       signingKeys { kid }
       auditEvents(first: 50) { edges { node { type user { username } } } }
     }`,
-    )
-    expect(d.viewer).toEqual({ accessLevel: 'VIEWER', user: { username: 'bob' } })
-    expect(names(d)).toEqual(['Bob app'])
-    expect(d.users.edges.map((e: any) => e.node.username)).toEqual(['bob'])
-    expect(d.filtered.edges).toEqual([])
-    expect(d.byClientId).toBeNull()
-    expect(d.alice).toBeNull()
-    expect(d.aliceTokens.edges).toEqual([])
-    // alice's grant to bob's application is visible to bob (he owns the app); her grant to her own app is not
-    expect(d.grants.edges).toHaveLength(1)
-    expect(d.grants.edges[0].node).toEqual({ user: null, application: { name: 'Bob app' } })
-    expect(d.node).toBeNull()
-    expect(d.aliceNode).toBeNull()
-    expect(d.nodes).toEqual([null, { name: 'Bob app' }])
-    expect(d.signingKeys).toEqual([])
-    for (const e of d.auditEvents.edges) expect(e.node.user?.username ?? 'bob').toBe('bob')
-  })
+      )
+      expect(d.viewer).toEqual({ accessLevel: 'VIEWER', user: { username: 'bob' } })
+      expect(names(d)).toEqual(['Bob app'])
+      expect(d.users.edges.map((e: any) => e.node.username)).toEqual(['bob'])
+      expect(d.filtered.edges).toEqual([])
+      expect(d.byClientId).toBeNull()
+      expect(d.alice).toBeNull()
+      expect(d.aliceTokens.edges).toEqual([])
+      // alice's grant to bob's application is visible to bob (he owns the app); her grant to her own app is not
+      expect(d.grants.edges).toHaveLength(1)
+      expect(d.grants.edges[0].node).toEqual({ user: null, application: { name: 'Bob app' } })
+      expect(d.node).toBeNull()
+      expect(d.aliceNode).toBeNull()
+      expect(d.nodes).toEqual([null, { name: 'Bob app' }])
+      expect(d.signingKeys).toEqual([])
+      for (const e of d.auditEvents.edges) expect(e.node.user?.username ?? 'bob').toBe('bob')
+    },
+  )
 
-  test("checklist M.69: bob cannot change alice's objects; the answer is NotFoundError, as for an unknown id", async () => {
-    await using server = await world()
-    const { w } = server
-    const admin = await ok(
-      server,
-      w.tokens.admin,
-      `{ tokens(user: "${globalId('User', w.alice.id)}", first: 50) { edges { node { id } } } grants(user: "${globalId('User', w.alice.id)}", application: "${globalId('Application', w.aliceApp.application.id)}", first: 5) { edges { node { id } } } }`,
-    )
-    const tokenId = admin.tokens.edges[0].node.id
-    const grantId = admin.grants.edges[0].node.id
-    const appId = globalId('Application', w.aliceApp.application.id)
-    const attempts: Array<[string, string]> = [
-      [`updateApplication(input: {id: "${appId}", name: "pwned"})`, 'NotFoundError'],
-      [`deleteApplication(input: {id: "${appId}"})`, 'NotFoundError'],
-      [`rotateApplicationSecret(input: {id: "${appId}"})`, 'NotFoundError'],
-      [`revokeApplicationTokens(input: {id: "${appId}"})`, 'NotFoundError'],
-      [`revokeToken(input: {id: "${tokenId}"})`, 'NotFoundError'],
-      [`revokeGrant(input: {id: "${grantId}"})`, 'NotFoundError'],
-      [`revokeUserTokens(input: {id: "${globalId('User', w.alice.id)}"})`, 'ForbiddenError'],
-      [`disableUser(input: {id: "${globalId('User', w.alice.id)}"})`, 'ForbiddenError'],
-      [`createUser(input: {username: "mallory", password: "12345678"})`, 'ForbiddenError'],
-      [
-        `createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], owner: "${globalId('User', w.alice.id)}"})`,
-        'ForbiddenError',
-      ],
-      [
-        `createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], trusted: true})`,
-        'ForbiddenError',
-      ],
-    ]
-    for (const [m, expected] of attempts) {
-      const r = await ok(server, w.tokens.bob, `mutation { r: ${m} { __typename ... on Error { message field } } }`)
-      expect(`${m} → ${r.r.__typename}`).toBe(`${m} → ${expected}`)
-    }
-    const after = await ok(
-      server,
-      w.tokens.admin,
-      `{ node(id: "${appId}") { ... on Application { name activeTokenCount activeGrantCount } } }`,
-    )
-    expect(after.node).toEqual({ name: 'Alice app', activeTokenCount: 2, activeGrantCount: 1 })
-  })
+  test(
+    "checklist M.69: bob cannot change alice's objects; the answer is NotFoundError, as for an " + 'unknown id',
+    async () => {
+      await using server = await world()
+      const { w } = server
+      const admin = await ok(
+        server,
+        w.tokens.admin,
+        `{ tokens(user: "${globalId('User', w.alice.id)}", first: 50) { edges { node { id } } }
+        grants(user: "${globalId('User', w.alice.id)}",
+        application: "${globalId('Application', w.aliceApp.application.id)}", first: 5) { edges { node { id } } } }`,
+      )
+      const tokenId = admin.tokens.edges[0].node.id
+      const grantId = admin.grants.edges[0].node.id
+      const appId = globalId('Application', w.aliceApp.application.id)
+      const attempts: Array<[string, string]> = [
+        [`updateApplication(input: {id: "${appId}", name: "pwned"})`, 'NotFoundError'],
+        [`deleteApplication(input: {id: "${appId}"})`, 'NotFoundError'],
+        [`rotateApplicationSecret(input: {id: "${appId}"})`, 'NotFoundError'],
+        [`revokeApplicationTokens(input: {id: "${appId}"})`, 'NotFoundError'],
+        [`revokeToken(input: {id: "${tokenId}"})`, 'NotFoundError'],
+        [`revokeGrant(input: {id: "${grantId}"})`, 'NotFoundError'],
+        [`revokeUserTokens(input: {id: "${globalId('User', w.alice.id)}"})`, 'ForbiddenError'],
+        [`disableUser(input: {id: "${globalId('User', w.alice.id)}"})`, 'ForbiddenError'],
+        [`createUser(input: {username: "mallory", password: "12345678"})`, 'ForbiddenError'],
+        [
+          `createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], ` +
+            `owner: "${globalId('User', w.alice.id)}"})`,
+          'ForbiddenError',
+        ],
+        [
+          `createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"], trusted: true})`,
+          'ForbiddenError',
+        ],
+      ]
+      for (const [m, expected] of attempts) {
+        const r = await ok(server, w.tokens.bob, `mutation { r: ${m} { __typename ... on Error { message field } } }`)
+        expect(`${m} → ${r.r.__typename}`).toBe(`${m} → ${expected}`)
+      }
+      const after = await ok(
+        server,
+        w.tokens.admin,
+        `{ node(id: "${appId}") { ... on Application { name activeTokenCount activeGrantCount } } }`,
+      )
+      expect(after.node).toEqual({ name: 'Alice app', activeTokenCount: 2, activeGrantCount: 1 })
+    },
+  )
 
-  test('checklist M.69: a read_user token can query but every mutation is FORBIDDEN, even on its own objects', async () => {
-    await using server = await world()
-    const { w } = server
-    const d = await ok(server, w.tokens.aliceReadUser, `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} }`)
-    expect(d.viewer).toEqual({ accessLevel: 'VIEWER', canWrite: false })
-    expect(names(d)).toEqual(['Alice app'])
-    const appId = globalId('Application', w.aliceApp.application.id)
-    for (const m of [
-      `updateApplication(input: {id: "${appId}", name: "x"})`,
-      `deleteApplication(input: {id: "${appId}"})`,
-      `createPersonalAccessToken(input: {scopes: ["read_user"]})`,
-      `revokeUserTokens(input: {id: "${globalId('User', w.alice.id)}"})`,
-    ]) {
-      const r = await ok(server, w.tokens.aliceReadUser, `mutation { r: ${m} { __typename } }`)
-      expect(r.r.__typename).toBe('ForbiddenError')
-    }
-  })
+  test(
+    'checklist M.69: a read_user token can query but every mutation is FORBIDDEN, even on its ' + 'own objects',
+    async () => {
+      await using server = await world()
+      const { w } = server
+      const d = await ok(server, w.tokens.aliceReadUser, `{ viewer { accessLevel canWrite } ${APPS.slice(1, -1)} }`)
+      expect(d.viewer).toEqual({ accessLevel: 'VIEWER', canWrite: false })
+      expect(names(d)).toEqual(['Alice app'])
+      const appId = globalId('Application', w.aliceApp.application.id)
+      for (const m of [
+        `updateApplication(input: {id: "${appId}", name: "x"})`,
+        `deleteApplication(input: {id: "${appId}"})`,
+        `createPersonalAccessToken(input: {scopes: ["read_user"]})`,
+        `revokeUserTokens(input: {id: "${globalId('User', w.alice.id)}"})`,
+      ]) {
+        const r = await ok(server, w.tokens.aliceReadUser, `mutation { r: ${m} { __typename } }`)
+        expect(r.r.__typename).toBe('ForbiddenError')
+      }
+    },
+  )
 
   test('checklist M.69: the same works with Basic token:x-oauth-basic', async () => {
     await using server = await world()
@@ -222,21 +244,25 @@ describe('issue 4: the three access levels', () => {
     expect(((await res.json()) as any).data.createScope.__typename).toBe('ForbiddenError')
   })
 
-  test('the admin scope makes an administrator only for users who are administrators, and only when the token carries it', async () => {
-    await using server = await world()
-    const bob = await ok(
-      server,
-      server.w.tokens.bobAdminScope,
-      '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }',
-    )
-    expect(bob.viewer.accessLevel).toBe('VIEWER')
-    expect(names(bob)).toEqual(['Bob app'])
-    const root = await ok(
-      server,
-      server.w.tokens.rootViewer,
-      '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }',
-    )
-    expect(root.viewer.accessLevel).toBe('VIEWER')
-    expect(names(root)).toEqual([])
-  })
+  test(
+    'the admin scope makes an administrator only for users who are administrators, and only when the token ' +
+      'carries it',
+    async () => {
+      await using server = await world()
+      const bob = await ok(
+        server,
+        server.w.tokens.bobAdminScope,
+        '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }',
+      )
+      expect(bob.viewer.accessLevel).toBe('VIEWER')
+      expect(names(bob)).toEqual(['Bob app'])
+      const root = await ok(
+        server,
+        server.w.tokens.rootViewer,
+        '{ viewer { accessLevel } applications(first: 10) { edges { node { name } } } }',
+      )
+      expect(root.viewer.accessLevel).toBe('VIEWER')
+      expect(names(root)).toEqual([])
+    },
+  )
 })

@@ -14,7 +14,7 @@ import { ApplicationPatch, NewApplicationInput } from '../../src/services/applic
 import { ScopeInput, ScopePatch } from '../../src/services/scopes/scopes.ts'
 import { NewUserInput } from '../../src/services/users/users.ts'
 import { startServer } from '../helpers/server.ts'
-import { globalId, ok, REDIRECT, seedAdminWorld } from './support.ts'
+import { globalId, gql, ok, REDIRECT, seedAdminWorld } from './support.ts'
 
 /** Every field name a service can put in an error, per input it is reached through. */
 const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
@@ -67,71 +67,76 @@ describe('issue 14 §3: error fields are input paths (the table)', () => {
 })
 
 describe('issue 14 §3: error fields are input paths (through the API)', () => {
-  test('allowedScopes, trusted, canIntrospect, owner, accessTokenLifetime, id and algorithm come back as the caller spelled them', async () => {
-    await using server = await startServer()
-    const w = await seedAdminWorld(server.provider.services)
-    const E = '__typename ... on Error { message field }'
-    const call = async (token: string, mutation: string) =>
-      Object.values(await ok(server, token, `mutation { ${mutation} { ${E} } }`))[0] as {
-        __typename: string
-        field: string
-        message: string
+  test(
+    'allowedScopes, trusted, canIntrospect, owner, accessTokenLifetime, id and algorithm come back as the ' +
+      'caller spelled them',
+    async () => {
+      await using server = await startServer()
+      const w = await seedAdminWorld(server.provider.services)
+      const E = '__typename ... on Error { message field }'
+      const call = async (token: string, mutation: string) =>
+        Object.values(await ok(server, token, `mutation { ${mutation} { ${E} } }`))[0] as {
+          __typename: string
+          field: string
+          message: string
+        }
+      const app = globalId('Application', w.aliceApp.application.id)
+      const cases: Array<[string, string, string, string]> = [
+        [
+          w.tokens.alice,
+          `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["nope"]})`,
+          'ValidationError',
+          'allowedScopes',
+        ],
+        [
+          w.tokens.alice,
+          `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["${'x'.repeat(101)}"]})`,
+          'ValidationError',
+          'allowedScopes.0',
+        ],
+        [
+          w.tokens.alice,
+          `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], trusted: true})`,
+          'ForbiddenError',
+          'trusted',
+        ],
+        [
+          w.tokens.alice,
+          `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], canIntrospect: true})`,
+          'ForbiddenError',
+          'canIntrospect',
+        ],
+        [
+          w.tokens.alice,
+          `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], ` +
+            `owner: "${globalId('User', w.bob.id)}"})`,
+          'ForbiddenError',
+          'owner',
+        ],
+        [w.tokens.alice, `updateApplication(input: {id: "${app}", trusted: true})`, 'ForbiddenError', 'trusted'],
+        [
+          w.tokens.alice,
+          `updateApplication(input: {id: "${app}", accessTokenLifetime: 5})`,
+          'ValidationError',
+          'accessTokenLifetime',
+        ],
+        [
+          w.tokens.alice,
+          `updateApplication(input: {id: "${app}", allowedScopes: ["nope"]})`,
+          'ValidationError',
+          'allowedScopes',
+        ],
+        [w.tokens.admin, `rotateSigningKey(input: {algorithm: "HS256"})`, 'ValidationError', 'algorithm'],
+        [w.tokens.alice, `revokeUserTokens(input: {id: "${globalId('User', w.bob.id)}"})`, 'ForbiddenError', 'id'],
+      ]
+      for (const [token, mutation, type, field] of cases) {
+        const r = await call(token, mutation)
+        expect({ mutation, type: r.__typename, field: r.field }).toEqual({ mutation, type, field })
+        // A message that starts with the field names it the same way.
+        if (/^[\w.]+: /.test(r.message)) expect(r.message).toStartWith(`${field}: `)
       }
-    const app = globalId('Application', w.aliceApp.application.id)
-    const cases: Array<[string, string, string, string]> = [
-      [
-        w.tokens.alice,
-        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["nope"]})`,
-        'ValidationError',
-        'allowedScopes',
-      ],
-      [
-        w.tokens.alice,
-        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], allowedScopes: ["${'x'.repeat(101)}"]})`,
-        'ValidationError',
-        'allowedScopes.0',
-      ],
-      [
-        w.tokens.alice,
-        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], trusted: true})`,
-        'ForbiddenError',
-        'trusted',
-      ],
-      [
-        w.tokens.alice,
-        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], canIntrospect: true})`,
-        'ForbiddenError',
-        'canIntrospect',
-      ],
-      [
-        w.tokens.alice,
-        `createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], owner: "${globalId('User', w.bob.id)}"})`,
-        'ForbiddenError',
-        'owner',
-      ],
-      [w.tokens.alice, `updateApplication(input: {id: "${app}", trusted: true})`, 'ForbiddenError', 'trusted'],
-      [
-        w.tokens.alice,
-        `updateApplication(input: {id: "${app}", accessTokenLifetime: 5})`,
-        'ValidationError',
-        'accessTokenLifetime',
-      ],
-      [
-        w.tokens.alice,
-        `updateApplication(input: {id: "${app}", allowedScopes: ["nope"]})`,
-        'ValidationError',
-        'allowedScopes',
-      ],
-      [w.tokens.admin, `rotateSigningKey(input: {algorithm: "HS256"})`, 'ValidationError', 'algorithm'],
-      [w.tokens.alice, `revokeUserTokens(input: {id: "${globalId('User', w.bob.id)}"})`, 'ForbiddenError', 'id'],
-    ]
-    for (const [token, mutation, type, field] of cases) {
-      const r = await call(token, mutation)
-      expect({ mutation, type: r.__typename, field: r.field }).toEqual({ mutation, type, field })
-      // A message that starts with the field names it the same way.
-      if (/^[\w.]+: /.test(r.message)) expect(r.message).toStartWith(`${field}: `)
-    }
-  })
+    },
+  )
 
   test('rotating the secret of a public application names the id the caller sent', async () => {
     await using server = await startServer()
@@ -144,8 +149,81 @@ describe('issue 14 §3: error fields are input paths (through the API)', () => {
     const r = await ok(
       server,
       w.tokens.admin,
-      `mutation { rotateApplicationSecret(input: {id: "${globalId('Application', pub.application.id)}"}) { __typename ... on Error { field } } }`,
+      `mutation { rotateApplicationSecret(input: {id: "${globalId('Application', pub.application.id)}"}) {
+        __typename ... on Error { field } } }`,
     )
     expect(r.rotateApplicationSecret).toEqual({ __typename: 'ValidationError', field: 'id' })
+  })
+})
+
+describe('issue 14 §3: a bad global ID in an input is a typed error naming that input field', () => {
+  test(
+    'malformed IDs and IDs of another type are a ValidationError on `id` / `owner`, never a ' + 'top-level error',
+    async () => {
+      await using server = await startServer()
+      const w = await seedAdminWorld(server.provider.services)
+      const app = globalId('Application', w.aliceApp.application.id)
+      const user = globalId('User', w.bob.id)
+      const cases: Array<[string, string]> = [
+        ['enableUser(input: {id: "bogus"})', 'id'],
+        ['disableUser(input: {id: "!!"})', 'id'],
+        [`updateUser(input: {id: "${app}", name: "x"})`, 'id'],
+        [`resetUserPassword(input: {id: "${globalId('Token', w.bob.id)}"})`, 'id'],
+        [`revokeToken(input: {id: "${app}"})`, 'id'],
+        [`revokeGrant(input: {id: "${user}"})`, 'id'],
+        ['revokeUserTokens(input: {id: ""})', 'id'],
+        [`createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], owner: "nosuch"})`, 'owner'],
+        [`createApplication(input: {name: "x", redirectUris: ["${REDIRECT}"], owner: "${app}"})`, 'owner'],
+        [`updateApplication(input: {id: "${user}", name: "x"})`, 'id'],
+        ['deleteApplication(input: {id: "bogus"})', 'id'],
+        [`rotateApplicationSecret(input: {id: "${user}"})`, 'id'],
+        ['revokeApplicationTokens(input: {id: "QXBwbGljYXRpb24="})', 'id'],
+      ]
+      for (const [mutation, field] of cases) {
+        const r = await gql(
+          server,
+          w.tokens.admin,
+          `mutation { ${mutation} { __typename ... on Error { message field } } }`,
+        )
+        const result = Object.values(r.body.data ?? {})[0] as { __typename: string; field: string; message: string }
+        expect({ mutation, errors: r.body.errors, type: result?.__typename, field: result?.field }).toEqual({
+          mutation,
+          errors: undefined,
+          type: 'ValidationError',
+          field,
+        })
+        expect(result.message).toStartWith(`${field}: `)
+      }
+    },
+  )
+
+  test('in a query filter, a bad ID is BAD_USER_INPUT naming the argument (owner, user, application)', async () => {
+    await using server = await startServer()
+    const w = await seedAdminWorld(server.provider.services)
+    const app = globalId('Application', w.aliceApp.application.id)
+    const cases: Array<[string, string]> = [
+      ['applications(owner: "bogus")', 'owner'],
+      [`tokens(user: "${app}")`, 'user'],
+      ['grants(application: "nosuch")', 'application'],
+      [`auditEvents(application: "${globalId('User', w.bob.id)}")`, 'application'],
+    ]
+    for (const [query, field] of cases) {
+      const r = await gql(server, w.tokens.admin, `{ ${query} { edges { cursor } } }`)
+      expect({ query, extensions: r.body.errors?.[0]?.extensions }).toEqual({
+        query,
+        extensions: { code: 'BAD_USER_INPUT', field },
+      })
+    }
+  })
+
+  test('a well-formed ID of the right type that names nothing is still a NotFoundError on `id`', async () => {
+    await using server = await startServer()
+    const w = await seedAdminWorld(server.provider.services)
+    const r = await ok(
+      server,
+      w.tokens.admin,
+      `mutation { enableUser(input: {id: "${globalId('User', 'nosuch')}"}) { __typename ... on Error { field } } }`,
+    )
+    expect(r.enableUser).toEqual({ __typename: 'NotFoundError', field: 'id' })
   })
 })

@@ -41,73 +41,80 @@ describe('issue 14 §3: account lifecycle in GraphQL', () => {
     expect(JSON.stringify(viewer)).toContain('ForbiddenError')
   })
 
-  test('deleteUser ends sessions, OAuth and personal tokens and grants at once; owned applications stay ownerless; audit events stay', async () => {
-    await using server = await world()
-    const { w } = server
-    const app = w.bobApp
-    const browser = new Browser(server.url)
-    const { verifier, challenge } = pkcePair()
-    const cb = await browser.authorize(
-      {
-        response_type: 'code',
-        client_id: app.application.clientId,
-        redirect_uri: REDIRECT,
-        scope: 'openid read_user',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      },
-      { username: 'alice' },
-    )
-    const client = { clientId: app.application.clientId, secret: app.clientSecret, redirectUri: REDIRECT }
-    const oauth = (await (
-      await postForm(server.url, '/oauth/token', client, {
-        grant_type: 'authorization_code',
-        code: cb.searchParams.get('code')!,
-        redirect_uri: REDIRECT,
-        code_verifier: verifier,
-      })
-    ).json()) as { access_token: string; refresh_token: string }
-    const aliceApp = globalId('Application', w.aliceApp.application.id)
-    const d = await ok(
-      server,
-      w.tokens.admin,
-      `mutation { deleteUser(input: {id: "${globalId('User', w.alice.id)}"}) { ${E} ... on DeleteUserPayload { deletedUserId username } } }`,
-    )
-    expect(d.deleteUser).toEqual({
-      __typename: 'DeleteUserPayload',
-      deletedUserId: globalId('User', w.alice.id),
-      username: 'alice',
-    })
-    for (const token of [oauth.access_token, w.tokens.alice])
-      expect((await tokenInfo(server.url, token)).status).toBe(401)
-    expect(
-      await (
+  test(
+    'deleteUser ends sessions, OAuth and personal tokens and grants at once; owned applications stay ' +
+      'ownerless; audit events stay',
+    async () => {
+      await using server = await world()
+      const { w } = server
+      const app = w.bobApp
+      const browser = new Browser(server.url)
+      const { verifier, challenge } = pkcePair()
+      const cb = await browser.authorize(
+        {
+          response_type: 'code',
+          client_id: app.application.clientId,
+          redirect_uri: REDIRECT,
+          scope: 'openid read_user',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        },
+        { username: 'alice' },
+      )
+      const client = { clientId: app.application.clientId, secret: app.clientSecret, redirectUri: REDIRECT }
+      const oauth = (await (
         await postForm(server.url, '/oauth/token', client, {
-          grant_type: 'refresh_token',
-          refresh_token: oauth.refresh_token,
+          grant_type: 'authorization_code',
+          code: cb.searchParams.get('code')!,
+          redirect_uri: REDIRECT,
+          code_verifier: verifier,
         })
-      ).json(),
-    ).toMatchObject({ error: 'invalid_grant' })
-    expect((await browser.get('/account/applications')).status).toBe(303) // the session is gone
-    const after = await ok(
-      server,
-      w.tokens.admin,
-      `{ user(username: "alice") { id } grants(first: 5) { edges { node { id } } } node(id: "${aliceApp}") { ... on Application { name owner { username } } } auditEvents(type: "user.deleted", first: 1) { edges { node { detail } } } }`,
-    )
-    expect(after.user).toBeNull()
-    expect(after.grants.edges).toEqual([])
-    expect(after.node).toEqual({ name: 'Alice app', owner: null })
-    expect(after.auditEvents.edges[0].node.detail).toEqual({ username: 'alice' })
-    expect(await server.provider.services.users.create({ username: 'alice', password: PASSWORD })).toMatchObject({
-      username: 'alice',
-    })
-    const self = await ok(
-      server,
-      w.tokens.admin,
-      `mutation { deleteUser(input: {id: "${globalId('User', w.root.id)}"}) { ${E} } }`,
-    )
-    expect(self.deleteUser).toMatchObject({ __typename: 'ConflictError', field: 'id' })
-  })
+      ).json()) as { access_token: string; refresh_token: string }
+      const aliceApp = globalId('Application', w.aliceApp.application.id)
+      const d = await ok(
+        server,
+        w.tokens.admin,
+        `mutation { deleteUser(input: {id: "${globalId('User', w.alice.id)}"}) { ${E} ... on DeleteUserPayload {
+          deletedUserId username } } }`,
+      )
+      expect(d.deleteUser).toEqual({
+        __typename: 'DeleteUserPayload',
+        deletedUserId: globalId('User', w.alice.id),
+        username: 'alice',
+      })
+      for (const token of [oauth.access_token, w.tokens.alice])
+        expect((await tokenInfo(server.url, token)).status).toBe(401)
+      expect(
+        await (
+          await postForm(server.url, '/oauth/token', client, {
+            grant_type: 'refresh_token',
+            refresh_token: oauth.refresh_token,
+          })
+        ).json(),
+      ).toMatchObject({ error: 'invalid_grant' })
+      expect((await browser.get('/account/applications')).status).toBe(303) // the session is gone
+      const after = await ok(
+        server,
+        w.tokens.admin,
+        `{ user(username: "alice") { id } grants(first: 5) { edges { node { id } } } node(id: "${aliceApp}") {
+          ... on Application { name owner { username } } } auditEvents(type: "user.deleted", first: 1) { edges {
+          node { detail } } } }`,
+      )
+      expect(after.user).toBeNull()
+      expect(after.grants.edges).toEqual([])
+      expect(after.node).toEqual({ name: 'Alice app', owner: null })
+      expect(after.auditEvents.edges[0].node.detail).toEqual({ username: 'alice' })
+      expect(await server.provider.services.users.create({ username: 'alice', password: PASSWORD })).toMatchObject({
+        username: 'alice',
+      })
+      const self = await ok(
+        server,
+        w.tokens.admin,
+        `mutation { deleteUser(input: {id: "${globalId('User', w.root.id)}"}) { ${E} } }`,
+      )
+      expect(self.deleteUser).toMatchObject({ __typename: 'ConflictError', field: 'id' })
+    },
+  )
 
   test('clearUserSignInLockout lifts the lockout after ten failures; resetUserPassword lifts it too', async () => {
     await using server = await world()
@@ -120,7 +127,8 @@ describe('issue 14 §3: account lifecycle in GraphQL', () => {
     const c = await ok(
       server,
       w.tokens.admin,
-      `mutation { clearUserSignInLockout(input: {id: "${globalId('User', w.bob.id)}"}) { ${E} ... on UserPayload { user { username } } } }`,
+      `mutation { clearUserSignInLockout(input: {id: "${globalId('User', w.bob.id)}"}) { ${E} ... on UserPayload {
+        user { username } } } }`,
     )
     expect(c.clearUserSignInLockout.user.username).toBe('bob')
     expect((await new Browser(server.url).login('bob', PASSWORD)).status).toBe(303)
@@ -128,14 +136,16 @@ describe('issue 14 §3: account lifecycle in GraphQL', () => {
     const r = await ok(
       server,
       w.tokens.admin,
-      `mutation { resetUserPassword(input: {id: "${globalId('User', w.bob.id)}", password: "a brand new password"}) { ${E} } }`,
+      `mutation { resetUserPassword(input: {id: "${globalId('User', w.bob.id)}",
+        password: "a brand new password"}) { ${E} } }`,
     )
     expect(r.resetUserPassword.__typename).toBe('ResetUserPasswordPayload')
     expect((await new Browser(server.url).login('bob', 'a brand new password')).status).toBe(303)
     const audit = await ok(
       server,
       w.tokens.admin,
-      '{ auditEvents(type: "user.lockout_cleared", first: 1) { edges { node { actor { username } user { username } } } } }',
+      '{ auditEvents(type: "user.lockout_cleared", first: 1) { edges { node { actor { username } user { username ' +
+        '} } } } }',
     )
     expect(audit.auditEvents.edges[0].node).toEqual({ actor: { username: 'root' }, user: { username: 'bob' } })
   })
@@ -146,7 +156,8 @@ describe('issue 14 §3: account lifecycle in GraphQL', () => {
     const list = await ok(
       server,
       w.tokens.admin,
-      `{ tokens(kind: PERSONAL, state: ACTIVE, user: "${globalId('User', w.bob.id)}", first: 10) { edges { node { id lastCharacters scopes } } } }`,
+      `{ tokens(kind: PERSONAL, state: ACTIVE, user: "${globalId('User', w.bob.id)}", first: 10) { edges { node {
+        id lastCharacters scopes } } } }`,
     )
     expect(list.tokens.edges.map((e: any) => e.node.lastCharacters)).toEqual([
       w.tokens.bobAdminScope.slice(-4),

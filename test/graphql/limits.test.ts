@@ -34,21 +34,24 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
     expect(JSON.stringify(r.body.errors)).toMatch(/alias|token/i)
   })
 
-  test('alias-batched mutations (e.g. guessing through 100 createPersonalAccessToken calls) are refused whole', async () => {
-    await using server = await world()
-    const aliases = Array.from(
-      { length: 100 },
-      (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["api"]}) { __typename }`,
-    ).join(' ')
-    const r = await gql(server, server.w.tokens.alice, `mutation { ${aliases} }`)
-    expect(r.body.data).toBeUndefined()
-    const tokens = await gql(
-      server,
-      server.w.tokens.admin,
-      '{ tokens(kind: PERSONAL, first: 100) { edges { cursor } } }',
-    )
-    expect(tokens.body.data.tokens.edges).toHaveLength(8) // the seeded ones only
-  })
+  test(
+    'alias-batched mutations (e.g. guessing through 100 createPersonalAccessToken calls) are ' + 'refused whole',
+    async () => {
+      await using server = await world()
+      const aliases = Array.from(
+        { length: 100 },
+        (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["api"]}) { __typename }`,
+      ).join(' ')
+      const r = await gql(server, server.w.tokens.alice, `mutation { ${aliases} }`)
+      expect(r.body.data).toBeUndefined()
+      const tokens = await gql(
+        server,
+        server.w.tokens.admin,
+        '{ tokens(kind: PERSONAL, first: 100) { edges { cursor } } }',
+      )
+      expect(tokens.body.data.tokens.edges).toHaveLength(8) // the seeded ones only
+    },
+  )
 
   test('batching: a JSON array of 100 operations is refused', async () => {
     await using server = await world()
@@ -82,18 +85,21 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
     expect(max.body.errors).toBeUndefined()
   })
 
-  test('introspection can be switched off by the operator, and then "Did you mean" suggestions are off too', async () => {
-    await using server = await world({ 'graphql-introspection': 'false' })
-    const r = await gql(server, server.w.tokens.admin, '{ __schema { types { name } } }')
-    expect(r.body.data).toBeUndefined()
-    expect(JSON.stringify(r.body.errors)).toMatch(/introspection/i)
-    const typo = await gql(server, server.w.tokens.admin, '{ applicatio { edges { cursor } } }')
-    expect(JSON.stringify(typo.body)).not.toContain('Did you mean')
-    await using open = await world()
-    expect(
-      (await gql(open, open.w.tokens.admin, '{ __schema { queryType { name } } }')).body.data.__schema.queryType.name,
-    ).toBe('Query')
-  })
+  test(
+    'introspection can be switched off by the operator, and then "Did you mean" suggestions ' + 'are off too',
+    async () => {
+      await using server = await world({ 'graphql-introspection': 'false' })
+      const r = await gql(server, server.w.tokens.admin, '{ __schema { types { name } } }')
+      expect(r.body.data).toBeUndefined()
+      expect(JSON.stringify(r.body.errors)).toMatch(/introspection/i)
+      const typo = await gql(server, server.w.tokens.admin, '{ applicatio { edges { cursor } } }')
+      expect(JSON.stringify(typo.body)).not.toContain('Did you mean')
+      await using open = await world()
+      expect(
+        (await gql(open, open.w.tokens.admin, '{ __schema { queryType { name } } }')).body.data.__schema.queryType.name,
+      ).toBe('Query')
+    },
+  )
 
   test('GraphiQL is off by default: a browser GET without a token gets 401', async () => {
     await using server = await world()
@@ -113,19 +119,23 @@ describe('OWASP GraphQL / checklist M.72: limits', () => {
     expect(r.status).toBe(200)
   })
 
-  test('issue 14 §6: a bad argument to a query is the caller\'s error, named with BAD_USER_INPUT, not an "Unexpected error." logged as a defect', async () => {
-    await using server = await world()
-    const r = await gql(
-      server,
-      server.w.tokens.admin,
-      '{ applications(first: 5, after: "not-a-cursor") { edges { cursor } } }',
-    )
-    expect(r.body.errors).toEqual([
-      expect.objectContaining({
-        message: 'after is not a cursor from this API',
-        extensions: { code: 'BAD_USER_INPUT', field: 'after' },
-      }),
-    ])
-    expect(server.logs.filter((l) => l.includes('unhandled error'))).toEqual([])
-  })
+  test(
+    "issue 14 §6: a bad argument to a query is the caller's error, named with BAD_USER_INPUT, not an " +
+      '"Unexpected error." logged as a defect',
+    async () => {
+      await using server = await world()
+      const r = await gql(
+        server,
+        server.w.tokens.admin,
+        '{ applications(first: 5, after: "not-a-cursor") { edges { cursor } } }',
+      )
+      expect(r.body.errors).toEqual([
+        expect.objectContaining({
+          message: 'after is not a cursor from this API',
+          extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+        }),
+      ])
+      expect(server.logs.filter((l) => l.includes('unhandled error'))).toEqual([])
+    },
+  )
 })

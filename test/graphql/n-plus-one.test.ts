@@ -47,42 +47,47 @@ async function countingServer() {
   }
 }
 
-const APPS_PAGE = `query($n: Int) { applications(first: $n) { edges { node { name owner { username } activeTokenCount activeGrantCount } } } }`
-const GRANTS_PAGE = `query($n: Int) { grants(first: $n) { edges { node { scopes user { username } application { name owner { username } } } } } }`
+const APPS_PAGE = `query($n: Int) { applications(first: $n) { edges { node { name owner { username }
+  activeTokenCount activeGrantCount } } } }`
+const GRANTS_PAGE = `query($n: Int) { grants(first: $n) { edges { node { scopes user { username } application {
+  name owner { username } } } } } }`
 
 describe('issue 4: no N+1', () => {
-  test('a page of 10 or 50 applications with owners and token and grant counts takes the same number of queries', async () => {
-    await using s = await countingServer()
-    const w = await seedAdminWorld(s.services)
-    for (let i = 0; i < 50; i++) {
-      const { application } = await s.services.applications.create({
-        name: `app ${i}`,
-        redirectUris: [REDIRECT],
-        ownerId: i % 2 ? w.alice.id : w.bob.id,
-      })
-      await s.services.grants.approve(w.alice.id, application.id, ['openid'], null)
-      await s.services.tokens.issue({
-        application,
-        userId: w.alice.id,
-        scopes: ['openid'],
-        withRefresh: true,
-        authTime: null,
-      })
-    }
-    await ok(s, w.tokens.admin, APPS_PAGE, { n: 1 }) // warm the scope cache
-    const ten = await s.count(() => ok(s, w.tokens.admin, APPS_PAGE, { n: 10 }))
-    const fifty = await s.count(() => ok(s, w.tokens.admin, APPS_PAGE, { n: 50 }))
-    const page = await ok(s, w.tokens.admin, APPS_PAGE, { n: 50 })
-    expect(
-      page.applications.edges.filter((e: any) => e.node.activeTokenCount === 2 && e.node.activeGrantCount === 1),
-    ).toHaveLength(48)
-    console.log(`applications page: ${ten} queries for 10, ${fifty} for 50`)
-    expect(fifty).toBe(ten)
-    expect(ten).toBeLessThanOrEqual(10)
+  test(
+    'a page of 10 or 50 applications with owners and token and grant counts takes the same ' + 'number of queries',
+    async () => {
+      await using s = await countingServer()
+      const w = await seedAdminWorld(s.services)
+      for (let i = 0; i < 50; i++) {
+        const { application } = await s.services.applications.create({
+          name: `app ${i}`,
+          redirectUris: [REDIRECT],
+          ownerId: i % 2 ? w.alice.id : w.bob.id,
+        })
+        await s.services.grants.approve(w.alice.id, application.id, ['openid'], null)
+        await s.services.tokens.issue({
+          application,
+          userId: w.alice.id,
+          scopes: ['openid'],
+          withRefresh: true,
+          authTime: null,
+        })
+      }
+      await ok(s, w.tokens.admin, APPS_PAGE, { n: 1 }) // warm the scope cache
+      const ten = await s.count(() => ok(s, w.tokens.admin, APPS_PAGE, { n: 10 }))
+      const fifty = await s.count(() => ok(s, w.tokens.admin, APPS_PAGE, { n: 50 }))
+      const page = await ok(s, w.tokens.admin, APPS_PAGE, { n: 50 })
+      expect(
+        page.applications.edges.filter((e: any) => e.node.activeTokenCount === 2 && e.node.activeGrantCount === 1),
+      ).toHaveLength(48)
+      console.log(`applications page: ${ten} queries for 10, ${fifty} for 50`)
+      expect(fifty).toBe(ten)
+      expect(ten).toBeLessThanOrEqual(10)
 
-    const grantsTen = await s.count(() => ok(s, w.tokens.admin, GRANTS_PAGE, { n: 10 }))
-    const grantsFifty = await s.count(() => ok(s, w.tokens.admin, GRANTS_PAGE, { n: 50 }))
-    console.log(`grants page: ${grantsTen} queries for 10, ${grantsFifty} for 50`)
-    expect(grantsFifty).toBe(grantsTen)
-  })
+      const grantsTen = await s.count(() => ok(s, w.tokens.admin, GRANTS_PAGE, { n: 10 }))
+      const grantsFifty = await s.count(() => ok(s, w.tokens.admin, GRANTS_PAGE, { n: 50 }))
+      console.log(`grants page: ${grantsTen} queries for 10, ${grantsFifty} for 50`)
+      expect(grantsFifty).toBe(grantsTen)
+    },
+  )
 })

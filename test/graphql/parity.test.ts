@@ -4,14 +4,14 @@
  * table: a name on either side that the table does not map fails the test.
  */
 import { describe, expect, test } from 'bun:test'
-import { GraphQLEnumType, GraphQLInputObjectType } from 'graphql'
+import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLObjectType, getNamedType } from 'graphql'
 import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
 import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
 import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
 import { USER_SUBCOMMANDS } from '../../src/cli/user.ts'
 import { schema } from '../../src/graphql/schema.ts'
-import { GRANT_TYPES, NewApplicationInput } from '../../src/services/applications/applications.ts'
+import { ApplicationPatch, GRANT_TYPES, NewApplicationInput } from '../../src/services/applications/applications.ts'
 import { postForm } from '../helpers/oauth.ts'
 import { startServer } from '../helpers/server.ts'
 import { ok, REDIRECT, seedAdminWorld } from './support.ts'
@@ -127,82 +127,165 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
     })
   }
 
-  test('every app, user, token, scope and key command has its GraphQL operation, and every mutation its command (or a reason)', () => {
-    const groups = {
-      app: APP_SUBCOMMANDS,
-      user: USER_SUBCOMMANDS,
-      token: TOKEN_SUBCOMMANDS,
-      scope: SCOPE_SUBCOMMANDS,
-      key: KEY_SUBCOMMANDS,
-    }
-    const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
-    expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
-    const operations = { ...schema.getQueryType()!.getFields(), ...schema.getMutationType()!.getFields() }
-    expect(Object.values(COMMAND_TWINS).filter((name) => !(name in operations))).toEqual([])
-    const mutations = Object.keys(schema.getMutationType()!.getFields())
-    expect(mutations.filter((m) => !Object.values(COMMAND_TWINS).includes(m) && !(m in GRAPHQL_ONLY))).toEqual([])
-    expect(Object.keys(GRAPHQL_ONLY).filter((m) => !mutations.includes(m))).toEqual([])
-  })
+  test(
+    'every app, user, token, scope and key command has its GraphQL operation, and every mutation its command ' +
+      '(or a reason)',
+    () => {
+      const groups = {
+        app: APP_SUBCOMMANDS,
+        user: USER_SUBCOMMANDS,
+        token: TOKEN_SUBCOMMANDS,
+        scope: SCOPE_SUBCOMMANDS,
+        key: KEY_SUBCOMMANDS,
+      }
+      const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
+      expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
+      const operations = { ...schema.getQueryType()!.getFields(), ...schema.getMutationType()!.getFields() }
+      expect(Object.values(COMMAND_TWINS).filter((name) => !(name in operations))).toEqual([])
+      const mutations = Object.keys(schema.getMutationType()!.getFields())
+      expect(mutations.filter((m) => !Object.values(COMMAND_TWINS).includes(m) && !(m in GRAPHQL_ONLY))).toEqual([])
+      expect(Object.keys(GRAPHQL_ONLY).filter((m) => !mutations.includes(m))).toEqual([])
+    },
+  )
 
-  test('the enums offer exactly what the service accepts: every grant type, refresh-token policy and ID-token algorithm', () => {
-    expect(enumValues('GrantType').sort()).toEqual([...GRANT_TYPES].sort())
-    expect(enumValues('RefreshTokenPolicy').sort()).toEqual(
-      [...NewApplicationInput.shape.refreshPolicy.unwrap().options].sort(),
-    )
-    expect(enumValues('IdTokenAlgorithm').sort()).toEqual(
-      [...NewApplicationInput.shape.idTokenAlg.unwrap().options].sort(),
-    )
-  })
+  test(
+    'the enums offer exactly what the service accepts: every grant type, refresh-token policy, ID-token ' +
+      'algorithm and token format',
+    () => {
+      expect(enumValues('GrantType').sort()).toEqual([...GRANT_TYPES].sort())
+      expect(enumValues('RefreshTokenPolicy').sort()).toEqual(
+        [...NewApplicationInput.shape.refreshPolicy.unwrap().options].sort(),
+      )
+      expect(enumValues('IdTokenAlgorithm').sort()).toEqual(
+        [...NewApplicationInput.shape.idTokenAlg.unwrap().options].sort(),
+      )
+      expect(enumValues('TokenFormat').sort()).toEqual([...ApplicationPatch.shape.tokenFormat.unwrap().options].sort())
+    },
+  )
 })
 
 describe('issue 14 §3: GraphQL registers every kind of application the CLI can', () => {
-  test('a CI bot (client credentials), a device-flow helper and a password-grant app, with refresh policy and ID-token algorithm', async () => {
-    await using server = await startServer()
-    const w = await seedAdminWorld(server.provider.services)
-    const create = (fields: string) =>
-      ok(
+  test(
+    'a CI bot (client credentials), a device-flow helper and a password-grant app, with refresh policy and ' +
+      'ID-token algorithm',
+    async () => {
+      await using server = await startServer()
+      const w = await seedAdminWorld(server.provider.services)
+      const create = (fields: string) =>
+        ok(
+          server,
+          w.tokens.admin,
+          `mutation { createApplication(input: {${fields}}) { __typename ... on Error { message field }
+            ... on ApplicationWithSecret { clientSecret application { clientId grantTypes refreshTokenPolicy
+            idTokenAlg confidential } } } }`,
+        )
+      const bot = (
+        await create('name: "CI bot", redirectUris: [], allowedScopes: ["read_user"], grantTypes: [CLIENT_CREDENTIALS]')
+      ).createApplication
+      expect(bot.application.grantTypes).toEqual(['CLIENT_CREDENTIALS'])
+      const token = await postForm(
+        server.url,
+        '/oauth/token',
+        { clientId: bot.application.clientId, secret: bot.clientSecret, redirectUri: '' },
+        { grant_type: 'client_credentials', scope: 'read_user' },
+      )
+      expect(token.status).toBe(200)
+      const device = (
+        await create(
+          'name: "git helper", redirectUris: [], confidential: false, grantTypes: [DEVICE_CODE, REFRESH_TOKEN], ' +
+            'refreshTokenPolicy: OFFLINE_ACCESS',
+        )
+      ).createApplication
+      expect(device.application).toMatchObject({
+        grantTypes: ['DEVICE_CODE', 'REFRESH_TOKEN'],
+        refreshTokenPolicy: 'OFFLINE_ACCESS',
+        confidential: false,
+      })
+      const legacy = (
+        await create(
+          `name: "legacy", redirectUris: ["${REDIRECT}"], grantTypes: [PASSWORD, AUTHORIZATION_CODE], ` +
+            `idTokenAlg: ES256`,
+        )
+      ).createApplication
+      expect(legacy.application).toMatchObject({
+        grantTypes: ['PASSWORD', 'AUTHORIZATION_CODE'],
+        idTokenAlg: 'ES256',
+        refreshTokenPolicy: 'ALWAYS',
+      })
+      const id = (
+        await ok(server, w.tokens.admin, `{ application(clientId: "${legacy.application.clientId}") { id } }`)
+      ).application.id
+      const updated = await ok(
         server,
         w.tokens.admin,
-        `mutation { createApplication(input: {${fields}}) { __typename ... on Error { message field } ... on ApplicationWithSecret { clientSecret application { clientId grantTypes refreshTokenPolicy idTokenAlg confidential } } } }`,
+        `mutation { updateApplication(input: {id: "${id}", refreshTokenPolicy: OFFLINE_ACCESS}) {
+          ... on ApplicationPayload { application { refreshTokenPolicy idTokenAlg } } } }`,
       )
-    const bot = (
-      await create('name: "CI bot", redirectUris: [], allowedScopes: ["read_user"], grantTypes: [CLIENT_CREDENTIALS]')
-    ).createApplication
-    expect(bot.application.grantTypes).toEqual(['client_credentials'])
-    const token = await postForm(
-      server.url,
-      '/oauth/token',
-      { clientId: bot.application.clientId, secret: bot.clientSecret, redirectUri: '' },
-      { grant_type: 'client_credentials', scope: 'read_user' },
-    )
-    expect(token.status).toBe(200)
-    const device = (
-      await create(
-        'name: "git helper", redirectUris: [], confidential: false, grantTypes: [DEVICE_CODE, REFRESH_TOKEN], refreshTokenPolicy: OFFLINE_ACCESS',
-      )
-    ).createApplication
-    expect(device.application).toMatchObject({
-      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-      refreshTokenPolicy: 'OFFLINE_ACCESS',
-      confidential: false,
-    })
-    const legacy = (
-      await create(
-        `name: "legacy", redirectUris: ["${REDIRECT}"], grantTypes: [PASSWORD, AUTHORIZATION_CODE], idTokenAlg: ES256`,
-      )
-    ).createApplication
-    expect(legacy.application).toMatchObject({
-      grantTypes: ['password', 'authorization_code'],
-      idTokenAlg: 'ES256',
-      refreshTokenPolicy: 'ALWAYS',
-    })
-    const id = (await ok(server, w.tokens.admin, `{ application(clientId: "${legacy.application.clientId}") { id } }`))
-      .application.id
-    const updated = await ok(
+      expect(updated.updateApplication.application).toEqual({
+        refreshTokenPolicy: 'OFFLINE_ACCESS',
+        idTokenAlg: 'ES256',
+      })
+    },
+  )
+})
+
+describe('issue 14 §3: what a script reads it can send back', () => {
+  // Every setting of Application that UpdateApplicationInput takes, read and written under the same name.
+  const SETTINGS =
+    'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
+    'accessTokenLifetime refreshTokenLifetime'
+
+  test('UpdateApplicationInput takes nothing that Application does not show under the same name', () => {
+    const input = schema.getType('UpdateApplicationInput') as GraphQLInputObjectType
+    const output = schema.getType('Application') as GraphQLObjectType
+    const fields = Object.keys(input.getFields()).filter((f) => f !== 'id')
+    expect(fields.sort()).toEqual(SETTINGS.split(' ').sort())
+    for (const f of fields) {
+      // The same named type on both sides (enums, not strings, for grant types, algorithm and format).
+      expect({ f, type: getNamedType(output.getFields()[f]!.type).name }).toEqual({
+        f,
+        type: getNamedType(input.getFields()[f]!.type).name,
+      })
+    }
+  })
+
+  test('an application read through GraphQL goes back through updateApplication unchanged', async () => {
+    await using server = await startServer()
+    const w = await seedAdminWorld(server.provider.services)
+    const created = await ok(
       server,
       w.tokens.admin,
-      `mutation { updateApplication(input: {id: "${id}", refreshTokenPolicy: OFFLINE_ACCESS}) { ... on ApplicationPayload { application { refreshTokenPolicy idTokenAlg } } } }`,
+      `mutation { createApplication(input: {
+        name: "helper", redirectUris: ["${REDIRECT}"], allowedScopes: ["openid", "read_user"],
+        grantTypes: [AUTHORIZATION_CODE, REFRESH_TOKEN, DEVICE_CODE], idTokenAlg: ES256,
+        refreshTokenPolicy: OFFLINE_ACCESS
+      }) { ... on ApplicationWithSecret { application { id } } ... on Error { message field } } }`,
     )
-    expect(updated.updateApplication.application).toEqual({ refreshTokenPolicy: 'OFFLINE_ACCESS', idTokenAlg: 'ES256' })
+    const id = created.createApplication.application.id
+    await ok(
+      server,
+      w.tokens.admin,
+      `mutation { updateApplication(input: {id: "${id}", tokenFormat: JWT, accessTokenLifetime: 600}) {
+        ... on Error { message field } } }`,
+    )
+    const read = async () =>
+      (
+        await ok(server, w.tokens.admin, `query($id: ID!) { node(id: $id) { ... on Application { ${SETTINGS} } } }`, {
+          id,
+        })
+      ).node
+    const before = await read()
+    expect(before).toMatchObject({ grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN', 'DEVICE_CODE'] })
+    expect(before).toMatchObject({ idTokenAlg: 'ES256', tokenFormat: 'JWT', refreshTokenPolicy: 'OFFLINE_ACCESS' })
+    const sent = await ok(
+      server,
+      w.tokens.admin,
+      `mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) {
+        __typename ... on Error { message field } ... on ApplicationPayload { application { ${SETTINGS} } } } }`,
+      { input: { id, ...before } },
+    )
+    expect(sent.updateApplication.__typename).toBe('ApplicationPayload')
+    expect(sent.updateApplication.application).toEqual(before)
+    expect(await read()).toEqual(before)
   })
 })

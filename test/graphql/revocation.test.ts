@@ -35,22 +35,26 @@ async function world() {
 }
 
 describe('checklist M.73: revocation through the admin API is immediate', () => {
-  test('deleteApplication: its tokens are inactive at introspect and token info at once, and refresh fails', async () => {
-    await using server = await world()
-    const t = await server.issue()
-    expect(await server.active(t.accessToken)).toBe(true)
-    expect(await server.tokenInfo(t.accessToken)).toBe(200)
-    const d = await ok(
-      server,
-      server.w.tokens.alice,
-      `mutation { deleteApplication(input: {id: "${globalId('Application', server.w.aliceApp.application.id)}"}) { ... on DeleteApplicationPayload { clientId } } }`,
-    )
-    expect(d.deleteApplication.clientId).toBe(server.w.aliceApp.application.clientId)
-    expect(await server.active(t.accessToken)).toBe(false)
-    expect(await server.active(t.refreshToken!)).toBe(false)
-    expect(await server.tokenInfo(t.accessToken)).toBe(401)
-    expect(await server.refresh(t.refreshToken!)).toBeGreaterThanOrEqual(400)
-  })
+  test(
+    'deleteApplication: its tokens are inactive at introspect and token info at once, and ' + 'refresh fails',
+    async () => {
+      await using server = await world()
+      const t = await server.issue()
+      expect(await server.active(t.accessToken)).toBe(true)
+      expect(await server.tokenInfo(t.accessToken)).toBe(200)
+      const d = await ok(
+        server,
+        server.w.tokens.alice,
+        `mutation { deleteApplication(input: {id: "${globalId('Application', server.w.aliceApp.application.id)}"}) {
+        ... on DeleteApplicationPayload { clientId } } }`,
+      )
+      expect(d.deleteApplication.clientId).toBe(server.w.aliceApp.application.clientId)
+      expect(await server.active(t.accessToken)).toBe(false)
+      expect(await server.active(t.refreshToken!)).toBe(false)
+      expect(await server.tokenInfo(t.accessToken)).toBe(401)
+      expect(await server.refresh(t.refreshToken!)).toBeGreaterThanOrEqual(400)
+    },
+  )
 
   test('revokeGrant: every token issued under the grant is inactive at once, and refresh fails', async () => {
     await using server = await world()
@@ -59,7 +63,8 @@ describe('checklist M.73: revocation through the admin API is immediate', () => 
     const r = await ok(
       server,
       server.w.tokens.alice,
-      `mutation { revokeGrant(input: {id: "${g.grants.edges[0].node.id}"}) { ... on RevokeGrantPayload { grant { active } } } }`,
+      `mutation { revokeGrant(input: {id: "${g.grants.edges[0].node.id}"}) { ... on RevokeGrantPayload { grant {
+        active } } } }`,
     )
     expect(r.revokeGrant.grant.active).toBe(false)
     expect(await server.active(t.accessToken)).toBe(false)
@@ -74,13 +79,15 @@ describe('checklist M.73: revocation through the admin API is immediate', () => 
     const list = await ok(
       server,
       server.w.tokens.admin,
-      `{ tokens(application: "${globalId('Application', server.w.aliceApp.application.id)}", kind: ACCESS, state: ACTIVE, first: 10) { edges { node { id lastCharacters } } } }`,
+      `{ tokens(application: "${globalId('Application', server.w.aliceApp.application.id)}", kind: ACCESS,
+        state: ACTIVE, first: 10) { edges { node { id lastCharacters } } } }`,
     )
     const mine = list.tokens.edges.find((e: any) => e.node.lastCharacters === t.accessToken.slice(-4))
     const r = await ok(
       server,
       server.w.tokens.admin,
-      `mutation { revokeToken(input: {id: "${mine.node.id}"}) { ... on RevokeTokenPayload { token { active revokedAt } } } }`,
+      `mutation { revokeToken(input: {id: "${mine.node.id}"}) { ... on RevokeTokenPayload { token { active
+        revokedAt } } } }`,
     )
     expect(r.revokeToken.token.active).toBe(false)
     expect(await server.active(t.accessToken)).toBe(false)
@@ -95,14 +102,17 @@ describe('checklist M.73: revocation through the admin API is immediate', () => 
     const a = await ok(
       server,
       server.w.tokens.alice,
-      `mutation { revokeApplicationTokens(input: {id: "${globalId('Application', server.w.aliceApp.application.id)}"}) { ... on RevokedTokensPayload { revokedCount } } }`,
+      `mutation {
+        revokeApplicationTokens(input: {id: "${globalId('Application', server.w.aliceApp.application.id)}"}) {
+        ... on RevokedTokensPayload { revokedCount } } }`,
     )
     expect(a.revokeApplicationTokens.revokedCount).toBe(2)
     expect(await server.active(t.accessToken)).toBe(false)
     const u = await ok(
       server,
       server.w.tokens.admin,
-      `mutation { revokeUserTokens(input: {id: "${globalId('User', server.w.bob.id)}"}) { ... on RevokedTokensPayload { revokedCount } } }`,
+      `mutation { revokeUserTokens(input: {id: "${globalId('User', server.w.bob.id)}"}) {
+        ... on RevokedTokensPayload { revokedCount } } }`,
     )
     expect(u.revokeUserTokens.revokedCount).toBe(2) // bob's two personal tokens
     expect(await server.tokenInfo(server.w.tokens.bob)).toBe(401)

@@ -1,6 +1,6 @@
 /**
- * Security cases M (docs/security.md): the GraphQL admin API (cases 68–74), one focused test per case over real HTTP, with
- * OAuth tokens minted by the real code flow. test/graphql/ covers the same ground in more breadth.
+ * Security cases M (docs/security.md): the GraphQL admin API (cases 68–74), one focused test per case
+ * over real HTTP, with OAuth tokens minted by the real code flow. test/graphql/ covers the same ground in more breadth.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { gql, globalId, ok } from '../graphql/support.ts'
@@ -34,7 +34,8 @@ async function createApp(token: string, name: string, redirect: string, scopes =
   const d = await ok(
     server(),
     token,
-    `mutation($n: String!, $r: String!, $s: [String!]) { createApplication(input: {name: $n, redirectUris: [$r], allowedScopes: $s}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId } } } }`,
+    `mutation($n: String!, $r: String!, $s: [String!]) { createApplication(input: {name: $n, redirectUris: [$r],
+      allowedScopes: $s}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId } } } }`,
     { n: name, r: redirect, s: scopes },
   )
   const c = d.createApplication
@@ -68,153 +69,179 @@ afterAll(async () => {
 })
 
 describe('M.68 unauthenticated callers', () => {
-  test('OWASP GraphQL Cheat Sheet: a query or mutation without a token → 401 UNAUTHENTICATED with data null; nothing is changed', async () => {
-    for (const q of [
-      APPS,
-      'mutation { createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"]}) { __typename } }',
-    ]) {
-      const r = await gql(server(), null, q)
-      expect(r.status).toBe(401)
-      expect(r.body.data).toBeNull()
-      expect(r.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
-    }
-    const get = await fetch(`${server().url}/graphql?query=${encodeURIComponent(APPS)}`)
-    expect(get.status).toBe(401)
-    const all = await ok(server(), admin, APPS)
-    expect(all.applications.edges.map((e: any) => e.node.name)).not.toContain('x')
-  })
+  test(
+    'OWASP GraphQL Cheat Sheet: a query or mutation without a token → 401 UNAUTHENTICATED with data null; ' +
+      'nothing is changed',
+    async () => {
+      for (const q of [
+        APPS,
+        'mutation { createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"]}) { __typename } }',
+      ]) {
+        const r = await gql(server(), null, q)
+        expect(r.status).toBe(401)
+        expect(r.body.data).toBeNull()
+        expect(r.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+      }
+      const get = await fetch(`${server().url}/graphql?query=${encodeURIComponent(APPS)}`)
+      expect(get.status).toBe(401)
+      const all = await ok(server(), admin, APPS)
+      expect(all.applications.edges.map((e: any) => e.node.name)).not.toContain('x')
+    },
+  )
 
-  test('OWASP GraphQL Cheat Sheet: __schema introspection and "Did you mean…" suggestions are off for unauthenticated callers', async () => {
-    for (const q of [
-      '{ __schema { types { name } } }',
-      '{ __type(name: "Application") { fields { name } } }',
-      '{ applicatons { edges { cursor } } }',
-      '{ viewer { usr { id } } }',
-    ]) {
-      const r = await gql(server(), null, q)
-      expect(r.status).toBe(401)
-      const text = JSON.stringify(r.body)
-      expect(text).not.toContain('Did you mean')
-      expect(text).not.toContain('__Schema')
-      expect(text).not.toContain('clientId')
-      expect(r.body.data).toBeNull()
-    }
-  })
+  test(
+    'OWASP GraphQL Cheat Sheet: __schema introspection and "Did you mean…" suggestions are off for ' +
+      'unauthenticated callers',
+    async () => {
+      for (const q of [
+        '{ __schema { types { name } } }',
+        '{ __type(name: "Application") { fields { name } } }',
+        '{ applicatons { edges { cursor } } }',
+        '{ viewer { usr { id } } }',
+      ]) {
+        const r = await gql(server(), null, q)
+        expect(r.status).toBe(401)
+        const text = JSON.stringify(r.body)
+        expect(text).not.toContain('Did you mean')
+        expect(text).not.toContain('__Schema')
+        expect(text).not.toContain('clientId')
+        expect(r.body.data).toBeNull()
+      }
+    },
+  )
 })
 
 describe('M.69 what a viewer and a read-only token may reach', () => {
-  test("Keycloak CVE-2024-3656: bob sees only his own applications; node(id:) of alice's application → null; her tokens are not listed", async () => {
-    const d = await ok(
-      server(),
-      bob,
-      `{
+  test(
+    "Keycloak CVE-2024-3656: bob sees only his own applications; node(id:) of alice's application → null; her " +
+      'tokens are not listed',
+    async () => {
+      const d = await ok(
+        server(),
+        bob,
+        `{
       ${APPS.slice(1, -1)}
       node(id: "${aliceApp.id}") { id }
       byClientId: application(clientId: "${aliceApp.clientId}") { name }
       tokens(first: 100) { edges { node { user { username } } } }
     }`,
-    )
-    expect(d.applications.edges.map((e: any) => e.node.name)).toEqual(['Bob app'])
-    expect(d.node).toBeNull()
-    expect(d.byClientId).toBeNull()
-    for (const e of d.tokens.edges) expect(e.node.user?.username ?? 'bob').toBe('bob')
-    const m = await ok(
-      server(),
-      bob,
-      `mutation { r: updateApplication(input: {id: "${aliceApp.id}", name: "pwned"}) { ${E} } }`,
-    )
-    expect(['NotFoundError', 'ForbiddenError']).toContain(m.r.__typename)
-  })
+      )
+      expect(d.applications.edges.map((e: any) => e.node.name)).toEqual(['Bob app'])
+      expect(d.node).toBeNull()
+      expect(d.byClientId).toBeNull()
+      for (const e of d.tokens.edges) expect(e.node.user?.username ?? 'bob').toBe('bob')
+      const m = await ok(
+        server(),
+        bob,
+        `mutation { r: updateApplication(input: {id: "${aliceApp.id}", name: "pwned"}) { ${E} } }`,
+      )
+      expect(['NotFoundError', 'ForbiddenError']).toContain(m.r.__typename)
+    },
+  )
 
-  test('Gitea GHSA-9r5x-wg6m-x2rc: an OAuth access token holding only read_user (Bearer, or Basic token:x-oauth-basic) can query, but every mutation → FORBIDDEN', async () => {
-    const { access_token } = await tokensFor(env, env.f.C1, { scope: 'read_user' })
-    expect((await introspect(env, access_token)).scope).toBe('read_user')
-    const basic = 'Basic ' + Buffer.from(`${access_token}:x-oauth-basic`).toString('base64')
-    const call = (authorization: string, query: string) =>
-      fetch(`${server().url}/graphql`, {
-        method: 'POST',
-        headers: { Authorization: authorization, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ query }),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
-    const mutations = [
-      'createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"]})',
-      `updateApplication(input: {id: "${aliceApp.id}", name: "x"})`,
-      `rotateApplicationSecret(input: {id: "${aliceApp.id}"})`,
-      `deleteApplication(input: {id: "${aliceApp.id}"})`,
-      'createPersonalAccessToken(input: {scopes: ["read_user"]})',
-      `revokeUserTokens(input: {id: "${globalId('User', env.f.alice.id)}"})`,
-    ]
-    for (const authorization of [`Bearer ${access_token}`, basic]) {
-      const q = await call(authorization, '{ viewer { accessLevel canWrite user { username } } }')
-      expect(q.status).toBe(200)
-      expect(q.body.data.viewer).toEqual({ accessLevel: 'VIEWER', canWrite: false, user: { username: 'alice' } })
-      for (const m of mutations) {
-        const r = await call(authorization, `mutation { r: ${m} { __typename } }`)
-        const code = r.body.data?.r?.__typename ?? r.body.errors?.[0]?.extensions?.code
-        expect(`${m} → ${code}`).toMatch(/→ (ForbiddenError|FORBIDDEN)$/)
+  test(
+    'Gitea GHSA-9r5x-wg6m-x2rc: an OAuth access token holding only read_user (Bearer, or Basic ' +
+      'token:x-oauth-basic) can query, but every mutation → FORBIDDEN',
+    async () => {
+      const { access_token } = await tokensFor(env, env.f.C1, { scope: 'read_user' })
+      expect((await introspect(env, access_token)).scope).toBe('read_user')
+      const basic = 'Basic ' + Buffer.from(`${access_token}:x-oauth-basic`).toString('base64')
+      const call = (authorization: string, query: string) =>
+        fetch(`${server().url}/graphql`, {
+          method: 'POST',
+          headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ query }),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
+      const mutations = [
+        'createApplication(input: {name: "x", redirectUris: ["https://x.example/cb"]})',
+        `updateApplication(input: {id: "${aliceApp.id}", name: "x"})`,
+        `rotateApplicationSecret(input: {id: "${aliceApp.id}"})`,
+        `deleteApplication(input: {id: "${aliceApp.id}"})`,
+        'createPersonalAccessToken(input: {scopes: ["read_user"]})',
+        `revokeUserTokens(input: {id: "${globalId('User', env.f.alice.id)}"})`,
+      ]
+      for (const authorization of [`Bearer ${access_token}`, basic]) {
+        const q = await call(authorization, '{ viewer { accessLevel canWrite user { username } } }')
+        expect(q.status).toBe(200)
+        expect(q.body.data.viewer).toEqual({ accessLevel: 'VIEWER', canWrite: false, user: { username: 'alice' } })
+        for (const m of mutations) {
+          const r = await call(authorization, `mutation { r: ${m} { __typename } }`)
+          const code = r.body.data?.r?.__typename ?? r.body.errors?.[0]?.extensions?.code
+          expect(`${m} → ${code}`).toMatch(/→ (ForbiddenError|FORBIDDEN)$/)
+        }
       }
-    }
-    const still = await ok(server(), admin, `{ node(id: "${aliceApp.id}") { ... on Application { name } } }`)
-    expect(still.node.name).toBe('Alice app')
-  })
+      const still = await ok(server(), admin, `{ node(id: "${aliceApp.id}") { ... on Application { name } } }`)
+      expect(still.node.name).toBe('Alice app')
+    },
+  )
 })
 
 describe('M.70 secrets are shown once', () => {
-  test('doorkeeper CVE-2020-10187; Hydra security design: createApplication and rotateApplicationSecret return the secret once; no query, list, error, log or endpoint shows it again, and token queries return only metadata', async () => {
-    const created = await createApp(alice, 'Shown once', 'https://once.example/cb', ['openid', 'read_user'])
-    expect(created.secret).toStartWith('lkcs_')
-    const rotated = await ok(
-      server(),
-      alice,
-      `mutation { rotateApplicationSecret(input: {id: "${created.id}"}) { ${E} ... on ApplicationWithSecret { clientSecret } } }`,
-    )
-    const secret2: string = rotated.rotateApplicationSecret.clientSecret
-    expect(secret2).toStartWith('lkcs_')
-    expect(secret2).not.toBe(created.secret)
-    // the old secret stops working, the new one works
-    const app = client({ clientId: created.clientId, secret: created.secret }, 'https://once.example/cb')
-    expect(
-      (await postForm(server().url, '/oauth/token', app, { grant_type: 'authorization_code', code: 'lkac_x' })).status,
-    ).toBe(401)
-    const issued = await tokensFor(env, { ...app, secret: secret2 }, { scope: 'openid read_user' })
-    const pat = await ok(
-      server(),
-      alice,
-      `mutation { createPersonalAccessToken(input: {scopes: ["read_user"], expiresIn: 3600}) { ${E} ... on CreatePersonalAccessTokenPayload { value } } }`,
-    )
-    const patValue: string = pat.createPersonalAccessToken.value
-    const raw = [created.secret, secret2, issued.access_token, issued.refresh_token!, patValue]
+  test(
+    'doorkeeper CVE-2020-10187; Hydra security design: createApplication and rotateApplicationSecret return ' +
+      'the secret once; no query, list, error, log or endpoint shows it again, and token queries return only ' +
+      'metadata',
+    async () => {
+      const created = await createApp(alice, 'Shown once', 'https://once.example/cb', ['openid', 'read_user'])
+      expect(created.secret).toStartWith('lkcs_')
+      const rotated = await ok(
+        server(),
+        alice,
+        `mutation { rotateApplicationSecret(input: {id: "${created.id}"}) { ${E} ... on ApplicationWithSecret {
+          clientSecret } } }`,
+      )
+      const secret2: string = rotated.rotateApplicationSecret.clientSecret
+      expect(secret2).toStartWith('lkcs_')
+      expect(secret2).not.toBe(created.secret)
+      // the old secret stops working, the new one works
+      const app = client({ clientId: created.clientId, secret: created.secret }, 'https://once.example/cb')
+      expect(
+        (await postForm(server().url, '/oauth/token', app, { grant_type: 'authorization_code', code: 'lkac_x' }))
+          .status,
+      ).toBe(401)
+      const issued = await tokensFor(env, { ...app, secret: secret2 }, { scope: 'openid read_user' })
+      const pat = await ok(
+        server(),
+        alice,
+        `mutation { createPersonalAccessToken(input: {scopes: ["read_user"], expiresIn: 3600}) { ${E}
+          ... on CreatePersonalAccessTokenPayload { value } } }`,
+      )
+      const patValue: string = pat.createPersonalAccessToken.value
+      const raw = [created.secret, secret2, issued.access_token, issued.refresh_token!, patValue]
 
-    const seen: string[] = []
-    const look = async (token: string, query: string) =>
-      seen.push(JSON.stringify((await gql(server(), token, query)).body))
-    const everything = `{
+      const seen: string[] = []
+      const look = async (token: string, query: string) =>
+        seen.push(JSON.stringify((await gql(server(), token, query)).body))
+      const everything = `{
       applications(first: 100) { edges { node { id clientId name redirectUris allowedScopes } } }
-      tokens(first: 100) { edges { node { id kind prefix lastCharacters scopes expiresAt createdAt application { clientId } } } }
+      tokens(first: 100) {
+        edges { node { id kind prefix lastCharacters scopes expiresAt createdAt application { clientId } } }
+      }
       grants(first: 100) { edges { node { id scopes } } }
       auditEvents(first: 100) { edges { node { type detail } } }
     }`
-    await look(admin, everything)
-    await look(alice, everything)
-    await look(alice, `{ node(id: "${created.id}") { ... on Application { clientId name } } }`)
-    await look(
-      alice,
-      `mutation { r: updateApplication(input: {id: "${created.id}", redirectUris: ["javascript:x"]}) { ${E} } }`,
-    )
-    await look(alice, `{ applications(first: 1) { edges { node { clientSecret } } } }`)
-    for (const path of ['/.well-known/openid-configuration', '/oauth/token/info'])
-      seen.push(
-        await (
-          await fetch(server().url + path, { headers: { Authorization: `Bearer ${issued.access_token}` } })
-        ).text(),
+      await look(admin, everything)
+      await look(alice, everything)
+      await look(alice, `{ node(id: "${created.id}") { ... on Application { clientId name } } }`)
+      await look(
+        alice,
+        `mutation { r: updateApplication(input: {id: "${created.id}", redirectUris: ["javascript:x"]}) { ${E} } }`,
       )
-    seen.push(...server().logs)
-    const haystack = seen.join('\n')
-    for (const value of raw) expect({ leaked: haystack.includes(value) }).toEqual({ leaked: false })
-    // positive control: the listing did include the tokens' metadata
-    expect(haystack).toContain(issued.access_token.slice(-4))
-    expect(haystack).toContain('lkat_')
-  })
+      await look(alice, `{ applications(first: 1) { edges { node { clientSecret } } } }`)
+      for (const path of ['/.well-known/openid-configuration', '/oauth/token/info'])
+        seen.push(
+          await (
+            await fetch(server().url + path, { headers: { Authorization: `Bearer ${issued.access_token}` } })
+          ).text(),
+        )
+      seen.push(...server().logs)
+      const haystack = seen.join('\n')
+      for (const value of raw) expect({ leaked: haystack.includes(value) }).toEqual({ leaked: false })
+      // positive control: the listing did include the tokens' metadata
+      expect(haystack).toContain(issued.access_token.slice(-4))
+      expect(haystack).toContain('lkat_')
+    },
+  )
 })
 
 describe('M.71 redirect URI validation on create and update', () => {
@@ -244,7 +271,8 @@ describe('M.71 redirect URI validation on create and update', () => {
       const u = await ok(
         server(),
         alice,
-        `mutation($u: String!) { updateApplication(input: {id: "${aliceApp.id}", redirectUris: ["https://alice.example/cb", $u]}) { ${E} } }`,
+        `mutation($u: String!) { updateApplication(input: {id: "${aliceApp.id}",
+          redirectUris: ["https://alice.example/cb", $u]}) { ${E} } }`,
         { u: uri },
       )
       expect(u.updateApplication).toMatchObject({ __typename: 'ValidationError', field: 'redirectUris.1' })
@@ -265,31 +293,41 @@ describe('M.72 abusive documents are refused before execution', () => {
   const patCount = async () =>
     (await ok(server(), admin, '{ tokens(kind: PERSONAL, first: 100) { edges { cursor } } }')).tokens.edges.length
 
-  test('OWASP GraphQL Cheat Sheet (DoS): depth ≥ 15 → rejected; a shallow query of the same shape works', async () => {
-    const r = await gql(server(), admin, deep(4)) // 19 levels
-    expect(r.body.data ?? null).toBeNull()
-    expect(JSON.stringify(r.body.errors)).toMatch(/depth/i)
-    expect((await gql(server(), admin, deep(1))).body.errors).toBeUndefined()
-  })
+  test(
+    'OWASP GraphQL Cheat Sheet (DoS): depth ≥ 15 → rejected; ' + 'a shallow query of the same shape works',
+    async () => {
+      const r = await gql(server(), admin, deep(4)) // 19 levels
+      expect(r.body.data ?? null).toBeNull()
+      expect(JSON.stringify(r.body.errors)).toMatch(/depth/i)
+      expect((await gql(server(), admin, deep(1))).body.errors).toBeUndefined()
+    },
+  )
 
-  test('OWASP GraphQL Cheat Sheet (batching attacks): 1,000 aliases of one field, and alias-batched mutations, are refused whole — nothing runs', async () => {
-    const aliases = await gql(
-      server(),
-      admin,
-      `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: viewer { canWrite }`).join(' ')} }`,
-    )
-    expect(aliases.body.data ?? null).toBeNull()
-    expect(JSON.stringify(aliases.body.errors)).toMatch(/alias|token limit/i)
-    const before = await patCount()
-    const batch = await gql(
-      server(),
-      alice,
-      `mutation { ${Array.from({ length: 100 }, (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["read_user"]}) { __typename }`).join(' ')} }`,
-    )
-    expect(batch.body.data ?? null).toBeNull()
-    expect(JSON.stringify(batch.body.errors)).toMatch(/alias/i)
-    expect(await patCount()).toBe(before)
-  })
+  test(
+    'OWASP GraphQL Cheat Sheet (batching attacks): 1,000 aliases of one field, and alias-batched mutations, ' +
+      'are refused whole — nothing runs',
+    async () => {
+      const aliases = await gql(
+        server(),
+        admin,
+        `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: viewer { canWrite }`).join(' ')} }`,
+      )
+      expect(aliases.body.data ?? null).toBeNull()
+      expect(JSON.stringify(aliases.body.errors)).toMatch(/alias|token limit/i)
+      const before = await patCount()
+      const batch = await gql(
+        server(),
+        alice,
+        `mutation { ${Array.from(
+          { length: 100 },
+          (_, i) => `m${i}: createPersonalAccessToken(input: {scopes: ["read_user"]}) { __typename }`,
+        ).join(' ')} }`,
+      )
+      expect(batch.body.data ?? null).toBeNull()
+      expect(JSON.stringify(batch.body.errors)).toMatch(/alias/i)
+      expect(await patCount()).toBe(before)
+    },
+  )
 
   test('OWASP GraphQL Cheat Sheet (batching): a JSON array of 100 operations → 4xx, none executed', async () => {
     const before = await patCount()
@@ -347,52 +385,66 @@ describe('M.73 revocations through the API take effect at once', () => {
     expect(((await r.json()) as { access_token?: string }).access_token).toBeUndefined()
   }
 
-  test('Gitea issue 19111: deleteApplication → its tokens are inactive at introspect, userinfo and token info, and refresh fails', async () => {
-    const { app, t, id } = await liveTokens('M73 delete')
-    const d = await ok(
-      server(),
-      alice,
-      `mutation { deleteApplication(input: {id: "${id}"}) { ${E} ... on DeleteApplicationPayload { clientId } } }`,
-    )
-    expect(d.deleteApplication.clientId).toBe(app.clientId)
-    await expectDead(app, t)
-  })
+  test(
+    'Gitea issue 19111: deleteApplication → its tokens are inactive at introspect, userinfo and token info, ' +
+      'and refresh fails',
+    async () => {
+      const { app, t, id } = await liveTokens('M73 delete')
+      const d = await ok(
+        server(),
+        alice,
+        `mutation { deleteApplication(input: {id: "${id}"}) { ${E} ... on DeleteApplicationPayload { clientId } } }`,
+      )
+      expect(d.deleteApplication.clientId).toBe(app.clientId)
+      await expectDead(app, t)
+    },
+  )
 
-  test('RFC 7009 §2.1: revokeGrant → every token under the grant is inactive at once, and refresh fails', async () => {
-    const { app, t, id } = await liveTokens('M73 grant')
-    const g = await ok(
-      server(),
-      alice,
-      `{ grants(application: "${id}", state: ACTIVE, first: 5) { edges { node { id } } } }`,
-    )
-    expect(g.grants.edges).toHaveLength(1)
-    const r = await ok(
-      server(),
-      alice,
-      `mutation { revokeGrant(input: {id: "${g.grants.edges[0].node.id}"}) { ${E} ... on RevokeGrantPayload { grant { active } } } }`,
-    )
-    expect(r.revokeGrant.grant.active).toBe(false)
-    await expectDead(app, t)
-  })
+  test(
+    'RFC 7009 §2.1: revokeGrant → every token under the grant is inactive at once, ' + 'and refresh fails',
+    async () => {
+      const { app, t, id } = await liveTokens('M73 grant')
+      const g = await ok(
+        server(),
+        alice,
+        `{ grants(application: "${id}", state: ACTIVE, first: 5) { edges { node { id } } } }`,
+      )
+      expect(g.grants.edges).toHaveLength(1)
+      const r = await ok(
+        server(),
+        alice,
+        `mutation { revokeGrant(input: {id: "${g.grants.edges[0].node.id}"}) { ${E} ... on RevokeGrantPayload {
+        grant { active } } } }`,
+      )
+      expect(r.revokeGrant.grant.active).toBe(false)
+      await expectDead(app, t)
+    },
+  )
 
-  test('RFC 7009 §2.1: revokeToken on the access token → it and its refresh family are inactive at once; other tokens live on', async () => {
-    const { app, t, id } = await liveTokens('M73 token')
-    const other = await tokensFor(env, app, { scope: 'openid read_user' })
-    const list = await ok(
-      server(),
-      alice,
-      `{ tokens(application: "${id}", kind: ACCESS, state: ACTIVE, first: 10) { edges { node { id lastCharacters } } } }`,
-    )
-    const mine = list.tokens.edges.find((e: any) => e.node.lastCharacters === t.access_token.slice(-4))
-    const r = await ok(
-      server(),
-      alice,
-      `mutation { revokeToken(input: {id: "${mine.node.id}"}) { ${E} ... on RevokeTokenPayload { token { active } } } }`,
-    )
-    expect(r.revokeToken.token.active).toBe(false)
-    await expectDead(app, t)
-    expect(await introspect(env, other.access_token)).toMatchObject({ active: true })
-  })
+  test(
+    'RFC 7009 §2.1: revokeToken on the access token → it and its refresh family are inactive at once; other ' +
+      'tokens live on',
+    async () => {
+      const { app, t, id } = await liveTokens('M73 token')
+      const other = await tokensFor(env, app, { scope: 'openid read_user' })
+      const list = await ok(
+        server(),
+        alice,
+        `{ tokens(application: "${id}", kind: ACCESS, state: ACTIVE, first: 10) { edges { node { id lastCharacters
+          } } } }`,
+      )
+      const mine = list.tokens.edges.find((e: any) => e.node.lastCharacters === t.access_token.slice(-4))
+      const r = await ok(
+        server(),
+        alice,
+        `mutation { revokeToken(input: {id: "${mine.node.id}"}) { ${E} ... on RevokeTokenPayload { token { active }
+          } } }`,
+      )
+      expect(r.revokeToken.token.active).toBe(false)
+      await expectDead(app, t)
+      expect(await introspect(env, other.access_token)).toMatchObject({ active: true })
+    },
+  )
 })
 
 describe("M.74 the application's scope ceiling", () => {
@@ -411,7 +463,8 @@ describe("M.74 the application's scope ceiling", () => {
   })
 
   test.each(DIALECTS)(
-    'RFC 9700 §2.3; Gitea issue 25813: app limited to read_user, /authorize?scope=admin:org → ER(invalid_scope), never granted ($name)',
+    'RFC 9700 §2.3; Gitea issue 25813: app limited to read_user, /authorize?scope=admin:org → ER(invalid_scope), ' +
+      'never granted ($name)',
     async (dialect) => {
       const browser = new Browser(server().url)
       await browser.login()
@@ -431,24 +484,28 @@ describe("M.74 the application's scope ceiling", () => {
     },
   )
 
-  test('RFC 9700 §2.3: implied scopes never climb above the ceiling — read:org app asking write:org or admin:org (which imply read:org) → invalid_scope; read:org → exactly read:org', async () => {
-    const browser = new Browser(server().url)
-    await browser.login()
-    for (const scope of ['write:org', 'admin:org']) {
-      const to = location(
-        await rawAuthorize(
-          env,
-          { response_type: 'code', client_id: readOrg.clientId, redirect_uri: R, scope, state: 's' },
-          { browser },
-        ),
-        server().url,
-      )
-      expect(to.searchParams.get('error')).toBe('invalid_scope')
-    }
-    const t = await tokensFor(env, readOrg, { scope: 'read:org', browser })
-    expect(t.scope).toBe('read:org')
-    const t2 = await tokensFor(env, limited, { scope: 'read_user', browser })
-    expect(t2.scope).toBe('read_user')
-    expect(await introspect(env, t2.access_token)).toMatchObject({ active: true, scope: 'read_user' })
-  })
+  test(
+    'RFC 9700 §2.3: implied scopes never climb above the ceiling — read:org app asking write:org or admin:org ' +
+      '(which imply read:org) → invalid_scope; read:org → exactly read:org',
+    async () => {
+      const browser = new Browser(server().url)
+      await browser.login()
+      for (const scope of ['write:org', 'admin:org']) {
+        const to = location(
+          await rawAuthorize(
+            env,
+            { response_type: 'code', client_id: readOrg.clientId, redirect_uri: R, scope, state: 's' },
+            { browser },
+          ),
+          server().url,
+        )
+        expect(to.searchParams.get('error')).toBe('invalid_scope')
+      }
+      const t = await tokensFor(env, readOrg, { scope: 'read:org', browser })
+      expect(t.scope).toBe('read:org')
+      const t2 = await tokensFor(env, limited, { scope: 'read_user', browser })
+      expect(t2.scope).toBe('read_user')
+      expect(await introspect(env, t2.access_token)).toMatchObject({ active: true, scope: 'read_user' })
+    },
+  )
 })

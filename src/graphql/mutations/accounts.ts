@@ -9,6 +9,7 @@ import type { Grant } from '../../services/grants/grants.ts'
 import type { User } from '../../services/users/users.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
+import { idOf } from '../global-ids.ts'
 import { forInput } from '../input-fields.ts'
 import { opt } from '../pagination.ts'
 import { GrantRef, TokenRef, UserRef } from '../refs.ts'
@@ -25,26 +26,26 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
 })
 const UpdateUserInput = builder.inputType('UpdateUserInput', {
   fields: (t) => ({
-    id: t.globalID({ for: UserRef, required: true }),
+    id: t.id({ required: true }),
     email: t.string(),
     name: t.string(),
     isAdmin: t.boolean(),
   }),
 })
 const UserIdInput = builder.inputType('UserIdInput', {
-  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }) }),
+  fields: (t) => ({ id: t.id({ required: true }) }),
 })
 const ResetPasswordInput = builder.inputType('ResetUserPasswordInput', {
   fields: (t) => ({
-    id: t.globalID({ for: UserRef, required: true }),
+    id: t.id({ required: true }),
     password: t.string({ description: 'Omit to have one generated (returned once).' }),
   }),
 })
 const GrantIdInput = builder.inputType('GrantIdInput', {
-  fields: (t) => ({ id: t.globalID({ for: GrantRef, required: true }) }),
+  fields: (t) => ({ id: t.id({ required: true }) }),
 })
 const TokenIdInput = builder.inputType('TokenIdInput', {
-  fields: (t) => ({ id: t.globalID({ for: TokenRef, required: true }) }),
+  fields: (t) => ({ id: t.id({ required: true }) }),
 })
 const PersonalTokenInput = builder.inputType('CreatePersonalAccessTokenInput', {
   fields: (t) => ({
@@ -112,7 +113,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
       forInput('UpdateUserInput', async () => ({
-        user: await ctx.services.admin.users.update(ctx.actor, i.id.id, {
+        user: await ctx.services.admin.users.update(ctx.actor, idOf(i.id, UserRef, 'id'), {
           email: i.email,
           name: i.name,
           isAdmin: opt(i.isAdmin),
@@ -126,7 +127,9 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.disable(ctx.actor, input.id.id) })),
+      forInput('UserIdInput', async () => ({
+        user: await ctx.services.admin.users.disable(ctx.actor, idOf(input.id, UserRef, 'id')),
+      })),
   }),
   enableUser: t.field({
     type: UserPayload,
@@ -135,28 +138,34 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.enable(ctx.actor, input.id.id) })),
+      forInput('UserIdInput', async () => ({
+        user: await ctx.services.admin.users.enable(ctx.actor, idOf(input.id, UserRef, 'id')),
+      })),
   }),
   deleteUser: t.field({
     type: DeletedUser,
     description:
-      'Deletes the account: its sessions, tokens, codes and grants end with it; applications it owned stay, without an owner. Audit events are kept (user.deleted names the username).',
-    errors: { types: MUTATION_ERRORS },
-    authScopes: { admin: true },
-    args: { input: t.arg({ type: UserIdInput, required: true }) },
-    resolve: (_r, { input }, ctx) =>
-      forInput('UserIdInput', async () => ({ user: await ctx.services.admin.users.delete(ctx.actor, input.id.id) })),
-  }),
-  clearUserSignInLockout: t.field({
-    type: UserPayload,
-    description:
-      'Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username). Setting a password lifts it too.',
+      'Deletes the account: its sessions, tokens, codes and grants end with it; applications it owned stay, ' +
+      'without an owner. Audit events are kept (user.deleted names the username).',
     errors: { types: MUTATION_ERRORS },
     authScopes: { admin: true },
     args: { input: t.arg({ type: UserIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       forInput('UserIdInput', async () => ({
-        user: await ctx.services.admin.users.clearLockout(ctx.actor, input.id.id),
+        user: await ctx.services.admin.users.delete(ctx.actor, idOf(input.id, UserRef, 'id')),
+      })),
+  }),
+  clearUserSignInLockout: t.field({
+    type: UserPayload,
+    description:
+      'Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username). Setting a password ' +
+      'lifts it too.',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UserIdInput, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      forInput('UserIdInput', async () => ({
+        user: await ctx.services.admin.users.clearLockout(ctx.actor, idOf(input.id, UserRef, 'id')),
       })),
   }),
   resetUserPassword: t.field({
@@ -166,7 +175,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       forInput('ResetUserPasswordInput', () =>
-        ctx.services.admin.users.resetPassword(ctx.actor, input.id.id, input.password),
+        ctx.services.admin.users.resetPassword(ctx.actor, idOf(input.id, UserRef, 'id'), input.password),
       ),
   }),
   revokeUserTokens: t.field({
@@ -177,7 +186,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UserIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       forInput('UserIdInput', async () => ({
-        revokedCount: await ctx.services.admin.tokens.revokeAllOfUser(ctx.actor, input.id.id),
+        revokedCount: await ctx.services.admin.tokens.revokeAllOfUser(ctx.actor, idOf(input.id, UserRef, 'id')),
       })),
   }),
   revokeGrant: t.field({
@@ -188,18 +197,21 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: GrantIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       forInput('GrantIdInput', async () => ({
-        grant: await ctx.services.admin.tokens.revokeGrant(ctx.actor, input.id.id),
+        grant: await ctx.services.admin.tokens.revokeGrant(ctx.actor, idOf(input.id, GrantRef, 'id')),
       })),
   }),
   revokeToken: t.field({
     type: TokenPayload,
     description:
-      'Revokes a token; an OAuth token takes its refresh-token family with it. List personal access tokens with tokens(kind: PERSONAL).',
+      'Revokes a token; an OAuth token takes its refresh-token family with it. List personal access tokens with ' +
+      'tokens(kind: PERSONAL).',
     errors: { types: MUTATION_ERRORS },
     authScopes: { writer: true },
     args: { input: t.arg({ type: TokenIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      forInput('TokenIdInput', async () => ({ token: await ctx.services.admin.tokens.revoke(ctx.actor, input.id.id) })),
+      forInput('TokenIdInput', async () => ({
+        token: await ctx.services.admin.tokens.revoke(ctx.actor, idOf(input.id, TokenRef, 'id')),
+      })),
   }),
   createPersonalAccessToken: t.field({
     type: PersonalTokenPayload,

@@ -8,13 +8,9 @@ import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { opt } from '../pagination.ts'
 import { ApplicationRef, UserRef } from '../refs.ts'
+import { idOf, optionalIdOf } from '../global-ids.ts'
 import { forInput } from '../input-fields.ts'
-import { GrantTypeEnum, RefreshTokenPolicyEnum } from '../types/application.ts'
-
-const AlgEnum = builder.enumType('IdTokenAlgorithm', { values: ['RS256', 'ES256'] as const })
-const TokenFormatEnum = builder.enumType('TokenFormat', {
-  values: { OPAQUE: { value: 'opaque' }, JWT: { value: 'jwt' } } as const,
-})
+import { AlgEnum, GrantTypeEnum, RefreshTokenPolicyEnum, TokenFormatEnum } from '../types/application.ts'
 
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
   fields: (t) => ({
@@ -29,13 +25,13 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     canIntrospect: t.boolean({ description: 'Administrators only.' }),
     idTokenAlg: t.field({ type: AlgEnum }),
     refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum, description: 'Defaults to ALWAYS.' }),
-    owner: t.globalID({ for: UserRef, description: 'Administrators only; defaults to the caller.' }),
+    owner: t.id({ description: 'Administrators only; defaults to the caller.' }),
   }),
 })
 
 const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
   fields: (t) => ({
-    id: t.globalID({ for: ApplicationRef, required: true }),
+    id: t.id({ required: true }),
     name: t.string(),
     redirectUris: t.stringList(),
     allowedScopes: t.stringList(),
@@ -51,7 +47,7 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
 })
 
 const ApplicationIdInput = builder.inputType('ApplicationIdInput', {
-  fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }) }),
+  fields: (t) => ({ id: t.id({ required: true }) }),
 })
 
 const WithSecret = builder
@@ -99,7 +95,7 @@ builder.mutationFields((t) => ({
           canIntrospect: opt(i.canIntrospect),
           idTokenAlg: opt(i.idTokenAlg),
           refreshPolicy: opt(i.refreshTokenPolicy),
-          ownerId: i.owner?.id,
+          ownerId: optionalIdOf(i.owner, UserRef, 'owner'),
         }),
       ),
   }),
@@ -110,7 +106,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
     resolve: (_r, { input: i }, ctx) =>
       forInput('UpdateApplicationInput', async () => ({
-        application: await ctx.services.admin.applications.update(ctx.actor, i.id.id, {
+        application: await ctx.services.admin.applications.update(ctx.actor, idOf(i.id, ApplicationRef, 'id'), {
           name: opt(i.name),
           redirectUris: opt(i.redirectUris),
           scopes: opt(i.allowedScopes),
@@ -133,7 +129,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       forInput('ApplicationIdInput', async () => ({
-        application: await ctx.services.admin.applications.delete(ctx.actor, input.id.id),
+        application: await ctx.services.admin.applications.delete(ctx.actor, idOf(input.id, ApplicationRef, 'id')),
       })),
   }),
   rotateApplicationSecret: t.field({
@@ -142,7 +138,9 @@ builder.mutationFields((t) => ({
     authScopes: { writer: true },
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      forInput('ApplicationIdInput', () => ctx.services.admin.applications.rotateSecret(ctx.actor, input.id.id)),
+      forInput('ApplicationIdInput', () =>
+        ctx.services.admin.applications.rotateSecret(ctx.actor, idOf(input.id, ApplicationRef, 'id')),
+      ),
   }),
   revokeApplicationTokens: t.field({
     type: RevokedCount,
@@ -151,7 +149,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ApplicationIdInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       forInput('ApplicationIdInput', async () => ({
-        revokedCount: await ctx.services.admin.applications.revokeTokens(ctx.actor, input.id.id),
+        revokedCount: await ctx.services.admin.applications.revokeTokens(
+          ctx.actor,
+          idOf(input.id, ApplicationRef, 'id'),
+        ),
       })),
   }),
 }))

@@ -36,7 +36,8 @@ const ImportScopePresetInput = builder.inputType('ImportScopePresetInput', {
     preset: t.field({ type: ScopePresetEnum, required: true }),
     force: t.boolean({
       description:
-        'Accept a preset that gives existing scopes more children (it widens every token holding them). Without it such an import changes nothing and answers a ConflictError on `force` that lists each change.',
+        'Accept a preset that gives existing scopes more children (it widens every token holding them). Without ' +
+        'it such an import changes nothing and answers a ConflictError on `force` that lists each change.',
     }),
   }),
 })

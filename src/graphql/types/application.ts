@@ -4,7 +4,14 @@ import { builder } from '../builder.ts'
 import { connection, opt } from '../pagination.ts'
 import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
 
-/** Every grant the token endpoint has a handler for; DEVICE_CODE is urn:ietf:params:oauth:grant-type:device_code (RFC 8628). */
+function isGrantType(g: string): g is GrantType {
+  return (GRANT_TYPES as readonly string[]).includes(g)
+}
+
+/**
+ * Every grant the token endpoint has a handler for; DEVICE_CODE is
+ * urn:ietf:params:oauth:grant-type:device_code (RFC 8628).
+ */
 export const GrantTypeEnum = builder.enumType('GrantType', {
   values: Object.fromEntries(GRANT_TYPES.map((g) => [g.split(':').pop()!.toUpperCase(), { value: g }])) as Record<
     string,
@@ -14,13 +21,21 @@ export const GrantTypeEnum = builder.enumType('GrantType', {
 
 export const RefreshTokenPolicyEnum = builder.enumType('RefreshTokenPolicy', {
   description:
-    'ALWAYS (as GitLab): every user grant gets a refresh token. OFFLINE_ACCESS: OpenID requests get one only when they ask for offline_access.',
+    'ALWAYS (as GitLab): every user grant gets a refresh token. ' +
+    'OFFLINE_ACCESS: OpenID requests get one only when they ask for offline_access.',
   values: { ALWAYS: { value: 'always' }, OFFLINE_ACCESS: { value: 'offline_access' } } as const,
 })
 
+export const AlgEnum = builder.enumType('IdTokenAlgorithm', { values: ['RS256', 'ES256'] as const })
+export const TokenFormatEnum = builder.enumType('TokenFormat', {
+  values: { OPAQUE: { value: 'opaque' }, JWT: { value: 'jwt' } } as const,
+})
+
+// Settings are read with the enums they are written with, so what a script reads it can send back.
 ApplicationRef.implement({
   description:
-    'An OAuth 2.0 client. Its secret is never readable: it is shown once, by createApplication or rotateApplicationSecret.',
+    'An OAuth 2.0 client. Its secret is never readable: ' +
+    'it is shown once, by createApplication or rotateApplicationSecret.',
   authScopes: (app) => ({ adminRead: true, self: app.ownerId }),
   fields: (t) => ({
     clientId: t.exposeString('clientId'),
@@ -31,11 +46,15 @@ ApplicationRef.implement({
     allowedScopes: t.exposeStringList('scopes', {
       description: 'The ceiling: tokens never carry a scope outside these (and what they imply).',
     }),
-    grantTypes: t.exposeStringList('grantTypes'),
+    grantTypes: t.field({
+      type: [GrantTypeEnum],
+      // Only known grants are ever stored (the services' zod enum); the guard keeps the enum honest.
+      resolve: (a) => a.grantTypes.filter(isGrantType),
+    }),
     trusted: t.exposeBoolean('isTrusted', { description: 'Trusted applications skip the consent page.' }),
     canIntrospect: t.exposeBoolean('canIntrospect'),
-    tokenFormat: t.exposeString('tokenFormat'),
-    idTokenAlg: t.exposeString('idTokenAlg'),
+    tokenFormat: t.expose('tokenFormat', { type: TokenFormatEnum }),
+    idTokenAlg: t.expose('idTokenAlg', { type: AlgEnum }),
     refreshTokenPolicy: t.expose('refreshPolicy', { type: RefreshTokenPolicyEnum }),
     accessTokenLifetime: t.exposeInt('accessTokenTtl', {
       nullable: true,

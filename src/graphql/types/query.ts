@@ -1,5 +1,6 @@
 /** @module Root queries: the viewer, and every list as a cursor connection with dashboard filters. */
 import { builder } from '../builder.ts'
+import { optionalIdOf } from '../global-ids.ts'
 import { connection, opt } from '../pagination.ts'
 import {
   ActiveFilter,
@@ -16,7 +17,8 @@ import { ScopeRef } from './scope.ts'
 
 const AccessLevelEnum = builder.enumType('AccessLevel', {
   description:
-    'ADMIN: everything. READ (admin:read): read everything, change nothing. VIEWER: own applications, grants and tokens.',
+    'ADMIN: everything. READ (admin:read): read everything, change nothing. ' +
+    'VIEWER: own applications, grants and tokens.',
   values: { ADMIN: { value: 'admin' }, READ: { value: 'read' }, VIEWER: { value: 'viewer' } } as const,
 })
 
@@ -38,13 +40,13 @@ builder.queryFields((t) => ({
   applications: t.connection({
     type: ApplicationRef,
     args: {
-      owner: t.arg.globalID({ for: UserRef }),
+      owner: t.arg.id(),
       search: t.arg.string({ description: 'Part of the name, case-insensitive.' }),
     },
     resolve: (_r, args, ctx) =>
       connection(args, (w) =>
         ctx.services.admin.applications.page(ctx.actor, w, {
-          ownerId: args.owner?.id,
+          ownerId: optionalIdOf(args.owner, UserRef, 'owner'),
           search: opt(args.search)?.slice(0, 100),
         }),
       ),
@@ -77,16 +79,16 @@ builder.queryFields((t) => ({
   grants: t.connection({
     type: GrantRef,
     args: {
-      user: t.arg.globalID({ for: UserRef }),
-      application: t.arg.globalID({ for: ApplicationRef }),
+      user: t.arg.id(),
+      application: t.arg.id(),
       state: t.arg({ type: ActiveFilter }),
       scope: t.arg.string(),
     },
     resolve: (_r, args, ctx) =>
       connection(args, (w) =>
         ctx.services.admin.tokens.grantsPage(ctx.actor, w, {
-          userId: args.user?.id,
-          applicationId: args.application?.id,
+          userId: optionalIdOf(args.user, UserRef, 'user'),
+          applicationId: optionalIdOf(args.application, ApplicationRef, 'application'),
           active: isActive(args.state),
           scope: opt(args.scope),
         }),
@@ -95,8 +97,8 @@ builder.queryFields((t) => ({
   tokens: t.connection({
     type: TokenRef,
     args: {
-      user: t.arg.globalID({ for: UserRef }),
-      application: t.arg.globalID({ for: ApplicationRef }),
+      user: t.arg.id(),
+      application: t.arg.id(),
       state: t.arg({ type: ActiveFilter }),
       kind: t.arg({ type: TokenKindEnum }),
       scope: t.arg.string(),
@@ -104,8 +106,8 @@ builder.queryFields((t) => ({
     resolve: (_r, args, ctx) =>
       connection(args, (w) =>
         ctx.services.admin.tokens.page(ctx.actor, w, {
-          userId: args.user?.id,
-          applicationId: args.application?.id,
+          userId: optionalIdOf(args.user, UserRef, 'user'),
+          applicationId: optionalIdOf(args.application, ApplicationRef, 'application'),
           active: isActive(args.state),
           kind: opt(args.kind),
           scope: opt(args.scope),
@@ -121,15 +123,15 @@ builder.queryFields((t) => ({
     type: AuditEventRef,
     args: {
       type: t.arg.string(),
-      user: t.arg.globalID({ for: UserRef }),
-      application: t.arg.globalID({ for: ApplicationRef }),
+      user: t.arg.id(),
+      application: t.arg.id(),
     },
     resolve: (_r, args, ctx) =>
       connection(args, (w) =>
         ctx.services.admin.users.auditPage(ctx.actor, w, {
           type: opt(args.type),
-          userId: args.user?.id,
-          applicationId: args.application?.id,
+          userId: optionalIdOf(args.user, UserRef, 'user'),
+          applicationId: optionalIdOf(args.application, ApplicationRef, 'application'),
         }),
       ),
   }),
