@@ -40,7 +40,7 @@ to the --db path, start the server (see docs/operating.md).`,
         'backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operating.md)',
         'database-url',
       )
-    printNotices(io, checkDatabase(config, 'existing'))
+    printNotices(io, await checkDatabase(config, 'existing'))
     checkTarget(target, !!values.force)
     const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`)
     try {

@@ -12,7 +12,7 @@ export const migrate = standalone('migrate', {
   settings: { flags: DATABASE_FLAGS, help: DATABASE_HELP },
   async run({ values, io }) {
     const config = configFrom(values, io)
-    printNotices(io, checkDatabase(config, 'create'))
+    printNotices(io, await checkDatabase(config, 'create'))
     const result = await naming(config, async () => {
       const { db } = openStore(config)
       try {

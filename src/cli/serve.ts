@@ -22,7 +22,7 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
   async run({ values, io }) {
     const config = configFrom(values, io)
     // Serve's output is JSON log lines, so what checkDatabase notices is logged, not printed.
-    const notices = checkDatabase(config, 'create')
+    const notices = await checkDatabase(config, 'create')
     const provider = await naming(config, () => openProvider(config))
     const { logger, metrics } = provider
     for (const { level, msg, fields } of notices) logger.log(level, msg, fields)
