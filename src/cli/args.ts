@@ -59,7 +59,8 @@ export function parse<F extends Flags>(
   const { values, positionals } = strictParse(args, options)
   if (!values.help && positionals.length > maxPositionals)
     throw new UsageError(
-      `unexpected argument ${JSON.stringify(positionals[maxPositionals])}${maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''}`,
+      `unexpected argument ${JSON.stringify(positionals[maxPositionals])}` +
+        (maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''),
     )
   return { values: values as Values<F>, positionals }
 }
@@ -81,7 +82,10 @@ function strictParse(
   }
 }
 
-/** `--graphiql` alone (last, or before another option) becomes `--graphiql=true`; `--graphiql false` keeps its value. */
+/**
+ * `--graphiql` alone (last, or before another option) becomes `--graphiql=true`; `--graphiql false`
+ * keeps its value.
+ */
 function expandBare(argv: string[], flags: Flags): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {

@@ -15,7 +15,10 @@ import type { CliIO } from './io.ts'
 
 type Setting = keyof typeof SETTINGS
 
-/** Help for every setting: [placeholder, what it does, default]. A new setting fails the type check until it has one. */
+/**
+ * Help for every setting: [placeholder, what it does, default]. A new setting fails the type check
+ * until it has one.
+ */
 const SETTING_HELP = {
   db: ['FILE', 'SQLite database file', './latchkey.db'],
   databaseUrl: ['URL', 'postgres://… or sqlite:FILE; wins over --db', ''],

@@ -7,7 +7,8 @@ import { checkDatabase, configFrom, DATABASE_FLAGS, DATABASE_HELP, naming, print
 export const migrate = standalone('migrate', {
   usage: '[--db FILE | --database-url URL] [--json]',
   summary:
-    'Brings the database schema up to date (creating the database if there is none yet).\n`latchkey serve` does this on start as well.',
+    'Brings the database schema up to date (creating the database if there is none yet).\n' +
+    '`latchkey serve` does this on start as well.',
   flags: JSON_FLAG,
   settings: { flags: DATABASE_FLAGS, help: DATABASE_HELP },
   async run({ values, io }) {

@@ -92,7 +92,8 @@ function listen(settings: string, host: string, port: number, start: () => Serve
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     throw new ConfigError(
-      `cannot listen on ${host}:${port} (${settings}): ${code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message}`,
+      `cannot listen on ${host}:${port} (${settings}): ` +
+        (code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message),
     )
   }
 }
