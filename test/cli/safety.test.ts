@@ -191,20 +191,23 @@ describe.skipIf(onPostgres)('issue 14 §2: files holding secrets are 0600', () =
     }
   })
 
-  test('an existing database open to group or others gets a loud warning on stderr (and the command still runs)', async () => {
-    const dir = folder()
-    expect(
-      (await cli(['user', 'create', '--username', 'alice', '--password-stdin'], { cwd: dir, stdin: PASSWORD })).code,
-    ).toBe(0)
-    const db = join(dir, 'latchkey.db')
-    chmodSync(db, 0o644)
-    const r = await cli(['user', 'list', '--json'], { cwd: dir })
-    expect(r.code).toBe(0)
-    expect(r.stderr).toContain(`WARNING: ${db} is open to group or others (mode 0644)`)
-    expect(r.stderr).toContain(`chmod 600 ${db}`)
-    chmodSync(db, 0o600)
-    expect((await cli(['user', 'list', '--json'], { cwd: dir })).stderr).toBe('')
-  })
+  test(
+    'an existing database open to group or others gets a loud warning on stderr (and the ' + 'command still runs)',
+    async () => {
+      const dir = folder()
+      expect(
+        (await cli(['user', 'create', '--username', 'alice', '--password-stdin'], { cwd: dir, stdin: PASSWORD })).code,
+      ).toBe(0)
+      const db = join(dir, 'latchkey.db')
+      chmodSync(db, 0o644)
+      const r = await cli(['user', 'list', '--json'], { cwd: dir })
+      expect(r.code).toBe(0)
+      expect(r.stderr).toContain(`WARNING: ${db} is open to group or others (mode 0644)`)
+      expect(r.stderr).toContain(`chmod 600 ${db}`)
+      chmodSync(db, 0o600)
+      expect((await cli(['user', 'list', '--json'], { cwd: dir })).stderr).toBe('')
+    },
+  )
 })
 
 describe('issue 14 §2: errors name what is wrong', () => {
@@ -382,38 +385,42 @@ describe('issue 14 §2: errors name what is wrong', () => {
 })
 
 describe('issue 14 §2: help and flags', () => {
-  test('serve --help lists every setting; other commands list only the database settings they use, --config and --json', async () => {
-    const serveHelp = (await cli(['serve', '--help'])).stdout
-    for (const { flag, env } of Object.values(SETTINGS)) {
-      expect(serveHelp).toContain(`--${flag} `)
-      expect(serveHelp).toContain(env)
-    }
-    for (const args of [
-      ['user', 'list'],
-      ['app', 'create'],
-      ['token', 'create'],
-      ['scope', 'import'],
-      ['migrate'],
-      ['backup'],
-      ['export'],
-      ['import'],
-      ['user'],
-    ]) {
-      const help = (await cli([...args, '--help'])).stdout
-      expect({
-        args,
-        db: help.includes('--db FILE'),
-        config: help.includes('--config FILE'),
-        port: help.includes('--port'),
-        ttl: help.includes('--access-token-ttl'),
-      }).toEqual({ args, db: true, config: true, port: false, ttl: false })
-    }
-    expect((await cli(['app', 'create', '--help'])).stdout).toContain('--redirect-uri URI')
-    expect((await cli(['user', 'list', '--help'])).stdout).toContain('--json')
-    const top = (await cli(['--help'])).stdout
-    expect(top).toContain('--version')
-    expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
-  })
+  test(
+    'serve --help lists every setting; other commands list only the database settings they ' +
+      'use, --config and --json',
+    async () => {
+      const serveHelp = (await cli(['serve', '--help'])).stdout
+      for (const { flag, env } of Object.values(SETTINGS)) {
+        expect(serveHelp).toContain(`--${flag} `)
+        expect(serveHelp).toContain(env)
+      }
+      for (const args of [
+        ['user', 'list'],
+        ['app', 'create'],
+        ['token', 'create'],
+        ['scope', 'import'],
+        ['migrate'],
+        ['backup'],
+        ['export'],
+        ['import'],
+        ['user'],
+      ]) {
+        const help = (await cli([...args, '--help'])).stdout
+        expect({
+          args,
+          db: help.includes('--db FILE'),
+          config: help.includes('--config FILE'),
+          port: help.includes('--port'),
+          ttl: help.includes('--access-token-ttl'),
+        }).toEqual({ args, db: true, config: true, port: false, ttl: false })
+      }
+      expect((await cli(['app', 'create', '--help'])).stdout).toContain('--redirect-uri URI')
+      expect((await cli(['user', 'list', '--help'])).stdout).toContain('--json')
+      const top = (await cli(['--help'])).stdout
+      expect(top).toContain('--version')
+      expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+    },
+  )
 
   test('boolean settings work bare (--graphiql), as --graphiql=false and as --graphiql false', () => {
     const config = (argv: string[]) => configFrom(parse(argv, SERVER_FLAGS, 0).values, { cwd: root, env: {} } as never)
