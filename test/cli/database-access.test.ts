@@ -6,9 +6,9 @@
  */
 import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { checkSqliteFile, type FileAccess } from '../../src/cli/common.ts'
 import { cli } from '../helpers/cli.ts'
@@ -137,5 +137,56 @@ describe('issue 14 §2: a database this user may not use is said so, not reporte
     expect(checkSqliteFile('/srv/new.db', setting, 'create', fs).map((n) => n.text)).toEqual([
       'creating a new database at /srv/new.db',
     ])
+  })
+})
+
+/** Runs as root with runuser and a `nobody` user: the real file system then refuses like another operator's would. */
+const asNobody = process.getuid?.() === 0 && Bun.which('runuser') !== null && Bun.spawnSync(['id', 'nobody']).success
+const MAIN = resolve(import.meta.dir, '../../src/main.ts')
+
+function runAsNobody(args: string[]): { code: number; stderr: string } {
+  const r = Bun.spawnSync(['runuser', '-u', 'nobody', '--', process.execPath, MAIN, ...args], { cwd: '/' })
+  return { code: r.exitCode, stderr: r.stderr.toString() }
+}
+
+// Skipped unless root with runuser and a nobody user: permissions cannot be tested as root alone.
+describe.skipIf(!asNobody)('issue 14 §2: as another user (runuser -u nobody), on the real file system', () => {
+  test('a database in a 0700 folder, a 0600 file, and creating under /root are each said plainly', async () => {
+    // The suite's own temporary root is private to root, so these folders live in /tmp itself.
+    const base = mkdtempSync('/tmp/latchkey-as-nobody-')
+    chmodSync(base, 0o755)
+    const closed = join(base, 'closed')
+    const open = join(base, 'open')
+    mkdirSync(closed)
+    mkdirSync(open)
+    try {
+      expect((await cli(['migrate', '--db', join(closed, 'latchkey.db')])).code).toBe(0)
+      expect((await cli(['migrate', '--db', join(open, 'latchkey.db')])).code).toBe(0)
+      chmodSync(closed, 0o700)
+      chmodSync(open, 0o755)
+      chmodSync(join(open, 'latchkey.db'), 0o600)
+      const inClosed = runAsNobody(['user', 'list', '--db', join(closed, 'latchkey.db')])
+      expect(inClosed.code).toBe(1)
+      expect(inClosed.stderr).toContain('is not readable by this user')
+      expect(inClosed.stderr).not.toContain('no database')
+      const privateFile = runAsNobody(['user', 'list', '--db', join(open, 'latchkey.db')])
+      expect(privateFile.code).toBe(1)
+      expect(privateFile.stderr).toContain(`${join(open, 'latchkey.db')} is not readable and writable by this user`)
+      const create = runAsNobody([
+        'app',
+        'create',
+        '--name',
+        'X',
+        '--redirect-uri',
+        'https://a.example/cb',
+        '--db',
+        '/root/x.db',
+      ])
+      expect(create.code).toBe(1)
+      expect(create.stderr).not.toContain('creating a new database')
+      expect(create.stderr).toContain('not readable by this user')
+    } finally {
+      rmSync(base, { recursive: true, force: true })
+    }
   })
 })
