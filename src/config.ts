@@ -30,6 +30,10 @@ const host = (fallback: string) =>
       (v) => isIP(v) !== 0 || HOST_NAME.test(v),
       'must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name',
     )
+    // Digits and dots only read as an IPv4 address, never as a host name to look up (`999.1.1.1`).
+    .refine((v) => isIP(v) !== 0 || !/^[\d.]+$/.test(v), {
+      error: (issue) => `${issue.input} is not a valid address (an IPv4 address has four numbers from 0 to 255)`,
+    })
     .default(fallback)
 /** Port 0 (any free port) is for code that builds its configuration itself, never from a flag, variable or file. */
 const port = () => z.coerce.number().int().min(0).max(65535)
@@ -142,18 +146,32 @@ export interface ConfigSources {
 export function loadConfig({ flags, env, readFile = defaultReadFile }: ConfigSources): Config {
   const filePath = (flags.config as string | undefined) ?? env.LATCHKEY_CONFIG
   const fromFile = filePath ? parseFile(filePath, readFile) : {}
+  if (filePath) checkFileKeys(fromFile, filePath)
   const merged: Record<string, unknown> = { ...fromFile }
+  /** How the operator would find each setting: the flag and variable, or the key in the config file. */
+  const names: Record<string, string> = {}
   for (const [key, { flag, env: name }] of Object.entries(SETTINGS)) {
     const value = flags[flag] ?? env[name]
     if (value !== undefined) merged[key] = value
+    names[key] = value === undefined && key in fromFile ? `"${key}" in config file ${filePath}` : `--${flag} / ${name}`
     // What an operator typed (a flag's or variable's text, or the file) is checked here; numbers from code are not.
     const typed = typeof value === 'string' ? value : value === undefined ? fromFile[key] : undefined
     const problem = typed !== undefined && operatorValueProblem(key, typed)
-    if (problem) throw new ConfigError(`invalid setting --${flag} / ${name}: ${problem}`)
+    if (problem) throw new ConfigError(`invalid setting ${names[key]}: ${problem}`)
   }
   const parsed = ConfigSchema.safeParse(merged)
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error))
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, names))
   return Object.freeze(parsed.data)
+}
+
+/** A key the file may not hold is named, with the setting it most likely meant. */
+function checkFileKeys(fromFile: Record<string, unknown>, path: string): void {
+  const known = Object.keys(SETTINGS)
+  for (const key of Object.keys(fromFile)) {
+    if (known.includes(key)) continue
+    const near = nearest(key, known)
+    throw new ConfigError(`unknown setting "${key}" in config file ${path}${near ? `; did you mean ${near}?` : ''}`)
+  }
 }
 
 const PORTS = new Set(['port', 'metricsPort'])
@@ -161,6 +179,8 @@ const PORTS = new Set(['port', 'metricsPort'])
 /** Empty values and port 0, which the schema cannot tell from a deliberate choice made in code. */
 function operatorValueProblem(key: string, value: unknown): string | undefined {
   if (typeof value === 'string' && value.trim() === '') return 'it is empty; give a value or leave the setting out'
+  if (key === 'databaseUrl' && typeof value === 'string' && /^sqlite:(\/\/)?\s*$/i.test(value))
+    return 'it is empty after sqlite:; name the file, as in sqlite:/var/lib/latchkey/latchkey.db'
   if (PORTS.has(key) && Number(value) === 0)
     return 'must be a port from 1 to 65535 (0 would listen on a random port that discovery cannot name)'
   return undefined
@@ -171,23 +191,33 @@ function parseFile(path: string, readFile: (p: string) => string): Record<string
   try {
     text = readFile(path)
   } catch (e) {
-    throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`)
+    throw new ConfigError(`cannot read config file ${path} (--config / LATCHKEY_CONFIG): ${readProblem(e)}`)
   }
   try {
     const value: unknown = JSON.parse(text)
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
     return value as Record<string, unknown>
   } catch (e) {
-    throw new ConfigError(`config file ${path} is not a JSON object: ${(e as Error).message}`)
+    throw new ConfigError(
+      `config file ${path} (--config / LATCHKEY_CONFIG) is not a JSON object: ${(e as Error).message}`,
+    )
   }
 }
 
-function describeIssues(error: z.ZodError): string {
+/** Why the file could not be read, in words rather than an errno. */
+function readProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return 'there is no such file'
+  if (code === 'EACCES' || code === 'EPERM') return 'it is not readable by this user'
+  if (code === 'EISDIR') return 'it is a folder'
+  return (e as Error).message
+}
+
+function describeIssues(error: z.ZodError, names: Record<string, string>): string {
   return error.issues
     .map((issue) => {
       const key = String(issue.path[0] ?? '')
-      const setting = SETTINGS[key as keyof typeof SETTINGS]
-      const name = setting ? `--${setting.flag} / ${setting.env}` : key || 'config'
+      const name = names[key] ?? (key || 'config')
       return issue.code === 'unrecognized_keys'
         ? `unknown setting(s) in config file: ${issue.keys.join(', ')}`
         : `invalid setting ${name}: ${sentence(issue)}`
@@ -208,4 +238,22 @@ function sentence(issue: z.core.$ZodIssue): string {
 
 function defaultReadFile(path: string): string {
   return require('node:fs').readFileSync(path, 'utf8')
+}
+
+/** The known word a typo most likely meant, if one is close enough (a third of its letters, at least two). */
+export function nearest(typed: string, known: readonly string[]): string | undefined {
+  const best = known.map((k) => ({ k, d: distance(typed, k) })).sort((a, b) => a.d - b.d)[0]
+  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.k : undefined
+}
+
+/** Levenshtein distance: how many single-character edits turn `a` into `b`. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    previous = row
+  }
+  return previous[b.length]!
 }

@@ -41,7 +41,9 @@ export const CREATE_FLAGS = {
   'grant-types': {
     type: 'string',
     value: 'G,G',
-    help: 'authorization_code, refresh_token (default both), client_credentials,\npassword (discouraged), device_code (RFC 8628)',
+    help:
+      'authorization_code, refresh_token (default both), client_credentials,\n' +
+      'password (discouraged), device_code (RFC 8628)',
   },
   public: { type: 'boolean', help: 'a public client (native or SPA): no secret, PKCE required, consent always asked' },
   trusted: { type: 'boolean', help: 'first-party: skips the consent page' },
@@ -50,7 +52,9 @@ export const CREATE_FLAGS = {
   'refresh-tokens': {
     type: 'string',
     value: 'always|offline_access',
-    help: 'always (default, as GitLab): every user grant gets a refresh token;\noffline_access: OpenID requests get one only when they ask for offline_access',
+    help:
+      'always (default, as GitLab): every user grant gets a refresh token;\n' +
+      'offline_access: OpenID requests get one only when they ask for offline_access',
   },
   owner: {
     type: 'string',
@@ -109,14 +113,16 @@ function describe(a: Application, secret?: string | null): string {
   if (secret) lines.push(`client_secret: ${secret}   (shown once; store it now)`)
   lines.push(
     `name:          ${a.name}`,
-    `type:          ${a.isPublic ? 'public' : 'confidential'}${a.isTrusted ? ', trusted' : ''}${a.canIntrospect ? ', introspects' : ''}`,
+    `type:          ${a.isPublic ? 'public' : 'confidential'}` +
+      `${a.isTrusted ? ', trusted' : ''}${a.canIntrospect ? ', introspects' : ''}`,
     `redirect_uris: ${a.redirectUris.join(' ')}`,
     `scopes:        ${a.scopes.join(' ')}`,
     `grant_types:   ${a.grantTypes.join(' ')}`,
   )
   const lifetime = (s: number | null) => (s === null ? 'default' : `${s} s`)
   lines.push(
-    `tokens:        ${a.tokenFormat}, access ${lifetime(a.accessTokenTtl)}, refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`,
+    `tokens:        ${a.tokenFormat}, access ${lifetime(a.accessTokenTtl)}, ` +
+      `refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`,
   )
   return lines.join('\n')
 }
@@ -173,9 +179,12 @@ function clientIdOf(positionals: string[], values: { 'client-id'?: string }): st
 export const APP_SUBCOMMANDS = {
   create: subcommand({
     usage:
-      '--name N [--redirect-uri URI ...] [--scopes "openid profile email"] [--grant-types G,G] [--public]\n         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n         [--owner USERNAME] [--json]',
+      '--name N [--redirect-uri URI ...] [--scopes "openid profile email"] [--grant-types G,G] [--public]\n' +
+      '         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n' +
+      '         [--owner USERNAME] [--json]',
     summary:
-      'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\nCreates the database if there is none yet.',
+      'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\n' +
+      'Creates the database if there is none yet.',
     flags: CREATE_FLAGS,
     database: 'create',
     fields: FIELDS,
@@ -205,7 +214,11 @@ export const APP_SUBCOMMANDS = {
   }),
   update: subcommand({
     usage:
-      '[--name N] [--redirect-uri URI ...] [--scopes "..."] [--grant-types G,G] [--trusted|--no-trusted]\n         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n         [--token-format opaque|jwt] [--access-token-lifetime S|default] [--refresh-token-lifetime S|default] [--json]',
+      '[--name N] [--redirect-uri URI ...] [--scopes "..."] [--grant-types G,G] [--trusted|--no-trusted]\n' +
+      '         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] ' +
+      '[--refresh-tokens always|offline_access]\n' +
+      '         [--token-format opaque|jwt] [--access-token-lifetime S|default] ' +
+      '[--refresh-token-lifetime S|default] [--json]',
     argument: 'CLIENT_ID',
     summary:
       'changes only what is given (say, a redirect URI typo); --redirect-uri and --scopes replace the whole list',

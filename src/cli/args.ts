@@ -1,5 +1,8 @@
 /** @module Flag parsing and help for the CLI commands: what a command accepts, and sentences when it is misused. */
 import { parseArgs } from 'node:util'
+import { nearest } from '../config.ts'
+
+export { nearest }
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -41,10 +44,14 @@ export function parse<F extends Flags>(
     ]),
   )
   const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true })
+  const seen = new Set<string>()
   for (const t of tokens) {
     if (t.kind !== 'option') continue
     const flag = all[t.name]
     if (!flag) throw new UsageError(unknownOption(t.rawName, Object.keys(all)))
+    // Taking the last of two values silently would hide a mistake (a pasted line, a wrapper script's default).
+    if (!flag.multiple && seen.has(t.name)) throw new UsageError(`--${t.name} is given twice; give it once`)
+    seen.add(t.name)
     if (flag.type === 'string' && t.value === undefined)
       throw new UsageError(`${t.rawName} needs a value${flag.value ? ` (${t.rawName} ${flag.value})` : ''}`)
     if (flag.type === 'boolean' && t.value !== undefined) throw new UsageError(`${t.rawName} takes no value`)
@@ -52,7 +59,8 @@ export function parse<F extends Flags>(
   const { values, positionals } = strictParse(args, options)
   if (!values.help && positionals.length > maxPositionals)
     throw new UsageError(
-      `unexpected argument ${JSON.stringify(positionals[maxPositionals])}${maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''}`,
+      `unexpected argument ${JSON.stringify(positionals[maxPositionals])}` +
+        (maxPositionals === 0 ? ' (this command takes only options; quote values that contain spaces)' : ''),
     )
   return { values: values as Values<F>, positionals }
 }
@@ -74,7 +82,10 @@ function strictParse(
   }
 }
 
-/** `--graphiql` alone (last, or before another option) becomes `--graphiql=true`; `--graphiql false` keeps its value. */
+/**
+ * `--graphiql` alone (last, or before another option) becomes `--graphiql=true`; `--graphiql false`
+ * keeps its value.
+ */
 function expandBare(argv: string[], flags: Flags): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
@@ -90,24 +101,6 @@ function expandBare(argv: string[], flags: Flags): string[] {
 function unknownOption(raw: string, known: string[]): string {
   const near = nearest(raw.replace(/^-+/, ''), known)
   return `unknown option ${raw}${near ? `; did you mean --${near}?` : ''}`
-}
-
-/** The known word a typo most likely meant, if one is close enough (a third of its letters, at least two). */
-export function nearest(typed: string, known: readonly string[]): string | undefined {
-  const best = known.map((k) => ({ k, d: distance(typed, k) })).sort((a, b) => a.d - b.d)[0]
-  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.k : undefined
-}
-
-/** Levenshtein distance: how many single-character edits turn `a` into `b`. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    previous = row
-  }
-  return previous[b.length]!
 }
 
 /** The options block of a help text: one aligned line per flag. */

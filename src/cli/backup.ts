@@ -40,7 +40,7 @@ to the --db path, start the server (see docs/operating.md).`,
         'backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operating.md)',
         'database-url',
       )
-    printNotices(io, checkDatabase(config, 'existing'))
+    printNotices(io, await checkDatabase(config, 'existing'))
     checkTarget(target, !!values.force)
     const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`)
     try {
@@ -63,7 +63,10 @@ to the --db path, start the server (see docs/operating.md).`,
   },
 })
 
-/** A file that --to, --force and the like may write: its folder exists, and it does not unless replacing it was asked for. */
+/**
+ * A file that --to, --force and the like may write: its folder exists, and it does not unless
+ * replacing it was asked for.
+ */
 export function checkTarget(target: string, force: boolean, flag = '--to'): void {
   const folder = dirname(target)
   if (!existsSync(folder) || !statSync(folder).isDirectory())

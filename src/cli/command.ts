@@ -60,7 +60,8 @@ export function commandGroup(name: string, subcommands: Record<string, Subcomman
     if (!entry) {
       const near = nearest(sub, Object.keys(subcommands))
       throw new UsageError(
-        `unknown command: ${name} ${sub}${near ? `; did you mean ${name} ${near}?` : ''} (${name} commands: ${Object.keys(subcommands).join(', ')})`,
+        `unknown command: ${name} ${sub}${near ? `; did you mean ${name} ${near}?` : ''} ` +
+          `(${name} commands: ${Object.keys(subcommands).join(', ')})`,
       )
     }
     const flags = { ...entry.flags, ...JSON_FLAG, ...DATABASE_FLAGS }

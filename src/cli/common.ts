@@ -4,17 +4,21 @@
  * mean to: commands that only read or change existing rows refuse a missing database; commands that
  * may start a new one say so on stderr with its full path.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../config.ts'
 import { openProvider, type Provider } from '../provider.ts'
-import { storeTarget } from '../store/open.ts'
+import { storageUnavailable } from '../store/faults.ts'
+import { postgresHasSchema, storeTarget } from '../store/open.ts'
 import { describeFlags, type Flag, type Flags } from './args.ts'
 import type { CliIO } from './io.ts'
 
 type Setting = keyof typeof SETTINGS
 
-/** Help for every setting: [placeholder, what it does, default]. A new setting fails the type check until it has one. */
+/**
+ * Help for every setting: [placeholder, what it does, default]. A new setting fails the type check
+ * until it has one.
+ */
 const SETTING_HELP = {
   db: ['FILE', 'SQLite database file', './latchkey.db'],
   databaseUrl: ['URL', 'postgres://… or sqlite:FILE; wins over --db', ''],
@@ -109,31 +113,99 @@ export interface DatabaseNotice {
   fields: Record<string, unknown>
 }
 
-/** Checks the SQLite file before it is opened; says when it will be created or is open to others. */
-export function checkDatabase(config: Config, access: DatabaseAccess): DatabaseNotice[] {
+/**
+ * Checks the database before it is opened; says when it will be created or is open to others. On
+ * PostgreSQL the database itself must exist; `existing` also needs Latchkey's schema in it already.
+ */
+export async function checkDatabase(
+  config: Config,
+  access: DatabaseAccess,
+  files: FileAccess = NODE_FILES,
+): Promise<DatabaseNotice[]> {
   const target = storeTarget(config)
-  if (target.engine === 'postgres') return []
-  const { path } = target
-  const setting = databaseSetting(config)
-  if (existsSync(path) && statSync(path).isDirectory())
-    throw new ConfigError(`${path} is a folder, not a database file (${setting})`)
-  if (existsSync(path)) return sharedFileNotices(path)
+  if (target.engine === 'postgres') return checkPostgres(config, target.url, access)
+  return checkSqliteFile(target.path, databaseSetting(config), access, files)
+}
+
+async function checkPostgres(config: Config, url: string, access: DatabaseAccess): Promise<DatabaseNotice[]> {
+  if (await naming(config, () => postgresHasSchema(url))) return []
+  const where = maskedUrl(url)
+  if (access === 'existing')
+    throw new ConfigError(
+      `no Latchkey schema in the database at ${where}: this command does not create one; ` +
+        `point ${databaseSetting(config)} at the server's database (or run latchkey migrate first)`,
+    )
+  const text = `creating the Latchkey schema in ${where}`
+  return [{ level: 'info', msg: 'creating the Latchkey schema', text, fields: { db: where } }]
+}
+
+/** What checkSqliteFile asks of the file system; both throw as node:fs does (`code` EACCES, ENOENT, …). */
+export interface FileAccess {
+  stat(path: string): { isDirectory(): boolean; mode: number }
+  access(path: string, mode: number): void
+}
+const NODE_FILES: FileAccess = { stat: statSync, access: accessSync }
+
+/**
+ * The SQLite file's checks. A file or folder this user may not use is said to be so, never reported
+ * missing, and nothing is announced as created that could not be.
+ */
+export function checkSqliteFile(
+  path: string,
+  setting: string,
+  access: DatabaseAccess,
+  files: FileAccess = NODE_FILES,
+): DatabaseNotice[] {
+  const found = statIfPresent(files, path, setting)
+  if (found?.isDirectory()) throw new ConfigError(`${path} is a folder, not a database file (${setting})`)
+  if (found) {
+    if (!allowed(files, path, constants.R_OK | constants.W_OK))
+      throw new ConfigError(`${path} is not readable and writable by this user; run as its owner (${setting})`)
+    return sharedFileNotices(path, found.mode)
+  }
   if (access === 'existing')
     throw new ConfigError(
       `no database at ${path}: this command does not create one; point ${setting} at the server's database`,
     )
-  if (!existsSync(dirname(path)))
+  const folder = dirname(path)
+  if (!statIfPresent(files, folder, setting))
+    throw new ConfigError(`cannot create the database at ${path}: the folder ${folder} does not exist (${setting})`)
+  if (!allowed(files, folder, constants.W_OK | constants.X_OK))
     throw new ConfigError(
-      `cannot create the database at ${path}: the folder ${dirname(path)} does not exist (${setting})`,
+      `cannot create the database at ${path}: the folder ${folder} is not writable by this user (${setting})`,
     )
   return [
     { level: 'info', msg: 'creating a new database', text: `creating a new database at ${path}`, fields: { db: path } },
   ]
 }
 
+/** The file's status, or undefined when there is none; a folder on the way this user may not enter is said so. */
+function statIfPresent(files: FileAccess, path: string, setting: string): ReturnType<FileAccess['stat']> | undefined {
+  try {
+    return files.stat(path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new ConfigError(
+        `cannot reach ${path}: its folder ${dirname(path)} (or one above it) is not readable by this user (${setting})`,
+      )
+    throw new ConfigError(`cannot check ${path}: ${(e as Error).message} (${setting})`)
+  }
+}
+
+function allowed(files: FileAccess, path: string, mode: number): boolean {
+  try {
+    files.access(path, mode)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** A warning rather than a refusal: an upgrade must not stop a deployment whose file predates 0600. */
-function sharedFileNotices(path: string): DatabaseNotice[] {
-  const mode = statSync(path).mode & 0o777
+function sharedFileNotices(path: string, fileMode: number): DatabaseNotice[] {
+  const mode = fileMode & 0o777
   if ((mode & 0o077) === 0) return []
   const octal = mode.toString(8).padStart(4, '0')
   const fix = `chmod 600 ${path} ${path}-wal ${path}-shm`
@@ -141,7 +213,9 @@ function sharedFileNotices(path: string): DatabaseNotice[] {
     {
       level: 'warn',
       msg: 'WARNING: the database file is open to group or others; it holds password hashes and signing keys',
-      text: `WARNING: ${path} is open to group or others (mode ${octal}); it holds password hashes and signing keys.\nlatchkey: WARNING: restrict it with: ${fix}`,
+      text:
+        `WARNING: ${path} is open to group or others (mode ${octal}); it holds password hashes and signing keys.\n` +
+        `latchkey: WARNING: restrict it with: ${fix}`,
       fields: { db: path, mode: octal, fix },
     },
   ]
@@ -153,19 +227,39 @@ export function printNotices(io: CliIO, notices: DatabaseNotice[]): void {
 
 /** Opens the provider on the configured database; a database that cannot be opened is named with its setting. */
 export async function openDatabase(config: Config, io: CliIO, access: DatabaseAccess): Promise<Provider> {
-  printNotices(io, checkDatabase(config, access))
+  printNotices(io, await checkDatabase(config, access))
   return naming(config, () => openProvider(config, { logger: { log() {} } }))
 }
 
-/** Runs `open` (which opens and migrates the database), turning its failure into a sentence naming the database and its setting. */
+/**
+ * Runs `open` (which opens and migrates the database), turning its failure into a sentence naming
+ * the database and its setting.
+ */
 export async function naming<T>(config: Config, open: () => Promise<T>): Promise<T> {
   try {
     return await open()
   } catch (e) {
-    throw new ConfigError(
-      `cannot open or migrate the database ${describeTarget(config)} (${databaseSetting(config)}): ${(e as Error)?.message ?? e}`,
+    throw (
+      busy(config, e) ??
+      new ConfigError(
+        `cannot open or migrate the database ${describeTarget(config)} (${databaseSetting(config)}): ` +
+          `${(e as Error)?.message ?? e}`,
+      )
     )
   }
+}
+
+/** A locked or unreachable database (store/faults.ts) as a sentence naming it; undefined for anything else. */
+export function busy(config: Config, e: unknown): ConfigError | undefined {
+  if (e instanceof ConfigError) return undefined
+  const fault = storageUnavailable(e)
+  return (
+    fault &&
+    new ConfigError(
+      `the database ${describeTarget(config)} is busy or unavailable (${fault.reason}): another process may hold ` +
+        `it locked, or its server is down; try again in a moment (${databaseSetting(config)})`,
+    )
+  )
 }
 
 export async function withProvider<T>(
@@ -184,7 +278,7 @@ export async function withProvider<T>(
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(fresh + suffix, { force: true })
       io.stderr.write(`latchkey: removed the new database at ${fresh} again, as the command failed\n`)
     }
-    throw e
+    throw busy(config, e) ?? e
   }
 }
 
@@ -197,12 +291,16 @@ function newSqliteFile(config: Config): string | undefined {
 /** The database in words, without a PostgreSQL password. */
 export function describeTarget(config: Config): string {
   const target = storeTarget(config)
-  if (target.engine === 'sqlite') return `at ${target.path}`
+  return target.engine === 'sqlite' ? `at ${target.path}` : `at ${maskedUrl(target.url)}`
+}
+
+/** A PostgreSQL URL to show, with the password replaced by ***. */
+function maskedUrl(raw: string): string {
   try {
-    const url = new URL(target.url)
+    const url = new URL(raw)
     if (url.password) url.password = '***'
-    return `at ${url}`
+    return url.toString()
   } catch {
-    return '(the PostgreSQL URL does not parse)'
+    return '(a PostgreSQL URL that does not parse)'
   }
 }

@@ -7,12 +7,13 @@ import { checkDatabase, configFrom, DATABASE_FLAGS, DATABASE_HELP, naming, print
 export const migrate = standalone('migrate', {
   usage: '[--db FILE | --database-url URL] [--json]',
   summary:
-    'Brings the database schema up to date (creating the database if there is none yet).\n`latchkey serve` does this on start as well.',
+    'Brings the database schema up to date (creating the database if there is none yet).\n' +
+    '`latchkey serve` does this on start as well.',
   flags: JSON_FLAG,
   settings: { flags: DATABASE_FLAGS, help: DATABASE_HELP },
   async run({ values, io }) {
     const config = configFrom(values, io)
-    printNotices(io, checkDatabase(config, 'create'))
+    printNotices(io, await checkDatabase(config, 'create'))
     const result = await naming(config, async () => {
       const { db } = openStore(config)
       try {

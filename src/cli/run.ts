@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../config.ts'
 import { DomainError } from '../services/shared/errors.ts'
+import { storageUnavailable } from '../store/faults.ts'
 import pkg from '../../package.json' with { type: 'json' }
 import { app } from './app.ts'
 import { nearest, UsageError } from './args.ts'
@@ -40,7 +41,7 @@ Options:
   --version, -v    print the version
 
 --json gives stable output for scripts. Commands that only read or change existing rows never
-create a database; the others say on stderr when they create one.`
+create a database (or, on PostgreSQL, the Latchkey schema); the others say on stderr when they do.`
 
 const COMMANDS: Record<string, Command> = {
   serve,
@@ -71,6 +72,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof DomainError) {
       io.stderr.write(`latchkey: ${error.message}\n`)
       return error instanceof UsageError ? 2 : 1
+    }
+    // A lock or outage the command did not name its database for (see busy() in common.ts) is still not a bug.
+    const fault = storageUnavailable(error)
+    if (fault) {
+      io.stderr.write(`latchkey: the database is busy or unavailable (${fault.reason}); try again in a moment\n`)
+      return 1
     }
     io.stderr.write(`latchkey: unexpected error: ${(error as Error)?.message ?? String(error)}\n`)
     return 1

@@ -132,7 +132,8 @@ lists each change and imports nothing unless --force is given.`,
         } catch (error) {
           if (!(error instanceof PresetWouldWiden)) throw error
           io.stderr.write(
-            `latchkey: importing preset ${preset} would widen existing scopes, and every token, consent and application holding them:\n`,
+            `latchkey: importing preset ${preset} would widen existing scopes, ` +
+              'and every token, consent and application holding them:\n',
           )
           for (const w of error.widened) io.stderr.write(`  ${w.name} would also imply ${w.added.join(' ')}\n`)
           throw new Conflict('nothing was imported; run again with --force to accept these changes')

@@ -1,4 +1,6 @@
 import type { Server } from 'bun'
+import { lookup } from 'node:dns/promises'
+import { isIP } from 'node:net'
 import type { Config } from '../config.ts'
 import { ConfigError } from '../config.ts'
 import { openProvider } from '../provider.ts'
@@ -21,8 +23,11 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
   settings: { flags: SERVER_FLAGS, help: SERVER_HELP },
   async run({ values, io }) {
     const config = configFrom(values, io)
+    await resolves(config.host, '--host / LATCHKEY_HOST')
+    if (config.metrics !== 'off' && config.metricsPort !== undefined)
+      await resolves(config.metricsHost, '--metrics-host / LATCHKEY_METRICS_HOST')
     // Serve's output is JSON log lines, so what checkDatabase notices is logged, not printed.
-    const notices = checkDatabase(config, 'create')
+    const notices = await checkDatabase(config, 'create')
     const provider = await naming(config, () => openProvider(config))
     const { logger, metrics } = provider
     for (const { level, msg, fields } of notices) logger.log(level, msg, fields)
@@ -70,6 +75,16 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
   },
 })
 
+/** A host name to listen on must resolve; said before the database is opened, rather than as a failed listen. */
+async function resolves(host: string, setting: string): Promise<void> {
+  if (isIP(host) !== 0) return
+  try {
+    await lookup(host)
+  } catch {
+    throw new ConfigError(`the host name ${host} does not resolve (${setting}); give an IP address or a known name`)
+  }
+}
+
 /** Binds a listener; an address that cannot be used is named with the settings that chose it. */
 function listen(settings: string, host: string, port: number, start: () => Server<unknown>): Server<unknown> {
   try {
@@ -77,7 +92,8 @@ function listen(settings: string, host: string, port: number, start: () => Serve
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     throw new ConfigError(
-      `cannot listen on ${host}:${port} (${settings}): ${code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message}`,
+      `cannot listen on ${host}:${port} (${settings}): ` +
+        (code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message),
     )
   }
 }

@@ -34,7 +34,8 @@ export const TOKEN_SUBCOMMANDS = {
   create: subcommand({
     usage: '--username U --scopes "..." [--expires-in SECONDS] [--json]',
     summary:
-      'issues a personal access token for a user (no application), for scripts and the admin API.\nThe token is printed once; only its SHA-256 is stored. Without --expires-in it does not expire.',
+      'issues a personal access token for a user (no application), for scripts and the admin API.\n' +
+      'The token is printed once; only its SHA-256 is stored. Without --expires-in it does not expire.',
     flags: {
       username: { type: 'string', value: 'U', help: 'the user it acts for' },
       scopes: { type: 'string', value: '"A B"', help: 'what it may do' },
@@ -70,7 +71,8 @@ export const TOKEN_SUBCOMMANDS = {
   list: subcommand({
     usage: '[--username U] [--all] [--json]',
     summary:
-      'personal access tokens, newest first: id, user, last four characters, scopes, expiry;\nonly live ones unless --all (then revoked and expired ones too)',
+      'personal access tokens, newest first: id, user, last four characters, scopes, expiry;\n' +
+      'only live ones unless --all (then revoked and expired ones too)',
     flags: {
       username: { type: 'string', value: 'U', help: "only this user's tokens" },
       all: { type: 'boolean', help: 'revoked and expired tokens too' },

@@ -9,7 +9,9 @@ const USERNAME = { username: { type: 'string', value: 'U', help: 'the user name 
 const PASSWORD_STDIN = {
   'password-stdin': {
     type: 'boolean',
-    help: 'read the password from standard input (one trailing newline is dropped);\non a terminal, type it at a prompt (not shown)',
+    help:
+      'read the password from standard input (one trailing newline is dropped);\n' +
+      'on a terminal, type it at a prompt (not shown)',
   },
 } as const
 /** Service input fields → the flags that set them. */
@@ -169,7 +171,9 @@ export const USER_SUBCOMMANDS = {
   delete: lifecycle(
     'delete',
     'deleted',
-    'deletes the account: its sessions, tokens, codes and grants end with it;\napplications it owned stay, without an owner; audit events are kept (user.deleted records the username)',
+
+    'deletes the account: its sessions, tokens, codes and grants end with it;\n' +
+      'applications it owned stay, without an owner; audit events are kept (user.deleted records the username)',
   ),
 }
 

@@ -77,7 +77,10 @@ const MESSAGES: Array<[RegExp, string]> = [
   [/^driver has already been destroyed$/, 'store closed'],
 ]
 
-/** The StorageUnavailable `error` stands for (looking through `cause` and aggregated errors), or undefined for a defect. */
+/**
+ * The StorageUnavailable `error` stands for (looking through `cause` and aggregated errors), or
+ * undefined for a defect.
+ */
 export function storageUnavailable(error: unknown): StorageUnavailable | undefined {
   for (const e of causes(error)) {
     if (e instanceof StorageUnavailable) return e

@@ -107,35 +107,39 @@ function listedCommands(help: string): string[] {
 }
 
 describe('issue 2 CLI: help', () => {
-  test('issue 2 CLI + issue 14 §1: --help exits 0 with usage for latchkey, every command and every subcommand it lists (in-process)', async () => {
-    const top = await cli(['--help'])
-    expect(top.code).toBe(0)
-    const commands = listedCommands(top.stdout)
-    expect(commands).toEqual(expect.arrayContaining(['serve', 'migrate', 'user', 'app', 'token']))
-    const helps = await Promise.all(commands.map((c) => cli([c, '--help'])))
-    const subcommands = commands.flatMap((c, i) => listedCommands(helps[i]!.stdout).map((sub) => [c, sub]))
-    expect(subcommands).toEqual(
-      expect.arrayContaining([
-        ...['create', 'list', 'set-password', 'disable'].map((s) => ['user', s]),
-        ...['create', 'list', 'show', 'rotate-secret', 'delete'].map((s) => ['app', s]),
-      ]),
-    )
-    const invocations = [
-      ['help'],
-      [],
-      ...commands.map((c) => [c, '--help']),
-      ...subcommands.map((cs) => [...cs, '--help']),
-      ['token', 'create', '--help'],
-      ['user', 'create', '-h'],
-    ]
-    const results = await Promise.all(invocations.map((args) => cli(args)))
-    results.forEach((r, i) => {
-      const label = `latchkey ${invocations[i]!.join(' ')}`
-      expect({ label, code: r.code, stderr: r.stderr }).toEqual({ label, code: 0, stderr: '' })
-      expect(r.stdout).toStartWith('Usage: latchkey')
-    })
-    expect(results.at(-2)!.stdout).toContain('--username')
-  })
+  test(
+    'issue 2 CLI + issue 14 §1: --help exits 0 with usage for latchkey, every command and ' +
+      'every subcommand it lists (in-process)',
+    async () => {
+      const top = await cli(['--help'])
+      expect(top.code).toBe(0)
+      const commands = listedCommands(top.stdout)
+      expect(commands).toEqual(expect.arrayContaining(['serve', 'migrate', 'user', 'app', 'token']))
+      const helps = await Promise.all(commands.map((c) => cli([c, '--help'])))
+      const subcommands = commands.flatMap((c, i) => listedCommands(helps[i]!.stdout).map((sub) => [c, sub]))
+      expect(subcommands).toEqual(
+        expect.arrayContaining([
+          ...['create', 'list', 'set-password', 'disable'].map((s) => ['user', s]),
+          ...['create', 'list', 'show', 'rotate-secret', 'delete'].map((s) => ['app', s]),
+        ]),
+      )
+      const invocations = [
+        ['help'],
+        [],
+        ...commands.map((c) => [c, '--help']),
+        ...subcommands.map((cs) => [...cs, '--help']),
+        ['token', 'create', '--help'],
+        ['user', 'create', '-h'],
+      ]
+      const results = await Promise.all(invocations.map((args) => cli(args)))
+      results.forEach((r, i) => {
+        const label = `latchkey ${invocations[i]!.join(' ')}`
+        expect({ label, code: r.code, stderr: r.stderr }).toEqual({ label, code: 0, stderr: '' })
+        expect(r.stdout).toStartWith('Usage: latchkey')
+      })
+      expect(results.at(-2)!.stdout).toContain('--username')
+    },
+  )
 
   test('issue 14 §1: the compiled binary is the same command line (--help, --version, an error)', async () => {
     const help = await runBinary(['--help'])
@@ -243,29 +247,33 @@ describe('issue 2 CLI: users', () => {
 })
 
 describe('issue 2 CLI: applications', () => {
-  test('issue 2 CLI: app create --json has client_id and client_secret for a confidential app, no client_secret for a public one', async () => {
-    await using lk = await startCliServer()
-    const confidential = await createApp(
-      lk,
-      '--redirect-uri',
-      'https://rp.example/cb2',
-      '--scopes',
-      'openid profile',
-      '--trusted',
-    )
-    expect(Object.keys(confidential).sort()).toEqual([...APP_KEYS, 'client_secret'].sort())
-    expect(confidential.client_id).toStartWith('lkc_')
-    expect(confidential.client_secret).toStartWith('lkcs_')
-    expect(confidential).toMatchObject({
-      public: false,
-      trusted: true,
-      redirect_uris: [RP_URI, 'https://rp.example/cb2'],
-      scopes: ['openid', 'profile'],
-    })
-    const pub = await createApp(lk, '--public')
-    expect(Object.keys(pub).sort()).toEqual(APP_KEYS)
-    expect(pub).toMatchObject({ public: true })
-  })
+  test(
+    'issue 2 CLI: app create --json has client_id and client_secret for a confidential app, no ' +
+      'client_secret for a public one',
+    async () => {
+      await using lk = await startCliServer()
+      const confidential = await createApp(
+        lk,
+        '--redirect-uri',
+        'https://rp.example/cb2',
+        '--scopes',
+        'openid profile',
+        '--trusted',
+      )
+      expect(Object.keys(confidential).sort()).toEqual([...APP_KEYS, 'client_secret'].sort())
+      expect(confidential.client_id).toStartWith('lkc_')
+      expect(confidential.client_secret).toStartWith('lkcs_')
+      expect(confidential).toMatchObject({
+        public: false,
+        trusted: true,
+        redirect_uris: [RP_URI, 'https://rp.example/cb2'],
+        scopes: ['openid', 'profile'],
+      })
+      const pub = await createApp(lk, '--public')
+      expect(Object.keys(pub).sort()).toEqual(APP_KEYS)
+      expect(pub).toMatchObject({ public: true })
+    },
+  )
 
   test('issue 2 CLI: app list and app show --json never print a client_secret', async () => {
     await using lk = await startCliServer()
@@ -283,33 +291,36 @@ describe('issue 2 CLI: applications', () => {
     expect(show.stdout).not.toContain(client_secret!)
   })
 
-  test('issue 2 CLI: app rotate-secret prints a new secret once; the old one gets 401 invalid_client at /oauth/token', async () => {
-    await using lk = await startCliServer()
-    const app = await createApp(lk)
-    const rotated = await lk.run(['app', 'rotate-secret', app.client_id, '--json'])
-    expect(rotated.code).toBe(0)
-    const next = rotated.json<AppJson>()
-    expect(next.client_id).toBe(app.client_id)
-    expect(next.client_secret).toStartWith('lkcs_')
-    expect(next.client_secret).not.toBe(app.client_secret)
-    const attempt = (secret: string) =>
-      fetch(`${lk.url}/oauth/token`, {
-        method: 'POST',
-        headers: { Authorization: basic(app.client_id, secret) },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'lkac_unknown', redirect_uri: RP_URI }),
-      })
-    const old = await attempt(app.client_secret!)
-    expect(old.status).toBe(401)
-    expect(old.headers.get('www-authenticate')).toStartWith('Basic')
-    expect(await old.json()).toMatchObject({ error: 'invalid_client' })
-    const fresh = await attempt(next.client_secret!)
-    expect(fresh.status).toBe(400)
-    expect(await fresh.json()).toMatchObject({ error: 'invalid_grant' })
-    const pub = await createApp(lk, '--public')
-    const noSecret = await lk.run(['app', 'rotate-secret', pub.client_id, '--json'])
-    expect(noSecret.code).not.toBe(0)
-    expect(noSecret.stderr).toContain('public')
-  })
+  test(
+    'issue 2 CLI: app rotate-secret prints a new secret once; the old one gets 401 ' + 'invalid_client at /oauth/token',
+    async () => {
+      await using lk = await startCliServer()
+      const app = await createApp(lk)
+      const rotated = await lk.run(['app', 'rotate-secret', app.client_id, '--json'])
+      expect(rotated.code).toBe(0)
+      const next = rotated.json<AppJson>()
+      expect(next.client_id).toBe(app.client_id)
+      expect(next.client_secret).toStartWith('lkcs_')
+      expect(next.client_secret).not.toBe(app.client_secret)
+      const attempt = (secret: string) =>
+        fetch(`${lk.url}/oauth/token`, {
+          method: 'POST',
+          headers: { Authorization: basic(app.client_id, secret) },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code: 'lkac_unknown', redirect_uri: RP_URI }),
+        })
+      const old = await attempt(app.client_secret!)
+      expect(old.status).toBe(401)
+      expect(old.headers.get('www-authenticate')).toStartWith('Basic')
+      expect(await old.json()).toMatchObject({ error: 'invalid_client' })
+      const fresh = await attempt(next.client_secret!)
+      expect(fresh.status).toBe(400)
+      expect(await fresh.json()).toMatchObject({ error: 'invalid_grant' })
+      const pub = await createApp(lk, '--public')
+      const noSecret = await lk.run(['app', 'rotate-secret', pub.client_id, '--json'])
+      expect(noSecret.code).not.toBe(0)
+      expect(noSecret.stderr).toContain('public')
+    },
+  )
 
   test("issue 2 CLI: app delete makes the application's existing tokens inactive and the app unknown", async () => {
     await using lk = await startCliServer()
@@ -341,25 +352,29 @@ describe('issue 2 CLI: applications', () => {
 })
 
 describe('issue 2 CLI: personal access tokens', () => {
-  test('GitLab seed: token/info answers for an lkpat_ token from token create, with the user, scopes and no application', async () => {
-    await using lk = await startCliServer()
-    const alice = await createUser(lk)
-    const created = await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user openid', '--json'])
-    expect(created.code).toBe(0)
-    const pat = created.json<{ token: string; username: string; scopes: string[]; expires_at: number | null }>()
-    expect(pat.token).toStartWith('lkpat_')
-    expect(pat).toMatchObject({ username: 'alice', scopes: ['read_user', 'openid'], expires_at: null })
-    const res = await tokenInfo(lk, pat.token)
-    expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({
-      resource_owner_id: alice.id,
-      scope: ['read_user', 'openid'],
-      expires_in: null,
-      application: null,
-    })
-    const tampered = await tokenInfo(lk, pat.token.slice(0, -2) + (pat.token.endsWith('AA') ? 'BB' : 'AA'))
-    expect(tampered.status).toBe(401)
-  })
+  test(
+    'GitLab seed: token/info answers for an lkpat_ token from token create, with the user, ' +
+      'scopes and no application',
+    async () => {
+      await using lk = await startCliServer()
+      const alice = await createUser(lk)
+      const created = await lk.run(['token', 'create', '--username', 'alice', '--scopes', 'read_user openid', '--json'])
+      expect(created.code).toBe(0)
+      const pat = created.json<{ token: string; username: string; scopes: string[]; expires_at: number | null }>()
+      expect(pat.token).toStartWith('lkpat_')
+      expect(pat).toMatchObject({ username: 'alice', scopes: ['read_user', 'openid'], expires_at: null })
+      const res = await tokenInfo(lk, pat.token)
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({
+        resource_owner_id: alice.id,
+        scope: ['read_user', 'openid'],
+        expires_in: null,
+        application: null,
+      })
+      const tampered = await tokenInfo(lk, pat.token.slice(0, -2) + (pat.token.endsWith('AA') ? 'BB' : 'AA'))
+      expect(tampered.status).toBe(401)
+    },
+  )
 
   test('GitLab seed: token create --expires-in gives token/info an expires_in within that lifetime', async () => {
     await using lk = await startCliServer()
@@ -374,54 +389,61 @@ describe('issue 2 CLI: personal access tokens', () => {
 })
 
 describe('issue 2 CLI: errors go to stderr with a non-zero exit', () => {
-  test('issue 2 CLI: unknown command and unknown subcommands fail with a message on stderr and nothing on stdout', async () => {
-    for (const args of [
-      ['frobnicate'],
-      ['user', 'frobnicate'],
-      ['app', 'frobnicate'],
-      ['token', 'frobnicate'],
-      ['user', 'list', '--no-such-flag'],
-    ]) {
-      const r = await cli(args)
-      expect({ args, code: r.code === 0 ? 0 : 'non-zero', stdout: r.stdout }).toEqual({
-        args,
-        code: 'non-zero',
-        stdout: '',
-      })
-      expect(r.stderr).toStartWith('latchkey: ')
-    }
-    expect((await cli(['frobnicate'])).stderr).toContain('unknown command: frobnicate')
-  })
+  test(
+    'issue 2 CLI: unknown command and unknown subcommands fail with a message on stderr and ' + 'nothing on stdout',
+    async () => {
+      for (const args of [
+        ['frobnicate'],
+        ['user', 'frobnicate'],
+        ['app', 'frobnicate'],
+        ['token', 'frobnicate'],
+        ['user', 'list', '--no-such-flag'],
+      ]) {
+        const r = await cli(args)
+        expect({ args, code: r.code === 0 ? 0 : 'non-zero', stdout: r.stdout }).toEqual({
+          args,
+          code: 'non-zero',
+          stdout: '',
+        })
+        expect(r.stderr).toStartWith('latchkey: ')
+      }
+      expect((await cli(['frobnicate'])).stderr).toContain('unknown command: frobnicate')
+    },
+  )
 
-  test('issue 2 CLI: missing --username, duplicate username and a javascript: redirect URI fail and leave nothing behind', async () => {
-    await using lk = await startCliServer()
-    const noUser = await lk.run(['token', 'create', '--scopes', 'read_user', '--json'])
-    expect(noUser.code).not.toBe(0)
-    expect(noUser.stderr).toContain('--username')
-    const noUsername = await lk.run(['user', 'create', '--password-stdin', '--json'], PASSWORD)
-    expect(noUsername.code).not.toBe(0)
-    expect(noUsername.stderr).toContain('--username')
+  test(
+    'issue 2 CLI: missing --username, duplicate username and a javascript: redirect URI fail ' +
+      'and leave nothing behind',
+    async () => {
+      await using lk = await startCliServer()
+      const noUser = await lk.run(['token', 'create', '--scopes', 'read_user', '--json'])
+      expect(noUser.code).not.toBe(0)
+      expect(noUser.stderr).toContain('--username')
+      const noUsername = await lk.run(['user', 'create', '--password-stdin', '--json'], PASSWORD)
+      expect(noUsername.code).not.toBe(0)
+      expect(noUsername.stderr).toContain('--username')
 
-    await createUser(lk)
-    const dup = await lk.run(
-      ['user', 'create', '--username', 'alice', '--password-stdin', '--json'],
-      'another password',
-    )
-    expect(dup.code).not.toBe(0)
-    expect(dup.stdout).toBe('')
-    expect(dup.stderr).toContain('alice')
-    expect(await loginStatus(lk, 'alice', PASSWORD)).toBe(303)
-    expect(await loginStatus(lk, 'alice', 'another password')).toBe(401)
+      await createUser(lk)
+      const dup = await lk.run(
+        ['user', 'create', '--username', 'alice', '--password-stdin', '--json'],
+        'another password',
+      )
+      expect(dup.code).not.toBe(0)
+      expect(dup.stdout).toBe('')
+      expect(dup.stderr).toContain('alice')
+      expect(await loginStatus(lk, 'alice', PASSWORD)).toBe(303)
+      expect(await loginStatus(lk, 'alice', 'another password')).toBe(401)
 
-    const bad = await lk.run(['app', 'create', '--name', 'Evil', '--redirect-uri', 'javascript:alert(1)', '--json'])
-    expect(bad.code).not.toBe(0)
-    expect(bad.stdout).toBe('')
-    expect(bad.stderr).toContain('javascript')
-    const noUri = await lk.run(['app', 'create', '--name', 'No URI', '--json'])
-    expect(noUri.code).not.toBe(0)
-    expect((await lk.run(['app', 'list', '--json'])).json()).toEqual([])
-    expect((await lk.run(['user', 'list', '--json'])).json()).toHaveLength(1)
-  })
+      const bad = await lk.run(['app', 'create', '--name', 'Evil', '--redirect-uri', 'javascript:alert(1)', '--json'])
+      expect(bad.code).not.toBe(0)
+      expect(bad.stdout).toBe('')
+      expect(bad.stderr).toContain('javascript')
+      const noUri = await lk.run(['app', 'create', '--name', 'No URI', '--json'])
+      expect(noUri.code).not.toBe(0)
+      expect((await lk.run(['app', 'list', '--json'])).json()).toEqual([])
+      expect((await lk.run(['user', 'list', '--json'])).json()).toHaveLength(1)
+    },
+  )
 
   test('issue 2 CLI: a password shorter than 8 characters is refused', async () => {
     await using lk = await startCliServer()
@@ -433,38 +455,42 @@ describe('issue 2 CLI: errors go to stderr with a non-zero exit', () => {
 })
 
 describe('issue 2 CLI: configuration', () => {
-  test('issue 2 CLI: precedence is flag > LATCHKEY_* environment > --config file > default, observed as the issuer in discovery', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'latchkey-config-'))
-    try {
-      const file = join(dir, 'latchkey.json')
-      writeFileSync(file, JSON.stringify({ issuer: 'https://file.example' }))
-      const issuerOf = async (options: Parameters<typeof startBinary>[0]) => {
-        await using lk = await startBinary({ loopbackIssuer: false, ...options })
-        const meta = (await (await fetch(`${lk.url}/.well-known/openid-configuration`)).json()) as { issuer: string }
-        // issue 14 §2: serve says it created the SQLite database, as one of its JSON log lines.
-        if (!onPostgres)
-          expect(lk.logs.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('creating a new database')
-        return { issuer: meta.issuer, port: lk.port }
+  test(
+    'issue 2 CLI: precedence is flag > LATCHKEY_* environment > --config file > default, ' +
+      'observed as the issuer in discovery',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'latchkey-config-'))
+      try {
+        const file = join(dir, 'latchkey.json')
+        writeFileSync(file, JSON.stringify({ issuer: 'https://file.example' }))
+        const issuerOf = async (options: Parameters<typeof startBinary>[0]) => {
+          await using lk = await startBinary({ loopbackIssuer: false, ...options })
+          const meta = (await (await fetch(`${lk.url}/.well-known/openid-configuration`)).json()) as { issuer: string }
+          // issue 14 §2: serve says it created the SQLite database, as one of its JSON log lines.
+          if (!onPostgres)
+            expect(lk.logs.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('creating a new database')
+          return { issuer: meta.issuer, port: lk.port }
+        }
+        const byDefault = await issuerOf({})
+        expect(byDefault.issuer).toBe(`http://localhost:${byDefault.port}`)
+        expect((await issuerOf({ args: ['--config', file] })).issuer).toBe('https://file.example')
+        expect((await issuerOf({ env: { LATCHKEY_CONFIG: file } })).issuer).toBe('https://file.example')
+        expect(
+          (await issuerOf({ args: ['--config', file], env: { LATCHKEY_ISSUER: 'https://env.example' } })).issuer,
+        ).toBe('https://env.example')
+        expect(
+          (
+            await issuerOf({
+              args: ['--config', file, '--issuer', 'https://flag.example/'],
+              env: { LATCHKEY_ISSUER: 'https://env.example' },
+            })
+          ).issuer,
+        ).toBe('https://flag.example')
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
       }
-      const byDefault = await issuerOf({})
-      expect(byDefault.issuer).toBe(`http://localhost:${byDefault.port}`)
-      expect((await issuerOf({ args: ['--config', file] })).issuer).toBe('https://file.example')
-      expect((await issuerOf({ env: { LATCHKEY_CONFIG: file } })).issuer).toBe('https://file.example')
-      expect(
-        (await issuerOf({ args: ['--config', file], env: { LATCHKEY_ISSUER: 'https://env.example' } })).issuer,
-      ).toBe('https://env.example')
-      expect(
-        (
-          await issuerOf({
-            args: ['--config', file, '--issuer', 'https://flag.example/'],
-            env: { LATCHKEY_ISSUER: 'https://env.example' },
-          })
-        ).issuer,
-      ).toBe('https://flag.example')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    },
+  )
 
   test('issue 2 CLI: the database path follows the same precedence (--db over LATCHKEY_DB over the file)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-config-'))
@@ -535,22 +561,25 @@ describe('issue 2 CLI: configuration', () => {
     }
   })
 
-  test('issue 2 CLI: migrate --json applies every migration on a fresh database, then reports nothing to do', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'latchkey-migrate-'))
-    try {
-      const db = join(dir, 'fresh.db')
-      const first = await cli(['migrate', '--db', db, '--json'], { cwd: dir })
-      expect(first.code).toBe(0)
-      const { applied } = first.json<{ applied: string[] }>()
-      expect(applied.length).toBeGreaterThan(0)
-      expect(applied[0]).toMatch(/^\d{4}_\d{2}_\d{2}_\d{3}_/)
-      const second = await cli(['migrate', '--db', db, '--json'], { cwd: dir })
-      expect(second.code).toBe(0)
-      expect(second.json()).toEqual({ applied: [] })
-      const users = await cli(['user', 'list', '--db', db, '--json'], { cwd: dir })
-      expect(users.json()).toEqual([])
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+  test(
+    'issue 2 CLI: migrate --json applies every migration on a fresh database, then reports ' + 'nothing to do',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'latchkey-migrate-'))
+      try {
+        const db = join(dir, 'fresh.db')
+        const first = await cli(['migrate', '--db', db, '--json'], { cwd: dir })
+        expect(first.code).toBe(0)
+        const { applied } = first.json<{ applied: string[] }>()
+        expect(applied.length).toBeGreaterThan(0)
+        expect(applied[0]).toMatch(/^\d{4}_\d{2}_\d{2}_\d{3}_/)
+        const second = await cli(['migrate', '--db', db, '--json'], { cwd: dir })
+        expect(second.code).toBe(0)
+        expect(second.json()).toEqual({ applied: [] })
+        const users = await cli(['user', 'list', '--db', db, '--json'], { cwd: dir })
+        expect(users.json()).toEqual([])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
 })

@@ -15,7 +15,8 @@ async function run(lk: RunningBinary, args: string[], stdin?: string) {
 }
 
 describe('issue 14 §3: the CLI covers the account lifecycle', () => {
-  test('user list marks admins and disabled users; disable, enable, unlock and delete; token list and revoke; app update fixes a redirect URI', async () => {
+  test('user list marks admins and disabled users; disable, enable, unlock and delete; token list ' +
+    'and revoke; app update fixes a redirect URI', async () => {
     await using lk = await startBinary()
     await run(lk, ['user', 'create', '--username', 'root', '--admin', '--password-stdin'], PASSWORD)
     await run(lk, ['user', 'create', '--username', 'alice', '--password-stdin'], PASSWORD)
@@ -118,7 +119,9 @@ describe('issue 14 §3: the CLI covers the account lifecycle', () => {
       })
       return ((await res.json()) as { data: any }).data
     }
-    const app = `application(clientId: "${created.client_id}") { owner { username } accessTokenLifetime refreshTokenPolicy redirectUris }`
+    const app = `application(clientId: "${created.client_id}") {
+      owner { username } accessTokenLifetime refreshTokenPolicy redirectUris
+    }`
     expect((await graphql(`{ ${app} }`)).application).toEqual({
       owner: { username: 'alice' },
       accessTokenLifetime: 600,

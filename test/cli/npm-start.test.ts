@@ -60,7 +60,8 @@ async function refused(url: string): Promise<boolean> {
 
 describe.skipIf(!Bun.which('npm'))('issue 14 §2: npm start and signals', () => {
   for (const target of ['npm', 'server'] as const) {
-    test(`SIGTERM to the pid of the ${target === 'npm' ? 'npm process' : 'server (as printed)'} stops the server and frees the port`, async () => {
+    const who = target === 'npm' ? 'npm process' : 'server (as printed)'
+    test(`SIGTERM to the pid of the ${who} stops the server and frees the port`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'latchkey-npm-start-'))
       const started = await startNpm(dir)
       try {

@@ -29,16 +29,20 @@ function terminal(...typed: string[]): Input & { rawMode: boolean[] } {
 }
 
 describe('issue 14 §2: --password-stdin on a terminal', () => {
-  test('prompts on stderr with echo off, asks twice, and the password works at /login; it never appears in the output', async () => {
-    await using lk = await startCliServer()
-    const tty = terminal('correct horse', ' battery\r', 'correct horse batteryX\x7f\r')
-    const r = await lk.run(['user', 'create', '--username', 'alice', '--password-stdin'], tty)
-    expect(r.code).toBe(0)
-    expect(r.stderr).toBe('Password for alice: \nRepeat it: \n')
-    expect(r.stdout + r.stderr).not.toContain('horse')
-    expect(tty.rawMode).toEqual([true, false, true, false])
-    expect((await new Browser(lk.url).login('alice', SECRET)).status).toBe(303)
-  })
+  test(
+    'prompts on stderr with echo off, asks twice, and the password works at /login; it never ' +
+      'appears in the output',
+    async () => {
+      await using lk = await startCliServer()
+      const tty = terminal('correct horse', ' battery\r', 'correct horse batteryX\x7f\r')
+      const r = await lk.run(['user', 'create', '--username', 'alice', '--password-stdin'], tty)
+      expect(r.code).toBe(0)
+      expect(r.stderr).toBe('Password for alice: \nRepeat it: \n')
+      expect(r.stdout + r.stderr).not.toContain('horse')
+      expect(tty.rawMode).toEqual([true, false, true, false])
+      expect((await new Browser(lk.url).login('alice', SECRET)).status).toBe(303)
+    },
+  )
 
   test('two different entries, Ctrl-C or the end of input change nothing and create no database', async () => {
     for (const [typed, message] of [
@@ -73,7 +77,9 @@ describe('issue 14 §2: --password-stdin on a terminal', () => {
       const dir = mkdtempSync(join(tmpdir(), 'latchkey-pty-'))
       try {
         const main = resolve(import.meta.dir, '../../src/main.ts')
-        const command = `'${process.execPath}' '${main}' user create --username alice --password-stdin --db '${join(dir, 'x.db')}'`
+        const command =
+          `'${process.execPath}' '${main}' user create --username alice --password-stdin ` +
+          `--db '${join(dir, 'x.db')}'`
         const proc = Bun.spawn(['script', '-qec', command, '/dev/null'], {
           stdin: 'pipe',
           stdout: 'pipe',

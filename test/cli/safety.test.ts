@@ -191,20 +191,23 @@ describe.skipIf(onPostgres)('issue 14 §2: files holding secrets are 0600', () =
     }
   })
 
-  test('an existing database open to group or others gets a loud warning on stderr (and the command still runs)', async () => {
-    const dir = folder()
-    expect(
-      (await cli(['user', 'create', '--username', 'alice', '--password-stdin'], { cwd: dir, stdin: PASSWORD })).code,
-    ).toBe(0)
-    const db = join(dir, 'latchkey.db')
-    chmodSync(db, 0o644)
-    const r = await cli(['user', 'list', '--json'], { cwd: dir })
-    expect(r.code).toBe(0)
-    expect(r.stderr).toContain(`WARNING: ${db} is open to group or others (mode 0644)`)
-    expect(r.stderr).toContain(`chmod 600 ${db}`)
-    chmodSync(db, 0o600)
-    expect((await cli(['user', 'list', '--json'], { cwd: dir })).stderr).toBe('')
-  })
+  test(
+    'an existing database open to group or others gets a loud warning on stderr (and the ' + 'command still runs)',
+    async () => {
+      const dir = folder()
+      expect(
+        (await cli(['user', 'create', '--username', 'alice', '--password-stdin'], { cwd: dir, stdin: PASSWORD })).code,
+      ).toBe(0)
+      const db = join(dir, 'latchkey.db')
+      chmodSync(db, 0o644)
+      const r = await cli(['user', 'list', '--json'], { cwd: dir })
+      expect(r.code).toBe(0)
+      expect(r.stderr).toContain(`WARNING: ${db} is open to group or others (mode 0644)`)
+      expect(r.stderr).toContain(`chmod 600 ${db}`)
+      chmodSync(db, 0o600)
+      expect((await cli(['user', 'list', '--json'], { cwd: dir })).stderr).toBe('')
+    },
+  )
 })
 
 describe('issue 14 §2: errors name what is wrong', () => {
@@ -253,6 +256,31 @@ describe('issue 14 §2: errors name what is wrong', () => {
       '--log-level / LATCHKEY_LOG_LEVEL: must be one of: debug, info, warn, error, silent',
     ],
     ['--port abc', ['serve', '--port', 'abc'], {}, '--port / LATCHKEY_PORT: must be a whole number'],
+    [
+      '--host 999.1.1.1',
+      ['serve', '--host', '999.1.1.1'],
+      {},
+      '--host / LATCHKEY_HOST: 999.1.1.1 is not a valid address',
+    ],
+    [
+      '--host nosuchhost.invalid',
+      ['serve', '--host', 'nosuchhost.invalid'],
+      {},
+      'the host name nosuchhost.invalid does not resolve (--host / LATCHKEY_HOST)',
+    ],
+    [
+      '--database-url sqlite: (no file)',
+      ['user', 'list', '--database-url', 'sqlite:'],
+      {},
+      '--database-url / LATCHKEY_DATABASE_URL: it is empty',
+    ],
+    ['a single-value flag given twice', ['serve', '--port', '9000', '--port', '9001'], {}, '--port is given twice'],
+    [
+      'a missing --config file',
+      ['user', 'list', '--config', '/nonexistent.json'],
+      {},
+      'cannot read config file /nonexistent.json (--config / LATCHKEY_CONFIG): there is no such file',
+    ],
     ['LATCHKEY_PORT=70000', ['serve'], { LATCHKEY_PORT: '70000' }, '--port / LATCHKEY_PORT: must be at most 65535'],
     [
       'a negative value not joined by =',
@@ -280,12 +308,39 @@ describe('issue 14 §2: errors name what is wrong', () => {
     },
   )
 
-  test('port 0 in a --config file is refused too; port 0 from code that builds its own configuration still works', async () => {
+  test(
+    'port 0 in a --config file is refused too, naming the key in the file; ' +
+      'port 0 from code that builds its own configuration still works',
+    async () => {
+      const dir = folder()
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ port: 0 }))
+      const r = await cli(['serve', '--config', 'config.json'], { cwd: dir })
+      expect(r.stderr).toContain(`invalid setting "port" in config file config.json: must be a port from 1 to 65535`)
+      expect(r.stderr).not.toContain('--port / LATCHKEY_PORT')
+      expect(loadConfig({ flags: { port: 0, 'metrics-port': 0 }, env: {} })).toMatchObject({
+        port: 0,
+        metricsPort: 0,
+      })
+    },
+  )
+
+  test('a config file value zod refuses names the key and the file; a misspelt key suggests the setting', async () => {
     const dir = folder()
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ port: 0 }))
-    const r = await cli(['serve', '--config', 'config.json'], { cwd: dir })
-    expect(r.stderr).toContain('--port / LATCHKEY_PORT: must be a port from 1 to 65535')
-    expect(loadConfig({ flags: { port: 0, 'metrics-port': 0 }, env: {} })).toMatchObject({ port: 0, metricsPort: 0 })
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ port: 'abc' }))
+    const bad = await cli(['serve', '--config', 'bad.json'], { cwd: dir })
+    expect(bad.stderr).toBe('latchkey: invalid setting "port" in config file bad.json: must be a whole number\n')
+    writeFileSync(join(dir, 'typo.json'), JSON.stringify({ prot: 9000 }))
+    const typo = await cli(['serve', '--config', 'typo.json'], { cwd: dir })
+    expect(typo.code).toBe(1)
+    expect(typo.stderr).toBe('latchkey: unknown setting "prot" in config file typo.json; did you mean port?\n')
+  })
+
+  test('flags declared multiple may repeat (app create --redirect-uri twice)', async () => {
+    const dir = folder()
+    const args = ['app', 'create', '--name', 'Two', '--redirect-uri', 'https://a.example/cb']
+    const r = await cli([...args, '--redirect-uri', 'https://b.example/cb', '--json'], { cwd: dir })
+    expect(r.code).toBe(0)
+    expect(JSON.stringify(r.json())).toContain(JSON.stringify(['https://a.example/cb', 'https://b.example/cb']))
   })
 
   test('an address that cannot be listened on names the address and the settings', async () => {
@@ -330,38 +385,42 @@ describe('issue 14 §2: errors name what is wrong', () => {
 })
 
 describe('issue 14 §2: help and flags', () => {
-  test('serve --help lists every setting; other commands list only the database settings they use, --config and --json', async () => {
-    const serveHelp = (await cli(['serve', '--help'])).stdout
-    for (const { flag, env } of Object.values(SETTINGS)) {
-      expect(serveHelp).toContain(`--${flag} `)
-      expect(serveHelp).toContain(env)
-    }
-    for (const args of [
-      ['user', 'list'],
-      ['app', 'create'],
-      ['token', 'create'],
-      ['scope', 'import'],
-      ['migrate'],
-      ['backup'],
-      ['export'],
-      ['import'],
-      ['user'],
-    ]) {
-      const help = (await cli([...args, '--help'])).stdout
-      expect({
-        args,
-        db: help.includes('--db FILE'),
-        config: help.includes('--config FILE'),
-        port: help.includes('--port'),
-        ttl: help.includes('--access-token-ttl'),
-      }).toEqual({ args, db: true, config: true, port: false, ttl: false })
-    }
-    expect((await cli(['app', 'create', '--help'])).stdout).toContain('--redirect-uri URI')
-    expect((await cli(['user', 'list', '--help'])).stdout).toContain('--json')
-    const top = (await cli(['--help'])).stdout
-    expect(top).toContain('--version')
-    expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
-  })
+  test(
+    'serve --help lists every setting; other commands list only the database settings they ' +
+      'use, --config and --json',
+    async () => {
+      const serveHelp = (await cli(['serve', '--help'])).stdout
+      for (const { flag, env } of Object.values(SETTINGS)) {
+        expect(serveHelp).toContain(`--${flag} `)
+        expect(serveHelp).toContain(env)
+      }
+      for (const args of [
+        ['user', 'list'],
+        ['app', 'create'],
+        ['token', 'create'],
+        ['scope', 'import'],
+        ['migrate'],
+        ['backup'],
+        ['export'],
+        ['import'],
+        ['user'],
+      ]) {
+        const help = (await cli([...args, '--help'])).stdout
+        expect({
+          args,
+          db: help.includes('--db FILE'),
+          config: help.includes('--config FILE'),
+          port: help.includes('--port'),
+          ttl: help.includes('--access-token-ttl'),
+        }).toEqual({ args, db: true, config: true, port: false, ttl: false })
+      }
+      expect((await cli(['app', 'create', '--help'])).stdout).toContain('--redirect-uri URI')
+      expect((await cli(['user', 'list', '--help'])).stdout).toContain('--json')
+      const top = (await cli(['--help'])).stdout
+      expect(top).toContain('--version')
+      expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+    },
+  )
 
   test('boolean settings work bare (--graphiql), as --graphiql=false and as --graphiql false', () => {
     const config = (argv: string[]) => configFrom(parse(argv, SERVER_FLAGS, 0).values, { cwd: root, env: {} } as never)

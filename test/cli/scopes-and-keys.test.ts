@@ -57,23 +57,26 @@ describe('issue 14 §3: latchkey scope update (twin of updateScope)', () => {
 })
 
 describe('issue 14 §3: latchkey key list / key rotate (twins of signingKeys / rotateSigningKey)', () => {
-  test('rotate makes a new active key and retires the old one, which stays published; no private part is printed', async () => {
-    await using lk = await startCliServer()
-    const before = (await lk.run(['key', 'list', '--json'])).json<{ kid: string; alg: string; status: string }[]>()
-    const oldRs = before.find((k) => k.alg === 'RS256' && k.status === 'active')!
-    expect(oldRs).toBeDefined()
+  test(
+    'rotate makes a new active key and retires the old one, which stays published; no private ' + 'part is printed',
+    async () => {
+      await using lk = await startCliServer()
+      const before = (await lk.run(['key', 'list', '--json'])).json<{ kid: string; alg: string; status: string }[]>()
+      const oldRs = before.find((k) => k.alg === 'RS256' && k.status === 'active')!
+      expect(oldRs).toBeDefined()
 
-    const rotated = await lk.run(['key', 'rotate', '--alg', 'RS256', '--json'])
-    expect(rotated.code).toBe(0)
-    const [fresh, replaced] = rotated.json<{ kid: string; status: string }[]>()
-    expect(fresh!.status).toBe('active')
-    expect(fresh!.kid).not.toBe(oldRs.kid)
-    expect(replaced).toMatchObject({ kid: oldRs.kid, status: 'retired' })
-    expect(rotated.stdout).not.toMatch(/"(d|p|q|dp|dq|qi)"\s*:/)
+      const rotated = await lk.run(['key', 'rotate', '--alg', 'RS256', '--json'])
+      expect(rotated.code).toBe(0)
+      const [fresh, replaced] = rotated.json<{ kid: string; status: string }[]>()
+      expect(fresh!.status).toBe('active')
+      expect(fresh!.kid).not.toBe(oldRs.kid)
+      expect(replaced).toMatchObject({ kid: oldRs.kid, status: 'retired' })
+      expect(rotated.stdout).not.toMatch(/"(d|p|q|dp|dq|qi)"\s*:/)
 
-    const jwks = (await (await fetch(`${lk.url}/oauth/discovery/keys`)).json()) as { keys: { kid: string }[] }
-    expect(jwks.keys.map((k) => k.kid)).toContain(oldRs.kid)
-  })
+      const jwks = (await (await fetch(`${lk.url}/oauth/discovery/keys`)).json()) as { keys: { kid: string }[] }
+      expect(jwks.keys.map((k) => k.kid)).toContain(oldRs.kid)
+    },
+  )
 
   test('an unknown algorithm is a usage error before the database is opened', async () => {
     const { cli } = await import('../helpers/cli.ts')
@@ -84,24 +87,33 @@ describe('issue 14 §3: latchkey key list / key rotate (twins of signingKeys / r
 })
 
 describe('issue 14 §3 + §4: importScopePreset (twin of latchkey scope import)', () => {
-  const IMPORT = `mutation($preset: ScopePreset!, $force: Boolean) { importScopePreset(input: { preset: $preset, force: $force }) {
-    __typename ... on Error { message field } ... on ImportScopePresetPayload { created skipped widened { name added } } } }`
+  const IMPORT = `mutation($preset: ScopePreset!, $force: Boolean) {
+    importScopePreset(input: { preset: $preset, force: $force }) {
+      __typename
+      ... on Error { message field }
+      ... on ImportScopePresetPayload { created skipped widened { name added } }
+    }
+  }`
 
-  test('gitlab over the built-in api: a ConflictError on force that lists the change, nothing written; with force it applies', async () => {
-    await using server = await startServer()
-    const w = await seedAdminWorld(server.provider.services)
-    const refused = (await ok(server, w.tokens.admin, IMPORT, { preset: 'GITLAB' })).importScopePreset
-    expect(refused).toMatchObject({ __typename: 'ConflictError', field: 'force' })
-    expect(refused.message).toContain('api would also imply read_api write_repository write_registry')
-    expect(await server.provider.services.scopes.find('read_api')).toBeUndefined()
+  test(
+    'gitlab over the built-in api: a ConflictError on force that lists the change, nothing ' +
+      'written; with force it applies',
+    async () => {
+      await using server = await startServer()
+      const w = await seedAdminWorld(server.provider.services)
+      const refused = (await ok(server, w.tokens.admin, IMPORT, { preset: 'GITLAB' })).importScopePreset
+      expect(refused).toMatchObject({ __typename: 'ConflictError', field: 'force' })
+      expect(refused.message).toContain('api would also imply read_api write_repository write_registry')
+      expect(await server.provider.services.scopes.find('read_api')).toBeUndefined()
 
-    const applied = (await ok(server, w.tokens.admin, IMPORT, { preset: 'GITLAB', force: true })).importScopePreset
-    expect(applied.__typename).toBe('ImportScopePresetPayload')
-    expect(applied.widened).toEqual([{ name: 'api', added: ['read_api', 'write_repository', 'write_registry'] }])
-    expect((await server.provider.services.scopes.find('api'))!.implies).toEqual(
-      expect.arrayContaining(['read_api', 'write_repository', 'write_registry']),
-    )
-  })
+      const applied = (await ok(server, w.tokens.admin, IMPORT, { preset: 'GITLAB', force: true })).importScopePreset
+      expect(applied.__typename).toBe('ImportScopePresetPayload')
+      expect(applied.widened).toEqual([{ name: 'api', added: ['read_api', 'write_repository', 'write_registry'] }])
+      expect((await server.provider.services.scopes.find('api'))!.implies).toEqual(
+        expect.arrayContaining(['read_api', 'write_repository', 'write_registry']),
+      )
+    },
+  )
 
   test('the preset enum offers exactly the CLI presets; a read-only administrator may not import', async () => {
     await using server = await startServer()

@@ -29,8 +29,10 @@ interface Tokens {
   id_token: string
 }
 
-describe(`issue 7: export from SQLite, import into ${ENGINE === 'postgres' ? 'PostgreSQL' : 'a new SQLite file'}`, () => {
-  test('every token issued before the move works after it; a replayed rotated refresh token still revokes its family', async () => {
+const destination = ENGINE === 'postgres' ? 'PostgreSQL' : 'a new SQLite file'
+describe(`issue 7: export from SQLite, import into ${destination}`, () => {
+  test('every token issued before the move works after it; a replayed rotated refresh token still ' +
+    'revokes its family', async () => {
     const source = `sqlite:${join(dir, 'source.db')}`
     const cli = (url: string, args: string[], stdin?: string) =>
       runCli([...args, '--database-url', url, '--json'], { stdin })

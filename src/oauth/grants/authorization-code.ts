@@ -4,6 +4,7 @@
  * and the PKCE challenge (RFC 7636 §4.6). A second use revokes everything issued from the code.
  */
 import { z } from 'zod'
+import { required } from './params.ts'
 import { InvalidGrant, UnauthorizedClient } from '../../handler/errors.ts'
 import { verifyPkce } from '../pkce.ts'
 import { tokenResponse } from './respond.ts'
@@ -27,7 +28,7 @@ function wantsRefreshToken(client: Application, scopes: readonly string[]): bool
 }
 
 const Params = z.object({
-  code: z.string().min(1, 'code is required').max(256),
+  code: required('code', 256),
   redirect_uri: z.string().max(2048).optional(),
   code_verifier: z.string().max(256).optional(),
 })

@@ -4,6 +4,7 @@
  * slow_down, expired_token, access_denied, or — exactly once — tokens.
  */
 import { z } from 'zod'
+import { required } from './params.ts'
 import { DEVICE_CODE_GRANT } from '../../services/applications/applications.ts'
 import {
   AccessDenied,
@@ -21,7 +22,7 @@ import type { GrantHandler } from './types.ts'
 /** The services this grant calls, and nothing else (its ID token's included). */
 export type DeviceCodePorts = IdTokenPorts & Port<{ deviceCodes: 'poll' | 'consume'; tokens: 'issueOnce' }>
 
-const Params = z.object({ device_code: z.string().min(1, 'device_code is required').max(256) })
+const Params = z.object({ device_code: required('device_code', 256) })
 
 export const deviceCode: GrantHandler<typeof Params, DeviceCodePorts> = {
   grantType: DEVICE_CODE_GRANT,

@@ -6,6 +6,7 @@
  * is services/users/sign-in.ts, shared with the login page).
  */
 import { z } from 'zod'
+import { required } from './params.ts'
 import { InvalidGrant, InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
@@ -17,8 +18,8 @@ import type { GrantHandler } from './types.ts'
 export type PasswordPorts = IdTokenPorts & SignInDeps & Port<{ scopes: 'resolve'; tokens: 'issue' }>
 
 const Params = z.object({
-  username: z.string().min(1, 'username is required').max(256),
-  password: z.string().min(1, 'password is required').max(1024),
+  username: required('username', 256),
+  password: required('password', 1024),
   scope: z.string().max(2000).optional(),
 })
 

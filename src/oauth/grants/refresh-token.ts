@@ -5,6 +5,7 @@
  * and never exceeds what the application is allowed now.
  */
 import { z } from 'zod'
+import { required } from './params.ts'
 import { splitList } from '../../services/shared/lists.ts'
 import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
@@ -16,7 +17,7 @@ import type { GrantHandler } from './types.ts'
 export type RefreshTokenPorts = IdTokenPorts & Port<{ scopes: 'expand'; tokens: 'rotateRefresh' }>
 
 const Params = z.object({
-  refresh_token: z.string().min(1, 'refresh_token is required').max(256),
+  refresh_token: required('refresh_token', 256),
   scope: z.string().max(2000).optional(),
 })
 
