@@ -30,11 +30,33 @@ export function yogaFor(config: Config): Yoga {
       graphiql: config.graphiql,
       landingPage: false,
       logging: false,
-      plugins: [...limitPlugins({ introspection: config.graphqlIntrospection }), reportFailures],
+      plugins: [...limitPlugins({ introspection: config.graphqlIntrospection }), refuseNul, reportFailures],
     }) as unknown as Yoga
     instances.set(config, yoga)
   }
   return yoga
+}
+
+/** Whether a decoded value (a string, or strings anywhere in arrays and objects, keys included) holds a NUL. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (Array.isArray(value)) return value.some(holdsNul)
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => holdsNul(k) || holdsNul(v))
+  return false
+}
+
+/**
+ * No Latchkey field means a NUL character, and PostgreSQL cannot store one in text: a request that
+ * carries one, in its variables or as a `\u0000` escape in the document, is refused before it runs.
+ */
+const refuseNul: Plugin<GraphQLContext> = {
+  onParams({ params }) {
+    if (holdsNul(params.variables) || holdsNul(params.query) || /\\u0000/i.test(params.query ?? '')) {
+      throw createGraphQLError('a string holds a NUL character, which no field accepts', {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      })
+    }
+  },
 }
 
 /** The error a resolver threw, under the GraphQLErrors that locate it. */

@@ -51,6 +51,10 @@ class ParamSet {
   add(name: string, value: string): void {
     if (name.length > 128) throw new InvalidRequest('parameter name too long')
     if (value.length > LIMITS.valueLength) throw new InvalidRequest(`parameter ${safeName(name)} is too long`)
+    // No OAuth parameter may hold a NUL (RFC 6749 Appendix A: printable characters), and PostgreSQL
+    // cannot store one in text: refused here, it never reaches a query as a 500.
+    if (name.includes('\u0000') || value.includes('\u0000'))
+      throw new InvalidRequest(`parameter ${safeName(name)} holds a NUL character`)
     if (this.seen.has(name)) throw repeated(name)
     this.seen.add(name)
     if (value !== '') this.values[name] = value
