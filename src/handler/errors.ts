@@ -2,6 +2,12 @@
  * @module
  * One typed error per RFC error code. `description` is public; `debug` only goes to the log.
  * Handlers (oauth/, pages/, graphql/) throw them; only http/ renders them (http/respond.ts).
+ *
+ * Naming: a class is its `code` in PascalCase, with no `Error` suffix (`invalid_token` → InvalidToken).
+ * Two kinds of exception, each named for its case: a subclass that refines a code (MissingToken,
+ * FormExpired), and `not_found`, which is RouteNotFound because the HTTP layer answers 404 only for a
+ * URL it has no route for, and plain `NotFound` is the domain error (services/shared/errors.ts) while
+ * `NotFoundError` is its GraphQL type.
  */
 export type OAuthErrorCode =
   // RFC 6749 §4.1.2.1 and §5.2
@@ -106,7 +112,8 @@ export class MethodNotAllowed extends OAuthError {
   readonly code = 'method_not_allowed'
   override readonly status = 405
 }
-export class NotFoundError extends OAuthError {
+/** RFC 9110 §15.5.5: no route for this URL (code `not_found`; see the naming note above). */
+export class RouteNotFound extends OAuthError {
   readonly code = 'not_found'
   override readonly status = 404
 }

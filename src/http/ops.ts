@@ -6,7 +6,7 @@
  */
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
-import { NotFoundError } from '../handler/errors.ts'
+import { RouteNotFound } from '../handler/errors.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Reply, RequestContext } from '../handler/context.ts'
 import { renderError } from './render-error.ts'
@@ -35,9 +35,9 @@ export async function readyz(ctx: RequestContext): Promise<Reply> {
  */
 export async function metricsOnMainPort(ctx: RequestContext): Promise<Reply> {
   const { metrics, metricsPort } = ctx.config
-  if (!ctx.metrics || metrics === 'off' || metricsPort !== undefined) throw new NotFoundError('no such endpoint')
+  if (!ctx.metrics || metrics === 'off' || metricsPort !== undefined) throw new RouteNotFound('no such endpoint')
   if (metrics === 'loopback' && !(isLoopback(ctx.ip) && PROXY_HEADERS.every((h) => !ctx.request.headers.has(h))))
-    throw new NotFoundError('no such endpoint')
+    throw new RouteNotFound('no such endpoint')
   return renderMetrics(ctx.metrics)
 }
 
@@ -65,7 +65,7 @@ export function startMetricsServer(metrics: Metrics, config: Config): Server<unk
     async fetch(request) {
       const path = new URL(request.url).pathname
       if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD'))
-        return toResponse(renderError(new NotFoundError('no such endpoint'), 'json').reply)
+        return toResponse(renderError(new RouteNotFound('no such endpoint'), 'json').reply)
       return toResponse(await renderMetrics(metrics))
     },
   })

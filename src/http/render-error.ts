@@ -12,7 +12,7 @@ import {
   FormExpired,
   InvalidRequest,
   MissingToken,
-  NotFoundError,
+  RouteNotFound,
   OAuthError,
   ServerError,
   TemporarilyUnavailable,
@@ -81,7 +81,7 @@ function bearerChallenge(error: OAuthError | undefined, describe: boolean): stri
 function errorPageFor(oauth: OAuthError): string {
   if (oauth instanceof FormExpired) return formExpiredPage(oauth.startAgain)
   if (oauth instanceof TemporarilyUnavailable) return unavailablePage()
-  if (oauth instanceof NotFoundError) return notFoundPage()
+  if (oauth instanceof RouteNotFound) return notFoundPage()
   return errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description)
 }
 

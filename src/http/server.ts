@@ -8,7 +8,7 @@
  */
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
-import { MethodNotAllowed, NotFoundError, ServerError, TemporarilyUnavailable } from '../handler/errors.ts'
+import { MethodNotAllowed, RouteNotFound, ServerError, TemporarilyUnavailable } from '../handler/errors.ts'
 import type { Services } from '../services/index.ts'
 import { parseCookies, queryParams, readBody } from '../handler/params.ts'
 import { clientIp } from './client-ip.ts'
@@ -46,7 +46,7 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
       const reply = ctx
         ? await dispatch(ctx, route)
-        : renderError(new NotFoundError('request URL is too long'), 'json').reply
+        : renderError(new RouteNotFound('request URL is too long'), 'json').reply
       const response = toResponse(withHeaders(reply, route, requestId, request))
       const seconds = (performance.now() - started) / 1000
       if (ctx?.defect !== undefined)
@@ -116,7 +116,7 @@ function makeContext(
 
 async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<Reply> {
   try {
-    if (!route) throw new NotFoundError('no such endpoint')
+    if (!route) throw new RouteNotFound('no such endpoint')
     if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
     const endpoint =
       route.methods[ctx.method as 'GET' | 'POST'] ?? (ctx.method === 'HEAD' ? route.methods.GET : undefined)

@@ -2,6 +2,11 @@
  * @module
  * What domain services throw. Each interface maps these once: oauth/ to an OAuthError, cli/ to
  * exit code 1, graphql/ to a typed error. `field` names the input at fault when there is one.
+ *
+ * Naming: a class is its `kind` in PascalCase, with no `Error` suffix (`not_found` → NotFound), as
+ * OAuth errors are their code (handler/errors.ts); a subclass that refines a kind is named for its case
+ * (PresetWouldWiden). GraphQL's types for them add the suffix (NotFoundError, ...: graphql/errors.ts),
+ * the usual GraphQL spelling for a result union member.
  */
 import type { z } from 'zod'
 
