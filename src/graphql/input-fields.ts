@@ -12,7 +12,7 @@ export type FieldNames = Readonly<Record<string, string>>
 const APPLICATION: FieldNames = {
   scopes: 'allowedScopes',
   isTrusted: 'trusted',
-  isPublic: 'confidential',
+  isPublic: 'public',
   ownerId: 'owner',
   refreshPolicy: 'refreshTokenPolicy',
   accessTokenTtl: 'accessTokenLifetime',

@@ -16,12 +16,13 @@ describe('issue 4: application mutations', () => {
       server,
       server.w.tokens.alice,
       `mutation { createApplication(input: {name: "CI", redirectUris: ["${REDIRECT}"], allowedScopes: ["openid",
-        "read_user"]}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId confidential
+        "read_user"]}) { ${E} ... on ApplicationWithSecret { clientSecret application { id clientId public
         owner { username } } } } }`,
     )
     const secret: string = c.createApplication.clientSecret
     expect(secret).toStartWith('lkcs_')
     expect(c.createApplication.application.owner.username).toBe('alice')
+    expect(c.createApplication.application.public).toBe(false)
     const everything = await gql(
       server,
       server.w.tokens.admin,

@@ -22,7 +22,7 @@ const APP_CREATE_TWINS: Record<string, string> = {
   'redirect-uri': 'redirectUris',
   scopes: 'allowedScopes',
   'grant-types': 'grantTypes',
-  public: 'confidential',
+  public: 'public',
   trusted: 'trusted',
   introspect: 'canIntrospect',
   'id-token-alg': 'idTokenAlg',
@@ -177,7 +177,7 @@ describe('issue 14 §3: GraphQL registers every kind of application the CLI can'
           w.tokens.admin,
           `mutation { createApplication(input: {${fields}}) { __typename ... on Error { message field }
             ... on ApplicationWithSecret { clientSecret application { clientId grantTypes refreshTokenPolicy
-            idTokenAlg confidential } } } }`,
+            idTokenAlg public } } } }`,
         )
       const bot = (
         await create('name: "CI bot", redirectUris: [], allowedScopes: ["read_user"], grantTypes: [CLIENT_CREDENTIALS]')
@@ -192,14 +192,14 @@ describe('issue 14 §3: GraphQL registers every kind of application the CLI can'
       expect(token.status).toBe(200)
       const device = (
         await create(
-          'name: "git helper", redirectUris: [], confidential: false, grantTypes: [DEVICE_CODE, REFRESH_TOKEN], ' +
+          'name: "git helper", redirectUris: [], public: true, grantTypes: [DEVICE_CODE, REFRESH_TOKEN], ' +
             'refreshTokenPolicy: OFFLINE_ACCESS',
         )
       ).createApplication
       expect(device.application).toMatchObject({
         grantTypes: ['DEVICE_CODE', 'REFRESH_TOKEN'],
         refreshTokenPolicy: 'OFFLINE_ACCESS',
-        confidential: false,
+        public: true,
       })
       const legacy = (
         await create(

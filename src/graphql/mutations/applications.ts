@@ -18,8 +18,8 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     redirectUris: t.stringList({ required: true }),
     allowedScopes: t.stringList({ description: 'Defaults to openid, profile and email.' }),
     grantTypes: t.field({ type: [GrantTypeEnum] }),
-    confidential: t.boolean({
-      description: 'Defaults to true; public clients (SPAs, native apps) have no secret and must use PKCE.',
+    public: t.boolean({
+      description: 'Defaults to false; public clients (SPAs, native apps) have no secret and must use PKCE.',
     }),
     trusted: t.boolean({ description: 'Administrators only.' }),
     canIntrospect: t.boolean({ description: 'Administrators only.' }),
@@ -90,7 +90,7 @@ builder.mutationFields((t) => ({
           redirectUris: i.redirectUris,
           scopes: opt(i.allowedScopes),
           grantTypes: opt(i.grantTypes),
-          isPublic: i.confidential === false,
+          isPublic: opt(i.public),
           isTrusted: opt(i.trusted),
           canIntrospect: opt(i.canIntrospect),
           idTokenAlg: opt(i.idTokenAlg),

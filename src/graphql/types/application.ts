@@ -41,7 +41,9 @@ ApplicationRef.implement({
     clientId: t.exposeString('clientId'),
     name: t.exposeString('name'),
     owner: t.field({ type: UserRef, nullable: true, resolve: (a) => a.ownerId }),
-    confidential: t.boolean({ resolve: (a) => !a.isPublic }),
+    public: t.exposeBoolean('isPublic', {
+      description: 'RFC 6749 §2.1: true for a public client (no secret, PKCE required), false for a confidential one.',
+    }),
     redirectUris: t.exposeStringList('redirectUris'),
     allowedScopes: t.exposeStringList('scopes', {
       description: 'The ceiling: tokens never carry a scope outside these (and what they imply).',
