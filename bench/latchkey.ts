@@ -205,7 +205,7 @@ export async function mintLatchkey(
   const scopes = kind === 'refresh' ? 'profile email' : 'openid profile email'
   await bulkInsert(db, 'refresh_tokens', n, () => {
     const id = newId()
-    const { value: token, key } = newToken('refreshToken', id)
+    const { value: token, key } = newToken('refresh', id)
     values.push(token)
     return {
       id,

@@ -92,8 +92,8 @@ async function flood(): Promise<number> {
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < Math.min(BATCH, pairs - done); i++) {
         const family = newId()
-        const access = token('accessToken')
-        const refresh = token('refreshToken')
+        const access = token('access')
+        const refresh = token('refresh')
         await insertAccessToken(trx, {
           id: access.id,
           token_hash: access.key,

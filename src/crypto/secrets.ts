@@ -5,13 +5,16 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 
-/** One prefix per kind of secret; RFC 6749 §10.10 asks for guess probability ≤ 2^-160. */
+/**
+ * One prefix per kind of secret; RFC 6749 §10.10 asks for guess probability ≤ 2^-160. The three
+ * token kinds are keyed by their `TokenKind` (crypto/token-values.ts), the one name a token's kind has.
+ */
 export const PREFIX = {
-  accessToken: 'lkat_',
-  refreshToken: 'lkrt_',
+  access: 'lkat_',
+  refresh: 'lkrt_',
+  personal: 'lkpat_',
   authorizationCode: 'lkac_',
   clientSecret: 'lkcs_',
-  personalToken: 'lkpat_',
   deviceCode: 'lkdc_',
   session: 'lkse_',
 } as const

@@ -15,7 +15,12 @@
  */
 import { PREFIX, randomBase64Url, sha256Base64Url, sha256Hex } from './secrets.ts'
 
-export type TokenKind = 'accessToken' | 'refreshToken' | 'personalToken'
+/**
+ * The kind of a token, in every layer: an OAuth access token, a refresh token, or a personal access
+ * token. The store keeps `access_tokens.kind` in its own words and translates (store/database.ts);
+ * GraphQL's `TokenKind` enum maps its values 1:1 (graphql/refs.ts).
+ */
+export type TokenKind = 'access' | 'refresh' | 'personal'
 
 const SELECTOR_CHARS = 22 // base64url of a 16-byte UUID, unpadded
 const SECRET_CHARS = 43 // base64url of 32 random bytes (256 bits), unpadded

@@ -7,7 +7,7 @@
  */
 import type { AuditEvent } from '../services/admin/users.ts'
 import type { SigningKeyView } from '../services/admin/keys.ts'
-import type { TokenView } from '../services/admin/tokens.ts'
+import type { TokenKind, TokenView } from '../services/admin/tokens.ts'
 import type { Application } from '../services/applications/applications.ts'
 import type { Grant } from '../services/grants/grants.ts'
 import type { User } from '../services/users/users.ts'
@@ -42,8 +42,13 @@ export const ActiveFilter = builder.enumType('TokenState', {
   description: 'Live (usable now) or no longer usable (revoked, rotated or expired).',
   values: ['ACTIVE', 'INACTIVE'] as const,
 })
+/** One GraphQL value per `TokenKind`, its name in capitals: the type below fails to compile if they drift. */
 export const TokenKindEnum = builder.enumType('TokenKind', {
-  values: { ACCESS: { value: 'access' }, REFRESH: { value: 'refresh' }, PERSONAL: { value: 'personal' } } as const,
+  values: {
+    ACCESS: { value: 'access' },
+    REFRESH: { value: 'refresh' },
+    PERSONAL: { value: 'personal' },
+  } as const satisfies { [K in TokenKind as Uppercase<K>]: { value: K } },
 })
 
 /** The `state` filter argument as the services take it. */

@@ -36,7 +36,7 @@ export async function requireAccessToken(
 ): Promise<ActiveToken> {
   if (token === undefined) throw new MissingToken('an access token is required')
   const active = await services.tokens.findActive(token)
-  if (active && active.kind === 'access') return active
+  if (active && active.kind !== 'refresh') return active // an OAuth or a personal access token
   const wait = await services.rateLimits.hit('bearerMissPerIp', ip)
   if (wait > 0) throw new TooManyRequests('too many invalid access tokens; try again later', wait)
   throw new InvalidToken('the access token is invalid, expired or revoked')

@@ -4,6 +4,7 @@
  * (portable between SQLite and PostgreSQL); lists are space-separated text, redirect URIs JSON.
  */
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import type { TokenKind } from '../crypto/token-values.ts'
 
 export interface UsersTable {
   id: string
@@ -89,7 +90,8 @@ export interface AccessTokensTable {
   /** The lookup key: row id and SHA-256 of the token (crypto/token-values.ts), never the token. */
   token_hash: string
   hint: string
-  kind: 'oauth' | 'personal'
+  /** Stored words, not `TokenKind`: translate with `storedAccessKind` / `accessKindOfRow` below. */
+  kind: StoredAccessKind
   application_id: string | null
   user_id: string | null
   scopes: string
@@ -99,6 +101,21 @@ export interface AccessTokensTable {
   expires_at: number | null
   last_used_at: number | null
   revoked_at: number | null
+}
+
+/** The kinds of token the `access_tokens` table holds (refresh tokens have their own table). */
+export type AccessTokenKind = Exclude<TokenKind, 'refresh'>
+/**
+ * `access_tokens.kind` keeps the values it was created with: 'oauth' for an access token an application
+ * obtained, 'personal' for a personal access token. Existing databases hold them, so they stay; the code
+ * above the store speaks `TokenKind`, and these two functions are the one place the words are translated.
+ */
+export type StoredAccessKind = 'oauth' | 'personal'
+export function storedAccessKind(kind: AccessTokenKind): StoredAccessKind {
+  return kind === 'access' ? 'oauth' : 'personal'
+}
+export function accessKindOfRow(stored: StoredAccessKind): AccessTokenKind {
+  return stored === 'oauth' ? 'access' : 'personal'
 }
 
 export interface RefreshTokensTable {
@@ -167,7 +184,8 @@ export interface RateLimitsTable {
 /** Live tokens per application and expiry hour, kept by triggers (migration 2026_11_28_000). */
 export interface LiveTokenCountsTable {
   application_id: string
-  kind: 'access' | 'refresh'
+  /** Written by the triggers; the same words as `TokenKind`. */
+  kind: Exclude<TokenKind, 'personal'>
   expires_hour: number
   shard: number
   n: number

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHash, randomBytes } from 'node:crypto'
 import { newId } from '../../src/crypto/ids.ts'
-import { newToken, tokenLookupKey } from '../../src/crypto/token-values.ts'
+import { newToken, tokenLookupKey, type TokenKind } from '../../src/crypto/token-values.ts'
 import type { Application } from '../../src/services/applications/applications.ts'
+import { accessKindOfRow, storedAccessKind } from '../../src/store/database.ts'
 import { insertAccessToken, insertRefreshToken } from '../../src/store/repositories/tokens.ts'
 import type { Client } from '../helpers/fixtures.ts'
 import { postForm } from '../helpers/oauth.ts'
@@ -169,7 +170,7 @@ describe('token values', () => {
         'lkat_' + 'A'.repeat(5_000),
       ]
       for (const value of malformed) {
-        expect(tokenLookupKey(value, 'accessToken') ?? tokenLookupKey(value, 'personalToken') ?? null).toBeNull()
+        expect(tokenLookupKey(value, 'access') ?? tokenLookupKey(value, 'personal') ?? null).toBeNull()
         expect(await services().tokens.findActive(value)).toBeUndefined()
         const res = await postForm(server.url, '/oauth/introspect', client, { token: value })
         // RFC 7662 §2.1: an empty token is a malformed request; anything else is simply not active
@@ -180,18 +181,36 @@ describe('token values', () => {
         )
       }
       // a refresh token presented as one is looked up as a refresh token, and only as one
-      expect(tokenLookupKey('lkrt_' + body, 'refreshToken')).toMatch(TOKEN_KEY)
+      expect(tokenLookupKey('lkrt_' + body, 'refresh')).toMatch(TOKEN_KEY)
     },
   )
 
   test('newToken puts 256 fresh random bits behind the row id', () => {
     const id = newId()
-    const a = newToken('accessToken', id).value
-    const b = newToken('accessToken', id).value
+    const a = newToken('access', id).value
+    const b = newToken('access', id).value
     expect(a.slice(0, 27)).toBe(b.slice(0, 27))
     expect(a.slice(27)).not.toBe(b.slice(27))
     expect(Buffer.from(a.slice(27), 'base64url')).toHaveLength(32)
     expect(selectorHex(a)).toBe(hexOf(id))
-    expect(tokenLookupKey(a, 'accessToken')).toBe(storedTokenKey(a))
+    expect(tokenLookupKey(a, 'access')).toBe(storedTokenKey(a))
+  })
+
+  test('issue 15 §6: one TokenKind names a token; prefixes and stored access_tokens.kind are unchanged', async () => {
+    const kinds: TokenKind[] = ['access', 'refresh', 'personal']
+    const prefixes = kinds.map((k) => newToken(k, newId()).value.match(/^lk[a-z]+_/)?.[0])
+    expect(prefixes).toEqual(['lkat_', 'lkrt_', 'lkpat_'])
+    expect([storedAccessKind('access'), storedAccessKind('personal')]).toEqual(['oauth', 'personal'])
+    expect([accessKindOfRow('oauth'), accessKindOfRow('personal')]).toEqual(['access', 'personal'])
+
+    const tokens = await issue()
+    const user = await services().users.create({ username: 'kinds', password: 'correct horse battery' })
+    const personal = await services().tokens.issuePersonal(user.id, ['read_user'], 3600)
+    const stored = async (id: string) =>
+      (await db().selectFrom('access_tokens').select('kind').where('id', '=', id).executeTakeFirstOrThrow()).kind
+    expect([await stored(tokens.accessTokenId), await stored(personal.id)]).toEqual(['oauth', 'personal'])
+    const kindOf = async (value: string) => (await services().tokens.findActive(value))?.kind
+    const found = [tokens.accessToken, tokens.refreshToken!, personal.token].map(kindOf)
+    expect(await Promise.all(found)).toEqual(['access', 'refresh', 'personal'])
   })
 })

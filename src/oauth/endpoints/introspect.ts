@@ -33,7 +33,7 @@ export async function introspect(ctx: RequestContext<IntrospectPorts>): Promise<
       scope: token.scopes.join(' '),
       client_id: token.clientId ?? undefined,
       username: token.username ?? undefined,
-      token_type: token.kind === 'access' ? 'Bearer' : 'refresh_token',
+      token_type: token.kind === 'refresh' ? 'refresh_token' : 'Bearer',
       exp: token.expiresAt ?? undefined,
       iat: token.createdAt,
       sub: token.userId ?? token.clientId ?? undefined,

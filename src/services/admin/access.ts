@@ -8,6 +8,7 @@
  *   checklist M.69).
  * A token without a user (client credentials) or without any of these scopes is refused.
  */
+import type { TokenKind } from '../../crypto/token-values.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { Forbidden, NotFound } from '../shared/errors.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
@@ -25,7 +26,7 @@ export interface Actor {
   /** The token's scopes with everything they imply. */
   scopes: string[]
   tokenId: string
-  tokenKind: 'oauth' | 'personal'
+  tokenKind: Exclude<TokenKind, 'refresh'>
 }
 
 export type ActorResult = { ok: true; actor: Actor } | { ok: false; reason: 'invalid_token' | 'insufficient_scope' }
@@ -42,7 +43,7 @@ export function createAccessService(
     /** Resolves a presented bearer token into an Actor (RFC 6750 §3.1 error codes on failure). */
     async actorForToken(value: string): Promise<ActorResult> {
       const token = await tokens.findActive(value)
-      if (token?.kind !== 'access' || token.userId === null) return { ok: false, reason: 'invalid_token' }
+      if (!token || token.kind === 'refresh' || token.userId === null) return { ok: false, reason: 'invalid_token' }
       const user = await users.findById(token.userId)
       if (!user || user.disabled) return { ok: false, reason: 'invalid_token' }
       const expanded = await scopes.expand(token.scopes)
@@ -60,7 +61,7 @@ export function createAccessService(
           canWrite,
           scopes: expanded,
           tokenId: token.id,
-          tokenKind: token.tokenKind,
+          tokenKind: token.kind,
         },
       }
     },

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod'
 import { PREFIX } from '../../crypto/secrets.ts'
+import type { TokenKind } from '../../crypto/token-values.ts'
 import * as batch from '../../store/repositories/admin-batches.ts'
 import {
   findTokenRows,
@@ -15,6 +16,7 @@ import {
   type PageWindow,
   type TokenFilter,
   type TokenListRow,
+  tokenKindOfRow,
 } from '../../store/repositories/admin-pages.ts'
 import { findApplicationById } from '../../store/repositories/applications.ts'
 import * as grantsRepo from '../../store/repositories/grants.ts'
@@ -29,7 +31,8 @@ import type { TokenService } from '../tokens/tokens.ts'
 import { revokeTokenById, revokeTokensOfUser } from '../tokens/revocation.ts'
 import { checkPersonalToken, issuePersonalToken, type PersonalTokenInput } from '../tokens/personal-tokens.ts'
 
-export type TokenKind = 'access' | 'refresh' | 'personal'
+/** Re-exported for GraphQL's `TokenKind` enum, which may not import crypto/ itself. */
+export type { TokenKind }
 
 export interface TokenView {
   id: string
@@ -50,9 +53,8 @@ export interface TokenView {
 const LIST_BATCH = 500
 
 function tokenRowToView(row: TokenListRow, now: number): TokenView {
-  const kind: TokenKind = row.source === 'refresh' ? 'refresh' : row.kind === 'personal' ? 'personal' : 'access'
-  const prefix =
-    kind === 'refresh' ? PREFIX.refreshToken : kind === 'personal' ? PREFIX.personalToken : PREFIX.accessToken
+  const kind = tokenKindOfRow(row)
+  const prefix = PREFIX[kind]
   const active =
     row.revoked_at === null && row.rotated_at === null && (row.expires_at === null || Number(row.expires_at) > now)
   return {

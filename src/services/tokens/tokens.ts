@@ -6,10 +6,10 @@
  */
 import { newId } from '../../crypto/ids.ts'
 import { secretHint } from '../../crypto/secrets.ts'
-import { newToken, tokenLookupKey } from '../../crypto/token-values.ts'
+import { newToken, tokenLookupKey, type TokenKind } from '../../crypto/token-values.ts'
 import { consumeAuthorizationCode } from '../../store/repositories/authorization-codes.ts'
 import * as repo from '../../store/repositories/tokens.ts'
-import type { Db } from '../../store/database.ts'
+import { accessKindOfRow, storedAccessKind, type Db } from '../../store/database.ts'
 import { createGroupCommit } from '../../store/group-commit.ts'
 import { createTokenLookupCache } from '../../store/token-lookup-cache.ts'
 import type { Application } from '../applications/applications.ts'
@@ -41,8 +41,7 @@ export interface IssueRequest {
 /** What a resource server may learn about a live token (introspection, token info, userinfo). */
 export interface ActiveToken {
   id: string
-  kind: 'access' | 'refresh'
-  tokenKind: 'oauth' | 'personal'
+  kind: TokenKind
   applicationId: string | null
   clientId: string | null
   userId: string | null
@@ -71,13 +70,13 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     const chainId = req.familyId ?? newId()
     const inChain = req.withRefresh || !!req.codeId || !!req.familyId
     const accessTokenId = newId()
-    const { value: accessToken, key: accessKey } = newToken('accessToken', accessTokenId)
+    const { value: accessToken, key: accessKey } = newToken('access', accessTokenId)
     const scopes = joinList(req.scopes)
     await repo.insertAccessToken(trx, {
       id: accessTokenId,
       token_hash: accessKey,
       hint: secretHint(accessToken),
-      kind: 'oauth',
+      kind: storedAccessKind('access'),
       application_id: req.application.id,
       user_id: req.userId,
       scopes,
@@ -91,7 +90,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     let refreshToken: string | null = null
     if (req.withRefresh) {
       const refreshTokenId = newId()
-      const refresh = newToken('refreshToken', refreshTokenId)
+      const refresh = newToken('refresh', refreshTokenId)
       refreshToken = refresh.value
       await repo.insertRefreshToken(trx, {
         id: refreshTokenId,
@@ -147,7 +146,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       expiresIn: number | null,
     ): Promise<{ token: string; id: string; expiresAt: number | null }> {
       const id = newId()
-      const { value: token, key } = newToken('personalToken', id)
+      const { value: token, key } = newToken('personal', id)
       const now = clock.now()
       const expiresAt = expiresIn === null ? null : now + expiresIn
       await db.transaction().execute(async (trx) => {
@@ -155,7 +154,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
           id,
           token_hash: key,
           hint: secretHint(token),
-          kind: 'personal',
+          kind: storedAccessKind('personal'),
           application_id: null,
           user_id: userId,
           scopes: joinList(scopes),
@@ -190,7 +189,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       application: Application,
       narrowTo: (original: string[]) => string[] | { error: string },
     ): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
-      const key = tokenLookupKey(value, 'refreshToken')
+      const key = tokenLookupKey(value, 'refresh')
       if (key === undefined) return { ok: false, reason: 'unknown refresh token' }
       const row = await repo.findRefreshTokenWithOwnersByHash(db, key)
       const now = clock.now()
@@ -220,9 +219,9 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     },
 
     async findActive(value: string): Promise<ActiveToken | undefined> {
-      const accessKey = tokenLookupKey(value, 'accessToken') ?? tokenLookupKey(value, 'personalToken')
+      const accessKey = tokenLookupKey(value, 'access') ?? tokenLookupKey(value, 'personal')
       if (accessKey !== undefined) return findActiveAccess(accessKey)
-      const refreshKey = tokenLookupKey(value, 'refreshToken')
+      const refreshKey = tokenLookupKey(value, 'refresh')
       return refreshKey === undefined ? undefined : findActiveRefresh(refreshKey)
     },
 
@@ -263,8 +262,7 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
       return undefined
     return {
       id: row.id,
-      kind: 'access',
-      tokenKind: row.kind,
+      kind: accessKindOfRow(row.kind),
       applicationId: row.application_id,
       clientId: row.owner_client_id,
       userId: row.user_id,
@@ -289,7 +287,6 @@ export function createTokenService({ db, config, clock }: ServiceDeps, audit: Au
     return {
       id: row.id,
       kind: 'refresh',
-      tokenKind: 'oauth',
       applicationId: row.application_id,
       clientId: row.owner_client_id,
       userId: row.user_id,

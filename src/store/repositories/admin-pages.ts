@@ -4,7 +4,8 @@
  * cursor is an id and a page is one indexed range scan: `id > after` (or `< before`), `limit n`.
  */
 import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely'
-import type { Db, Row } from '../database.ts'
+import type { TokenKind } from '../../crypto/token-values.ts'
+import { accessKindOfRow, storedAccessKind, type Db, type Row, type StoredAccessKind } from '../database.ts'
 
 /** What Pothos' resolveCursorConnection asks for; `limit` already includes the look-ahead row. */
 export interface PageWindow {
@@ -35,7 +36,7 @@ export interface TokenFilter {
   ownedBy?: string
   active?: boolean
   scope?: string
-  kind?: 'access' | 'refresh' | 'personal'
+  kind?: TokenKind
 }
 export interface AuditFilter {
   type?: string
@@ -48,7 +49,8 @@ export interface AuditFilter {
 export interface TokenListRow {
   id: string
   source: 'access' | 'refresh'
-  kind: string
+  /** As stored; `tokenKindOfRow` gives the `TokenKind`. */
+  kind: StoredAccessKind
   hint: string
   application_id: string | null
   user_id: string | null
@@ -58,6 +60,10 @@ export interface TokenListRow {
   last_used_at: number | null
   revoked_at: number | null
   rotated_at: number | null
+}
+
+export function tokenKindOfRow(row: TokenListRow): TokenKind {
+  return row.source === 'refresh' ? 'refresh' : accessKindOfRow(row.kind)
 }
 
 /** `scopes` holds a space-separated list; match one whole name, with LIKE metacharacters escaped. */
@@ -137,7 +143,7 @@ function tokenUnion(db: Db) {
     .select((eb) => [
       'id',
       sql<'access' | 'refresh'>`'refresh'`.as('source'),
-      sql<'oauth' | 'personal'>`'oauth'`.as('kind'),
+      sql<StoredAccessKind>`'oauth'`.as('kind'),
       'hint',
       eb.cast<string | null>('application_id', 'text').as('application_id'),
       'user_id',
@@ -165,8 +171,8 @@ export async function pageTokens(db: Db, w: PageWindow, f: TokenFilter, now: num
     )
   }
   if (f.kind === 'refresh') q = q.where('t.source', '=', 'refresh')
-  if (f.kind === 'access') q = q.where('t.source', '=', 'access').where('t.kind', '=', 'oauth')
-  if (f.kind === 'personal') q = q.where('t.kind', '=', 'personal')
+  if (f.kind === 'access') q = q.where('t.source', '=', 'access').where('t.kind', '=', storedAccessKind('access'))
+  if (f.kind === 'personal') q = q.where('t.kind', '=', storedAccessKind('personal'))
   if (f.active !== undefined) {
     const unexpired = sql<SqlBool>`(t.expires_at is null or t.expires_at > ${now})`
     const live = sql<SqlBool>`(t.revoked_at is null and t.rotated_at is null and ${unexpired})`
