@@ -7,7 +7,8 @@ import {
 import { NotFound, parseOrInvalid } from '../services/shared/errors.ts'
 import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
-import { commandGroup, subcommand } from './command.ts'
+import type { Provider } from '../provider.ts'
+import { commandGroup, type Print, subcommand } from './command.ts'
 
 /** Service input fields → the flags that set them. */
 const FIELDS = {
@@ -175,6 +176,25 @@ function clientIdOf(positionals: string[], values: { 'client-id'?: string }): st
   return requireFlag(positionals[0] ?? values['client-id'], 'client-id (or CLIENT_ID)')
 }
 
+/** A subcommand that acts on one existing application named by CLIENT_ID (or --client-id). */
+function byClientId(
+  summary: string,
+  act: (services: Provider['services'], clientId: string, print: Print) => Promise<void>,
+) {
+  return subcommand({
+    usage: '[--json]',
+    argument: 'CLIENT_ID',
+    summary,
+    flags: CLIENT_ID_FLAG,
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values, positionals }) {
+      const clientId = clientIdOf(positionals, values)
+      return ({ services }, print) => act(services, clientId, print)
+    },
+  })
+}
+
 /** The `app` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
 export const APP_SUBCOMMANDS = {
   create: subcommand({
@@ -250,51 +270,24 @@ export const APP_SUBCOMMANDS = {
         )
       },
   }),
-  show: subcommand({
-    usage: '[--json]',
-    argument: 'CLIENT_ID',
-    summary: 'shows one application (never its secret)',
-    flags: CLIENT_ID_FLAG,
-    database: 'existing',
-    fields: FIELDS,
-    prepare({ values, positionals }) {
-      const clientId = clientIdOf(positionals, values)
-      return async ({ services }, print) => {
-        const a = await services.applications.show(clientId)
-        print(appJson(a), () => describe(a))
-      }
-    },
+  show: byClientId('shows one application (never its secret)', async (services, clientId, print) => {
+    const a = await services.applications.show(clientId)
+    print(appJson(a), () => describe(a))
   }),
-  'rotate-secret': subcommand({
-    usage: '[--json]',
-    argument: 'CLIENT_ID',
-    summary: 'prints the new secret once; the old one stops working',
-    flags: CLIENT_ID_FLAG,
-    database: 'existing',
-    fields: FIELDS,
-    prepare({ values, positionals }) {
-      const clientId = clientIdOf(positionals, values)
-      return async ({ services }, print) => {
-        const { application, clientSecret } = await services.applications.rotateSecret(clientId)
-        print(appJson(application, clientSecret), () => describe(application, clientSecret))
-      }
+  'rotate-secret': byClientId(
+    'prints the new secret once; the old one stops working',
+    async (services, clientId, print) => {
+      const { application, clientSecret } = await services.applications.rotateSecret(clientId)
+      print(appJson(application, clientSecret), () => describe(application, clientSecret))
     },
-  }),
-  delete: subcommand({
-    usage: '[--json]',
-    argument: 'CLIENT_ID',
-    summary: 'deletes the application and revokes every token and grant it holds',
-    flags: CLIENT_ID_FLAG,
-    database: 'existing',
-    fields: FIELDS,
-    prepare({ values, positionals }) {
-      const clientId = clientIdOf(positionals, values)
-      return async ({ services }, print) => {
-        await services.applications.delete(clientId)
-        print({ deleted: clientId }, () => `deleted ${clientId}`)
-      }
+  ),
+  delete: byClientId(
+    'deletes the application and revokes every token and grant it holds',
+    async (services, clientId, print) => {
+      await services.applications.delete(clientId)
+      print({ deleted: clientId }, () => `deleted ${clientId}`)
     },
-  }),
+  ),
 }
 
 export const app = commandGroup('app', APP_SUBCOMMANDS)

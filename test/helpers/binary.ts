@@ -118,20 +118,25 @@ async function runOnce(bin: string, args: string[], options: RunOptions): Promis
       new Response(proc.stdout).text(),
       new Response(proc.stderr).text(),
     ])
-    return {
-      code,
-      stdout,
-      stderr,
-      json() {
-        try {
-          return JSON.parse(stdout)
-        } catch {
-          throw new Error(`latchkey ${args.join(' ')} did not print JSON (exit ${code}):\n${stdout}\n${stderr}`)
-        }
-      },
-    }
+    return runResult(args, code, stdout, stderr)
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** What one `latchkey …args` run printed, binary or in-process; `json()` names the command when it is not JSON. */
+export function runResult(args: string[], code: number, stdout: string, stderr: string): RunResult {
+  return {
+    code,
+    stdout,
+    stderr,
+    json() {
+      try {
+        return JSON.parse(stdout)
+      } catch {
+        throw new Error(`latchkey ${args.join(' ')} did not print JSON (exit ${code}):\n${stdout}\n${stderr}`)
+      }
+    },
   }
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CliIO, Input } from '../../src/cli/io.ts'
 import { runCli } from '../../src/cli/run.ts'
-import type { RunResult } from './binary.ts'
+import { type RunResult, runResult } from './binary.ts'
 import { startServer } from './server.ts'
 
 export interface CliOptions {
@@ -45,18 +45,7 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Run
   }
   try {
     const code = await runCli(args, io)
-    return {
-      code,
-      stdout,
-      stderr,
-      json() {
-        try {
-          return JSON.parse(stdout)
-        } catch {
-          throw new Error(`latchkey ${args.join(' ')} did not print JSON (exit ${code}):\n${stdout}\n${stderr}`)
-        }
-      },
-    }
+    return runResult(args, code, stdout, stderr)
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true })
   }
