@@ -6,12 +6,13 @@
  */
 import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import pg from 'pg'
 import { checkSqliteFile, type FileAccess } from '../../src/cli/common.ts'
 import { cli } from '../helpers/cli.ts'
+import { buildBinary } from '../helpers/binary.ts'
 import { createTestDatabase, TEST_DATABASE_URL } from '../helpers/database.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'latchkey-access-'))
@@ -142,10 +143,15 @@ describe('issue 14 §2: a database this user may not use is said so, not reporte
 
 /** Runs as root with runuser and a `nobody` user: the real file system then refuses like another operator's would. */
 const asNobody = process.getuid?.() === 0 && Bun.which('runuser') !== null && Bun.spawnSync(['id', 'nobody']).success
-const MAIN = resolve(import.meta.dir, '../../src/main.ts')
+
+/**
+ * The compiled binary, copied into a folder `nobody` can enter: the checkout itself (and the
+ * suite's temporary root) may sit in a folder private to root, as a fresh `mktemp -d` clone does.
+ */
+let binary = ''
 
 function runAsNobody(args: string[]): { code: number; stderr: string } {
-  const r = Bun.spawnSync(['runuser', '-u', 'nobody', '--', process.execPath, MAIN, ...args], { cwd: '/' })
+  const r = Bun.spawnSync(['runuser', '-u', 'nobody', '--', binary, ...args], { cwd: '/' })
   return { code: r.exitCode, stderr: r.stderr.toString() }
 }
 
@@ -155,6 +161,9 @@ describe.skipIf(!asNobody)('issue 14 §2: as another user (runuser -u nobody), o
     // The suite's own temporary root is private to root, so these folders live in /tmp itself.
     const base = mkdtempSync('/tmp/latchkey-as-nobody-')
     chmodSync(base, 0o755)
+    binary = join(base, 'latchkey')
+    copyFileSync(await buildBinary(), binary)
+    chmodSync(binary, 0o755)
     const closed = join(base, 'closed')
     const open = join(base, 'open')
     mkdirSync(closed)
