@@ -6,6 +6,7 @@
 import type { Params } from '../handler/params.ts'
 import type { Application } from '../services/applications/applications.ts'
 import type { Port } from '../services/index.ts'
+import { safeEqual } from '../crypto/secrets.ts'
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../handler/errors.ts'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
@@ -40,19 +41,21 @@ function parseBasic(header: string): { clientId: string; secret: string } {
 }
 
 function presented(request: Request, params: Params): PresentedCredentials {
+  // Issue 16: an empty client_secret= (sent by some public clients) counts as absent.
+  const bodySecret = params.client_secret === '' ? undefined : params.client_secret
   const header = request.headers.get('authorization')
   if (header && /^basic /i.test(header)) {
-    // RFC 6749 §2.3: the client MUST NOT use more than one authentication method per request.
-    if (params.client_secret !== undefined)
-      throw new InvalidRequest('client authenticated by both Basic and client_secret')
     const basic = parseBasic(header)
     if (params.client_id !== undefined && params.client_id !== basic.clientId)
       throw new InvalidRequest('client_id does not match the Basic credentials')
+    // RFC 6749 §2.3: one authentication method per request. Git Credential Manager sends the same
+    // credentials both ways (issue 16), which is one method repeated, not two: accepted when they agree.
+    if (bodySecret !== undefined && !safeEqual(bodySecret, basic.secret))
+      throw new InvalidRequest('client_secret does not match the Basic credentials')
     return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic' }
   }
   if (!params.client_id) throw new InvalidClient('client authentication is required')
-  if (params.client_secret !== undefined)
-    return { clientId: params.client_id, secret: params.client_secret, method: 'client_secret_post' }
+  if (bodySecret !== undefined) return { clientId: params.client_id, secret: bodySecret, method: 'client_secret_post' }
   return { clientId: params.client_id, secret: undefined, method: 'none' }
 }
 

@@ -2,8 +2,12 @@
 import { safeEqual, sha256Base64Url } from '../crypto/secrets.ts'
 import { InvalidGrant, InvalidRequest } from '../handler/errors.ts'
 
-/** §4.1: code_verifier = 43*128unreserved */
-const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
+/**
+ * §4.1: code_verifier = 43*128unreserved. Also accepted: `+`, `/` and `=`, because git-credential-oauth 0.4.2
+ * (the version Debian ships) sends standard base64 verifiers (issue 16). The challenge is still computed over
+ * the exact string sent, and a verifier's strength is its length, which stays 43 to 128 characters.
+ */
+const VERIFIER = /^[A-Za-z0-9\-._~+/=]{43,128}$/
 /** §4.2: an S256 challenge is the 43-character base64url of a SHA-256 digest. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
 

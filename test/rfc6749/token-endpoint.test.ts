@@ -226,7 +226,31 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     },
   )
 
-  test('B.15 RFC 6749 §2.3: Basic and client_secret in the body together → 400 invalid_request', async () => {
+  test('B.15 RFC 6749 §2.3, issue 16: Basic and a different client_secret in the body → 400 invalid_request', async () => {
+    const { code, verifier } = await getCode(env, env.f.C1, { dialect })
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: env.f.C1.redirectUri,
+      code_verifier: verifier!,
+    }
+    const headers = { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) }
+    await expectError(
+      await post(dialect.token, { ...fields, client_secret: 'lkcs_other' }, { json, headers }),
+      400,
+      'invalid_request',
+    )
+    // Basic for one client and client_id for another is refused the same way.
+    await expectError(
+      await post(dialect.token, { ...fields, client_id: env.f.P1.clientId }, { json, headers }),
+      400,
+      'invalid_request',
+    )
+    // Nothing was consumed by the refusals.
+    expect((await exchange(env, env.f.C1, code, verifier, { dialect, json })).status).toBe(200)
+  })
+
+  test('issue 16 (Git Credential Manager): the same client_id and secret both as Basic and in the body → accepted', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const res = await post(
       dialect.token,
@@ -235,11 +259,29 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
         code,
         redirect_uri: env.f.C1.redirectUri,
         code_verifier: verifier!,
+        client_id: env.f.C1.clientId,
         client_secret: env.f.C1.secret!,
       },
       { json, headers: { Authorization: basic(env.f.C1.clientId, env.f.C1.secret!) } },
     )
-    await expectError(res, 400, 'invalid_request')
+    expect(res.status).toBe(200)
+  })
+
+  test('issue 16: an empty client_secret= from a public client counts as absent', async () => {
+    const { code, verifier } = await getCode(env, env.f.P1, { dialect, scope: 'openid' })
+    const res = await post(
+      dialect.token,
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: env.f.P1.redirectUri,
+        code_verifier: verifier!,
+        client_id: env.f.P1.clientId,
+        client_secret: '',
+      },
+      { json },
+    )
+    expect(res.status).toBe(200)
   })
 
   test('B.15 RFC 6749 §2.3.1: client_secret in the URI → rejected, no tokens', async () => {

@@ -26,15 +26,31 @@ describe('RFC 7636 §4.1: code_verifier = 43*128 unreserved characters', () => {
     expect(() => verifyPkce({ challenge: s256(verifier), method: 'S256' }, verifier)).not.toThrow()
   })
 
+  // git-credential-oauth 0.4.2 sends base64.StdEncoding of 32 random bytes: 44 characters ending in "=".
+  const helperVerifier = Buffer.from(new Uint8Array(32).fill(0xfb)).toString('base64')
   test.each([
-    ['42 characters (too short)', 'a'.repeat(42)],
-    ['129 characters (too long)', 'a'.repeat(129)],
     ['a "+" (base64, not base64url)', `${'a'.repeat(42)}+`],
     ['a "/"', `${'a'.repeat(42)}/`],
     ['a "=" padding character', `${'a'.repeat(42)}=`],
+    [`git-credential-oauth 0.4.2's standard base64 verifier (${helperVerifier})`, helperVerifier],
+  ])('issue 16: accepted although outside §4.1, hashed exactly as sent: %s', (_name, verifier) => {
+    expect(() => verifyPkce({ challenge: s256(verifier), method: 'S256' }, verifier)).not.toThrow()
+    // The challenge is over the exact string: the base64url spelling of the same bytes does not match.
+    const respelled = verifier.replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
+    if (respelled.length >= 43) {
+      const error = refusal(() => verifyPkce({ challenge: s256(verifier), method: 'S256' }, respelled))
+      expect(error).toBeInstanceOf(InvalidGrant)
+    }
+  })
+
+  test.each([
+    ['42 characters (too short)', 'a'.repeat(42)],
+    ['129 characters (too long)', 'a'.repeat(129)],
     ['a space', `${'a'.repeat(42)} `],
     ['a non-ASCII letter', `${'a'.repeat(42)}é`],
     ['the empty string', ''],
+    ['a "%" (never in base64 either)', `${'a'.repeat(42)}%`],
+    ['a 129-character base64 string', `${'+'.repeat(129)}`],
   ])('refused with invalid_grant even when its hash matches: %s', (_name, verifier) => {
     const error = refusal(() => verifyPkce({ challenge: s256(verifier), method: 'S256' }, verifier))
     expect(error).toBeInstanceOf(InvalidGrant)
