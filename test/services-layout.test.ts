@@ -65,3 +65,84 @@ describe('issue 15 §3: services grouped by aggregate, imported downward', () =>
     expect(violations('admin/x.ts', `import { y } from '../../store/database.ts'`)).toEqual([])
   })
 })
+
+/**
+ * Issue 15 §3: aggregates written as functions whose dependencies are their first parameter. In these
+ * files `create…Service` only binds: what an operation remembers (a cache) is made by a named
+ * `create…Cache` and passed in the deps, and nothing mutable lives at the top of the module. Files
+ * join this list as they are converted.
+ */
+const AS_FUNCTIONS = [
+  'admin/applications.ts',
+  'admin/keys.ts',
+  'admin/scopes.ts',
+  'applications/applications.ts',
+  'grants/grants.ts',
+  'keys/signing-keys.ts',
+  'scopes/scopes.ts',
+  'sessions/sessions.ts',
+  'shared/audit.ts',
+  'tokens/authorization-codes.ts',
+]
+
+/** The body of each exported `create…Service` function, up to its closing brace at the start of a line. */
+function binderBodies(text: string): string[] {
+  return [...text.matchAll(/^export function create\w*Service\([\s\S]*?\n\}\n/gm)].map((m) => m[0])
+}
+
+/** What makes a binder more than a binder, or a module hold state: each finding names the construct. */
+export function statefulness(text: string): string[] {
+  const found: string[] = []
+  for (const body of binderBodies(text)) {
+    const inner = body.slice(body.indexOf('{', body.indexOf(')')) + 1)
+    if (/\bfunction\b/.test(inner)) found.push('a function declared inside a binder')
+    if (/\bthis\./.test(inner)) found.push('this inside a binder')
+    if (/\blet\b|\bnew (?:Map|Set|WeakMap)\b|\bcreateCache\(/.test(inner)) found.push('state made inside a binder')
+    if (/\basync\b|\bawait\b/.test(inner)) found.push('logic inside a binder')
+    if (/^\s+\w+\([^\n]*\)[^\n]*\{$/m.test(inner)) found.push('a method with a body inside a binder')
+  }
+  if (/^(?:export )?let\b/m.test(text)) found.push('a module-level let')
+  if (/^(?:export )?const \w+\s*(?::[^=]+)?=\s*(?:new (?:Map|Set|WeakMap)\b|createCache\()/m.test(text))
+    found.push('a module-level cache')
+  return found
+}
+
+describe('issue 15 §3: converted aggregates are functions, bound by thin create…Service binders', () => {
+  test.each(AS_FUNCTIONS)('%s: its binder only binds, and the module holds no state', (file) => {
+    const text = readFileSync(join(SERVICES, file), 'utf8')
+    expect(binderBodies(text)).toHaveLength(1)
+    expect(statefulness(text)).toEqual([])
+  })
+
+  test('the check finds a closure factory, a module-level cache and this', () => {
+    const factory = [
+      'export function createXService(deps: D) {',
+      '  const cache = createCache(deps.db, o)',
+      '  async function foo() {}',
+      '  return { foo }',
+      '}',
+      '',
+    ].join('\n')
+    expect(statefulness(factory)).toEqual([
+      'a function declared inside a binder',
+      'state made inside a binder',
+      'logic inside a binder',
+    ])
+    expect(statefulness(`const seen = new Map<string, number>()\n`)).toEqual(['a module-level cache'])
+    const method = ['export function createXService(deps: D) {', '  return {', '    foo(a: string): number {']
+    expect(statefulness([...method, '      return 1', '    },', '  }', '}', ''].join('\n'))).toEqual([
+      'a method with a body inside a binder',
+    ])
+    expect(statefulness(`export function createXService() {\n  return { a() { return this.b() } }\n}\n`)).toEqual([
+      'this inside a binder',
+    ])
+    const binder = [
+      'export function createXService(deps: D) {',
+      '  const bound = { ...deps, c: createXCache(deps.db) }',
+      '  return { foo: (a: string) => foo(bound, a) }',
+      '}',
+      '',
+    ].join('\n')
+    expect(statefulness(binder)).toEqual([])
+  })
+})

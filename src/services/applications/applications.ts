@@ -1,17 +1,19 @@
 /**
  * @module
  * Applications (OAuth clients). A confidential application's secret is shown once, at creation or
- * rotation; only its SHA-256 is stored and checked in constant time.
+ * rotation; only its SHA-256 is stored and checked in constant time. Functions with their
+ * dependencies named as parameters (like sessions/sessions.ts), bound once by createApplicationService.
  */
 import type { z } from 'zod'
 import { newClientId, newId } from '../../crypto/ids.ts'
 import { generateSecret, safeEqual, sha256Hex } from '../../crypto/secrets.ts'
-import type { RowPatch } from '../../store/database.ts'
+import type { Clock } from '../../clock.ts'
+import type { Db, RowPatch } from '../../store/database.ts'
 import * as repo from '../../store/repositories/applications.ts'
-import { createCache } from '../../store/cache.ts'
+import { type Cache, createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { ApplicationPatch, type NewApplicationInput, parseNewApplication } from './inputs.ts'
+import { ApplicationPatch, type NewApplicationInput, parseNewApplication, requireGrantTypesFit } from './inputs.ts'
 import { Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { joinList, splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
@@ -82,175 +84,215 @@ export interface CreatedApplication {
  * (deleting its owner included), by this process or another on the same file (the CLI beside a
  * running server). A rotated secret or a deleted client must stop working at once on every
  * instance, so on PostgreSQL the row is read on every request. Unknown client ids are never
- * remembered, so probing cannot fill it.
+ * remembered, so probing cannot fill it. Made once per services bag and passed to authenticateClient.
  */
+export type ClientCache = Cache<string, CachedClient>
 interface CachedClient {
   secretHash: string | null
   application: Application
 }
-
-export function createApplicationService({ db, clock }: ServiceDeps, audit: AuditService, scopes: ScopeService) {
-  const clients = createCache<string, CachedClient>(db, {
+export function createClientCache(db: Db, clock: Clock): ClientCache {
+  return createCache<string, CachedClient>(db, {
     tables: ['applications'],
     keyedRowsOnly: true,
     postgresMaxAge: 0,
     now: () => clock.now(),
   })
+}
 
-  function cachedClient(clientId: string): Promise<CachedClient | undefined> {
-    return clients.get(clientId, async () => {
-      const row = await repo.findApplicationByClientId(db, clientId)
-      return row && { secretHash: row.client_secret_hash, application: applicationRowToApplication(row) }
-    })
+type ReadDeps = Pick<ServiceDeps, 'db'>
+/** What changing an application uses: the store, the clock and the audit log. */
+export type ApplicationWriteDeps = Pick<ServiceDeps, 'db' | 'clock'> & { audit: Pick<AuditService, 'record'> }
+/** Creating and updating also check the scopes named exist, through this one member of the scope service. */
+export type ApplicationScopeDeps = ApplicationWriteDeps & { scopes: Pick<ScopeService, 'unknownNames'> }
+
+async function requireByClientId({ db }: ReadDeps, clientId: string): Promise<repo.ApplicationRow> {
+  const row = await repo.findApplicationByClientId(db, clientId)
+  if (!row) throw new NotFound(`no application with client id ${clientId}`, 'clientId')
+  return row
+}
+
+async function requireKnownScopes(
+  { scopes }: Pick<ApplicationScopeDeps, 'scopes'>,
+  names: readonly string[],
+): Promise<void> {
+  const unknown = await scopes.unknownNames(names)
+  if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+}
+
+export async function createApplication(
+  deps: ApplicationScopeDeps,
+  input: z.input<typeof NewApplicationInput>,
+  actorUserId: string | null = null,
+): Promise<CreatedApplication> {
+  const { db, clock, audit } = deps
+  const parsed = parseNewApplication(input)
+  await requireKnownScopes(deps, parsed.scopes)
+  const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
+  const now = clock.now()
+  const row: repo.ApplicationRow = {
+    id: newId(),
+    client_id: newClientId(),
+    client_secret_hash: clientSecret && sha256Hex(clientSecret),
+    name: parsed.name,
+    owner_id: parsed.ownerId ?? actorUserId,
+    is_public: parsed.isPublic ? 1 : 0,
+    is_trusted: parsed.isTrusted ? 1 : 0,
+    redirect_uris: JSON.stringify([...new Set(parsed.redirectUris)]),
+    scopes: joinList(parsed.scopes),
+    grant_types: joinList(parsed.grantTypes),
+    token_format: 'opaque',
+    id_token_alg: parsed.idTokenAlg,
+    access_token_ttl: null,
+    refresh_token_ttl: null,
+    can_introspect: parsed.canIntrospect ? 1 : 0,
+    allow_plain_pkce: 0,
+    refresh_policy: parsed.refreshPolicy,
+    created_at: now,
+    updated_at: now,
   }
+  await db.transaction().execute(async (trx) => {
+    await repo.insertApplication(trx, row)
+    await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
+  })
+  return { application: applicationRowToApplication(row), clientSecret }
+}
 
-  async function requireByClientId(clientId: string): Promise<repo.ApplicationRow> {
+/**
+ * Changes what the patch names and nothing else; every field follows the creation rule. The
+ * change is seen at once by client authentication (the write moves the cache's change signal).
+ */
+export async function updateApplication(
+  deps: ApplicationScopeDeps,
+  clientId: string,
+  patch: z.input<typeof ApplicationPatch>,
+  actorUserId: string | null = null,
+): Promise<Application> {
+  const { db, clock, audit } = deps
+  const row = await requireByClientId(deps, clientId)
+  const p = parseOrInvalid(ApplicationPatch, patch)
+  const current = applicationRowToApplication(row)
+  if (p.scopes) await requireKnownScopes(deps, p.scopes)
+  requireGrantTypesFit({
+    grantTypes: p.grantTypes ?? current.grantTypes,
+    redirectUris: p.redirectUris ?? current.redirectUris,
+    isPublic: current.isPublic,
+  })
+  const set: RowPatch<'applications'> = {
+    ...(p.name !== undefined && { name: p.name }),
+    ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
+    ...(p.scopes !== undefined && { scopes: joinList(p.scopes) }),
+    ...(p.grantTypes !== undefined && { grant_types: joinList(p.grantTypes) }),
+    ...(p.isTrusted !== undefined && { is_trusted: p.isTrusted ? 1 : 0 }),
+    ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
+    ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
+    ...(p.refreshPolicy !== undefined && { refresh_policy: p.refreshPolicy }),
+    ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
+    ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
+    ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
+    updated_at: clock.now(),
+  }
+  await db.transaction().execute(async (trx) => {
+    await repo.updateApplication(trx, row.id, set)
+    await audit.record(
+      { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
+      trx,
+    )
+  })
+  return applicationRowToApplication({ ...row, ...set })
+}
+
+export async function listApplications({ db }: ReadDeps): Promise<Application[]> {
+  return (await repo.listApplications(db)).map(applicationRowToApplication)
+}
+
+export async function showApplication(deps: ReadDeps, clientId: string): Promise<Application> {
+  return applicationRowToApplication(await requireByClientId(deps, clientId))
+}
+
+export async function findApplicationByClientId({ db }: ReadDeps, clientId: string): Promise<Application | undefined> {
+  const row = await repo.findApplicationByClientId(db, clientId)
+  return row && applicationRowToApplication(row)
+}
+
+export async function findApplicationById({ db }: ReadDeps, id: string): Promise<Application | undefined> {
+  const row = await repo.findApplicationById(db, id)
+  return row && applicationRowToApplication(row)
+}
+
+export async function rotateApplicationSecret(
+  deps: ApplicationWriteDeps,
+  clientId: string,
+  actorUserId: string | null = null,
+): Promise<CreatedApplication> {
+  const { db, clock, audit } = deps
+  const row = await requireByClientId(deps, clientId)
+  if (row.is_public) throw new Invalid('a public application has no secret', 'clientId')
+  const clientSecret = generateSecret('clientSecret')
+  const now = clock.now()
+  await db.transaction().execute(async (trx) => {
+    await repo.updateApplication(trx, row.id, { client_secret_hash: sha256Hex(clientSecret), updated_at: now })
+    await audit.record({ type: 'application.secret_rotated', actorUserId, applicationId: row.id }, trx)
+  })
+  return { application: applicationRowToApplication({ ...row, updated_at: now }), clientSecret }
+}
+
+/** Deleting cascades to codes, grants and tokens, so they stop working at once. */
+export async function deleteApplication(
+  deps: Omit<ApplicationWriteDeps, 'clock'>,
+  clientId: string,
+  actorUserId: string | null = null,
+): Promise<void> {
+  const { db, audit } = deps
+  const row = await requireByClientId(deps, clientId)
+  await db.transaction().execute(async (trx) => {
+    await repo.deleteApplication(trx, row.id)
+    await audit.record({ type: 'application.deleted', actorUserId, applicationId: row.id, detail: { clientId } }, trx)
+  })
+}
+
+/**
+ * RFC 6749 §2.3.1: checks a presented secret. A confidential application is never treated as
+ * public: without a secret it fails (doorkeeper-openid_connect CVE-2026-44476).
+ */
+export async function authenticateClient(
+  { db, clients }: ReadDeps & { clients: ClientCache },
+  clientId: string,
+  secret: string | undefined,
+): Promise<Application | undefined> {
+  const client = await clients.get(clientId, async () => {
     const row = await repo.findApplicationByClientId(db, clientId)
-    if (!row) throw new NotFound(`no application with client id ${clientId}`, 'clientId')
-    return row
+    return row && { secretHash: row.client_secret_hash, application: applicationRowToApplication(row) }
+  })
+  if (!client) {
+    if (secret !== undefined) safeEqual(sha256Hex(secret), sha256Hex('')) // same work as a real check
+    return undefined
   }
+  const { application, secretHash } = client
+  if (application.isPublic) return secret === undefined ? application : undefined
+  if (secret === undefined || secretHash === null) return undefined
+  return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
+}
 
-  async function requireKnownScopes(names: string[]): Promise<void> {
-    const unknown = await scopes.unknownNames(names)
-    if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
-  }
-
+/**
+ * The application operations bound to their dependencies (`services.applications`). The one piece
+ * of state, the client authentication cache, is made here once and passed in.
+ */
+export function createApplicationService(deps: ServiceDeps, audit: AuditService, scopes: ScopeService) {
+  const bound = { ...deps, audit, scopes, clients: createClientCache(deps.db, deps.clock) }
   return {
-    async create(
-      input: z.input<typeof NewApplicationInput>,
-      actorUserId: string | null = null,
-    ): Promise<CreatedApplication> {
-      const parsed = parseNewApplication(input)
-      await requireKnownScopes(parsed.scopes)
-      const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
-      const now = clock.now()
-      const row: repo.ApplicationRow = {
-        id: newId(),
-        client_id: newClientId(),
-        client_secret_hash: clientSecret && sha256Hex(clientSecret),
-        name: parsed.name,
-        owner_id: parsed.ownerId ?? actorUserId,
-        is_public: parsed.isPublic ? 1 : 0,
-        is_trusted: parsed.isTrusted ? 1 : 0,
-        redirect_uris: JSON.stringify([...new Set(parsed.redirectUris)]),
-        scopes: joinList(parsed.scopes),
-        grant_types: joinList(parsed.grantTypes),
-        token_format: 'opaque',
-        id_token_alg: parsed.idTokenAlg,
-        access_token_ttl: null,
-        refresh_token_ttl: null,
-        can_introspect: parsed.canIntrospect ? 1 : 0,
-        allow_plain_pkce: 0,
-        refresh_policy: parsed.refreshPolicy,
-        created_at: now,
-        updated_at: now,
-      }
-      await db.transaction().execute(async (trx) => {
-        await repo.insertApplication(trx, row)
-        await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
-      })
-      return { application: applicationRowToApplication(row), clientSecret }
-    },
-
-    /**
-     * Changes what the patch names and nothing else; every field follows the creation rule. The
-     * change is seen at once by client authentication (the write moves the cache's change signal).
-     */
-    async update(
-      clientId: string,
-      patch: z.input<typeof ApplicationPatch>,
-      actorUserId: string | null = null,
-    ): Promise<Application> {
-      const row = await requireByClientId(clientId)
-      const p = parseOrInvalid(ApplicationPatch, patch)
-      const current = applicationRowToApplication(row)
-      if (p.scopes) await requireKnownScopes(p.scopes)
-      const grantTypes = p.grantTypes ?? current.grantTypes
-      if (grantTypes.includes('authorization_code') && (p.redirectUris ?? current.redirectUris).length === 0)
-        throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
-      if (current.isPublic && grantTypes.includes('client_credentials'))
-        throw new Invalid('client_credentials needs a confidential application', 'grantTypes')
-      const set: RowPatch<'applications'> = {
-        ...(p.name !== undefined && { name: p.name }),
-        ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
-        ...(p.scopes !== undefined && { scopes: joinList(p.scopes) }),
-        ...(p.grantTypes !== undefined && { grant_types: joinList(p.grantTypes) }),
-        ...(p.isTrusted !== undefined && { is_trusted: p.isTrusted ? 1 : 0 }),
-        ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
-        ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
-        ...(p.refreshPolicy !== undefined && { refresh_policy: p.refreshPolicy }),
-        ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
-        ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
-        ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
-        updated_at: clock.now(),
-      }
-      await db.transaction().execute(async (trx) => {
-        await repo.updateApplication(trx, row.id, set)
-        await audit.record(
-          { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
-          trx,
-        )
-      })
-      return applicationRowToApplication({ ...row, ...set })
-    },
-
-    async list(): Promise<Application[]> {
-      return (await repo.listApplications(db)).map(applicationRowToApplication)
-    },
-
-    async show(clientId: string): Promise<Application> {
-      return applicationRowToApplication(await requireByClientId(clientId))
-    },
-
-    async findByClientId(clientId: string): Promise<Application | undefined> {
-      const row = await repo.findApplicationByClientId(db, clientId)
-      return row && applicationRowToApplication(row)
-    },
-
-    async findById(id: string): Promise<Application | undefined> {
-      const row = await repo.findApplicationById(db, id)
-      return row && applicationRowToApplication(row)
-    },
-
-    async rotateSecret(clientId: string, actorUserId: string | null = null): Promise<CreatedApplication> {
-      const row = await requireByClientId(clientId)
-      if (row.is_public) throw new Invalid('a public application has no secret', 'clientId')
-      const clientSecret = generateSecret('clientSecret')
-      const now = clock.now()
-      await db.transaction().execute(async (trx) => {
-        await repo.updateApplication(trx, row.id, { client_secret_hash: sha256Hex(clientSecret), updated_at: now })
-        await audit.record({ type: 'application.secret_rotated', actorUserId, applicationId: row.id }, trx)
-      })
-      return { application: applicationRowToApplication({ ...row, updated_at: now }), clientSecret }
-    },
-
-    /** Deleting cascades to codes, grants and tokens, so they stop working at once. */
-    async delete(clientId: string, actorUserId: string | null = null): Promise<void> {
-      const row = await requireByClientId(clientId)
-      await db.transaction().execute(async (trx) => {
-        await repo.deleteApplication(trx, row.id)
-        await audit.record(
-          { type: 'application.deleted', actorUserId, applicationId: row.id, detail: { clientId } },
-          trx,
-        )
-      })
-    },
-
-    /**
-     * RFC 6749 §2.3.1: checks a presented secret. A confidential application is never treated as
-     * public: without a secret it fails (doorkeeper-openid_connect CVE-2026-44476).
-     */
-    async authenticate(clientId: string, secret: string | undefined): Promise<Application | undefined> {
-      const client = await cachedClient(clientId)
-      if (!client) {
-        if (secret !== undefined) safeEqual(sha256Hex(secret), sha256Hex('')) // same work as a real check
-        return undefined
-      }
-      const { application, secretHash } = client
-      if (application.isPublic) return secret === undefined ? application : undefined
-      if (secret === undefined || secretHash === null) return undefined
-      return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
-    },
+    create: (input: z.input<typeof NewApplicationInput>, actorUserId?: string | null) =>
+      createApplication(bound, input, actorUserId),
+    update: (clientId: string, patch: z.input<typeof ApplicationPatch>, actorUserId?: string | null) =>
+      updateApplication(bound, clientId, patch, actorUserId),
+    list: () => listApplications(bound),
+    show: (clientId: string) => showApplication(bound, clientId),
+    findByClientId: (clientId: string) => findApplicationByClientId(bound, clientId),
+    findById: (id: string) => findApplicationById(bound, id),
+    rotateSecret: (clientId: string, actorUserId?: string | null) =>
+      rotateApplicationSecret(bound, clientId, actorUserId),
+    delete: (clientId: string, actorUserId?: string | null) => deleteApplication(bound, clientId, actorUserId),
+    authenticate: (clientId: string, secret: string | undefined) => authenticateClient(bound, clientId, secret),
   }
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>

@@ -49,9 +49,24 @@ export const NewApplicationInput = z
 /** The checks that need no database, so the CLI can refuse bad input before it opens one. */
 export function parseNewApplication(input: z.input<typeof NewApplicationInput>): z.output<typeof NewApplicationInput> {
   const parsed = parseOrInvalid(NewApplicationInput, input)
-  if (parsed.grantTypes.includes('authorization_code') && parsed.redirectUris.length === 0)
-    throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+  requireGrantTypesFit(parsed)
   return parsed
+}
+
+/**
+ * The rules between an application's fields, for creation and for the result of an update alike:
+ * the authorization code flow needs a redirect URI; RFC 6749 §4.4 / §2.1: client_credentials needs a
+ * confidential application (at creation NewApplicationInput refuses that first, naming the field).
+ */
+export function requireGrantTypesFit(app: {
+  grantTypes: readonly string[]
+  redirectUris: readonly string[]
+  isPublic: boolean
+}): void {
+  if (app.grantTypes.includes('authorization_code') && app.redirectUris.length === 0)
+    throw new Invalid('at least one redirect URI is needed for the authorization code flow', 'redirectUris')
+  if (app.isPublic && app.grantTypes.includes('client_credentials'))
+    throw new Invalid('client_credentials needs a confidential application', 'grantTypes')
 }
 
 const ttl = z

@@ -5,7 +5,11 @@
  * `gitea-legacy` is the older hierarchy the seeds list (seed 004, "Gitea supports the following
  * scopes"), kept for instances that still speak it. `gitlab` is GitLab's (seed 002 and GitLab's
  * provider documentation). `implies` lists direct children; the hierarchy is expanded at issuance.
+ * Below the vocabularies: what importing one over the existing scopes would do (planPreset), which
+ * scopes.ts's importScopePreset writes in one transaction.
  */
+import { Conflict, Invalid } from '../shared/errors.ts'
+
 export interface PresetScope {
   name: string
   description: string
@@ -119,4 +123,69 @@ export const PRESETS: Record<PresetName, PresetScope[]> = {
       implies: ['read_api', 'write_repository', 'write_registry'],
     },
   ],
+}
+
+/** An existing scope a preset gives more children: `added` is what it would newly imply. */
+export interface ScopeWidening {
+  name: string
+  implies: string[]
+  added: string[]
+}
+export interface PresetImport {
+  created: string[]
+  widened: ScopeWidening[]
+  /** Already present with every child the preset gives them (their descriptions are kept). */
+  skipped: string[]
+}
+
+/** Refused without `force`: the message says exactly which existing scopes would gain what. */
+export class PresetWouldWiden extends Conflict {
+  constructor(
+    readonly preset: PresetName,
+    readonly widened: ScopeWidening[],
+  ) {
+    super(
+      `importing preset ${preset} would widen existing scopes, ` +
+        'and every token, consent and application holding them: ' +
+        widened.map((w) => `${w.name} would also imply ${w.added.join(' ')}`).join('; ') +
+        '. Nothing was imported; import again with force to accept this.',
+      'force',
+    )
+  }
+}
+
+/** What importing `preset` over `existing` would create and widen; refuses a result with a cycle. */
+export function planPreset(
+  preset: PresetName,
+  existing: { name: string; implies: string[] }[],
+): { create: PresetScope[]; widened: ScopeWidening[]; skipped: string[] } {
+  const byName = new Map(existing.map((s) => [s.name, s]))
+  const create: PresetScope[] = []
+  const widened: ScopeWidening[] = []
+  const skipped: string[] = []
+  for (const p of PRESETS[preset]) {
+    const current = byName.get(p.name)
+    const added = (p.implies ?? []).filter((c) => !current?.implies.includes(c))
+    if (!current) create.push(p)
+    else if (added.length) widened.push({ name: p.name, implies: [...current.implies, ...added], added })
+    else skipped.push(p.name)
+  }
+  const graph = new Map(existing.map((s) => [s.name, s.implies]))
+  for (const s of create) graph.set(s.name, s.implies ?? [])
+  for (const w of widened) graph.set(w.name, w.implies)
+  for (const name of [...create.map((s) => s.name), ...widened.map((w) => w.name)]) {
+    const unknown = graph.get(name)!.filter((c) => !graph.has(c))
+    if (unknown.length)
+      throw new Invalid(`preset ${preset}: ${name} implies unknown scope(s) ${unknown.join(', ')}`, 'preset')
+    const seen = new Set<string>()
+    const reaches = (from: string): boolean =>
+      (graph.get(from) ?? []).some((c) => {
+        if (c === name) return true
+        if (seen.has(c)) return false
+        seen.add(c)
+        return reaches(c)
+      })
+    if (reaches(name)) throw new Invalid(`importing preset ${preset} would make scope ${name} imply itself`, 'preset')
+  }
+  return { create, widened, skipped }
 }
