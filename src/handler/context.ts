@@ -10,9 +10,10 @@ import type { Params } from './params.ts'
 
 /**
  * `S` narrows the services a handler sees to the port it declares (see `Port` in services/index.ts);
- * the server passes the real services, which fit every port.
+ * the server passes the real services, which fit every port. `S` has no default on purpose: every
+ * handler names its port (issue 15 §3); a helper that reads no services takes `RequestContext<unknown>`.
  */
-export interface RequestContext<S = HandlerServices> {
+export interface RequestContext<S> {
   request: Request
   url: URL
   method: string
@@ -45,4 +46,8 @@ export type Reply =
   /** A Response built by a library that speaks HTTP itself (graphql-yoga); headers are added to it. */
   | { type: 'response'; response: Response; headers?: Headers }
 
-export type Handler = (ctx: RequestContext) => Promise<Reply>
+/** The context the server builds: the real services, which every handler's port is a view of. */
+export type ServerContext = RequestContext<HandlerServices>
+
+/** A routed handler as the server calls it; a handler that declares a narrower port fits. */
+export type Handler = (ctx: ServerContext) => Promise<Reply>
