@@ -8,13 +8,20 @@ import type { Config } from './config.ts'
 import { createLogger, type Logger } from './http/logger.ts'
 import { createApp, type App } from './http/server.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
-import { createServices, type Services } from './services/index.ts'
+import { createServices, type HandlerServices } from './services/index.ts'
+import type { Db } from './store/database.ts'
 import { migrateToLatest } from './store/migrate.ts'
 import { openStore, type Engine } from './store/open.ts'
 
 export interface Provider extends AsyncDisposable {
   config: Config
-  services: Services
+  /**
+   * The services as every caller outside services/ sees them: without the store connection, which
+   * stays here, beside them, for whoever opened the provider (operations and tests).
+   */
+  services: HandlerServices
+  /** The store connection this provider opened (and closes). */
+  db: Db
   app: App
   logger: Logger
   metrics: Metrics
@@ -39,6 +46,7 @@ export async function openProvider(
     return {
       config,
       services,
+      db,
       logger,
       metrics,
       engine,
