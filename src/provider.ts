@@ -38,7 +38,8 @@ export async function openProvider(
   const { db, engine } = openStore(config, config.metrics === 'off' ? {} : { onQuery: metrics.observeQuery })
   try {
     await migrateToLatest(db)
-    const services = createServices({ db, config, clock: options.clock ?? systemClock })
+    const clock = options.clock ?? systemClock
+    const services = createServices({ db, config, clock })
     await services.signingKeys.ensure()
     const logger = options.logger ?? createLogger(config.logLevel)
     metrics.setActiveSessions(() => services.health.activeSessions())
@@ -50,7 +51,7 @@ export async function openProvider(
       logger,
       metrics,
       engine,
-      app: createApp(services, config, logger, metrics),
+      app: createApp(services, config, clock, logger, metrics),
       close,
       [Symbol.asyncDispose]: close,
     }

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
-import type { HandlerServices } from '../services/index.ts'
+import type { HandlerServices, ServiceDeps } from '../services/index.ts'
 import type { Params } from './params.ts'
 
 /**
@@ -26,6 +26,8 @@ export interface RequestContext<S> {
   body: Params
   services: S
   config: Config
+  /** The provider's clock (the services' own), for handlers that compare times. */
+  clock: ServiceDeps['clock']
   /** Set by handlers that authenticate a client, for the request log; `fault` names a 503's cause. */
   log: { clientId?: string; error?: string; debug?: string; grantType?: string; fault?: string }
   /** An unexpected error behind a masked answer (a defect): the server logs it with its stack. */

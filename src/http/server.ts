@@ -30,7 +30,13 @@ export interface App {
   fetch(request: Request, server?: Server<unknown>): Promise<Response>
 }
 
-export function createApp(services: HandlerServices, config: Config, logger: Logger, metrics?: Metrics): App {
+export function createApp(
+  services: HandlerServices,
+  config: Config,
+  clock: ServerContext['clock'],
+  logger: Logger,
+  metrics?: Metrics,
+): App {
   return {
     async fetch(request, server) {
       const started = performance.now()
@@ -41,7 +47,7 @@ export function createApp(services: HandlerServices, config: Config, logger: Log
         request.headers.get('x-forwarded-for'),
         config.trustedProxies,
       )
-      const ctx = makeContext(request, services, config, ip, requestId)
+      const ctx = makeContext(request, services, config, clock, ip, requestId)
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
       const reply = ctx
@@ -95,6 +101,7 @@ function makeContext(
   request: Request,
   services: HandlerServices,
   config: Config,
+  clock: ServerContext['clock'],
   ip: string,
   requestId: string,
 ): ServerContext | undefined {
@@ -110,6 +117,7 @@ function makeContext(
     body: Object.create(null),
     services,
     config,
+    clock,
     log: {},
   }
 }

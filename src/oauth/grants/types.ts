@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Config } from '../../config.ts'
 import type { Application } from '../../services/applications/applications.ts'
+import type { ServiceDeps } from '../../services/index.ts'
 
 /** RFC 6749 §5.1 plus `created_at` (GitLab/Doorkeeper) and `id_token` (OIDC Core §3.1.3.3). */
 export interface TokenResponse {
@@ -23,6 +24,7 @@ export interface GrantContext<P, Ports> {
   params: P
   services: Ports
   config: Config
+  clock: ServiceDeps['clock']
   /** The caller's address, for per-IP limits. */
   ip: string
 }
