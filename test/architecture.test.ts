@@ -340,7 +340,10 @@ describe('architecture: the checker fails on each forbidden form (in-memory fixt
   })
 
   test('a handler or resolver typed with the whole services bag is a violation; a port is not', () => {
-    const bag = `import type { HandlerServices } from '../services/index.ts'\nexport interface C { services: HandlerServices }`
+    const bag = [
+      `import type { HandlerServices } from '../services/index.ts'`,
+      'export interface C { services: HandlerServices }',
+    ].join('\n')
     expect(wholeBagViolations([{ file: 'src/graphql/context.ts', text: bag }])).toEqual(['src/graphql/context.ts'])
     expect(
       wholeBagViolations([{ file: 'src/pages/x.ts', text: `async function h(ctx: RequestContext<Services>) {}` }]),
