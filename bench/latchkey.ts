@@ -121,7 +121,7 @@ async function seedLiveTokens(
   log: (s: string) => void,
 ): Promise<void> {
   const started = performance.now()
-  const db = f.provider.services.deps.db
+  const db = f.provider.db
   const now = Math.floor(Date.now() / 1000)
   // Keys of the current format (crypto/token-values.ts): the row id, then a digest (random here).
   const seedKey = (id: string) =>
@@ -175,7 +175,7 @@ export async function mintLatchkey(
   kind: 'refresh' | 'refresh-id' | 'code',
   n: number,
 ): Promise<string[]> {
-  const db = f.provider.services.deps.db
+  const db = f.provider.db
   const now = Math.floor(Date.now() / 1000)
   const values: string[] = []
   if (kind === 'code') {

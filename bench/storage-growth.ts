@@ -31,7 +31,7 @@ const dbPath = join(dir, 'bench.db')
 const config = loadConfig({ flags: { db: dbPath }, env: {} })
 const provider = await openProvider(config, { clock, logger: { log() {} } })
 const { services } = provider
-const db = services.deps.db
+const db = provider.db
 
 const user = await services.users.create({ username: 'bench', password: 'bench-password-1234' })
 const { application } = await services.applications.create({

@@ -8,13 +8,20 @@ import type { Config } from './config.ts'
 import { createLogger, type Logger } from './http/logger.ts'
 import { createApp, type App } from './http/server.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
-import { createServices, type Services } from './services/index.ts'
+import { createServices, type HandlerServices } from './services/index.ts'
+import type { Db } from './store/database.ts'
 import { migrateToLatest } from './store/migrate.ts'
 import { openStore, type Engine } from './store/open.ts'
 
 export interface Provider extends AsyncDisposable {
   config: Config
-  services: Services
+  /**
+   * The services as every caller outside services/ sees them: without the store connection, which
+   * stays here, beside them, for whoever opened the provider (operations and tests).
+   */
+  services: HandlerServices
+  /** The store connection this provider opened (and closes). */
+  db: Db
   app: App
   logger: Logger
   metrics: Metrics
@@ -31,7 +38,8 @@ export async function openProvider(
   const { db, engine } = openStore(config, config.metrics === 'off' ? {} : { onQuery: metrics.observeQuery })
   try {
     await migrateToLatest(db)
-    const services = createServices({ db, config, clock: options.clock ?? systemClock })
+    const clock = options.clock ?? systemClock
+    const services = createServices({ db, config, clock })
     await services.signingKeys.ensure()
     const logger = options.logger ?? createLogger(config.logLevel)
     metrics.setActiveSessions(() => services.health.activeSessions())
@@ -39,10 +47,11 @@ export async function openProvider(
     return {
       config,
       services,
+      db,
       logger,
       metrics,
       engine,
-      app: createApp(services, config, logger, metrics),
+      app: createApp(services, config, clock, logger, metrics),
       close,
       [Symbol.asyncDispose]: close,
     }

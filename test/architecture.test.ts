@@ -38,6 +38,12 @@ const ALLOWED: Record<string, readonly string[]> = {
 const BUILDS_RESPONSES = ['http']
 /** Units that may read a request's body or query parameters: the server, before dispatch, with handler/'s parsers. */
 const READS_REQUESTS = ['http', 'handler']
+/**
+ * Units whose code runs for a request (handlers, grants, resolvers, OIDC helpers): each names the narrow
+ * port it uses, never the whole services bag (issue 15 §3). Only the server, which builds the context, may.
+ */
+const PORTED_UNITS = ['oauth', 'oidc', 'pages', 'graphql', 'http']
+const MAY_NAME_THE_BAG = ['src/http/server.ts']
 
 interface Source {
   file: string
@@ -164,6 +170,18 @@ export function requestReadingViolations(sources: Source[]): string[] {
   return sources.filter((s) => !READS_REQUESTS.includes(unitOf(s.file)) && reads.test(mask(s.text))).map((s) => s.file)
 }
 
+/** Handler-side code naming the whole services bag (`HandlerServices`, `Services`) instead of a `Port<…>`. */
+export function wholeBagViolations(sources: Source[]): string[] {
+  return sources
+    .filter(
+      (s) =>
+        PORTED_UNITS.includes(unitOf(s.file)) &&
+        !MAY_NAME_THE_BAG.includes(s.file) &&
+        /\b(?:HandlerServices|Services)\b/.test(mask(s.text)),
+    )
+    .map((s) => s.file)
+}
+
 /** Unit → units it imports, from the code. */
 export function unitGraph(sources: Source[]): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>()
@@ -230,6 +248,10 @@ describe('architecture: the layering allow-list (issue 15 §2)', () => {
 
   test('only the server reads requests: handlers take the parameters their route declares', () => {
     expect(requestReadingViolations(files)).toEqual([])
+  })
+
+  test('handlers, grants and resolvers name their port, never the whole services bag (issue 15 §3)', () => {
+    expect(wholeBagViolations(files)).toEqual([])
   })
 })
 
@@ -315,6 +337,20 @@ describe('architecture: the checker fails on each forbidden form (in-memory fixt
       1,
     )
     expect(requestReadingViolations([{ file: 'src/oauth/x.ts', text: `const q = ctx.query` }])).toEqual([])
+  })
+
+  test('a handler or resolver typed with the whole services bag is a violation; a port is not', () => {
+    const bag = [
+      `import type { HandlerServices } from '../services/index.ts'`,
+      'export interface C { services: HandlerServices }',
+    ].join('\n')
+    expect(wholeBagViolations([{ file: 'src/graphql/context.ts', text: bag }])).toEqual(['src/graphql/context.ts'])
+    expect(
+      wholeBagViolations([{ file: 'src/pages/x.ts', text: `async function h(ctx: RequestContext<Services>) {}` }]),
+    ).toEqual(['src/pages/x.ts'])
+    const port = `export type P = Port<{ admin: 'users' }> // not HandlerServices`
+    expect(wholeBagViolations([{ file: 'src/graphql/context.ts', text: port }])).toEqual([])
+    expect(wholeBagViolations([{ file: 'src/http/server.ts', text: bag }])).toEqual([])
   })
 
   test('a folder cycle is found, in code and in an allow-list', () => {

@@ -1,9 +1,19 @@
 /** @module What every resolver receives: the services, the authenticated Actor, and the client IP. */
 import type { Actor } from '../services/admin/access.ts'
-import type { HandlerServices } from '../services/index.ts'
+import type { Port } from '../services/index.ts'
+
+/**
+ * The resolvers' port (issue 15 §3): the admin services, which check the Actor's rights, and the scope
+ * catalogue. Not the whole bag: tokens, sessions, grants and the rest are reached only through admin/, and
+ * authentication (admin.access) is the endpoint's (graphql/http.ts), done before any resolver runs.
+ */
+export type ResolverPorts = Port<{
+  admin: 'applications' | 'keys' | 'scopes' | 'tokens' | 'users'
+  scopes: 'all' | 'find'
+}>
 
 export interface GraphQLContext {
-  services: HandlerServices
+  services: ResolverPorts
   actor: Actor
   ip: string
   /** Told the cause when a resolver meets a database outage (answered 503), for the request log. */

@@ -6,6 +6,8 @@
  * (RFC 6750 §3, checklist M.68), so no schema, suggestion or data reaches unauthenticated callers.
  */
 import type { Reply, RequestContext } from '../handler/context.ts'
+import type { Port } from '../services/index.ts'
+import type { ResolverPorts } from './context.ts'
 import { InsufficientScope, InvalidToken, MissingToken, type OAuthError } from '../handler/errors.ts'
 import { yogaFor } from './yoga.ts'
 
@@ -35,7 +37,10 @@ function refused(reason: 'missing' | 'invalid_token' | 'insufficient_scope'): OA
   return new InsufficientScope('the token needs read_user, api, admin:read or admin')
 }
 
-export async function graphql(ctx: RequestContext): Promise<Reply> {
+/** The endpoint's port: authentication (admin.access), then what it hands the resolvers. */
+export type GraphQLEndpointPorts = ResolverPorts & Port<{ admin: 'access' }>
+
+export async function graphql(ctx: RequestContext<GraphQLEndpointPorts>): Promise<Reply> {
   const value = presentedToken(ctx.request)
   if (value === undefined) {
     // GraphiQL's page itself carries no data; its requests still need a token.

@@ -5,14 +5,15 @@
  */
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
-import type { HandlerServices } from '../services/index.ts'
+import type { HandlerServices, ServiceDeps } from '../services/index.ts'
 import type { Params } from './params.ts'
 
 /**
  * `S` narrows the services a handler sees to the port it declares (see `Port` in services/index.ts);
- * the server passes the real services, which fit every port.
+ * the server passes the real services, which fit every port. `S` has no default on purpose: every
+ * handler names its port (issue 15 §3); a helper that reads no services takes `RequestContext<unknown>`.
  */
-export interface RequestContext<S = HandlerServices> {
+export interface RequestContext<S> {
   request: Request
   url: URL
   method: string
@@ -25,6 +26,8 @@ export interface RequestContext<S = HandlerServices> {
   body: Params
   services: S
   config: Config
+  /** The provider's clock (the services' own), for handlers that compare times. */
+  clock: ServiceDeps['clock']
   /** Set by handlers that authenticate a client, for the request log; `fault` names a 503's cause. */
   log: { clientId?: string; error?: string; debug?: string; grantType?: string; fault?: string }
   /** An unexpected error behind a masked answer (a defect): the server logs it with its stack. */
@@ -45,4 +48,8 @@ export type Reply =
   /** A Response built by a library that speaks HTTP itself (graphql-yoga); headers are added to it. */
   | { type: 'response'; response: Response; headers?: Headers }
 
-export type Handler = (ctx: RequestContext) => Promise<Reply>
+/** The context the server builds: the real services, which every handler's port is a view of. */
+export type ServerContext = RequestContext<HandlerServices>
+
+/** A routed handler as the server calls it; a handler that declares a narrower port fits. */
+export type Handler = (ctx: ServerContext) => Promise<Reply>

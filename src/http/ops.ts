@@ -9,6 +9,7 @@ import type { Config } from '../config.ts'
 import { RouteNotFound } from '../handler/errors.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Reply, RequestContext } from '../handler/context.ts'
+import type { Port } from '../services/index.ts'
 import { renderError } from './render-error.ts'
 import { toResponse } from './respond.ts'
 
@@ -21,7 +22,7 @@ export async function healthz(): Promise<Reply> {
 }
 
 /** Readiness: the database answers and carries this build's newest migration; 503 otherwise. */
-export async function readyz(ctx: RequestContext): Promise<Reply> {
+export async function readyz(ctx: RequestContext<Port<{ health: 'readiness' }>>): Promise<Reply> {
   const r = await ctx.services.health.readiness()
   return r.ready
     ? { type: 'json', body: { status: 'ready' } }
@@ -33,7 +34,7 @@ export async function readyz(ctx: RequestContext): Promise<Reply> {
  * host that did not come through a proxy; `on` answers to anyone; with `--metrics-port` or
  * `--metrics off` the main port has no /metrics at all.
  */
-export async function metricsOnMainPort(ctx: RequestContext): Promise<Reply> {
+export async function metricsOnMainPort(ctx: RequestContext<unknown>): Promise<Reply> {
   const { metrics, metricsPort } = ctx.config
   if (!ctx.metrics || metrics === 'off' || metricsPort !== undefined) throw new RouteNotFound('no such endpoint')
   if (metrics === 'loopback' && !(isLoopback(ctx.ip) && PROXY_HEADERS.every((h) => !ctx.request.headers.has(h))))

@@ -23,14 +23,14 @@ export class CrossSiteForm extends AccessDenied {
 }
 
 /** Throws CrossSiteForm when the form was posted from another site. Routes ask for it with `sameOrigin`. */
-export function refuseCrossSite(ctx: RequestContext): void {
+export function refuseCrossSite(ctx: RequestContext<unknown>): void {
   if (!isSameOrigin(ctx))
     throw new CrossSiteForm(
       'This form was sent from another site, so nothing was changed. Start again from the application.',
     )
 }
 
-function isSameOrigin(ctx: RequestContext): boolean {
+function isSameOrigin(ctx: RequestContext<unknown>): boolean {
   const site = ctx.request.headers.get('sec-fetch-site')
   if (site !== null && !OWN_FETCH_SITES.has(site.trim().toLowerCase())) return false
   const origin = ctx.request.headers.get('origin')

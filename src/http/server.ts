@@ -9,10 +9,10 @@
 import type { Server } from 'bun'
 import type { Config } from '../config.ts'
 import { MethodNotAllowed, RouteNotFound, ServerError, TemporarilyUnavailable } from '../handler/errors.ts'
-import type { Services } from '../services/index.ts'
+import type { HandlerServices } from '../services/index.ts'
 import { parseCookies, queryParams, readBody } from '../handler/params.ts'
 import { clientIp } from './client-ip.ts'
-import type { Headers, Reply, RequestContext } from '../handler/context.ts'
+import type { Headers, Reply, ServerContext } from '../handler/context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from '../metrics.ts'
@@ -30,7 +30,13 @@ export interface App {
   fetch(request: Request, server?: Server<unknown>): Promise<Response>
 }
 
-export function createApp(services: Services, config: Config, logger: Logger, metrics?: Metrics): App {
+export function createApp(
+  services: HandlerServices,
+  config: Config,
+  clock: ServerContext['clock'],
+  logger: Logger,
+  metrics?: Metrics,
+): App {
   return {
     async fetch(request, server) {
       const started = performance.now()
@@ -41,7 +47,7 @@ export function createApp(services: Services, config: Config, logger: Logger, me
         request.headers.get('x-forwarded-for'),
         config.trustedProxies,
       )
-      const ctx = makeContext(request, services, config, ip, requestId)
+      const ctx = makeContext(request, services, config, clock, ip, requestId)
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
       const reply = ctx
@@ -75,7 +81,7 @@ export function createApp(services: Services, config: Config, logger: Logger, me
 /** Labels stay bounded: a route from the table (or "unmatched"), a known method, the status. */
 function observe(
   metrics: Metrics,
-  ctx: RequestContext | undefined,
+  ctx: ServerContext | undefined,
   route: Route | undefined,
   method: string,
   status: number,
@@ -93,11 +99,12 @@ function observe(
 
 function makeContext(
   request: Request,
-  services: Services,
+  services: HandlerServices,
   config: Config,
+  clock: ServerContext['clock'],
   ip: string,
   requestId: string,
-): RequestContext | undefined {
+): ServerContext | undefined {
   if (request.url.length > MAX_URL_LENGTH) return undefined
   return {
     request,
@@ -110,11 +117,12 @@ function makeContext(
     body: Object.create(null),
     services,
     config,
+    clock,
     log: {},
   }
 }
 
-async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<Reply> {
+async function dispatch(ctx: ServerContext, route: Route | undefined): Promise<Reply> {
   try {
     if (!route) throw new RouteNotFound('no such endpoint')
     if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
@@ -128,14 +136,14 @@ async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<
 }
 
 /** Reads what the endpoint declares it takes, in this order, then runs its handler. */
-async function run(ctx: RequestContext, endpoint: Endpoint): Promise<Reply> {
+async function run(ctx: ServerContext, endpoint: Endpoint): Promise<Reply> {
   if (endpoint.sameOrigin) refuseCrossSite(ctx)
   if (endpoint.query) ctx.query = queryParams(ctx.url)
   if (endpoint.body) ctx.body = await readBody(ctx.request, endpoint.body)
   return endpoint.handle(ctx)
 }
 
-function failure(ctx: RequestContext, route: Route | undefined, error: unknown): Reply {
+function failure(ctx: ServerContext, route: Route | undefined, error: unknown): Reply {
   const allow = route && [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])]
   const { reply, oauth } = renderError(error, errorShape(ctx, route), allow)
   ctx.log.error = oauth.code
@@ -147,7 +155,7 @@ function failure(ctx: RequestContext, route: Route | undefined, error: unknown):
 }
 
 /** Pages answer errors as pages, /graphql in its shape; a browser lost on an unknown path gets a page too. */
-function errorShape(ctx: RequestContext, route: Route | undefined): ErrorShape {
+function errorShape(ctx: ServerContext, route: Route | undefined): ErrorShape {
   if (route?.page) return 'page'
   if (route?.graphql) return 'graphql'
   return !route && acceptsHtml(ctx.request) ? 'page' : 'json'

@@ -55,6 +55,7 @@ export type AuthorizeRequestPorts = IdTokenHintPorts & Port<{ applications: 'fin
 
 export async function validateAuthorizeRequest(
   services: AuthorizeRequestPorts,
+  issuer: string,
   params: Params,
 ): Promise<AuthorizeRequest> {
   const client = await findClient(services, params.client_id)
@@ -68,7 +69,7 @@ export async function validateAuthorizeRequest(
       redirectUri,
       redirectUriSent: sent,
       state,
-      ...(await validateRest(services, client, params)),
+      ...(await validateRest(services, issuer, client, params)),
       params,
     }
   } catch (e) {
@@ -99,7 +100,7 @@ function resolveRedirectUri(client: Application, params: Params): { redirectUri:
   return { redirectUri: requested, sent: true }
 }
 
-async function validateRest(services: AuthorizeRequestPorts, client: Application, params: Params) {
+async function validateRest(services: AuthorizeRequestPorts, issuer: string, client: Application, params: Params) {
   if (params.response_type === undefined) throw new InvalidRequest('response_type is required')
   if (params.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported')
   if (params.request !== undefined || params.request_uri !== undefined)
@@ -119,18 +120,19 @@ async function validateRest(services: AuthorizeRequestPorts, client: Application
     nonce: nonce ?? null,
     prompt,
     maxAge,
-    hintedSubject: await hintedSubject(services, client, params.id_token_hint),
+    hintedSubject: await hintedSubject(services, issuer, client, params.id_token_hint),
   }
 }
 
 /** OIDC Core §3.1.2.1: a hint that is not an ID token Latchkey gave this client is a bad request. */
 async function hintedSubject(
   services: AuthorizeRequestPorts,
+  issuer: string,
   client: Application,
   hint: string | undefined,
 ): Promise<string | null> {
   if (hint === undefined) return null
-  const check = await checkIdTokenHint(services, hint, client.clientId)
+  const check = await checkIdTokenHint(services, issuer, hint, client.clientId)
   if (!check.ok) throw new InvalidRequest(check.reason)
   return check.subject
 }

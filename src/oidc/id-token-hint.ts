@@ -9,14 +9,18 @@ import type { Port } from '../services/index.ts'
 
 export type HintCheck = { ok: true; subject: string } | { ok: false; reason: string }
 
-/** What checking an id_token_hint uses: the published keys and the issuer. */
-export type IdTokenHintPorts = Port<{ signingKeys: 'jwks'; deps: 'config' }>
+/** What checking an id_token_hint uses: the published keys (the issuer is the caller's config). */
+export type IdTokenHintPorts = Port<{ signingKeys: 'jwks' }>
 
-export async function checkIdTokenHint(services: IdTokenHintPorts, hint: string, clientId: string): Promise<HintCheck> {
+export async function checkIdTokenHint(
+  services: IdTokenHintPorts,
+  issuer: string,
+  hint: string,
+  clientId: string,
+): Promise<HintCheck> {
   const payload = await verifiedJwtPayload(hint, (await services.signingKeys.jwks()).keys)
   if (!payload) return { ok: false, reason: 'id_token_hint is not an ID token signed by this server' }
-  if (payload.iss !== services.deps.config.issuer)
-    return { ok: false, reason: 'id_token_hint was issued by another server' }
+  if (payload.iss !== issuer) return { ok: false, reason: 'id_token_hint was issued by another server' }
   const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud]
   if (!audience.includes(clientId)) return { ok: false, reason: 'id_token_hint was not issued to this client' }
   if (typeof payload.sub !== 'string' || payload.sub === '')

@@ -6,7 +6,7 @@
 import type { Config } from '../config.ts'
 import { halfHash, signJwt } from '../crypto/jose.ts'
 import type { Application } from '../services/applications/applications.ts'
-import type { Port } from '../services/index.ts'
+import type { Port, ServiceDeps } from '../services/index.ts'
 import { claimsFor } from './claims.ts'
 
 export interface IdTokenInput {
@@ -18,18 +18,18 @@ export interface IdTokenInput {
   accessToken: string
 }
 
-/** The services an ID token is made from: the user's claims, the active key, the clock. */
-export type IdTokenPorts = Port<{ users: 'findById'; signingKeys: 'active'; deps: 'clock' }>
+/** The services an ID token is made from: the user's claims and the active key (the clock is the caller's). */
+export type IdTokenPorts = Port<{ users: 'findById'; signingKeys: 'active' }>
 
 export async function issueIdToken(
   services: IdTokenPorts,
-  config: Config,
+  { config, clock }: Pick<ServiceDeps, 'config' | 'clock'>,
   input: IdTokenInput,
 ): Promise<string | undefined> {
   const user = await services.users.findById(input.userId)
   if (!user) return undefined
   const key = await services.signingKeys.active(input.client.idTokenAlg)
-  const now = services.deps.clock.now()
+  const now = clock.now()
   const payload = {
     ...claimsFor(user, input.scopes),
     iss: config.issuer,

@@ -30,13 +30,12 @@ export type AuthorizeEndpointPorts = AuthorizeRequestPorts &
     grants: 'approve' | 'covers' | 'approvedScopes'
     scopes: 'describe'
     codes: 'issue'
-    deps: 'clock'
   }>
 
 export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Promise<Reply> {
   return guard(ctx, async () => {
     const params = ctx.method === 'POST' ? ctx.body : ctx.query
-    const req = await validateAuthorizeRequest(ctx.services, params)
+    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
     const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
     if (needsLogin(ctx, req, session)) {
       if (req.prompt.has('none')) throw new RedirectableError(loginRequired(req, session), req.redirectUri, req.state)
@@ -64,7 +63,7 @@ export async function authorizeDecision(ctx: RequestContext<AuthorizeEndpointPor
   return guard(ctx, async () => {
     // The route is same-origin only: a consent sent from another site never reaches this point.
     const { csrf_token: csrf, decision, ...params } = ctx.body
-    const req = await validateAuthorizeRequest(ctx.services, params)
+    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
     const cookie = ctx.cookies.get(SESSION_COOKIE)
     const session = await ctx.services.sessions.resolve(cookie)
     // The request was validated above, so starting again is that same request, from the top.
@@ -108,7 +107,7 @@ function needsLogin(
 ): boolean {
   if (!session) return true
   if (req.prompt.has('login') || isOtherUser(req, session)) return true
-  return req.maxAge !== undefined && ctx.services.deps.clock.now() - session.authTime > req.maxAge
+  return req.maxAge !== undefined && ctx.clock.now() - session.authTime > req.maxAge
 }
 
 function isOtherUser(req: AuthorizeRequest, session: Session): boolean {

@@ -47,10 +47,11 @@ export function createServices(deps: ServiceDeps) {
 export type Services = ReturnType<typeof createServices>
 
 /**
- * The services as handlers see them (RequestContext): the store connection is left out of `deps`, so
- * endpoint code reaches data only through the services' operations.
+ * The services as everything outside services/ sees them (handlers, resolvers, the CLI): without `deps`,
+ * so no caller reaches the store but through the services' operations. Handlers get the config and the
+ * clock from their context (RequestContext, GrantContext) instead.
  */
-export type HandlerServices = Omit<Services, 'deps'> & { deps: Pick<ServiceDeps, 'clock' | 'config'> }
+export type HandlerServices = Omit<Services, 'deps'>
 
 /**
  * A narrow port on the services (fosite's small storage interfaces): from each named service, only the

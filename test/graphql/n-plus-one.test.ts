@@ -29,7 +29,7 @@ async function countingServer() {
   const services = createServices({ db, config, clock: systemClock })
   await services.signingKeys.ensure()
   const url = `http://127.0.0.1:${config.port}`
-  const unmount = mount(url, createApp(services, config, { log: () => {} }))
+  const unmount = mount(url, createApp(services, config, systemClock, { log: () => {} }))
   return {
     url,
     services,

@@ -2,7 +2,7 @@
  * Helpers for the GraphQL admin API tests: the checklist's cast (root the administrator, alice and
  * bob the users) with a token per access level, and a `gql` call over real HTTP.
  */
-import type { Services } from '../../src/services/index.ts'
+import type { HandlerServices } from '../../src/services/index.ts'
 import { PASSWORD } from '../helpers/fixtures.ts'
 import type { TestServer } from '../helpers/server.ts'
 
@@ -49,7 +49,7 @@ export async function ok<T = any>(
 
 export const REDIRECT = 'https://app.example/cb'
 
-export async function seedAdminWorld(services: Services) {
+export async function seedAdminWorld(services: HandlerServices) {
   const root = await services.users.create({ username: 'root', password: PASSWORD, isAdmin: true })
   const alice = await services.users.create({ username: 'alice', email: 'alice@example.com', password: PASSWORD })
   const bob = await services.users.create({ username: 'bob', email: 'bob@example.com', password: PASSWORD })

@@ -1,7 +1,7 @@
 /** What issue 14 §6 asks of every answer given while the database cannot be used, and of its log. */
 import { expect } from 'bun:test'
 import { DEVICE_CODE_GRANT } from '../../src/services/applications/applications.ts'
-import type { Services } from '../../src/services/index.ts'
+import type { HandlerServices } from '../../src/services/index.ts'
 import type { Client } from './fixtures.ts'
 
 export type Shape = 'oauth' | 'page' | 'graphql'
@@ -34,7 +34,7 @@ export function expectOneQuietLine(logs: string[], res: Response): void {
 }
 
 /** A confidential machine client: each client_credentials or device authorization request writes a row. */
-export async function machineClient(services: Services): Promise<Client> {
+export async function machineClient(services: HandlerServices): Promise<Client> {
   const { application, clientSecret } = await services.applications.create({
     name: 'Fault bot',
     grantTypes: ['client_credentials', DEVICE_CODE_GRANT],

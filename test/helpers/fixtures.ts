@@ -1,5 +1,5 @@
 /** Users and applications of the security checklist's notation: alice, bob, C1, C2, P1. */
-import type { Services } from '../../src/services/index.ts'
+import type { HandlerServices } from '../../src/services/index.ts'
 
 export const PASSWORD = 'correct horse battery staple'
 export const R1 = 'https://c1.example/cb'
@@ -12,7 +12,7 @@ export interface Client {
   redirectUri: string
 }
 
-export async function seed(services: Services) {
+export async function seed(services: HandlerServices) {
   const alice = await services.users.create({
     username: 'alice',
     email: 'alice@example.com',

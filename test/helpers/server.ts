@@ -14,6 +14,7 @@ import type { Clock } from '../../src/clock.ts'
 import { loadConfig, SETTINGS, type Config } from '../../src/config.ts'
 import { startServer as listen } from '../../src/http/server.ts'
 import { openProvider, type Provider } from '../../src/provider.ts'
+import type { Db } from '../../src/store/database.ts'
 import { createTestDatabase, onPostgres } from './database.ts'
 import { mount, unusedPort } from './in-process.ts'
 
@@ -21,6 +22,8 @@ export interface TestServer extends AsyncDisposable {
   url: string
   config: Config
   provider: Provider
+  /** The provider's own store connection (SQLite or PostgreSQL), for tests that look at rows directly. */
+  db: Db
   logs: string[]
 }
 
@@ -61,6 +64,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     url,
     config,
     provider,
+    db: provider.db,
     logs,
     async [Symbol.asyncDispose]() {
       await stop()

@@ -282,7 +282,7 @@ describe('I.56 signing keys', () => {
       const oldKid = decodeProtectedHeader(before.id_token!).kid!
       // Rotation as an operator does it: retire the active RS256 key with a publish window, then ensure a new one.
       const publishUntil = clock.now() + services.signingKeys.maxSignedLifetime()
-      await services.deps.db
+      await env.server.db
         .updateTable('signing_keys')
         .set({ status: 'retired', retired_at: clock.now(), publish_until: publishUntil })
         .where('kid', '=', oldKid)

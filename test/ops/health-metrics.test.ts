@@ -24,7 +24,7 @@ describe('/healthz and /readyz', () => {
 
   test('readyz answers 503 when the newest migration is missing, 200 again once it is back', async () => {
     await using server = await startServer()
-    const db = server.provider.services.deps.db // the provider's own connection: SQLite or PostgreSQL
+    const db = server.db // the provider's own connection: SQLite or PostgreSQL
     const latest = (
       await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db)
     ).rows[0]!.name

@@ -24,9 +24,7 @@ async function setup(config: Record<string, unknown> = {}) {
   const rotate = (refresh: string) => services.tokens.rotateRefresh(refresh, app, (s) => s)
   // Through the provider's own connection, so it counts on SQLite and PostgreSQL alike.
   const count = async (table: string) =>
-    Number(
-      (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(services.deps.db)).rows[0]!.n,
-    )
+    Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(server.db)).rows[0]!.n)
   return { server, services, clock, f, app, issue, rotate, count, [Symbol.dispose]: () => {} }
 }
 

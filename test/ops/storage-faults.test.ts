@@ -27,7 +27,7 @@ describe('issue 14 §6: a defect is still a defect (500 or masked, logged with i
   test('a missing table (not an outage) answers 500 server_error and logs its stack', async () => {
     await using server = await startServer()
     const client = await machineClient(server.provider.services)
-    const db = server.provider.services.deps.db
+    const db = server.db
     await sql`alter table access_tokens rename to access_tokens_away`.execute(db)
     try {
       const res = await tokenRequest(server, client)
@@ -52,7 +52,7 @@ describe('issue 14 §6: a defect is still a defect (500 or masked, logged with i
       isAdmin: true,
     })
     const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin'], null)).token
-    const db = services.deps.db
+    const db = server.db
     await sql`alter table audit_events rename to audit_events_away`.execute(db)
     try {
       const res = await gqlResponse(server, adminToken, '{ auditEvents(first: 1) { edges { cursor } } }')
@@ -89,7 +89,7 @@ describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLi
       const adminToken = (await services.tokens.issuePersonal(admin.id, ['admin'], null)).token
       const { cookieValue } = await services.sessions.start(admin, '127.0.0.1')
       // The app's own connection waits 100 ms for a lock instead of 5 s, so the test does not wait out the default.
-      await sql`PRAGMA busy_timeout = 100`.execute(services.deps.db)
+      await sql`PRAGMA busy_timeout = 100`.execute(server.db)
 
       const holder = new RawSqlite(server.config.db)
       holder.exec('BEGIN EXCLUSIVE')
@@ -141,7 +141,7 @@ describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLi
       const filler = join(dir, 'filler')
       if (mounted) fillDisk(filler)
       else {
-        const db = server.provider.services.deps.db
+        const db = server.db
         const { page_count } = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(db)).rows[0]!
         await sql.raw(`PRAGMA max_page_count = ${page_count}`).execute(db)
       }
@@ -157,7 +157,7 @@ describe.skipIf(onPostgres)('issue 14 §6: SQLite faults (this pass runs on SQLi
       }
       expect(server.logs.map((l) => JSON.parse(l).fault).filter(Boolean)[0]).toMatch(/^SQLITE_(FULL|IOERR)/)
       if (mounted) rmSync(filler)
-      else await sql`PRAGMA max_page_count = 1073741823`.execute(server.provider.services.deps.db)
+      else await sql`PRAGMA max_page_count = 1073741823`.execute(server.db)
       expect((await tokenRequest(server, client)).status).toBe(200)
     } finally {
       if (mounted) mount(['-l', dir], 'umount')
@@ -217,7 +217,7 @@ describe.skipIf(!onPostgres)('issue 14 §6: PostgreSQL pool exhausted (this pass
     await using server = await startServer({ config: { dbPoolSize: 1 } })
     const client = await machineClient(server.provider.services)
     // Hold the pool's only connection while the request runs.
-    const res = await server.provider.services.deps.db.connection().execute(() => tokenRequest(server, client))
+    const res = await server.db.connection().execute(() => tokenRequest(server, client))
     await expectUnavailable(res, 'oauth')
     expectOneQuietLine(server.logs, res)
     expect(server.logs.map((l) => JSON.parse(l).fault).filter(Boolean)).toEqual(['pool timeout'])

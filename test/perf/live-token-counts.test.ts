@@ -59,7 +59,7 @@ async function setUp() {
   const clock = testClock(Math.floor(Date.now() / 1000 / 3600) * 3600 + 3000)
   const server = await startServer({ clock })
   const { services } = server.provider
-  const db = services.deps.db
+  const db = server.db
   const users = [
     await services.users.create({ username: 'count-a', password: 'counter-password' }),
     await services.users.create({ username: 'count-b', password: 'counter-password' }),

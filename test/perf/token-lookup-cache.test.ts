@@ -118,7 +118,7 @@ describe('token lookup cache', () => {
   })
 
   test('RFC 7662 §2.2: unknown tokens are never remembered; a lookup answers what the database holds', async () => {
-    const lookups = createTokenLookupCache(server.provider.services.deps.db)
+    const lookups = createTokenLookupCache(server.db)
     const token = await issue()
     const key = storedTokenKey(token)
     expect(await lookups.access(key)).toMatchObject({ token_hash: key, revoked_at: null })
@@ -131,7 +131,7 @@ describe('token lookup cache', () => {
     'issue 15 §4: every write that may end a token moves the signal the cache trusts; token ' +
       'inserts and reads do not',
     async () => {
-      const signal = changeSignalOf(server.provider.services.deps.db)!
+      const signal = changeSignalOf(server.db)!
       const watched = [
         signal.everything,
         ...(['access_tokens', 'refresh_tokens', 'users', 'applications'] as const).map((t) => signal.counter(t)),

@@ -270,7 +270,7 @@ describe.each(DIALECTS)('D.27 refresh after the grant is gone ($name)', (dialect
   test('Gitea issue 19111: RT after the user is deleted → invalid_grant; its ATs inactive', async () => {
     const user = await newUser()
     const tokens = await tokensFor(env, env.f.C1, { dialect, browser: user.browser, username: user.username })
-    await env.server.provider.services.deps.db.deleteFrom('users').where('id', '=', user.id).execute()
+    await env.server.db.deleteFrom('users').where('id', '=', user.id).execute()
     await expectDead(env.f.C1, tokens)
   })
 

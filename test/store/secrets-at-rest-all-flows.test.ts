@@ -220,11 +220,11 @@ describe.skipIf(onPostgres)('O.77 secrets at rest after every flow', () => {
         })
     }
     check(databaseFiles())
-    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(s.deps.db)
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(server.db)
     check(databaseFiles())
 
     // what is stored instead is the SHA-256 digest (device codes by value, user codes in their normal form)
-    const rows = await s.deps.db.selectFrom('device_codes').select(['device_code_hash', 'user_code_hash']).execute()
+    const rows = await server.db.selectFrom('device_codes').select(['device_code_hash', 'user_code_hash']).execute()
     const stored = new Set(rows.flatMap((r) => [r.device_code_hash, r.user_code_hash]))
     for (const d of deviceCodes) {
       expect(stored.has(sha256Hex(d.device_code))).toBe(true)

@@ -32,7 +32,7 @@ const databaseFiles = () => sqliteFiles(env.server.config.db)
 /** PostgreSQL has no file to read here: every row of every table, as text, is what it keeps at rest. */
 async function storedData(): Promise<Array<[string, Buffer]>> {
   if (!onPostgres) return databaseFiles()
-  const db = env.server.provider.services.deps.db
+  const db = env.server.db
   const { rows } = await sql<{
     t: string
   }>`select tablename as t from pg_tables where schemaname = current_schema()`.execute(db)
@@ -122,13 +122,13 @@ describe('O.77 secrets at rest', () => {
       }
       check(await storedData())
       if (!onPostgres) {
-        await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(services.deps.db)
+        await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(env.server.db)
         check(databaseFiles())
       }
 
       // only SHA-256 digests are stored, and they are the digests of what was issued; a token's key
       // is its row id and its digest (crypto/token-values.ts), a code's, session's or secret's the bare digest
-      const db = services.deps.db
+      const db = env.server.db
       const tokenKeys = [
         ...(await db.selectFrom('access_tokens').select('token_hash as h').execute()),
         ...(await db.selectFrom('refresh_tokens').select('token_hash as h').execute()),

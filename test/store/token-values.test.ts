@@ -34,7 +34,7 @@ afterAll(async () => {
 })
 
 const services = () => server.provider.services
-const db = () => server.provider.services.deps.db
+const db = () => server.db
 const issue = () =>
   services().tokens.issue({ application: app, userId: null, scopes: ['read_user'], withRefresh: true, authTime: null })
 

@@ -67,6 +67,7 @@ describe('issue 15 §3: grants run on their narrow ports', () => {
         params: { scope: 'openid read_user' },
         services: stubPort(issued),
         config,
+        clock: { now: () => 1_800_000_000 },
         ip: '192.0.2.1',
       })
       expect(body).toEqual({
@@ -88,6 +89,7 @@ describe('issue 15 §3: grants run on their narrow ports', () => {
       params: {},
       services: stubPort(issued),
       config,
+      clock: { now: () => 1_800_000_000 },
       ip: '192.0.2.1',
     })
     await expect(run).rejects.toBeInstanceOf(UnauthorizedClient)

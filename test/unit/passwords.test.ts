@@ -203,7 +203,7 @@ describe('login flood', () => {
     await using server = await startServer()
     const { users } = server.provider.services
     const user = await users.create({ username: 'legacy', password: PASSWORD })
-    const db = server.provider.services.deps.db
+    const db = server.db
     const old = await Bun.password.hash(PASSWORD, { algorithm: 'argon2id', memoryCost: 8192, timeCost: 1 })
     await db.updateTable('users').set({ password_hash: old }).where('id', '=', user.id).execute()
     expect(await users.authenticate('legacy', 'wrong password')).toBeUndefined()

@@ -4,11 +4,11 @@ import type { Port } from '../../services/index.ts'
 import { extractBearer, requireAccessToken, type BearerPorts } from '../bearer.ts'
 
 /** The services token info uses. */
-export type TokenInfoPorts = BearerPorts & Port<{ deps: 'clock' }>
+export type TokenInfoPorts = BearerPorts
 
 export async function tokenInfo(ctx: RequestContext<TokenInfoPorts>): Promise<Reply> {
   const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, ctx.query, undefined), ctx.ip)
-  const expiresIn = token.expiresAt === null ? null : token.expiresAt - ctx.services.deps.clock.now()
+  const expiresIn = token.expiresAt === null ? null : token.expiresAt - ctx.clock.now()
   return {
     type: 'json',
     body: {

@@ -33,6 +33,7 @@ export async function token(ctx: RequestContext<TokenEndpointPorts>): Promise<Re
     params: parsed.data,
     services: ctx.services,
     config: ctx.config,
+    clock: ctx.clock,
     ip: ctx.ip,
   })
   return { type: 'json', body }

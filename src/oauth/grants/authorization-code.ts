@@ -48,7 +48,7 @@ export const authorizationCode: GrantHandler<typeof Params, AuthorizationCodePor
       await services.tokens.revokeIssuedFromCode(code.id)
       throw new InvalidGrant('the authorization code was already used')
     }
-    if (code.expiresAt <= services.deps.clock.now()) throw new InvalidGrant('the authorization code has expired')
+    if (code.expiresAt <= ctx.clock.now()) throw new InvalidGrant('the authorization code has expired')
     // RFC 9700 §4.14.2 (Gitea issue 19111): an outstanding code dies with its user or its consent —
     // disabling the user or revoking the grant marks its codes consumed, so they fail above.
     // §4.1.3: redirect_uri must be present and identical when it was sent at /authorize.

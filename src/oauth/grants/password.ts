@@ -43,7 +43,7 @@ export const password: GrantHandler<typeof Params, PasswordPorts> = {
       userId: user.id,
       scopes: scope.scopes,
       withRefresh: client.grantTypes.includes('refresh_token'),
-      authTime: services.deps.clock.now(),
+      authTime: ctx.clock.now(),
     })
     return tokenResponse(ctx, tokens, { userId: user.id, authTime: tokens.createdAt, nonce: null })
   },

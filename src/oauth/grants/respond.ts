@@ -25,7 +25,7 @@ export async function tokenResponse(
   const body = tokenBody(tokens)
   // OIDC Core §3.1.3.3: an ID token whenever openid was granted to a user.
   if (oidc.userId && tokens.scopes.includes('openid')) {
-    const idToken = await issueIdToken(ctx.services, ctx.config, {
+    const idToken = await issueIdToken(ctx.services, ctx, {
       client: ctx.client,
       userId: oidc.userId,
       scopes: tokens.scopes,
