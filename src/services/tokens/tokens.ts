@@ -349,7 +349,15 @@ export function createTokenService(
   audit: AuditService,
   store: TokenStore = createTokenStore(deps.db),
 ) {
-  const d: TokenDeps = { ...deps, ...store, audit }
+  // One literal of one shape, made once: every operation reads its part of it.
+  const d: TokenDeps = {
+    db: deps.db,
+    config: deps.config,
+    clock: deps.clock,
+    writes: store.writes,
+    lookups: store.lookups,
+    audit,
+  }
   return {
     issue: (req: IssueRequest) => issueTokens(d, req),
     redeemCode: (codeId: string, req: Omit<IssueRequest, 'codeId' | 'familyId'>) => redeemCode(d, codeId, req),
