@@ -19,7 +19,10 @@ export type Presented =
   | { kind: 'session'; value: string }
   | { kind: 'malformed'; reason: string }
 
-/** Who passed: the user, their groups, and the token's scopes (`null` for a session, which holds none). */
+/**
+ * Who passed: the user, their groups, and the token's scopes with those they imply (`null` for a
+ * session, which holds none).
+ */
 export interface Identity {
   user: User
   groups: readonly string[]
@@ -43,7 +46,9 @@ export interface GroupNamesPort {
   groups?: { namesForUser(userId: string): Promise<readonly string[]> }
 }
 
-export type CredentialPorts = BearerPorts & Port<{ users: 'findById'; sessions: 'resolve' }> & GroupNamesPort
+export type CredentialPorts = BearerPorts &
+  Port<{ users: 'findById'; sessions: 'resolve'; scopes: 'expand' }> &
+  GroupNamesPort
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
 const BASIC = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i
@@ -85,7 +90,8 @@ export async function identify(ctx: RequestContext<CredentialPorts>, credential:
     const token = await requireAccessToken(ctx.services, credential.value, ctx.ip)
     const user = token.userId === null ? undefined : await ctx.services.users.findById(token.userId)
     if (!user || user.disabled) return { kind: 'no-user', reason: 'forward auth needs a token that acts for a user' }
-    return withGroups(ctx, user, token.scopes)
+    // A personal token holds the scopes it was given; what they imply counts too (write_repository ⊃ read_repository).
+    return withGroups(ctx, user, await ctx.services.scopes.expand(token.scopes))
   } catch (error) {
     if (error instanceof TooManyRequests) return nobody(error.description, error.retryAfter)
     if (error instanceof InvalidToken) return nobody(error.description)

@@ -40,6 +40,13 @@ describe('issue 16: forward auth answers 200 with who passed', () => {
     }
   })
 
+  test('a scope counts with what it implies: write_repository lets a personal token fetch', async () => {
+    const token = await personalToken(env, env.f.alice.id, ['write_repository'])
+    const res = await ask(env, { url: FETCH, headers: basic('oauth2', token) })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('remote-scopes')).toBe('write_repository read_repository')
+  })
+
   test('an OAuth access token works as well as a personal one', async () => {
     const { access_token } = await tokensFor(env, env.f.C1)
     const res = await ask(env, { url: 'http://wiki.example.com/page', headers: basic('oauth2', access_token) })

@@ -41,9 +41,11 @@ export function rulesFile(rules: unknown = RULES): string {
   return file
 }
 
-/** A provider whose forward auth trusts the in-process peer (127.0.0.1) as its proxy. */
-export function setupForwardAuth(config: Record<string, unknown> = {}): Promise<Env> {
-  return setup({ config: { forwardAuthRules: rulesFile(), trustedProxies: '127.0.0.1', ...config } })
+/** A provider whose forward auth trusts the in-process peer (127.0.0.1) as its proxy, with GitLab's scopes. */
+export async function setupForwardAuth(config: Record<string, unknown> = {}): Promise<Env> {
+  const env = await setup({ config: { forwardAuthRules: rulesFile(), trustedProxies: '127.0.0.1', ...config } })
+  await env.server.provider.services.scopes.importPreset('gitlab', { force: true })
+  return env
 }
 
 export interface Ask {
