@@ -197,6 +197,40 @@ describe('issue 16: 403 for who may not pass', () => {
   })
 })
 
+describe('issue 16: rules that name groups', () => {
+  test('a member of the rule’s group with write_repository pushes; Remote-Groups lists every group', async () => {
+    const groups = env.server.provider.services.groups
+    await groups.create({ name: 'team', description: 'Pushers' })
+    await groups.create({ name: 'admins', description: 'Wiki admins' })
+    await groups.addMember({ name: 'team' }, { username: 'bob' })
+    await groups.addMember({ name: 'admins' }, { username: 'bob' })
+    const token = await personalToken(env, env.f.bob.id, ['write_repository'])
+    const push = await ask(env, { url: PUSH, headers: basic('oauth2', token) })
+    expect(push.status).toBe(200)
+    expect(push.headers.get('remote-groups')).toBe('admins,team')
+    const post = await ask(env, {
+      url: 'http://git.example.com/team/repo.git/git-receive-pack',
+      method: 'POST',
+      headers: basic('oauth2', token),
+    })
+    expect(post.status).toBe(200)
+    expect((await ask(env, { url: 'http://wiki.example.com/admin/users', headers: bearer(token) })).status).toBe(200)
+    const alice = await personalToken(env, env.f.alice.id, ['write_repository'])
+    expect((await ask(env, { url: 'http://wiki.example.com/admin', headers: bearer(alice) })).status).toBe(403)
+  })
+
+  test('leaving the group refuses the next push at once', async () => {
+    const groups = env.server.provider.services.groups
+    const token = await personalToken(env, env.f.bob.id, ['write_repository'])
+    expect((await ask(env, { url: PUSH, headers: basic('oauth2', token) })).status).toBe(200)
+    await groups.removeMember({ name: 'team' }, { username: 'bob' })
+    const res = await ask(env, { url: PUSH, headers: basic('oauth2', token) })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ error: 'access_denied' })
+    await groups.addMember({ name: 'team' }, { username: 'bob' })
+  })
+})
+
 describe('issue 16: forwarded headers are believed only from trusted proxies', () => {
   test('a peer not in --trusted-proxies is refused 403 with the reason, even with a valid token', async () => {
     const token = await personalToken(env, env.f.alice.id, ['read_repository'])
