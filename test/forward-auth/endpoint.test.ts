@@ -105,7 +105,7 @@ describe('issue 16: forward auth answers 200 with who passed', () => {
 })
 
 describe('issue 16 / RFC 6750 §3: 401 carries a Basic and a Bearer challenge', () => {
-  test('no credentials: 401 with a Basic challenge (git sends credentials only then), Bearer without error', async () => {
+  test('no credentials: 401 with a Basic challenge (git answers only that one), Bearer without error', async () => {
     const res = await ask(env, { url: FETCH })
     expect(res.status).toBe(401)
     expect(challenges(res)).toEqual([`Basic realm="${realm}", charset="UTF-8"`, `Bearer realm="${realm}"`])
