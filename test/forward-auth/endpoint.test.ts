@@ -244,6 +244,8 @@ describe('issue 16: forwarded headers are believed only from trusted proxies', (
       error: 'access_denied',
       error_description: expect.stringContaining('203.0.113.7 is not one'),
     })
+    const line = env.server.logs.map((l) => JSON.parse(l)).findLast((l) => l.route === '/forward-auth/nginx')
+    expect(line).toMatchObject({ status: 403, error: 'access_denied' })
   })
 
   test('a trusted proxy that does not say which request it asks about is refused', async () => {
