@@ -189,6 +189,13 @@ describe('issue 16: 403 for who may not pass', () => {
     expect((await ask(env, { url: 'http://a.b.apps.example.com/', headers: bearer(token) })).status).toBe(200)
   })
 
+  test('dot segments are resolved before matching: /public/../ is not the public path', async () => {
+    for (const url of ['http://git.example.com/public/../secret', 'http://git.example.com/public/%2e%2e/secret']) {
+      const res = await ask(env, { url })
+      expect(`${url} ${res.status}`).toBe(`${url} 403`)
+    }
+  })
+
   test('a token that acts for no user (client credentials) is refused', async () => {
     const bot = await machineClient(env.server.provider.services)
     const res = await postForm(env.server.url, '/oauth/token', bot, { grant_type: 'client_credentials' })
@@ -257,11 +264,32 @@ describe('issue 16: forwarded headers are believed only from trusted proxies', (
       { 'X-Original-URL': 'ftp://wiki.example.com/', 'X-Original-Method': 'GET' },
       { 'X-Forwarded-Method': 'GET', 'X-Forwarded-Host': 'wiki.example.com', 'X-Forwarded-Uri': '/' },
       { 'X-Forwarded-Method': 'GET', 'X-Forwarded-Proto': 'http', 'X-Forwarded-Host': 'a b', 'X-Forwarded-Uri': '/' },
+      {
+        'X-Forwarded-Method': 'GET',
+        'X-Forwarded-Proto': 'http',
+        'X-Forwarded-Host': 'wiki.example.com',
+        'X-Forwarded-Uri': '@evil.example/',
+      },
     ]
     for (const headers of asks) {
       const res = await fetch(`${env.server.url}/forward-auth`, { headers: { ...headers, ...bearer(token) } })
       expect(res.status).toBe(403)
     }
+  })
+})
+
+describe('issue 16: nginx’s X-Original-URL names the request even beside X-Forwarded-Host', () => {
+  test('the host and path of X-Original-URL decide', async () => {
+    const res = await ask(env, {
+      url: 'http://git.example.com/public/x',
+      headers: { 'X-Forwarded-Proto': 'http', 'X-Forwarded-Host': 'wiki.example.com', 'X-Forwarded-Uri': '/' },
+    })
+    expect(res.status).toBe(200)
+    const refused = await ask(env, {
+      url: 'http://wiki.example.com/',
+      headers: { 'X-Forwarded-Proto': 'http', 'X-Forwarded-Host': 'git.example.com', 'X-Forwarded-Uri': '/public/x' },
+    })
+    expect(refused.status).toBe(401)
   })
 })
 
