@@ -124,7 +124,7 @@ describe('issue 16: groups in GraphQL', () => {
     })
   })
 
-  test('admin:read reads every group and its members and changes nothing; a viewer sees only their groups', async () => {
+  test('admin:read reads every group and its members, changes nothing; a viewer sees only their groups', async () => {
     await using server = await startServer()
     const w = await seedAdminWorld(server.provider.services)
     const { groups } = server.provider.services
@@ -164,7 +164,8 @@ describe('issue 16: groups in GraphQL', () => {
       const r = await ok(
         server,
         token,
-        `mutation { addGroupMember(input: {group: "${globalId('Group', dev.id)}", user: "${globalId('User', w.bob.id)}"}) { ${E} } }`,
+        `mutation($g: ID!, $u: ID!) { addGroupMember(input: {group: $g, user: $u}) { ${E} } }`,
+        { g: globalId('Group', dev.id), u: globalId('User', w.bob.id) },
       )
       expect(r.addGroupMember.__typename).toBe('ForbiddenError')
     }
