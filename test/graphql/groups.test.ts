@@ -63,13 +63,14 @@ describe('issue 16: groups in GraphQL', () => {
     )
     expect(deleted.deleteGroup).toMatchObject({ deletedGroupId: group.id, name: 'admins' })
 
-    const rows = await server.provider.services.deps.db
-      .selectFrom('audit_events')
-      .select(['type', 'actor_user_id', 'user_id'])
-      .where('type', 'like', 'group.%')
-      .orderBy('id')
-      .execute()
-    expect(rows.map((r) => r.type)).toEqual([
+    const audit = await admin(
+      `{ auditEvents(first: 100) { edges { node { type actor { username } user { username } detail } } } }`,
+    )
+    const events = audit.auditEvents.edges
+      .map((e: { node: { type: string } }) => e.node)
+      .filter((e: { type: string }) => e.type.startsWith('group.'))
+      .reverse() // newest first on the wire
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
       'group.created',
       'group.member_added',
       'group.renamed',
@@ -77,8 +78,10 @@ describe('issue 16: groups in GraphQL', () => {
       'group.member_removed',
       'group.deleted',
     ])
-    expect(rows.every((r) => r.actor_user_id === w.root.id)).toBe(true)
-    expect(rows.filter((r) => r.user_id !== null).map((r) => r.user_id)).toEqual([w.alice.id, w.alice.id])
+    expect(events.every((e: { actor: { username: string } }) => e.actor.username === 'root')).toBe(true)
+    const members = events.filter((e: { user: { username: string } | null }) => e.user !== null)
+    expect(members.map((e: { user: { username: string } }) => e.user.username)).toEqual(['alice', 'alice'])
+    expect(events[2].detail).toMatchObject({ from: 'forge-admins', to: 'admins' })
   })
 
   test('typed errors name the input field: a bad or taken name, an unknown group, an ID of another type', async () => {
