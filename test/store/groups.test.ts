@@ -58,7 +58,7 @@ describe('issue 16: the groups store', () => {
     expect(await groups.namesForUser(alice.id)).toEqual(['1', 'C', 'Z', 'a-b', 'a.b', 'b'])
   })
 
-  test('pages are keyset windows; search matches part of the name in any case, with LIKE characters literal', async () => {
+  test('pages are keyset windows; search matches part of a name in any case, LIKE characters literal', async () => {
     await using server = await startServer()
     const { groups } = server.provider.services
     for (const name of ['web-admins', 'web_users', 'ci', 'WEBX']) await groups.create({ name })
