@@ -33,38 +33,49 @@ export type ActorResult = { ok: true; actor: Actor } | { ok: false; reason: 'inv
 
 const READ_SCOPES = ['read_user', 'api', 'admin:read', 'admin']
 
+/** What resolving a caller uses: the token, user and scope operations that hold those rules. */
+export interface AccessDeps {
+  tokens: Pick<TokenService, 'findActive'>
+  users: Pick<UserService, 'findById'>
+  scopes: Pick<ScopeService, 'expand'>
+}
+
+/** Resolves a presented bearer token into an Actor (RFC 6750 §3.1 error codes on failure). */
+export async function actorForToken({ tokens, users, scopes }: AccessDeps, value: string): Promise<ActorResult> {
+  const token = await tokens.findActive(value)
+  if (!token || token.kind === 'refresh' || token.userId === null) return { ok: false, reason: 'invalid_token' }
+  const user = await users.findById(token.userId)
+  if (!user || user.disabled) return { ok: false, reason: 'invalid_token' }
+  const expanded = await scopes.expand(token.scopes)
+  const has = (s: string) => expanded.includes(s)
+  if (!READ_SCOPES.some(has)) return { ok: false, reason: 'insufficient_scope' }
+  const level: AccessLevel =
+    user.isAdmin && has('admin') ? 'admin' : user.isAdmin && has('admin:read') ? 'read' : 'viewer'
+  const canWrite = level === 'admin' || (level === 'viewer' && has('api'))
+  return {
+    ok: true,
+    actor: {
+      userId: user.id,
+      username: user.username,
+      level,
+      canWrite,
+      scopes: expanded,
+      tokenId: token.id,
+      tokenKind: token.kind,
+    },
+  }
+}
+
+/** actorForToken bound to the services (`services.admin.access`); the store deps are not used. */
 export function createAccessService(
   _deps: ServiceDeps,
   tokens: TokenService,
   users: UserService,
   scopes: ScopeService,
 ) {
+  const d: AccessDeps = { tokens, users, scopes }
   return {
-    /** Resolves a presented bearer token into an Actor (RFC 6750 §3.1 error codes on failure). */
-    async actorForToken(value: string): Promise<ActorResult> {
-      const token = await tokens.findActive(value)
-      if (!token || token.kind === 'refresh' || token.userId === null) return { ok: false, reason: 'invalid_token' }
-      const user = await users.findById(token.userId)
-      if (!user || user.disabled) return { ok: false, reason: 'invalid_token' }
-      const expanded = await scopes.expand(token.scopes)
-      const has = (s: string) => expanded.includes(s)
-      if (!READ_SCOPES.some(has)) return { ok: false, reason: 'insufficient_scope' }
-      const level: AccessLevel =
-        user.isAdmin && has('admin') ? 'admin' : user.isAdmin && has('admin:read') ? 'read' : 'viewer'
-      const canWrite = level === 'admin' || (level === 'viewer' && has('api'))
-      return {
-        ok: true,
-        actor: {
-          userId: user.id,
-          username: user.username,
-          level,
-          canWrite,
-          scopes: expanded,
-          tokenId: token.id,
-          tokenKind: token.kind,
-        },
-      }
-    },
+    actorForToken: (value: string) => actorForToken(d, value),
   }
 }
 export type AccessService = ReturnType<typeof createAccessService>

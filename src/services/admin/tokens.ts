@@ -2,7 +2,9 @@
  * @module
  * Tokens and grants as the admin API sees them. A token is never shown, only its kind, its last
  * four characters and its metadata (checklist M.70). A viewer sees the tokens and grants they hold
- * and those of the applications they own, and may revoke exactly those.
+ * and those of the applications they own, and may revoke exactly those. Each change delegates to
+ * the base operation holding its rule (tokens/revocation.ts, tokens/personal-tokens.ts, grants.revoke)
+ * and adds only the access check. Functions with their dependencies named as parameters.
  */
 import type { z } from 'zod'
 import { PREFIX } from '../../crypto/secrets.ts'
@@ -19,7 +21,6 @@ import {
   tokenKindOfRow,
 } from '../../store/repositories/admin-pages.ts'
 import { findApplicationById } from '../../store/repositories/applications.ts'
-import * as grantsRepo from '../../store/repositories/grants.ts'
 import { assertAdmin, assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -28,7 +29,7 @@ import { grantRowToGrant, type Grant, type GrantService } from '../grants/grants
 import { splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import type { TokenService } from '../tokens/tokens.ts'
-import { revokeTokenById, revokeTokensOfUser } from '../tokens/revocation.ts'
+import { type RevocationDeps, revokeTokenById, revokeTokensOfUser } from '../tokens/revocation.ts'
 import { checkPersonalToken, issuePersonalToken, type PersonalTokenInput } from '../tokens/personal-tokens.ts'
 
 /** Re-exported for GraphQL's `TokenKind` enum, which may not import crypto/ itself. */
@@ -73,6 +74,189 @@ function tokenRowToView(row: TokenListRow, now: number): TokenView {
   }
 }
 
+/**
+ * What the admin token operations use: the store for their pages, the clock, the audit log, and the
+ * base operations holding the rules they delegate to.
+ */
+export interface AdminTokenDeps extends Pick<ServiceDeps, 'db' | 'clock'> {
+  audit: Pick<AuditService, 'record'>
+  tokens: Pick<TokenService, 'issuePersonal'>
+  grants: Pick<GrantService, 'findById' | 'revoke'>
+  scopes: Pick<ScopeService, 'unknownNames'>
+}
+type ReadDeps = Pick<AdminTokenDeps, 'db' | 'clock'>
+
+/** Owner ids that make an object visible to a viewer: its user, and its application's owner. */
+async function ownersOf(
+  { db }: Pick<AdminTokenDeps, 'db'>,
+  userId: string | null,
+  applicationId: string | null,
+): Promise<Array<string | null>> {
+  const app = applicationId === null ? undefined : await findApplicationById(db, applicationId)
+  return [userId, app?.owner_id ?? null]
+}
+
+async function visibleTokens(
+  { db }: Pick<AdminTokenDeps, 'db'>,
+  actor: Actor,
+  rows: TokenListRow[],
+): Promise<TokenListRow[]> {
+  if (seesAll(actor)) return rows
+  const appIds = [...new Set(rows.map((r) => r.application_id).filter((x): x is string => x !== null))]
+  const owned = new Set(
+    (await batch.applicationsByIds(db, appIds)).filter((a) => a.owner_id === actor.userId).map((a) => a.id),
+  )
+  return rows.filter((r) => r.user_id === actor.userId || (r.application_id !== null && owned.has(r.application_id)))
+}
+
+async function requireTokenRow({ db }: Pick<AdminTokenDeps, 'db'>, id: string): Promise<TokenListRow> {
+  const [row] = await findTokenRows(db, [id])
+  if (!row) throw new NotFound('no token with this id', 'id')
+  return row
+}
+
+/** The one revocation rule (tokens/revocation.ts), shown as the admin API shows a token. */
+async function revokeRow(deps: RevocationDeps, row: TokenListRow, actorUserId: string | null): Promise<TokenView> {
+  const now = await revokeTokenById(
+    deps,
+    { id: row.id, source: row.source, userId: row.user_id, applicationId: row.application_id },
+    actorUserId,
+  )
+  return tokenRowToView({ ...row, revoked_at: row.revoked_at ?? now }, now)
+}
+
+export async function adminTokenPage(
+  { db, clock }: ReadDeps,
+  actor: Actor,
+  w: PageWindow,
+  filter: TokenFilter,
+): Promise<TokenView[]> {
+  const now = clock.now()
+  return (await pageTokens(db, w, { ...filter, ownedBy: narrowTo(actor) }, now)).map((r) => tokenRowToView(r, now))
+}
+
+export async function adminTokensByIds(
+  deps: ReadDeps,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<Array<TokenView | null>> {
+  const now = deps.clock.now()
+  const rows = new Map((await visibleTokens(deps, actor, await findTokenRows(deps.db, ids))).map((r) => [r.id, r]))
+  return ids.map((id) => {
+    const row = rows.get(id)
+    return row ? tokenRowToView(row, now) : null
+  })
+}
+
+/** Revokes a token; an OAuth token takes its refresh family with it (RFC 7009 §2.1). */
+export async function adminRevokeToken(deps: RevocationDeps, actor: Actor, id: string): Promise<TokenView> {
+  assertCanWrite(actor)
+  const row = await requireTokenRow(deps, id)
+  assertMay(actor, await ownersOf(deps, row.user_id, row.application_id), 'token')
+  return revokeRow(deps, row, actor.userId)
+}
+
+/** The operator at the command line: any token by id, recorded without an acting user. */
+export async function operatorRevokeToken(deps: RevocationDeps, id: string): Promise<TokenView> {
+  return revokeRow(deps, await requireTokenRow(deps, id), null)
+}
+
+/** Personal access tokens, newest first, of one user or of everyone (the CLI's `token list`). */
+export async function listPersonalTokens(
+  { db, clock }: ReadDeps,
+  filter: { userId?: string; active?: boolean },
+): Promise<TokenView[]> {
+  const now = clock.now()
+  const views: TokenView[] = []
+  for (let after: string | undefined; ; ) {
+    const rows = await pageTokens(
+      db,
+      { after, limit: LIST_BATCH, inverted: false },
+      { ...filter, kind: 'personal' },
+      now,
+    )
+    views.push(...rows.map((r) => tokenRowToView(r, now)))
+    if (rows.length < LIST_BATCH) return views
+    after = rows.at(-1)!.id
+  }
+}
+
+/** Every token a user holds. A viewer may do this for themselves; others need admin. */
+export async function adminRevokeTokensOfUser(deps: RevocationDeps, actor: Actor, userId: string): Promise<number> {
+  if (userId === actor.userId) assertCanWrite(actor)
+  else assertAdmin(actor, 'userId')
+  return revokeTokensOfUser(deps, userId, actor.userId)
+}
+
+/**
+ * A personal access token for the caller, never wider than the caller's own token. Shown once. The
+ * rules are checkPersonalToken's (tokens/personal-tokens.ts); this adds only the "never wider" check.
+ */
+export async function adminCreatePersonalToken(
+  { db, clock, tokens, scopes }: ReadDeps & Pick<AdminTokenDeps, 'tokens' | 'scopes'>,
+  actor: Actor,
+  input: z.input<typeof PersonalTokenInput>,
+): Promise<{ token: string; view: TokenView }> {
+  assertCanWrite(actor)
+  const p = await checkPersonalToken(scopes, input)
+  const wider = p.scopes.filter((s) => !actor.scopes.includes(s))
+  if (wider.length)
+    throw new Forbidden(`a token may not create a token with more rights (${wider.join(', ')})`, 'scopes')
+  const issued = await issuePersonalToken(tokens, actor.userId, p)
+  const [row] = await findTokenRows(db, [issued.id])
+  return { token: issued.token, view: tokenRowToView(row!, clock.now()) }
+}
+
+export async function adminGrantPage(
+  { db }: Pick<AdminTokenDeps, 'db'>,
+  actor: Actor,
+  w: PageWindow,
+  filter: GrantFilter,
+): Promise<Grant[]> {
+  return (await pageGrants(db, w, { ...filter, ownedBy: narrowTo(actor) })).map(grantRowToGrant)
+}
+
+export async function adminGrantsByIds(
+  { db }: Pick<AdminTokenDeps, 'db'>,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<Array<Grant | null>> {
+  let rows = await batch.grantsByIds(db, ids)
+  if (!seesAll(actor)) {
+    const owned = new Set(
+      (
+        await batch.applicationsByIds(
+          db,
+          rows.map((r) => r.application_id),
+        )
+      )
+        .filter((a) => a.owner_id === actor.userId)
+        .map((a) => a.id),
+    )
+    rows = rows.filter((r) => r.user_id === actor.userId || owned.has(r.application_id))
+  }
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.map((id) => {
+    const row = byId.get(id)
+    return row ? grantRowToGrant(row) : null
+  })
+}
+
+/** Revoking a grant kills every token issued under it, at once (grants.revoke, checklist M.73). */
+export async function adminRevokeGrant(
+  deps: Pick<AdminTokenDeps, 'db' | 'grants'>,
+  actor: Actor,
+  id: string,
+): Promise<Grant> {
+  assertCanWrite(actor)
+  const grant = await deps.grants.findById(id)
+  if (!grant) throw new NotFound('no grant with this id', 'id')
+  assertMay(actor, await ownersOf(deps, grant.userId, grant.applicationId), 'grant')
+  await deps.grants.revoke(grant.id, actor.userId)
+  return { ...grant, revoked: true }
+}
+
+/** The admin token and grant operations bound to their dependencies (`services.admin.tokens`). */
 export function createAdminTokenService(
   { db, clock }: ServiceDeps,
   audit: AuditService,
@@ -80,138 +264,19 @@ export function createAdminTokenService(
   grants: GrantService,
   scopes: ScopeService,
 ) {
-  /** Owner ids that make an object visible to a viewer: its user, and its application's owner. */
-  async function ownersOf(userId: string | null, applicationId: string | null): Promise<Array<string | null>> {
-    const app = applicationId === null ? undefined : await findApplicationById(db, applicationId)
-    return [userId, app?.owner_id ?? null]
-  }
-
-  async function visibleTokens(actor: Actor, rows: TokenListRow[]): Promise<TokenListRow[]> {
-    if (seesAll(actor)) return rows
-    const appIds = [...new Set(rows.map((r) => r.application_id).filter((x): x is string => x !== null))]
-    const owned = new Set(
-      (await batch.applicationsByIds(db, appIds)).filter((a) => a.owner_id === actor.userId).map((a) => a.id),
-    )
-    return rows.filter((r) => r.user_id === actor.userId || (r.application_id !== null && owned.has(r.application_id)))
-  }
-
-  async function requireTokenRow(id: string): Promise<TokenListRow> {
-    const [row] = await findTokenRows(db, [id])
-    if (!row) throw new NotFound('no token with this id', 'id')
-    return row
-  }
-
-  async function revokeRow(row: TokenListRow, actorUserId: string | null): Promise<TokenView> {
-    const now = await revokeTokenById(
-      { db, clock, audit },
-      { id: row.id, source: row.source, userId: row.user_id, applicationId: row.application_id },
-      actorUserId,
-    )
-    return tokenRowToView({ ...row, revoked_at: row.revoked_at ?? now }, now)
-  }
-
+  const d: AdminTokenDeps = { db, clock, audit, tokens, grants, scopes }
   return {
-    async page(actor: Actor, w: PageWindow, filter: TokenFilter): Promise<TokenView[]> {
-      const now = clock.now()
-      return (await pageTokens(db, w, { ...filter, ownedBy: narrowTo(actor) }, now)).map((r) => tokenRowToView(r, now))
-    },
-
-    async byIds(actor: Actor, ids: readonly string[]): Promise<Array<TokenView | null>> {
-      const now = clock.now()
-      const rows = new Map((await visibleTokens(actor, await findTokenRows(db, ids))).map((r) => [r.id, r]))
-      return ids.map((id) => {
-        const row = rows.get(id)
-        return row ? tokenRowToView(row, now) : null
-      })
-    },
-
-    /** Revokes a token; an OAuth token takes its refresh family with it (RFC 7009 §2.1). */
-    async revoke(actor: Actor, id: string): Promise<TokenView> {
-      assertCanWrite(actor)
-      const row = await requireTokenRow(id)
-      assertMay(actor, await ownersOf(row.user_id, row.application_id), 'token')
-      return revokeRow(row, actor.userId)
-    },
-
-    /** The operator at the command line: any token by id, recorded without an acting user. */
-    async revokeAsOperator(id: string): Promise<TokenView> {
-      return revokeRow(await requireTokenRow(id), null)
-    },
-
-    /** Personal access tokens, newest first, of one user or of everyone (the CLI's `token list`). */
-    async listPersonal(filter: { userId?: string; active?: boolean }): Promise<TokenView[]> {
-      const now = clock.now()
-      const views: TokenView[] = []
-      for (let after: string | undefined; ; ) {
-        const rows = await pageTokens(
-          db,
-          { after, limit: LIST_BATCH, inverted: false },
-          { ...filter, kind: 'personal' },
-          now,
-        )
-        views.push(...rows.map((r) => tokenRowToView(r, now)))
-        if (rows.length < LIST_BATCH) return views
-        after = rows.at(-1)!.id
-      }
-    },
-
-    /** Every token a user holds. A viewer may do this for themselves; others need admin. */
-    async revokeAllOfUser(actor: Actor, userId: string): Promise<number> {
-      if (userId === actor.userId) assertCanWrite(actor)
-      else assertAdmin(actor, 'userId')
-      return revokeTokensOfUser({ db, clock, audit }, userId, actor.userId)
-    },
-
-    /** A personal access token for the caller, never wider than the caller's own token. Shown once. */
-    async createPersonal(
-      actor: Actor,
-      input: z.input<typeof PersonalTokenInput>,
-    ): Promise<{ token: string; view: TokenView }> {
-      assertCanWrite(actor)
-      const p = await checkPersonalToken(scopes, input)
-      const wider = p.scopes.filter((s) => !actor.scopes.includes(s))
-      if (wider.length)
-        throw new Forbidden(`a token may not create a token with more rights (${wider.join(', ')})`, 'scopes')
-      const issued = await issuePersonalToken(tokens, actor.userId, p)
-      const [row] = await findTokenRows(db, [issued.id])
-      return { token: issued.token, view: tokenRowToView(row!, clock.now()) }
-    },
-
-    async grantsPage(actor: Actor, w: PageWindow, filter: GrantFilter): Promise<Grant[]> {
-      return (await pageGrants(db, w, { ...filter, ownedBy: narrowTo(actor) })).map(grantRowToGrant)
-    },
-
-    async grantsByIds(actor: Actor, ids: readonly string[]): Promise<Array<Grant | null>> {
-      let rows = await batch.grantsByIds(db, ids)
-      if (!seesAll(actor)) {
-        const owned = new Set(
-          (
-            await batch.applicationsByIds(
-              db,
-              rows.map((r) => r.application_id),
-            )
-          )
-            .filter((a) => a.owner_id === actor.userId)
-            .map((a) => a.id),
-        )
-        rows = rows.filter((r) => r.user_id === actor.userId || owned.has(r.application_id))
-      }
-      const byId = new Map(rows.map((r) => [r.id, r]))
-      return ids.map((id) => {
-        const row = byId.get(id)
-        return row ? grantRowToGrant(row) : null
-      })
-    },
-
-    /** Revoking a grant kills every token issued under it, at once (checklist M.73). */
-    async revokeGrant(actor: Actor, id: string): Promise<Grant> {
-      assertCanWrite(actor)
-      const row = await grantsRepo.findGrantById(db, id)
-      if (!row) throw new NotFound('no grant with this id', 'id')
-      assertMay(actor, await ownersOf(row.user_id, row.application_id), 'grant')
-      await grants.revoke(row.id, actor.userId)
-      return grantRowToGrant({ ...row, revoked_at: row.revoked_at ?? clock.now() })
-    },
+    page: (actor: Actor, w: PageWindow, filter: TokenFilter) => adminTokenPage(d, actor, w, filter),
+    byIds: (actor: Actor, ids: readonly string[]) => adminTokensByIds(d, actor, ids),
+    revoke: (actor: Actor, id: string) => adminRevokeToken(d, actor, id),
+    revokeAsOperator: (id: string) => operatorRevokeToken(d, id),
+    listPersonal: (filter: { userId?: string; active?: boolean }) => listPersonalTokens(d, filter),
+    revokeAllOfUser: (actor: Actor, userId: string) => adminRevokeTokensOfUser(d, actor, userId),
+    createPersonal: (actor: Actor, input: z.input<typeof PersonalTokenInput>) =>
+      adminCreatePersonalToken(d, actor, input),
+    grantsPage: (actor: Actor, w: PageWindow, filter: GrantFilter) => adminGrantPage(d, actor, w, filter),
+    grantsByIds: (actor: Actor, ids: readonly string[]) => adminGrantsByIds(d, actor, ids),
+    revokeGrant: (actor: Actor, id: string) => adminRevokeGrant(d, actor, id),
   }
 }
 export type AdminTokenService = ReturnType<typeof createAdminTokenService>

@@ -5,22 +5,26 @@ import type { ServiceDeps } from '../shared/deps.ts'
 
 export type Readiness = { ready: true } | { ready: false; reason: string }
 
-export function createHealthService({ db, clock }: ServiceDeps) {
-  return {
-    /** Ready when the database answers and carries this build's newest migration. */
-    async readiness(): Promise<Readiness> {
-      try {
-        return (await isMigrated(db))
-          ? { ready: true }
-          : { ready: false, reason: 'database schema is not at the latest migration' }
-      } catch {
-        return { ready: false, reason: 'database is unreachable' }
-      }
-    },
+/** Ready when the database answers and carries this build's newest migration. */
+export async function readiness({ db }: Pick<ServiceDeps, 'db'>): Promise<Readiness> {
+  try {
+    return (await isMigrated(db))
+      ? { ready: true }
+      : { ready: false, reason: 'database schema is not at the latest migration' }
+  } catch {
+    return { ready: false, reason: 'database is unreachable' }
+  }
+}
 
-    activeSessions(): Promise<number> {
-      return countActiveSessions(db, clock.now())
-    },
+export function activeSessions({ db, clock }: Pick<ServiceDeps, 'db' | 'clock'>): Promise<number> {
+  return countActiveSessions(db, clock.now())
+}
+
+/** The health checks bound to their dependencies (`services.health`). */
+export function createHealthService(deps: ServiceDeps) {
+  return {
+    readiness: () => readiness(deps),
+    activeSessions: () => activeSessions(deps),
   }
 }
 export type HealthService = ReturnType<typeof createHealthService>

@@ -2,7 +2,8 @@
  * @module
  * Bounded storage: deletes codes, tokens, device codes and sessions that can no longer be used, and
  * audit events older than the retention, in small batches so no statement holds the write lock for
- * long. The SQL is in store/repositories/purge.ts; this file decides what is dead and when.
+ * long. The SQL is in store/repositories/purge.ts; this file decides what is dead and when. A
+ * function with its dependencies named as parameters (like sessions/sessions.ts).
  */
 import { deleteDeadRows, type DeadRows } from '../../store/repositories/purge.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -84,44 +85,50 @@ export interface PurgeOptions {
   shouldStop?: () => boolean
 }
 
-export function createPurgeService({ db, config, clock }: ServiceDeps) {
-  function cutoffs(now: number): Cutoffs {
-    return {
-      dead: now - Math.max(PURGE_GRACE_SECONDS, config.codeTtl),
-      audit: now - config.auditRetention,
-      rateLimits: now - LONGEST_WINDOW,
-      hour: Math.floor(now / 3600),
+function cutoffs(config: Pick<ServiceDeps['config'], 'codeTtl' | 'auditRetention'>, now: number): Cutoffs {
+  return {
+    dead: now - Math.max(PURGE_GRACE_SECONDS, config.codeTtl),
+    audit: now - config.auditRetention,
+    rateLimits: now - LONGEST_WINDOW,
+    hour: Math.floor(now / 3600),
+  }
+}
+
+/** One full pass: each kind in batches of `purgeBatchSize` until a batch comes back short. */
+export async function purgeDeadRows(
+  { db, config, clock }: ServiceDeps,
+  options: PurgeOptions = {},
+): Promise<PurgeReport> {
+  const report: PurgeReport = {
+    accessTokens: 0,
+    refreshTokens: 0,
+    authorizationCodes: 0,
+    deviceCodes: 0,
+    sessions: 0,
+    auditEvents: 0,
+    rateLimits: 0,
+    tokenCountBuckets: 0,
+    batches: 0,
+  }
+  const limit = config.purgeBatchSize
+  const at = cutoffs(config, clock.now())
+  for (const { kind, rows, cutoff } of PURGES) {
+    for (;;) {
+      if (options.shouldStop?.()) return report
+      const deleted = await deleteDeadRows(db, rows, at[cutoff], limit)
+      report[kind] += deleted
+      report.batches++
+      if (deleted < limit) break
+      await yieldToRequests()
     }
   }
+  return report
+}
 
+/** The purge bound to its dependencies (`services.purge`). */
+export function createPurgeService(deps: ServiceDeps) {
   return {
-    /** One full pass: each kind in batches of `purgeBatchSize` until a batch comes back short. */
-    async run(options: PurgeOptions = {}): Promise<PurgeReport> {
-      const report: PurgeReport = {
-        accessTokens: 0,
-        refreshTokens: 0,
-        authorizationCodes: 0,
-        deviceCodes: 0,
-        sessions: 0,
-        auditEvents: 0,
-        rateLimits: 0,
-        tokenCountBuckets: 0,
-        batches: 0,
-      }
-      const limit = config.purgeBatchSize
-      const at = cutoffs(clock.now())
-      for (const { kind, rows, cutoff } of PURGES) {
-        for (;;) {
-          if (options.shouldStop?.()) return report
-          const deleted = await deleteDeadRows(db, rows, at[cutoff], limit)
-          report[kind] += deleted
-          report.batches++
-          if (deleted < limit) break
-          await yieldToRequests()
-        }
-      }
-      return report
-    },
+    run: (options: PurgeOptions = {}) => purgeDeadRows(deps, options),
   }
 }
 export type PurgeService = ReturnType<typeof createPurgeService>

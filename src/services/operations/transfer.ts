@@ -6,7 +6,8 @@
  * keys still published, live sessions, live access tokens and every refresh family with a live
  * token (its rotated tokens too, so replay detection survives), and the audit log. Left behind:
  * what cannot be used any more, pending authorization and device codes (minutes-long; a flow in
- * progress during the move starts again), and rate-limit windows.
+ * progress during the move starts again), and rate-limit windows. Functions with their dependencies
+ * named as parameters (like sessions/sessions.ts).
  */
 import { LATEST_MIGRATION } from '../../store/health.ts'
 import * as repo from '../../store/repositories/transfer.ts'
@@ -40,64 +41,75 @@ export type TransferCounts = Record<repo.TransferTable, number>
 const emptyCounts = (): TransferCounts =>
   Object.fromEntries(Object.keys(repo.TRANSFER_TABLES).map((t) => [t, 0])) as TransferCounts
 
-export function createTransferService({ db, clock }: ServiceDeps, audit: AuditService) {
-  return {
-    /** The export as lines of JSON: a header, then one `{"table", "row"}` per row, parents first. */
-    async *exportLines(counts: TransferCounts = emptyCounts()): AsyncGenerator<string> {
-      const now = clock.now()
-      const header: Header = {
-        format: EXPORT_FORMAT,
-        version: EXPORT_VERSION,
-        migration: LATEST_MIGRATION,
-        exported_at: now,
-      }
-      yield JSON.stringify(header)
-      for (const table of Object.keys(repo.TRANSFER_TABLES) as repo.TransferTable[]) {
-        counts[table] = 0
-        for await (const row of repo.readLiveRows(db, table, now)) {
-          counts[table]++
-          yield JSON.stringify({ table, row })
-        }
-      }
-    },
+/** The export as lines of JSON: a header, then one `{"table", "row"}` per row, parents first. */
+export async function* exportLines(
+  { db, clock }: Pick<ServiceDeps, 'db' | 'clock'>,
+  counts: TransferCounts = emptyCounts(),
+): AsyncGenerator<string> {
+  const now = clock.now()
+  const header: Header = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    migration: LATEST_MIGRATION,
+    exported_at: now,
+  }
+  yield JSON.stringify(header)
+  for (const table of Object.keys(repo.TRANSFER_TABLES) as repo.TransferTable[]) {
+    counts[table] = 0
+    for await (const row of repo.readLiveRows(db, table, now)) {
+      counts[table]++
+      yield JSON.stringify({ table, row })
+    }
+  }
+}
 
-    /** Reads an export into this (migrated, empty) database in one transaction: all of it or nothing. */
-    async importLines(lines: AsyncIterable<string>): Promise<TransferCounts> {
-      for (const table of MUST_BE_EMPTY)
-        if ((await repo.countRows(db, table)) > 0)
-          throw new Conflict(`the target database already has ${table}: import only into a new, empty database`)
-      const columns = new Map<repo.TransferTable, Set<string>>()
-      for (const table of Object.keys(repo.TRANSFER_TABLES) as repo.TransferTable[])
-        columns.set(table, await repo.columnsOf(db, table))
-      return db.transaction().execute(async (trx) => {
-        const counts = emptyCounts()
-        let pending: { table: repo.TransferTable; rows: repo.AnyRow[] } | undefined
-        const flush = async () => {
-          if (pending) await repo.insertRows(trx, pending.table, pending.rows)
-          pending = undefined
-        }
-        let lineNo = 0
-        for await (const line of lines) {
-          if (line.trim() === '') continue
-          lineNo++
-          if (lineNo === 1) {
-            checkHeader(parseLine(line, lineNo))
-            // Keys a first start of the empty target created have signed nothing anyone holds.
-            await repo.deleteAllSigningKeys(trx)
-            continue
-          }
-          const { table, row } = parseRow(parseLine(line, lineNo), lineNo, columns)
-          if (pending && (pending.table !== table || pending.rows.length >= BATCH)) await flush()
-          pending ??= { table, rows: [] }
-          pending.rows.push(row)
-          counts[table]++
-        }
-        if (lineNo === 0) throw new Invalid('the export file is empty', 'from')
-        await flush()
-        await audit.record({ type: 'database.imported', detail: counts }, trx)
-        return counts
-      })
-    },
+/** Reads an export into this (migrated, empty) database in one transaction: all of it or nothing. */
+export async function importLines(
+  { db, audit }: Pick<ServiceDeps, 'db'> & { audit: Pick<AuditService, 'record'> },
+  lines: AsyncIterable<string>,
+): Promise<TransferCounts> {
+  for (const table of MUST_BE_EMPTY)
+    if ((await repo.countRows(db, table)) > 0)
+      throw new Conflict(`the target database already has ${table}: import only into a new, empty database`)
+  const columns = new Map<repo.TransferTable, Set<string>>()
+  for (const table of Object.keys(repo.TRANSFER_TABLES) as repo.TransferTable[])
+    columns.set(table, await repo.columnsOf(db, table))
+  return db.transaction().execute(async (trx) => {
+    const counts = emptyCounts()
+    let pending: { table: repo.TransferTable; rows: repo.AnyRow[] } | undefined
+    const flush = async () => {
+      if (pending) await repo.insertRows(trx, pending.table, pending.rows)
+      pending = undefined
+    }
+    let lineNo = 0
+    for await (const line of lines) {
+      if (line.trim() === '') continue
+      lineNo++
+      if (lineNo === 1) {
+        checkHeader(parseLine(line, lineNo))
+        // Keys a first start of the empty target created have signed nothing anyone holds.
+        await repo.deleteAllSigningKeys(trx)
+        continue
+      }
+      const { table, row } = parseRow(parseLine(line, lineNo), lineNo, columns)
+      if (pending && (pending.table !== table || pending.rows.length >= BATCH)) await flush()
+      pending ??= { table, rows: [] }
+      pending.rows.push(row)
+      counts[table]++
+    }
+    if (lineNo === 0) throw new Invalid('the export file is empty', 'from')
+    await flush()
+    await audit.record({ type: 'database.imported', detail: counts }, trx)
+    return counts
+  })
+}
+
+/** Export and import bound to their dependencies (`services.transfer`). */
+export function createTransferService(deps: ServiceDeps, audit: AuditService) {
+  const withAudit = { ...deps, audit }
+  return {
+    exportLines: (counts: TransferCounts = emptyCounts()) => exportLines(deps, counts),
+    importLines: (lines: AsyncIterable<string>) => importLines(withAudit, lines),
   }
 }
 export type TransferService = ReturnType<typeof createTransferService>

@@ -1,4 +1,9 @@
-/** @module Users: accounts that log in and own applications. Passwords are Argon2id hashes only. */
+/**
+ * @module
+ * Users: accounts that log in and own applications. Passwords are Argon2id hashes only. Functions
+ * with their dependencies named as parameters (like sessions/sessions.ts); the password hasher is
+ * one of them, made once and bound by createUserService.
+ */
 import { z } from 'zod'
 import { newId } from '../../crypto/ids.ts'
 import {
@@ -73,198 +78,265 @@ async function endEverythingOf(trx: Db, userId: string, now: number): Promise<vo
   await denyApprovedDeviceCodes(trx, userId, null)
 }
 
+/** What the account operations use; each one names the part it needs (Pick). */
+export interface UserDeps extends Pick<ServiceDeps, 'db' | 'clock'> {
+  audit: Pick<AuditService, 'record'>
+  /** Bounds concurrent Argon2id work (config `passwordConcurrency`); one per provider. */
+  hasher: PasswordHasher
+  rateLimits: Pick<RateLimitService, 'retryAfter' | 'reset'>
+}
+type ChangeDeps = Pick<UserDeps, 'db' | 'clock' | 'audit'>
+
+async function requireUser({ db }: Pick<UserDeps, 'db'>, username: string): Promise<repo.UserRow> {
+  const row = await repo.findUserByUsername(db, username)
+  if (!row) throw new NotFound(`no user named ${username}`, 'username')
+  return row
+}
+
+/** Throws Conflict when another account (not `exceptUserId`) holds this address, in any case. */
+export async function requireEmailFree(
+  { db }: Pick<UserDeps, 'db'>,
+  email: string,
+  exceptUserId?: string,
+): Promise<void> {
+  const holder = await repo.findUserByEmail(db, email)
+  if (holder && holder.id !== exceptUserId)
+    throw new Conflict('this e-mail address belongs to another account', 'email')
+}
+
 /**
  * Usernames and e-mail addresses are unique regardless of case, and sign-in ignores case
  * (issue 14 §3): forges link accounts by e-mail and lowercase username.
- * `hasher` bounds concurrent Argon2id work (config `passwordConcurrency`); authenticate and the
- * password setters throw PasswordHasherBusy when it is saturated.
+ */
+export async function createUser(
+  deps: Pick<UserDeps, 'db' | 'clock' | 'audit' | 'hasher'>,
+  input: z.input<typeof NewUserInput>,
+): Promise<User> {
+  const { db, clock, audit, hasher } = deps
+  const parsed = parseOrInvalid(NewUserInput, input)
+  if (await repo.findUserByUsername(db, parsed.username))
+    throw new Conflict(`username ${parsed.username} is taken`, 'username')
+  if (parsed.email) await requireEmailFree(deps, parsed.email)
+  const now = clock.now()
+  const row: repo.UserRow = {
+    id: newId(),
+    username: parsed.username,
+    email: parsed.email ?? null,
+    name: parsed.name ?? null,
+    password_hash: await hasher.hash(parsed.password),
+    is_admin: parsed.isAdmin ? 1 : 0,
+    disabled_at: null,
+    created_at: now,
+    updated_at: now,
+  }
+  try {
+    await db.transaction().execute(async (trx) => {
+      await repo.insertUser(trx, row)
+      await audit.record({ type: 'user.created', userId: row.id }, trx)
+    })
+  } catch (e) {
+    // A concurrent create took the name or address first: the unique index said no.
+    if (await repo.findUserByUsername(db, parsed.username))
+      throw new Conflict(`username ${parsed.username} is taken`, 'username')
+    if (parsed.email) await requireEmailFree(deps, parsed.email)
+    throw e
+  }
+  return userRowToUser(row)
+}
+
+export async function listUsers({ db }: Pick<UserDeps, 'db'>): Promise<User[]> {
+  return (await repo.listUsers(db)).map(userRowToUser)
+}
+
+export async function userByUsername({ db }: Pick<UserDeps, 'db'>, username: string): Promise<User | undefined> {
+  const row = await repo.findUserByUsername(db, username)
+  return row && userRowToUser(row)
+}
+
+export async function userById({ db }: Pick<UserDeps, 'db'>, id: string): Promise<User | undefined> {
+  const row = await repo.findUserById(db, id)
+  return row && userRowToUser(row)
+}
+
+export async function updateUser(
+  deps: ChangeDeps,
+  username: string,
+  patch: z.input<typeof UserPatch>,
+  actorUserId: string | null = null,
+): Promise<User> {
+  const { db, clock, audit } = deps
+  const row = await requireUser(deps, username)
+  const p = parseOrInvalid(UserPatch, patch)
+  if (p.email) await requireEmailFree(deps, p.email, row.id)
+  const set = {
+    ...(p.email !== undefined && { email: p.email }),
+    ...(p.name !== undefined && { name: p.name }),
+    ...(p.isAdmin !== undefined && { is_admin: p.isAdmin ? 1 : 0 }),
+    updated_at: clock.now(),
+  }
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, row.id, set)
+    await audit.record({ type: 'user.updated', actorUserId, userId: row.id, detail: { fields: Object.keys(p) } }, trx)
+  })
+  return userRowToUser({ ...row, ...set })
+}
+
+/**
+ * Sets a new password and ends the user's sessions. It also lifts a sign-in lockout: whoever
+ * sets a password has just decided who may sign in with it.
+ */
+export async function setUserPassword(
+  deps: ChangeDeps & Pick<UserDeps, 'hasher'> & { rateLimits: Pick<RateLimitService, 'reset'> },
+  username: string,
+  password: string,
+  actorUserId: string | null = null,
+): Promise<User> {
+  const { db, clock, audit, hasher, rateLimits } = deps
+  const row = await requireUser(deps, username)
+  const hash = await hasher.hash(parseOrInvalid(PasswordInput, password, 'password'))
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, row.id, { password_hash: hash, updated_at: clock.now() })
+    await revokeSessionsOfUser(trx, row.id, clock.now())
+    await audit.record({ type: 'user.password_set', actorUserId, userId: row.id }, trx)
+  })
+  await rateLimits.reset('loginPerUsername', row.username)
+  return userRowToUser({ ...row, password_hash: hash })
+}
+
+/** Disabling ends the user's sessions and revokes every token they hold (Gitea issue 19111). */
+export async function disableUser(
+  deps: ChangeDeps,
+  username: string,
+  actorUserId: string | null = null,
+): Promise<User> {
+  const { db, clock, audit } = deps
+  const row = await requireUser(deps, username)
+  const now = clock.now()
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, row.id, { disabled_at: now, updated_at: now })
+    await endEverythingOf(trx, row.id, now)
+    await audit.record({ type: 'user.disabled', actorUserId, userId: row.id }, trx)
+  })
+  return userRowToUser({ ...row, disabled_at: now, updated_at: now })
+}
+
+/** Lets a disabled user sign in again. Tokens revoked by disabling stay revoked. */
+export async function enableUser(deps: ChangeDeps, username: string, actorUserId: string | null = null): Promise<User> {
+  const { db, clock, audit } = deps
+  const row = await requireUser(deps, username)
+  const now = clock.now()
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, row.id, { disabled_at: null, updated_at: now })
+    await audit.record({ type: 'user.enabled', actorUserId, userId: row.id }, trx)
+  })
+  return userRowToUser({ ...row, disabled_at: null, updated_at: now })
+}
+
+/**
+ * Deletes the account. Everything it holds ends first (sessions, tokens, codes), then the row
+ * goes and takes its grants, sessions, codes and tokens with it; applications it owned stay,
+ * without an owner. Audit events are kept (they hold the user's id, and `user.deleted` records
+ * the username), so the history of what the account did survives it.
+ */
+export async function deleteUser(
+  deps: ChangeDeps & { rateLimits: Pick<RateLimitService, 'reset'> },
+  username: string,
+  actorUserId: string | null = null,
+): Promise<User> {
+  const { db, clock, audit, rateLimits } = deps
+  const row = await requireUser(deps, username)
+  const now = clock.now()
+  await db.transaction().execute(async (trx) => {
+    await endEverythingOf(trx, row.id, now)
+    await repo.deleteUser(trx, row.id)
+    await audit.record({ type: 'user.deleted', actorUserId, userId: row.id, detail: { username: row.username } }, trx)
+  })
+  await rateLimits.reset('loginPerUsername', row.username)
+  return userRowToUser(row)
+}
+
+/** Seconds until the username may try to sign in again after too many failures; 0 when it may now. */
+export function loginLockedFor(
+  { rateLimits }: { rateLimits: Pick<RateLimitService, 'retryAfter'> },
+  username: string,
+): Promise<number> {
+  return rateLimits.retryAfter('loginPerUsername', username)
+}
+
+/**
+ * Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username), which
+ * anyone who knows a username can cause. The per-address limit is left alone.
+ */
+export async function clearLoginLockout(
+  deps: Pick<UserDeps, 'db' | 'audit'> & { rateLimits: Pick<RateLimitService, 'reset'> },
+  username: string,
+  actorUserId: string | null = null,
+): Promise<User> {
+  const row = await requireUser(deps, username)
+  await deps.rateLimits.reset('loginPerUsername', row.username)
+  await deps.audit.record({ type: 'user.lockout_cleared', actorUserId, userId: row.id })
+  return userRowToUser(row)
+}
+
+/**
+ * Checks a username and password. Unknown users, disabled users and wrong passwords all return
+ * undefined after the same Argon2id work, so the answer reveals nothing. A saturated hasher throws
+ * PasswordHasherBusy.
+ */
+export async function authenticateUser(
+  { db, hasher }: Pick<UserDeps, 'db' | 'hasher'>,
+  username: string,
+  password: string,
+): Promise<User | undefined> {
+  const row = await repo.findUserByUsername(db, username)
+  const ok = await hasher.verify(password, row?.password_hash ?? (await hasher.dummyHash()))
+  if (!row || !ok || row.disabled_at !== null) return undefined
+  if (needsRehash(row.password_hash)) await upgradeHash({ db, hasher }, row, password)
+  return userRowToUser(row)
+}
+
+/** A hash made with older parameters is replaced after a successful login; best effort. */
+async function upgradeHash(
+  { db, hasher }: Pick<UserDeps, 'db' | 'hasher'>,
+  row: repo.UserRow,
+  password: string,
+): Promise<void> {
+  try {
+    const hash = await hasher.hash(password)
+    await repo.replacePasswordHash(db, row.id, row.password_hash, hash)
+  } catch {
+    // Busy or a failed write: the old hash still verifies; try again on a later login.
+  }
+}
+
+/**
+ * The account operations bound to their dependencies (`services.users`). `hasher` is made here once
+ * from config `passwordConcurrency` unless given; authenticate and the password setters throw
+ * PasswordHasherBusy when it is saturated.
  */
 export function createUserService(
-  { db, clock, config }: ServiceDeps,
+  deps: ServiceDeps,
   audit: AuditService,
   rateLimits: RateLimitService,
-  hasher: PasswordHasher = createPasswordHasher(resolvePasswordConcurrency(config.passwordConcurrency)),
+  hasher: PasswordHasher = createPasswordHasher(resolvePasswordConcurrency(deps.config.passwordConcurrency)),
 ) {
-  async function requireUser(username: string): Promise<repo.UserRow> {
-    const row = await repo.findUserByUsername(db, username)
-    if (!row) throw new NotFound(`no user named ${username}`, 'username')
-    return row
-  }
-
-  /** Throws Conflict when another account (not `exceptUserId`) holds this address, in any case. */
-  async function requireEmailFree(email: string, exceptUserId?: string): Promise<void> {
-    const holder = await repo.findUserByEmail(db, email)
-    if (holder && holder.id !== exceptUserId)
-      throw new Conflict('this e-mail address belongs to another account', 'email')
-  }
-
-  /** A hash made with older parameters is replaced after a successful login; best effort. */
-  async function upgradeHash(row: repo.UserRow, password: string): Promise<void> {
-    try {
-      const hash = await hasher.hash(password)
-      await repo.replacePasswordHash(db, row.id, row.password_hash, hash)
-    } catch {
-      // Busy or a failed write: the old hash still verifies; try again on a later login.
-    }
-  }
-
+  const d: UserDeps = { db: deps.db, clock: deps.clock, audit, hasher, rateLimits }
   return {
-    async create(input: z.input<typeof NewUserInput>): Promise<User> {
-      const parsed = parseOrInvalid(NewUserInput, input)
-      if (await repo.findUserByUsername(db, parsed.username))
-        throw new Conflict(`username ${parsed.username} is taken`, 'username')
-      if (parsed.email) await requireEmailFree(parsed.email)
-      const now = clock.now()
-      const row: repo.UserRow = {
-        id: newId(),
-        username: parsed.username,
-        email: parsed.email ?? null,
-        name: parsed.name ?? null,
-        password_hash: await hasher.hash(parsed.password),
-        is_admin: parsed.isAdmin ? 1 : 0,
-        disabled_at: null,
-        created_at: now,
-        updated_at: now,
-      }
-      try {
-        await db.transaction().execute(async (trx) => {
-          await repo.insertUser(trx, row)
-          await audit.record({ type: 'user.created', userId: row.id }, trx)
-        })
-      } catch (e) {
-        // A concurrent create took the name or address first: the unique index said no.
-        if (await repo.findUserByUsername(db, parsed.username))
-          throw new Conflict(`username ${parsed.username} is taken`, 'username')
-        if (parsed.email) await requireEmailFree(parsed.email)
-        throw e
-      }
-      return userRowToUser(row)
-    },
-
-    requireEmailFree,
-
-    async list(): Promise<User[]> {
-      return (await repo.listUsers(db)).map(userRowToUser)
-    },
-
-    async findByUsername(username: string): Promise<User | undefined> {
-      const row = await repo.findUserByUsername(db, username)
-      return row && userRowToUser(row)
-    },
-
-    async findById(id: string): Promise<User | undefined> {
-      const row = await repo.findUserById(db, id)
-      return row && userRowToUser(row)
-    },
-
-    async update(username: string, patch: z.input<typeof UserPatch>, actorUserId: string | null = null): Promise<User> {
-      const row = await requireUser(username)
-      const p = parseOrInvalid(UserPatch, patch)
-      if (p.email) await requireEmailFree(p.email, row.id)
-      const set = {
-        ...(p.email !== undefined && { email: p.email }),
-        ...(p.name !== undefined && { name: p.name }),
-        ...(p.isAdmin !== undefined && { is_admin: p.isAdmin ? 1 : 0 }),
-        updated_at: clock.now(),
-      }
-      await db.transaction().execute(async (trx) => {
-        await repo.updateUser(trx, row.id, set)
-        await audit.record(
-          { type: 'user.updated', actorUserId, userId: row.id, detail: { fields: Object.keys(p) } },
-          trx,
-        )
-      })
-      return userRowToUser({ ...row, ...set })
-    },
-
-    /**
-     * Sets a new password and ends the user's sessions. It also lifts a sign-in lockout: whoever
-     * sets a password has just decided who may sign in with it.
-     */
-    async setPassword(username: string, password: string, actorUserId: string | null = null): Promise<User> {
-      const row = await requireUser(username)
-      const hash = await hasher.hash(parseOrInvalid(PasswordInput, password, 'password'))
-      await db.transaction().execute(async (trx) => {
-        await repo.updateUser(trx, row.id, { password_hash: hash, updated_at: clock.now() })
-        await revokeSessionsOfUser(trx, row.id, clock.now())
-        await audit.record({ type: 'user.password_set', actorUserId, userId: row.id }, trx)
-      })
-      await rateLimits.reset('loginPerUsername', row.username)
-      return userRowToUser({ ...row, password_hash: hash })
-    },
-
-    /** Disabling ends the user's sessions and revokes every token they hold (Gitea issue 19111). */
-    async disable(username: string, actorUserId: string | null = null): Promise<User> {
-      const row = await requireUser(username)
-      const now = clock.now()
-      await db.transaction().execute(async (trx) => {
-        await repo.updateUser(trx, row.id, { disabled_at: now, updated_at: now })
-        await endEverythingOf(trx, row.id, now)
-        await audit.record({ type: 'user.disabled', actorUserId, userId: row.id }, trx)
-      })
-      return userRowToUser({ ...row, disabled_at: now, updated_at: now })
-    },
-
-    /** Lets a disabled user sign in again. Tokens revoked by disabling stay revoked. */
-    async enable(username: string, actorUserId: string | null = null): Promise<User> {
-      const row = await requireUser(username)
-      const now = clock.now()
-      await db.transaction().execute(async (trx) => {
-        await repo.updateUser(trx, row.id, { disabled_at: null, updated_at: now })
-        await audit.record({ type: 'user.enabled', actorUserId, userId: row.id }, trx)
-      })
-      return userRowToUser({ ...row, disabled_at: null, updated_at: now })
-    },
-
-    /**
-     * Deletes the account. Everything it holds ends first (sessions, tokens, codes), then the row
-     * goes and takes its grants, sessions, codes and tokens with it; applications it owned stay,
-     * without an owner. Audit events are kept (they hold the user's id, and `user.deleted` records
-     * the username), so the history of what the account did survives it.
-     */
-    async delete(username: string, actorUserId: string | null = null): Promise<User> {
-      const row = await requireUser(username)
-      const now = clock.now()
-      await db.transaction().execute(async (trx) => {
-        await endEverythingOf(trx, row.id, now)
-        await repo.deleteUser(trx, row.id)
-        await audit.record(
-          { type: 'user.deleted', actorUserId, userId: row.id, detail: { username: row.username } },
-          trx,
-        )
-      })
-      await rateLimits.reset('loginPerUsername', row.username)
-      return userRowToUser(row)
-    },
-
-    /** Seconds until the username may try to sign in again after too many failures; 0 when it may now. */
-    async lockedFor(username: string): Promise<number> {
-      return rateLimits.retryAfter('loginPerUsername', username)
-    },
-
-    /**
-     * Lifts the lockout after too many failed sign-ins (10 in 15 minutes per username), which
-     * anyone who knows a username can cause. The per-address limit is left alone.
-     */
-    async clearLockout(username: string, actorUserId: string | null = null): Promise<User> {
-      const row = await requireUser(username)
-      await rateLimits.reset('loginPerUsername', row.username)
-      await audit.record({ type: 'user.lockout_cleared', actorUserId, userId: row.id })
-      return userRowToUser(row)
-    },
-
-    /**
-     * Checks a username and password. Unknown users, disabled users and wrong passwords all return
-     * undefined after the same Argon2id work, so the answer reveals nothing.
-     */
-    async authenticate(username: string, password: string): Promise<User | undefined> {
-      const row = await repo.findUserByUsername(db, username)
-      const ok = await hasher.verify(password, row?.password_hash ?? (await hasher.dummyHash()))
-      if (!row || !ok || row.disabled_at !== null) return undefined
-      if (needsRehash(row.password_hash)) await upgradeHash(row, password)
-      return userRowToUser(row)
-    },
-
+    create: (input: z.input<typeof NewUserInput>) => createUser(d, input),
+    requireEmailFree: (email: string, exceptUserId?: string) => requireEmailFree(d, email, exceptUserId),
+    list: () => listUsers(d),
+    findByUsername: (username: string) => userByUsername(d, username),
+    findById: (id: string) => userById(d, id),
+    update: (username: string, patch: z.input<typeof UserPatch>, actorUserId: string | null = null) =>
+      updateUser(d, username, patch, actorUserId),
+    setPassword: (username: string, password: string, actorUserId: string | null = null) =>
+      setUserPassword(d, username, password, actorUserId),
+    disable: (username: string, actorUserId: string | null = null) => disableUser(d, username, actorUserId),
+    enable: (username: string, actorUserId: string | null = null) => enableUser(d, username, actorUserId),
+    delete: (username: string, actorUserId: string | null = null) => deleteUser(d, username, actorUserId),
+    lockedFor: (username: string) => loginLockedFor(d, username),
+    clearLockout: (username: string, actorUserId: string | null = null) => clearLoginLockout(d, username, actorUserId),
+    authenticate: (username: string, password: string) => authenticateUser(d, username, password),
     /** The password hasher's slots and queue (for metrics and tests). */
     passwordHasher: hasher,
   }
