@@ -137,7 +137,7 @@ async function run(ctx: RequestContext, endpoint: Endpoint): Promise<Reply> {
 
 function failure(ctx: RequestContext, route: Route | undefined, error: unknown): Reply {
   const allow = route && [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])]
-  const { reply, oauth } = renderError(error, errorShape(ctx, route), allow)
+  const { reply, oauth } = renderError(error, errorShape(ctx, route), allow, ctx.config.issuer)
   ctx.log.error = oauth.code
   // 503 (a busy password hasher, a database that cannot be used now) is an expected state, not a
   // bug: the request line says so (`fault`), with no stack and no second line.
@@ -150,6 +150,7 @@ function failure(ctx: RequestContext, route: Route | undefined, error: unknown):
 function errorShape(ctx: RequestContext, route: Route | undefined): ErrorShape {
   if (route?.page) return 'page'
   if (route?.graphql) return 'graphql'
+  if (route?.forge) return route.forge
   return !route && acceptsHtml(ctx.request) ? 'page' : 'json'
 }
 
