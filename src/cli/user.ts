@@ -43,6 +43,7 @@ export const UPDATE_FLAGS = {
 export function userJson(u: User) {
   return {
     id: u.id,
+    number: u.number,
     username: u.username,
     email: u.email,
     name: u.name,

@@ -19,11 +19,13 @@ import {
   TooManyRequests,
 } from '../handler/errors.ts'
 import { GRAPHQL_UNAVAILABLE } from '../graphql/yoga.ts'
+import { forgeErrorBody } from '../forge/errors.ts'
+import type { ForgeDialect } from '../forge/tokens.ts'
 import { errorPage, formExpiredPage, notFoundPage, unavailablePage } from '../pages/error.ts'
 import { DomainError, storageUnavailable } from '../services/shared/errors.ts'
 
-/** How a route answers errors: RFC-shaped JSON, an HTML page, or GraphQL over HTTP's shape. */
-export type ErrorShape = 'json' | 'page' | 'graphql'
+/** How a route answers errors: RFC-shaped JSON, an HTML page, GraphQL over HTTP's shape, or a forge's. */
+export type ErrorShape = 'json' | 'page' | 'graphql' | ForgeDialect
 
 export interface RenderedError {
   reply: Reply
@@ -31,13 +33,18 @@ export interface RenderedError {
   oauth: OAuthError
 }
 
-/** `allow`: the route's methods, sent with a 405 (RFC 9110 §15.5.6). */
-export function renderError(error: unknown, shape: ErrorShape, allow?: string[]): RenderedError {
+/**
+ * `allow`: the route's methods, sent with a 405 (RFC 9110 §15.5.6); `issuer`: where Latchkey answers,
+ * which Gitea's error body names.
+ */
+export function renderError(error: unknown, shape: ErrorShape, allow?: string[], issuer = ''): RenderedError {
   const oauth = toOAuthError(error)
   const headers = errorHeaders(oauth, shape, allow)
   const status = oauth.status
   if (shape === 'page') return { oauth, reply: { type: 'html', status, html: errorPageFor(oauth), headers } }
   if (shape === 'graphql') return { oauth, reply: { type: 'json', status, body: graphqlErrorBody(oauth), headers } }
+  if (shape === 'gitlab' || shape === 'gitea')
+    return { oauth, reply: { type: 'json', status, body: forgeErrorBody(shape, oauth, issuer), headers } }
   return { oauth, reply: { type: 'json', status, body: oauth.toJSON(), headers } }
 }
 

@@ -11,6 +11,9 @@ import { tokenInfo } from '../oauth/endpoints/token-info.ts'
 import { token } from '../oauth/endpoints/token.ts'
 import { userinfo } from '../oauth/endpoints/userinfo.ts'
 import { forwardAuth, forwardAuthNginx, forwardAuthReturn, RETURN_PATH } from '../forward-auth/endpoints.ts'
+import { giteaCurrentUser } from '../forge/gitea-user.ts'
+import { gitlabCurrentUser } from '../forge/gitlab-user.ts'
+import type { ForgeDialect } from '../forge/tokens.ts'
 import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
 import type { Handler } from '../handler/context.ts'
 import type { BodyKind } from '../handler/params.ts'
@@ -46,6 +49,8 @@ export interface Route {
   page?: boolean
   /** Errors answer in GraphQL's shape (`errors[].extensions.code`) rather than OAuth's. */
   graphql?: boolean
+  /** Errors answer in that forge's API shape (forge/errors.ts): the forges' own user APIs. */
+  forge?: ForgeDialect
   /** Polled by machines: the request line is logged at debug level. */
   quiet?: boolean
 }
@@ -64,6 +69,12 @@ const userinfoRoute: Route = {
 }
 const jwksRoute: Route = { methods: { GET: jwks }, cors: true }
 const introspectRoute: Route = { methods: { POST: { handle: introspect, body: 'form-or-json' } }, cors: true }
+/** Issue 16: the forges' "who am I", GET only (HEAD answers as GET), for their API clients. */
+const forgeUserRoute = (handle: Handler, forge: ForgeDialect): Route => ({
+  methods: { GET: { handle, query: true } },
+  cors: true,
+  forge,
+})
 
 export const ROUTES: Record<string, Route> = {
   '/graphql': { methods: { GET: graphql, POST: graphql }, cors: true, graphql: true },
@@ -92,6 +103,8 @@ export const ROUTES: Record<string, Route> = {
   '/login/oauth/userinfo': userinfoRoute,
   '/oauth/discovery/keys': jwksRoute,
   '/login/oauth/keys': jwksRoute,
+  '/api/v4/user': forgeUserRoute(gitlabCurrentUser, 'gitlab'),
+  '/api/v1/user': forgeUserRoute(giteaCurrentUser, 'gitea'),
   '/.well-known/openid-configuration': { methods: { GET: discovery }, cors: true },
   '/.well-known/oauth-authorization-server': { methods: { GET: discovery }, cors: true },
   // Issue 16: reverse proxies' sub-requests keep the original method; no body is ever read.

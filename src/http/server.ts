@@ -145,7 +145,7 @@ async function run(ctx: ServerContext, endpoint: Endpoint): Promise<Reply> {
 
 function failure(ctx: ServerContext, route: Route | undefined, error: unknown): Reply {
   const allow = route && [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])]
-  const { reply, oauth } = renderError(error, errorShape(ctx, route), allow)
+  const { reply, oauth } = renderError(error, errorShape(ctx, route), allow, ctx.config.issuer)
   ctx.log.error = oauth.code
   // 503 (a busy password hasher, a database that cannot be used now) is an expected state, not a
   // bug: the request line says so (`fault`), with no stack and no second line.
@@ -158,6 +158,7 @@ function failure(ctx: ServerContext, route: Route | undefined, error: unknown): 
 function errorShape(ctx: ServerContext, route: Route | undefined): ErrorShape {
   if (route?.page) return 'page'
   if (route?.graphql) return 'graphql'
+  if (route?.forge) return route.forge
   return !route && acceptsHtml(ctx.request) ? 'page' : 'json'
 }
 

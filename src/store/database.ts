@@ -3,7 +3,7 @@
  * The table types Kysely checks queries against. Times are epoch seconds; flags are 0/1 integers
  * (portable between SQLite and PostgreSQL); lists are space-separated text, redirect URIs JSON.
  */
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import type { TokenKind } from '../crypto/token-values.ts'
 
 export interface UsersTable {
@@ -16,6 +16,17 @@ export interface UsersTable {
   disabled_at: number | null
   created_at: number
   updated_at: number
+  /**
+   * The user's number (migration 2026_12_02_300), the integer id of the forges' user APIs. Given by
+   * insertUser from the `user_number` counter, never by a caller; an import writes it as exported.
+   */
+  number: ColumnType<number, number | undefined, never>
+}
+
+/** Named counters that only grow (`user_number`: the last number given to a user). */
+export interface CountersTable {
+  name: 'user_number'
+  value: number
 }
 
 export interface SessionsTable {
@@ -223,6 +234,7 @@ export interface Database {
   live_token_counts: LiveTokenCountsTable
   groups: GroupsTable
   group_members: GroupMembersTable
+  counters: CountersTable
 }
 
 export type Db = Kysely<Database>

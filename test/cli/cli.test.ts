@@ -34,7 +34,7 @@ const APP_KEYS = [
   'token_format',
   'trusted',
 ]
-const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'id', 'name', 'username']
+const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'id', 'name', 'number', 'username']
 
 interface AppJson {
   client_id: string
@@ -182,6 +182,7 @@ describe('issue 2 CLI: users', () => {
     const alice = created.json()
     expect(Object.keys(alice).sort()).toEqual(USER_KEYS)
     expect(alice).toMatchObject({
+      number: 1, // issue 16: the integer id of the forges' user APIs
       username: 'alice',
       email: 'alice@example.com',
       name: 'Alice',

@@ -14,6 +14,11 @@ import {
 UserRef.implement({
   authScopes: (user) => ({ adminRead: true, self: user.id }),
   fields: (t) => ({
+    number: t.exposeInt('number', {
+      description:
+        "A stable integer, never given to another user: the `id` of the forges' user APIs " +
+        '(GET /api/v4/user, GET /api/v1/user).',
+    }),
     username: t.exposeString('username'),
     email: t.exposeString('email', { nullable: true }),
     name: t.exposeString('name', { nullable: true }),

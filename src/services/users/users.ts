@@ -25,6 +25,8 @@ import type { RateLimitService } from '../shared/rate-limits.ts'
 
 export interface User {
   id: string
+  /** A stable integer (never reused), the `id` of the forges' user APIs (issue 16). */
+  number: number
   username: string
   email: string | null
   name: string | null
@@ -37,6 +39,7 @@ export interface User {
 export function userRowToUser(row: repo.UserRow): User {
   return {
     id: row.id,
+    number: row.number,
     username: row.username,
     email: row.email,
     name: row.name,
@@ -118,7 +121,7 @@ export async function createUser(
     throw new Conflict(`username ${parsed.username} is taken`, 'username')
   if (parsed.email) await requireEmailFree(deps, parsed.email)
   const now = clock.now()
-  const row: repo.UserRow = {
+  const row: Omit<repo.UserRow, 'number'> = {
     id: newId(),
     username: parsed.username,
     email: parsed.email ?? null,
@@ -129,9 +132,10 @@ export async function createUser(
     created_at: now,
     updated_at: now,
   }
+  let number = 0
   try {
     await db.transaction().execute(async (trx) => {
-      await repo.insertUser(trx, row)
+      number = await repo.insertUser(trx, row)
       await audit.record({ type: 'user.created', userId: row.id }, trx)
     })
   } catch (e) {
@@ -141,7 +145,7 @@ export async function createUser(
     if (parsed.email) await requireEmailFree(deps, parsed.email)
     throw e
   }
-  return userRowToUser(row)
+  return userRowToUser({ ...row, number })
 }
 
 export async function listUsers({ db }: Pick<UserDeps, 'db'>): Promise<User[]> {

@@ -10,6 +10,7 @@ import type { Database, Db } from '../database.ts'
 /** Every table that can travel, parents before children (foreign keys), with its key column. */
 export const TRANSFER_TABLES = {
   users: 'id',
+  counters: 'name',
   applications: 'id',
   scopes: 'name',
   grants: 'id',
@@ -81,9 +82,21 @@ export async function countRows(db: Db, table: TransferTable): Promise<number> {
   return Number(row?.n ?? 0)
 }
 
-/** Inserts rows as they are; scopes replace the built-ins of the same name that migrations seeded. */
+/**
+ * Inserts rows as they are; scopes replace the built-ins of the same name that migrations seeded, and
+ * counters the zero the empty target started from, so users imported with their numbers are followed
+ * by the next number of the source, never a number a deleted user had there.
+ */
 export async function insertRows(db: Db, table: TransferTable, rows: AnyRow[]): Promise<void> {
   if (!rows.length) return
+  if (table === 'counters') {
+    await db
+      .insertInto('counters')
+      .values(rows as unknown as Array<Database['counters']>)
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute()
+    return
+  }
   if (table === 'scopes') {
     const scopes = rows as unknown as Array<Database['scopes']>
     await db

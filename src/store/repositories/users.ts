@@ -1,9 +1,19 @@
 import type { Db, NewRow, Row, RowPatch } from '../database.ts'
+import { takeNextValue } from './counters.ts'
 
 export type UserRow = Row<'users'>
 
-export function insertUser(db: Db, row: NewRow<'users'>): Promise<unknown> {
-  return db.insertInto('users').values(row).execute()
+/**
+ * Inserts a user with the next user number (migration 2026_12_02_300) and returns that number. Run
+ * it in the transaction that creates the user, so a failed creation gives the number back.
+ */
+export async function insertUser(db: Db, row: Omit<NewRow<'users'>, 'number'>): Promise<number> {
+  const number = await takeNextValue(db, 'user_number')
+  await db
+    .insertInto('users')
+    .values({ ...row, number })
+    .execute()
+  return number
 }
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
