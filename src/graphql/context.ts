@@ -5,7 +5,8 @@ import type { Port } from '../services/index.ts'
 /**
  * The resolvers' port (issue 15 §3): the admin services, which check the Actor's rights, the scope
  * catalogue, and groups (whose resolvers check the Actor's rights through authScopes). Not the whole bag:
- * tokens, sessions, grants and the rest are reached only through admin/, and authentication (admin.access) is the endpoint's (graphql/http.ts), done before any resolver runs.
+ * tokens, sessions, grants and the rest are reached only through admin/, and authentication
+ * (admin.access) is the endpoint's (graphql/http.ts), done before any resolver runs.
  */
 export type ResolverPorts = Port<{
   admin: 'applications' | 'keys' | 'scopes' | 'tokens' | 'users'
