@@ -250,7 +250,7 @@ describe.each(TOKEN_VARIANTS)('B. token endpoint, authorization_code ($label)', 
     expect((await exchange(env, env.f.C1, code, verifier, { dialect, json })).status).toBe(200)
   })
 
-  test('issue 16 (Git Credential Manager): one client and secret both as Basic and in the body → accepted', async () => {
+  test('issue 16 (Git Credential Manager): one client and secret as Basic and in the body → accepted', async () => {
     const { code, verifier } = await getCode(env, env.f.C1, { dialect })
     const res = await post(
       dialect.token,
