@@ -150,7 +150,7 @@ describe('issue 16, RFC 9700 §4.14.2: refresh token rotation grace period', () 
     }
   })
 
-  test('8 concurrent refreshes with one token on grace 0: exactly one succeeds, and the family is revoked', async () => {
+  test('8 concurrent refreshes with one token on grace 0: exactly one succeeds, the family is revoked', async () => {
     const client = await newClient(0, true)
     const first = await tokensFor(env, client)
     const results = await Promise.all(Array.from({ length: 8 }, () => refresh(env, client, first.refresh_token!)))
