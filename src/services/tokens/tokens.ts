@@ -2,7 +2,8 @@
  * @module
  * Access and refresh tokens. Opaque, prefixed, stored only as a lookup key holding their SHA-256
  * (crypto/token-values.ts). A refresh chain is a family: rotation on every use, and reuse of a
- * rotated token revokes the family (RFC 9700 §4.14.2). Functions with their dependencies named as
+ * rotated token revokes the family (RFC 9700 §4.14.2), unless the application's grace period is open
+ * (issue 16). Functions with their dependencies named as
  * parameters (like sessions/sessions.ts); the group-commit writer and the lookup cache are explicit
  * dependencies (TokenStore), made once per provider and bound by createTokenService.
  */
