@@ -63,9 +63,9 @@ export const CREATE_FLAGS = {
     type: 'string',
     value: 'SECONDS',
     help:
-      'a rotated refresh token presented again by this application within SECONDS still gets\n' +
-      'new tokens instead of revoking its grant (parallel refreshes, as Git Credential Manager);\n' +
-      `0 (default) = off, at most ${MAX_REFRESH_GRACE_PERIOD}`,
+      'a used refresh token sent again by this application within SECONDS of its use\n' +
+      'gets new tokens instead of revoking the grant (for parallel refreshes, as\n' +
+      `Git Credential Manager makes); 0 (default) = off, at most ${MAX_REFRESH_GRACE_PERIOD}`,
   },
   owner: {
     type: 'string',
@@ -265,8 +265,8 @@ export const APP_SUBCOMMANDS = {
       '[--name N] [--redirect-uri URI ...] [--scopes "..."] [--grant-types G,G] [--trusted|--no-trusted]\n' +
       '         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] ' +
       '[--refresh-tokens always|offline_access]\n' +
-      '         [--refresh-grace-period SECONDS] [--token-format opaque|jwt] [--access-token-lifetime S|default] ' +
-      '[--refresh-token-lifetime S|default] [--json]',
+      '         [--refresh-grace-period SECONDS] [--token-format opaque|jwt]\n' +
+      '         [--access-token-lifetime S|default] [--refresh-token-lifetime S|default] [--json]',
     argument: 'CLIENT_ID',
     summary:
       'changes only what is given (say, a redirect URI typo); --redirect-uri and --scopes replace the whole list',
