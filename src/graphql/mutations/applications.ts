@@ -10,7 +10,13 @@ import { opt } from '../pagination.ts'
 import { ApplicationRef, UserRef } from '../refs.ts'
 import { idOf, optionalIdOf } from '../global-ids.ts'
 import { forInput } from '../input-fields.ts'
-import { AlgEnum, GrantTypeEnum, RefreshTokenPolicyEnum, TokenFormatEnum } from '../types/application.ts'
+import {
+  AlgEnum,
+  GRACE_PERIOD_DESCRIPTION,
+  GrantTypeEnum,
+  RefreshTokenPolicyEnum,
+  TokenFormatEnum,
+} from '../types/application.ts'
 
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
   fields: (t) => ({
@@ -25,6 +31,7 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     canIntrospect: t.boolean({ description: 'Administrators only.' }),
     idTokenAlg: t.field({ type: AlgEnum }),
     refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum, description: 'Defaults to ALWAYS.' }),
+    refreshGracePeriod: t.int({ description: GRACE_PERIOD_DESCRIPTION }),
     owner: t.id({ description: 'Administrators only; defaults to the caller.' }),
   }),
 })
@@ -40,6 +47,7 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     canIntrospect: t.boolean(),
     idTokenAlg: t.field({ type: AlgEnum }),
     refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum }),
+    refreshGracePeriod: t.int({ description: GRACE_PERIOD_DESCRIPTION }),
     tokenFormat: t.field({ type: TokenFormatEnum }),
     accessTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
     refreshTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
@@ -95,6 +103,7 @@ builder.mutationFields((t) => ({
           canIntrospect: opt(i.canIntrospect),
           idTokenAlg: opt(i.idTokenAlg),
           refreshPolicy: opt(i.refreshTokenPolicy),
+          refreshGracePeriod: opt(i.refreshGracePeriod),
           ownerId: optionalIdOf(i.owner, UserRef, 'owner'),
         }),
       ),
@@ -115,6 +124,7 @@ builder.mutationFields((t) => ({
           canIntrospect: opt(i.canIntrospect),
           idTokenAlg: opt(i.idTokenAlg),
           refreshPolicy: opt(i.refreshTokenPolicy),
+          refreshGracePeriod: opt(i.refreshGracePeriod),
           tokenFormat: opt(i.tokenFormat),
           ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
           ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),

@@ -1,8 +1,9 @@
 /**
  * @module
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new pair and retires the old
- * one; reusing a retired refresh token revokes its whole family. Scope may narrow, never widen,
- * and never exceeds what the application is allowed now.
+ * one; reusing a retired refresh token revokes its whole family, except by the same client within its
+ * application's refresh grace period (issue 16: a new pair, see services/tokens). Scope may narrow,
+ * never widen, and never exceeds what the application is allowed now.
  */
 import { z } from 'zod'
 import { required } from './params.ts'

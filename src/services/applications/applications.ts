@@ -22,6 +22,7 @@ export {
   ApplicationPatch,
   DEVICE_CODE_GRANT,
   GRANT_TYPES,
+  MAX_REFRESH_GRACE_PERIOD,
   NewApplicationInput,
   parseNewApplication,
   type GrantType,
@@ -45,6 +46,11 @@ export interface Application {
   allowPlainPkce: boolean
   /** `always`: every user grant gets a refresh token; `offline_access`: OIDC requests only when asked for. */
   refreshPolicy: 'always' | 'offline_access'
+  /**
+   * Issue 16: seconds after a refresh token's rotation during which this client may present it again
+   * and get a new pair without revoking the family (services/tokens/tokens.ts); 0 = off.
+   */
+  refreshGracePeriod: number
   createdAt: number
   updatedAt: number
 }
@@ -67,6 +73,7 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     canIntrospect: row.can_introspect === 1,
     allowPlainPkce: row.allow_plain_pkce === 1,
     refreshPolicy: row.refresh_policy === 'offline_access' ? 'offline_access' : 'always',
+    refreshGracePeriod: row.refresh_grace_period,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -148,6 +155,7 @@ export async function createApplication(
     can_introspect: parsed.canIntrospect ? 1 : 0,
     allow_plain_pkce: 0,
     refresh_policy: parsed.refreshPolicy,
+    refresh_grace_period: parsed.refreshGracePeriod,
     created_at: now,
     updated_at: now,
   }
@@ -187,6 +195,7 @@ export async function updateApplication(
     ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
     ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
     ...(p.refreshPolicy !== undefined && { refresh_policy: p.refreshPolicy }),
+    ...(p.refreshGracePeriod !== undefined && { refresh_grace_period: p.refreshGracePeriod }),
     ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
     ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
     ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),

@@ -23,6 +23,19 @@ const RedirectUri = z.string().superRefine((uri, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${JSON.stringify(uri.slice(0, 100))} ${problem}` })
 })
 
+/**
+ * Issue 16: the most a rotation grace period may be, in seconds (five minutes). The window exists for
+ * clients that refresh in parallel (Git Credential Manager) or retry a request whose answer was lost,
+ * both a matter of seconds; every second beyond that only lengthens the time a stolen, already rotated
+ * refresh token still mints tokens instead of revoking its family (RFC 9700 §4.14.2).
+ */
+export const MAX_REFRESH_GRACE_PERIOD = 300
+const RefreshGracePeriod = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(0, 'must be 0 (off) or a number of seconds')
+  .max(MAX_REFRESH_GRACE_PERIOD, `may be at most ${MAX_REFRESH_GRACE_PERIOD} seconds`)
+
 export const NewApplicationInput = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -35,6 +48,7 @@ export const NewApplicationInput = z
     ownerId: z.string().nullish(),
     idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
     refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
+    refreshGracePeriod: RefreshGracePeriod.default(0),
   })
   .superRefine((a, ctx) => {
     // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
@@ -96,6 +110,7 @@ export const ApplicationPatch = z.object({
   canIntrospect: noDefault(shape.canIntrospect),
   idTokenAlg: noDefault(shape.idTokenAlg),
   refreshPolicy: noDefault(shape.refreshPolicy),
+  refreshGracePeriod: noDefault(shape.refreshGracePeriod),
   tokenFormat: z.enum(['opaque', 'jwt']).optional(),
   accessTokenTtl: ttl.optional(),
   refreshTokenTtl: ttl.optional(),
