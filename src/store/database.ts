@@ -46,6 +46,8 @@ export interface ApplicationsTable {
   can_introspect: number
   allow_plain_pkce: number
   refresh_policy: string
+  /** Space-separated; null: the server's rule for a request without scope (issue 16). */
+  default_scopes: string | null
   created_at: number
   updated_at: number
 }

@@ -32,6 +32,7 @@ const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
   UpdateScopeInput: [...Object.keys(ScopePatch.shape)],
   ScopeNameInput: ['name'],
   ImportScopePresetInput: ['preset', 'force'],
+  ImportApplicationPresetInput: ['preset', 'force'],
   RotateSigningKeyInput: ['alg'],
 }
 

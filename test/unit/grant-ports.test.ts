@@ -31,6 +31,7 @@ const client: Application = {
   canIntrospect: false,
   allowPlainPkce: false,
   refreshPolicy: 'always',
+  defaultScopes: null,
   createdAt: 0,
   updatedAt: 0,
 }

@@ -23,11 +23,29 @@ const RedirectUri = z.string().superRefine((uri, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${JSON.stringify(uri.slice(0, 100))} ${problem}` })
 })
 
+/**
+ * A client id chosen rather than generated (issue 16: the ids git credential helpers ship with, or an
+ * application moved from another provider keeping its id). RFC 6749 §2.2 allows any printable
+ * characters; Latchkey takes only RFC 3986's unreserved ones, so an id never needs encoding in a URL, a
+ * form or HTTP Basic (RFC 6749 §2.3.1), and never carries a space or a colon.
+ */
+export const ClientIdInput = z
+  .string()
+  .regex(/^[A-Za-z0-9._~-]{3,128}$/, 'a client id is 3 to 128 letters, digits, dots, dashes, underscores or tildes')
+
+const ScopeList = z.array(z.string().min(1).max(100)).max(100)
+
 export const NewApplicationInput = z
   .object({
+    clientId: ClientIdInput.optional(),
     name: z.string().trim().min(1).max(200),
     redirectUris: z.array(RedirectUri).max(20).default([]),
-    scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
+    scopes: ScopeList.default(['openid', 'profile', 'email']),
+    /**
+     * RFC 6749 §3.3: what a request without `scope` gets; within `scopes`. Null (the default): the
+     * server's rule, the allowed scopes marked default, else all of them.
+     */
+    defaultScopes: ScopeList.nullable().default(null),
     grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
     isPublic: z.boolean().default(false),
     isTrusted: z.boolean().default(false),
@@ -96,6 +114,7 @@ export const ApplicationPatch = z.object({
   canIntrospect: noDefault(shape.canIntrospect),
   idTokenAlg: noDefault(shape.idTokenAlg),
   refreshPolicy: noDefault(shape.refreshPolicy),
+  defaultScopes: noDefault(shape.defaultScopes),
   tokenFormat: z.enum(['opaque', 'jwt']).optional(),
   accessTokenTtl: ttl.optional(),
   refreshTokenTtl: ttl.optional(),
