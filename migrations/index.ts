@@ -8,6 +8,7 @@ import * as applicationLiveTokenIndexes from './2026_11_23_950_application_live_
 import * as liveTokenCounts from './2026_11_28_000_live_token_counts.ts'
 import * as caseInsensitiveIdentities from './2026_12_02_000_case_insensitive_identities.ts'
 import * as refreshTokenNonce from './2026_12_02_100_refresh_token_nonce.ts'
+import * as refreshGracePeriod from './2026_12_02_400_refresh_grace_period.ts'
 import * as applicationDefaultScopes from './2026_12_02_450_application_default_scopes.ts'
 
 export const migrations: Record<string, Migration> = {
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_000_live_token_counts': liveTokenCounts,
   '2026_12_02_000_case_insensitive_identities': caseInsensitiveIdentities,
   '2026_12_02_100_refresh_token_nonce': refreshTokenNonce,
+  '2026_12_02_400_refresh_grace_period': refreshGracePeriod,
   '2026_12_02_450_application_default_scopes': applicationDefaultScopes,
 }

@@ -1,6 +1,7 @@
 import {
   ApplicationPatch,
   DEVICE_CODE_GRANT,
+  MAX_REFRESH_GRACE_PERIOD,
   parseNewApplication,
   type Application,
 } from '../services/applications/applications.ts'
@@ -27,6 +28,7 @@ const FIELDS = {
   canIntrospect: '--introspect',
   idTokenAlg: '--id-token-alg',
   refreshPolicy: '--refresh-tokens',
+  refreshGracePeriod: '--refresh-grace-period',
   ownerId: '--owner',
   owner: '--owner',
   tokenFormat: '--token-format',
@@ -79,6 +81,14 @@ export const CREATE_FLAGS = {
       'always (default, as GitLab): every user grant gets a refresh token;\n' +
       'offline_access: OpenID requests get one only when they ask for offline_access',
   },
+  'refresh-grace-period': {
+    type: 'string',
+    value: 'SECONDS',
+    help:
+      'a rotated refresh token presented again by this application within SECONDS still gets\n' +
+      'new tokens instead of revoking its grant (parallel refreshes, as Git Credential Manager);\n' +
+      `0 (default) = off, at most ${MAX_REFRESH_GRACE_PERIOD}`,
+  },
   owner: {
     type: 'string',
     value: 'USERNAME',
@@ -101,6 +111,7 @@ export const UPDATE_FLAGS = {
   'no-introspect': { type: 'boolean', help: 'may introspect only its own tokens again' },
   'id-token-alg': CREATE_FLAGS['id-token-alg'],
   'refresh-tokens': CREATE_FLAGS['refresh-tokens'],
+  'refresh-grace-period': CREATE_FLAGS['refresh-grace-period'],
   'token-format': { type: 'string', value: 'opaque|jwt', help: 'opaque access tokens (default) or RFC 9068 JWTs' },
   'access-token-lifetime': { type: 'string', value: 'S|default', help: LIFETIME_HELP },
   'refresh-token-lifetime': { type: 'string', value: 'S|default', help: LIFETIME_HELP },
@@ -125,6 +136,7 @@ export function appJson(a: Application, clientSecret?: string | null) {
     id_token_alg: a.idTokenAlg,
     refresh_tokens: a.refreshPolicy,
     default_scopes: a.defaultScopes,
+    refresh_grace_period: a.refreshGracePeriod,
     token_format: a.tokenFormat,
     access_token_lifetime: a.accessTokenTtl,
     refresh_token_lifetime: a.refreshTokenTtl,
@@ -150,6 +162,7 @@ function describe(a: Application, secret?: string | null): string {
     `tokens:        ${a.tokenFormat}, access ${lifetime(a.accessTokenTtl)}, ` +
       `refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`,
   )
+  if (a.refreshGracePeriod > 0) lines.push(`refresh grace: ${a.refreshGracePeriod} s`)
   return lines.join('\n')
 }
 
@@ -173,6 +186,17 @@ function parseLifetime(value: string, flag: string): number | null {
   return n
 }
 
+/** Whole seconds, 0 or more; the service's rule checks the upper bound and names the flag. */
+function parseGracePeriod(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(n))
+    throw new UsageError(
+      `--refresh-grace-period must be a whole number of seconds (0 = off), not ${JSON.stringify(value.slice(0, 40))}`,
+    )
+  return n
+}
+
 /** A boolean that update may set either way: --trusted / --no-trusted; undefined when neither. */
 function onOff(on: boolean | undefined, off: boolean | undefined, flag: string): boolean | undefined {
   if (on && off) throw new UsageError(`--${flag} and --no-${flag} contradict each other`)
@@ -193,6 +217,7 @@ function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
     canIntrospect: onOff(values.introspect, values['no-introspect'], 'introspect'),
     idTokenAlg: values['id-token-alg'],
     refreshPolicy: values['refresh-tokens'],
+    refreshGracePeriod: parseGracePeriod(values['refresh-grace-period']),
     tokenFormat: values['token-format'],
     accessTokenTtl: lifetime('access-token-lifetime'),
     refreshTokenTtl: lifetime('refresh-token-lifetime'),
@@ -275,7 +300,7 @@ export const APP_SUBCOMMANDS = {
       '--name N [--client-id ID] [--redirect-uri URI ...] [--scopes "openid profile email"]\n' +
       '         [--default-scopes "A B"|default] [--grant-types G,G] [--public]\n' +
       '         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n' +
-      '         [--owner USERNAME] [--json]',
+      '         [--refresh-grace-period SECONDS] [--owner USERNAME] [--json]',
     summary:
       'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\n' +
       'Creates the database if there is none yet.',
@@ -293,6 +318,9 @@ export const APP_SUBCOMMANDS = {
         ...(values.scopes !== undefined ? { scopes: splitList(values.scopes) } : {}),
         ...(values['grant-types'] !== undefined ? { grantTypes: parseGrantTypes(values['grant-types']) as never } : {}),
         ...(values['refresh-tokens'] !== undefined ? { refreshPolicy: values['refresh-tokens'] as never } : {}),
+        ...(values['refresh-grace-period'] !== undefined
+          ? { refreshGracePeriod: parseGracePeriod(values['refresh-grace-period']) }
+          : {}),
         isPublic: !!values.public,
         isTrusted: !!values.trusted,
         canIntrospect: !!values.introspect,
@@ -316,7 +344,7 @@ export const APP_SUBCOMMANDS = {
       '         [--grant-types G,G] [--trusted|--no-trusted]\n' +
       '         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] ' +
       '[--refresh-tokens always|offline_access]\n' +
-      '         [--token-format opaque|jwt] [--access-token-lifetime S|default] ' +
+      '         [--refresh-grace-period SECONDS] [--token-format opaque|jwt] [--access-token-lifetime S|default] ' +
       '[--refresh-token-lifetime S|default] [--json]',
     argument: 'CLIENT_ID',
     summary:

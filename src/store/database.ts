@@ -3,7 +3,7 @@
  * The table types Kysely checks queries against. Times are epoch seconds; flags are 0/1 integers
  * (portable between SQLite and PostgreSQL); lists are space-separated text, redirect URIs JSON.
  */
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import type { TokenKind } from '../crypto/token-values.ts'
 
 export interface UsersTable {
@@ -48,6 +48,8 @@ export interface ApplicationsTable {
   refresh_policy: string
   /** Space-separated; null: the server's rule for a request without scope (issue 16). */
   default_scopes: string | null
+  /** Issue 16: seconds a rotated refresh token may be replayed by its client; 0 = off. */
+  refresh_grace_period: number
   created_at: number
   updated_at: number
 }
@@ -137,6 +139,8 @@ export interface RefreshTokensTable {
   expires_at: number
   rotated_at: number | null
   revoked_at: number | null
+  /** Issue 16: answers given to replays of this token (after its rotation) within the grace period. */
+  grace_replays: Generated<number>
 }
 
 export interface DeviceCodesTable {

@@ -28,6 +28,7 @@ const APP_KEYS = [
   'owner_id',
   'public',
   'redirect_uris',
+  'refresh_grace_period',
   'refresh_token_lifetime',
   'refresh_tokens',
   'scopes',

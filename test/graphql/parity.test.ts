@@ -27,6 +27,7 @@ const APP_CREATE_TWINS: Record<string, string> = {
   introspect: 'canIntrospect',
   'id-token-alg': 'idTokenAlg',
   'refresh-tokens': 'refreshTokenPolicy',
+  'refresh-grace-period': 'refreshGracePeriod',
   owner: 'owner',
   'client-id': 'clientId',
   'default-scopes': 'defaultScopes',
@@ -42,6 +43,7 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'no-introspect': 'canIntrospect',
   'id-token-alg': 'idTokenAlg',
   'refresh-tokens': 'refreshTokenPolicy',
+  'refresh-grace-period': 'refreshGracePeriod',
   'token-format': 'tokenFormat',
   'access-token-lifetime': 'accessTokenLifetime',
   'refresh-token-lifetime': 'refreshTokenLifetime',
@@ -237,7 +239,7 @@ describe('issue 14 §3: what a script reads it can send back', () => {
   // Every setting of Application that UpdateApplicationInput takes, read and written under the same name.
   const SETTINGS =
     'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
-    'accessTokenLifetime refreshTokenLifetime' +
+    'accessTokenLifetime refreshTokenLifetime refreshGracePeriod' +
     ' defaultScopes'
 
   test('UpdateApplicationInput takes nothing that Application does not show under the same name', () => {

@@ -32,6 +32,7 @@ const client: Application = {
   allowPlainPkce: false,
   refreshPolicy: 'always',
   defaultScopes: null,
+  refreshGracePeriod: 0,
   createdAt: 0,
   updatedAt: 0,
 }

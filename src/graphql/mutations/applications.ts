@@ -16,7 +16,13 @@ import { opt } from '../pagination.ts'
 import { ApplicationRef, UserRef } from '../refs.ts'
 import { idOf, optionalIdOf } from '../global-ids.ts'
 import { forInput } from '../input-fields.ts'
-import { AlgEnum, GrantTypeEnum, RefreshTokenPolicyEnum, TokenFormatEnum } from '../types/application.ts'
+import {
+  AlgEnum,
+  GRACE_PERIOD_DESCRIPTION,
+  GrantTypeEnum,
+  RefreshTokenPolicyEnum,
+  TokenFormatEnum,
+} from '../types/application.ts'
 
 const DEFAULT_SCOPES_DESCRIPTION =
   'RFC 6749 §3.3: what a request naming no scope gets, within allowedScopes; an empty list refuses such ' +
@@ -41,6 +47,7 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     canIntrospect: t.boolean({ description: 'Administrators only.' }),
     idTokenAlg: t.field({ type: AlgEnum }),
     refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum, description: 'Defaults to ALWAYS.' }),
+    refreshGracePeriod: t.int({ description: GRACE_PERIOD_DESCRIPTION }),
     owner: t.id({ description: 'Administrators only; defaults to the caller.' }),
   }),
 })
@@ -57,6 +64,7 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     canIntrospect: t.boolean(),
     idTokenAlg: t.field({ type: AlgEnum }),
     refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum }),
+    refreshGracePeriod: t.int({ description: GRACE_PERIOD_DESCRIPTION }),
     tokenFormat: t.field({ type: TokenFormatEnum }),
     accessTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
     refreshTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
@@ -146,6 +154,7 @@ builder.mutationFields((t) => ({
           canIntrospect: opt(i.canIntrospect),
           idTokenAlg: opt(i.idTokenAlg),
           refreshPolicy: opt(i.refreshTokenPolicy),
+          refreshGracePeriod: opt(i.refreshGracePeriod),
           ownerId: optionalIdOf(i.owner, UserRef, 'owner'),
         }),
       ),
@@ -167,6 +176,7 @@ builder.mutationFields((t) => ({
           canIntrospect: opt(i.canIntrospect),
           idTokenAlg: opt(i.idTokenAlg),
           refreshPolicy: opt(i.refreshTokenPolicy),
+          refreshGracePeriod: opt(i.refreshGracePeriod),
           tokenFormat: opt(i.tokenFormat),
           ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
           ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),

@@ -1,5 +1,5 @@
 /** @module Application (an OAuth client): settings, owner, and batched counts of live tokens and grants. */
-import { GRANT_TYPES, type GrantType } from '../../services/applications/applications.ts'
+import { GRANT_TYPES, type GrantType, MAX_REFRESH_GRACE_PERIOD } from '../../services/applications/applications.ts'
 import { builder } from '../builder.ts'
 import { connection, opt } from '../pagination.ts'
 import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
@@ -30,6 +30,12 @@ export const AlgEnum = builder.enumType('IdTokenAlgorithm', { values: ['RS256', 
 export const TokenFormatEnum = builder.enumType('TokenFormat', {
   values: { OPAQUE: { value: 'opaque' }, JWT: { value: 'jwt' } } as const,
 })
+
+/** Issue 16: what the rotation grace period is, said once for the field and both inputs. */
+export const GRACE_PERIOD_DESCRIPTION =
+  'Seconds after a refresh token is used during which this application may present it again and get new ' +
+  'tokens instead of having its grant revoked as a replay (RFC 9700 §4.14.2); for clients that refresh in ' +
+  `parallel, such as Git Credential Manager. 0 (the default) is off; at most ${MAX_REFRESH_GRACE_PERIOD}.`
 
 // Settings are read with the enums they are written with, so what a script reads it can send back.
 ApplicationRef.implement({
@@ -64,6 +70,7 @@ ApplicationRef.implement({
     tokenFormat: t.expose('tokenFormat', { type: TokenFormatEnum }),
     idTokenAlg: t.expose('idTokenAlg', { type: AlgEnum }),
     refreshTokenPolicy: t.expose('refreshPolicy', { type: RefreshTokenPolicyEnum }),
+    refreshGracePeriod: t.exposeInt('refreshGracePeriod', { description: GRACE_PERIOD_DESCRIPTION }),
     accessTokenLifetime: t.exposeInt('accessTokenTtl', {
       nullable: true,
       description: 'Seconds; null means the server default.',

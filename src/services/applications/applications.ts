@@ -23,6 +23,7 @@ export {
   ApplicationPatch,
   DEVICE_CODE_GRANT,
   GRANT_TYPES,
+  MAX_REFRESH_GRACE_PERIOD,
   NewApplicationInput,
   parseNewApplication,
   type GrantType,
@@ -48,6 +49,11 @@ export interface Application {
   refreshPolicy: 'always' | 'offline_access'
   /** RFC 6749 §3.3: what a request without `scope` gets; null: the server's rule (issue 16). */
   defaultScopes: string[] | null
+  /**
+   * Issue 16: seconds after a refresh token's rotation during which this client may present it again
+   * and get a new pair without revoking the family (services/tokens/tokens.ts); 0 = off.
+   */
+  refreshGracePeriod: number
   createdAt: number
   updatedAt: number
 }
@@ -71,6 +77,7 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     allowPlainPkce: row.allow_plain_pkce === 1,
     refreshPolicy: row.refresh_policy === 'offline_access' ? 'offline_access' : 'always',
     defaultScopes: row.default_scopes === null ? null : splitList(row.default_scopes),
+    refreshGracePeriod: row.refresh_grace_period,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -172,6 +179,7 @@ export function newApplicationRow(
     allow_plain_pkce: 0,
     refresh_policy: parsed.refreshPolicy,
     default_scopes: parsed.defaultScopes === null ? null : joinList(parsed.defaultScopes),
+    refresh_grace_period: parsed.refreshGracePeriod,
     created_at: now,
     updated_at: now,
   }
@@ -255,6 +263,7 @@ export function applicationRowPatch(p: z.output<typeof ApplicationPatch>, now: n
     ...(p.canIntrospect !== undefined && { can_introspect: p.canIntrospect ? 1 : 0 }),
     ...(p.idTokenAlg !== undefined && { id_token_alg: p.idTokenAlg }),
     ...(p.refreshPolicy !== undefined && { refresh_policy: p.refreshPolicy }),
+    ...(p.refreshGracePeriod !== undefined && { refresh_grace_period: p.refreshGracePeriod }),
     ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
     ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
     ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),

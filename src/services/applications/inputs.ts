@@ -24,6 +24,19 @@ const RedirectUri = z.string().superRefine((uri, ctx) => {
 })
 
 /**
+ * Issue 16: the most a rotation grace period may be, in seconds (five minutes). The window exists for
+ * clients that refresh in parallel (Git Credential Manager) or retry a request whose answer was lost,
+ * both a matter of seconds; every second beyond that only lengthens the time a stolen, already rotated
+ * refresh token still mints tokens instead of revoking its family (RFC 9700 §4.14.2).
+ */
+export const MAX_REFRESH_GRACE_PERIOD = 300
+const RefreshGracePeriod = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(0, 'must be 0 (off) or a number of seconds')
+  .max(MAX_REFRESH_GRACE_PERIOD, `may be at most ${MAX_REFRESH_GRACE_PERIOD} seconds`)
+
+/**
  * A client id chosen rather than generated (issue 16: the ids git credential helpers ship with, or an
  * application moved from another provider keeping its id). RFC 6749 §2.2 allows any printable
  * characters; Latchkey takes only RFC 3986's unreserved ones, so an id never needs encoding in a URL, a
@@ -53,6 +66,7 @@ export const NewApplicationInput = z
     ownerId: z.string().nullish(),
     idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
     refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
+    refreshGracePeriod: RefreshGracePeriod.default(0),
   })
   .superRefine((a, ctx) => {
     // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
@@ -115,6 +129,7 @@ export const ApplicationPatch = z.object({
   idTokenAlg: noDefault(shape.idTokenAlg),
   refreshPolicy: noDefault(shape.refreshPolicy),
   defaultScopes: noDefault(shape.defaultScopes),
+  refreshGracePeriod: noDefault(shape.refreshGracePeriod),
   tokenFormat: z.enum(['opaque', 'jwt']).optional(),
   accessTokenTtl: ttl.optional(),
   refreshTokenTtl: ttl.optional(),

@@ -215,28 +215,55 @@ export async function revokeIssuedFromCode(
   await db.transaction().execute((trx) => revokeCodeFamilies(trx, codeId, clock.now()))
 }
 
-/** RFC 6749 §6 with rotation: the presented refresh token and its access tokens stop working. */
+/**
+ * Issue 16: the most grace answers one rotated refresh token gets within its application's grace
+ * period. Parallel refreshes (Git Credential Manager runs git commands side by side) stay well under
+ * it; a token presented more often than that is treated as stolen after all and its family revoked,
+ * so a leaked token cannot fan out into an unbounded number of live refresh tokens.
+ */
+export const GRACE_REPLAY_LIMIT = 16
+
+/**
+ * RFC 6749 §6 with rotation: the presented refresh token and its family's access tokens stop working.
+ * Presenting a rotated token again revokes the family (RFC 9700 §4.14.2), except within the
+ * application's grace period (issue 16): then the same client gets another new pair in the same
+ * family, and nothing is revoked. This holds whether the earlier rotation had committed before the
+ * token was read or races this request (group commit on SQLite, row locks on PostgreSQL): the
+ * conditional updates in the one transaction decide, never the row read before it.
+ */
 export async function rotateRefreshToken(
   deps: IssueDeps & Pick<TokenDeps, 'db' | 'audit'>,
   value: string,
   application: Application,
   narrowTo: (original: string[]) => string[] | { error: string },
 ): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
-  const { db, clock, writes } = deps
+  const { db, clock, writes, audit } = deps
   const key = tokenLookupKey(value, 'refresh')
   if (key === undefined) return { ok: false, reason: 'unknown refresh token' }
   const row = await repo.findRefreshTokenWithOwnersByHash(db, key)
   const now = clock.now()
   if (!row || row.application_id !== application.id) return { ok: false, reason: 'unknown refresh token' }
   if (row.revoked_at !== null) return { ok: false, reason: 'refresh token was revoked' }
-  if (row.rotated_at !== null) return await reuseDetected(deps, row)
+  // The window opens at the rotation: a replay at rotated_at + grace or later is a reuse.
+  const rotatedAfter = now - application.refreshGracePeriod
+  const graceOpen = application.refreshGracePeriod > 0
+  if (row.rotated_at !== null && !(graceOpen && row.rotated_at > rotatedAfter)) return await reuseDetected(deps, row)
   if (row.expires_at <= now) return { ok: false, reason: 'refresh token expired' }
   if (row.user_id !== null && !ownersActive(row)) return { ok: false, reason: 'user is disabled' }
   const scopes = narrowTo(splitList(row.scopes))
   if ('error' in scopes) return { ok: false, reason: scopes.error, scopeError: true }
-  const result = await writes.run(async (trx): Promise<RotateResult | 'raced'> => {
-    if (!(await repo.markRefreshTokenRotated(trx, row.id, now))) return 'raced'
-    await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
+  const result = await writes.run(async (trx): Promise<RotateResult | 'reused'> => {
+    const rotates = row.rotated_at === null && (await repo.markRefreshTokenRotated(trx, row.id, now))
+    if (rotates) await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
+    // Rotated already, by an earlier request or a concurrent one: a grace answer, or a reuse.
+    else if (!graceOpen || !(await repo.claimGraceReplay(trx, row.id, now, rotatedAfter, GRACE_REPLAY_LIMIT)))
+      return 'reused'
+    // A grace answer leaves the family's access tokens alone: the concurrent sibling's stay in use.
+    else
+      await audit.record(
+        { type: 'refresh_token.grace_replayed', applicationId: row.application_id, userId: row.user_id },
+        trx,
+      )
     const tokens = await writeTokens(deps, trx, {
       application,
       userId: row.user_id,
@@ -249,7 +276,7 @@ export async function rotateRefreshToken(
     })
     return { ok: true, tokens, authTime: row.auth_time, nonce: row.nonce, userId: row.user_id }
   })
-  return result === 'raced' ? await reuseDetected(deps, row) : result
+  return result === 'reused' ? await reuseDetected(deps, row) : result
 }
 
 async function reuseDetected(

@@ -125,6 +125,31 @@ const markRotated = precompiled((db) =>
     .where('revoked_at', 'is', null),
 )
 
+/**
+ * Issue 16: counts one grace answer for a rotated refresh token, in one conditional statement so two
+ * requests cannot both take the last one. True only while the token is rotated but neither revoked
+ * (its family included: revokeFamily marks every row) nor expired, was rotated after `rotatedAfter`
+ * (the grace window is still open) and has had fewer than `limit` grace answers.
+ */
+export async function claimGraceReplay(
+  db: Db,
+  id: string,
+  now: number,
+  rotatedAfter: number,
+  limit: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('refresh_tokens')
+    .set((eb) => ({ grace_replays: eb('grace_replays', '+', 1) }))
+    .where('id', '=', id)
+    .where('rotated_at', '>', rotatedAfter)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('grace_replays', '<', limit)
+    .executeTakeFirst()
+  return r.numUpdatedRows === 1n
+}
+
 /** RFC 9700 §4.14.2: revokes every refresh and access token of a refresh family. */
 export async function revokeFamily(db: Db, familyId: string, now: number): Promise<void> {
   await db
