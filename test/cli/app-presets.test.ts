@@ -16,6 +16,7 @@ interface AppJson {
   public: boolean
   scopes: string[]
   default_scopes: string[] | null
+  refresh_grace_period: number
   grant_types: string[]
   redirect_uris: string[]
 }
@@ -53,6 +54,7 @@ describe('issue 16: latchkey app import --preset git-helpers', () => {
       expect(a.redirect_uris).toContain('http://127.0.0.1/')
       expect(a.scopes).toEqual(['read:repository', 'write:repository'])
       expect(a.default_scopes).toEqual(['write:repository'])
+      expect(a.refresh_grace_period).toBe(10)
     }
     const again = await lk.run(['app', 'import', '--preset', 'git-helpers'])
     expect(again.code).toBe(0)
@@ -65,13 +67,16 @@ describe('issue 16: latchkey app import --preset git-helpers', () => {
     await using lk = await startCliServer()
     await lk.run(['scope', 'import', '--preset', 'gitlab', '--force'])
     await lk.run(['app', 'import', '--preset', 'git-helpers'])
-    expect((await lk.run(['app', 'update', OAUTH, '--default-scopes', 'read_repository'])).code).toBe(0)
+    const update = ['app', 'update', OAUTH, '--default-scopes', 'read_repository', '--refresh-grace-period', '0']
+    expect((await lk.run(update)).code).toBe(0)
     const kept = await lk.run(['app', 'import', '--preset', 'git-helpers', '--json'])
     expect(JSON.parse(kept.stdout).kept).toMatchObject([
-      { client_id: OAUTH, default_scopes: ['read_repository'], differences: ['defaultScopes'] },
+      { client_id: OAUTH, default_scopes: ['read_repository'], differences: ['defaultScopes', 'refreshGracePeriod'] },
     ])
     const forced = await lk.run(['app', 'import', '--preset', 'git-helpers', '--force', '--json'])
-    expect(JSON.parse(forced.stdout).reset).toMatchObject([{ client_id: OAUTH, default_scopes: ['write_repository'] }])
+    expect(JSON.parse(forced.stdout).reset).toMatchObject([
+      { client_id: OAUTH, default_scopes: ['write_repository'], refresh_grace_period: 10 },
+    ])
     expect(JSON.parse((await lk.run(['app', 'import', '--preset', 'git-helpers', '--json'])).stdout)).toMatchObject({
       created: [],
       reset: [],

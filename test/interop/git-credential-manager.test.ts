@@ -177,6 +177,27 @@ describe('issue 16: refresh as GCM sends it (RFC 6749 §6, §2.3.1)', () => {
     expect(next.scope.split(' ').sort()).toEqual(['read_repository', 'write_repository'])
   })
 
+  test("GCM runs git commands in parallel: 4 refreshes with one token all succeed (the preset's 10 s grace)", async () => {
+    const first = await gcmTokens()
+    const send = () =>
+      gcmPost(GITEA_TOKEN, {
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token,
+        client_id: GCM,
+        client_secret: '',
+        redirect_uri: 'http://127.0.0.1/',
+      })
+    const results = await Promise.all([send(), send(), send(), send()])
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    const pairs = (await Promise.all(results.map((r) => r.json()))) as { access_token: string }[]
+    for (const p of pairs) {
+      const info = await fetch(`${server.url}/oauth/token/info`, {
+        headers: { Authorization: `Bearer ${p.access_token}` },
+      })
+      expect(info.status).toBe(200)
+    }
+  })
+
   test('a confidential client configured with oauthClientSecret: the same credentials as Basic and in the body', async () => {
     const { application, clientSecret } = await server.provider.services.applications.create({
       name: 'GCM with a secret',

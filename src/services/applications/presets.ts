@@ -13,7 +13,8 @@
  * §7.3, redirect-uris.ts), with the authorization code, refresh and device grants. Their allowed
  * scopes are the repository scopes of the installed forge vocabulary, and what a request without
  * `scope` gets (RFC 6749 §3.3) is the write one, which implies read: enough for fetch and push, never
- * admin, api or profile. Importing is idempotent; an application changed since is kept unless `force`.
+ * admin, api or profile. Their refresh grace period is GIT_HELPER_GRACE_PERIOD. Importing is idempotent;
+ * an application changed since is kept unless `force`.
  */
 import type { z } from 'zod'
 import type { Db } from '../../store/database.ts'
@@ -35,7 +36,8 @@ export type AppPresetName = (typeof APP_PRESET_NAMES)[number]
 
 /** One line per preset for `app import --help`. */
 export const APP_PRESET_SUMMARY: Record<AppPresetName, string> = {
-  'git-helpers': 'git-credential-oauth and Git Credential Manager (public, loopback, device grant, repository scopes)',
+  'git-helpers':
+    'git-credential-oauth and Git Credential Manager: public, loopback, device grant, repository scopes, 10 s grace',
 }
 
 /** RFC 8252 §7.3: both shapes the helpers send (with and without the path's slash), IPv4 and IPv6. */
@@ -46,6 +48,15 @@ const REPOSITORY_SCOPES = [
   { read: 'read_repository', write: 'write_repository' }, // GitLab's (seed 002), what forward-auth rules name
   { read: 'read:repository', write: 'write:repository' }, // Gitea 1.20+ and Forgejo
 ]
+
+/**
+ * Seconds a rotated refresh token may be presented again by the same helper (issue 16). GCM refreshes
+ * on every git command and runs several at once, so the same token arrives twice within milliseconds;
+ * ten seconds also covers a retried request whose answer was lost on a slow link, while keeping the
+ * time a stolen, already rotated token still works (instead of revoking its family, RFC 9700 §4.14.2)
+ * far below the 300 s the setting allows.
+ */
+export const GIT_HELPER_GRACE_PERIOD = 10
 
 const GIT_HELPERS = [
   { clientId: 'a4792ccc-144e-407e-86c9-5e7d8d9c3269', name: 'git-credential-oauth' },
@@ -86,6 +97,7 @@ async function wantedApplications(
       grantTypes: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
       scopes: found.flatMap((s) => [s.read, s.write]),
       defaultScopes: found.map((s) => s.write),
+      refreshGracePeriod: GIT_HELPER_GRACE_PERIOD,
     }),
   ) as Wanted[]
 }
@@ -105,6 +117,7 @@ function differences(have: Application, want: Wanted): string[] {
     ['defaultScopes', sameSet(have.defaultScopes, want.defaultScopes)],
     ['grantTypes', sameSet(have.grantTypes, want.grantTypes)],
     ['refreshPolicy', have.refreshPolicy === want.refreshPolicy],
+    ['refreshGracePeriod', have.refreshGracePeriod === want.refreshGracePeriod],
   ]
   return checks.filter(([, same]) => !same).map(([field]) => field)
 }
@@ -118,6 +131,7 @@ async function reset(trx: Db, row: repo.ApplicationRow, want: Wanted, now: numbe
     defaultScopes: want.defaultScopes,
     grantTypes: want.grantTypes,
     refreshPolicy: want.refreshPolicy,
+    refreshGracePeriod: want.refreshGracePeriod,
     isTrusted: want.isTrusted,
     canIntrospect: want.canIntrospect,
   })
