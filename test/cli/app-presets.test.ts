@@ -36,7 +36,7 @@ describe('issue 16: latchkey app import --preset git-helpers', () => {
     expect((await lk.run(['app', 'list', '--json'])).stdout).toBe('[]\n')
   })
 
-  test('registers both helpers public, loopback, with the device grant and the repository scopes; twice is a no-op', async () => {
+  test('registers both helpers: public, loopback, device grant, repository scopes; twice is a no-op', async () => {
     await using lk = await startCliServer()
     expect((await lk.run(['scope', 'import', '--preset', 'gitea'])).code).toBe(0)
     const first = await lk.run(['app', 'import', '--preset', 'git-helpers', '--json'])

@@ -177,7 +177,7 @@ describe('issue 16: refresh as GCM sends it (RFC 6749 §6, §2.3.1)', () => {
     expect(next.scope.split(' ').sort()).toEqual(['read_repository', 'write_repository'])
   })
 
-  test("GCM runs git commands in parallel: 4 refreshes with one token all succeed (the preset's 10 s grace)", async () => {
+  test("GCM's parallel git commands: 4 refreshes with one token all succeed (the preset's 10 s grace)", async () => {
     const first = await gcmTokens()
     const send = () =>
       gcmPost(GITEA_TOKEN, {
@@ -198,7 +198,7 @@ describe('issue 16: refresh as GCM sends it (RFC 6749 §6, §2.3.1)', () => {
     }
   })
 
-  test('a confidential client configured with oauthClientSecret: the same credentials as Basic and in the body', async () => {
+  test('a confidential client (oauthClientSecret): the same credentials as Basic and in the body', async () => {
     const { application, clientSecret } = await server.provider.services.applications.create({
       name: 'GCM with a secret',
       // Any port is for public clients only (RFC 8252 §7.3); a confidential one names its port.
@@ -231,7 +231,7 @@ describe('issue 16: refresh as GCM sends it (RFC 6749 §6, §2.3.1)', () => {
     expect(refreshed.status).toBe(200)
   })
 
-  test('HTTP Basic with an empty password (golang.org/x/oauth2 probing a public client) counts as no secret', async () => {
+  test('HTTP Basic with an empty password (x/oauth2 probing a public client) counts as no secret', async () => {
     const { code, verifier, redirectUri } = await gcmCode(50_002, GIT_CREDENTIAL_OAUTH)
     const res = await gcmPost(
       GITEA_TOKEN,

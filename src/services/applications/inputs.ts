@@ -37,6 +37,13 @@ const RefreshGracePeriod = z
   .max(MAX_REFRESH_GRACE_PERIOD, `may be at most ${MAX_REFRESH_GRACE_PERIOD} seconds`)
 
 /**
+ * Users' subjects are UUIDv7 (crypto/ids.ts). RFC 9700 §4.15.1: a client must not be able to get a
+ * client_id that a resource server could take for a user's `sub`, so no chosen id has that form, which
+ * rules out every present and future user at once (the helpers' well-known ids are UUIDv4).
+ */
+const USER_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i
+
+/**
  * A client id chosen rather than generated (issue 16: the ids git credential helpers ship with, or an
  * application moved from another provider keeping its id). RFC 6749 §2.2 allows any printable
  * characters; Latchkey takes only RFC 3986's unreserved ones, so an id never needs encoding in a URL, a
@@ -45,6 +52,9 @@ const RefreshGracePeriod = z
 export const ClientIdInput = z
   .string()
   .regex(/^[A-Za-z0-9._~-]{3,128}$/, 'a client id is 3 to 128 letters, digits, dots, dashes, underscores or tildes')
+  .refine((id) => !USER_ID_SHAPE.test(id), {
+    message: "a client id may not have the form of a user's subject (a UUIDv7), RFC 9700 §4.15.1",
+  })
 
 const ScopeList = z.array(z.string().min(1).max(100)).max(100)
 
