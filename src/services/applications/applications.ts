@@ -190,7 +190,7 @@ export async function insertNewApplication(trx: Db, row: repo.ApplicationRow): P
   try {
     await repo.insertApplication(trx, row)
   } catch (e) {
-    if (await repo.findApplicationByClientId(trx, row.client_id).catch(() => undefined))
+    if (repo.isClientIdTaken(e))
       throw new Conflict(`client id ${row.client_id} is already taken by another application`, 'clientId')
     throw e
   }
