@@ -11,6 +11,7 @@ import * as refreshTokenNonce from './2026_12_02_100_refresh_token_nonce.ts'
 import * as groups from './2026_12_02_200_groups.ts'
 import * as userNumbers from './2026_12_02_300_user_numbers.ts'
 import * as refreshGracePeriod from './2026_12_02_400_refresh_grace_period.ts'
+import * as applicationDefaultScopes from './2026_12_02_450_application_default_scopes.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_200_groups': groups,
   '2026_12_02_300_user_numbers': userNumbers,
   '2026_12_02_400_refresh_grace_period': refreshGracePeriod,
+  '2026_12_02_450_application_default_scopes': applicationDefaultScopes,
 }

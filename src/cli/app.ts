@@ -6,6 +6,12 @@ import {
   type Application,
 } from '../services/applications/applications.ts'
 import { NotFound, parseOrInvalid } from '../services/shared/errors.ts'
+import {
+  APP_PRESET_NAMES,
+  APP_PRESET_SUMMARY,
+  type AppPresetImport,
+  type AppPresetName,
+} from '../services/applications/presets.ts'
 import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
 import type { Provider } from '../provider.ts'
@@ -29,11 +35,26 @@ const FIELDS = {
   accessTokenTtl: '--access-token-lifetime',
   refreshTokenTtl: '--refresh-token-lifetime',
   clientId: 'CLIENT_ID',
+  defaultScopes: '--default-scopes',
+  preset: '--preset',
 }
+/** At creation CLIENT_ID is not an argument but the chosen --client-id. */
+const CREATE_FIELDS = { ...FIELDS, clientId: '--client-id' }
+
+const DEFAULT_SCOPES_HELP =
+  'what a request naming no scope gets (RFC 6749 §3.3), within --scopes;\n' +
+  '"" refuses such requests; "default" (the default) uses the scopes marked default, else all of --scopes'
 
 /** The flags `app create` takes; test/graphql/parity.test.ts holds them against CreateApplicationInput. */
 export const CREATE_FLAGS = {
   name: { type: 'string', value: 'N', help: 'the name users see on the consent page' },
+  'client-id': {
+    type: 'string',
+    value: 'ID',
+    help:
+      'a client id of your choosing (default: a random lkc_…), e.g. one an application already ships with;\n' +
+      '3-128 letters, digits and . _ ~ -; must be unused',
+  },
   'redirect-uri': {
     type: 'string',
     multiple: true,
@@ -41,6 +62,7 @@ export const CREATE_FLAGS = {
     help: 'where codes are sent; repeat for several; needed only with authorization_code',
   },
   scopes: { type: 'string', value: '"A B"', help: 'scopes it may ask for (default "openid profile email")' },
+  'default-scopes': { type: 'string', value: '"A B"', help: DEFAULT_SCOPES_HELP },
   'grant-types': {
     type: 'string',
     value: 'G,G',
@@ -81,6 +103,7 @@ export const UPDATE_FLAGS = {
   name: CREATE_FLAGS.name,
   'redirect-uri': { ...CREATE_FLAGS['redirect-uri'], help: 'replaces every redirect URI; repeat for several' },
   scopes: { ...CREATE_FLAGS.scopes, help: 'replaces the scopes it may ask for' },
+  'default-scopes': CREATE_FLAGS['default-scopes'],
   'grant-types': CREATE_FLAGS['grant-types'],
   trusted: CREATE_FLAGS.trusted,
   'no-trusted': { type: 'boolean', help: 'asks for consent again (the opposite of --trusted)' },
@@ -112,6 +135,7 @@ export function appJson(a: Application, clientSecret?: string | null) {
     introspect: a.canIntrospect,
     id_token_alg: a.idTokenAlg,
     refresh_tokens: a.refreshPolicy,
+    default_scopes: a.defaultScopes,
     refresh_grace_period: a.refreshGracePeriod,
     token_format: a.tokenFormat,
     access_token_lifetime: a.accessTokenTtl,
@@ -129,7 +153,8 @@ function describe(a: Application, secret?: string | null): string {
     `type:          ${a.isPublic ? 'public' : 'confidential'}` +
       `${a.isTrusted ? ', trusted' : ''}${a.canIntrospect ? ', introspects' : ''}`,
     `redirect_uris: ${a.redirectUris.join(' ')}`,
-    `scopes:        ${a.scopes.join(' ')}`,
+    `scopes:        ${a.scopes.join(' ')}` +
+      (a.defaultScopes === null ? '' : `   (without a scope: ${a.defaultScopes.join(' ') || 'refused'})`),
     `grant_types:   ${a.grantTypes.join(' ')}`,
   )
   const lifetime = (s: number | null) => (s === null ? 'default' : `${s} s`)
@@ -146,6 +171,11 @@ function parseGrantTypes(value: string): string[] {
     .split(/[,\s]+/)
     .filter(Boolean)
     .map((g) => (g === 'device_code' ? DEVICE_CODE_GRANT : g))
+}
+
+/** A scope list, or `default` (null: the server's rule for a request without scope). */
+function parseDefaultScopes(value: string): string[] | null {
+  return value === 'default' ? null : splitList(value)
 }
 
 /** Seconds, or `default` (null: the server's TTL setting). */
@@ -181,6 +211,7 @@ function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
     name: values.name,
     redirectUris: values['redirect-uri'],
     scopes: values.scopes === undefined ? undefined : splitList(values.scopes),
+    defaultScopes: values['default-scopes'] === undefined ? undefined : parseDefaultScopes(values['default-scopes']),
     grantTypes: values['grant-types'] === undefined ? undefined : parseGrantTypes(values['grant-types']),
     isTrusted: onOff(values.trusted, values['no-trusted'], 'trusted'),
     canIntrospect: onOff(values.introspect, values['no-introspect'], 'introspect'),
@@ -220,11 +251,54 @@ function byClientId(
   })
 }
 
+function presetSummary(r: AppPresetImport): string {
+  const line = (a: Application) => `${a.clientId}  ${a.name}`
+  const lines = [
+    ...r.created.map((a) => `created   ${line(a)}`),
+    ...r.reset.map((a) => `reset     ${line(a)}`),
+    ...r.unchanged.map((a) => `unchanged ${line(a)}`),
+    ...r.kept.map((k) => `kept      ${line(k.application)}  (differs in ${k.differences.join(', ')}; --force resets)`),
+  ]
+  if (!r.created.length && !r.reset.length) lines.push('nothing changed')
+  return lines.join('\n')
+}
+
+const presetJson = (r: AppPresetImport) => ({
+  created: r.created.map((a) => appJson(a)),
+  reset: r.reset.map((a) => appJson(a)),
+  unchanged: r.unchanged.map((a) => appJson(a)),
+  kept: r.kept.map((k) => ({ ...appJson(k.application), differences: k.differences })),
+})
+
+/** `app import --preset NAME` (issue 16), the twin of `scope import --preset NAME`. */
+const importPreset = subcommand({
+  usage: '--preset NAME [--force] [--json]',
+  summary: `registers a set of well-known applications under the client ids they ship with.
+${APP_PRESET_NAMES.map((n) => `     ${n.padEnd(12)} ${APP_PRESET_SUMMARY[n]}`).join('\n')}
+Running it again changes nothing and says so; an application changed since is kept unless --force.
+git-helpers needs a forge's repository scopes first: latchkey scope import --preset gitea (or gitlab).`,
+  flags: {
+    preset: { type: 'string', value: 'NAME', help: `one of: ${APP_PRESET_NAMES.join(', ')}` },
+    force: { type: 'boolean', help: "set applications changed since back to the preset's settings" },
+  },
+  database: 'create',
+  fields: FIELDS,
+  prepare({ values }) {
+    const preset = requireFlag(values.preset, 'preset')
+    if (!(APP_PRESET_NAMES as readonly string[]).includes(preset))
+      throw new UsageError(`unknown preset ${preset}; use one of ${APP_PRESET_NAMES.join(', ')}`)
+    return async ({ services }, print) => {
+      const result = await services.applications.importPreset(preset as AppPresetName, { force: !!values.force })
+      print(presetJson(result), () => presetSummary(result))
+    }
+  },
+})
 /** The `app` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
 export const APP_SUBCOMMANDS = {
   create: subcommand({
     usage:
-      '--name N [--redirect-uri URI ...] [--scopes "openid profile email"] [--grant-types G,G] [--public]\n' +
+      '--name N [--client-id ID] [--redirect-uri URI ...] [--scopes "openid profile email"]\n' +
+      '         [--default-scopes "A B"|default] [--grant-types G,G] [--public]\n' +
       '         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n' +
       '         [--refresh-grace-period SECONDS] [--owner USERNAME] [--json]',
     summary:
@@ -232,10 +306,14 @@ export const APP_SUBCOMMANDS = {
       'Creates the database if there is none yet.',
     flags: CREATE_FLAGS,
     database: 'create',
-    fields: FIELDS,
+    fields: CREATE_FIELDS,
     prepare({ values }) {
       const input = {
         name: requireFlag(values.name, 'name'),
+        ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
+        ...(values['default-scopes'] !== undefined
+          ? { defaultScopes: parseDefaultScopes(values['default-scopes']) }
+          : {}),
         redirectUris: values['redirect-uri'] ?? [],
         ...(values.scopes !== undefined ? { scopes: splitList(values.scopes) } : {}),
         ...(values['grant-types'] !== undefined ? { grantTypes: parseGrantTypes(values['grant-types']) as never } : {}),
@@ -262,7 +340,8 @@ export const APP_SUBCOMMANDS = {
   }),
   update: subcommand({
     usage:
-      '[--name N] [--redirect-uri URI ...] [--scopes "..."] [--grant-types G,G] [--trusted|--no-trusted]\n' +
+      '[--name N] [--redirect-uri URI ...] [--scopes "..."] [--default-scopes "..."|default]\n' +
+      '         [--grant-types G,G] [--trusted|--no-trusted]\n' +
       '         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] ' +
       '[--refresh-tokens always|offline_access]\n' +
       '         [--refresh-grace-period SECONDS] [--token-format opaque|jwt]\n' +
@@ -316,6 +395,7 @@ export const APP_SUBCOMMANDS = {
       print({ deleted: clientId }, () => `deleted ${clientId}`)
     },
   ),
+  import: importPreset,
 }
 
 export const app = commandGroup('app', APP_SUBCOMMANDS)

@@ -22,7 +22,7 @@ const APPLICATION: FieldNames = {
 
 /** Per GraphQL input type: service field → input field. */
 export const INPUT_FIELD_NAMES = {
-  CreateApplicationInput: APPLICATION,
+  CreateApplicationInput: { ...APPLICATION, clientId: 'clientId' },
   UpdateApplicationInput: APPLICATION,
   ApplicationIdInput: { clientId: 'id' },
   CreateUserInput: {},
@@ -36,6 +36,7 @@ export const INPUT_FIELD_NAMES = {
   UpdateScopeInput: {},
   ScopeNameInput: {},
   ImportScopePresetInput: {},
+  ImportApplicationPresetInput: {},
   RotateSigningKeyInput: { alg: 'algorithm' },
   CreateGroupInput: {},
   UpdateGroupInput: { newName: 'name' },

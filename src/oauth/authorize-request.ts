@@ -105,7 +105,7 @@ async function validateRest(services: AuthorizeRequestPorts, issuer: string, cli
   if (params.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported')
   if (params.request !== undefined || params.request_uri !== undefined)
     throw new InvalidRequest('request objects are not supported')
-  const scope = await services.scopes.resolve(params.scope, client.scopes)
+  const scope = await services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
   if (!scope.ok) throw new InvalidScope(scope.reason)
   const pkce = parseChallenge(params.code_challenge, params.code_challenge_method, client.allowPlainPkce)
   // RFC 7636 §4.4.1, RFC 9700 §2.1.1: public clients must use PKCE.

@@ -52,6 +52,9 @@ function presented(request: Request, params: Params): PresentedCredentials {
     // credentials both ways (issue 16), which is one method repeated, not two: accepted when they agree.
     if (bodySecret !== undefined && !safeEqual(bodySecret, basic.secret))
       throw new InvalidRequest('client_secret does not match the Basic credentials')
+    // Issue 16: Go's golang.org/x/oauth2 (git-credential-oauth) first tries Basic with an empty password
+    // for a public client; like an empty client_secret=, that is no secret (RFC 6749 §2.3.1), not a wrong one.
+    if (basic.secret === '') return { clientId: basic.clientId, secret: undefined, method: 'none' }
     return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic' }
   }
   if (!params.client_id) throw new InvalidClient('client authentication is required')

@@ -57,6 +57,8 @@ export interface ApplicationsTable {
   can_introspect: number
   allow_plain_pkce: number
   refresh_policy: string
+  /** Space-separated; null: the server's rule for a request without scope (issue 16). */
+  default_scopes: string | null
   /** Issue 16: seconds a rotated refresh token may be replayed by its client; 0 = off. */
   refresh_grace_period: number
   created_at: number

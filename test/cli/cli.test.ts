@@ -20,6 +20,7 @@ const APP_KEYS = [
   'access_token_lifetime',
   'client_id',
   'created_at',
+  'default_scopes',
   'grant_types',
   'id',
   'id_token_alg',

@@ -33,6 +33,7 @@ const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
   UpdateScopeInput: [...Object.keys(ScopePatch.shape)],
   ScopeNameInput: ['name'],
   ImportScopePresetInput: ['preset', 'force'],
+  ImportApplicationPresetInput: ['preset', 'force'],
   RotateSigningKeyInput: ['alg'],
   CreateGroupInput: [...Object.keys(NewGroupInput.shape)],
   UpdateGroupInput: [...Object.keys(GroupPatch.shape), 'id'],

@@ -30,6 +30,8 @@ const APP_CREATE_TWINS: Record<string, string> = {
   'refresh-tokens': 'refreshTokenPolicy',
   'refresh-grace-period': 'refreshGracePeriod',
   owner: 'owner',
+  'client-id': 'clientId',
+  'default-scopes': 'defaultScopes',
 }
 const APP_UPDATE_TWINS: Record<string, string> = {
   name: 'name',
@@ -46,6 +48,7 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'token-format': 'tokenFormat',
   'access-token-lifetime': 'accessTokenLifetime',
   'refresh-token-lifetime': 'refreshTokenLifetime',
+  'default-scopes': 'defaultScopes',
 }
 const USER_CREATE_TWINS: Record<string, string> = {
   username: 'username',
@@ -75,6 +78,7 @@ const COMMAND_TWINS: Record<string, string> = {
   'app show': 'application',
   'app rotate-secret': 'rotateApplicationSecret',
   'app delete': 'deleteApplication',
+  'app import': 'importApplicationPreset',
   'user create': 'createUser',
   'user update': 'updateUser',
   'user list': 'users',
@@ -265,7 +269,8 @@ describe('issue 14 §3: what a script reads it can send back', () => {
   // Every setting of Application that UpdateApplicationInput takes, read and written under the same name.
   const SETTINGS =
     'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
-    'accessTokenLifetime refreshTokenLifetime refreshGracePeriod'
+    'accessTokenLifetime refreshTokenLifetime refreshGracePeriod' +
+    ' defaultScopes'
 
   test('UpdateApplicationInput takes nothing that Application does not show under the same name', () => {
     const input = schema.getType('UpdateApplicationInput') as GraphQLInputObjectType

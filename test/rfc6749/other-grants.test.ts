@@ -107,23 +107,26 @@ describe('E.30 client credentials', () => {
 
 describe('E.31 client identifiers never collide with user subjects', () => {
   test(
-    'RFC 9700 §4.15.1: client_ids are server-chosen lkc_ + 128 random bits, subs are UUIDv7; a ' +
-      'client_id picked by the registrant is ignored',
+    'RFC 9700 §4.15.1: client_ids are server-chosen lkc_ + 128 random bits, subs are UUIDv7; a chosen ' +
+      'client_id (issue 16, administrators only) never has the form of a sub',
     async () => {
       const services = env.server.provider.services
       expect(env.f.alice.id).toMatch(UUID)
       expect(env.f.bob.id).toMatch(UUID)
       for (const c of [env.f.C1, env.f.C2, env.f.P1, M2M, ROPC]) expect(c.clientId).toMatch(CLIENT_ID)
-      // A registrant asking for alice's sub as its client_id does not get it.
+      // A registrant sending client_id gets a server-chosen one; a chosen clientId shaped like a sub is refused.
       const sneaky = await services.applications.create({
         name: 'Impostor',
         grantTypes: ['client_credentials'],
         scopes: ['read_user'],
-        clientId: env.f.alice.id,
         client_id: env.f.alice.id,
       } as never)
       expect(sneaky.application.clientId).toMatch(CLIENT_ID)
-      expect(sneaky.application.clientId).not.toBe(env.f.alice.id)
+      const impostor = { name: 'Impostor', grantTypes: ['client_credentials' as const], scopes: ['read_user'] }
+      for (const id of [env.f.alice.id, env.f.alice.id.toUpperCase(), '0190a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b'])
+        await expect(services.applications.create({ ...impostor, clientId: id })).rejects.toMatchObject({
+          field: 'clientId',
+        })
       const users = await services.users.list()
       const subs = new Set(users.map((u) => u.id))
       for (const app of await services.applications.list()) expect(subs.has(app.clientId)).toBe(false)

@@ -31,6 +31,7 @@ const client: Application = {
   canIntrospect: false,
   allowPlainPkce: false,
   refreshPolicy: 'always',
+  defaultScopes: null,
   refreshGracePeriod: 0,
   createdAt: 0,
   updatedAt: 0,

@@ -4,6 +4,12 @@
  * secret appears only in the payload of createApplication and rotateApplicationSecret.
  */
 import type { Application } from '../../services/applications/applications.ts'
+import {
+  APP_PRESET_NAMES,
+  APP_PRESET_SUMMARY,
+  type AppPresetImport,
+  type AppPresetName,
+} from '../../services/applications/presets.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { opt } from '../pagination.ts'
@@ -18,9 +24,19 @@ import {
   TokenFormatEnum,
 } from '../types/application.ts'
 
+const DEFAULT_SCOPES_DESCRIPTION =
+  'RFC 6749 §3.3: what a request naming no scope gets, within allowedScopes; an empty list refuses such ' +
+  "requests (invalid_scope). Null: the server's rule (the allowed scopes marked default, else all of them)."
+
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
+    clientId: t.string({
+      description:
+        'Administrators only: a client id of your choosing (3-128 of A-Z a-z 0-9 . _ ~ -, unused), e.g. one an ' +
+        'application already ships with. Defaults to a random lkc_ id.',
+    }),
+    defaultScopes: t.stringList({ description: DEFAULT_SCOPES_DESCRIPTION }),
     redirectUris: t.stringList({ required: true }),
     allowedScopes: t.stringList({ description: 'Defaults to openid, profile and email.' }),
     grantTypes: t.field({ type: [GrantTypeEnum] }),
@@ -42,6 +58,7 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     name: t.string(),
     redirectUris: t.stringList(),
     allowedScopes: t.stringList(),
+    defaultScopes: t.stringList({ description: DEFAULT_SCOPES_DESCRIPTION }),
     grantTypes: t.field({ type: [GrantTypeEnum] }),
     trusted: t.boolean(),
     canIntrospect: t.boolean(),
@@ -51,6 +68,21 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     tokenFormat: t.field({ type: TokenFormatEnum }),
     accessTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
     refreshTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
+  }),
+})
+
+const ApplicationPresetEnum = builder.enumType('ApplicationPreset', {
+  description: 'Well-known applications registered under the client ids they ship with (`latchkey app import`).',
+  values: Object.fromEntries(
+    APP_PRESET_NAMES.map((n) => [n.toUpperCase().replace('-', '_'), { value: n, description: APP_PRESET_SUMMARY[n] }]),
+  ) as Record<string, { value: AppPresetName; description: string }>,
+})
+const ImportApplicationPresetInput = builder.inputType('ImportApplicationPresetInput', {
+  fields: (t) => ({
+    preset: t.field({ type: ApplicationPresetEnum, required: true }),
+    force: t.boolean({
+      description: "Set applications changed since back to the preset's settings; without it they are kept.",
+    }),
   }),
 })
 
@@ -76,6 +108,23 @@ const DeletedApplication = builder.objectRef<{ application: Application }>('Dele
     clientId: t.string({ resolve: (p) => p.application.clientId }),
   }),
 })
+const KeptApplication = builder
+  .objectRef<{ application: Application; differences: string[] }>('KeptPresetApplication')
+  .implement({
+    description: 'An application changed since the preset made it, left as it is (no force).',
+    fields: (t) => ({
+      application: t.field({ type: ApplicationRef, resolve: (p) => p.application }),
+      differences: t.exposeStringList('differences', { description: 'The settings that differ from the preset.' }),
+    }),
+  })
+const ImportedApplicationPreset = builder.objectRef<AppPresetImport>('ImportApplicationPresetPayload').implement({
+  fields: (t) => ({
+    created: t.field({ type: [ApplicationRef], resolve: (p) => p.created }),
+    reset: t.field({ type: [ApplicationRef], resolve: (p) => p.reset, description: 'Set back to the preset (force).' }),
+    unchanged: t.field({ type: [ApplicationRef], resolve: (p) => p.unchanged }),
+    kept: t.field({ type: [KeptApplication], resolve: (p) => p.kept }),
+  }),
+})
 const RevokedCount = builder.objectRef<{ revokedCount: number }>('RevokedTokensPayload').implement({
   fields: (t) => ({ revokedCount: t.exposeInt('revokedCount') }),
 })
@@ -95,8 +144,10 @@ builder.mutationFields((t) => ({
       forInput('CreateApplicationInput', () =>
         ctx.services.admin.applications.create(ctx.actor, {
           name: i.name,
+          clientId: opt(i.clientId),
           redirectUris: i.redirectUris,
           scopes: opt(i.allowedScopes),
+          defaultScopes: opt(i.defaultScopes),
           grantTypes: opt(i.grantTypes),
           isPublic: opt(i.public),
           isTrusted: opt(i.trusted),
@@ -119,6 +170,7 @@ builder.mutationFields((t) => ({
           name: opt(i.name),
           redirectUris: opt(i.redirectUris),
           scopes: opt(i.allowedScopes),
+          ...(present(i, 'defaultScopes') && { defaultScopes: i.defaultScopes ?? null }),
           grantTypes: opt(i.grantTypes),
           isTrusted: opt(i.trusted),
           canIntrospect: opt(i.canIntrospect),
@@ -150,6 +202,19 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input }, ctx) =>
       forInput('ApplicationIdInput', () =>
         ctx.services.admin.applications.rotateSecret(ctx.actor, idOf(input.id, ApplicationRef, 'id')),
+      ),
+  }),
+  importApplicationPreset: t.field({
+    type: ImportedApplicationPreset,
+    description:
+      'Issue 16: registers well-known public clients (git credential helpers) in one transaction; importing ' +
+      'twice changes nothing.',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: ImportApplicationPresetInput, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      forInput('ImportApplicationPresetInput', () =>
+        ctx.services.admin.applications.importPreset(ctx.actor, input.preset, input.force ?? false),
       ),
   }),
   revokeApplicationTokens: t.field({

@@ -54,6 +54,12 @@ ApplicationRef.implement({
     allowedScopes: t.exposeStringList('scopes', {
       description: 'The ceiling: tokens never carry a scope outside these (and what they imply).',
     }),
+    defaultScopes: t.exposeStringList('defaultScopes', {
+      nullable: true,
+      description:
+        'RFC 6749 §3.3: what a request naming no scope gets (an empty list: such requests are refused). ' +
+        "Null: the server's rule, the allowed scopes marked default, else all of them.",
+    }),
     grantTypes: t.field({
       type: [GrantTypeEnum],
       // Only known grants are ever stored (the services' zod enum); the guard keeps the enum honest.

@@ -16,7 +16,7 @@ export async function deviceAuthorization(ctx: RequestContext<DeviceAuthorizatio
     throw new UnauthorizedClient('the device grant is not enabled for this application')
   const wait = await ctx.services.rateLimits.hit('deviceAuthorizationPerClientIp', `${client.id}|${ctx.ip}`)
   if (wait > 0) throw new TooManyRequests('too many device authorizations; try again later', wait)
-  const scope = await ctx.services.scopes.resolve(params.scope, client.scopes)
+  const scope = await ctx.services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
   if (!scope.ok) throw new InvalidScope(scope.reason)
   const auth = await ctx.services.deviceCodes.start(client, scope.scopes)
   const verificationUri = `${ctx.config.issuer}/oauth/device`

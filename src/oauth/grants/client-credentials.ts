@@ -22,7 +22,7 @@ export const clientCredentials: GrantHandler<typeof Params, ClientCredentialsPor
     const { client, params, services } = ctx
     if (client.isPublic || !client.grantTypes.includes('client_credentials'))
       throw new UnauthorizedClient('client_credentials is not enabled for this application')
-    const scope = await services.scopes.resolve(params.scope, client.scopes)
+    const scope = await services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
     const tokens = await services.tokens.issue({
       application: client,

@@ -31,7 +31,7 @@ export const password: GrantHandler<typeof Params, PasswordPorts> = {
     const { client, params, services, config } = ctx
     if (!config.passwordGrant || !client.grantTypes.includes('password'))
       throw new UnauthorizedClient('the password grant is not enabled for this application')
-    const scope = await services.scopes.resolve(params.scope, client.scopes)
+    const scope = await services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
     const signedIn = await signIn(services, params.username, params.password, ctx.ip)
     if (signedIn.outcome === 'limited')

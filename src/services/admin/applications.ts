@@ -9,7 +9,8 @@
 import type { z } from 'zod'
 import * as batch from '../../store/repositories/admin-batches.ts'
 import { pageApplications, type ApplicationFilter, type PageWindow } from '../../store/repositories/admin-pages.ts'
-import { assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
+import { assertAdmin, assertCanWrite, assertMay, narrowTo, seesAll, type Actor } from './access.ts'
+import type { AppPresetImport, AppPresetName } from '../applications/presets.ts'
 import {
   type ApplicationPatch,
   applicationRowToApplication,
@@ -23,8 +24,11 @@ import { type RevocationDeps, revokeTokensOfApplication } from '../tokens/revoca
 import type { ServiceDeps } from '../shared/deps.ts'
 import { Forbidden, NotFound } from '../shared/errors.ts'
 
-/** Settings that change what other users are exposed to: administrators only. */
-const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const
+/**
+ * Settings that change what other users are exposed to: administrators only. A chosen client id too
+ * (issue 16): anyone else could take a well-known helper's id and show its name on a consent page.
+ */
+const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId', 'clientId'] as const
 
 /** The application service's members an admin function reaches, each narrowed to the ones it uses. */
 type AppsPort<K extends keyof ApplicationService> = { applications: Pick<ApplicationService, K> }
@@ -41,7 +45,12 @@ async function requireVisible({ applications }: AppsPort<'findById'>, actor: Act
 function refuseAdminOnly(actor: Actor, input: Record<string, unknown>): void {
   if (actor.level === 'admin') return
   for (const field of ADMIN_ONLY)
-    if (input[field] !== undefined && input[field] !== null && input[field] !== false && input[field] !== actor.userId)
+    if (
+      input[field] !== undefined &&
+      input[field] !== null &&
+      input[field] !== false &&
+      !(field === 'ownerId' && input[field] === actor.userId)
+    )
       throw new Forbidden(`only an administrator may set ${field}`, field)
 }
 
@@ -148,6 +157,17 @@ export async function adminRevokeApplicationTokens(
   return revokeTokensOfApplication(deps, application.id, actor.userId)
 }
 
+/** Issue 16: registers a preset's applications (the git credential helpers); administrators only. */
+export async function adminImportApplicationPreset(
+  { applications }: AppsPort<'importPreset'>,
+  actor: Actor,
+  preset: AppPresetName,
+  force: boolean,
+): Promise<AppPresetImport> {
+  assertAdmin(actor)
+  return applications.importPreset(preset, { force, actorUserId: actor.userId })
+}
+
 /** The admin application functions bound to the store and the application service (`services.admin.applications`). */
 export function createAdminApplicationService(
   deps: ServiceDeps,
@@ -167,6 +187,8 @@ export function createAdminApplicationService(
     rotateSecret: (actor: Actor, id: string) => adminRotateApplicationSecret(bound, actor, id),
     delete: (actor: Actor, id: string) => adminDeleteApplication(bound, actor, id),
     revokeTokens: (actor: Actor, id: string) => adminRevokeApplicationTokens(bound, actor, id),
+    importPreset: (actor: Actor, preset: AppPresetName, force: boolean) =>
+      adminImportApplicationPreset(bound, actor, preset, force),
   }
 }
 export type AdminApplicationService = ReturnType<typeof createAdminApplicationService>

@@ -14,9 +14,10 @@ import { type Cache, createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { ApplicationPatch, type NewApplicationInput, parseNewApplication, requireGrantTypesFit } from './inputs.ts'
-import { Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
+import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { joinList, splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
+import { type AppPresetName, importApplicationPreset } from './presets.ts'
 
 export {
   ApplicationPatch,
@@ -46,6 +47,8 @@ export interface Application {
   allowPlainPkce: boolean
   /** `always`: every user grant gets a refresh token; `offline_access`: OIDC requests only when asked for. */
   refreshPolicy: 'always' | 'offline_access'
+  /** RFC 6749 §3.3: what a request without `scope` gets; null: the server's rule (issue 16). */
+  defaultScopes: string[] | null
   /**
    * Issue 16: seconds after a refresh token's rotation during which this client may present it again
    * and get a new pair without revoking the family (services/tokens/tokens.ts); 0 = off.
@@ -73,6 +76,7 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     canIntrospect: row.can_introspect === 1,
     allowPlainPkce: row.allow_plain_pkce === 1,
     refreshPolicy: row.refresh_policy === 'offline_access' ? 'offline_access' : 'always',
+    defaultScopes: row.default_scopes === null ? null : splitList(row.default_scopes),
     refreshGracePeriod: row.refresh_grace_period,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -110,8 +114,11 @@ export function createClientCache(db: Db, clock: Clock): ClientCache {
 type ReadDeps = Pick<ServiceDeps, 'db'>
 /** What changing an application uses: the store, the clock and the audit log. */
 export type ApplicationWriteDeps = Pick<ServiceDeps, 'db' | 'clock'> & { audit: Pick<AuditService, 'record'> }
-/** Creating and updating also check the scopes named exist, through this one member of the scope service. */
-export type ApplicationScopeDeps = ApplicationWriteDeps & { scopes: Pick<ScopeService, 'unknownNames'> }
+/**
+ * Creating and updating also check the scopes named exist, and that the default scopes are within the
+ * allowed ones, through these members of the scope service.
+ */
+export type ApplicationScopeDeps = ApplicationWriteDeps & { scopes: Pick<ScopeService, 'unknownNames' | 'resolve'> }
 
 async function requireByClientId({ db }: ReadDeps, clientId: string): Promise<repo.ApplicationRow> {
   const row = await repo.findApplicationByClientId(db, clientId)
@@ -122,24 +129,40 @@ async function requireByClientId({ db }: ReadDeps, clientId: string): Promise<re
 async function requireKnownScopes(
   { scopes }: Pick<ApplicationScopeDeps, 'scopes'>,
   names: readonly string[],
+  field: 'scopes' | 'defaultScopes' = 'scopes',
 ): Promise<void> {
   const unknown = await scopes.unknownNames(names)
-  if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
+  if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, field)
 }
 
-export async function createApplication(
-  deps: ApplicationScopeDeps,
-  input: z.input<typeof NewApplicationInput>,
-  actorUserId: string | null = null,
-): Promise<CreatedApplication> {
-  const { db, clock, audit } = deps
-  const parsed = parseNewApplication(input)
-  await requireKnownScopes(deps, parsed.scopes)
-  const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
-  const now = clock.now()
-  const row: repo.ApplicationRow = {
+/** Issue 16: the default scopes are known and within the allowed ones (and what they imply). */
+export async function requireDefaultScopesFit(
+  deps: Pick<ApplicationScopeDeps, 'scopes'>,
+  defaults: readonly string[] | null,
+  allowed: readonly string[],
+): Promise<void> {
+  if (!defaults?.length) return
+  await requireKnownScopes(deps, defaults, 'defaultScopes')
+  const check = await deps.scopes.resolve(defaults.join(' '), allowed)
+  if (!check.ok) throw new Invalid(`default scopes must be within the allowed scopes: ${check.reason}`, 'defaultScopes')
+}
+
+/** A chosen client id is unique (issue 16); the unique index settles a race, read back as the same answer. */
+async function requireFreeClientId({ db }: ReadDeps, clientId: string): Promise<void> {
+  if (await repo.findApplicationByClientId(db, clientId))
+    throw new Conflict(`client id ${clientId} is already taken by another application`, 'clientId')
+}
+
+/** The row of a new application, as createApplication and the presets (./presets.ts) write it. */
+export function newApplicationRow(
+  parsed: z.output<typeof NewApplicationInput>,
+  clientSecret: string | null,
+  now: number,
+  actorUserId: string | null,
+): repo.ApplicationRow {
+  return {
     id: newId(),
-    client_id: newClientId(),
+    client_id: parsed.clientId ?? newClientId(),
     client_secret_hash: clientSecret && sha256Hex(clientSecret),
     name: parsed.name,
     owner_id: parsed.ownerId ?? actorUserId,
@@ -155,12 +178,38 @@ export async function createApplication(
     can_introspect: parsed.canIntrospect ? 1 : 0,
     allow_plain_pkce: 0,
     refresh_policy: parsed.refreshPolicy,
+    default_scopes: parsed.defaultScopes === null ? null : joinList(parsed.defaultScopes),
     refresh_grace_period: parsed.refreshGracePeriod,
     created_at: now,
     updated_at: now,
   }
-  await db.transaction().execute(async (trx) => {
+}
+
+/** Inserts a new application's row; a chosen client id taken meanwhile (PostgreSQL) is a Conflict, not a 500. */
+export async function insertNewApplication(trx: Db, row: repo.ApplicationRow): Promise<void> {
+  try {
     await repo.insertApplication(trx, row)
+  } catch (e) {
+    if (repo.isClientIdTaken(e))
+      throw new Conflict(`client id ${row.client_id} is already taken by another application`, 'clientId')
+    throw e
+  }
+}
+
+export async function createApplication(
+  deps: ApplicationScopeDeps,
+  input: z.input<typeof NewApplicationInput>,
+  actorUserId: string | null = null,
+): Promise<CreatedApplication> {
+  const { db, clock, audit } = deps
+  const parsed = parseNewApplication(input)
+  await requireKnownScopes(deps, parsed.scopes)
+  await requireDefaultScopesFit(deps, parsed.defaultScopes, parsed.scopes)
+  if (parsed.clientId !== undefined) await requireFreeClientId(deps, parsed.clientId)
+  const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
+  const row = newApplicationRow(parsed, clientSecret, clock.now(), actorUserId)
+  await db.transaction().execute(async (trx) => {
+    await insertNewApplication(trx, row)
     await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
   })
   return { application: applicationRowToApplication(row), clientSecret }
@@ -181,12 +230,31 @@ export async function updateApplication(
   const p = parseOrInvalid(ApplicationPatch, patch)
   const current = applicationRowToApplication(row)
   if (p.scopes) await requireKnownScopes(deps, p.scopes)
+  if (p.scopes !== undefined || p.defaultScopes !== undefined)
+    await requireDefaultScopesFit(
+      deps,
+      p.defaultScopes !== undefined ? p.defaultScopes : current.defaultScopes,
+      p.scopes ?? current.scopes,
+    )
   requireGrantTypesFit({
     grantTypes: p.grantTypes ?? current.grantTypes,
     redirectUris: p.redirectUris ?? current.redirectUris,
     isPublic: current.isPublic,
   })
-  const set: RowPatch<'applications'> = {
+  const set = applicationRowPatch(p, clock.now())
+  await db.transaction().execute(async (trx) => {
+    await repo.updateApplication(trx, row.id, set)
+    await audit.record(
+      { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
+      trx,
+    )
+  })
+  return applicationRowToApplication({ ...row, ...set })
+}
+
+/** The columns a parsed patch changes, and nothing else. */
+export function applicationRowPatch(p: z.output<typeof ApplicationPatch>, now: number): RowPatch<'applications'> {
+  return {
     ...(p.name !== undefined && { name: p.name }),
     ...(p.redirectUris !== undefined && { redirect_uris: JSON.stringify([...new Set(p.redirectUris)]) }),
     ...(p.scopes !== undefined && { scopes: joinList(p.scopes) }),
@@ -199,16 +267,11 @@ export async function updateApplication(
     ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
     ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
     ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
-    updated_at: clock.now(),
+    ...(p.defaultScopes !== undefined && {
+      default_scopes: p.defaultScopes === null ? null : joinList(p.defaultScopes),
+    }),
+    updated_at: now,
   }
-  await db.transaction().execute(async (trx) => {
-    await repo.updateApplication(trx, row.id, set)
-    await audit.record(
-      { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
-      trx,
-    )
-  })
-  return applicationRowToApplication({ ...row, ...set })
 }
 
 export async function listApplications({ db }: ReadDeps): Promise<Application[]> {
@@ -302,6 +365,8 @@ export function createApplicationService(deps: ServiceDeps, audit: AuditService,
       rotateApplicationSecret(bound, clientId, actorUserId),
     delete: (clientId: string, actorUserId?: string | null) => deleteApplication(bound, clientId, actorUserId),
     authenticate: (clientId: string, secret: string | undefined) => authenticateClient(bound, clientId, secret),
+    importPreset: (preset: AppPresetName, options?: { force?: boolean; actorUserId?: string | null }) =>
+      importApplicationPreset(bound, preset, options),
   }
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>

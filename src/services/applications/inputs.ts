@@ -36,11 +36,39 @@ const RefreshGracePeriod = z
   .min(0, 'must be 0 (off) or a number of seconds')
   .max(MAX_REFRESH_GRACE_PERIOD, `may be at most ${MAX_REFRESH_GRACE_PERIOD} seconds`)
 
+/**
+ * Users' subjects are UUIDv7 (crypto/ids.ts). RFC 9700 §4.15.1: a client must not be able to get a
+ * client_id that a resource server could take for a user's `sub`, so no chosen id has that form, which
+ * rules out every present and future user at once (the helpers' well-known ids are UUIDv4).
+ */
+const USER_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i
+
+/**
+ * A client id chosen rather than generated (issue 16: the ids git credential helpers ship with, or an
+ * application moved from another provider keeping its id). RFC 6749 §2.2 allows any printable
+ * characters; Latchkey takes only RFC 3986's unreserved ones, so an id never needs encoding in a URL, a
+ * form or HTTP Basic (RFC 6749 §2.3.1), and never carries a space or a colon.
+ */
+export const ClientIdInput = z
+  .string()
+  .regex(/^[A-Za-z0-9._~-]{3,128}$/, 'a client id is 3 to 128 letters, digits, dots, dashes, underscores or tildes')
+  .refine((id) => !USER_ID_SHAPE.test(id), {
+    message: "a client id may not have the form of a user's subject (a UUIDv7), RFC 9700 §4.15.1",
+  })
+
+const ScopeList = z.array(z.string().min(1).max(100)).max(100)
+
 export const NewApplicationInput = z
   .object({
+    clientId: ClientIdInput.optional(),
     name: z.string().trim().min(1).max(200),
     redirectUris: z.array(RedirectUri).max(20).default([]),
-    scopes: z.array(z.string().min(1).max(100)).max(100).default(['openid', 'profile', 'email']),
+    scopes: ScopeList.default(['openid', 'profile', 'email']),
+    /**
+     * RFC 6749 §3.3: what a request without `scope` gets; within `scopes`. Null (the default): the
+     * server's rule, the allowed scopes marked default, else all of them.
+     */
+    defaultScopes: ScopeList.nullable().default(null),
     grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
     isPublic: z.boolean().default(false),
     isTrusted: z.boolean().default(false),
@@ -110,6 +138,7 @@ export const ApplicationPatch = z.object({
   canIntrospect: noDefault(shape.canIntrospect),
   idTokenAlg: noDefault(shape.idTokenAlg),
   refreshPolicy: noDefault(shape.refreshPolicy),
+  defaultScopes: noDefault(shape.defaultScopes),
   refreshGracePeriod: noDefault(shape.refreshGracePeriod),
   tokenFormat: z.enum(['opaque', 'jwt']).optional(),
   accessTokenTtl: ttl.optional(),

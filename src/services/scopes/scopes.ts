@@ -140,19 +140,27 @@ export async function unknownScopeNames(deps: ScopeReadDeps, names: readonly str
 
 /**
  * Resolves the `scope` parameter for an application (RFC 6749 §3.3). Omitted means the
- * application's defaults (its allowed scopes marked default, else all of them). The result
+ * application's default scopes when it has them (issue 16; an empty list refuses, as §3.3 also
+ * allows), else the server's rule: its allowed scopes marked default, else all of them. The result
  * includes implied scopes and never exceeds the application's expanded allow list.
  */
 export async function resolveScopes(
   deps: ScopeReadDeps,
   requested: string | undefined,
   allowed: readonly string[],
+  defaultScopes: readonly string[] | null = null,
 ): Promise<ScopeCheck> {
   if (requested !== undefined && requested.length > 2000) return { ok: false, reason: 'scope is too long' }
   const names = requested === undefined ? [] : splitList(requested)
   if (names.some((n) => !SCOPE_TOKEN.test(n))) return { ok: false, reason: 'scope contains invalid characters' }
   const table = await loaded(deps)
   const ceiling = new Set(expandIn(table, allowed))
+  if (names.length === 0 && defaultScopes !== null) {
+    const chosen = expandIn(table, defaultScopes).filter((n) => ceiling.has(n))
+    return chosen.length
+      ? { ok: true, scopes: chosen }
+      : { ok: false, reason: 'a scope is required: this application has no default scope' }
+  }
   if (names.length === 0) {
     const defaults = table.scopes.filter((s) => s.isDefault && ceiling.has(s.name)).map((s) => s.name)
     const chosen = defaults.length ? defaults : [...allowed]
@@ -286,7 +294,8 @@ export function createScopeService(deps: ServiceDeps, audit: AuditService) {
     expand: (names: readonly string[]) => expandScopes(bound, names),
     find: (name: string) => findScope(bound, name),
     unknownNames: (names: readonly string[]) => unknownScopeNames(bound, names),
-    resolve: (requested: string | undefined, allowed: readonly string[]) => resolveScopes(bound, requested, allowed),
+    resolve: (requested: string | undefined, allowed: readonly string[], defaults?: readonly string[] | null) =>
+      resolveScopes(bound, requested, allowed, defaults),
     describe: (names: readonly string[]) => describeScopes(bound, names),
     create: (input: z.input<typeof ScopeInput>, actorUserId?: string | null) => createScope(bound, input, actorUserId),
     update: (name: string, patch: z.input<typeof ScopePatch>, actorUserId?: string | null) =>

@@ -22,3 +22,14 @@ export async function deleteApplication(db: Db, id: string): Promise<boolean> {
   const r = await db.deleteFrom('applications').where('id', '=', id).executeTakeFirst()
   return r.numDeletedRows > 0n
 }
+
+/**
+ * True when the insert was refused for a client_id already taken (issue 16: chosen client ids): the
+ * unique index's error as SQLite words it, or PostgreSQL's unique_violation (23505) on that column's
+ * constraint. Read from the error itself, since on PostgreSQL the failed transaction can run nothing more.
+ */
+export function isClientIdTaken(e: unknown): boolean {
+  const err = e as { code?: unknown; constraint?: unknown; message?: unknown } | null
+  if (err?.code === '23505') return typeof err.constraint !== 'string' || err.constraint.includes('client_id')
+  return typeof err?.message === 'string' && err.message.includes('UNIQUE constraint failed: applications.client_id')
+}
