@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { parseForwardAuthRules, type ForwardAuthRules } from './forward-auth-rules.ts'
 
 const seconds = (fallback: number) =>
   z.coerce
@@ -94,11 +95,32 @@ export const ConfigSchema = z
      * short queue, beyond it sign-ins get 503. 0 = half the cores, at least 1.
      */
     passwordConcurrency: z.coerce.number().int().min(0).max(256).default(0),
+    /** A JSON file of forward-auth rules (issue 16); without it the forward-auth endpoints answer 404. */
+    forwardAuthRules: z.string().min(1).optional(),
+    /**
+     * The Domain of the session cookie, so hosts under it (behind forward auth) receive it too; host-only
+     * (no Domain) by default.
+     */
+    sessionCookieDomain: z
+      .string()
+      .transform((d) => d.toLowerCase())
+      .refine((d) => HOST_NAME.test(d) && d.includes('.'), 'must be a domain name such as example.com (no dot first)')
+      .optional(),
   })
   .strict()
   .transform((c) => ({ ...c, issuer: (c.issuer ?? `http://localhost:${c.port}`).replace(/\/+$/, '') }))
+  // RFC 6265 §5.3 step 6: a browser drops a cookie whose Domain does not cover the host that set it.
+  .refine(
+    (c) => c.sessionCookieDomain === undefined || domainCovers(c.sessionCookieDomain, new URL(c.issuer).hostname),
+    { error: "the issuer's host must be the session cookie domain or under it", path: ['sessionCookieDomain'] },
+  )
 
-export type Config = Readonly<z.output<typeof ConfigSchema>>
+function domainCovers(domain: string, host: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`)
+}
+
+/** The forward-auth rules, read from the file `forwardAuthRules` names, once at start-up. */
+export type Config = Readonly<z.output<typeof ConfigSchema> & { forwardAuth?: ForwardAuthRules }>
 export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, unknown>>
 
 /** The settings a flag or variable may name, with their flag and environment spellings. */
@@ -129,6 +151,8 @@ export const SETTINGS = {
   purgeBatchSize: { flag: 'purge-batch-size', env: 'LATCHKEY_PURGE_BATCH_SIZE' },
   auditRetention: { flag: 'audit-retention', env: 'LATCHKEY_AUDIT_RETENTION' },
   passwordConcurrency: { flag: 'password-concurrency', env: 'LATCHKEY_PASSWORD_CONCURRENCY' },
+  forwardAuthRules: { flag: 'forward-auth-rules', env: 'LATCHKEY_FORWARD_AUTH_RULES' },
+  sessionCookieDomain: { flag: 'session-cookie-domain', env: 'LATCHKEY_SESSION_COOKIE_DOMAIN' },
 } as const satisfies Record<keyof ConfigInput, { flag: string; env: string }>
 
 export class ConfigError extends Error {
@@ -161,7 +185,23 @@ export function loadConfig({ flags, env, readFile = defaultReadFile }: ConfigSou
   }
   const parsed = ConfigSchema.safeParse(merged)
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, names))
-  return Object.freeze(parsed.data)
+  const rulesFile = parsed.data.forwardAuthRules
+  const forwardAuth = rulesFile ? readForwardAuthRules(rulesFile, names.forwardAuthRules!, readFile) : undefined
+  return Object.freeze({ ...parsed.data, ...(forwardAuth && { forwardAuth }) })
+}
+
+function readForwardAuthRules(path: string, setting: string, readFile: (p: string) => string): ForwardAuthRules {
+  let text: string
+  try {
+    text = readFile(path)
+  } catch (e) {
+    throw new ConfigError(`cannot read the forward-auth rules file ${path} (${setting}): ${readProblem(e)}`)
+  }
+  try {
+    return parseForwardAuthRules(text, path)
+  } catch (e) {
+    throw new ConfigError(`forward-auth rules file ${path} (${setting}): ${(e as Error).message}`)
+  }
 }
 
 /** A key the file may not hold is named, with the setting it most likely meant. */

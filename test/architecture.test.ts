@@ -17,7 +17,8 @@ const ROOT = resolve(import.meta.dir, '..')
  */
 const ALLOWED: Record<string, readonly string[]> = {
   clock: [],
-  config: [],
+  'forward-auth-rules': [],
+  config: ['forward-auth-rules'],
   crypto: [],
   'metrics-series': [],
   store: ['config', 'crypto', 'clock', 'migrations'],
@@ -28,7 +29,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   oauth: ['handler', 'oidc', 'services', 'crypto', 'config'],
   pages: ['handler', 'oauth', 'services', 'crypto', 'config'],
   graphql: ['handler', 'services', 'config'],
-  http: ['handler', 'oauth', 'pages', 'graphql', 'services', 'crypto', 'config', 'metrics'],
+  'forward-auth': ['handler', 'oauth', 'pages', 'services', 'config', 'forward-auth-rules'],
+  http: ['handler', 'oauth', 'pages', 'graphql', 'forward-auth', 'services', 'crypto', 'config', 'metrics'],
   provider: ['http', 'services', 'store', 'metrics', 'config', 'clock'],
   cli: ['provider', 'http', 'services', 'store', 'crypto', 'config', 'clock', 'package.json'],
   main: ['cli'],

@@ -46,6 +46,8 @@ const SETTING_HELP = {
   purgeBatchSize: ['N', 'rows per purge statement', '500'],
   auditRetention: ['S', 'keep audit events this long', '7776000'],
   passwordConcurrency: ['N', 'Argon2id hashes at once; more queue, then 503', '0 = half the cores'],
+  forwardAuthRules: ['FILE', 'JSON rules for /forward-auth (docs/forward-auth.md)', 'none: endpoints answer 404'],
+  sessionCookieDomain: ['D', 'session cookie Domain, for forward auth on hosts under D', 'host-only'],
 } as const satisfies Record<Setting, readonly [string, string, string]>
 
 const BARE = new Set<Setting>(['passwordGrant', 'graphqlIntrospection', 'graphiql'])

@@ -16,7 +16,10 @@ export interface RequestContext<S = HandlerServices> {
   request: Request
   url: URL
   method: string
+  /** The client's address: X-Forwarded-For's when the peer is a trusted proxy (http/client-ip.ts). */
   ip: string
+  /** The TCP peer itself; forwarded headers are believed only when it is one of `config.trustedProxies`. */
+  peer: string
   requestId: string
   cookies: ReadonlyMap<string, string>
   /** The query string's parameters, parsed strictly when the route asks for them (else empty). */

@@ -196,3 +196,12 @@ export function parseCookies(header: string | null): Map<string, string> {
   }
   return cookies
 }
+
+/** A browser navigating (its Accept names text/html); API clients send JSON, a wildcard or nothing. */
+export function acceptsHtml(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? ''
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase())
+    return type === 'text/html' && !params.some((p) => /^q=0(\.0*)?$/.test(p))
+  })
+}

@@ -4,7 +4,8 @@
  * peer is a configured proxy (RFC 9700 §4.13: a spoofed header from anyone else neither resets nor
  * moves a rate-limit bucket). The rightmost address not itself a trusted proxy is the client.
  */
-function normalize(ip: string): string {
+/** A socket or header address as configured proxies are written: no brackets, IPv4-mapped IPv6 as IPv4. */
+export function normalize(ip: string): string {
   const trimmed = ip.trim().replace(/^\[|\]$/g, '')
   return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed
 }

@@ -10,6 +10,7 @@ import { revoke } from '../oauth/endpoints/revoke.ts'
 import { tokenInfo } from '../oauth/endpoints/token-info.ts'
 import { token } from '../oauth/endpoints/token.ts'
 import { userinfo } from '../oauth/endpoints/userinfo.ts'
+import { forwardAuth, forwardAuthNginx, forwardAuthReturn, RETURN_PATH } from '../forward-auth/endpoints.ts'
 import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
 import type { Handler } from '../handler/context.ts'
 import type { BodyKind } from '../handler/params.ts'
@@ -34,6 +35,11 @@ export interface Endpoint {
 
 export interface Route {
   methods: Partial<Record<'GET' | 'POST', Handler | Endpoint>>
+  /**
+   * Answers every other method the same way: forward auth, whose sub-request carries the original
+   * request's method (nginx) and whose body it never reads.
+   */
+  anyMethod?: Handler | Endpoint
   /** Token-facing API: CORS with preflight (never on cookie-authenticated pages, RFC 9700 §2.6). */
   cors?: boolean
   /** Errors answer as HTML pages rather than JSON. */
@@ -88,4 +94,8 @@ export const ROUTES: Record<string, Route> = {
   '/login/oauth/keys': jwksRoute,
   '/.well-known/openid-configuration': { methods: { GET: discovery }, cors: true },
   '/.well-known/oauth-authorization-server': { methods: { GET: discovery }, cors: true },
+  // Issue 16: reverse proxies' sub-requests keep the original method; no body is ever read.
+  '/forward-auth': { methods: {}, anyMethod: forwardAuth },
+  '/forward-auth/nginx': { methods: {}, anyMethod: forwardAuthNginx },
+  [RETURN_PATH]: { methods: { GET: { handle: forwardAuthReturn, query: true } }, page: true },
 }

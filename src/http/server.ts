@@ -10,8 +10,8 @@ import type { Server } from 'bun'
 import type { Config } from '../config.ts'
 import { MethodNotAllowed, RouteNotFound, ServerError, TemporarilyUnavailable } from '../handler/errors.ts'
 import type { Services } from '../services/index.ts'
-import { parseCookies, queryParams, readBody } from '../handler/params.ts'
-import { clientIp } from './client-ip.ts'
+import { acceptsHtml, parseCookies, queryParams, readBody } from '../handler/params.ts'
+import { clientIp, normalize } from './client-ip.ts'
 import type { Headers, Reply, RequestContext } from '../handler/context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
@@ -36,12 +36,9 @@ export function createApp(services: Services, config: Config, logger: Logger, me
       const started = performance.now()
       const incomingId = request.headers.get('x-request-id')
       const requestId = incomingId && SAFE_REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID()
-      const ip = clientIp(
-        server?.requestIP(request)?.address ?? 'unknown',
-        request.headers.get('x-forwarded-for'),
-        config.trustedProxies,
-      )
-      const ctx = makeContext(request, services, config, ip, requestId)
+      const peer = normalize(server?.requestIP(request)?.address ?? 'unknown')
+      const ip = clientIp(peer, request.headers.get('x-forwarded-for'), config.trustedProxies)
+      const ctx = makeContext(request, services, config, { ip, peer }, requestId)
       if (ctx) ctx.metrics = metrics
       const route = ctx ? ROUTES[ctx.url.pathname] : undefined
       const reply = ctx
@@ -95,7 +92,7 @@ function makeContext(
   request: Request,
   services: Services,
   config: Config,
-  ip: string,
+  { ip, peer }: { ip: string; peer: string },
   requestId: string,
 ): RequestContext | undefined {
   if (request.url.length > MAX_URL_LENGTH) return undefined
@@ -104,6 +101,7 @@ function makeContext(
     url: new URL(request.url),
     method: request.method,
     ip,
+    peer,
     requestId,
     cookies: parseCookies(request.headers.get('cookie')),
     query: Object.create(null),
@@ -119,7 +117,9 @@ async function dispatch(ctx: RequestContext, route: Route | undefined): Promise<
     if (!route) throw new RouteNotFound('no such endpoint')
     if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
     const endpoint =
-      route.methods[ctx.method as 'GET' | 'POST'] ?? (ctx.method === 'HEAD' ? route.methods.GET : undefined)
+      route.methods[ctx.method as 'GET' | 'POST'] ??
+      (ctx.method === 'HEAD' ? route.methods.GET : undefined) ??
+      route.anyMethod
     if (!endpoint) throw new MethodNotAllowed(`${ctx.method.slice(0, 10)} is not allowed here`)
     return await run(ctx, typeof endpoint === 'function' ? { handle: endpoint } : endpoint)
   } catch (error) {
@@ -151,15 +151,6 @@ function errorShape(ctx: RequestContext, route: Route | undefined): ErrorShape {
   if (route?.page) return 'page'
   if (route?.graphql) return 'graphql'
   return !route && acceptsHtml(ctx.request) ? 'page' : 'json'
-}
-
-/** A browser navigating (its Accept names text/html); API clients send JSON, a wildcard or nothing. */
-function acceptsHtml(request: Request): boolean {
-  const accept = request.headers.get('accept') ?? ''
-  return accept.split(',').some((range) => {
-    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase())
-    return type === 'text/html' && !params.some((p) => /^q=0(\.0*)?$/.test(p))
-  })
 }
 
 /**

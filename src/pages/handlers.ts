@@ -19,9 +19,15 @@ export type LoginPorts = SignInDeps & Port<{ users: 'passwordHasher'; sessions: 
 export const SESSION_COOKIE = 'latchkey_session'
 export const LOGIN_CSRF_COOKIE = 'latchkey_login'
 
+/**
+ * Host-only unless `--session-cookie-domain` names a Domain, so that hosts under it behind forward auth
+ * receive the session too (RFC 6265 §4.1.2.3); the login form's CSRF cookie stays host-only.
+ */
 function cookie(ctx: RequestContext<LoginPorts>, name: string, value: string, maxAge: number): string {
   const secure = ctx.config.issuer.startsWith('https:') ? '; Secure' : ''
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`
+  const domain =
+    name === SESSION_COOKIE && ctx.config.sessionCookieDomain ? ` Domain=${ctx.config.sessionCookieDomain};` : ''
+  return `${name}=${value}; Path=/;${domain} HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`
 }
 
 /** Only same-site paths may be returned to, never another origin ("//evil", "/\\evil"). */
