@@ -79,7 +79,7 @@ describe.skipIf(missing.length > 0)('issue 16, seed 002: git over HTTP through n
         PASSWORD,
       )
     await latchkey(['group', 'create', 'team'])
-    await latchkey(['group', 'add-member', 'team', 'alice'])
+    await latchkey(['group', 'add-member', 'team', '--username', 'alice'])
     const personal = async (username: string, scopes: string) => {
       const t = await latchkey(['token', 'create', '--username', username, '--scopes', scopes])
       return { token: t.token as string, id: t.id as string }
