@@ -291,7 +291,11 @@ export async function startNginxGit(options: { latchkey: string }): Promise<Ngin
             return { method: method!, uri: uri!, status: Number(status), user: user! }
           }),
       diagnostics: () =>
-        `nginx error.log:\n${read('error.log')}\nfcgiwrap:\n${fcgiwrap.output.join('')}\nnginx:\n${nginx.output.join('')}`,
+        [
+          `nginx error.log:\n${read('error.log')}`,
+          `fcgiwrap:\n${fcgiwrap.output.join('')}`,
+          `nginx:\n${nginx.output.join('')}`,
+        ].join('\n'),
       [Symbol.asyncDispose]: dispose,
     }
   } catch (e) {
