@@ -53,11 +53,15 @@ describe.skipIf(missing.length > 0)('issue 16, seed 002: git over HTTP through n
     return r.json()
   }
 
-  const repoUrl = (username?: string, token?: string) =>
-    username === undefined
-      ? `${nginx.url}/${REPO}`
-      : nginx.url.replace('http://', `http://${encodeURIComponent(username)}:${encodeURIComponent(token!)}@`) +
-        `/${REPO}`
+  /** The repository's URL, with `username:token@` when given (seed 002: https://oauth2:<token>@host/...). */
+  function repoUrl(username?: string, token?: string): string {
+    const url = new URL(`${nginx.url}/${REPO}`)
+    if (username !== undefined) {
+      url.username = username
+      url.password = token!
+    }
+    return url.href
+  }
 
   /** The last request nginx logged for `uri` (path and query). */
   const lastAccess = (uri: string) => nginx.accessLog().findLast((a) => a.uri === uri)
@@ -73,21 +77,27 @@ describe.skipIf(missing.length > 0)('issue 16, seed 002: git over HTTP through n
       env: { LATCHKEY_TRUSTED_PROXIES: '127.0.0.1', LATCHKEY_FORWARD_AUTH_RULES: rules },
     })
     await latchkey(['scope', 'import', '--preset', 'gitlab', '--force'])
-    for (const name of ['alice', 'bob'])
-      await latchkey(
-        ['user', 'create', '--username', name, '--email', `${name}@example.com`, '--password-stdin'],
-        PASSWORD,
-      )
+    await Promise.all(
+      ['alice', 'bob'].map((name) =>
+        latchkey(
+          ['user', 'create', '--username', name, '--email', `${name}@example.com`, '--password-stdin'],
+          PASSWORD,
+        ),
+      ),
+    )
     await latchkey(['group', 'create', 'team'])
     await latchkey(['group', 'add-member', 'team', '--username', 'alice'])
     const personal = async (username: string, scopes: string) => {
       const t = await latchkey(['token', 'create', '--username', username, '--scopes', scopes])
       return { token: t.token as string, id: t.id as string }
     }
-    tokens.writer = await personal('alice', 'write_repository')
-    tokens.reader = await personal('alice', 'read_repository')
-    tokens.outsider = await personal('bob', 'write_repository')
-    tokens.revoked = await personal('alice', 'write_repository')
+    const [writer, reader, outsider, revoked] = await Promise.all([
+      personal('alice', 'write_repository'),
+      personal('alice', 'read_repository'),
+      personal('bob', 'write_repository'),
+      personal('alice', 'write_repository'),
+    ])
+    Object.assign(tokens, { writer, reader, outsider, revoked })
     nginx = await startNginxGit({ latchkey: lk.url })
   }, SETUP_TIMEOUT_MS)
 
