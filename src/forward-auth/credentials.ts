@@ -38,17 +38,9 @@ export type Resolved =
   | { kind: 'unauthenticated'; presented: Presented['kind']; reason: string; retryAfter?: number }
   | { kind: 'no-user'; reason: string }
 
-/**
- * The group names of a user (services/groups, issue 16). Optional until that service lands: without
- * it every user is in no group, so a rule naming groups lets nobody through.
- */
-export interface GroupNamesPort {
-  groups?: { namesForUser(userId: string): Promise<readonly string[]> }
-}
-
+/** What resolving a credential uses: the token lookup, users, sessions, scopes and group names. */
 export type CredentialPorts = BearerPorts &
-  Port<{ users: 'findById'; sessions: 'resolve'; scopes: 'expand' }> &
-  GroupNamesPort
+  Port<{ users: 'findById'; sessions: 'resolve'; scopes: 'expand'; groups: 'namesForUser' }>
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
 const BASIC = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i
@@ -106,6 +98,6 @@ async function withGroups(
 ): Promise<Resolved> {
   return {
     kind: 'identity',
-    identity: { user, scopes, groups: (await ctx.services.groups?.namesForUser(user.id)) ?? [] },
+    identity: { user, scopes, groups: await ctx.services.groups.namesForUser(user.id) },
   }
 }

@@ -72,17 +72,22 @@ function originalRequest(headers: Headers): Original | string {
   const method = (headers.get('x-original-method') ?? headers.get('x-forwarded-method'))?.toUpperCase()
   if (!method || !METHOD.test(method))
     return 'the proxy must send the original method (X-Original-Method or X-Forwarded-Method)'
-  const full = headers.get('x-original-url')
-  const proto = headers.get('x-forwarded-proto')?.toLowerCase()
-  const host = headers.get('x-forwarded-host')
-  const uri = headers.get('x-forwarded-uri') ?? '/'
-  const text =
-    full ?? (host && HOST.test(host) && (proto === 'https' || proto === 'http') ? `${proto}://${host}${uri}` : '')
-  const url = text && uri.startsWith('/') ? parse(text) : undefined
+  const url = originalUrl(headers)
   if (!url) return 'the proxy must send the original URL (X-Original-URL, or X-Forwarded-Proto, -Host and -Uri)'
   return { url, method }
 }
 
+function originalUrl(headers: Headers): URL | undefined {
+  const full = headers.get('x-original-url')
+  if (full !== null) return parse(full)
+  const proto = headers.get('x-forwarded-proto')?.toLowerCase()
+  const host = headers.get('x-forwarded-host')
+  const uri = headers.get('x-forwarded-uri') ?? '/'
+  if ((proto !== 'https' && proto !== 'http') || !host || !HOST.test(host) || !uri.startsWith('/')) return undefined
+  return parse(`${proto}://${host}${uri}`)
+}
+
+/** An absolute http(s) URL, its path resolved (`.` and `..`) as the server behind the proxy resolves it. */
 function parse(text: string): URL | undefined {
   try {
     const url = new URL(text)

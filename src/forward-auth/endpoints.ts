@@ -41,6 +41,7 @@ function rulesOf(ctx: RequestContext<unknown>): ForwardAuthRules {
   return ctx.config.forwardAuth
 }
 
+/** The verdict as the proxy needs it; refusals name their code in the request log line. */
 function answer(ctx: RequestContext<unknown>, verdict: Verdict, redirects: boolean): Reply {
   const headers: Headers = [['Cache-Control', 'no-store']]
   switch (verdict.kind) {
@@ -54,6 +55,7 @@ function answer(ctx: RequestContext<unknown>, verdict: Verdict, redirects: boole
           `Bearer realm="${realm(ctx)}", error="insufficient_scope", scope="${verdict.missingScopes.join(' ')}"`,
         ])
       const error = verdict.missingScopes ? 'insufficient_scope' : 'access_denied'
+      ctx.log.error = error
       return { type: 'json', status: 403, body: { error, error_description: verdict.reason }, headers }
     }
     case 'unauthenticated': {
@@ -61,6 +63,7 @@ function answer(ctx: RequestContext<unknown>, verdict: Verdict, redirects: boole
       if (signIn) return { type: 'redirect', status: 302, location: signIn, headers }
       // nginx turns anything but 401/403 into a 500: too many bad tokens is a 429 only for the others.
       if (redirects && verdict.retryAfter !== undefined) {
+        ctx.log.error = 'too_many_requests'
         headers.push(['Retry-After', String(Math.max(1, verdict.retryAfter))])
         const body = { error: 'too_many_requests', error_description: verdict.reason }
         return { type: 'json', status: 429, body, headers }
@@ -80,6 +83,7 @@ function unauthorized(
   headers: Headers,
 ): Reply {
   const presentedSomething = verdict.presented !== 'none'
+  ctx.log.error = 'invalid_token'
   headers.push(['WWW-Authenticate', `Basic realm="${realm(ctx)}", charset="UTF-8"`])
   headers.push([
     'WWW-Authenticate',

@@ -105,7 +105,7 @@ describe('issue 16: forward auth answers 200 with who passed', () => {
 })
 
 describe('issue 16 / RFC 6750 §3: 401 carries a Basic and a Bearer challenge', () => {
-  test('no credentials: 401 with a Basic challenge (git sends credentials only then), Bearer without error', async () => {
+  test('no credentials: 401 with a Basic challenge (git answers only that one), Bearer without error', async () => {
     const res = await ask(env, { url: FETCH })
     expect(res.status).toBe(401)
     expect(challenges(res)).toEqual([`Basic realm="${realm}", charset="UTF-8"`, `Bearer realm="${realm}"`])
@@ -189,11 +189,52 @@ describe('issue 16: 403 for who may not pass', () => {
     expect((await ask(env, { url: 'http://a.b.apps.example.com/', headers: bearer(token) })).status).toBe(200)
   })
 
+  test('dot segments are resolved before matching: /public/../ is not the public path', async () => {
+    for (const url of ['http://git.example.com/public/../secret', 'http://git.example.com/public/%2e%2e/secret']) {
+      const res = await ask(env, { url })
+      expect(`${url} ${res.status}`).toBe(`${url} 403`)
+    }
+  })
+
   test('a token that acts for no user (client credentials) is refused', async () => {
     const bot = await machineClient(env.server.provider.services)
     const res = await postForm(env.server.url, '/oauth/token', bot, { grant_type: 'client_credentials' })
     const { access_token } = (await res.json()) as { access_token: string }
     expect((await ask(env, { url: 'http://wiki.example.com/', headers: bearer(access_token) })).status).toBe(403)
+  })
+})
+
+describe('issue 16: rules that name groups', () => {
+  test('a member of the rule’s group with write_repository pushes; Remote-Groups lists every group', async () => {
+    const groups = env.server.provider.services.groups
+    await groups.create({ name: 'team', description: 'Pushers' })
+    await groups.create({ name: 'admins', description: 'Wiki admins' })
+    await groups.addMember({ name: 'team' }, { username: 'bob' })
+    await groups.addMember({ name: 'admins' }, { username: 'bob' })
+    const token = await personalToken(env, env.f.bob.id, ['write_repository'])
+    const push = await ask(env, { url: PUSH, headers: basic('oauth2', token) })
+    expect(push.status).toBe(200)
+    expect(push.headers.get('remote-groups')).toBe('admins,team')
+    const post = await ask(env, {
+      url: 'http://git.example.com/team/repo.git/git-receive-pack',
+      method: 'POST',
+      headers: basic('oauth2', token),
+    })
+    expect(post.status).toBe(200)
+    expect((await ask(env, { url: 'http://wiki.example.com/admin/users', headers: bearer(token) })).status).toBe(200)
+    const alice = await personalToken(env, env.f.alice.id, ['write_repository'])
+    expect((await ask(env, { url: 'http://wiki.example.com/admin', headers: bearer(alice) })).status).toBe(403)
+  })
+
+  test('leaving the group refuses the next push at once', async () => {
+    const groups = env.server.provider.services.groups
+    const token = await personalToken(env, env.f.bob.id, ['write_repository'])
+    expect((await ask(env, { url: PUSH, headers: basic('oauth2', token) })).status).toBe(200)
+    await groups.removeMember({ name: 'team' }, { username: 'bob' })
+    const res = await ask(env, { url: PUSH, headers: basic('oauth2', token) })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ error: 'access_denied' })
+    await groups.addMember({ name: 'team' }, { username: 'bob' })
   })
 })
 
@@ -210,6 +251,8 @@ describe('issue 16: forwarded headers are believed only from trusted proxies', (
       error: 'access_denied',
       error_description: expect.stringContaining('203.0.113.7 is not one'),
     })
+    const line = env.server.logs.map((l) => JSON.parse(l)).findLast((l) => l.route === '/forward-auth/nginx')
+    expect(line).toMatchObject({ status: 403, error: 'access_denied' })
   })
 
   test('a trusted proxy that does not say which request it asks about is refused', async () => {
@@ -221,11 +264,32 @@ describe('issue 16: forwarded headers are believed only from trusted proxies', (
       { 'X-Original-URL': 'ftp://wiki.example.com/', 'X-Original-Method': 'GET' },
       { 'X-Forwarded-Method': 'GET', 'X-Forwarded-Host': 'wiki.example.com', 'X-Forwarded-Uri': '/' },
       { 'X-Forwarded-Method': 'GET', 'X-Forwarded-Proto': 'http', 'X-Forwarded-Host': 'a b', 'X-Forwarded-Uri': '/' },
+      {
+        'X-Forwarded-Method': 'GET',
+        'X-Forwarded-Proto': 'http',
+        'X-Forwarded-Host': 'wiki.example.com',
+        'X-Forwarded-Uri': '@evil.example/',
+      },
     ]
     for (const headers of asks) {
       const res = await fetch(`${env.server.url}/forward-auth`, { headers: { ...headers, ...bearer(token) } })
       expect(res.status).toBe(403)
     }
+  })
+})
+
+describe('issue 16: nginx’s X-Original-URL names the request even beside X-Forwarded-Host', () => {
+  test('the host and path of X-Original-URL decide', async () => {
+    const res = await ask(env, {
+      url: 'http://git.example.com/public/x',
+      headers: { 'X-Forwarded-Proto': 'http', 'X-Forwarded-Host': 'wiki.example.com', 'X-Forwarded-Uri': '/' },
+    })
+    expect(res.status).toBe(200)
+    const refused = await ask(env, {
+      url: 'http://wiki.example.com/',
+      headers: { 'X-Forwarded-Proto': 'http', 'X-Forwarded-Host': 'git.example.com', 'X-Forwarded-Uri': '/public/x' },
+    })
+    expect(refused.status).toBe(401)
   })
 })
 
