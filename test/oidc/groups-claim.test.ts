@@ -120,3 +120,15 @@ describe('issue 16: the group names are read only when the groups scope was gran
     expect(calls).toBe(1)
   })
 })
+
+describe('issue 16: the README shows the Gitea login source that reads the claim', () => {
+  test('the exact gitea admin auth add-oauth line, asking for the groups scope and naming the groups claim', async () => {
+    const readme = await Bun.file(new URL('../../README.md', import.meta.url)).text()
+    expect(readme).toContain(
+      'gitea admin auth add-oauth --name latchkey --provider openidConnect --key <id> --secret <secret> ' +
+        '--auto-discover-url https://<issuer>/.well-known/openid-configuration ' +
+        '--scopes "openid profile email groups" --group-claim-name groups --admin-group <admins> ' +
+        '--restricted-group <restricted>',
+    )
+  })
+})

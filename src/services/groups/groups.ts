@@ -103,46 +103,47 @@ export async function createGroup(
   return groupRowToGroup(row)
 }
 
-/** Renames a group. Tokens already issued keep the old name in their claims until they are renewed. */
-export async function renameGroup(
+/** What may change on a group: an absent field is unchanged; a null or empty description clears it. */
+export const GroupPatch = z.object({ newName: GroupName.optional(), description: GroupDescription.optional() })
+
+/**
+ * Renames a group and/or sets its description, in one transaction, after checking both. Tokens
+ * already issued keep the old name in their ID token until they are renewed.
+ */
+export async function updateGroup(
   deps: GroupDeps,
   key: GroupKey,
-  newName: string,
+  patch: z.input<typeof GroupPatch>,
   actorUserId: string | null = null,
 ): Promise<Group> {
   const { db, clock, audit } = deps
   const row = await requireGroup(deps, key)
-  const name = parseOrInvalid(GroupName, newName, 'newName')
-  if (name === row.name) return groupRowToGroup(row)
-  await requireNameFree(deps, name, 'newName', row.id)
-  const set = { name, updated_at: clock.now() }
+  const p = parseOrInvalid(GroupPatch, patch)
+  const renaming = p.newName !== undefined && p.newName !== row.name
+  if (renaming) await requireNameFree(deps, p.newName!, 'newName', row.id)
+  const set = {
+    ...(renaming && { name: p.newName! }),
+    ...(p.description !== undefined && { description: p.description }),
+    updated_at: clock.now(),
+  }
+  if (Object.keys(set).length === 1) return groupRowToGroup(row)
   try {
     await db.transaction().execute(async (trx) => {
       await repo.updateGroup(trx, row.id, set)
-      const detail = { groupId: row.id, from: row.name, to: name }
-      await audit.record({ type: 'group.renamed', actorUserId, detail }, trx)
+      if (renaming) {
+        const detail = { groupId: row.id, from: row.name, to: p.newName }
+        await audit.record({ type: 'group.renamed', actorUserId, detail }, trx)
+      }
+      if (p.description !== undefined) {
+        const detail = { groupId: row.id, name: set.name ?? row.name }
+        await audit.record({ type: 'group.described', actorUserId, detail }, trx)
+      }
     })
   } catch (e) {
-    await requireNameFree(deps, name, 'newName', row.id)
+    // A concurrent create or rename took the name first: the unique index said no.
+    if (renaming) await requireNameFree(deps, p.newName!, 'newName', row.id)
     throw e
   }
-  return groupRowToGroup({ ...row, ...set })
-}
-
-/** Sets the description; null or empty clears it. */
-export async function describeGroup(
-  deps: GroupDeps,
-  key: GroupKey,
-  description: string | null,
-  actorUserId: string | null = null,
-): Promise<Group> {
-  const { db, clock, audit } = deps
-  const row = await requireGroup(deps, key)
-  const set = { description: parseOrInvalid(GroupDescription, description, 'description'), updated_at: clock.now() }
-  await db.transaction().execute(async (trx) => {
-    await repo.updateGroup(trx, row.id, set)
-    await audit.record({ type: 'group.described', actorUserId, detail: { groupId: row.id, name: row.name } }, trx)
-  })
   return groupRowToGroup({ ...row, ...set })
 }
 
@@ -207,14 +208,23 @@ export async function listGroups({ db }: GroupReadDeps, w: PageWindow, filter: r
   return (await repo.pageGroups(db, w, filter)).map(groupRowToGroup)
 }
 
-export async function findGroup({ db }: GroupReadDeps, key: GroupKey): Promise<Group | undefined> {
+/** The group, if it exists and (with `memberId`) that user belongs to it. */
+export async function findGroup({ db }: GroupReadDeps, key: GroupKey, memberId?: string): Promise<Group | undefined> {
   const row = 'id' in key ? await repo.findGroupById(db, key.id) : await repo.findGroupByName(db, key.name)
-  return row && groupRowToGroup(row)
+  if (!row || (memberId !== undefined && !(await repo.groupsByIds(db, [row.id], memberId)).length)) return undefined
+  return groupRowToGroup(row)
 }
 
-/** One query for a batch of ids (the GraphQL loader); null where there is no such group. */
-export async function groupsByIds({ db }: GroupReadDeps, ids: readonly string[]): Promise<Array<Group | null>> {
-  const rows = new Map((await repo.groupsByIds(db, ids)).map((r) => [r.id, r]))
+/**
+ * One query for a batch of ids (the GraphQL loader); null where there is no such group, or (with
+ * `memberId`) where that user is not a member, exactly as for an unknown id.
+ */
+export async function groupsByIds(
+  { db }: GroupReadDeps,
+  ids: readonly string[],
+  memberId?: string,
+): Promise<Array<Group | null>> {
+  const rows = new Map((await repo.groupsByIds(db, ids, memberId)).map((r) => [r.id, r]))
   return ids.map((id) => {
     const row = rows.get(id)
     return row ? groupRowToGroup(row) : null
@@ -240,16 +250,20 @@ export function createGroupService(deps: ServiceDeps, audit: AuditService) {
   const d: GroupDeps = { ...deps, audit }
   return {
     create: (input: z.input<typeof NewGroupInput>, actorUserId?: string | null) => createGroup(d, input, actorUserId),
-    rename: (key: GroupKey, newName: string, actorUserId?: string | null) => renameGroup(d, key, newName, actorUserId),
+    /** Renames and/or describes; `rename` and `describe` are the CLI's halves of it. */
+    update: (key: GroupKey, patch: z.input<typeof GroupPatch>, actorUserId?: string | null) =>
+      updateGroup(d, key, patch, actorUserId),
+    rename: (key: GroupKey, newName: string, actorUserId?: string | null) =>
+      updateGroup(d, key, { newName }, actorUserId),
     describe: (key: GroupKey, description: string | null, actorUserId?: string | null) =>
-      describeGroup(d, key, description, actorUserId),
+      updateGroup(d, key, { description }, actorUserId),
     delete: (key: GroupKey, actorUserId?: string | null) => deleteGroup(d, key, actorUserId),
     addMember: (group: GroupKey, user: UserKey, actorUserId?: string | null) => addMember(d, group, user, actorUserId),
     removeMember: (group: GroupKey, user: UserKey, actorUserId?: string | null) =>
       removeMember(d, group, user, actorUserId),
     list: (w: PageWindow, filter: repo.GroupFilter = {}) => listGroups(d, w, filter),
-    find: (key: GroupKey) => findGroup(d, key),
-    byIds: (ids: readonly string[]) => groupsByIds(d, ids),
+    find: (key: GroupKey, memberId?: string) => findGroup(d, key, memberId),
+    byIds: (ids: readonly string[], memberId?: string) => groupsByIds(d, ids, memberId),
     members: (key: GroupKey, w: PageWindow) => groupMembers(d, key, w),
     namesForUser: (userId: string) => groupNamesForUser(d, userId),
   }

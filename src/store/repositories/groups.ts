@@ -30,14 +30,19 @@ export function findGroupByName(db: Db, name: string): Promise<GroupRow | undefi
     .where((eb) => eb(eb.fn('lower', ['name']), '=', eb.fn('lower', [eb.cast(eb.val(name), 'text')])))
     .executeTakeFirst()
 }
-export function groupsByIds(db: Db, ids: readonly string[]): Promise<GroupRow[]> {
-  return ids.length
-    ? db
-        .selectFrom('groups')
-        .selectAll()
-        .where('id', 'in', [...ids])
-        .execute()
-    : Promise.resolve([])
+/** One query for a batch of ids; with `memberId`, only the groups that user belongs to. */
+export function groupsByIds(db: Db, ids: readonly string[], memberId?: string): Promise<GroupRow[]> {
+  if (!ids.length) return Promise.resolve([])
+  let q = db
+    .selectFrom('groups')
+    .selectAll()
+    .where('id', 'in', [...ids])
+  if (memberId !== undefined) q = q.where('id', 'in', membershipsOf(db, memberId))
+  return q.execute()
+}
+
+function membershipsOf(db: Db, userId: string) {
+  return db.selectFrom('group_members').select('group_id').where('user_id', '=', userId)
 }
 export async function updateGroup(db: Db, id: string, patch: RowPatch<'groups'>): Promise<boolean> {
   const r = await db.updateTable('groups').set(patch).where('id', '=', id).executeTakeFirst()
@@ -55,10 +60,7 @@ export function pageGroups(db: Db, w: PageWindow, f: GroupFilter): Promise<Group
     const pattern = '%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
     q = q.where(sql<SqlBool>`lower(name) like ${pattern} escape '\\'`)
   }
-  if (f.memberId !== undefined) {
-    const member = f.memberId
-    q = q.where('id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('user_id', '=', member))
-  }
+  if (f.memberId !== undefined) q = q.where('id', 'in', membershipsOf(db, f.memberId))
   return windowed(q, w, 'id', false).execute()
 }
 
