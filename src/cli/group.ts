@@ -97,7 +97,8 @@ function membership(verb: 'add-member' | 'remove-member') {
     '--username U [--json]',
     adding
       ? 'adds a user to the group (already a member: nothing changes);\nnew tokens carry the group in their claim'
-      : 'removes a user from the group (not a member: nothing changes);\ntokens issued before keep the name in their ID token',
+      : 'removes a user from the group (not a member: nothing changes);\n' +
+          'tokens issued before keep the name in their ID token',
     USERNAME_FLAG,
     async (services, name, values, print) => {
       const username = values.username!

@@ -63,13 +63,14 @@ describe('issue 16: groups in GraphQL', () => {
     )
     expect(deleted.deleteGroup).toMatchObject({ deletedGroupId: group.id, name: 'admins' })
 
-    const rows = await server.provider.services.deps.db
-      .selectFrom('audit_events')
-      .select(['type', 'actor_user_id', 'user_id'])
-      .where('type', 'like', 'group.%')
-      .orderBy('id')
-      .execute()
-    expect(rows.map((r) => r.type)).toEqual([
+    const audit = await admin(
+      `{ auditEvents(first: 100) { edges { node { type actor { username } user { username } detail } } } }`,
+    )
+    const events = audit.auditEvents.edges
+      .map((e: { node: { type: string } }) => e.node)
+      .filter((e: { type: string }) => e.type.startsWith('group.'))
+      .reverse() // newest first on the wire
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
       'group.created',
       'group.member_added',
       'group.renamed',
@@ -77,8 +78,10 @@ describe('issue 16: groups in GraphQL', () => {
       'group.member_removed',
       'group.deleted',
     ])
-    expect(rows.every((r) => r.actor_user_id === w.root.id)).toBe(true)
-    expect(rows.filter((r) => r.user_id !== null).map((r) => r.user_id)).toEqual([w.alice.id, w.alice.id])
+    expect(events.every((e: { actor: { username: string } }) => e.actor.username === 'root')).toBe(true)
+    const members = events.filter((e: { user: { username: string } | null }) => e.user !== null)
+    expect(members.map((e: { user: { username: string } }) => e.user.username)).toEqual(['alice', 'alice'])
+    expect(events[2].detail).toMatchObject({ from: 'forge-admins', to: 'admins' })
   })
 
   test('typed errors name the input field: a bad or taken name, an unknown group, an ID of another type', async () => {
@@ -124,7 +127,7 @@ describe('issue 16: groups in GraphQL', () => {
     })
   })
 
-  test('admin:read reads every group and its members and changes nothing; a viewer sees only their groups', async () => {
+  test('admin:read reads every group and its members, changes nothing; a viewer sees only their groups', async () => {
     await using server = await startServer()
     const w = await seedAdminWorld(server.provider.services)
     const { groups } = server.provider.services
@@ -164,7 +167,8 @@ describe('issue 16: groups in GraphQL', () => {
       const r = await ok(
         server,
         token,
-        `mutation { addGroupMember(input: {group: "${globalId('Group', dev.id)}", user: "${globalId('User', w.bob.id)}"}) { ${E} } }`,
+        `mutation($g: ID!, $u: ID!) { addGroupMember(input: {group: $g, user: $u}) { ${E} } }`,
+        { g: globalId('Group', dev.id), u: globalId('User', w.bob.id) },
       )
       expect(r.addGroupMember.__typename).toBe('ForbiddenError')
     }

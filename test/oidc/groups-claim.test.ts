@@ -122,7 +122,7 @@ describe('issue 16: the group names are read only when the groups scope was gran
 })
 
 describe('issue 16: the README shows the Gitea login source that reads the claim', () => {
-  test('the exact gitea admin auth add-oauth line, asking for the groups scope and naming the groups claim', async () => {
+  test('the exact gitea admin auth add-oauth line: asks for the groups scope, names the groups claim', async () => {
     const readme = await Bun.file(new URL('../../README.md', import.meta.url)).text()
     expect(readme).toContain(
       'gitea admin auth add-oauth --name latchkey --provider openidConnect --key <id> --secret <secret> ' +
