@@ -8,6 +8,7 @@ import * as applicationLiveTokenIndexes from './2026_11_23_950_application_live_
 import * as liveTokenCounts from './2026_11_28_000_live_token_counts.ts'
 import * as caseInsensitiveIdentities from './2026_12_02_000_case_insensitive_identities.ts'
 import * as refreshTokenNonce from './2026_12_02_100_refresh_token_nonce.ts'
+import * as groups from './2026_12_02_200_groups.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_000_live_token_counts': liveTokenCounts,
   '2026_12_02_000_case_insensitive_identities': caseInsensitiveIdentities,
   '2026_12_02_100_refresh_token_nonce': refreshTokenNonce,
+  '2026_12_02_200_groups': groups,
 }

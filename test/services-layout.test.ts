@@ -19,6 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   keys: ['shared'],
   operations: ['shared'],
   sessions: ['users', 'shared'],
+  groups: ['users', 'shared'],
   applications: ['scopes', 'shared'],
   tokens: ['applications', 'grants', 'scopes', 'shared'],
   admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'shared'],

@@ -18,6 +18,7 @@ import { scope } from './scope.ts'
 import { serve } from './serve.ts'
 import { token } from './token.ts'
 import { exportCommand, importCommand } from './transfer.ts'
+import { group } from './group.ts'
 import { user } from './user.ts'
 
 export const HELP = `Usage: latchkey <command> [options]
@@ -27,7 +28,8 @@ An OAuth 2.0 and OpenID Connect provider in one binary.
 Commands:
   serve      run the provider (HTTP)
   migrate    bring the database schema up to date
-  user       create, update, list, disable, enable, unlock, delete users; set passwords
+  user       create, update, list, show, disable, enable, unlock, delete users; set passwords
+  group      create, rename, describe, delete, list, show groups; add and remove members
   app        create, update, list, show, rotate-secret, delete applications (OAuth clients)
   token      create, list, revoke personal access tokens
   scope      create, update, list, delete scopes; import a forge's preset (gitea, forgejo, gitea-legacy, gitlab)
@@ -47,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   serve,
   migrate,
   user,
+  group,
   app,
   token,
   scope,

@@ -1,5 +1,5 @@
 import { NewUserInput, PasswordInput, UserPatch, type User } from '../services/users/users.ts'
-import { parseOrInvalid } from '../services/shared/errors.ts'
+import { NotFound, parseOrInvalid } from '../services/shared/errors.ts'
 import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
 import { commandGroup, subcommand, type Subcommand } from './command.ts'
 import type { CliIO } from './io.ts'
@@ -50,6 +50,17 @@ export function userJson(u: User) {
     disabled: u.disabled,
     created_at: u.createdAt,
   }
+}
+
+function describeUser(u: User, groups: string[]): string {
+  return [
+    `username: ${u.username}`,
+    `id:       ${u.id}`,
+    `email:    ${u.email ?? '-'}`,
+    `name:     ${u.name ?? '-'}`,
+    `standing: ${[u.isAdmin ? 'administrator' : 'user', ...(u.disabled ? ['disabled'] : [])].join(', ')}`,
+    `groups:   ${groups.join(' ') || '-'}`,
+  ].join('\n')
 }
 
 /** Passwords are never flags: they would be in the shell history and in `ps`. */
@@ -145,6 +156,22 @@ export const USER_SUBCOMMANDS = {
               .join('\n') || 'no users',
         )
       },
+  }),
+  show: subcommand({
+    usage: '--username U [--json]',
+    summary: 'shows one user and the groups they belong to (what the groups claim carries)',
+    flags: USERNAME,
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values }) {
+      const username = requireFlag(values.username, 'username')
+      return async ({ services }, print) => {
+        const u = await services.users.findByUsername(username)
+        if (!u) throw new NotFound(`no user named ${username}`, 'username')
+        const groups = await services.groups.namesForUser(u.id)
+        print({ ...userJson(u), groups }, () => describeUser(u, groups))
+      }
+    },
   }),
   'set-password': subcommand({
     usage: '--username U --password-stdin [--json]',

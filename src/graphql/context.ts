@@ -10,6 +10,7 @@ import type { Port } from '../services/index.ts'
 export type ResolverPorts = Port<{
   admin: 'applications' | 'keys' | 'scopes' | 'tokens' | 'users'
   scopes: 'all' | 'find'
+  groups: 'addMember' | 'byIds' | 'create' | 'delete' | 'find' | 'list' | 'members' | 'removeMember' | 'update'
 }>
 
 export interface GraphQLContext {

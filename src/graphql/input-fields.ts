@@ -37,6 +37,10 @@ export const INPUT_FIELD_NAMES = {
   ScopeNameInput: {},
   ImportScopePresetInput: {},
   RotateSigningKeyInput: { alg: 'algorithm' },
+  CreateGroupInput: {},
+  UpdateGroupInput: { newName: 'name' },
+  GroupIdInput: {},
+  GroupMemberInput: {},
 } satisfies Record<string, FieldNames>
 export type InputTypeName = keyof typeof INPUT_FIELD_NAMES
 

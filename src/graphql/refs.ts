@@ -5,11 +5,13 @@
  * through one DataLoader per request, i.e. one query per type per tick, whatever the page size.
  * The loaders return null for objects the actor may not see, exactly as for unknown ids.
  */
+import { narrowTo } from '../services/admin/access.ts'
 import type { AuditEvent } from '../services/admin/users.ts'
 import type { SigningKeyView } from '../services/admin/keys.ts'
 import type { TokenKind, TokenView } from '../services/admin/tokens.ts'
 import type { Application } from '../services/applications/applications.ts'
 import type { Grant } from '../services/grants/grants.ts'
+import type { Group } from '../services/groups/groups.ts'
 import type { User } from '../services/users/users.ts'
 import { builder } from './builder.ts'
 
@@ -36,6 +38,12 @@ export const AuditEventRef = builder.loadableNodeRef('AuditEvent', {
 export const SigningKeyRef = builder.loadableNodeRef('SigningKey', {
   id: { resolve: (k: SigningKeyView) => k.id },
   load: (ids: string[], ctx) => ctx.services.admin.keys.byIds(ctx.actor, ids),
+})
+
+/** A viewer sees only the groups they belong to; admin and admin:read see every group. */
+export const GroupRef = builder.loadableNodeRef('Group', {
+  id: { resolve: (g: Group) => g.id },
+  load: (ids: string[], ctx) => ctx.services.groups.byIds(ids, narrowTo(ctx.actor)),
 })
 
 export const ActiveFilter = builder.enumType('TokenState', {

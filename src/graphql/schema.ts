@@ -9,10 +9,12 @@ import './types/token.ts'
 import './types/scope.ts'
 import './types/signing-key.ts'
 import './types/audit-event.ts'
+import './types/group.ts'
 import './types/query.ts'
 import './mutations/applications.ts'
 import './mutations/accounts.ts'
 import './mutations/scopes-and-keys.ts'
+import './mutations/groups.ts'
 
 export const schema = builder.toSchema()
 

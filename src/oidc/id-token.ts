@@ -7,7 +7,7 @@ import type { Config } from '../config.ts'
 import { halfHash, signJwt } from '../crypto/jose.ts'
 import type { Application } from '../services/applications/applications.ts'
 import type { Port, ServiceDeps } from '../services/index.ts'
-import { claimsFor } from './claims.ts'
+import { claimsFor, groupsClaim } from './claims.ts'
 
 export interface IdTokenInput {
   client: Application
@@ -18,8 +18,8 @@ export interface IdTokenInput {
   accessToken: string
 }
 
-/** The services an ID token is made from: the user's claims and the active key (the clock is the caller's). */
-export type IdTokenPorts = Port<{ users: 'findById'; signingKeys: 'active' }>
+/** The services an ID token is made from: the user's claims (and groups) and the active key (the clock is the caller's). */
+export type IdTokenPorts = Port<{ users: 'findById'; groups: 'namesForUser'; signingKeys: 'active' }>
 
 export async function issueIdToken(
   services: IdTokenPorts,
@@ -28,10 +28,11 @@ export async function issueIdToken(
 ): Promise<string | undefined> {
   const user = await services.users.findById(input.userId)
   if (!user) return undefined
+  const groups = await groupsClaim(services, user.id, input.scopes)
   const key = await services.signingKeys.active(input.client.idTokenAlg)
   const now = clock.now()
   const payload = {
-    ...claimsFor(user, input.scopes),
+    ...claimsFor(user, input.scopes, groups),
     iss: config.issuer,
     aud: input.client.clientId,
     azp: input.client.clientId,

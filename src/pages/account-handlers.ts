@@ -9,6 +9,7 @@ export type AccountPorts = Port<{
   grants: 'listForUser' | 'findById' | 'revoke'
   applications: 'findById'
   sessions: 'resolve'
+  groups: 'namesForUser'
 }>
 
 async function authorizedApplications(
@@ -33,6 +34,7 @@ export async function showAccountApplications(ctx: RequestContext<AccountPorts>)
     html: accountApplicationsPage({
       csrf,
       username: session.user.username,
+      groups: await ctx.services.groups.namesForUser(session.user.id),
       grants: await authorizedApplications(ctx, session.user.id),
     }),
   }
@@ -51,6 +53,7 @@ export async function revokeAccountApplication(ctx: RequestContext<AccountPorts>
     html: accountApplicationsPage({
       csrf,
       username: session.user.username,
+      groups: await ctx.services.groups.namesForUser(session.user.id),
       grants: await authorizedApplications(ctx, session.user.id),
       notice,
     }),

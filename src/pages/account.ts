@@ -11,17 +11,21 @@ export interface AuthorizedApplication {
 export function accountApplicationsPage({
   csrf,
   username,
+  groups,
   grants,
   notice,
 }: {
   csrf: string
   username: string
+  /** The user's group names (issue 16): what an application granted the groups scope learns. */
+  groups: string[]
   grants: AuthorizedApplication[]
   notice?: string
 }): string {
   return layout(
     'Authorized applications',
     html`<p>Signed in as <strong>${username}</strong>.</p>
+<p>${groups.length ? html`Your groups: ${groups.join(', ')}.` : 'You belong to no group.'}</p>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${grants.length === 0 ? html`<p>You have not authorized any application.</p>` : ''}
 <ul class="scopes">${grants.map(

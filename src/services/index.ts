@@ -11,6 +11,7 @@ import { createAuthorizationCodeService } from './tokens/authorization-codes.ts'
 import type { ServiceDeps } from './shared/deps.ts'
 import { createDeviceCodeService } from './tokens/device-codes.ts'
 import { createGrantService } from './grants/grants.ts'
+import { createGroupService } from './groups/groups.ts'
 import { createHealthService } from './operations/health.ts'
 import { createPurgeService } from './operations/purge.ts'
 import { createRateLimitService } from './shared/rate-limits.ts'
@@ -34,6 +35,7 @@ export function createServices(deps: ServiceDeps) {
     sessions: createSessionService(deps, audit),
     applications: createApplicationService(deps, audit, scopes),
     grants,
+    groups: createGroupService(deps, audit),
     codes: createAuthorizationCodeService(deps),
     tokens: createTokenService(deps, audit),
     signingKeys: createSigningKeyService(deps, audit),
@@ -54,11 +56,18 @@ export type Services = ReturnType<typeof createServices>
 export type HandlerServices = Omit<Services, 'deps'>
 
 /**
+ * The members of `S` named in `N`: Pick without `N & keyof S`, which for a generic service is the cross
+ * product of two unions of every service's member names and went past TypeScript's limit of 100,000
+ * (TS2590) once the groups service was added.
+ */
+type Members<S, N> = { [P in keyof S as P extends N ? P : never]: S[P] }
+
+/**
  * A narrow port on the services (fosite's small storage interfaces): from each named service, only the
  * named members, e.g. `Port<{ tokens: 'issue'; scopes: 'resolve' }>`. Grants and endpoints declare the
  * port they use, so what a caller depends on is written where it is called; the real services fit any port.
  */
 export type Port<M extends { [K in keyof HandlerServices]?: keyof HandlerServices[K] }> = {
-  [K in keyof M & keyof HandlerServices]: Pick<HandlerServices[K], M[K] & keyof HandlerServices[K]>
+  [K in keyof M & keyof HandlerServices]: Members<HandlerServices[K], M[K]>
 }
 export type { ServiceDeps } from './shared/deps.ts'

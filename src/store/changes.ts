@@ -43,7 +43,9 @@ export const CASCADES: Partial<Record<TableName, readonly TableName[]>> = {
     'access_tokens',
     'refresh_tokens',
     'device_codes',
+    'group_members',
   ],
+  groups: ['group_members'],
   applications: [
     'grants',
     'authorization_codes',

@@ -191,6 +191,22 @@ export interface LiveTokenCountsTable {
   n: number
 }
 
+/** Names are unique regardless of case (unique index on lower(name), migration 2026_12_02_200). */
+export interface GroupsTable {
+  id: string
+  name: string
+  description: string | null
+  created_at: number
+  updated_at: number
+}
+
+/** One row per membership; goes with its group or its user (ON DELETE CASCADE). */
+export interface GroupMembersTable {
+  group_id: string
+  user_id: string
+  created_at: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -205,6 +221,8 @@ export interface Database {
   audit_events: AuditEventsTable
   rate_limits: RateLimitsTable
   live_token_counts: LiveTokenCountsTable
+  groups: GroupsTable
+  group_members: GroupMembersTable
 }
 
 export type Db = Kysely<Database>

@@ -13,6 +13,7 @@ import { PersonalTokenInput } from '../../src/services/tokens/personal-tokens.ts
 import { ApplicationPatch, NewApplicationInput } from '../../src/services/applications/applications.ts'
 import { ScopeInput, ScopePatch } from '../../src/services/scopes/scopes.ts'
 import { NewUserInput } from '../../src/services/users/users.ts'
+import { GroupPatch, NewGroupInput } from '../../src/services/groups/groups.ts'
 import { startServer } from '../helpers/server.ts'
 import { globalId, gql, ok, REDIRECT, seedAdminWorld } from './support.ts'
 
@@ -33,6 +34,10 @@ const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
   ScopeNameInput: ['name'],
   ImportScopePresetInput: ['preset', 'force'],
   RotateSigningKeyInput: ['alg'],
+  CreateGroupInput: [...Object.keys(NewGroupInput.shape)],
+  UpdateGroupInput: [...Object.keys(GroupPatch.shape), 'id'],
+  GroupIdInput: ['id'],
+  GroupMemberInput: ['group', 'user'],
 }
 
 function fieldsOf(name: string): string[] {

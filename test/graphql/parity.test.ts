@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'bun:test'
 import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLObjectType, getNamedType } from 'graphql'
 import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
+import { GROUP_SUBCOMMANDS } from '../../src/cli/group.ts'
 import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
 import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
@@ -57,6 +58,10 @@ const USER_UPDATE_TWINS: Record<string, string> = {
   admin: 'isAdmin',
   'no-admin': 'isAdmin',
 }
+const GROUP_CREATE_TWINS: Record<string, string> = { name: 'name', description: 'description' }
+/** `group update` is two commands, each of one setting: rename --to and describe --description. */
+const GROUP_RENAME_TWINS: Record<string, string> = { to: 'name' }
+const GROUP_DESCRIBE_TWINS: Record<string, string> = { description: 'description' }
 /** GraphQL fields that pick the object rather than set it: the CLI takes CLIENT_ID or --username. */
 const SELECTORS: Record<string, string[]> = { UpdateApplicationInput: ['id'], UpdateUserInput: ['id'] }
 
@@ -86,6 +91,15 @@ const COMMAND_TWINS: Record<string, string> = {
   'scope import': 'importScopePreset',
   'key list': 'signingKeys',
   'key rotate': 'rotateSigningKey',
+  'user show': 'user',
+  'group create': 'createGroup',
+  'group rename': 'updateGroup',
+  'group describe': 'updateGroup',
+  'group delete': 'deleteGroup',
+  'group list': 'groups',
+  'group show': 'group',
+  'group add-member': 'addGroupMember',
+  'group remove-member': 'removeGroupMember',
 }
 /** Mutations on applications, users, grants and tokens that have no CLI command, and why. */
 const GRAPHQL_ONLY: Record<string, string> = {
@@ -96,10 +110,16 @@ const GRAPHQL_ONLY: Record<string, string> = {
 
 /** CLI flags that pick the object rather than set it: GraphQL's `id` (see SELECTORS). */
 const CLI_SELECTORS = new Set(['client-id', 'username'])
+/** A group is picked by NAME (or --name). */
+const GROUP_SELECTORS = new Set(['name'])
 
 /** The flags a subcommand sets, read from its own table (what --help shows and the parser accepts). */
-function settingFlags(entry: { flags: Record<string, unknown> }, picksObject: boolean): string[] {
-  return Object.keys(entry.flags).filter((f) => !(picksObject && CLI_SELECTORS.has(f)))
+function settingFlags(
+  entry: { flags: Record<string, unknown> },
+  picksObject: boolean,
+  selectors = CLI_SELECTORS,
+): string[] {
+  return Object.keys(entry.flags).filter((f) => !(picksObject && selectors.has(f)))
 }
 
 function inputFields(name: string): string[] {
@@ -120,6 +140,7 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
     ['app update', settingFlags(APP_SUBCOMMANDS.update, true), 'UpdateApplicationInput', APP_UPDATE_TWINS],
     ['user create', settingFlags(USER_SUBCOMMANDS.create, false), 'CreateUserInput', USER_CREATE_TWINS],
     ['user update', settingFlags(USER_SUBCOMMANDS.update, true), 'UpdateUserInput', USER_UPDATE_TWINS],
+    ['group create', settingFlags(GROUP_SUBCOMMANDS.create, false), 'CreateGroupInput', GROUP_CREATE_TWINS],
   ] as const) {
     test(`latchkey ${command} ↔ ${input}: no flag and no field without a twin`, () => {
       expect([...cli].sort()).toEqual(Object.keys(twins).sort())
@@ -127,8 +148,16 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
     })
   }
 
+  test('latchkey group rename and group describe ↔ UpdateGroupInput: together, every field and no other', () => {
+    const cli = [
+      ...settingFlags(GROUP_SUBCOMMANDS.rename, true, GROUP_SELECTORS).map((f) => GROUP_RENAME_TWINS[f]),
+      ...settingFlags(GROUP_SUBCOMMANDS.describe, true, GROUP_SELECTORS).map((f) => GROUP_DESCRIBE_TWINS[f]),
+    ]
+    expect([...cli, 'id'].sort()).toEqual(inputFields('UpdateGroupInput'))
+  })
+
   test(
-    'every app, user, token, scope and key command has its GraphQL operation, and every mutation its command ' +
+    'every app, user, token, scope, key and group command has its GraphQL operation, and every mutation its command ' +
       '(or a reason)',
     () => {
       const groups = {
@@ -137,6 +166,7 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
         token: TOKEN_SUBCOMMANDS,
         scope: SCOPE_SUBCOMMANDS,
         key: KEY_SUBCOMMANDS,
+        group: GROUP_SUBCOMMANDS,
       }
       const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
       expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())

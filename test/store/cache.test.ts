@@ -323,7 +323,7 @@ describe('issue 15 §4: the change signal classifies writes by their Kysely oper
               expect({ trigger: t.tbl_name, writes: w, known }).toEqual({ trigger: t.tbl_name, writes: w, known: true })
             }
           }
-          expect(Object.keys(CASCADES).sort()).toEqual(['applications', 'users'])
+          expect(Object.keys(CASCADES).sort()).toEqual(['applications', 'groups', 'users'])
         } finally {
           raw.close()
         }

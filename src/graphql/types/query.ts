@@ -7,12 +7,14 @@ import {
   ApplicationRef,
   AuditEventRef,
   GrantRef,
+  GroupRef,
   isActive,
   SigningKeyRef,
   TokenKindEnum,
   TokenRef,
   UserRef,
 } from '../refs.ts'
+import { narrowTo } from '../../services/admin/access.ts'
 import { ScopeRef } from './scope.ts'
 
 const AccessLevelEnum = builder.enumType('AccessLevel', {
@@ -68,6 +70,23 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { username: t.arg.string({ required: true }) },
     resolve: (_r, args, ctx) => ctx.services.admin.users.byUsername(ctx.actor, args.username),
+  }),
+  groups: t.connection({
+    type: GroupRef,
+    description: 'Every group, oldest first; a viewer sees the groups they belong to.',
+    args: { search: t.arg.string({ description: 'Part of the name, case-insensitive.' }) },
+    resolve: (_r, args, ctx) =>
+      connection(args, (w) =>
+        ctx.services.groups.list(w, { search: opt(args.search)?.slice(0, 100), memberId: narrowTo(ctx.actor) }),
+      ),
+  }),
+  group: t.field({
+    type: GroupRef,
+    nullable: true,
+    description: 'A group by name (in any case); null for a viewer outside it.',
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) =>
+      (await ctx.services.groups.find({ name: args.name }, narrowTo(ctx.actor))) ?? null,
   }),
   scopes: t.field({ type: [ScopeRef], resolve: (_r, _a, ctx) => ctx.services.scopes.all() }),
   scope: t.field({

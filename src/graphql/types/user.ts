@@ -1,6 +1,15 @@
 /** @module User: an account. A viewer sees only themselves; password hashes are never exposed. */
 import { connection, opt } from '../pagination.ts'
-import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
+import {
+  ActiveFilter,
+  ApplicationRef,
+  GrantRef,
+  GroupRef,
+  isActive,
+  TokenKindEnum,
+  TokenRef,
+  UserRef,
+} from '../refs.ts'
 
 UserRef.implement({
   authScopes: (user) => ({ adminRead: true, self: user.id }),
@@ -17,6 +26,11 @@ UserRef.implement({
       description: 'Applications this user owns.',
       resolve: (u, args, ctx) =>
         connection(args, (w) => ctx.services.admin.applications.page(ctx.actor, w, { ownerId: u.id })),
+    }),
+    groups: t.connection({
+      type: GroupRef,
+      description: 'The groups this user belongs to (their names are the groups claim), oldest group first.',
+      resolve: (u, args, ctx) => connection(args, (w) => ctx.services.groups.list(w, { memberId: u.id })),
     }),
     grants: t.connection({
       type: GrantRef,

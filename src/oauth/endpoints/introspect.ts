@@ -5,11 +5,12 @@
  */
 import type { Reply, RequestContext } from '../../handler/context.ts'
 import type { Port } from '../../services/index.ts'
+import { groupsClaim } from '../../oidc/claims.ts'
 import { authenticateClient, type ClientAuthPorts } from '../client-auth.ts'
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../../handler/errors.ts'
 
 /** The services introspection uses. */
-export type IntrospectPorts = ClientAuthPorts & Port<{ tokens: 'findActive' }>
+export type IntrospectPorts = ClientAuthPorts & Port<{ tokens: 'findActive'; groups: 'namesForUser' }>
 
 export async function introspect(ctx: RequestContext<IntrospectPorts>): Promise<Reply> {
   const params = ctx.body
@@ -26,6 +27,8 @@ export async function introspect(ctx: RequestContext<IntrospectPorts>): Promise<
     if (wait > 0) throw new TooManyRequests('too many introspections of inactive tokens; try again later', wait)
     return { type: 'json', body: { active: false } }
   }
+  // §2.2 allows other claims; issue 16: the user's groups, only for a token that was granted the groups scope.
+  const groups = token.userId === null ? undefined : await groupsClaim(ctx.services, token.userId, token.scopes)
   return {
     type: 'json',
     body: {
@@ -39,6 +42,7 @@ export async function introspect(ctx: RequestContext<IntrospectPorts>): Promise<
       sub: token.userId ?? token.clientId ?? undefined,
       aud: token.clientId ?? undefined,
       iss: ctx.config.issuer,
+      groups,
     },
   }
 }

@@ -1,12 +1,12 @@
 /** @module GET|POST /oauth/userinfo (OIDC Core §5.3): claims released by the token's scopes. */
 import type { Reply, RequestContext } from '../../handler/context.ts'
 import type { Port } from '../../services/index.ts'
-import { claimsFor } from '../../oidc/claims.ts'
+import { claimsFor, groupsClaim } from '../../oidc/claims.ts'
 import { extractBearer, requireAccessToken, type BearerPorts } from '../bearer.ts'
 import { InsufficientScope, InvalidToken } from '../../handler/errors.ts'
 
 /** The services userinfo uses. */
-export type UserinfoPorts = BearerPorts & Port<{ users: 'findById' }>
+export type UserinfoPorts = BearerPorts & Port<{ users: 'findById'; groups: 'namesForUser' }>
 
 export async function userinfo(ctx: RequestContext<UserinfoPorts>): Promise<Reply> {
   const token = await requireAccessToken(ctx.services, extractBearer(ctx.request, ctx.query, ctx.body), ctx.ip)
@@ -15,5 +15,5 @@ export async function userinfo(ctx: RequestContext<UserinfoPorts>): Promise<Repl
     throw new InsufficientScope('the access token does not carry the openid scope')
   const user = await ctx.services.users.findById(token.userId)
   if (!user) throw new InvalidToken('the access token is invalid, expired or revoked')
-  return { type: 'json', body: claimsFor(user, token.scopes) }
+  return { type: 'json', body: claimsFor(user, token.scopes, await groupsClaim(ctx.services, user.id, token.scopes)) }
 }

@@ -31,6 +31,7 @@ export const BUILT_IN_SCOPES = [
   'openid',
   'profile',
   'email',
+  'groups',
   'offline_access',
   'read_user',
   'api',

@@ -72,8 +72,8 @@ function hasScope(column: string, scope: string): Expression<SqlBool> {
   return sql<SqlBool>`(' ' || ${sql.ref(column)} || ' ') like ${pattern} escape '\\'`
 }
 
-/** Applies the keyset window to a query whose rows have an `id` column. */
-function windowed<DB, TB extends keyof DB, O>(
+/** Applies the keyset window to a query whose rows have an `id` column (also used by groups.ts). */
+export function windowed<DB, TB extends keyof DB, O>(
   q: SelectQueryBuilder<DB, TB, O>,
   w: PageWindow,
   column: string,
