@@ -9,6 +9,8 @@ import * as liveTokenCounts from './2026_11_28_000_live_token_counts.ts'
 import * as caseInsensitiveIdentities from './2026_12_02_000_case_insensitive_identities.ts'
 import * as refreshTokenNonce from './2026_12_02_100_refresh_token_nonce.ts'
 import * as groups from './2026_12_02_200_groups.ts'
+import * as applicationGroups from './2026_12_02_500_application_groups.ts'
+import * as emailVerified from './2026_12_02_600_email_verified.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_000_case_insensitive_identities': caseInsensitiveIdentities,
   '2026_12_02_100_refresh_token_nonce': refreshTokenNonce,
   '2026_12_02_200_groups': groups,
+  '2026_12_02_500_application_groups': applicationGroups,
+  '2026_12_02_600_email_verified': emailVerified,
 }

@@ -3,7 +3,7 @@
  * The table types Kysely checks queries against. Times are epoch seconds; flags are 0/1 integers
  * (portable between SQLite and PostgreSQL); lists are space-separated text, redirect URIs JSON.
  */
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import type { TokenKind } from '../crypto/token-values.ts'
 
 export interface UsersTable {
@@ -13,6 +13,8 @@ export interface UsersTable {
   name: string | null
   password_hash: string
   is_admin: number
+  /** 1 when an administrator vouched for `email` (migration 2026_12_02_600); cleared when it changes. */
+  email_verified: Generated<number>
   disabled_at: number | null
   created_at: number
   updated_at: number
@@ -46,6 +48,8 @@ export interface ApplicationsTable {
   can_introspect: number
   allow_plain_pkce: number
   refresh_policy: string
+  /** 1: only members of the groups in application_groups may use it, none when none are left. */
+  group_restricted: Generated<number>
   created_at: number
   updated_at: number
 }
@@ -207,6 +211,12 @@ export interface GroupMembersTable {
   created_at: number
 }
 
+/** The groups whose members may use an application (migration 2026_12_02_500); cascades both ways. */
+export interface ApplicationGroupsTable {
+  application_id: string
+  group_id: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -223,6 +233,7 @@ export interface Database {
   live_token_counts: LiveTokenCountsTable
   groups: GroupsTable
   group_members: GroupMembersTable
+  application_groups: ApplicationGroupsTable
 }
 
 export type Db = Kysely<Database>

@@ -31,6 +31,7 @@ const client: Application = {
   canIntrospect: false,
   allowPlainPkce: false,
   refreshPolicy: 'always',
+  restrictedToGroups: false,
   createdAt: 0,
   updatedAt: 0,
 }

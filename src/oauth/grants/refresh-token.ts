@@ -14,7 +14,8 @@ import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
-export type RefreshTokenPorts = IdTokenPorts & Port<{ scopes: 'expand'; tokens: 'rotateRefresh' }>
+export type RefreshTokenPorts = IdTokenPorts &
+  Port<{ scopes: 'expand'; tokens: 'rotateRefresh' | 'findActive'; applications: 'mayUse' }>
 
 const Params = z.object({
   refresh_token: required('refresh_token', 256),
@@ -29,6 +30,15 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
     const { client, params, services } = ctx
     if (!client.grantTypes.includes('refresh_token'))
       throw new UnauthorizedClient('refresh_token is not enabled for this application')
+    // Issue 16, RFC 6749 §5.2: a user outside the application's groups gets invalid_grant and nothing
+    // new; removing them from the group stops their next refresh. Read before rotating, only when the
+    // application is restricted (a retired or unknown token falls through to rotateRefresh's answer).
+    if (client.restrictedToGroups) {
+      const presented = await services.tokens.findActive(params.refresh_token)
+      if (presented?.applicationId === client.id && presented.userId !== null)
+        if (!(await services.applications.mayUse(client, presented.userId)))
+          throw new InvalidGrant('this account is not allowed to use this application')
+    }
     const ceiling = await services.scopes.expand(client.scopes)
     const narrow = (original: string[]): string[] | { error: string } => {
       const stillAllowed = original.filter((s) => ceiling.includes(s))

@@ -10,6 +10,9 @@ import { generateSecret, safeEqual, sha256Hex } from '../../crypto/secrets.ts'
 import type { Clock } from '../../clock.ts'
 import type { Db, RowPatch } from '../../store/database.ts'
 import * as repo from '../../store/repositories/applications.ts'
+import * as allowed from '../../store/repositories/application-groups.ts'
+import { groupsByIds } from '../../store/repositories/groups.ts'
+import { type Group, groupRowToGroup } from '../groups/groups.ts'
 import { type Cache, createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -45,6 +48,11 @@ export interface Application {
   allowPlainPkce: boolean
   /** `always`: every user grant gets a refresh token; `offline_access`: OIDC requests only when asked for. */
   refreshPolicy: 'always' | 'offline_access'
+  /**
+   * Issue 16: only members of the groups on its list may use it (`allowedGroups` reads the list).
+   * Stays true when every group on the list was deleted: the application is then closed to everyone.
+   */
+  restrictedToGroups: boolean
   createdAt: number
   updatedAt: number
 }
@@ -67,6 +75,7 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     canIntrospect: row.can_introspect === 1,
     allowPlainPkce: row.allow_plain_pkce === 1,
     refreshPolicy: row.refresh_policy === 'offline_access' ? 'offline_access' : 'always',
+    restrictedToGroups: row.group_restricted === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -120,6 +129,13 @@ async function requireKnownScopes(
   if (unknown.length) throw new Invalid(`unknown scope(s): ${unknown.join(', ')}`, 'scopes')
 }
 
+/** Throws Invalid naming the first id that is no group. */
+async function requireGroups({ db }: ReadDeps, ids: readonly string[]): Promise<void> {
+  const found = new Set((await groupsByIds(db, ids)).map((g) => g.id))
+  const missing = ids.find((id) => !found.has(id))
+  if (missing !== undefined) throw new Invalid(`no group with id ${missing}`, 'allowedGroups')
+}
+
 export async function createApplication(
   deps: ApplicationScopeDeps,
   input: z.input<typeof NewApplicationInput>,
@@ -128,6 +144,7 @@ export async function createApplication(
   const { db, clock, audit } = deps
   const parsed = parseNewApplication(input)
   await requireKnownScopes(deps, parsed.scopes)
+  await requireGroups(deps, parsed.allowedGroups)
   const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
   const now = clock.now()
   const row: repo.ApplicationRow = {
@@ -148,11 +165,13 @@ export async function createApplication(
     can_introspect: parsed.canIntrospect ? 1 : 0,
     allow_plain_pkce: 0,
     refresh_policy: parsed.refreshPolicy,
+    group_restricted: parsed.allowedGroups.length ? 1 : 0,
     created_at: now,
     updated_at: now,
   }
   await db.transaction().execute(async (trx) => {
     await repo.insertApplication(trx, row)
+    await allowed.replaceApplicationGroups(trx, row.id, parsed.allowedGroups)
     await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
   })
   return { application: applicationRowToApplication(row), clientSecret }
@@ -173,6 +192,7 @@ export async function updateApplication(
   const p = parseOrInvalid(ApplicationPatch, patch)
   const current = applicationRowToApplication(row)
   if (p.scopes) await requireKnownScopes(deps, p.scopes)
+  if (p.allowedGroups) await requireGroups(deps, p.allowedGroups)
   requireGrantTypesFit({
     grantTypes: p.grantTypes ?? current.grantTypes,
     redirectUris: p.redirectUris ?? current.redirectUris,
@@ -190,16 +210,39 @@ export async function updateApplication(
     ...(p.tokenFormat !== undefined && { token_format: p.tokenFormat }),
     ...(p.accessTokenTtl !== undefined && { access_token_ttl: p.accessTokenTtl }),
     ...(p.refreshTokenTtl !== undefined && { refresh_token_ttl: p.refreshTokenTtl }),
+    ...(p.allowedGroups !== undefined && { group_restricted: p.allowedGroups.length ? 1 : 0 }),
     updated_at: clock.now(),
   }
   await db.transaction().execute(async (trx) => {
     await repo.updateApplication(trx, row.id, set)
+    if (p.allowedGroups !== undefined) await allowed.replaceApplicationGroups(trx, row.id, p.allowedGroups)
     await audit.record(
       { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
       trx,
     )
   })
-  return applicationRowToApplication({ ...row, ...set })
+  return applicationRowToApplication({ ...row, ...set } as repo.ApplicationRow)
+}
+
+/** The groups on each application's list (issue 16), by application id; one query for the batch. */
+export async function allowedGroupsOf({ db }: ReadDeps, applicationIds: readonly string[]): Promise<Group[][]> {
+  const byApp = await allowed.groupsOfApplications(db, applicationIds)
+  return applicationIds.map((id) => (byApp.get(id) ?? []).map(groupRowToGroup))
+}
+
+/**
+ * Issue 16: whether this user may use this application. Everyone may use an application that is not
+ * restricted; a restricted one only the members of a group on its list, and nobody once every group
+ * on it has been deleted. The one check behind every path that gives a user tokens: the authorization
+ * endpoint, the device approval, the password grant and every later exchange and refresh.
+ */
+export async function mayUseApplication(
+  { db }: ReadDeps,
+  application: Pick<Application, 'id' | 'restrictedToGroups'>,
+  userId: string,
+): Promise<boolean> {
+  if (!application.restrictedToGroups) return true
+  return allowed.isMemberOfApplicationGroups(db, application.id, userId)
 }
 
 export async function listApplications({ db }: ReadDeps): Promise<Application[]> {
@@ -293,6 +336,9 @@ export function createApplicationService(deps: ServiceDeps, audit: AuditService,
       rotateApplicationSecret(bound, clientId, actorUserId),
     delete: (clientId: string, actorUserId?: string | null) => deleteApplication(bound, clientId, actorUserId),
     authenticate: (clientId: string, secret: string | undefined) => authenticateClient(bound, clientId, secret),
+    allowedGroups: (applicationIds: readonly string[]) => allowedGroupsOf(bound, applicationIds),
+    mayUse: (application: Pick<Application, 'id' | 'restrictedToGroups'>, userId: string) =>
+      mayUseApplication(bound, application, userId),
   }
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>
