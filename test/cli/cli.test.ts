@@ -18,6 +18,7 @@ import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
 const RP_URI = 'https://rp.example/cb'
 const APP_KEYS = [
   'access_token_lifetime',
+  'allowed_groups',
   'client_id',
   'created_at',
   'grant_types',
@@ -30,11 +31,12 @@ const APP_KEYS = [
   'redirect_uris',
   'refresh_token_lifetime',
   'refresh_tokens',
+  'restricted_to_groups',
   'scopes',
   'token_format',
   'trusted',
 ]
-const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'id', 'name', 'username']
+const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'email_verified', 'id', 'name', 'username']
 
 interface AppJson {
   client_id: string

@@ -7,7 +7,7 @@ import type { Application } from '../../services/applications/applications.ts'
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { opt } from '../pagination.ts'
-import { ApplicationRef, UserRef } from '../refs.ts'
+import { ApplicationRef, GroupRef, UserRef } from '../refs.ts'
 import { idOf, optionalIdOf } from '../global-ids.ts'
 import { forInput } from '../input-fields.ts'
 import { AlgEnum, GrantTypeEnum, RefreshTokenPolicyEnum, TokenFormatEnum } from '../types/application.ts'
@@ -26,6 +26,9 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     idTokenAlg: t.field({ type: AlgEnum }),
     refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum, description: 'Defaults to ALWAYS.' }),
     owner: t.id({ description: 'Administrators only; defaults to the caller.' }),
+    allowedGroups: t.idList({
+      description: 'Administrators only. Only members of these groups may use it; empty or absent: everyone.',
+    }),
   }),
 })
 
@@ -43,6 +46,9 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     tokenFormat: t.field({ type: TokenFormatEnum }),
     accessTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
     refreshTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
+    allowedGroups: t.idList({
+      description: 'Administrators only. Replaces the list; an empty list opens it to everyone again.',
+    }),
   }),
 })
 
@@ -77,6 +83,11 @@ function present<T extends object, K extends keyof T>(input: T, key: K): boolean
   return Object.hasOwn(input, key)
 }
 
+/** Group global ids → the service's group ids; absent or null: unchanged (create: everyone). */
+function groupIds(ids: readonly (string | number)[] | null | undefined): string[] | undefined {
+  return ids?.map((id) => idOf(id, GroupRef, 'allowedGroups'))
+}
+
 builder.mutationFields((t) => ({
   createApplication: t.field({
     type: WithSecret,
@@ -96,6 +107,7 @@ builder.mutationFields((t) => ({
           idTokenAlg: opt(i.idTokenAlg),
           refreshPolicy: opt(i.refreshTokenPolicy),
           ownerId: optionalIdOf(i.owner, UserRef, 'owner'),
+          allowedGroups: groupIds(i.allowedGroups),
         }),
       ),
   }),
@@ -118,6 +130,7 @@ builder.mutationFields((t) => ({
           tokenFormat: opt(i.tokenFormat),
           ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
           ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),
+          allowedGroups: groupIds(i.allowedGroups),
         }),
       })),
   }),

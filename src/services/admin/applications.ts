@@ -24,7 +24,7 @@ import type { ServiceDeps } from '../shared/deps.ts'
 import { Forbidden, NotFound } from '../shared/errors.ts'
 
 /** Settings that change what other users are exposed to: administrators only. */
-const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId'] as const
+const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId', 'allowedGroups'] as const
 
 /** The application service's members an admin function reaches, each narrowed to the ones it uses. */
 type AppsPort<K extends keyof ApplicationService> = { applications: Pick<ApplicationService, K> }
@@ -161,6 +161,8 @@ export function createAdminApplicationService(
     byClientId: (actor: Actor, clientId: string) => adminApplicationByClientId(bound, actor, clientId),
     activeTokenCounts: (ids: readonly string[]) => activeTokenCounts(bound, ids),
     activeGrantCounts: (ids: readonly string[]) => activeGrantCounts(bound, ids),
+    /** Issue 16: the groups on each application's list; the application itself was checked by its loader. */
+    allowedGroups: (ids: readonly string[]) => applications.allowedGroups(ids),
     create: (actor: Actor, input: z.input<typeof NewApplicationInput>) => adminCreateApplication(bound, actor, input),
     update: (actor: Actor, id: string, patch: z.input<typeof ApplicationPatch>) =>
       adminUpdateApplication(bound, actor, id, patch),
