@@ -15,7 +15,9 @@ import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
 export type RefreshTokenPorts = IdTokenPorts &
-  Port<{ scopes: 'expand'; tokens: 'rotateRefresh' | 'findActive'; applications: 'mayUse' }>
+  Port<{ scopes: 'expand'; tokens: 'rotateRefresh' | 'findActive' | 'revoke'; applications: 'mayUse' }>
+
+const NOT_ALLOWED = 'this account is not allowed to use this application'
 
 const Params = z.object({
   refresh_token: required('refresh_token', 256),
@@ -36,8 +38,7 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
     if (client.restrictedToGroups) {
       const presented = await services.tokens.findActive(params.refresh_token)
       if (presented?.applicationId === client.id && presented.userId !== null)
-        if (!(await services.applications.mayUse(client, presented.userId)))
-          throw new InvalidGrant('this account is not allowed to use this application')
+        if (!(await services.applications.mayUse(client, presented.userId))) throw new InvalidGrant(NOT_ALLOWED)
     }
     const ceiling = await services.scopes.expand(client.scopes)
     const narrow = (original: string[]): string[] | { error: string } => {
@@ -50,6 +51,13 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
     }
     const result = await services.tokens.rotateRefresh(params.refresh_token, client, narrow)
     if (!result.ok) throw 'scopeError' in result ? new InvalidScope(result.reason) : new InvalidGrant(result.reason)
+    // Issue 16, the backstop: a removal that raced this refresh, or a replay answered without the check
+    // above (a rotated token is not "active"), ends the whole family at once and is refused.
+    if (client.restrictedToGroups && result.userId !== null)
+      if (!(await services.applications.mayUse(client, result.userId))) {
+        if (result.tokens.refreshToken) await services.tokens.revoke(result.tokens.refreshToken, client)
+        throw new InvalidGrant(NOT_ALLOWED)
+      }
     // OIDC Core §12.2: a new ID token keeps the original auth_time, and the original nonce when there
     // was one ("if it is present, its value MUST be the same"; libiddawc requires it).
     return tokenResponse(ctx, result.tokens, { userId: result.userId, authTime: result.authTime, nonce: result.nonce })
