@@ -32,7 +32,9 @@ export const CREATE_FLAGS = {
   admin: { type: 'boolean', help: 'may use the GraphQL admin API' },
   'email-verified': {
     type: 'boolean',
-    help: 'you vouch for the e-mail address: the email_verified claim says true\n(forges link accounts only by a verified address)',
+    help:
+      'you vouch for the e-mail address: the email_verified claim says true\n' +
+      '(forges link accounts only by a verified address)',
   },
   ...PASSWORD_STDIN,
 } as const satisfies Flags

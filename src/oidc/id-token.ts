@@ -18,7 +18,7 @@ export interface IdTokenInput {
   accessToken: string
 }
 
-/** The services an ID token is made from: the user's claims (and groups) and the active key (the clock is the caller's). */
+/** What an ID token is made from: the user's claims (and groups) and the active key (the clock is the caller's). */
 export type IdTokenPorts = Port<{ users: 'findById'; groups: 'namesForUser'; signingKeys: 'active' }>
 
 export async function issueIdToken(

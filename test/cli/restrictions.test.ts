@@ -10,7 +10,7 @@ import { PASSWORD } from '../helpers/fixtures.ts'
 const REDIRECT = ['--redirect-uri', 'https://wiki.example/cb']
 
 describe('issue 16: latchkey app --group and user --email-verified', () => {
-  test('app create --group (repeated), update --group replaces, --no-groups clears; a rename keeps working', async () => {
+  test('app create --group (repeated), update --group replaces, --no-groups clears; renames keep working', async () => {
     await using lk = await startCliServer()
     for (const g of ['devs', 'ops']) expect((await lk.run(['group', 'create', g])).code).toBe(0)
     const created = await lk.run([

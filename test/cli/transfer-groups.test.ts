@@ -48,8 +48,8 @@ async function snapshot(url: string): Promise<Snapshot> {
 }
 
 const destination = ENGINE === 'postgres' ? 'PostgreSQL' : 'a new SQLite file'
-describe(`issue 16: groups, members, application restrictions and email_verified survive export → import into ${destination}`, () => {
-  test('the same groups (ids and names), members, restricted applications (a closed one stays closed) and verified addresses', async () => {
+describe(`issue 16: groups, restrictions and email_verified survive export → import into ${destination}`, () => {
+  test('same groups (ids, names), members, restrictions (a closed one stays closed), verified addresses', async () => {
     const source = `sqlite:${join(dir, 'source.db')}`
     const run = async (args: string[], stdin?: string) => {
       const r = await runCli([...args, '--database-url', source, '--json'], { stdin })

@@ -51,7 +51,7 @@ describe('issue 16: email_verified (OIDC Core §5.1)', () => {
     expect((await claims()).id).toMatchObject({ email: 'alice@example.com', email_verified: true })
   })
 
-  test('an account without an address cannot be marked verified, and clearing the address clears the mark', async () => {
+  test('no address, no mark: it cannot be set without one, and clearing the address clears it', async () => {
     const { users } = env.server.provider.services
     await expect(
       users.create({ username: 'noaddr', password: 'long enough password', emailVerified: true }),

@@ -131,7 +131,7 @@ describe('issue 16: and at every later refresh (RFC 6749 §5.2)', () => {
     expect(again.status).toBe(200)
   })
 
-  test('a group deleted from the list leaves the application closed, not open: refresh and sign-in refused', async () => {
+  test('a deleted group leaves the application closed, not open: refresh and sign-in refused', async () => {
     const { applications, groups } = env.server.provider.services
     const temp = await groups.create({ name: 'temp' })
     await groups.addMember({ name: 'temp' }, { username: 'alice' })
@@ -177,7 +177,7 @@ describe('issue 16: the password grant and the device flow (RFC 6749 §5.2, RFC 
     expect(await res.json()).toMatchObject({ error: 'invalid_grant' })
   })
 
-  test('at the device approval a user outside the groups sees why (403) and the device gets access_denied', async () => {
+  test('at the device page a user outside the groups sees why (403); the device gets access_denied', async () => {
     const start = await postForm(env.server.url, '/oauth/authorize_device', device, { scope: 'read_user' })
     const d = (await start.json()) as { device_code: string; user_code: string }
     const bob = await signedIn('bob')
