@@ -136,6 +136,14 @@ async function requireGroups({ db }: ReadDeps, ids: readonly string[]): Promise<
   if (missing !== undefined) throw new Invalid(`no group with id ${missing}`, 'allowedGroups')
 }
 
+/** A group deleted while the application was being written (the foreign key said no) is Invalid, as before it. */
+function groupGoneOr(deps: ReadDeps, ids: readonly string[]) {
+  return async (e: unknown): Promise<never> => {
+    if (ids.length) await requireGroups(deps, ids)
+    throw e
+  }
+}
+
 export async function createApplication(
   deps: ApplicationScopeDeps,
   input: z.input<typeof NewApplicationInput>,
@@ -169,11 +177,14 @@ export async function createApplication(
     created_at: now,
     updated_at: now,
   }
-  await db.transaction().execute(async (trx) => {
-    await repo.insertApplication(trx, row)
-    await allowed.replaceApplicationGroups(trx, row.id, parsed.allowedGroups)
-    await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
-  })
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await repo.insertApplication(trx, row)
+      await allowed.replaceApplicationGroups(trx, row.id, parsed.allowedGroups)
+      await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
+    })
+    .catch(groupGoneOr(deps, parsed.allowedGroups))
   return { application: applicationRowToApplication(row), clientSecret }
 }
 
@@ -213,14 +224,17 @@ export async function updateApplication(
     ...(p.allowedGroups !== undefined && { group_restricted: p.allowedGroups.length ? 1 : 0 }),
     updated_at: clock.now(),
   }
-  await db.transaction().execute(async (trx) => {
-    await repo.updateApplication(trx, row.id, set)
-    if (p.allowedGroups !== undefined) await allowed.replaceApplicationGroups(trx, row.id, p.allowedGroups)
-    await audit.record(
-      { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
-      trx,
-    )
-  })
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await repo.updateApplication(trx, row.id, set)
+      if (p.allowedGroups !== undefined) await allowed.replaceApplicationGroups(trx, row.id, p.allowedGroups)
+      await audit.record(
+        { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
+        trx,
+      )
+    })
+    .catch(groupGoneOr(deps, p.allowedGroups ?? []))
   return applicationRowToApplication({ ...row, ...set } as repo.ApplicationRow)
 }
 
