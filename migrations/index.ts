@@ -12,6 +12,8 @@ import * as groups from './2026_12_02_200_groups.ts'
 import * as userNumbers from './2026_12_02_300_user_numbers.ts'
 import * as refreshGracePeriod from './2026_12_02_400_refresh_grace_period.ts'
 import * as applicationDefaultScopes from './2026_12_02_450_application_default_scopes.ts'
+import * as applicationGroups from './2026_12_02_500_application_groups.ts'
+import * as emailVerified from './2026_12_02_600_email_verified.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_300_user_numbers': userNumbers,
   '2026_12_02_400_refresh_grace_period': refreshGracePeriod,
   '2026_12_02_450_application_default_scopes': applicationDefaultScopes,
+  '2026_12_02_500_application_groups': applicationGroups,
+  '2026_12_02_600_email_verified': emailVerified,
 }

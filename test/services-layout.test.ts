@@ -20,7 +20,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   operations: ['shared'],
   sessions: ['users', 'shared'],
   groups: ['users', 'shared'],
-  applications: ['scopes', 'shared'],
+  applications: ['scopes', 'groups', 'shared'],
   tokens: ['applications', 'grants', 'scopes', 'shared'],
   admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'shared'],
 }

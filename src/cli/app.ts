@@ -12,6 +12,7 @@ import {
   type AppPresetImport,
   type AppPresetName,
 } from '../services/applications/presets.ts'
+import type { Group } from '../services/groups/groups.ts'
 import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError, type Flags, type Values } from './args.ts'
 import type { Provider } from '../provider.ts'
@@ -34,6 +35,7 @@ const FIELDS = {
   tokenFormat: '--token-format',
   accessTokenTtl: '--access-token-lifetime',
   refreshTokenTtl: '--refresh-token-lifetime',
+  allowedGroups: '--group',
   clientId: 'CLIENT_ID',
   defaultScopes: '--default-scopes',
   preset: '--preset',
@@ -94,6 +96,14 @@ export const CREATE_FLAGS = {
     value: 'USERNAME',
     help: 'the user who owns the application (sees and manages it through the admin API)',
   },
+  group: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME',
+    help:
+      'only members of this group may use it; repeat for several (a member of any one may);\n' +
+      'without it, every user may',
+  },
 } as const satisfies Flags
 
 const LIFETIME_HELP = `seconds for this application's tokens; "default" uses the server's setting`
@@ -115,13 +125,18 @@ export const UPDATE_FLAGS = {
   'token-format': { type: 'string', value: 'opaque|jwt', help: 'opaque access tokens (default) or RFC 9068 JWTs' },
   'access-token-lifetime': { type: 'string', value: 'S|default', help: LIFETIME_HELP },
   'refresh-token-lifetime': { type: 'string', value: 'S|default', help: LIFETIME_HELP },
+  group: {
+    ...CREATE_FLAGS.group,
+    help: 'replaces the groups whose members may use it; repeat for several',
+  },
+  'no-groups': { type: 'boolean', help: 'opens it to every user again (clears the groups)' },
 } as const satisfies Flags
 
 const CLIENT_ID_FLAG = {
   'client-id': { type: 'string', value: 'ID', help: 'the client id (or give it as CLIENT_ID)' },
 } as const
 
-export function appJson(a: Application, clientSecret?: string | null) {
+export function appJson(a: Application, clientSecret?: string | null, groups: readonly Group[] = []) {
   return {
     client_id: a.clientId,
     ...(clientSecret ? { client_secret: clientSecret } : {}),
@@ -141,11 +156,19 @@ export function appJson(a: Application, clientSecret?: string | null) {
     access_token_lifetime: a.accessTokenTtl,
     refresh_token_lifetime: a.refreshTokenTtl,
     owner_id: a.ownerId,
+    allowed_groups: groups.map((g) => g.name),
+    restricted_to_groups: a.restrictedToGroups,
     created_at: a.createdAt,
   }
 }
 
-function describe(a: Application, secret?: string | null): string {
+/** Issue 16: who may use it; a restricted application whose groups were all deleted is closed. */
+function whoMayUse(a: Application, groups: readonly Group[]): string {
+  if (!a.restrictedToGroups) return 'everyone'
+  return groups.length ? `members of ${groups.map((g) => g.name).join(', ')}` : 'nobody (its groups were deleted)'
+}
+
+function describe(a: Application, secret?: string | null, groups: readonly Group[] = []): string {
   const lines = [`client_id:     ${a.clientId}`]
   if (secret) lines.push(`client_secret: ${secret}   (shown once; store it now)`)
   lines.push(
@@ -156,6 +179,7 @@ function describe(a: Application, secret?: string | null): string {
     `scopes:        ${a.scopes.join(' ')}` +
       (a.defaultScopes === null ? '' : `   (without a scope: ${a.defaultScopes.join(' ') || 'refused'})`),
     `grant_types:   ${a.grantTypes.join(' ')}`,
+    `users:         ${whoMayUse(a, groups)}`,
   )
   const lifetime = (s: number | null) => (s === null ? 'default' : `${s} s`)
   lines.push(
@@ -221,11 +245,31 @@ function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
     tokenFormat: values['token-format'],
     accessTokenTtl: lifetime('access-token-lifetime'),
     refreshTokenTtl: lifetime('refresh-token-lifetime'),
+    // --group NAME is resolved to ids once the database is open; --no-groups clears the list here.
+    allowedGroups: values['no-groups'] ? [] : undefined,
   }
+  if (values['no-groups'] && values.group) throw new UsageError('--group and --no-groups contradict each other')
   const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
-  if (Object.keys(given).length === 0)
+  if (Object.keys(given).length === 0 && !values.group)
     throw new UsageError('app update: nothing to change (see latchkey app update --help)')
   return parseOrInvalid(ApplicationPatch, given)
+}
+
+/** Prints one application with the names of the groups on its list. */
+async function printApp(services: Provider['services'], print: Print, a: Application, secret?: string | null) {
+  const [groups] = await services.applications.allowedGroups([a.id])
+  print(appJson(a, secret, groups), () => describe(a, secret, groups))
+}
+
+/** `--group NAME ...` → the groups' ids, NotFound naming the first unknown one. */
+async function groupIds(services: Provider['services'], names: readonly string[]): Promise<string[]> {
+  const ids: string[] = []
+  for (const name of names) {
+    const group = await services.groups.find({ name })
+    if (!group) throw new NotFound(`no group named ${name}`, 'allowedGroups')
+    ids.push(group.id)
+  }
+  return ids
 }
 
 function clientIdOf(positionals: string[], values: { 'client-id'?: string }): string {
@@ -300,7 +344,7 @@ export const APP_SUBCOMMANDS = {
       '--name N [--client-id ID] [--redirect-uri URI ...] [--scopes "openid profile email"]\n' +
       '         [--default-scopes "A B"|default] [--grant-types G,G] [--public]\n' +
       '         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n' +
-      '         [--refresh-grace-period SECONDS] [--owner USERNAME] [--json]',
+      '         [--refresh-grace-period SECONDS] [--owner USERNAME] [--group NAME ...] [--json]',
     summary:
       'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\n' +
       'Creates the database if there is none yet.',
@@ -333,8 +377,9 @@ export const APP_SUBCOMMANDS = {
         const { application, clientSecret } = await services.applications.create({
           ...input,
           ...(owner && { ownerId: owner.id }),
+          allowedGroups: await groupIds(services, values.group ?? []),
         })
-        print(appJson(application, clientSecret), () => describe(application, clientSecret))
+        await printApp(services, print, application, clientSecret)
       }
     },
   }),
@@ -345,7 +390,8 @@ export const APP_SUBCOMMANDS = {
       '         [--introspect|--no-introspect] [--id-token-alg RS256|ES256] ' +
       '[--refresh-tokens always|offline_access]\n' +
       '         [--refresh-grace-period SECONDS] [--token-format opaque|jwt]\n' +
-      '         [--access-token-lifetime S|default] [--refresh-token-lifetime S|default] [--json]',
+      '         [--access-token-lifetime S|default] [--refresh-token-lifetime S|default]\n' +
+      '         [--group NAME ... | --no-groups] [--json]',
     argument: 'CLIENT_ID',
     summary:
       'changes only what is given (say, a redirect URI typo); --redirect-uri and --scopes replace the whole list',
@@ -356,8 +402,9 @@ export const APP_SUBCOMMANDS = {
       const clientId = clientIdOf(positionals, values)
       const patch = updatePatch(values)
       return async ({ services }, print) => {
-        const a = await services.applications.update(clientId, patch)
-        print(appJson(a), () => describe(a))
+        const groups = values.group && { allowedGroups: await groupIds(services, values.group) }
+        const a = await services.applications.update(clientId, { ...patch, ...groups })
+        await printApp(services, print, a)
       }
     },
   }),
@@ -370,22 +417,22 @@ export const APP_SUBCOMMANDS = {
       () =>
       async ({ services }, print) => {
         const apps = await services.applications.list()
+        const groups = await services.applications.allowedGroups(apps.map((a) => a.id))
         print(
-          apps.map((a) => appJson(a)),
+          apps.map((a, i) => appJson(a, null, groups[i])),
           () =>
             apps.map((a) => `${a.clientId}  ${a.name}${a.isPublic ? '  public' : ''}`).join('\n') || 'no applications',
         )
       },
   }),
   show: byClientId('shows one application (never its secret)', async (services, clientId, print) => {
-    const a = await services.applications.show(clientId)
-    print(appJson(a), () => describe(a))
+    await printApp(services, print, await services.applications.show(clientId))
   }),
   'rotate-secret': byClientId(
     'prints the new secret once; the old one stops working',
     async (services, clientId, print) => {
       const { application, clientSecret } = await services.applications.rotateSecret(clientId)
-      print(appJson(application, clientSecret), () => describe(application, clientSecret))
+      await printApp(services, print, application, clientSecret)
     },
   ),
   delete: byClientId(

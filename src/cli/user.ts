@@ -20,6 +20,7 @@ const FIELDS = {
   email: '--email',
   name: '--name',
   isAdmin: '--admin',
+  emailVerified: '--email-verified',
   password: '--password-stdin',
 }
 
@@ -29,6 +30,12 @@ export const CREATE_FLAGS = {
   email: { type: 'string', value: 'E', help: 'e-mail address (unique regardless of case)' },
   name: { type: 'string', value: 'N', help: 'display name' },
   admin: { type: 'boolean', help: 'may use the GraphQL admin API' },
+  'email-verified': {
+    type: 'boolean',
+    help:
+      'you vouch for the e-mail address: the email_verified claim says true\n' +
+      '(forges link accounts only by a verified address)',
+  },
   ...PASSWORD_STDIN,
 } as const satisfies Flags
 
@@ -38,6 +45,11 @@ export const UPDATE_FLAGS = {
   name: CREATE_FLAGS.name,
   admin: { type: 'boolean', help: 'makes the user an administrator' },
   'no-admin': { type: 'boolean', help: 'takes administration away' },
+  'email-verified': {
+    type: 'boolean',
+    help: 'marks the e-mail address verified; a new --email is unverified unless this is given too',
+  },
+  'no-email-verified': { type: 'boolean', help: 'marks the e-mail address unverified again' },
 } as const satisfies Flags
 
 export function userJson(u: User) {
@@ -46,6 +58,7 @@ export function userJson(u: User) {
     number: u.number,
     username: u.username,
     email: u.email,
+    email_verified: u.emailVerified,
     name: u.name,
     admin: u.isAdmin,
     disabled: u.disabled,
@@ -57,7 +70,7 @@ function describeUser(u: User, groups: string[]): string {
   return [
     `username: ${u.username}`,
     `id:       ${u.id}`,
-    `email:    ${u.email ?? '-'}`,
+    `email:    ${u.email ?? '-'}${u.email ? (u.emailVerified ? ' (verified)' : ' (unverified)') : ''}`,
     `name:     ${u.name ?? '-'}`,
     `standing: ${[u.isAdmin ? 'administrator' : 'user', ...(u.disabled ? ['disabled'] : [])].join(', ')}`,
     `groups:   ${groups.join(' ') || '-'}`,
@@ -75,7 +88,10 @@ async function password(values: { 'password-stdin'?: boolean }, io: CliIO, usern
 function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
   if (values.admin && values['no-admin']) throw new UsageError('--admin and --no-admin contradict each other')
   const isAdmin = values.admin ? true : values['no-admin'] ? false : undefined
-  const patch = { email: values.email, name: values.name, isAdmin }
+  if (values['email-verified'] && values['no-email-verified'])
+    throw new UsageError('--email-verified and --no-email-verified contradict each other')
+  const emailVerified = values['email-verified'] ? true : values['no-email-verified'] ? false : undefined
+  const patch = { email: values.email, name: values.name, isAdmin, emailVerified }
   const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
   if (Object.keys(given).length === 0)
     throw new UsageError('user update: nothing to change (see latchkey user update --help)')
@@ -105,7 +121,7 @@ function lifecycle(run: Lifecycle, done: string, summary: string): Subcommand {
 /** The `user` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
 export const USER_SUBCOMMANDS = {
   create: subcommand({
-    usage: '--username U [--email E] [--name N] [--admin] --password-stdin [--json]',
+    usage: '--username U [--email E [--email-verified]] [--name N] [--admin] --password-stdin [--json]',
     summary: 'creates a user; creates the database if there is none yet',
     flags: CREATE_FLAGS,
     database: 'create',
@@ -117,6 +133,7 @@ export const USER_SUBCOMMANDS = {
         email: values.email,
         name: values.name,
         isAdmin: !!values.admin,
+        emailVerified: !!values['email-verified'],
         password: await password(values, io, username),
       })
       return async ({ services }, print) => {
@@ -126,7 +143,7 @@ export const USER_SUBCOMMANDS = {
     },
   }),
   update: subcommand({
-    usage: '--username U [--email E] [--name N] [--admin|--no-admin] [--json]',
+    usage: '--username U [--email E] [--email-verified|--no-email-verified] [--name N] [--admin|--no-admin] [--json]',
     summary: 'changes only what is given',
     flags: { ...USERNAME, ...UPDATE_FLAGS },
     database: 'existing',

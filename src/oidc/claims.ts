@@ -42,8 +42,9 @@ export function claimsFor(user: User, scopes: readonly string[], groups?: readon
   }
   if (scopes.includes('email') && user.email) {
     claims.email = user.email
-    // Addresses are entered by an operator and never confirmed by mail, so they are not "verified".
-    claims.email_verified = false
+    // OIDC Core §5.1: true only when an administrator marked this address verified (issue 16); never
+    // confirmed by mail, so false otherwise. Forges refuse to link accounts by an unverified address.
+    claims.email_verified = user.emailVerified
   }
   // Issue 16: an array of names, even when empty, so a forge can tell "in no group" from "not asked".
   if (scopes.includes(GROUPS_SCOPE)) claims.groups = [...(groups ?? [])]

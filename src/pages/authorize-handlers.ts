@@ -10,6 +10,7 @@ import type { Params } from '../handler/params.ts'
 import type { Reply, RequestContext } from '../handler/context.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { consentPage } from './consent.ts'
+import { notAllowedPage } from './error.ts'
 import type { Session } from '../services/sessions/sessions.ts'
 import {
   buildRedirect,
@@ -30,6 +31,7 @@ export type AuthorizeEndpointPorts = AuthorizeRequestPorts &
     grants: 'approve' | 'covers' | 'approvedScopes'
     scopes: 'describe'
     codes: 'issue'
+    applications: 'mayUse'
   }>
 
 export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Promise<Reply> {
@@ -45,6 +47,7 @@ export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Pr
         location: `/login?return_to=${encodeURIComponent(afterLoginUrl(ctx, params))}`,
       }
     }
+    if (!(await ctx.services.applications.mayUse(req.client, session!.user.id))) return notAllowed(ctx, req, session!)
     if (await needsConsent(ctx, req, session!)) {
       if (req.prompt.has('none'))
         throw new RedirectableError(
@@ -70,6 +73,9 @@ export async function authorizeDecision(ctx: RequestContext<AuthorizeEndpointPor
     if (!session || !checkCsrf(cookie, csrf)) throw new FormExpired(`/oauth/authorize?${new URLSearchParams(params)}`)
     if (decision !== 'approve')
       throw new RedirectableError(new AccessDenied('the user denied the request'), req.redirectUri, req.state)
+    // Issue 16: taken out of the application's groups while the consent page was open.
+    if (!(await ctx.services.applications.mayUse(req.client, session.user.id)))
+      throw new RedirectableError(notAllowedError(req), req.redirectUri, req.state)
     await ctx.services.grants.approve(session.user.id, req.client.id, req.scopes, ctx.ip)
     return issueCode(ctx, req, session, 303)
   })
@@ -94,6 +100,29 @@ async function guard(ctx: RequestContext<AuthorizeEndpointPorts>, run: () => Pro
     })
     return { type: 'redirect', status: ctx.method === 'POST' ? 303 : 302, location }
   }
+}
+
+function notAllowedError(req: AuthorizeRequest): AccessDenied {
+  return new AccessDenied(`this account is not allowed to use ${req.client.name}`)
+}
+
+/**
+ * Issue 16: the signed-in user is outside the groups the application is restricted to. Checked after
+ * sign-in and before consent. With prompt=none the client gets `access_denied` at once (RFC 6749
+ * §4.1.2.1); otherwise the user sees why (403), with a way back that tells the client the same.
+ */
+function notAllowed(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeRequest, session: Session): Reply {
+  const error = notAllowedError(req)
+  if (req.prompt.has('none')) throw new RedirectableError(error, req.redirectUri, req.state)
+  ctx.log.error = error.code
+  const back = buildRedirect(req.redirectUri, {
+    error: error.code,
+    error_description: error.description,
+    state: req.state,
+    iss: ctx.config.issuer,
+  })
+  const page = notAllowedPage({ applicationName: req.client.name, username: session.user.username, back })
+  return { type: 'html', status: 403, html: page }
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Reply, RequestContext } from '../handler/context.ts'
 import { TooManyRequests } from '../handler/errors.ts'
 import { formatUserCode, normalizeUserCode } from '../services/tokens/device-codes.ts'
-import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from './device.ts'
+import { deviceConfirmPage, deviceDonePage, deviceEntryPage, deviceNotAllowedPage } from './device.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 import type { Port } from '../services/index.ts'
 
@@ -15,7 +15,7 @@ export type DeviceVerificationPorts = Port<{
   sessions: 'resolve'
   rateLimits: 'retryAfter' | 'recordFailure'
   deviceCodes: 'findPending' | 'decide'
-  applications: 'findById'
+  applications: 'findById' | 'mayUse'
   scopes: 'describe'
 }>
 
@@ -41,6 +41,8 @@ export async function submitDeviceCode(ctx: RequestContext<DeviceVerificationPor
     await ctx.services.rateLimits.recordFailure('userCodePerIp', ctx.ip)
     return { type: 'html', status: 400, html: deviceEntryPage({ csrf: signedIn.csrf, userCode, error: WRONG_CODE }) }
   }
+  if (!(await ctx.services.applications.mayUse(application, signedIn.session.user.id)))
+    return refuseDevice(ctx, userCode, signedIn.session, application.name)
   return {
     type: 'html',
     // As the device shows it (RFC 8628 §6.1), however it was typed: the user compares the two.
@@ -59,6 +61,12 @@ export async function submitDeviceDecision(ctx: RequestContext<DeviceVerificatio
   const signedIn = await requireSignedInForm(ctx, form.csrf_token)
   const approve = form.decision === 'approve'
   const { session } = signedIn
+  if (approve) {
+    const pending = await ctx.services.deviceCodes.findPending(form.user_code ?? '')
+    const application = pending && (await ctx.services.applications.findById(pending.applicationId))
+    if (application && !(await ctx.services.applications.mayUse(application, session.user.id)))
+      return refuseDevice(ctx, form.user_code ?? '', session, application.name)
+  }
   const decided = await ctx.services.deviceCodes.decide(
     form.user_code ?? '',
     session.user.id,
@@ -68,4 +76,19 @@ export async function submitDeviceDecision(ctx: RequestContext<DeviceVerificatio
   )
   if (!decided) return { type: 'html', status: 400, html: deviceEntryPage({ csrf: signedIn.csrf, error: WRONG_CODE }) }
   return { type: 'html', html: deviceDonePage(approve) }
+}
+
+/**
+ * Issue 16: the signed-in account is outside the application's groups. The request is denied, so
+ * the device's next poll gets `access_denied` (RFC 8628 §3.5), and the user is told why (403).
+ */
+async function refuseDevice(
+  ctx: RequestContext<DeviceVerificationPorts>,
+  userCode: string,
+  session: { user: { id: string; username: string }; authTime: number },
+  applicationName: string,
+): Promise<Reply> {
+  await ctx.services.deviceCodes.decide(userCode, session.user.id, session.authTime, false, ctx.ip)
+  ctx.log.error = 'access_denied'
+  return { type: 'html', status: 403, html: deviceNotAllowedPage(applicationName, session.user.username) }
 }

@@ -60,3 +60,14 @@ export function deviceDonePage(approved: boolean): string {
     html`<p>${approved ? 'You can return to your device.' : 'The device was not given access.'}</p>`,
   )
 }
+
+/** Issue 16: the account may not use the application; the device was told no. */
+export function deviceNotAllowedPage(applicationName: string, username: string): string {
+  return layout(
+    'Not allowed',
+    html`<p class="error" role="alert">Your account <strong>${username}</strong> is not allowed to use
+<strong>${applicationName}</strong>.</p>
+<p>Its administrators have opened it only to members of certain groups. The device has been told no;
+ask them to add you, or sign in with another account and start again on the device.</p>`,
+  )
+}

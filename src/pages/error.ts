@@ -40,3 +40,18 @@ Latchkey cannot reach its database right now.</p>
 <p>Nothing you did caused this. Wait a moment, then reload the page.</p>`,
   )
 }
+
+/**
+ * Issue 16: the signed-in account is outside every group the application is restricted to. The way
+ * back sends RFC 6749 §4.1.2.1's `access_denied` to the client's (already validated) redirect URI.
+ */
+export function notAllowedPage(v: { applicationName: string; username: string; back: string }): string {
+  return layout(
+    'Not allowed',
+    html`<p class="error" role="alert">Your account <strong>${v.username}</strong> is not allowed to use
+<strong>${v.applicationName}</strong>.</p>
+<p>Its administrators have opened it only to members of certain groups. Ask them to add you, or sign in
+with another account.</p>
+<p><a href="${v.back}">Back to ${v.applicationName}</a></p>`,
+  )
+}

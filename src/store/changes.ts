@@ -45,7 +45,7 @@ export const CASCADES: Partial<Record<TableName, readonly TableName[]>> = {
     'device_codes',
     'group_members',
   ],
-  groups: ['group_members'],
+  groups: ['group_members', 'application_groups'],
   applications: [
     'grants',
     'authorization_codes',
@@ -53,6 +53,7 @@ export const CASCADES: Partial<Record<TableName, readonly TableName[]>> = {
     'refresh_tokens',
     'device_codes',
     'live_token_counts',
+    'application_groups',
   ],
 }
 /** Any write to a table also writes these (triggers). */

@@ -13,6 +13,8 @@ export interface UsersTable {
   name: string | null
   password_hash: string
   is_admin: number
+  /** 1 when an administrator vouched for `email` (migration 2026_12_02_600); cleared when it changes. */
+  email_verified: Generated<number>
   disabled_at: number | null
   created_at: number
   updated_at: number
@@ -61,6 +63,8 @@ export interface ApplicationsTable {
   default_scopes: string | null
   /** Issue 16: seconds a rotated refresh token may be replayed by its client; 0 = off. */
   refresh_grace_period: number
+  /** 1: only members of the groups in application_groups may use it, none when none are left. */
+  group_restricted: Generated<number>
   created_at: number
   updated_at: number
 }
@@ -224,6 +228,12 @@ export interface GroupMembersTable {
   created_at: number
 }
 
+/** The groups whose members may use an application (migration 2026_12_02_500); cascades both ways. */
+export interface ApplicationGroupsTable {
+  application_id: string
+  group_id: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -241,6 +251,7 @@ export interface Database {
   groups: GroupsTable
   group_members: GroupMembersTable
   counters: CountersTable
+  application_groups: ApplicationGroupsTable
 }
 
 export type Db = Kysely<Database>

@@ -18,6 +18,7 @@ import { basic, pkcePair, postForm } from '../helpers/oauth.ts'
 const RP_URI = 'https://rp.example/cb'
 const APP_KEYS = [
   'access_token_lifetime',
+  'allowed_groups',
   'client_id',
   'created_at',
   'default_scopes',
@@ -32,11 +33,12 @@ const APP_KEYS = [
   'refresh_grace_period',
   'refresh_token_lifetime',
   'refresh_tokens',
+  'restricted_to_groups',
   'scopes',
   'token_format',
   'trusted',
 ]
-const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'id', 'name', 'number', 'username']
+const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'email_verified', 'id', 'name', 'number', 'username']
 
 interface AppJson {
   client_id: string

@@ -32,6 +32,7 @@ const APP_CREATE_TWINS: Record<string, string> = {
   owner: 'owner',
   'client-id': 'clientId',
   'default-scopes': 'defaultScopes',
+  group: 'allowedGroups',
 }
 const APP_UPDATE_TWINS: Record<string, string> = {
   name: 'name',
@@ -49,12 +50,15 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'access-token-lifetime': 'accessTokenLifetime',
   'refresh-token-lifetime': 'refreshTokenLifetime',
   'default-scopes': 'defaultScopes',
+  group: 'allowedGroups',
+  'no-groups': 'allowedGroups',
 }
 const USER_CREATE_TWINS: Record<string, string> = {
   username: 'username',
   email: 'email',
   name: 'name',
   admin: 'isAdmin',
+  'email-verified': 'emailVerified',
   'password-stdin': 'password',
 }
 const USER_UPDATE_TWINS: Record<string, string> = {
@@ -62,6 +66,8 @@ const USER_UPDATE_TWINS: Record<string, string> = {
   name: 'name',
   admin: 'isAdmin',
   'no-admin': 'isAdmin',
+  'email-verified': 'emailVerified',
+  'no-email-verified': 'emailVerified',
 }
 const GROUP_CREATE_TWINS: Record<string, string> = { name: 'name', description: 'description' }
 /** `group update` is two commands, each of one setting: rename --to and describe --description. */
@@ -271,12 +277,19 @@ describe('issue 14 §3: what a script reads it can send back', () => {
     'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
     'accessTokenLifetime refreshTokenLifetime refreshGracePeriod' +
     ' defaultScopes'
+  /** Settings that name other objects: Application shows the objects, UpdateApplicationInput takes their ids. */
+  const REFERENCES: Record<string, string> = { allowedGroups: 'Group' }
 
   test('UpdateApplicationInput takes nothing that Application does not show under the same name', () => {
     const input = schema.getType('UpdateApplicationInput') as GraphQLInputObjectType
     const output = schema.getType('Application') as GraphQLObjectType
-    const fields = Object.keys(input.getFields()).filter((f) => f !== 'id')
+    const fields = Object.keys(input.getFields()).filter((f) => f !== 'id' && !(f in REFERENCES))
     expect(fields.sort()).toEqual(SETTINGS.split(' ').sort())
+    // A list of other objects is read as the objects and written as their ids (issue 16: allowedGroups).
+    for (const [f, type] of Object.entries(REFERENCES)) {
+      expect(getNamedType(output.getFields()[f]!.type).name).toBe(type)
+      expect(getNamedType(input.getFields()[f]!.type).name).toBe('ID')
+    }
     for (const f of fields) {
       // The same named type on both sides (enums, not strings, for grant types, algorithm and format).
       expect({ f, type: getNamedType(output.getFields()[f]!.type).name }).toEqual({

@@ -33,6 +33,7 @@ const client: Application = {
   refreshPolicy: 'always',
   defaultScopes: null,
   refreshGracePeriod: 0,
+  restrictedToGroups: false,
   createdAt: 0,
   updatedAt: 0,
 }

@@ -22,6 +22,9 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
     email: t.string(),
     name: t.string(),
     isAdmin: t.boolean(),
+    emailVerified: t.boolean({
+      description: 'You vouch for the address: the email_verified claim says true. Needs an email; defaults to false.',
+    }),
   }),
 })
 const UpdateUserInput = builder.inputType('UpdateUserInput', {
@@ -30,6 +33,9 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     email: t.string(),
     name: t.string(),
     isAdmin: t.boolean(),
+    emailVerified: t.boolean({
+      description: 'A changed email is unverified unless this same input says true again.',
+    }),
   }),
 })
 const UserIdInput = builder.inputType('UserIdInput', {
@@ -103,6 +109,7 @@ builder.mutationFields((t) => ({
           email: opt(i.email),
           name: opt(i.name),
           isAdmin: opt(i.isAdmin),
+          emailVerified: opt(i.emailVerified),
         }),
       })),
   }),
@@ -117,6 +124,7 @@ builder.mutationFields((t) => ({
           email: i.email,
           name: i.name,
           isAdmin: opt(i.isAdmin),
+          emailVerified: opt(i.emailVerified),
         }),
       })),
   }),

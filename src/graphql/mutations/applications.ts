@@ -13,7 +13,7 @@ import {
 import { builder } from '../builder.ts'
 import { MUTATION_ERRORS } from '../errors.ts'
 import { opt } from '../pagination.ts'
-import { ApplicationRef, UserRef } from '../refs.ts'
+import { ApplicationRef, GroupRef, UserRef } from '../refs.ts'
 import { idOf, optionalIdOf } from '../global-ids.ts'
 import { forInput } from '../input-fields.ts'
 import {
@@ -49,6 +49,9 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     refreshTokenPolicy: t.field({ type: RefreshTokenPolicyEnum, description: 'Defaults to ALWAYS.' }),
     refreshGracePeriod: t.int({ description: GRACE_PERIOD_DESCRIPTION }),
     owner: t.id({ description: 'Administrators only; defaults to the caller.' }),
+    allowedGroups: t.idList({
+      description: 'Administrators only. Only members of these groups may use it; empty or absent: everyone.',
+    }),
   }),
 })
 
@@ -68,6 +71,9 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     tokenFormat: t.field({ type: TokenFormatEnum }),
     accessTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
     refreshTokenLifetime: t.int({ description: 'Seconds; send null to use the server default.' }),
+    allowedGroups: t.idList({
+      description: 'Administrators only. Replaces the list; an empty list opens it to everyone again.',
+    }),
   }),
 })
 
@@ -134,6 +140,11 @@ function present<T extends object, K extends keyof T>(input: T, key: K): boolean
   return Object.hasOwn(input, key)
 }
 
+/** Group global ids → the service's group ids; absent or null: unchanged (create: everyone). */
+function groupIds(ids: readonly (string | number)[] | null | undefined): string[] | undefined {
+  return ids?.map((id) => idOf(id, GroupRef, 'allowedGroups'))
+}
+
 builder.mutationFields((t) => ({
   createApplication: t.field({
     type: WithSecret,
@@ -156,6 +167,7 @@ builder.mutationFields((t) => ({
           refreshPolicy: opt(i.refreshTokenPolicy),
           refreshGracePeriod: opt(i.refreshGracePeriod),
           ownerId: optionalIdOf(i.owner, UserRef, 'owner'),
+          allowedGroups: groupIds(i.allowedGroups),
         }),
       ),
   }),
@@ -180,6 +192,7 @@ builder.mutationFields((t) => ({
           tokenFormat: opt(i.tokenFormat),
           ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
           ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),
+          allowedGroups: groupIds(i.allowedGroups),
         }),
       })),
   }),

@@ -2,7 +2,16 @@
 import { GRANT_TYPES, type GrantType, MAX_REFRESH_GRACE_PERIOD } from '../../services/applications/applications.ts'
 import { builder } from '../builder.ts'
 import { connection, opt } from '../pagination.ts'
-import { ActiveFilter, ApplicationRef, GrantRef, isActive, TokenKindEnum, TokenRef, UserRef } from '../refs.ts'
+import {
+  ActiveFilter,
+  ApplicationRef,
+  GrantRef,
+  GroupRef,
+  isActive,
+  TokenKindEnum,
+  TokenRef,
+  UserRef,
+} from '../refs.ts'
 
 function isGrantType(g: string): g is GrantType {
   return (GRANT_TYPES as readonly string[]).includes(g)
@@ -78,6 +87,18 @@ ApplicationRef.implement({
     refreshTokenLifetime: t.exposeInt('refreshTokenTtl', {
       nullable: true,
       description: 'Seconds; null means the server default.',
+    }),
+    allowedGroups: t.loadableList({
+      type: GroupRef,
+      description:
+        'Issue 16: only members of these groups may use it (by name, A to Z); empty: see restrictedToGroups.',
+      load: (ids: string[], ctx) => ctx.services.admin.applications.allowedGroups(ids),
+      resolve: (a) => a.id,
+    }),
+    restrictedToGroups: t.exposeBoolean('restrictedToGroups', {
+      description:
+        'True when only members of allowedGroups may use it. Stays true when every such group was deleted: ' +
+        'the application is then closed to everyone, never silently opened.',
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -21,6 +21,9 @@ UserRef.implement({
     }),
     username: t.exposeString('username'),
     email: t.exposeString('email', { nullable: true }),
+    emailVerified: t.exposeBoolean('emailVerified', {
+      description: 'An administrator vouched for the address (OIDC Core §5.1 email_verified); false without one.',
+    }),
     name: t.exposeString('name', { nullable: true }),
     isAdmin: t.exposeBoolean('isAdmin'),
     disabled: t.exposeBoolean('disabled'),

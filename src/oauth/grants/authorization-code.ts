@@ -15,7 +15,7 @@ import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
 export type AuthorizationCodePorts = IdTokenPorts &
-  Port<{ codes: 'find'; tokens: 'revokeIssuedFromCode' | 'redeemCode' }>
+  Port<{ codes: 'find'; tokens: 'revokeIssuedFromCode' | 'redeemCode'; applications: 'mayUse' }>
 
 /**
  * OIDC Core §11: with the offline_access policy an OpenID request gets a refresh token only when
@@ -62,6 +62,9 @@ export const authorizationCode: GrantHandler<typeof Params, AuthorizationCodePor
       code.codeChallenge ? { challenge: code.codeChallenge, method: code.codeChallengeMethod ?? 'plain' } : null,
       params.code_verifier,
     )
+    // Issue 16: a user taken out of the application's groups since /authorize gets no tokens (§5.2).
+    if (!(await services.applications.mayUse(client, code.userId)))
+      throw new InvalidGrant('this account is not allowed to use this application')
     const result = await services.tokens.redeemCode(code.id, {
       application: client,
       userId: code.userId,

@@ -20,7 +20,8 @@ import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
-export type DeviceCodePorts = IdTokenPorts & Port<{ deviceCodes: 'poll' | 'consume'; tokens: 'issueOnce' }>
+export type DeviceCodePorts = IdTokenPorts &
+  Port<{ deviceCodes: 'poll' | 'consume'; tokens: 'issueOnce'; applications: 'mayUse' }>
 
 const Params = z.object({ device_code: required('device_code', 256) })
 
@@ -50,6 +51,9 @@ export const deviceCode: GrantHandler<typeof Params, DeviceCodePorts> = {
     // RFC 8628 §3.5 and checklist H.47: a user disabled after approving gets nothing.
     const user = await services.users.findById(poll.userId)
     if (!user || user.disabled) throw new AccessDenied('the user can no longer authorize this device')
+    // Issue 16: nor does one taken out of the application's groups since approving.
+    if (!(await services.applications.mayUse(client, user.id)))
+      throw new AccessDenied('this account is not allowed to use this application')
     const tokens = await services.tokens.issueOnce((trx) => services.deviceCodes.consume(trx, poll.id), {
       application: client,
       userId: poll.userId,

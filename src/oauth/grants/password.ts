@@ -15,7 +15,9 @@ import { signIn, type SignInDeps } from '../../services/users/sign-in.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
-export type PasswordPorts = IdTokenPorts & SignInDeps & Port<{ scopes: 'resolve'; tokens: 'issue' }>
+export type PasswordPorts = IdTokenPorts &
+  SignInDeps &
+  Port<{ scopes: 'resolve'; tokens: 'issue'; applications: 'mayUse' }>
 
 const Params = z.object({
   username: required('username', 256),
@@ -38,6 +40,9 @@ export const password: GrantHandler<typeof Params, PasswordPorts> = {
       throw new TooManyRequests('too many failed sign-in attempts; try again later', signedIn.retryAfter)
     if (signedIn.outcome === 'refused') throw new InvalidGrant('invalid resource owner credentials')
     const { user } = signedIn
+    // Issue 16, RFC 6749 §5.2: the credentials are right but this account may not use this application.
+    if (!(await services.applications.mayUse(client, user.id)))
+      throw new InvalidGrant('this account is not allowed to use this application')
     const tokens = await services.tokens.issue({
       application: client,
       userId: user.id,

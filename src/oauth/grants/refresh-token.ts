@@ -15,7 +15,10 @@ import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
-export type RefreshTokenPorts = IdTokenPorts & Port<{ scopes: 'expand'; tokens: 'rotateRefresh' }>
+export type RefreshTokenPorts = IdTokenPorts &
+  Port<{ scopes: 'expand'; tokens: 'rotateRefresh' | 'findActive' | 'revoke'; applications: 'mayUse' }>
+
+const NOT_ALLOWED = 'this account is not allowed to use this application'
 
 const Params = z.object({
   refresh_token: required('refresh_token', 256),
@@ -30,6 +33,14 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
     const { client, params, services } = ctx
     if (!client.grantTypes.includes('refresh_token'))
       throw new UnauthorizedClient('refresh_token is not enabled for this application')
+    // Issue 16, RFC 6749 §5.2: a user outside the application's groups gets invalid_grant and nothing
+    // new; removing them from the group stops their next refresh. Read before rotating, only when the
+    // application is restricted (a retired or unknown token falls through to rotateRefresh's answer).
+    if (client.restrictedToGroups) {
+      const presented = await services.tokens.findActive(params.refresh_token)
+      if (presented?.applicationId === client.id && presented.userId !== null)
+        if (!(await services.applications.mayUse(client, presented.userId))) throw new InvalidGrant(NOT_ALLOWED)
+    }
     const ceiling = await services.scopes.expand(client.scopes)
     const narrow = (original: string[]): string[] | { error: string } => {
       const stillAllowed = original.filter((s) => ceiling.includes(s))
@@ -41,6 +52,13 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
     }
     const result = await services.tokens.rotateRefresh(params.refresh_token, client, narrow)
     if (!result.ok) throw 'scopeError' in result ? new InvalidScope(result.reason) : new InvalidGrant(result.reason)
+    // Issue 16, the backstop: a removal that raced this refresh, or a replay answered without the check
+    // above (a rotated token is not "active"), ends the whole family at once and is refused.
+    if (client.restrictedToGroups && result.userId !== null)
+      if (!(await services.applications.mayUse(client, result.userId))) {
+        if (result.tokens.refreshToken) await services.tokens.revoke(result.tokens.refreshToken, client)
+        throw new InvalidGrant(NOT_ALLOWED)
+      }
     // OIDC Core §12.2: a new ID token keeps the original auth_time, and the original nonce when there
     // was one ("if it is present, its value MUST be the same"; libiddawc requires it).
     return tokenResponse(ctx, result.tokens, { userId: result.userId, authTime: result.authTime, nonce: result.nonce })

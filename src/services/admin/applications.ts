@@ -28,7 +28,7 @@ import { Forbidden, NotFound } from '../shared/errors.ts'
  * Settings that change what other users are exposed to: administrators only. A chosen client id too
  * (issue 16): anyone else could take a well-known helper's id and show its name on a consent page.
  */
-const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId', 'clientId'] as const
+const ADMIN_ONLY = ['isTrusted', 'canIntrospect', 'ownerId', 'clientId', 'allowedGroups'] as const
 
 /** The application service's members an admin function reaches, each narrowed to the ones it uses. */
 type AppsPort<K extends keyof ApplicationService> = { applications: Pick<ApplicationService, K> }
@@ -181,6 +181,8 @@ export function createAdminApplicationService(
     byClientId: (actor: Actor, clientId: string) => adminApplicationByClientId(bound, actor, clientId),
     activeTokenCounts: (ids: readonly string[]) => activeTokenCounts(bound, ids),
     activeGrantCounts: (ids: readonly string[]) => activeGrantCounts(bound, ids),
+    /** Issue 16: the groups on each application's list; the application itself was checked by its loader. */
+    allowedGroups: (ids: readonly string[]) => applications.allowedGroups(ids),
     create: (actor: Actor, input: z.input<typeof NewApplicationInput>) => adminCreateApplication(bound, actor, input),
     update: (actor: Actor, id: string, patch: z.input<typeof ApplicationPatch>) =>
       adminUpdateApplication(bound, actor, id, patch),

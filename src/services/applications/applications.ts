@@ -10,6 +10,9 @@ import { generateSecret, safeEqual, sha256Hex } from '../../crypto/secrets.ts'
 import type { Clock } from '../../clock.ts'
 import type { Db, RowPatch } from '../../store/database.ts'
 import * as repo from '../../store/repositories/applications.ts'
+import * as allowed from '../../store/repositories/application-groups.ts'
+import { groupsByIds } from '../../store/repositories/groups.ts'
+import { type Group, groupRowToGroup } from '../groups/groups.ts'
 import { type Cache, createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -54,6 +57,11 @@ export interface Application {
    * and get a new pair without revoking the family (services/tokens/tokens.ts); 0 = off.
    */
   refreshGracePeriod: number
+  /**
+   * Issue 16: only members of the groups on its list may use it (`allowedGroups` reads the list).
+   * Stays true when every group on the list was deleted: the application is then closed to everyone.
+   */
+  restrictedToGroups: boolean
   createdAt: number
   updatedAt: number
 }
@@ -78,6 +86,7 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     refreshPolicy: row.refresh_policy === 'offline_access' ? 'offline_access' : 'always',
     defaultScopes: row.default_scopes === null ? null : splitList(row.default_scopes),
     refreshGracePeriod: row.refresh_grace_period,
+    restrictedToGroups: row.group_restricted === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -153,6 +162,21 @@ async function requireFreeClientId({ db }: ReadDeps, clientId: string): Promise<
     throw new Conflict(`client id ${clientId} is already taken by another application`, 'clientId')
 }
 
+/** Throws Invalid naming the first id that is no group. */
+async function requireGroups({ db }: ReadDeps, ids: readonly string[]): Promise<void> {
+  const found = new Set((await groupsByIds(db, ids)).map((g) => g.id))
+  const missing = ids.find((id) => !found.has(id))
+  if (missing !== undefined) throw new Invalid(`no group with id ${missing}`, 'allowedGroups')
+}
+
+/** A group deleted while the application was being written (the foreign key said no) is Invalid, as before it. */
+function groupGoneOr(deps: ReadDeps, ids: readonly string[]) {
+  return async (e: unknown): Promise<never> => {
+    if (ids.length) await requireGroups(deps, ids)
+    throw e
+  }
+}
+
 /** The row of a new application, as createApplication and the presets (./presets.ts) write it. */
 export function newApplicationRow(
   parsed: z.output<typeof NewApplicationInput>,
@@ -180,6 +204,7 @@ export function newApplicationRow(
     refresh_policy: parsed.refreshPolicy,
     default_scopes: parsed.defaultScopes === null ? null : joinList(parsed.defaultScopes),
     refresh_grace_period: parsed.refreshGracePeriod,
+    group_restricted: parsed.allowedGroups.length ? 1 : 0,
     created_at: now,
     updated_at: now,
   }
@@ -206,12 +231,17 @@ export async function createApplication(
   await requireKnownScopes(deps, parsed.scopes)
   await requireDefaultScopesFit(deps, parsed.defaultScopes, parsed.scopes)
   if (parsed.clientId !== undefined) await requireFreeClientId(deps, parsed.clientId)
+  await requireGroups(deps, parsed.allowedGroups)
   const clientSecret = parsed.isPublic ? null : generateSecret('clientSecret')
   const row = newApplicationRow(parsed, clientSecret, clock.now(), actorUserId)
-  await db.transaction().execute(async (trx) => {
-    await insertNewApplication(trx, row)
-    await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
-  })
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await insertNewApplication(trx, row)
+      await allowed.replaceApplicationGroups(trx, row.id, parsed.allowedGroups)
+      await audit.record({ type: 'application.created', actorUserId, applicationId: row.id }, trx)
+    })
+    .catch(groupGoneOr(deps, parsed.allowedGroups))
   return { application: applicationRowToApplication(row), clientSecret }
 }
 
@@ -236,20 +266,46 @@ export async function updateApplication(
       p.defaultScopes !== undefined ? p.defaultScopes : current.defaultScopes,
       p.scopes ?? current.scopes,
     )
+  if (p.allowedGroups) await requireGroups(deps, p.allowedGroups)
   requireGrantTypesFit({
     grantTypes: p.grantTypes ?? current.grantTypes,
     redirectUris: p.redirectUris ?? current.redirectUris,
     isPublic: current.isPublic,
   })
   const set = applicationRowPatch(p, clock.now())
-  await db.transaction().execute(async (trx) => {
-    await repo.updateApplication(trx, row.id, set)
-    await audit.record(
-      { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
-      trx,
-    )
-  })
-  return applicationRowToApplication({ ...row, ...set })
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await repo.updateApplication(trx, row.id, set)
+      if (p.allowedGroups !== undefined) await allowed.replaceApplicationGroups(trx, row.id, p.allowedGroups)
+      await audit.record(
+        { type: 'application.updated', actorUserId, applicationId: row.id, detail: { fields: Object.keys(p) } },
+        trx,
+      )
+    })
+    .catch(groupGoneOr(deps, p.allowedGroups ?? []))
+  return applicationRowToApplication({ ...row, ...set } as repo.ApplicationRow)
+}
+
+/** The groups on each application's list (issue 16), by application id; one query for the batch. */
+export async function allowedGroupsOf({ db }: ReadDeps, applicationIds: readonly string[]): Promise<Group[][]> {
+  const byApp = await allowed.groupsOfApplications(db, applicationIds)
+  return applicationIds.map((id) => (byApp.get(id) ?? []).map(groupRowToGroup))
+}
+
+/**
+ * Issue 16: whether this user may use this application. Everyone may use an application that is not
+ * restricted; a restricted one only the members of a group on its list, and nobody once every group
+ * on it has been deleted. The one check behind every path that gives a user tokens: the authorization
+ * endpoint, the device approval, the password grant and every later exchange and refresh.
+ */
+export async function mayUseApplication(
+  { db }: ReadDeps,
+  application: Pick<Application, 'id' | 'restrictedToGroups'>,
+  userId: string,
+): Promise<boolean> {
+  if (!application.restrictedToGroups) return true
+  return allowed.isMemberOfApplicationGroups(db, application.id, userId)
 }
 
 /** The columns a parsed patch changes, and nothing else. */
@@ -270,6 +326,7 @@ export function applicationRowPatch(p: z.output<typeof ApplicationPatch>, now: n
     ...(p.defaultScopes !== undefined && {
       default_scopes: p.defaultScopes === null ? null : joinList(p.defaultScopes),
     }),
+    ...(p.allowedGroups !== undefined && { group_restricted: p.allowedGroups.length ? 1 : 0 }),
     updated_at: now,
   }
 }
@@ -367,6 +424,9 @@ export function createApplicationService(deps: ServiceDeps, audit: AuditService,
     authenticate: (clientId: string, secret: string | undefined) => authenticateClient(bound, clientId, secret),
     importPreset: (preset: AppPresetName, options?: { force?: boolean; actorUserId?: string | null }) =>
       importApplicationPreset(bound, preset, options),
+    allowedGroups: (applicationIds: readonly string[]) => allowedGroupsOf(bound, applicationIds),
+    mayUse: (application: Pick<Application, 'id' | 'restrictedToGroups'>, userId: string) =>
+      mayUseApplication(bound, application, userId),
   }
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>

@@ -77,6 +77,8 @@ export const NewApplicationInput = z
     idTokenAlg: z.enum(['RS256', 'ES256']).default('RS256'),
     refreshPolicy: z.enum(['always', 'offline_access']).default('always'),
     refreshGracePeriod: RefreshGracePeriod.default(0),
+    /** Issue 16: the ids of the groups whose members may use it; empty: everyone. */
+    allowedGroups: z.array(z.string().min(1).max(100)).max(50).default([]),
   })
   .superRefine((a, ctx) => {
     // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
@@ -140,6 +142,8 @@ export const ApplicationPatch = z.object({
   refreshPolicy: noDefault(shape.refreshPolicy),
   defaultScopes: noDefault(shape.defaultScopes),
   refreshGracePeriod: noDefault(shape.refreshGracePeriod),
+  /** Replaces the list; an empty list opens the application to everyone again. */
+  allowedGroups: noDefault(shape.allowedGroups),
   tokenFormat: z.enum(['opaque', 'jwt']).optional(),
   accessTokenTtl: ttl.optional(),
   refreshTokenTtl: ttl.optional(),

@@ -2,7 +2,8 @@
  * @module
  * Moving a deployment between engines (SQLite → PostgreSQL, or back): `latchkey export` writes
  * JSON lines, `latchkey import` reads them into an empty, migrated database. Everything that keeps
- * a token working travels as stored: users, applications (secret hashes), scopes, grants, signing
+ * a token working travels as stored: users, applications (secret hashes, the groups they are
+ * restricted to), scopes, groups and their members, grants, signing
  * keys still published, live sessions, live access tokens and every refresh family with a live
  * token (its rotated tokens too, so replay detection survives), and the audit log. Left behind:
  * what cannot be used any more, pending authorization and device codes (minutes-long; a flow in
@@ -23,6 +24,7 @@ const BATCH = 200
 const MUST_BE_EMPTY: repo.TransferTable[] = [
   'users',
   'applications',
+  'groups',
   'grants',
   'sessions',
   'access_tokens',

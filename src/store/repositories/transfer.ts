@@ -7,19 +7,25 @@
 import { sql, type SelectQueryBuilder } from 'kysely'
 import type { Database, Db } from '../database.ts'
 
-/** Every table that can travel, parents before children (foreign keys), with its key column. */
+/**
+ * Every table that can travel, parents before children (foreign keys), with its key: one column, or
+ * the columns of a composite primary key (memberships, an application's groups), paged as a row value.
+ */
 export const TRANSFER_TABLES = {
   users: 'id',
   counters: 'name',
   applications: 'id',
   scopes: 'name',
+  groups: 'id',
+  group_members: ['group_id', 'user_id'],
+  application_groups: ['application_id', 'group_id'],
   grants: 'id',
   signing_keys: 'id',
   sessions: 'id',
   access_tokens: 'id',
   refresh_tokens: 'id',
   audit_events: 'id',
-} as const satisfies Partial<Record<keyof Database, string>>
+} as const satisfies Partial<Record<keyof Database, string | readonly string[]>>
 
 export type TransferTable = keyof typeof TRANSFER_TABLES
 export type AnyRow = Record<string, string | number | null>
@@ -61,15 +67,17 @@ export async function* readLiveRows(
   now: number,
   pageSize = 1000,
 ): AsyncGenerator<AnyRow> {
-  const key = TRANSFER_TABLES[table]
-  let after: string | undefined
+  const key: readonly string[] = [TRANSFER_TABLES[table]].flat()
+  let after: string[] | undefined
   for (;;) {
     let q = live(db, table, now)
-    if (after !== undefined) q = q.where(sql.ref(key), '>', after)
-    const rows = await q.orderBy(sql.ref(key)).limit(pageSize).execute()
+    // (a, b) > (x, y): row-value comparison, which SQLite (3.15+) and PostgreSQL both understand.
+    if (after !== undefined) q = q.where(sql<boolean>`(${sql.join(key.map((k) => sql.ref(k)))}) > (${sql.join(after)})`)
+    for (const k of key) q = q.orderBy(sql.ref(k))
+    const rows = await q.limit(pageSize).execute()
     yield* rows
     if (rows.length < pageSize) return
-    after = String(rows.at(-1)![key])
+    after = key.map((k) => String(rows.at(-1)![k]))
   }
 }
 
