@@ -58,6 +58,22 @@ describe.skipIf(missing.length > 0)('issue 16, seed 002: git over HTTP through n
   const UPLOAD_REFS = `/${REPO}/info/refs?service=git-upload-pack`
   const RECEIVE_REFS = `/${REPO}/info/refs?service=git-receive-pack`
 
+  /**
+   * The scopes imported by `latchkey scope import` (another process) as the server sees them. On PostgreSQL
+   * a server learns another process's scope changes within 5 s (README, "Running several instances"), so
+   * the tests wait for that instead of racing it: discovery reads the same cached scope table that expands
+   * write_repository to read_repository. Bounded by the set-up timeout, not by the machine's speed.
+   */
+  async function serverKnowsScopes(names: string[]): Promise<void> {
+    for (;;) {
+      const metadata = (await (await fetch(`${lk.url}/.well-known/openid-configuration`)).json()) as {
+        scopes_supported: string[]
+      }
+      if (names.every((n) => metadata.scopes_supported.includes(n))) return
+      await Bun.sleep(200)
+    }
+  }
+
   beforeAll(async () => {
     lk = await startBinary({
       args: ['--log-level', 'warn'],
@@ -85,6 +101,7 @@ describe.skipIf(missing.length > 0)('issue 16, seed 002: git over HTTP through n
       personal('alice', 'write_repository'),
     ])
     Object.assign(tokens, { writer, reader, outsider, revoked })
+    await serverKnowsScopes(['read_repository', 'write_repository'])
     nginx = await startNginxGit({ latchkey: lk.url })
   }, SETUP_TIMEOUT_MS)
 
