@@ -330,27 +330,34 @@ async function findActiveAccess({ clock, lookups }: FindDeps, key: string): Prom
     !ownersActive(row)
   )
     return undefined
-  return {
-    id: row.id,
-    kind: accessKindOfRow(row.kind),
-    applicationId: row.application_id,
-    clientId: row.owner_client_id,
-    userId: row.user_id,
-    username: row.owner_username,
-    scopes: splitList(row.scopes),
-    familyId: row.family_id,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  }
+  return activeToken(row, accessKindOfRow(row.kind))
 }
 
 async function findActiveRefresh({ clock, lookups }: FindDeps, key: string): Promise<ActiveToken | undefined> {
   const row = await lookups.refresh(key)
   if (!row || row.revoked_at !== null || row.rotated_at !== null || row.expires_at <= clock.now() || !ownersActive(row))
     return undefined
+  return activeToken(row, 'refresh')
+}
+
+/** What a live access or refresh token's row says, in the shape callers read. */
+function activeToken(
+  row: {
+    id: string
+    application_id: string | null
+    owner_client_id: string | null
+    user_id: string | null
+    owner_username: string | null
+    scopes: string
+    family_id: string | null
+    created_at: number
+    expires_at: number | null
+  },
+  kind: TokenKind,
+): ActiveToken {
   return {
     id: row.id,
-    kind: 'refresh',
+    kind,
     applicationId: row.application_id,
     clientId: row.owner_client_id,
     userId: row.user_id,
