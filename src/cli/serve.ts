@@ -85,7 +85,7 @@ browser. \`latchkey user create --admin\` works as well.`,
  * one; with any account, none is made. The link is logged once, here, on the start-up output; the
  * request log names paths only, so its token appears nowhere else.
  */
-async function announceSetup(provider: Provider, logger: Logger): Promise<void> {
+export async function announceSetup(provider: Provider, logger: Logger): Promise<void> {
   const link = await provider.services.links.makeSetup()
   if (link)
     logger.log('info', 'first run: open this link to create the first administrator (valid one hour, once)', {
