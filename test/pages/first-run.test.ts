@@ -105,7 +105,12 @@ describe('issue 17: first-run setup link', () => {
     const form = formFields(await (await browser.get(second)).text())
     now += 3600
     expect((await browser.get(second)).status).toBe(404)
-    const late = await browser.post('/setup', { ...form, username: 'root', password: PASSWORD, password_again: PASSWORD })
+    const late = await browser.post('/setup', {
+      ...form,
+      username: 'root',
+      password: PASSWORD,
+      password_again: PASSWORD,
+    })
     expect(late.status).toBe(404)
     expect(await server.provider.services.users.list()).toEqual([])
   })
