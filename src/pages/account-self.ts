@@ -134,7 +134,10 @@ ${field(
   },
   errors,
 )}
-${field({ name: 'new_password_again', label: 'New password again', type: 'password', autocomplete: 'new-password' }, errors)}
+${field(
+  { name: 'new_password_again', label: 'New password again', type: 'password', autocomplete: 'new-password' },
+  errors,
+)}
 <p>Changing your password signs you out everywhere else; this browser stays signed in.</p>
 <button type="submit">Change password</button>
 </form>`,
@@ -293,8 +296,14 @@ export function setupPage(v: {
     html`<p>Welcome. This instance has no account yet: create its first administrator. This link works once.</p>
 ${formError(errors)}
 <form method="post" action="/setup">${hiddenFields({ csrf_token: v.csrf, token: v.token })}
-${field({ name: 'username', label: 'Username', value: v.username ?? '', autocomplete: 'username', required: true }, errors)}
-${field({ name: 'email', label: 'E-mail address (optional)', type: 'email', value: v.email ?? '', autocomplete: 'email' }, errors)}
+${field(
+  { name: 'username', label: 'Username', value: v.username ?? '', autocomplete: 'username', required: true },
+  errors,
+)}
+${field(
+  { name: 'email', label: 'E-mail address (optional)', type: 'email', value: v.email ?? '', autocomplete: 'email' },
+  errors,
+)}
 ${field(
   {
     name: 'password',
@@ -306,7 +315,10 @@ ${field(
   },
   errors,
 )}
-${field({ name: 'password_again', label: 'Password again', type: 'password', autocomplete: 'new-password', required: true }, errors)}
+${field(
+  { name: 'password_again', label: 'Password again', type: 'password', autocomplete: 'new-password', required: true },
+  errors,
+)}
 <button type="submit">Create administrator</button>
 </form>`,
   )
@@ -347,7 +359,16 @@ ${field(
   },
   errors,
 )}
-${field({ name: 'password_again', label: 'New password again', type: 'password', autocomplete: 'new-password', required: true }, errors)}
+${field(
+  {
+    name: 'password_again',
+    label: 'New password again',
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+  },
+  errors,
+)}
 <button type="submit">Set password</button>
 </form>`,
   )

@@ -226,23 +226,26 @@ describe('issue 17: /account pages', () => {
     expect(after.status).toBe(401)
   })
 
-  test('tokens: no scope, an unknown one, an admin scope for a non-administrator, a bad lifetime: beside the field', async () => {
-    await using server = await world()
-    const browser = await signedIn(server)
-    const cases: Array<[Record<string, string>, string]> = [
-      [{ expires_in: '604800' }, 'scopes-error'],
-      [{ scope_no_such_scope: '1', expires_in: '604800' }, 'scopes-error'],
-      [{ scope_admin: '1', expires_in: '604800' }, 'scopes-error'],
-      [{ 'scope_admin:read': '1', expires_in: '' }, 'scopes-error'],
-      [{ scope_read_user: '1', expires_in: '12' }, 'expires_in-error'],
-    ]
-    for (const [fields, error] of cases) {
-      const res = await submit(browser, '/account/tokens', '/account/tokens', fields)
-      expect(res.status).toBe(400)
-      expect(await res.text()).toContain(`id="${error}"`)
-    }
-    expect(await server.provider.services.admin.tokens.listPersonal({})).toEqual([])
-  })
+  test(
+    'tokens: no scope, an unknown one, an admin scope for a non-administrator, a bad lifetime: ' + 'beside the field',
+    async () => {
+      await using server = await world()
+      const browser = await signedIn(server)
+      const cases: Array<[Record<string, string>, string]> = [
+        [{ expires_in: '604800' }, 'scopes-error'],
+        [{ scope_no_such_scope: '1', expires_in: '604800' }, 'scopes-error'],
+        [{ scope_admin: '1', expires_in: '604800' }, 'scopes-error'],
+        [{ 'scope_admin:read': '1', expires_in: '' }, 'scopes-error'],
+        [{ scope_read_user: '1', expires_in: '12' }, 'expires_in-error'],
+      ]
+      for (const [fields, error] of cases) {
+        const res = await submit(browser, '/account/tokens', '/account/tokens', fields)
+        expect(res.status).toBe(400)
+        expect(await res.text()).toContain(`id="${error}"`)
+      }
+      expect(await server.provider.services.admin.tokens.listPersonal({})).toEqual([])
+    },
+  )
 
   test('tokens: an administrator may hold admin scopes in their own token', async () => {
     await using server = await world()
@@ -260,7 +263,8 @@ describe('issue 17: /account pages', () => {
     expect(shortBrowser(CHROME)).toBe('Chrome 131 on Windows')
     expect(
       shortBrowser(
-        'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15',
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+          'Version/17.2 Safari/605.1.15',
       ),
     ).toBe('Safari 17 on macOS')
     expect(shortBrowser(null)).toBe('Unknown browser')

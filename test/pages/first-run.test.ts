@@ -37,7 +37,7 @@ async function completeSetup(
 }
 
 describe('issue 17: first-run setup link', () => {
-  test('serve prints the link once at start-up, on the start-up output; the token is stored only as its SHA-256', async () => {
+  test('serve prints the link once, with its start-up lines; the token is stored only as its SHA-256', async () => {
     await using server = await startServer()
     const lines: Array<{ msg: string; fields: Record<string, unknown> }> = []
     await announceSetup(server.provider, { log: (_level, msg, fields = {}) => lines.push({ msg, fields }) })
@@ -171,7 +171,7 @@ describe('issue 17: first-run setup link', () => {
     expect(await server.provider.services.users.list()).toEqual([])
   })
 
-  test('once an account exists no setup link is made and an earlier one stops working; return_to is ignored', async () => {
+  test('once an account exists no setup link is made and an earlier one stops working', async () => {
     await using server = await startServer()
     const path = await setupLink(server)
     await server.provider.services.users.create({ username: 'ops', password: PASSWORD, isAdmin: true })

@@ -27,7 +27,7 @@ async function useLink(browser: Browser, path: string, password = NEW_PASSWORD, 
 }
 
 describe('issue 17: password-reset links', () => {
-  test('GraphQL createPasswordResetLink: the URL once; the user sets a password; sessions end; lockout lifted', async () => {
+  test('createPasswordResetLink: the URL once; the user sets a password; sessions end; lockout lifted', async () => {
     await using server = await startServer()
     const w = await seedAdminWorld(server.provider.services)
     const signedIn = new Browser(server.url)
