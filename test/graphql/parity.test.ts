@@ -8,6 +8,7 @@ import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLObjectType, getNam
 import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
 import { GROUP_SUBCOMMANDS } from '../../src/cli/group.ts'
 import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
+import { REGISTRATION_TOKEN_SUBCOMMANDS } from '../../src/cli/registration-token.ts'
 import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
 import { USER_SUBCOMMANDS } from '../../src/cli/user.ts'
@@ -120,6 +121,9 @@ const COMMAND_TWINS: Record<string, string> = {
   'group delete': 'deleteGroup',
   'group list': 'groups',
   'group show': 'group',
+  'registration-token create': 'createInitialAccessToken',
+  'registration-token list': 'initialAccessTokens',
+  'registration-token revoke': 'revokeInitialAccessToken',
   'group add-member': 'addGroupMember',
   'group remove-member': 'removeGroupMember',
 }
@@ -189,6 +193,7 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
         scope: SCOPE_SUBCOMMANDS,
         key: KEY_SUBCOMMANDS,
         group: GROUP_SUBCOMMANDS,
+        'registration-token': REGISTRATION_TOKEN_SUBCOMMANDS,
       }
       const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
       expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())

@@ -33,18 +33,23 @@ export interface InitialAccessToken {
   expiresAt: number
   lastUsedAt: number | null
   revokedAt: number | null
+  /** At the time it was read. */
+  state: 'active' | 'expired' | 'used' | 'revoked'
 }
 
 /** usable, expired, used up or revoked, at `now`. */
-export function initialAccessTokenState(t: InitialAccessToken, now: number): 'active' | 'expired' | 'used' | 'revoked' {
+export function initialAccessTokenState(
+  t: Omit<InitialAccessToken, 'state'>,
+  now: number,
+): 'active' | 'expired' | 'used' | 'revoked' {
   if (t.revokedAt !== null) return 'revoked'
   if (t.expiresAt <= now) return 'expired'
   if (t.maxUses !== null && t.useCount >= t.maxUses) return 'used'
   return 'active'
 }
 
-function rowToToken(r: repo.RegistrationTokenRow): InitialAccessToken {
-  return {
+function rowToToken(r: repo.RegistrationTokenRow, now: number): InitialAccessToken {
+  const token = {
     id: r.id,
     hint: r.hint,
     description: r.description,
@@ -58,6 +63,7 @@ function rowToToken(r: repo.RegistrationTokenRow): InitialAccessToken {
     lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
   }
+  return { ...token, state: initialAccessTokenState(token, now) }
 }
 
 /** At most a year: a token that outlives that is a standing invitation nobody remembers handing out. */
@@ -130,11 +136,15 @@ export async function createInitialAccessToken(
       trx,
     )
   })
-  return { token, initialAccessToken: rowToToken(row) }
+  return { token, initialAccessToken: rowToToken(row, now) }
 }
 
-export async function listInitialAccessTokens({ db }: Pick<ServiceDeps, 'db'>): Promise<InitialAccessToken[]> {
-  return (await repo.listRegistrationTokens(db)).map(rowToToken)
+export async function listInitialAccessTokens({
+  db,
+  clock,
+}: Pick<ServiceDeps, 'db' | 'clock'>): Promise<InitialAccessToken[]> {
+  const now = clock.now()
+  return (await repo.listRegistrationTokens(db)).map((r) => rowToToken(r, now))
 }
 
 /** Revoking twice is harmless; an unknown id is NotFound. */
@@ -150,7 +160,7 @@ export async function revokeInitialAccessToken(
     if (await repo.revokeRegistrationToken(trx, id, now))
       await audit.record({ type: 'registration_token.revoked', actorUserId, detail: { id } }, trx)
   })
-  return rowToToken((await repo.findRegistrationTokenById(db, id)) ?? row)
+  return rowToToken((await repo.findRegistrationTokenById(db, id)) ?? row, now)
 }
 
 /** The token a registration presents, when it is one and still usable at `now`; never counts a use. */
@@ -162,8 +172,8 @@ export async function findUsableInitialAccessToken(
   if (!hasPrefix(value, 'initialAccessToken') || value.length > 200) return undefined
   const row = await repo.findRegistrationTokenByHash(db, sha256Hex(value))
   if (!row) return undefined
-  const token = rowToToken(row)
-  return initialAccessTokenState(token, now) === 'active' ? token : undefined
+  const token = rowToToken(row, now)
+  return token.state === 'active' ? token : undefined
 }
 
 /** Counts one registration against the token inside the registration's transaction; false: used up meanwhile. */
