@@ -125,6 +125,25 @@ describe('RFC 7592 §2.2: updating the registration', () => {
     ).toBe(200)
   })
 
+  test('RFC 7592 §2.2 / RFC 7591 §3.2.1: omitted grant_types and scope keep the current ones', async () => {
+    const token = await initialToken(env, { grantTypes: ['client_credentials'], scopes: ['read_user'] })
+    const c = await registered(
+      env,
+      { client_name: 'Robot', grant_types: ['client_credentials'], response_types: [], scope: 'read_user' },
+      token,
+    )
+    const res = await configure(c.registration_client_uri, 'PUT', c.registration_access_token, {
+      client_id: c.client_id,
+      client_name: 'Robot 2',
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({
+      client_name: 'Robot 2',
+      grant_types: ['client_credentials'],
+      scope: 'read_user',
+    })
+  })
+
   const REFUSED: Array<[string, (c: Record<string, any>) => Record<string, unknown>, string, string]> = [
     ['without client_id', () => ({ ...WEB_CLIENT }), 'invalid_client_metadata', 'client_id'],
     [

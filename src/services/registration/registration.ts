@@ -227,7 +227,8 @@ const NOT_IN_UPDATE = [
  * the current ones, and a public client stays public (a confidential one confidential). Omitted
  * `scope` and `token_endpoint_auth_method` keep their current values (the server's substitution,
  * RFC 7591 §3.2.1); other omitted fields are cleared or take their defaults. The registration access
- * token is replaced.
+ * token is replaced. Omitted `grant_types` keep theirs too, since the RFC default (authorization_code)
+ * may be one the client was never registered for.
  */
 export async function updateRegistration(
   deps: RegistrationDeps,
@@ -247,7 +248,8 @@ export async function updateRegistration(
     if (current.isPublic || !row.client_secret_hash || !safeEqual(presented, row.client_secret_hash))
       throw new Invalid('client_secret: must equal the current client secret (RFC 7592 §2.2)', 'client_secret')
   }
-  const m = parseClientMetadata(body)
+  // An omitted grant_types keeps the current ones rather than the RFC default, which may be one it lacks.
+  const m = parseClientMetadata(body.grant_types === undefined ? { ...body, grant_types: current.grantTypes } : body)
   const currentMethod = row.token_endpoint_auth_method ?? (current.isPublic ? 'none' : 'client_secret_basic')
   const method = m.tokenEndpointAuthMethod ?? currentMethod
   if ((method === 'none') !== current.isPublic)
