@@ -19,13 +19,15 @@ afterAll(async () => {
 const CREATE = `mutation($input: CreateInitialAccessTokenInput!) {
   createInitialAccessToken(input: $input) {
     __typename
-    ... on CreateInitialAccessTokenPayload { token initialAccessToken { id hint scopes grantTypes maxUses useCount state } }
+    ... on CreateInitialAccessTokenPayload {
+      token initialAccessToken { id hint scopes grantTypes maxUses useCount state }
+    }
     ... on Error { message field }
   }
 }`
 
 describe('issue 18: initial access tokens in GraphQL', () => {
-  test('an administrator creates one (value shown once), lists it and revokes it; it registers a client meanwhile', async () => {
+  test('an administrator creates one (shown once), lists and revokes it; it registers a client meanwhile', async () => {
     const made = await ok(server, w.tokens.admin, CREATE, {
       input: { scopes: ['openid'], grantTypes: ['AUTHORIZATION_CODE'], maxUses: 2, description: 'for the console' },
     })

@@ -42,7 +42,7 @@ describe('issue 18: registration policy token (RFC 7591 §3 initial access token
     expect((await discovery(env)).registration_endpoint).toBe(`${env.server.config.issuer}/oauth/register`)
   })
 
-  test('RFC 7591 §3 / RFC 6750 §3.1: without a token 401 with a Bearer challenge; a wrong one 401 invalid_token', async () => {
+  test('RFC 7591 §3 / RFC 6750 §3.1: no token: 401, Bearer challenge; a wrong one: 401 invalid_token', async () => {
     const none = await register(env, WEB_CLIENT)
     expect(none.status).toBe(401)
     expect(none.headers.get('www-authenticate')).toStartWith('Bearer')
@@ -210,7 +210,7 @@ describe('issue 18: registration policy token (RFC 7591 §3 initial access token
     ).toHaveLength(0)
   })
 
-  test('RFC 6749 §2.3.1: a client registered with a token authenticates with its secret (client_credentials)', async () => {
+  test('RFC 6749 §2.3.1: a client registered with a token authenticates with its secret', async () => {
     const token = await initialToken(env, { grantTypes: ['client_credentials'], scopes: ['read_user'] })
     const body = await registered(
       env,
@@ -331,7 +331,7 @@ describe('issue 18: registration policy open', () => {
 })
 
 describe('issue 18: abuse', () => {
-  test('RFC 6585 §4: registrations per address are limited; the 21st in ten minutes gets 429 with Retry-After', async () => {
+  test('RFC 6585 §4: registrations per address are limited; the 21st in 10 minutes gets 429, Retry-After', async () => {
     const env = await registrationEnv('open')
     try {
       await env.server.provider.services.scopes.update('openid', { selfRegistration: true })

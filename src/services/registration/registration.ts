@@ -102,7 +102,7 @@ async function fitCeiling(deps: RegistrationDeps, m: ClientMetadata, ceiling: Ce
   const outsideGrants = m.grantTypes.filter((g) => !allowedGrants.includes(g))
   if (outsideGrants.length)
     throw new Invalid(
-      `grant_types: not allowed ${ceiling.kind === 'open' ? 'without an initial access token' : 'by this initial access token'}: ` +
+      `grant_types: not allowed ${ceiling.kind === 'open' ? 'without an initial access token' : 'by this token'}: ` +
         outsideGrants.join(' '),
       'grant_types',
     )
