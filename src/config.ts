@@ -106,6 +106,14 @@ export const ConfigSchema = z
       .transform((d) => d.toLowerCase())
       .refine((d) => HOST_NAME.test(d) && d.includes('.'), 'must be a domain name such as example.com (no dot first)')
       .optional(),
+    /**
+     * Issue 18, RFC 7591: who may register a client at /oauth/register. off: nobody (no registration_endpoint
+     * in discovery); token: whoever holds an initial access token an administrator made; open: anyone, but
+     * only public clients with PKCE, the authorization-code grant and scopes open to self-registration.
+     */
+    registrationPolicy: z.enum(['off', 'token', 'open']).default('off'),
+    /** Self-registered clients that have not obtained tokens this long after registering are deleted. */
+    registrationPurgeAfter: seconds(86400),
   })
   .strict()
   .transform((c) => ({ ...c, issuer: (c.issuer ?? `http://localhost:${c.port}`).replace(/\/+$/, '') }))
@@ -153,6 +161,8 @@ export const SETTINGS = {
   passwordConcurrency: { flag: 'password-concurrency', env: 'LATCHKEY_PASSWORD_CONCURRENCY' },
   forwardAuthRules: { flag: 'forward-auth-rules', env: 'LATCHKEY_FORWARD_AUTH_RULES' },
   sessionCookieDomain: { flag: 'session-cookie-domain', env: 'LATCHKEY_SESSION_COOKIE_DOMAIN' },
+  registrationPolicy: { flag: 'registration-policy', env: 'LATCHKEY_REGISTRATION_POLICY' },
+  registrationPurgeAfter: { flag: 'registration-purge-after', env: 'LATCHKEY_REGISTRATION_PURGE_AFTER' },
 } as const satisfies Record<keyof ConfigInput, { flag: string; env: string }>
 
 export class ConfigError extends Error {

@@ -202,8 +202,25 @@ async function showConsent(
       : await ctx.services.grants.approvedScopes(session.user.id, req.client.id),
     csrf: csrfToken(cookie),
     request,
+    client: {
+      logoUri: req.client.logoUri,
+      clientUri: req.client.clientUri,
+      policyUri: req.client.policyUri,
+      tosUri: req.client.tosUri,
+      unverified: req.client.registration !== 'admin',
+    },
   })
-  return { type: 'html', html }
+  // Issue 18: the client's logo (an https URL it registered) may load; nothing else from elsewhere.
+  const logo = req.client.logoUri ? new URL(req.client.logoUri).origin : undefined
+  const headers: Array<[string, string]> = logo
+    ? [
+        [
+          'Content-Security-Policy',
+          `default-src 'none'; style-src 'self'; img-src 'self' ${logo}; frame-ancestors 'none'; base-uri 'none'`,
+        ],
+      ]
+    : []
+  return { type: 'html', html, headers }
 }
 
 async function issueCode(

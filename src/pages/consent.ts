@@ -11,6 +11,32 @@ export interface ConsentView {
   csrf: string
   /** The authorization request, carried through the form unchanged and validated again on POST. */
   request: Record<string, string>
+  /**
+   * Issue 18, RFC 7591 §2: the client's logo and links (https, checked at registration), and whether
+   * nobody vouched for them (the client registered itself, RFC 7591 §5): then the page says so.
+   */
+  client?: {
+    logoUri: string | null
+    clientUri: string | null
+    policyUri: string | null
+    tosUri: string | null
+    unverified: boolean
+  }
+}
+
+/** Issue 18: a logo, the links and the "unverified" mark; every value escaped, links never followed by referrer. */
+function aboutClient(c: NonNullable<ConsentView['client']>) {
+  const link = (href: string | null, text: string) =>
+    href ? html` <a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${text}</a>` : ''
+  const links = [link(c.clientUri, 'Website'), link(c.policyUri, 'Privacy policy'), link(c.tosUri, 'Terms')]
+  return html`${c.logoUri ? html`<img class="client-logo" src="${c.logoUri}" alt="" width="48" height="48">` : ''}
+${links.some(Boolean) ? html`<p class="client-links">${links}</p>` : ''}
+${
+  c.unverified
+    ? html`<p class="unverified"><strong>Unverified:</strong> this application registered itself. Latchkey has not
+checked its name, logo or links; approve only if you trust where you will be sent back to.</p>`
+    : ''
+}`
 }
 
 /** RFC 6749 §4.1 step (B): the user sees who asks for what, and approves or denies. */
@@ -23,7 +49,9 @@ export function consentPage(v: ConsentView): string {
     : html`<p>It will be able to:</p>`
   return layout(
     'Authorize access',
-    html`<p><strong>${v.applicationName}</strong> wants to access your Latchkey account
+    html`${v.client ? aboutClient(v.client) : ''}<p><strong>${v.applicationName}</strong>${
+      v.client?.unverified ? ' (unverified)' : ''
+    } wants to access your Latchkey account
 <strong>${v.username}</strong>.</p>
 ${intro}
 <ul class="scopes">${asked.map(item)}</ul>

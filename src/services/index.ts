@@ -15,6 +15,7 @@ import { createGroupService } from './groups/groups.ts'
 import { createHealthService } from './operations/health.ts'
 import { createPurgeService } from './operations/purge.ts'
 import { createRateLimitService } from './shared/rate-limits.ts'
+import { createRegistrationService } from './registration/registration.ts'
 import { createScopeService } from './scopes/scopes.ts'
 import { createSessionService } from './sessions/sessions.ts'
 import { createSigningKeyService } from './keys/signing-keys.ts'
@@ -29,6 +30,7 @@ export function createServices(deps: ServiceDeps) {
   const grants = createGrantService(deps, audit)
   const rateLimits = createRateLimitService(deps)
   const users = createUserService(deps, audit, rateLimits)
+  const registration = createRegistrationService(deps, audit, scopes)
   return withAdmin({
     deps,
     audit,
@@ -44,10 +46,11 @@ export function createServices(deps: ServiceDeps) {
     tokens: createTokenService(deps, audit),
     signingKeys: createSigningKeyService(deps, audit),
     health: createHealthService(deps),
-    purge: createPurgeService(deps),
+    purge: createPurgeService(deps, registration.purgeUnused),
     rateLimits,
     deviceCodes: createDeviceCodeService(deps, audit, grants),
     transfer: createTransferService(deps, audit),
+    registration,
   })
 }
 export type Services = ReturnType<typeof createServices>
