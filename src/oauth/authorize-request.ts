@@ -9,7 +9,8 @@ import type { Application } from '../services/applications/applications.ts'
 import type { Port } from '../services/index.ts'
 import { checkIdTokenHint, type IdTokenHintPorts } from '../oidc/id-token-hint.ts'
 import { matchRedirectUri } from '../services/applications/redirect-uris.ts'
-import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from '../handler/errors.ts'
+import { ClientMetadataRefused, isMetadataDocumentId } from '../services/applications/metadata-documents.ts'
+import { InvalidClient, InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from '../handler/errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account'] as const
@@ -51,7 +52,8 @@ export class RedirectableError extends Error {
 }
 
 /** What validating an authorization request uses: the client lookup, scopes, and the hint's keys. */
-export type AuthorizeRequestPorts = IdTokenHintPorts & Port<{ applications: 'findByClientId'; scopes: 'resolve' }>
+export type AuthorizeRequestPorts = IdTokenHintPorts &
+  Port<{ applications: 'findByClientId' | 'findMetadataClient'; scopes: 'resolve' }>
 
 export async function validateAuthorizeRequest(
   services: AuthorizeRequestPorts,
@@ -79,12 +81,27 @@ export async function validateAuthorizeRequest(
 }
 
 async function findClient(services: AuthorizeRequestPorts, clientId: string | undefined): Promise<Application> {
+  if (clientId !== undefined && isMetadataDocumentId(clientId)) return metadataClient(services, clientId)
   // RFC 6749 §4.1.2.1: one page for a missing and an unknown client_id, no redirect.
   const client = clientId && clientId.length <= 200 ? await services.applications.findByClientId(clientId) : undefined
   if (!client) throw new UnredirectableError(new InvalidRequest('unknown or missing client_id'))
   if (!client.grantTypes.includes('authorization_code'))
     throw new UnredirectableError(new InvalidRequest('this application does not use the authorization code flow'))
   return client
+}
+
+/**
+ * Issue 18, draft-ietf-oauth-client-id-metadata-document: a URL client_id is fetched; a document that
+ * cannot be used is `invalid_client` on a page, never a redirect to a URI nobody has verified.
+ */
+async function metadataClient(services: AuthorizeRequestPorts, clientId: string): Promise<Application> {
+  try {
+    return await services.applications.findMetadataClient(clientId)
+  } catch (e) {
+    if (e instanceof ClientMetadataRefused)
+      throw new UnredirectableError(new InvalidClient(e.message, { cause: e, debug: e.logLine }))
+    throw e
+  }
 }
 
 function resolveRedirectUri(client: Application, params: Params): { redirectUri: string; sent: boolean } {

@@ -202,6 +202,7 @@ async function showConsent(
       : await ctx.services.grants.approvedScopes(session.user.id, req.client.id),
     csrf: csrfToken(cookie),
     request,
+    ...(req.client.metadataDocument && { unverifiedHost: new URL(req.client.clientId).host }),
   })
   return { type: 'html', html }
 }

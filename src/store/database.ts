@@ -67,6 +67,10 @@ export interface ApplicationsTable {
   group_restricted: Generated<number>
   created_at: number
   updated_at: number
+  /** Issue 18: when the client ID metadata document at client_id was fetched; null: made by an administrator. */
+  metadata_fetched_at: Generated<number | null>
+  /** Issue 18: until when the fetched document may be used before fetching it again. */
+  metadata_expires_at: Generated<number | null>
 }
 
 export interface ScopesTable {

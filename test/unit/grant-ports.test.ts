@@ -34,6 +34,7 @@ const client: Application = {
   defaultScopes: null,
   refreshGracePeriod: 0,
   restrictedToGroups: false,
+  metadataDocument: null,
   createdAt: 0,
   updatedAt: 0,
 }

@@ -21,6 +21,12 @@ import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts
 import { joinList, splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import { type AppPresetName, importApplicationPreset } from './presets.ts'
+import {
+  createInFlightFetchCache,
+  documentFetcher,
+  findMetadataClient,
+  type MetadataDocumentDeps,
+} from './metadata-documents.ts'
 
 export {
   ApplicationPatch,
@@ -62,6 +68,11 @@ export interface Application {
    * Stays true when every group on the list was deleted: the application is then closed to everyone.
    */
   restrictedToGroups: boolean
+  /**
+   * Issue 18: the client is known only by the metadata document at its client_id URL (its name is the
+   * client's own word, unverified): when that was fetched and until when it is used without fetching again.
+   */
+  metadataDocument: { fetchedAt: number; expiresAt: number } | null
   createdAt: number
   updatedAt: number
 }
@@ -87,6 +98,10 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     defaultScopes: row.default_scopes === null ? null : splitList(row.default_scopes),
     refreshGracePeriod: row.refresh_grace_period,
     restrictedToGroups: row.group_restricted === 1,
+    metadataDocument:
+      row.metadata_fetched_at === null
+        ? null
+        : { fetchedAt: row.metadata_fetched_at, expiresAt: row.metadata_expires_at ?? row.metadata_fetched_at },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -207,6 +222,8 @@ export function newApplicationRow(
     group_restricted: parsed.allowedGroups.length ? 1 : 0,
     created_at: now,
     updated_at: now,
+    metadata_fetched_at: null,
+    metadata_expires_at: null,
   }
 }
 
@@ -403,12 +420,22 @@ export async function authenticateClient(
   return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
 }
 
+/** Issue 18: the application a metadata-document client_id (an https URL) names, fetched when not fresh. */
+export async function findMetadataApplication(deps: MetadataDocumentDeps, clientId: string): Promise<Application> {
+  return applicationRowToApplication(await findMetadataClient(deps, clientId))
+}
+
 /**
  * The application operations bound to their dependencies (`services.applications`). The one piece
  * of state, the client authentication cache, is made here once and passed in.
  */
 export function createApplicationService(deps: ServiceDeps, audit: AuditService, scopes: ScopeService) {
   const bound = { ...deps, audit, scopes, clients: createClientCache(deps.db, deps.clock) }
+  const metadata: MetadataDocumentDeps = {
+    ...bound,
+    fetchDocument: documentFetcher(deps),
+    inFlight: createInFlightFetchCache(),
+  }
   return {
     create: (input: z.input<typeof NewApplicationInput>, actorUserId?: string | null) =>
       createApplication(bound, input, actorUserId),
@@ -417,6 +444,8 @@ export function createApplicationService(deps: ServiceDeps, audit: AuditService,
     list: () => listApplications(bound),
     show: (clientId: string) => showApplication(bound, clientId),
     findByClientId: (clientId: string) => findApplicationByClientId(bound, clientId),
+    /** Issue 18: the client a metadata-document client_id (an https URL) names, fetched when not fresh. */
+    findMetadataClient: (clientId: string) => findMetadataApplication(metadata, clientId),
     findById: (id: string) => findApplicationById(bound, id),
     rotateSecret: (clientId: string, actorUserId?: string | null) =>
       rotateApplicationSecret(bound, clientId, actorUserId),
