@@ -44,6 +44,9 @@ function document(id: string, extra: Record<string, unknown> = {}): Record<strin
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
     scope: 'openid profile offline_access',
+    logo_uri: 'https://agent.example/logo.png',
+    // Not https: left out, not fatal.
+    policy_uri: 'http://agent.example/policy',
     ...extra,
   }
 }
@@ -188,6 +191,10 @@ describe('draft-ietf-oauth-client-id-metadata-document §4: a document client th
     expect(row.grant_types).toBe('authorization_code refresh_token')
     // Within the document's own `scope` and the operator's list: email is offered but not asked for.
     expect(row.scopes.split(' ').sort()).toEqual(['offline_access', 'openid', 'profile'])
+    expect(row.registration).toBe('metadata_document')
+    expect(row.token_endpoint_auth_method).toBe('none')
+    expect(row.logo_uri).toBe('https://agent.example/logo.png')
+    expect(row.policy_uri).toBeNull()
     expect(row.metadata_fetched_at).toBe(clock.now())
     expect(row.metadata_expires_at).toBe(clock.now() + 600)
   })

@@ -33,6 +33,11 @@ const APP_CREATE_TWINS: Record<string, string> = {
   'client-id': 'clientId',
   'default-scopes': 'defaultScopes',
   group: 'allowedGroups',
+  'logo-uri': 'logoUri',
+  'client-uri': 'clientUri',
+  'policy-uri': 'policyUri',
+  'tos-uri': 'tosUri',
+  contact: 'contacts',
 }
 const APP_UPDATE_TWINS: Record<string, string> = {
   name: 'name',
@@ -52,6 +57,11 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'default-scopes': 'defaultScopes',
   group: 'allowedGroups',
   'no-groups': 'allowedGroups',
+  'logo-uri': 'logoUri',
+  'client-uri': 'clientUri',
+  'policy-uri': 'policyUri',
+  'tos-uri': 'tosUri',
+  contact: 'contacts',
 }
 const USER_CREATE_TWINS: Record<string, string> = {
   username: 'username',
@@ -276,7 +286,8 @@ describe('issue 14 §3: what a script reads it can send back', () => {
   const SETTINGS =
     'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
     'accessTokenLifetime refreshTokenLifetime refreshGracePeriod' +
-    ' defaultScopes'
+    ' defaultScopes' +
+    ' logoUri clientUri policyUri tosUri contacts'
   /** Settings that name other objects: Application shows the objects, UpdateApplicationInput takes their ids. */
   const REFERENCES: Record<string, string> = { allowedGroups: 'Group' }
 

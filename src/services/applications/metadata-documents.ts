@@ -16,6 +16,7 @@ import { Invalid } from '../shared/errors.ts'
 import { joinList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import { redirectUriProblem } from './redirect-uris.ts'
+import { webUriProblem } from './inputs.ts'
 import { type FetchedDocument, fetchMetadataDocument, MetadataFetchRefused } from './metadata-fetch.ts'
 
 /** Longer client_id URLs are refused before anything is fetched. */
@@ -56,6 +57,9 @@ export interface ClientMetadata {
   redirectUris: string[]
   grantTypes: string[]
   scopes: string[]
+  /** RFC 7591 §2 links shown on consent (as unverified); an unusable one is left out, not fatal. */
+  links: { logoUri: string | null; clientUri: string | null; policyUri: string | null; tosUri: string | null }
+  contacts: string[]
 }
 
 /**
@@ -95,7 +99,21 @@ export function readClientMetadata(
     redirectUris: [...new Set(uris as string[])],
     grantTypes,
     scopes: wanted ? offeredScopes.filter((s) => wanted.includes(s)) : [...offeredScopes],
+    links: {
+      logoUri: httpsLink(doc.logo_uri),
+      clientUri: httpsLink(doc.client_uri),
+      policyUri: httpsLink(doc.policy_uri),
+      tosUri: httpsLink(doc.tos_uri),
+    },
+    contacts: Array.isArray(doc.contacts)
+      ? doc.contacts.filter((c): c is string => typeof c === 'string' && c.length <= 320).slice(0, 10)
+      : [],
   }
+}
+
+/** A link the document gives, kept only when it is an https URL by the same rules as an administrator's. */
+function httpsLink(value: unknown): string | null {
+  return typeof value === 'string' && value.startsWith('https://') && !webUriProblem(value) ? value : null
 }
 
 /** The document's client_name, cleaned of control characters and cut short; the URL's host without one. */
@@ -172,6 +190,11 @@ async function refresh(deps: MetadataDocumentDeps, clientId: string): Promise<re
     redirect_uris: JSON.stringify(meta.redirectUris),
     scopes: joinList(meta.scopes),
     grant_types: joinList(meta.grantTypes),
+    logo_uri: meta.links.logoUri,
+    client_uri: meta.links.clientUri,
+    policy_uri: meta.links.policyUri,
+    tos_uri: meta.links.tosUri,
+    contacts: JSON.stringify(meta.contacts),
     metadata_fetched_at: now,
     metadata_expires_at: now + fetched.cacheSeconds,
     updated_at: now,
@@ -204,7 +227,17 @@ function newMetadataRow(
   clientId: string,
   set: Pick<
     repo.ApplicationRow,
-    'name' | 'redirect_uris' | 'scopes' | 'grant_types' | 'metadata_fetched_at' | 'metadata_expires_at'
+    | 'name'
+    | 'redirect_uris'
+    | 'scopes'
+    | 'grant_types'
+    | 'logo_uri'
+    | 'client_uri'
+    | 'policy_uri'
+    | 'tos_uri'
+    | 'contacts'
+    | 'metadata_fetched_at'
+    | 'metadata_expires_at'
   >,
   now: number,
 ): repo.ApplicationRow {
@@ -225,6 +258,10 @@ function newMetadataRow(
     default_scopes: null,
     refresh_grace_period: 0,
     group_restricted: 0,
+    registration: 'metadata_document',
+    token_endpoint_auth_method: 'none',
+    registration_token_hash: null,
+    grant_completed_at: null,
     created_at: now,
     updated_at: now,
     ...set,
