@@ -14,6 +14,9 @@ import { type Env, exchange, expectErrorPage, getCode, rawAuthorize, refresh, se
 import { pkcePair, postForm } from '../helpers/oauth.ts'
 import { testClock } from '../helpers/server.ts'
 import { makeTestCa } from '../helpers/test-ca.ts'
+import { PASSWORD } from '../helpers/fixtures.ts'
+import { ok } from '../graphql/support.ts'
+import { appJson } from '../../src/cli/app.ts'
 
 const ca = makeTestCa(['client.test'])
 const hits = new Map<string, number>()
@@ -367,6 +370,35 @@ describe('draft-ietf-oauth-client-id-metadata-document §4.2: caching within bou
     expect(body.error).toBe('invalid_client')
     expect(body.error_description).toContain('client_id must equal the URL')
     changing = {}
+  })
+})
+
+describe('issue 18: administrators see a metadata-document client in GraphQL and the CLI', () => {
+  test('application(clientId: URL) shows registration and when the document was fetched and expires', async () => {
+    const id = `${ORIGIN}/client.json`
+    await rawAuthorize(env, authorizeQuery(id))
+    const root = await env.server.provider.services.users.create({
+      username: 'root',
+      password: PASSWORD,
+      isAdmin: true,
+    })
+    const token = (await env.server.provider.services.tokens.issuePersonal(root.id, ['admin:read'], null)).token
+    const data = await ok(
+      env.server,
+      token,
+      'query($id: String!) { application(clientId: $id) { name public registration metadataFetchedAt metadataExpiresAt } }',
+      { id },
+    )
+    const row = (await rowOf(id))!
+    expect(data.application).toMatchObject({
+      name: 'Agent <script>',
+      public: true,
+      registration: 'METADATA_DOCUMENT',
+    })
+    expect(Date.parse(data.application.metadataExpiresAt) / 1000).toBe(row.metadata_expires_at!)
+    const json = appJson(await env.server.provider.services.applications.show(id))
+    expect(json.metadata_expires_at).toBe(row.metadata_expires_at)
+    expect(json.registration).toBe('metadata_document')
   })
 })
 
