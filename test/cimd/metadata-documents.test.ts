@@ -386,7 +386,9 @@ describe('issue 18: administrators see a metadata-document client in GraphQL and
     const data = await ok(
       env.server,
       token,
-      'query($id: String!) { application(clientId: $id) { name public registration metadataFetchedAt metadataExpiresAt } }',
+      `query($id: String!) {
+        application(clientId: $id) { name public registration metadataFetchedAt metadataExpiresAt }
+      }`,
       { id },
     )
     const row = (await rowOf(id))!
