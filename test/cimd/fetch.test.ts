@@ -153,7 +153,9 @@ describe('draft-ietf-oauth-client-id-metadata-document §6: a short deadline for
     hostname: '127.0.0.1',
     port: 0,
     tls: { cert: ca.cert, key: ca.key },
-    fetch: async () => {
+    fetch: async (request) => {
+      if (new URL(request.url).pathname === '/ok.json')
+        return Response.json({ client_id: 'x' }, { headers: { 'Cache-Control': 'max-age=900' } })
       await never.promise
       return new Response('{}')
     },
@@ -169,6 +171,15 @@ describe('draft-ietf-oauth-client-id-metadata-document §6: a short deadline for
     now: () => 0,
     resolve: async () => [{ address: '127.0.0.1', family: 4 as const }],
   }
+
+  test('DNS rebinding: the host is resolved once and the connection goes to the address that was checked', async () => {
+    let lookups = 0
+    // A rebinding resolver: the first answer passes the check, any later one would point inside.
+    const resolve = async () => [{ address: lookups++ === 0 ? '127.0.0.1' : '10.0.0.1', family: 4 as const }]
+    const fetched = await fetchMetadataDocument(`https://slow.test:${server.port}/ok.json`, { ...options, resolve })
+    expect(fetched).toEqual({ document: { client_id: 'x' }, cacheSeconds: 900 })
+    expect(lookups).toBe(1)
+  })
 
   test('a server that never answers is refused at the deadline', async () => {
     const id = `https://slow.test:${server.port}/client.json`
