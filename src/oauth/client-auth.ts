@@ -8,7 +8,11 @@ import type { Application } from '../services/applications/applications.ts'
 import type { Port } from '../services/index.ts'
 import { safeEqual } from '../crypto/secrets.ts'
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../handler/errors.ts'
-import { ClientMetadataRefused, isMetadataDocumentId } from '../services/applications/metadata-documents.ts'
+import {
+  ClientMetadataRefused,
+  isMetadataDocumentId,
+  MetadataFetchLimited,
+} from '../services/applications/metadata-documents.ts'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']
@@ -79,7 +83,7 @@ export async function authenticateClient(
   ip: string,
 ): Promise<{ client: Application; method: ClientAuthMethod }> {
   const creds = presented(request, params)
-  if (isMetadataDocumentId(creds.clientId)) await refreshMetadataClient(services, creds)
+  if (isMetadataDocumentId(creds.clientId)) await refreshMetadataClient(services, creds, ip)
   else if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200)
     throw new InvalidClient('client authentication failed')
   const client = await services.applications.authenticate(creds.clientId, creds.secret)
@@ -94,12 +98,13 @@ export async function authenticateClient(
  * metadata-document §4.1); its document is fetched again first when the cached copy has expired, and a
  * document that can no longer be used refuses the client (401 invalid_client, saying why).
  */
-async function refreshMetadataClient(services: ClientAuthPorts, creds: PresentedCredentials): Promise<void> {
+async function refreshMetadataClient(services: ClientAuthPorts, creds: PresentedCredentials, ip: string) {
   if (creds.secret !== undefined)
     throw new InvalidClient('a client identified by a metadata document URL has no secret; send none')
   try {
-    await services.applications.findMetadataClient(creds.clientId)
+    await services.applications.findMetadataClient(creds.clientId, ip)
   } catch (e) {
+    if (e instanceof MetadataFetchLimited) throw new TooManyRequests(e.message, e.retryAfter)
     if (e instanceof ClientMetadataRefused) throw new InvalidClient(e.message, { cause: e, debug: e.logLine })
     throw e
   }

@@ -33,7 +33,7 @@ export function createServices(deps: ServiceDeps) {
     scopes,
     users: createUserService(deps, audit, rateLimits),
     sessions: createSessionService(deps, audit),
-    applications: createApplicationService(deps, audit, scopes),
+    applications: createApplicationService(deps, audit, scopes, rateLimits),
     grants,
     groups: createGroupService(deps, audit),
     codes: createAuthorizationCodeService(deps),

@@ -6,7 +6,7 @@
  * to the special addresses each case needs. Every refusal is proven: invalid_client on a page (never a
  * redirect) at /authorize, 401 invalid_client at /token, and nothing remembered about a failure.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { isIP } from 'node:net'
 import { Browser, formFields } from '../helpers/browser.ts'
 import type { Client } from '../helpers/fixtures.ts'
@@ -264,6 +264,8 @@ describe('draft-ietf-oauth-client-id-metadata-document §3, §6: refused client_
 })
 
 describe('draft-ietf-oauth-client-id-metadata-document §6.5 (SSRF): no special address, every address checked', () => {
+  // Each case is a fetch from the same address: a new rate-limit window for each (issue 18, metadataFetchPerIp).
+  beforeEach(() => clock.advance(61))
   const cases: Array<[string, string]> = [
     ['10.0.0.0/8 (RFC 1918)', 'https://private10.test/client.json'],
     ['192.168.0.0/16 (RFC 1918)', 'https://private192.test/client.json'],
@@ -301,6 +303,8 @@ describe('draft-ietf-oauth-client-id-metadata-document §6.5 (SSRF): no special 
 })
 
 describe('draft-ietf-oauth-client-id-metadata-document §4, §6: refused documents', () => {
+  // Each case is a fetch from the same address: a new rate-limit window for each (issue 18, metadataFetchPerIp).
+  beforeEach(() => clock.advance(61))
   const cases: Array<[string, string, RegExp]> = [
     ['client_id differs from the URL', '/mismatch.json', /client_id must equal the URL/],
     ['a redirect (not followed)', '/redirect.json', /redirects are not followed/],
@@ -401,6 +405,22 @@ describe('issue 18: administrators see a metadata-document client in GraphQL and
     const json = appJson(await env.server.provider.services.applications.show(id))
     expect(json.metadata_expires_at).toBe(row.metadata_expires_at)
     expect(json.registration).toBe('metadata_document')
+  })
+})
+
+describe('issue 18: fetches are rate-limited per address', () => {
+  test('past 30 fetches a minute from one address: 429 with Retry-After, cached clients unaffected', async () => {
+    await rawAuthorize(env, authorizeQuery(`${ORIGIN}/client.json`)) // cached for 600 s from here
+    clock.advance(61) // a fresh window
+    for (let i = 0; i < 30; i++) await expectRefused(`https://private10.test/c${i}.json`, /not public/)
+    const limited = await rawAuthorize(env, authorizeQuery('https://private10.test/one-more.json'))
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await expectErrorPage(limited)).toContain('too many client ID metadata documents')
+    // A URL that could never be fetched is refused as before, and a cached client still works.
+    await expectRefused('http://private10.test/c.json', /https scheme/)
+    expect((await rawAuthorize(env, authorizeQuery(`${ORIGIN}/client.json`))).status).toBe(303)
+    clock.advance(61)
   })
 })
 

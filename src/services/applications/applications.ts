@@ -15,6 +15,7 @@ import { groupsByIds } from '../../store/repositories/groups.ts'
 import { type Group, groupRowToGroup } from '../groups/groups.ts'
 import { type Cache, createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
+import type { RateLimitService } from '../shared/rate-limits.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { ApplicationPatch, type NewApplicationInput, parseNewApplication, requireGrantTypesFit } from './inputs.ts'
 import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
@@ -474,18 +475,28 @@ export async function authenticateClient(
 }
 
 /** Issue 18: the application a metadata-document client_id (an https URL) names, fetched when not fresh. */
-export async function findMetadataApplication(deps: MetadataDocumentDeps, clientId: string): Promise<Application> {
-  return applicationRowToApplication(await findMetadataClient(deps, clientId))
+export async function findMetadataApplication(
+  deps: MetadataDocumentDeps,
+  clientId: string,
+  ip: string,
+): Promise<Application> {
+  return applicationRowToApplication(await findMetadataClient(deps, clientId, ip))
 }
 
 /**
  * The application operations bound to their dependencies (`services.applications`). The one piece
  * of state, the client authentication cache, is made here once and passed in.
  */
-export function createApplicationService(deps: ServiceDeps, audit: AuditService, scopes: ScopeService) {
+export function createApplicationService(
+  deps: ServiceDeps,
+  audit: AuditService,
+  scopes: ScopeService,
+  rateLimits: RateLimitService,
+) {
   const bound = { ...deps, audit, scopes, clients: createClientCache(deps.db, deps.clock) }
   const metadata: MetadataDocumentDeps = {
     ...bound,
+    rateLimits,
     fetchDocument: documentFetcher(deps),
     inFlight: createInFlightFetchCache(),
   }
@@ -498,7 +509,7 @@ export function createApplicationService(deps: ServiceDeps, audit: AuditService,
     show: (clientId: string) => showApplication(bound, clientId),
     findByClientId: (clientId: string) => findApplicationByClientId(bound, clientId),
     /** Issue 18: the client a metadata-document client_id (an https URL) names, fetched when not fresh. */
-    findMetadataClient: (clientId: string) => findMetadataApplication(metadata, clientId),
+    findMetadataClient: (clientId: string, ip: string) => findMetadataApplication(metadata, clientId, ip),
     findById: (id: string) => findApplicationById(bound, id),
     rotateSecret: (clientId: string, actorUserId?: string | null) =>
       rotateApplicationSecret(bound, clientId, actorUserId),

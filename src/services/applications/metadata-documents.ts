@@ -15,9 +15,15 @@ import type { ServiceDeps } from '../shared/deps.ts'
 import { Invalid } from '../shared/errors.ts'
 import { joinList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
+import type { RateLimitService } from '../shared/rate-limits.ts'
 import { redirectUriProblem } from './redirect-uris.ts'
 import { webUriProblem } from './inputs.ts'
-import { type FetchedDocument, fetchMetadataDocument, MetadataFetchRefused } from './metadata-fetch.ts'
+import {
+  checkDocumentUrl,
+  type FetchedDocument,
+  fetchMetadataDocument,
+  MetadataFetchRefused,
+} from './metadata-fetch.ts'
 
 /** Longer client_id URLs are refused before anything is fetched. */
 export const MAX_CLIENT_ID_URL = 2000
@@ -43,6 +49,13 @@ export class ClientMetadataRefused extends Invalid {
   /** What the server logs: the reason and its detail (an address, a status), never a secret. */
   get logLine(): string {
     return this.detail ? `${this.message} (${this.detail})` : this.message
+  }
+}
+
+/** Too many documents fetched for one address: answered 429 with Retry-After. */
+export class MetadataFetchLimited extends ClientMetadataRefused {
+  constructor(readonly retryAfter: number) {
+    super('too many client ID metadata documents fetched from this address; try again later')
   }
 }
 
@@ -126,6 +139,7 @@ function clientName(name: unknown, clientId: string): string {
 export type MetadataDocumentDeps = Pick<ServiceDeps, 'db' | 'clock' | 'config'> & {
   audit: Pick<AuditService, 'record'>
   scopes: Pick<ScopeService, 'unknownNames'>
+  rateLimits: Pick<RateLimitService, 'hit'>
   /** Fetches a document; the real one (./metadata-fetch.ts) unless a test gives another. */
   fetchDocument: (clientId: string) => Promise<FetchedDocument>
   /** Fetches under way, by client_id: concurrent requests for one client share one fetch. */
@@ -151,19 +165,34 @@ export function documentFetcher(deps: Pick<ServiceDeps, 'config' | 'clock' | 're
 
 /**
  * The application a metadata-document client_id names, fetched again when its cached copy has expired.
- * Throws ClientMetadataRefused when the feature is off or the document cannot be used.
+ * Throws ClientMetadataRefused when the feature is off or the document cannot be used, MetadataFetchLimited
+ * when `ip` (the requester's address) has had too many documents fetched lately.
  */
-export async function findMetadataClient(deps: MetadataDocumentDeps, clientId: string): Promise<repo.ApplicationRow> {
+export async function findMetadataClient(
+  deps: MetadataDocumentDeps,
+  clientId: string,
+  ip: string,
+): Promise<repo.ApplicationRow> {
   if (!deps.config.metadataDocuments)
     throw new ClientMetadataRefused('this server does not accept client ID metadata documents (URL client_ids)')
   if (clientId.length > MAX_CLIENT_ID_URL)
     throw new ClientMetadataRefused(`a client_id URL may be at most ${MAX_CLIENT_ID_URL} characters`)
+  // A URL that could never be fetched is refused before anything else, and costs the requester nothing.
+  try {
+    checkDocumentUrl(clientId, deps.config.metadataDocumentAllowHosts)
+  } catch (e) {
+    if (e instanceof MetadataFetchRefused) throw new ClientMetadataRefused(e.message, e.detail)
+    throw e
+  }
   const row = await repo.findApplicationByClientId(deps.db, clientId)
   // An application an administrator made keeps its own rules (client ids cannot hold "://" today).
   if (row && row.metadata_fetched_at === null) return row
   if (row && (row.metadata_expires_at ?? 0) > deps.clock.now()) return row
   const pending = deps.inFlight.get(clientId)
   if (pending) return pending
+  // Only fetches count: a stranger may not make this server request URLs of its choosing in a flood.
+  const wait = await deps.rateLimits.hit('metadataFetchPerIp', ip)
+  if (wait > 0) throw new MetadataFetchLimited(wait)
   const work = refresh(deps, clientId).finally(() => deps.inFlight.delete(clientId))
   deps.inFlight.set(clientId, work)
   return work

@@ -28,6 +28,8 @@ export const LIMITS = {
   bearerMissPerIp: { max: 200, windowSeconds: 60 },
   /** RFC 8628 §5.2: device authorizations per client and IP. */
   deviceAuthorizationPerClientIp: { max: 60, windowSeconds: 600 },
+  /** Issue 18: client ID metadata documents fetched on behalf of one address (cached ones do not count). */
+  metadataFetchPerIp: { max: 30, windowSeconds: 60 },
 } satisfies Record<string, Limit>
 
 export type LimitName = keyof typeof LIMITS
