@@ -16,6 +16,7 @@ import * as applicationGroups from './2026_12_02_500_application_groups.ts'
 import * as emailVerified from './2026_12_02_600_email_verified.ts'
 import * as accountSelfService from './2026_12_03_300_account_self_service.ts'
 import * as clientRegistration from './2026_12_03_400_client_registration.ts'
+import * as clientMetadataDocuments from './2026_12_03_500_client_metadata_documents.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_600_email_verified': emailVerified,
   '2026_12_03_300_account_self_service': accountSelfService,
   '2026_12_03_400_client_registration': clientRegistration,
+  '2026_12_03_500_client_metadata_documents': clientMetadataDocuments,
 }

@@ -185,6 +185,8 @@ export function appJson(a: Application, clientSecret?: string | null, groups: re
     contacts: a.contacts,
     registration: a.registration,
     grant_completed_at: a.grantCompletedAt,
+    metadata_fetched_at: a.metadataDocument?.fetchedAt ?? null,
+    metadata_expires_at: a.metadataDocument?.expiresAt ?? null,
     created_at: a.createdAt,
   }
 }
@@ -218,6 +220,11 @@ function describe(a: Application, secret?: string | null, groups: readonly Group
   if (links.length) lines.push(`links:         ${links.join(' ')}`)
   if (a.contacts.length) lines.push(`contacts:      ${a.contacts.join(' ')}`)
   if (a.registration !== 'admin') lines.push(`registered:    ${a.registration}`)
+  if (a.metadataDocument)
+    lines.push(
+      `metadata:      fetched ${isoTime(a.metadataDocument.fetchedAt)}, ` +
+        `fetched again after ${isoTime(a.metadataDocument.expiresAt)}`,
+    )
   return lines.join('\n')
 }
 
@@ -234,6 +241,10 @@ function parseDefaultScopes(value: string): string[] | null {
 }
 
 /** Seconds, or `default` (null: the server's TTL setting). */
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString()
+}
+
 function parseLifetime(value: string, flag: string): number | null {
   if (value === 'default') return null
   const n = Number(value)

@@ -67,6 +67,7 @@ export function createApp(
         grant_type: ctx?.log.grantType,
         error: ctx?.log.error,
         fault: ctx?.log.fault,
+        detail: ctx?.log.debug,
         ip,
       })
       if (metrics) observe(metrics, ctx, route, request.method, response.status, seconds)
@@ -152,6 +153,8 @@ function failure(ctx: ServerContext, route: Route | undefined, error: unknown): 
   // bug: the request line says so (`fault`), with no stack and no second line.
   if (oauth instanceof TemporarilyUnavailable) ctx.log.fault = oauth.options.debug
   else if (oauth.status >= 500) ctx.defect = error
+  // A refusal's private detail (issue 18: why a client's metadata document was refused) goes to the log only.
+  else if (oauth.options.debug !== undefined) ctx.log.debug = oauth.options.debug.slice(0, 500)
   return reply
 }
 

@@ -37,7 +37,7 @@ export type AuthorizeEndpointPorts = AuthorizeRequestPorts &
 export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Promise<Reply> {
   return guard(ctx, async () => {
     const params = ctx.method === 'POST' ? ctx.body : ctx.query
-    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
+    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params, ctx.ip)
     const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
     if (needsLogin(ctx, req, session)) {
       if (req.prompt.has('none')) throw new RedirectableError(loginRequired(req, session), req.redirectUri, req.state)
@@ -66,7 +66,7 @@ export async function authorizeDecision(ctx: RequestContext<AuthorizeEndpointPor
   return guard(ctx, async () => {
     // The route is same-origin only: a consent sent from another site never reaches this point.
     const { csrf_token: csrf, decision, ...params } = ctx.body
-    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
+    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params, ctx.ip)
     const cookie = ctx.cookies.get(SESSION_COOKIE)
     const session = await ctx.services.sessions.resolve(cookie)
     // The request was validated above, so starting again is that same request, from the top.
@@ -209,6 +209,7 @@ async function showConsent(
       tosUri: req.client.tosUri,
       unverified: req.client.registration !== 'admin',
     },
+    ...(req.client.metadataDocument && { unverifiedHost: new URL(req.client.clientId).host }),
   })
   // Issue 18: the client's logo (an https URL it registered) may load; nothing else from elsewhere.
   const logo = req.client.logoUri ? new URL(req.client.logoUri).origin : undefined

@@ -9,6 +9,11 @@ export interface ConsentView {
   /** Scopes of this request the user approved before; the page asks again only for the rest. */
   alreadyApproved: string[]
   csrf: string
+  /**
+   * Issue 18: the client is known only by the metadata document at this host (its client_id URL's): its
+   * name is its own claim, so the page says so and puts where the user will be sent first.
+   */
+  unverifiedHost?: string
   /** The authorization request, carried through the form unchanged and validated again on POST. */
   request: Record<string, string>
   /**
@@ -47,12 +52,15 @@ export function consentPage(v: ConsentView): string {
   const intro = v.alreadyApproved.length
     ? html`<p>It is asking for more access than you approved before. New:</p>`
     : html`<p>It will be able to:</p>`
+  const unverified = v.unverifiedHost
+    ? html`<p class="unverified">You will be sent to <strong>${v.redirectHost}</strong>. The name below is the
+application's own claim, <strong>unverified</strong>: it describes itself at <strong>${v.unverifiedHost}</strong>.</p>`
+    : ''
   return layout(
     'Authorize access',
-    html`${v.client ? aboutClient(v.client) : ''}<p><strong>${v.applicationName}</strong>${
-      v.client?.unverified ? ' (unverified)' : ''
-    } wants to access your Latchkey account
-<strong>${v.username}</strong>.</p>
+    html`${unverified}${v.client ? aboutClient(v.client) : ''}<p><strong>${v.applicationName}</strong>${
+      v.client?.unverified || v.unverifiedHost ? ' (unverified)' : ''
+    } wants to access your Latchkey account <strong>${v.username}</strong>.</p>
 ${intro}
 <ul class="scopes">${asked.map(item)}</ul>
 ${v.alreadyApproved.length ? html`<p>Already approved:</p><ul class="scopes">${approved.map(item)}</ul>` : ''}

@@ -39,7 +39,7 @@ export function createServices(deps: ServiceDeps) {
     /** Issue 17: the first-run setup link and password-reset links (users/links.ts). */
     links: createLinkService({ ...deps, audit, hasher: users.passwordHasher, rateLimits }),
     sessions: createSessionService(deps, audit),
-    applications: createApplicationService(deps, audit, scopes),
+    applications: createApplicationService(deps, audit, scopes, rateLimits),
     grants,
     groups: createGroupService(deps, audit),
     codes: createAuthorizationCodeService(deps),

@@ -104,6 +104,10 @@ export interface ApplicationsTable {
   registration_token_hash: Generated<string | null>
   /** When it first obtained tokens; a self-registered client that never did is purged. */
   grant_completed_at: Generated<number | null>
+  /** Issue 18: when the client ID metadata document at client_id was fetched; null: made by an administrator. */
+  metadata_fetched_at: Generated<number | null>
+  /** Issue 18: until when the fetched document may be used before fetching it again. */
+  metadata_expires_at: Generated<number | null>
 }
 
 export interface ScopesTable {

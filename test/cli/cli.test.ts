@@ -30,6 +30,8 @@ const APP_KEYS = [
   'id_token_alg',
   'introspect',
   'logo_uri',
+  'metadata_expires_at',
+  'metadata_fetched_at',
   'name',
   'owner_id',
   'policy_uri',

@@ -42,6 +42,7 @@ const client: Application = {
   registration: 'admin',
   tokenEndpointAuthMethod: null,
   grantCompletedAt: null,
+  metadataDocument: null,
   createdAt: 0,
   updatedAt: 0,
 }

@@ -122,6 +122,22 @@ ApplicationRef.implement({
       nullable: true,
       description: 'When it first obtained tokens. Self-registered applications that never do are purged (issue 18).',
     }),
+    metadataFetchedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Issue 18: for a client known by its metadata document (its clientId is the URL), when the document ' +
+        'was last fetched; null for other applications.',
+      resolve: (a) => a.metadataDocument?.fetchedAt ?? null,
+    }),
+    metadataExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Issue 18: until when the fetched metadata document is used; after that it is fetched again. ' +
+        'Deleting the application makes the next request fetch it at once.',
+      resolve: (a) => a.metadataDocument?.expiresAt ?? null,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     activeTokenCount: t.loadable({

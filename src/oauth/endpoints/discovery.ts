@@ -46,6 +46,8 @@ export async function discovery(ctx: RequestContext<Port<{ scopes: 'all' }>>): P
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
+      // Issue 18, draft-ietf-oauth-client-id-metadata-document: an https URL may be the client_id.
+      client_id_metadata_document_supported: ctx.config.metadataDocuments,
     },
   }
 }

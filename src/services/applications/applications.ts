@@ -15,12 +15,19 @@ import { groupsByIds } from '../../store/repositories/groups.ts'
 import { type Group, groupRowToGroup } from '../groups/groups.ts'
 import { type Cache, createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
+import type { RateLimitService } from '../shared/rate-limits.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { ApplicationPatch, type NewApplicationInput, parseNewApplication, requireGrantTypesFit } from './inputs.ts'
 import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { joinList, splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import { type AppPresetName, importApplicationPreset } from './presets.ts'
+import {
+  createInFlightFetchCache,
+  documentFetcher,
+  findMetadataClient,
+  type MetadataDocumentDeps,
+} from './metadata-documents.ts'
 
 export {
   ApplicationPatch,
@@ -74,6 +81,11 @@ export interface Application {
   tokenEndpointAuthMethod: string | null
   /** When it first obtained tokens (null: never); self-registered clients that never did are purged. */
   grantCompletedAt: number | null
+  /**
+   * Issue 18: the client is known only by the metadata document at its client_id URL (its name is the
+   * client's own word, unverified): when that was fetched and until when it is used without fetching again.
+   */
+  metadataDocument: { fetchedAt: number; expiresAt: number } | null
   createdAt: number
   updatedAt: number
 }
@@ -126,6 +138,10 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     registration: registrationOf(row.registration ?? 'admin'),
     tokenEndpointAuthMethod: row.token_endpoint_auth_method ?? null,
     grantCompletedAt: row.grant_completed_at ?? null,
+    metadataDocument:
+      row.metadata_fetched_at === null
+        ? null
+        : { fetchedAt: row.metadata_fetched_at, expiresAt: row.metadata_expires_at ?? row.metadata_fetched_at },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -255,6 +271,8 @@ export function newApplicationRow(
     grant_completed_at: null,
     created_at: now,
     updated_at: now,
+    metadata_fetched_at: null,
+    metadata_expires_at: null,
   }
 }
 
@@ -456,12 +474,32 @@ export async function authenticateClient(
   return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
 }
 
+/** Issue 18: the application a metadata-document client_id (an https URL) names, fetched when not fresh. */
+export async function findMetadataApplication(
+  deps: MetadataDocumentDeps,
+  clientId: string,
+  ip: string,
+): Promise<Application> {
+  return applicationRowToApplication(await findMetadataClient(deps, clientId, ip))
+}
+
 /**
  * The application operations bound to their dependencies (`services.applications`). The one piece
  * of state, the client authentication cache, is made here once and passed in.
  */
-export function createApplicationService(deps: ServiceDeps, audit: AuditService, scopes: ScopeService) {
+export function createApplicationService(
+  deps: ServiceDeps,
+  audit: AuditService,
+  scopes: ScopeService,
+  rateLimits: RateLimitService,
+) {
   const bound = { ...deps, audit, scopes, clients: createClientCache(deps.db, deps.clock) }
+  const metadata: MetadataDocumentDeps = {
+    ...bound,
+    rateLimits,
+    fetchDocument: documentFetcher(deps),
+    inFlight: createInFlightFetchCache(),
+  }
   return {
     create: (input: z.input<typeof NewApplicationInput>, actorUserId?: string | null) =>
       createApplication(bound, input, actorUserId),
@@ -470,6 +508,8 @@ export function createApplicationService(deps: ServiceDeps, audit: AuditService,
     list: () => listApplications(bound),
     show: (clientId: string) => showApplication(bound, clientId),
     findByClientId: (clientId: string) => findApplicationByClientId(bound, clientId),
+    /** Issue 18: the client a metadata-document client_id (an https URL) names, fetched when not fresh. */
+    findMetadataClient: (clientId: string, ip: string) => findMetadataApplication(metadata, clientId, ip),
     findById: (id: string) => findApplicationById(bound, id),
     rotateSecret: (clientId: string, actorUserId?: string | null) =>
       rotateApplicationSecret(bound, clientId, actorUserId),

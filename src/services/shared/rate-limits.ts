@@ -32,6 +32,8 @@ export const LIMITS = {
   registrationPerIp: { max: 20, windowSeconds: 600 },
   /** Issue 18: registrations made with one initial access token (a leaked one cannot flood). */
   registrationPerToken: { max: 50, windowSeconds: 600 },
+  /** Issue 18: client ID metadata documents fetched on behalf of one address (cached ones do not count). */
+  metadataFetchPerIp: { max: 30, windowSeconds: 60 },
 } satisfies Record<string, Limit>
 
 export type LimitName = keyof typeof LIMITS
