@@ -15,6 +15,7 @@ import { createGroupService } from './groups/groups.ts'
 import { createHealthService } from './operations/health.ts'
 import { createPurgeService } from './operations/purge.ts'
 import { createRateLimitService } from './shared/rate-limits.ts'
+import { createResourceService } from './resources/resources.ts'
 import { createScopeService } from './scopes/scopes.ts'
 import { createSessionService } from './sessions/sessions.ts'
 import { createSigningKeyService } from './keys/signing-keys.ts'
@@ -27,6 +28,7 @@ export function createServices(deps: ServiceDeps) {
   const scopes = createScopeService(deps, audit)
   const grants = createGrantService(deps, audit)
   const rateLimits = createRateLimitService(deps)
+  const signingKeys = createSigningKeyService(deps, audit)
   return withAdmin({
     deps,
     audit,
@@ -37,8 +39,9 @@ export function createServices(deps: ServiceDeps) {
     grants,
     groups: createGroupService(deps, audit),
     codes: createAuthorizationCodeService(deps),
-    tokens: createTokenService(deps, audit),
-    signingKeys: createSigningKeyService(deps, audit),
+    tokens: createTokenService(deps, audit, signingKeys),
+    signingKeys,
+    resources: createResourceService(deps, audit, scopes),
     health: createHealthService(deps),
     purge: createPurgeService(deps),
     rateLimits,

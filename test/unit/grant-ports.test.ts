@@ -41,6 +41,10 @@ const client: Application = {
 /** Exactly the port's methods; the type checker holds the stub to ClientCredentialsPorts. */
 function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
   return {
+    resources: {
+      resolveTargets: async () => ({ ok: true, resources: [] }),
+      byUri: async () => [],
+    },
     scopes: { resolve: async (requested) => ({ ok: true, scopes: requested ? requested.split(' ') : ['read_user'] }) },
     tokens: {
       issue: async (req) => {
@@ -51,6 +55,8 @@ function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
           expiresIn: 3600,
           refreshToken: null,
           scopes: [...req.scopes],
+          grantScopes: [...req.scopes],
+          audience: null,
           createdAt: 1,
         }
       },

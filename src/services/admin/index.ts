@@ -6,6 +6,7 @@
 import { createAccessService } from './access.ts'
 import { createAdminApplicationService } from './applications.ts'
 import { createAdminKeyService } from './keys.ts'
+import { createAdminResourceService } from './resources.ts'
 import { createAdminScopeService } from './scopes.ts'
 import { createAdminTokenService } from './tokens.ts'
 import { createAdminUserService } from './users.ts'
@@ -13,6 +14,7 @@ import type { ApplicationService } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import type { GrantService } from '../grants/grants.ts'
+import type { ResourceService } from '../resources/resources.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import type { SigningKeyService } from '../keys/signing-keys.ts'
 import type { TokenService } from '../tokens/tokens.ts'
@@ -27,6 +29,7 @@ export interface BaseServices {
   grants: GrantService
   tokens: TokenService
   signingKeys: SigningKeyService
+  resources: ResourceService
 }
 
 export function createAdminServices(s: BaseServices) {
@@ -37,6 +40,7 @@ export function createAdminServices(s: BaseServices) {
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
     keys: createAdminKeyService(s.deps, s.signingKeys),
     scopes: createAdminScopeService(s.scopes),
+    resources: createAdminResourceService(s.resources),
   }
 }
 export type AdminServices = ReturnType<typeof createAdminServices>

@@ -9,13 +9,16 @@
  */
 import { newId } from '../../crypto/ids.ts'
 import { secretHint } from '../../crypto/secrets.ts'
-import { newToken, tokenLookupKey, type TokenKind } from '../../crypto/token-values.ts'
+import { signJwt } from '../../crypto/jose.ts'
+import { jwtLookupKey, newJwtLookupKey, newToken, tokenLookupKey, type TokenKind } from '../../crypto/token-values.ts'
 import { consumeAuthorizationCode } from '../../store/repositories/authorization-codes.ts'
 import * as repo from '../../store/repositories/tokens.ts'
 import { accessKindOfRow, storedAccessKind, type Db } from '../../store/database.ts'
 import { createGroupCommit, type GroupCommit } from '../../store/group-commit.ts'
 import { createTokenLookupCache, type TokenLookups } from '../../store/token-lookup-cache.ts'
 import type { Application } from '../applications/applications.ts'
+import type { SigningKeyService } from '../keys/signing-keys.ts'
+import { DEFAULT_JWT_ACCESS_TOKEN_TTL, type Resource } from '../resources/resources.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { joinList, splitList } from '../shared/lists.ts'
@@ -25,7 +28,12 @@ export interface IssuedTokens {
   accessTokenId: string
   expiresIn: number
   refreshToken: string | null
+  /** The access token's scopes (for a resource: the grant's scopes it accepts). */
   scopes: string[]
+  /** The grant's scopes, which decide the ID token (OIDC Core §3.1.3.3); the refresh token keeps them. */
+  grantScopes: string[]
+  /** RFC 8707: the resource URI the access token is restricted to, or null. */
+  audience: string | null
   createdAt: number
 }
 
@@ -39,6 +47,10 @@ export interface IssueRequest {
   nonce?: string | null
   codeId?: string | null
   familyId?: string
+  /** RFC 8707: the one resource the access token is for (its `aud`), or none: a token for Latchkey. */
+  resource?: Resource | null
+  /** RFC 8707: every resource URI of the grant, kept with the refresh token so a refresh may narrow. */
+  resources?: readonly string[]
 }
 
 /** What a resource server may learn about a live token (introspection, token info, userinfo). */
@@ -53,7 +65,17 @@ export interface ActiveToken {
   familyId: string | null
   createdAt: number
   expiresAt: number | null
+  /** RFC 8707: the resource an access token is restricted to; null for Latchkey's own tokens. */
+  audience: string | null
+  /** RFC 8707: a refresh token's resources (the grant's); empty for access tokens. */
+  resources: string[]
+  /** When the user authenticated, when the row knows it (refresh tokens). */
+  authTime: number | null
 }
+
+/** What a refresh asks for: the grant's scopes and resources narrowed, and the access token's resource. */
+export type Narrowed = { scopes: string[]; resource: Resource | null } | { error: string; code: NarrowError }
+export type NarrowError = 'invalid_scope' | 'invalid_target'
 
 export type RotateResult =
   | { ok: true; tokens: IssuedTokens; authTime: number | null; nonce: string | null; userId: string | null }
@@ -78,20 +100,80 @@ export function createTokenStore(db: Db): TokenStore {
 /** Everything the token operations use; each one names the part it needs (Pick). */
 export interface TokenDeps extends ServiceDeps, TokenStore {
   audit: Pick<AuditService, 'record'>
+  /** Signs RFC 9068 access tokens with the active key (the ID tokens' keys). */
+  signer: Pick<SigningKeyService, 'active'>
 }
-type WriteDeps = Pick<TokenDeps, 'config' | 'clock'>
+
+/** RFC 9068 §2.1: RS256 is the algorithm every resource server must support. */
+const JWT_ACCESS_TOKEN_ALG = 'RS256'
+
+/**
+ * An access token's lifetime: the resource's when it sets one, else for a JWT (seen by offline
+ * verifiers until it expires, whatever is revoked) DEFAULT_JWT_ACCESS_TOKEN_TTL, else the application's
+ * or the instance's. A JWT never outlives the instance's access token lifetime, which keeps a retired
+ * signing key published long enough (keys/signing-keys.ts maxSignedLifetime).
+ */
+function accessLifetime(config: TokenDeps['config'], req: IssueRequest): number {
+  const resource = req.resource
+  const usual = req.application.accessTokenTtl ?? config.accessTokenTtl
+  if (!resource) return usual
+  if (resource.tokenFormat === 'jwt')
+    return Math.min(resource.accessTokenTtl ?? DEFAULT_JWT_ACCESS_TOKEN_TTL, config.accessTokenTtl)
+  return resource.accessTokenTtl ?? usual
+}
+
+/** RFC 9068 §2.2: the claims of a JWT access token, signed with typ at+jwt (§2.1) and the key's kid. */
+async function signAccessToken(
+  { config, signer }: WriteDeps,
+  id: string,
+  req: IssueRequest & { resource: Resource },
+  scopes: readonly string[],
+  now: number,
+  ttl: number,
+): Promise<string> {
+  const key = await signer.active(JWT_ACCESS_TOKEN_ALG)
+  const payload = {
+    iss: config.issuer,
+    exp: now + ttl,
+    aud: req.resource.uri,
+    // §2.2: the resource owner, or for a client acting for itself the client.
+    sub: req.userId ?? req.application.clientId,
+    client_id: req.application.clientId,
+    iat: now,
+    jti: id,
+    scope: scopes.join(' '),
+    ...(req.userId !== null && req.authTime !== null ? { auth_time: req.authTime } : {}),
+  }
+  return signJwt(payload, key.key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+}
+type WriteDeps = Pick<TokenDeps, 'config' | 'clock' | 'signer'>
 type IssueDeps = WriteDeps & Pick<TokenDeps, 'writes'>
 type FindDeps = Pick<TokenDeps, 'clock' | 'lookups'>
 
 /** Writes one issuance (access token, and refresh token when asked) inside the given transaction. */
-async function writeTokens({ config, clock }: WriteDeps, trx: Db, req: IssueRequest): Promise<IssuedTokens> {
+async function writeTokens({ config, clock, signer }: WriteDeps, trx: Db, req: IssueRequest): Promise<IssuedTokens> {
   const now = clock.now()
-  const accessTtl = req.application.accessTokenTtl ?? config.accessTokenTtl
+  const accessTtl = accessLifetime(config, req)
   // A family ties a refresh chain (and the tokens of one code) together; a lone token needs none.
   const chainId = req.familyId ?? newId()
   const inChain = req.withRefresh || !!req.codeId || !!req.familyId
   const accessTokenId = newId()
-  const { value: accessToken, key: accessKey } = newToken('access', accessTokenId)
+  const resource = req.resource ?? null
+  // RFC 8707: a resource's token carries only the scopes it accepts.
+  const accessScopes = resource ? req.scopes.filter((s) => resource.scopes.includes(s)) : [...req.scopes]
+  let accessToken: string
+  let accessKey: string
+  if (resource?.tokenFormat === 'jwt') {
+    accessToken = await signAccessToken(
+      { config, clock, signer },
+      accessTokenId,
+      { ...req, resource },
+      accessScopes,
+      now,
+      accessTtl,
+    )
+    accessKey = newJwtLookupKey(accessTokenId, accessToken)
+  } else ({ value: accessToken, key: accessKey } = newToken('access', accessTokenId))
   const scopes = joinList(req.scopes)
   await repo.insertAccessToken(trx, {
     id: accessTokenId,
@@ -100,7 +182,8 @@ async function writeTokens({ config, clock }: WriteDeps, trx: Db, req: IssueRequ
     kind: storedAccessKind('access'),
     application_id: req.application.id,
     user_id: req.userId,
-    scopes,
+    scopes: resource ? joinList(accessScopes) : scopes,
+    audience: resource?.uri ?? null,
     family_id: inChain ? chainId : null,
     authorization_code_id: req.codeId ?? null,
     created_at: now,
@@ -128,9 +211,19 @@ async function writeTokens({ config, clock }: WriteDeps, trx: Db, req: IssueRequ
       expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl),
       rotated_at: null,
       revoked_at: null,
+      resources: req.resources?.length ? joinList(req.resources) : null,
     })
   }
-  return { accessToken, accessTokenId, expiresIn: accessTtl, refreshToken, scopes: [...req.scopes], createdAt: now }
+  return {
+    accessToken,
+    accessTokenId,
+    expiresIn: accessTtl,
+    refreshToken,
+    scopes: accessScopes,
+    grantScopes: [...req.scopes],
+    audience: resource?.uri ?? null,
+    createdAt: now,
+  }
 }
 
 async function revokeCodeFamilies(trx: Db, codeId: string, now: number): Promise<void> {
@@ -186,6 +279,7 @@ export async function mintPersonalToken(
       scopes: joinList(scopes),
       family_id: null,
       authorization_code_id: null,
+      audience: null,
       created_at: now,
       expires_at: expiresAt,
       last_used_at: null,
@@ -236,8 +330,8 @@ export async function rotateRefreshToken(
   deps: IssueDeps & Pick<TokenDeps, 'db' | 'audit'>,
   value: string,
   application: Application,
-  narrowTo: (original: string[]) => string[] | { error: string },
-): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
+  narrowTo: (grant: { scopes: string[]; resources: string[] }) => Promise<Narrowed>,
+): Promise<RotateResult | { ok: false; reason: string; code: NarrowError }> {
   const { db, clock, writes, audit } = deps
   const key = tokenLookupKey(value, 'refresh')
   if (key === undefined) return { ok: false, reason: 'unknown refresh token' }
@@ -251,8 +345,10 @@ export async function rotateRefreshToken(
   if (row.rotated_at !== null && !(graceOpen && row.rotated_at > rotatedAfter)) return await reuseDetected(deps, row)
   if (row.expires_at <= now) return { ok: false, reason: 'refresh token expired' }
   if (row.user_id !== null && !ownersActive(row)) return { ok: false, reason: 'user is disabled' }
-  const scopes = narrowTo(splitList(row.scopes))
-  if ('error' in scopes) return { ok: false, reason: scopes.error, scopeError: true }
+  const resources = splitList(row.resources)
+  const narrowed = await narrowTo({ scopes: splitList(row.scopes), resources })
+  if ('error' in narrowed) return { ok: false, reason: narrowed.error, code: narrowed.code }
+  const { scopes, resource } = narrowed
   const result = await writes.run(async (trx): Promise<RotateResult | 'reused'> => {
     const rotates = row.rotated_at === null && (await repo.markRefreshTokenRotated(trx, row.id, now))
     if (rotates) await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
@@ -274,6 +370,8 @@ export async function rotateRefreshToken(
       nonce: row.nonce,
       codeId: row.authorization_code_id,
       familyId: row.family_id,
+      resource,
+      resources,
     })
     return { ok: true, tokens, authTime: row.auth_time, nonce: row.nonce, userId: row.user_id }
   })
@@ -294,7 +392,10 @@ export async function findActiveToken(deps: FindDeps, value: string): Promise<Ac
   const accessKey = tokenLookupKey(value, 'access') ?? tokenLookupKey(value, 'personal')
   if (accessKey !== undefined) return findActiveAccess(deps, accessKey)
   const refreshKey = tokenLookupKey(value, 'refresh')
-  return refreshKey === undefined ? undefined : findActiveRefresh(deps, refreshKey)
+  if (refreshKey !== undefined) return findActiveRefresh(deps, refreshKey)
+  // RFC 9068: a JWT access token is found by its jti and the digest of the whole JWT, like any other.
+  const jwtKey = jwtLookupKey(value)
+  return jwtKey === undefined ? undefined : findActiveAccess(deps, jwtKey)
 }
 
 /**
@@ -352,6 +453,9 @@ function activeToken(
     family_id: string | null
     created_at: number
     expires_at: number | null
+    audience?: string | null
+    resources?: string | null
+    auth_time?: number | null
   },
   kind: TokenKind,
 ): ActiveToken {
@@ -366,6 +470,9 @@ function activeToken(
     familyId: row.family_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    audience: row.audience ?? null,
+    resources: splitList(row.resources),
+    authTime: row.auth_time ?? null,
   }
 }
 
@@ -382,6 +489,7 @@ function ownersActive(row: { user_id: string | null; application_id: string | nu
 export function createTokenService(
   deps: ServiceDeps,
   audit: AuditService,
+  signer: Pick<SigningKeyService, 'active'>,
   store: TokenStore = createTokenStore(deps.db),
 ) {
   // One literal of one shape, made once: every operation reads its part of it.
@@ -392,6 +500,7 @@ export function createTokenService(
     writes: store.writes,
     lookups: store.lookups,
     audit,
+    signer,
   }
   return {
     issue: (req: IssueRequest) => issueTokens(d, req),
@@ -403,7 +512,7 @@ export function createTokenService(
     rotateRefresh: (
       value: string,
       application: Application,
-      narrowTo: (original: string[]) => string[] | { error: string },
+      narrowTo: (grant: { scopes: string[]; resources: string[] }) => Promise<Narrowed>,
     ) => rotateRefreshToken(d, value, application, narrowTo),
     findActive: (value: string) => findActiveToken(d, value),
     revoke: (value: string, application: Application) => revokeToken(d, value, application),
