@@ -42,6 +42,9 @@ export const INPUT_FIELD_NAMES = {
   UpdateGroupInput: { newName: 'name' },
   GroupIdInput: {},
   GroupMemberInput: {},
+  CreateResourceInput: { accessTokenTtl: 'accessTokenLifetime' },
+  UpdateResourceInput: { accessTokenTtl: 'accessTokenLifetime' },
+  ResourceNameInput: {},
 } satisfies Record<string, FieldNames>
 export type InputTypeName = keyof typeof INPUT_FIELD_NAMES
 

@@ -12,6 +12,7 @@ import { UserPatch } from '../../src/services/admin/users.ts'
 import { PersonalTokenInput } from '../../src/services/tokens/personal-tokens.ts'
 import { ApplicationPatch, NewApplicationInput } from '../../src/services/applications/applications.ts'
 import { ScopeInput, ScopePatch } from '../../src/services/scopes/scopes.ts'
+import { ResourceInput, ResourcePatch } from '../../src/services/resources/resources.ts'
 import { NewUserInput } from '../../src/services/users/users.ts'
 import { GroupPatch, NewGroupInput } from '../../src/services/groups/groups.ts'
 import { startServer } from '../helpers/server.ts'
@@ -39,6 +40,9 @@ const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
   UpdateGroupInput: [...Object.keys(GroupPatch.shape), 'id'],
   GroupIdInput: ['id'],
   GroupMemberInput: ['group', 'user'],
+  CreateResourceInput: [...Object.keys(ResourceInput.shape)],
+  UpdateResourceInput: [...Object.keys(ResourcePatch.shape), 'name'],
+  ResourceNameInput: ['name'],
 }
 
 function fieldsOf(name: string): string[] {
