@@ -59,15 +59,24 @@ const ResourceName = z
   .min(1)
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"')
+/** The first rule of RFC 8707 §2 (and of the registry) a URI breaks, or undefined. */
+function uriProblem(v: string): string | undefined {
+  if (v.includes('#')) return 'must not have a fragment (RFC 8707 §2)'
+  if (!URL.canParse(v)) return 'must be an absolute URI (RFC 8707 §2)'
+  const url = new URL(v)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https (or http) URI'
+  if (url.search || v.includes('?')) return 'must not have a query (RFC 8707 §2)'
+  if (canonicalResourceUri(v) === undefined) return 'must be an absolute URI without credentials or spaces'
+  return undefined
+}
 const ResourceUri = z
   .string()
   .max(2000)
-  .refine((v) => !v.includes('#'), 'must not have a fragment (RFC 8707 §2)')
-  .refine((v) => URL.canParse(v), 'must be an absolute URI (RFC 8707 §2)')
-  .refine((v) => ['https:', 'http:'].includes(new URL(v).protocol), 'must be an https (or http) URI')
-  .refine((v) => !new URL(v).search, 'must not have a query (RFC 8707 §2)')
-  .refine((v) => canonicalResourceUri(v) !== undefined, 'must be an absolute URI without credentials')
-  .transform((v) => canonicalResourceUri(v)!)
+  .superRefine((v, ctx) => {
+    const problem = uriProblem(v)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+  .transform((v) => canonicalResourceUri(v) ?? v)
 const ScopeList = z
   .array(
     z
