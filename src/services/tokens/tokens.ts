@@ -17,7 +17,7 @@ import { accessKindOfRow, storedAccessKind, type Db } from '../../store/database
 import { createGroupCommit, type GroupCommit } from '../../store/group-commit.ts'
 import { createTokenLookupCache, type TokenLookups } from '../../store/token-lookup-cache.ts'
 import type { Application } from '../applications/applications.ts'
-import type { SigningKeyService } from '../keys/signing-keys.ts'
+import type { ActiveSigningKey, SigningKeyService } from '../keys/signing-keys.ts'
 import { DEFAULT_JWT_ACCESS_TOKEN_TTL, type Resource } from '../resources/resources.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -122,16 +122,28 @@ function accessLifetime(config: TokenDeps['config'], req: IssueRequest): number 
   return resource.accessTokenTtl ?? usual
 }
 
+/**
+ * The key a JWT access token for `resource` is signed with, read before the write transaction, never
+ * inside it: on SQLite a first (uncached) read of the keys would wait for the connection the group
+ * commit's transaction holds. Undefined, and no read, for every other token.
+ */
+function signingKeyFor(
+  { signer }: Pick<TokenDeps, 'signer'>,
+  resource: Resource | null | undefined,
+): Promise<ActiveSigningKey> | undefined {
+  return resource?.tokenFormat === 'jwt' ? signer.active(JWT_ACCESS_TOKEN_ALG) : undefined
+}
+
 /** RFC 9068 §2.2: the claims of a JWT access token, signed with typ at+jwt (§2.1) and the key's kid. */
 async function signAccessToken(
-  { config, signer }: WriteDeps,
+  { config }: WriteDeps,
+  key: ActiveSigningKey,
   id: string,
   req: IssueRequest & { resource: Resource },
   scopes: readonly string[],
   now: number,
   ttl: number,
 ): Promise<string> {
-  const key = await signer.active(JWT_ACCESS_TOKEN_ALG)
   const payload = {
     iss: config.issuer,
     exp: now + ttl,
@@ -146,12 +158,20 @@ async function signAccessToken(
   }
   return signJwt(payload, key.key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' })
 }
-type WriteDeps = Pick<TokenDeps, 'config' | 'clock' | 'signer'>
-type IssueDeps = WriteDeps & Pick<TokenDeps, 'writes'>
+type WriteDeps = Pick<TokenDeps, 'config' | 'clock'>
+type IssueDeps = WriteDeps & Pick<TokenDeps, 'writes' | 'signer'>
 type FindDeps = Pick<TokenDeps, 'clock' | 'lookups'>
 
-/** Writes one issuance (access token, and refresh token when asked) inside the given transaction. */
-async function writeTokens({ config, clock, signer }: WriteDeps, trx: Db, req: IssueRequest): Promise<IssuedTokens> {
+/**
+ * Writes one issuance (access token, and refresh token when asked) inside the given transaction; `key`
+ * (from signingKeyFor) when the access token is a JWT.
+ */
+async function writeTokens(
+  { config, clock }: WriteDeps,
+  trx: Db,
+  req: IssueRequest,
+  key?: ActiveSigningKey,
+): Promise<IssuedTokens> {
   const now = clock.now()
   const accessTtl = accessLifetime(config, req)
   // A family ties a refresh chain (and the tokens of one code) together; a lone token needs none.
@@ -164,8 +184,10 @@ async function writeTokens({ config, clock, signer }: WriteDeps, trx: Db, req: I
   let accessToken: string
   let accessKey: string
   if (resource?.tokenFormat === 'jwt') {
+    if (!key) throw new Error('a JWT access token needs its signing key (signingKeyFor)')
     accessToken = await signAccessToken(
-      { config, clock, signer },
+      { config, clock },
+      key,
       accessTokenId,
       { ...req, resource },
       accessScopes,
@@ -231,8 +253,9 @@ async function revokeCodeFamilies(trx: Db, codeId: string, now: number): Promise
 }
 
 /** Issues tokens outside any code or refresh chain (client credentials and later grants). */
-export function issueTokens(deps: IssueDeps, req: IssueRequest): Promise<IssuedTokens> {
-  return deps.writes.run((trx) => writeTokens(deps, trx, req))
+export async function issueTokens(deps: IssueDeps, req: IssueRequest): Promise<IssuedTokens> {
+  const key = await signingKeyFor(deps, req.resource)
+  return deps.writes.run((trx) => writeTokens(deps, trx, req, key))
 }
 
 /**
@@ -245,13 +268,14 @@ export async function redeemCode(
   req: Omit<IssueRequest, 'codeId' | 'familyId'>,
 ): Promise<RedeemResult> {
   const { clock, writes, audit } = deps
+  const key = await signingKeyFor(deps, req.resource)
   const result = await writes.run(async (trx): Promise<RedeemResult> => {
     const now = clock.now()
     if (!(await consumeAuthorizationCode(trx, codeId, now))) {
       await revokeCodeFamilies(trx, codeId, now)
       return { ok: false, reason: 'authorization code was already used' }
     }
-    return { ok: true, tokens: await writeTokens(deps, trx, { ...req, codeId }) }
+    return { ok: true, tokens: await writeTokens(deps, trx, { ...req, codeId }, key) }
   })
   if (!result.ok) await audit.record({ type: 'code.reused', applicationId: req.application.id, userId: req.userId })
   return result
@@ -294,12 +318,13 @@ export async function mintPersonalToken(
  * Issues tokens only if `consume` succeeds in the same transaction: the one-time step (a device
  * code moving to consumed) and the issuance commit together or not at all.
  */
-export function issueTokensOnce(
+export async function issueTokensOnce(
   deps: IssueDeps,
   consume: (trx: Db) => Promise<boolean>,
   req: IssueRequest,
 ): Promise<IssuedTokens | undefined> {
-  return deps.writes.run(async (trx) => ((await consume(trx)) ? writeTokens(deps, trx, req) : undefined))
+  const key = await signingKeyFor(deps, req.resource)
+  return deps.writes.run(async (trx) => ((await consume(trx)) ? writeTokens(deps, trx, req, key) : undefined))
 }
 
 /** Revokes every token issued from a code, for a replay detected before the transaction. */
@@ -349,6 +374,7 @@ export async function rotateRefreshToken(
   const narrowed = await narrowTo({ scopes: splitList(row.scopes), resources })
   if ('error' in narrowed) return { ok: false, reason: narrowed.error, code: narrowed.code }
   const { scopes, resource } = narrowed
+  const signingKey = await signingKeyFor(deps, resource)
   const result = await writes.run(async (trx): Promise<RotateResult | 'reused'> => {
     const rotates = row.rotated_at === null && (await repo.markRefreshTokenRotated(trx, row.id, now))
     if (rotates) await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
@@ -361,18 +387,23 @@ export async function rotateRefreshToken(
         { type: 'refresh_token.grace_replayed', applicationId: row.application_id, userId: row.user_id },
         trx,
       )
-    const tokens = await writeTokens(deps, trx, {
-      application,
-      userId: row.user_id,
-      scopes,
-      withRefresh: true,
-      authTime: row.auth_time,
-      nonce: row.nonce,
-      codeId: row.authorization_code_id,
-      familyId: row.family_id,
-      resource,
-      resources,
-    })
+    const tokens = await writeTokens(
+      deps,
+      trx,
+      {
+        application,
+        userId: row.user_id,
+        scopes,
+        withRefresh: true,
+        authTime: row.auth_time,
+        nonce: row.nonce,
+        codeId: row.authorization_code_id,
+        familyId: row.family_id,
+        resource,
+        resources,
+      },
+      signingKey,
+    )
     return { ok: true, tokens, authTime: row.auth_time, nonce: row.nonce, userId: row.user_id }
   })
   return result === 'reused' ? await reuseDetected(deps, row) : result
