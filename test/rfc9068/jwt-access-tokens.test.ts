@@ -8,7 +8,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import { type Client, PASSWORD } from '../helpers/fixtures.ts'
 import { getCode, introspect, setup, userinfo, type Env } from '../helpers/flows.ts'
 import { postForm } from '../helpers/oauth.ts'
-import { testClock } from '../helpers/server.ts'
+import { startServer, testClock } from '../helpers/server.ts'
 
 const API = 'https://api.example/v1'
 const SHORT = 'https://short.example/'
@@ -154,4 +154,22 @@ describe('RFC 9068 §5 with RFC 7662 and RFC 7009: the jti is a stored token', (
     const { access_token } = (await res.json()) as { access_token: string }
     expect(access_token.startsWith('lkat_')).toBe(true)
   })
+})
+
+describe('issue 18 with latchkey export / import: the registry and live JWT access tokens travel', () => {
+  test('after an import the resource is registered and a JWT issued before it introspects with its aud', async () => {
+    const { access_token } = await userJwt()
+    const lines: string[] = []
+    for await (const line of env.server.provider.services.transfer.exportLines()) lines.push(line)
+    await using moved = await startServer({ clock })
+    const counts = await moved.provider.services.transfer.importLines(
+      (async function* () {
+        yield* lines
+      })(),
+    )
+    expect(counts.resources).toBe(2)
+    expect((await moved.provider.services.resources.find(API))?.tokenFormat).toBe('jwt')
+    const res = await postForm(moved.url, '/oauth/introspect', app, { token: access_token })
+    expect(await res.json()).toMatchObject({ active: true, aud: API })
+  }, 30_000)
 })

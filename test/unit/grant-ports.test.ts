@@ -41,9 +41,14 @@ const client: Application = {
 /** Exactly the port's methods; the type checker holds the stub to ClientCredentialsPorts. */
 function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
   return {
+    // Issue 18: a request naming no resource never reads the resource registry (the hot path stays as it was).
     resources: {
-      resolveTargets: async () => ({ ok: true, resources: [] }),
-      byUri: async () => [],
+      resolveTargets: async () => {
+        throw new Error('the resource registry was read for a request without resource')
+      },
+      byUri: async () => {
+        throw new Error('the resource registry was read for a request without resource')
+      },
     },
     scopes: { resolve: async (requested) => ({ ok: true, scopes: requested ? requested.split(' ') : ['read_user'] }) },
     tokens: {
@@ -87,7 +92,7 @@ describe('issue 15 §3: grants run on their narrow ports', () => {
         created_at: 1,
       })
       expect(issued).toHaveLength(1)
-      expect(issued[0]).toMatchObject({ userId: null, withRefresh: false, authTime: null })
+      expect(issued[0]).toMatchObject({ userId: null, withRefresh: false, authTime: null, resource: null })
     },
   )
 
