@@ -17,7 +17,7 @@ import { accessKindOfRow, storedAccessKind, type Db } from '../../store/database
 import { createGroupCommit, type GroupCommit } from '../../store/group-commit.ts'
 import { createTokenLookupCache, type TokenLookups } from '../../store/token-lookup-cache.ts'
 import type { Application } from '../applications/applications.ts'
-import type { ActiveSigningKey, SigningKeyService } from '../keys/signing-keys.ts'
+import type { SigningKeyService } from '../keys/signing-keys.ts'
 import { DEFAULT_JWT_ACCESS_TOKEN_TTL, type Resource } from '../resources/resources.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -122,80 +122,74 @@ function accessLifetime(config: TokenDeps['config'], req: IssueRequest): number 
   return resource.accessTokenTtl ?? usual
 }
 
-/**
- * The key a JWT access token for `resource` is signed with, read before the write transaction, never
- * inside it: on SQLite a first (uncached) read of the keys would wait for the connection the group
- * commit's transaction holds. Undefined, and no read, for every other token.
- */
-function signingKeyFor(
-  { signer }: Pick<TokenDeps, 'signer'>,
-  resource: Resource | null | undefined,
-): Promise<ActiveSigningKey> | undefined {
-  return resource?.tokenFormat === 'jwt' ? signer.active(JWT_ACCESS_TOKEN_ALG) : undefined
+/** An RFC 9068 access token signed ahead of its write: its row id (the `jti`), value, lookup key and iat. */
+interface SignedAccess {
+  id: string
+  value: string
+  key: string
+  issuedAt: number
 }
 
-/** RFC 9068 §2.2: the claims of a JWT access token, signed with typ at+jwt (§2.1) and the key's kid. */
-async function signAccessToken(
-  { config }: WriteDeps,
-  key: ActiveSigningKey,
-  id: string,
-  req: IssueRequest & { resource: Resource },
-  scopes: readonly string[],
-  now: number,
-  ttl: number,
-): Promise<string> {
+/** RFC 8707: a resource's token carries only the grant's scopes it accepts. */
+function accessScopesOf(req: IssueRequest): string[] {
+  const resource = req.resource
+  return resource ? req.scopes.filter((s) => resource.scopes.includes(s)) : [...req.scopes]
+}
+
+/**
+ * RFC 9068 §2: the JWT access token for a `jwt` resource, signed before the write transaction, never
+ * inside it: reading the key there could wait on SQLite for the connection the group commit's
+ * transaction holds (a cold key cache did), and signing there would hold the commit for every request
+ * batched into it. Undefined, with nothing read or signed, for every other token.
+ */
+async function signAccessAhead(
+  { config, clock, signer }: Pick<TokenDeps, 'config' | 'clock' | 'signer'>,
+  req: IssueRequest,
+): Promise<SignedAccess | undefined> {
+  const resource = req.resource
+  if (resource?.tokenFormat !== 'jwt') return undefined
+  const key = await signer.active(JWT_ACCESS_TOKEN_ALG)
+  const id = newId()
+  const now = clock.now()
   const payload = {
     iss: config.issuer,
-    exp: now + ttl,
-    aud: req.resource.uri,
+    exp: now + accessLifetime(config, req),
+    aud: resource.uri,
     // §2.2: the resource owner, or for a client acting for itself the client.
     sub: req.userId ?? req.application.clientId,
     client_id: req.application.clientId,
     iat: now,
     jti: id,
-    scope: scopes.join(' '),
+    scope: accessScopesOf(req).join(' '),
     ...(req.userId !== null && req.authTime !== null ? { auth_time: req.authTime } : {}),
   }
-  return signJwt(payload, key.key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+  const value = await signJwt(payload, key.key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+  return { id, value, key: newJwtLookupKey(id, value), issuedAt: now }
 }
 type WriteDeps = Pick<TokenDeps, 'config' | 'clock'>
 type IssueDeps = WriteDeps & Pick<TokenDeps, 'writes' | 'signer'>
 type FindDeps = Pick<TokenDeps, 'clock' | 'lookups'>
 
 /**
- * Writes one issuance (access token, and refresh token when asked) inside the given transaction; `key`
- * (from signingKeyFor) when the access token is a JWT.
+ * Writes one issuance (access token, and refresh token when asked) inside the given transaction;
+ * `signed` (from signAccessAhead) when the access token is a JWT.
  */
 async function writeTokens(
   { config, clock }: WriteDeps,
   trx: Db,
   req: IssueRequest,
-  key?: ActiveSigningKey,
+  signed?: SignedAccess,
 ): Promise<IssuedTokens> {
-  const now = clock.now()
+  const now = signed?.issuedAt ?? clock.now()
   const accessTtl = accessLifetime(config, req)
   // A family ties a refresh chain (and the tokens of one code) together; a lone token needs none.
   const chainId = req.familyId ?? newId()
   const inChain = req.withRefresh || !!req.codeId || !!req.familyId
-  const accessTokenId = newId()
   const resource = req.resource ?? null
-  // RFC 8707: a resource's token carries only the scopes it accepts.
-  const accessScopes = resource ? req.scopes.filter((s) => resource.scopes.includes(s)) : [...req.scopes]
-  let accessToken: string
-  let accessKey: string
-  if (resource?.tokenFormat === 'jwt') {
-    if (!key) throw new Error('a JWT access token needs its signing key (signingKeyFor)')
-    accessToken = await signAccessToken(
-      { config, clock },
-      key,
-      accessTokenId,
-      { ...req, resource },
-      accessScopes,
-      now,
-      accessTtl,
-    )
-    accessKey = newJwtLookupKey(accessTokenId, accessToken)
-  } else ({ value: accessToken, key: accessKey } = newToken('access', accessTokenId))
+  const accessScopes = accessScopesOf(req)
+  if (resource?.tokenFormat === 'jwt' && !signed) throw new Error('a JWT access token is signed ahead')
+  const accessTokenId = signed?.id ?? newId()
+  const { value: accessToken, key: accessKey } = signed ?? newToken('access', accessTokenId)
   const scopes = joinList(req.scopes)
   await repo.insertAccessToken(trx, {
     id: accessTokenId,
@@ -254,8 +248,8 @@ async function revokeCodeFamilies(trx: Db, codeId: string, now: number): Promise
 
 /** Issues tokens outside any code or refresh chain (client credentials and later grants). */
 export async function issueTokens(deps: IssueDeps, req: IssueRequest): Promise<IssuedTokens> {
-  const key = await signingKeyFor(deps, req.resource)
-  return deps.writes.run((trx) => writeTokens(deps, trx, req, key))
+  const signed = await signAccessAhead(deps, req)
+  return deps.writes.run((trx) => writeTokens(deps, trx, req, signed))
 }
 
 /**
@@ -268,14 +262,14 @@ export async function redeemCode(
   req: Omit<IssueRequest, 'codeId' | 'familyId'>,
 ): Promise<RedeemResult> {
   const { clock, writes, audit } = deps
-  const key = await signingKeyFor(deps, req.resource)
+  const signed = await signAccessAhead(deps, req)
   const result = await writes.run(async (trx): Promise<RedeemResult> => {
     const now = clock.now()
     if (!(await consumeAuthorizationCode(trx, codeId, now))) {
       await revokeCodeFamilies(trx, codeId, now)
       return { ok: false, reason: 'authorization code was already used' }
     }
-    return { ok: true, tokens: await writeTokens(deps, trx, { ...req, codeId }, key) }
+    return { ok: true, tokens: await writeTokens(deps, trx, { ...req, codeId }, signed) }
   })
   if (!result.ok) await audit.record({ type: 'code.reused', applicationId: req.application.id, userId: req.userId })
   return result
@@ -323,8 +317,8 @@ export async function issueTokensOnce(
   consume: (trx: Db) => Promise<boolean>,
   req: IssueRequest,
 ): Promise<IssuedTokens | undefined> {
-  const key = await signingKeyFor(deps, req.resource)
-  return deps.writes.run(async (trx) => ((await consume(trx)) ? writeTokens(deps, trx, req, key) : undefined))
+  const signed = await signAccessAhead(deps, req)
+  return deps.writes.run(async (trx) => ((await consume(trx)) ? writeTokens(deps, trx, req, signed) : undefined))
 }
 
 /** Revokes every token issued from a code, for a replay detected before the transaction. */
@@ -374,7 +368,19 @@ export async function rotateRefreshToken(
   const narrowed = await narrowTo({ scopes: splitList(row.scopes), resources })
   if ('error' in narrowed) return { ok: false, reason: narrowed.error, code: narrowed.code }
   const { scopes, resource } = narrowed
-  const signingKey = await signingKeyFor(deps, resource)
+  const issue: IssueRequest = {
+    application,
+    userId: row.user_id,
+    scopes,
+    withRefresh: true,
+    authTime: row.auth_time,
+    nonce: row.nonce,
+    codeId: row.authorization_code_id,
+    familyId: row.family_id,
+    resource,
+    resources,
+  }
+  const signed = await signAccessAhead(deps, issue)
   const result = await writes.run(async (trx): Promise<RotateResult | 'reused'> => {
     const rotates = row.rotated_at === null && (await repo.markRefreshTokenRotated(trx, row.id, now))
     if (rotates) await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
@@ -387,23 +393,7 @@ export async function rotateRefreshToken(
         { type: 'refresh_token.grace_replayed', applicationId: row.application_id, userId: row.user_id },
         trx,
       )
-    const tokens = await writeTokens(
-      deps,
-      trx,
-      {
-        application,
-        userId: row.user_id,
-        scopes,
-        withRefresh: true,
-        authTime: row.auth_time,
-        nonce: row.nonce,
-        codeId: row.authorization_code_id,
-        familyId: row.family_id,
-        resource,
-        resources,
-      },
-      signingKey,
-    )
+    const tokens = await writeTokens(deps, trx, issue, signed)
     return { ok: true, tokens, authTime: row.auth_time, nonce: row.nonce, userId: row.user_id }
   })
   return result === 'reused' ? await reuseDetected(deps, row) : result
