@@ -59,9 +59,15 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
     const narrow = async (grant: { scopes: string[]; resources: string[] }): Promise<Narrowed> => {
       const scopes = narrowScopes(grant.scopes)
       if ('error' in scopes) return { error: scopes.error, code: 'invalid_scope' }
-      const resource = await audienceFor(services, params.resource, grant.resources)
-      checkScopesForAudience(params.scope, resource)
-      return { scopes, resource }
+      try {
+        const resource = await audienceFor(services, params.resource, grant.resources)
+        checkScopesForAudience(params.scope, resource)
+        return { scopes, resource }
+      } catch (e) {
+        if (e instanceof InvalidTarget) return { error: e.description, code: 'invalid_target' }
+        if (e instanceof InvalidScope) return { error: e.description, code: 'invalid_scope' }
+        throw e
+      }
     }
     const result = await services.tokens.rotateRefresh(params.refresh_token, client, narrow)
     if (!result.ok)
