@@ -63,7 +63,7 @@ describe('issue 18: resources in GraphQL', () => {
     expect(gone.deleteResource).toEqual({ __typename: 'DeleteResourcePayload', name: 'mcp' })
   })
 
-  test('RFC 8707 §2: a fragment, a relative URI, an unknown scope and a bad lifetime are typed errors naming the field', async () => {
+  test('RFC 8707 §2: fragment, relative URI, unknown scope, bad lifetime: typed errors naming the field', async () => {
     const cases: Array<[string, string]> = [
       ['name: "a", uri: "https://a.example/#x"', 'uri'],
       ['name: "a", uri: "/relative"', 'uri'],

@@ -143,7 +143,7 @@ describe('RFC 8707 §2: the resource parameter at the authorization endpoint', (
     expect(redirectError(await authorize(`${MCP}#frag`)).error).toBe('invalid_target')
   })
 
-  test('§2 (issue 18): a scope the named resource does not accept → invalid_scope, not silently dropped', async () => {
+  test('§2 (issue 18): a scope the resource does not accept → invalid_scope, not dropped', async () => {
     expect(redirectError(await authorize(MCP, 'mcp:read files:read')).error).toBe('invalid_scope')
     // identity scopes (openid, profile, offline_access) may go beside any resource
     const fine = await authorize(MCP, 'openid mcp:read')
@@ -164,7 +164,7 @@ describe('RFC 8707 §2.2: the token request picks one of the authorized resource
     expect(seen).toMatchObject({ active: true, aud: MCP, scope: 'mcp:read', client_id: app.clientId })
   })
 
-  test('§2 (issue 18): a grant covering several resources and a token request naming none → invalid_target', async () => {
+  test('§2 (issue 18): a grant of several resources, a token request naming none → invalid_target', async () => {
     const c = await codeFor([MCP, FILES], 'mcp:read files:read')
     await expectError(await redeem(c), 'invalid_target')
   })
@@ -180,7 +180,7 @@ describe('RFC 8707 §2.2: the token request picks one of the authorized resource
     await expectError(await redeem(c, SPARE), 'invalid_target')
   })
 
-  test('§2 (issue 18): one audience per access token: two resources at the token endpoint → invalid_target', async () => {
+  test('§2 (issue 18): one audience per token: two resources at the token endpoint → invalid_target', async () => {
     const c = await codeFor([MCP, FILES], 'mcp:read files:read')
     await expectError(await redeem(c, [MCP, FILES]), 'invalid_target')
   })
@@ -231,7 +231,7 @@ describe('RFC 8707 §2.2: refresh may narrow to any authorized resource, never w
     expect((await introspect(env, ((await back.json()) as { access_token: string }).access_token)).aud).toBe(MCP)
   })
 
-  test('§2.2: refresh naming a resource outside the grant → invalid_target; the refresh token stays usable', async () => {
+  test('§2.2: refresh naming a resource outside the grant → invalid_target; the token stays usable', async () => {
     const c = await codeFor([MCP], 'offline_access mcp:read')
     const first = (await (await redeem(c)).json()) as { refresh_token: string }
     await expectError(await refresh(env, app, first.refresh_token, { resource: SPARE }), 'invalid_target')
@@ -272,7 +272,7 @@ describe('RFC 8707 §2 on the grants without a code: client credentials, passwor
     )
   })
 
-  test('§2: password grant with a resource → a token for it; unknown → invalid_target before any sign-in', async () => {
+  test('§2: password grant with a resource → its token; unknown → invalid_target before sign-in', async () => {
     const ok = await token(app, { grant_type: 'password', username: 'alice', password: PASSWORD, resource: MCP })
     expect(ok.status).toBe(200)
     const body = (await ok.json()) as { access_token: string }
@@ -331,7 +331,7 @@ describe('RFC 8707 §3, RFC 9068 §4: a resource’s token is not accepted by La
     expect((await userinfo(env, own.access_token)).status).toBe(200)
   })
 
-  test('issue 18: deleting a resource revokes its access tokens at once; its codes then get invalid_target', async () => {
+  test('issue 18: deleting a resource revokes its access tokens; its codes then get invalid_target', async () => {
     const s = env.server.provider.services
     await s.resources.create({ name: 'gone', uri: 'https://gone.example/', scopes: ['mcp:read'] })
     const live = (await (

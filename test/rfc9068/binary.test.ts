@@ -60,7 +60,7 @@ const post = (path: string, fields: Record<string, string>) =>
   })
 
 describe('RFC 9068 with the compiled binary', () => {
-  test('§2.1, §4: jose verifies the token against the served JWKS (typ at+jwt, iss, aud); RFC 7009 → inactive', async () => {
+  test('§2.1, §4: jose verifies it with the served JWKS (typ at+jwt, iss, aud); RFC 7009 → inactive', async () => {
     const discovery = (await (await fetch(`${lk.url}/.well-known/openid-configuration`)).json()) as {
       jwks_uri: string
       issuer: string

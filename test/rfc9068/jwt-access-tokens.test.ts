@@ -149,7 +149,7 @@ describe('RFC 9068 §5 with RFC 7662 and RFC 7009: the jti is a stored token', (
     expect((await userinfo(env, access_token)).status).toBe(401)
   })
 
-  test('opaque stays the default: a resource without jwt format, and no resource at all, give opaque tokens', async () => {
+  test('opaque stays the default: no resource (or a resource without jwt) gives opaque tokens', async () => {
     const res = await token({ grant_type: 'client_credentials', scope: 'api:read' })
     const { access_token } = (await res.json()) as { access_token: string }
     expect(access_token.startsWith('lkat_')).toBe(true)
