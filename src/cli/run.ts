@@ -37,7 +37,7 @@ Commands:
   key        list and rotate the signing keys
   resource   create, update, list, show, delete resource servers (RFC 8707; opaque or RFC 9068 JWT tokens)
   backup     write a consistent online backup of the SQLite database
-  export     write users, apps, scopes, grants, keys and live tokens to a file (JSON lines)
+  export     write users, apps, scopes, resources, grants, keys, live tokens to a file (JSON lines)
   import     read such a file into a new database (e.g. SQLite → PostgreSQL)
 
 Options:
