@@ -17,6 +17,7 @@ import * as emailVerified from './2026_12_02_600_email_verified.ts'
 import * as accountSelfService from './2026_12_03_300_account_self_service.ts'
 import * as clientRegistration from './2026_12_03_400_client_registration.ts'
 import * as clientMetadataDocuments from './2026_12_03_500_client_metadata_documents.ts'
+import * as resources from './2026_12_03_600_resources.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_300_account_self_service': accountSelfService,
   '2026_12_03_400_client_registration': clientRegistration,
   '2026_12_03_500_client_metadata_documents': clientMetadataDocuments,
+  '2026_12_03_600_resources': resources,
 }

@@ -44,6 +44,9 @@ export const INPUT_FIELD_NAMES = {
   GroupMemberInput: {},
   CreateInitialAccessTokenInput: {},
   InitialAccessTokenIdInput: {},
+  CreateResourceInput: { accessTokenTtl: 'accessTokenLifetime' },
+  UpdateResourceInput: { accessTokenTtl: 'accessTokenLifetime' },
+  ResourceNameInput: {},
 } satisfies Record<string, FieldNames>
 export type InputTypeName = keyof typeof INPUT_FIELD_NAMES
 

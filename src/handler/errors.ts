@@ -35,6 +35,8 @@ export type OAuthErrorCode =
   // RFC 7591 §3.2.2
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
+  // RFC 8707 §2
+  | 'invalid_target'
   // RFC 9110: not an OAuth code, but answered in the same JSON shape
   | 'method_not_allowed'
   | 'not_found'
@@ -80,6 +82,10 @@ export class UnsupportedGrantType extends OAuthError {
 }
 export class InvalidScope extends OAuthError {
   readonly code = 'invalid_scope'
+}
+/** RFC 8707 §2: the resource is unknown, malformed, or not one the grant authorized. */
+export class InvalidTarget extends OAuthError {
+  readonly code = 'invalid_target'
 }
 export class AccessDenied extends OAuthError {
   readonly code = 'access_denied'

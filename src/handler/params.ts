@@ -55,11 +55,19 @@ class ParamSet {
     // cannot store one in text: refused here, it never reaches a query as a 500.
     if (name.includes('\u0000') || value.includes('\u0000'))
       throw new InvalidRequest(`parameter ${safeName(name)} holds a NUL character`)
-    if (this.seen.has(name)) throw repeated(name)
+    if (this.seen.has(name)) {
+      // RFC 8707 §2: `resource` may be repeated; its values are kept space-separated (a URI has no space).
+      if (!REPEATABLE.has(name)) throw repeated(name)
+      if (value !== '') this.values[name] = this.values[name] ? `${this.values[name]} ${value}` : value
+      return
+    }
     this.seen.add(name)
     if (value !== '') this.values[name] = value
   }
 }
+
+/** Parameters a later RFC allows more than once (RFC 6749 §3.1 forbids it for the rest). */
+const REPEATABLE: ReadonlySet<string> = new Set(['resource'])
 
 function repeated(name: string): InvalidRequest {
   return new InvalidRequest(`parameter ${safeName(name)} is repeated`)

@@ -23,6 +23,7 @@ import {
   UnsupportedResponseType,
 } from '../handler/errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
+import { checkScopesForResources, requestedResources, type ResourcePorts } from './resource-indicators.ts'
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account'] as const
 const MAX_STATE = 2048
@@ -40,6 +41,8 @@ export interface AuthorizeRequest {
   maxAge: number | undefined
   /** The user a verified `id_token_hint` names (its `sub`), or null without a hint. */
   hintedSubject: string | null
+  /** RFC 8707: the resource URIs requested (empty: none), kept with the code. */
+  resources: string[]
   /** The parameters as received, carried through login and consent. */
   params: Params
 }
@@ -64,6 +67,7 @@ export class RedirectableError extends Error {
 
 /** What validating an authorization request uses: the client lookup, scopes, and the hint's keys. */
 export type AuthorizeRequestPorts = IdTokenHintPorts &
+  ResourcePorts &
   Port<{ applications: 'findByClientId' | 'findMetadataClient'; scopes: 'resolve' }>
 
 export async function validateAuthorizeRequest(
@@ -142,6 +146,9 @@ async function validateRest(services: AuthorizeRequestPorts, issuer: string, cli
     throw new InvalidRequest('request objects are not supported')
   const scope = await services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
   if (!scope.ok) throw new InvalidScope(scope.reason)
+  // RFC 8707 §2: unknown or malformed resource → invalid_target, redirected like the errors around it.
+  const resources = await requestedResources(services, params.resource)
+  checkScopesForResources(params.scope, resources)
   const pkce = parseChallenge(params.code_challenge, params.code_challenge_method, client.allowPlainPkce)
   // RFC 7636 §4.4.1, RFC 9700 §2.1.1: public clients must use PKCE.
   if (client.isPublic && !pkce) throw new InvalidRequest('code_challenge is required for public clients')
@@ -151,6 +158,7 @@ async function validateRest(services: AuthorizeRequestPorts, issuer: string, cli
   const maxAge = parseMaxAge(params.max_age)
   return {
     scopes: scope.scopes,
+    resources: resources.map((r) => r.uri),
     pkce,
     nonce: nonce ?? null,
     prompt,

@@ -240,6 +240,7 @@ async function issueCode(
     codeChallengeMethod: req.pkce?.method ?? null,
     nonce: req.nonce,
     authTime: session.authTime,
+    resources: req.resources,
   })
   ctx.log.clientId = req.client.clientId
   return {

@@ -16,6 +16,7 @@ import { createHealthService } from './operations/health.ts'
 import { createPurgeService } from './operations/purge.ts'
 import { createRateLimitService } from './shared/rate-limits.ts'
 import { createRegistrationService } from './registration/registration.ts'
+import { createResourceService } from './resources/resources.ts'
 import { createScopeService } from './scopes/scopes.ts'
 import { createSessionService } from './sessions/sessions.ts'
 import { createSigningKeyService } from './keys/signing-keys.ts'
@@ -31,6 +32,7 @@ export function createServices(deps: ServiceDeps) {
   const rateLimits = createRateLimitService(deps)
   const users = createUserService(deps, audit, rateLimits)
   const registration = createRegistrationService(deps, audit, scopes)
+  const signingKeys = createSigningKeyService(deps, audit)
   return withAdmin({
     deps,
     audit,
@@ -43,8 +45,9 @@ export function createServices(deps: ServiceDeps) {
     grants,
     groups: createGroupService(deps, audit),
     codes: createAuthorizationCodeService(deps),
-    tokens: createTokenService(deps, audit),
-    signingKeys: createSigningKeyService(deps, audit),
+    tokens: createTokenService(deps, audit, signingKeys),
+    signingKeys,
+    resources: createResourceService(deps, audit, scopes),
     health: createHealthService(deps),
     purge: createPurgeService(deps, registration.purgeUnused),
     rateLimits,

@@ -164,6 +164,8 @@ export interface AuthorizationCodesTable {
   created_at: number
   expires_at: number
   consumed_at: number | null
+  /** RFC 8707: the resource URIs authorized, space-separated; null: none (migration 2026_12_03_600). */
+  resources: string | null
 }
 
 export interface AccessTokensTable {
@@ -182,6 +184,8 @@ export interface AccessTokensTable {
   expires_at: number | null
   last_used_at: number | null
   revoked_at: number | null
+  /** RFC 8707: the resource URI the token is restricted to; null: a token for Latchkey itself. */
+  audience: string | null
 }
 
 /** The kinds of token the `access_tokens` table holds (refresh tokens have their own table). */
@@ -218,6 +222,8 @@ export interface RefreshTokensTable {
   revoked_at: number | null
   /** Issue 16: answers given to replays of this token (after its rotation) within the grace period. */
   grace_replays: Generated<number>
+  /** RFC 8707: the resource URIs of the grant, space-separated; null: none. */
+  resources: string | null
 }
 
 export interface DeviceCodesTable {
@@ -233,6 +239,21 @@ export interface DeviceCodesTable {
   auth_time: number | null
   created_at: number
   expires_at: number
+  /** RFC 8707: the resource URIs requested, space-separated; null: none. */
+  resources: string | null
+}
+
+/** RFC 8707 resource servers registered by the operator (migration 2026_12_03_600). */
+export interface ResourcesTable {
+  id: string
+  name: string
+  /** Absolute, without fragment or query, as `new URL(uri).href` writes it. */
+  uri: string
+  scopes: string
+  token_format: 'opaque' | 'jwt'
+  access_token_ttl: number | null
+  created_at: number
+  updated_at: number
 }
 
 export interface SigningKeysTable {
@@ -316,6 +337,7 @@ export interface Database {
   application_groups: ApplicationGroupsTable
   one_time_links: OneTimeLinksTable
   registration_tokens: RegistrationTokensTable
+  resources: ResourcesTable
 }
 
 export type Db = Kysely<Database>

@@ -9,6 +9,7 @@ import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
 import { GROUP_SUBCOMMANDS } from '../../src/cli/group.ts'
 import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
 import { REGISTRATION_TOKEN_SUBCOMMANDS } from '../../src/cli/registration-token.ts'
+import { RESOURCE_SUBCOMMANDS } from '../../src/cli/resource.ts'
 import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
 import { USER_SUBCOMMANDS } from '../../src/cli/user.ts'
@@ -81,12 +82,30 @@ const USER_UPDATE_TWINS: Record<string, string> = {
   'email-verified': 'emailVerified',
   'no-email-verified': 'emailVerified',
 }
+/** Issue 18: the resource registry (RFC 8707). */
+const RESOURCE_CREATE_TWINS: Record<string, string> = {
+  name: 'name',
+  uri: 'uri',
+  scopes: 'scopes',
+  'token-format': 'tokenFormat',
+  'access-token-lifetime': 'accessTokenLifetime',
+}
+const RESOURCE_UPDATE_TWINS: Record<string, string> = {
+  uri: 'uri',
+  scopes: 'scopes',
+  'token-format': 'tokenFormat',
+  'access-token-lifetime': 'accessTokenLifetime',
+}
 const GROUP_CREATE_TWINS: Record<string, string> = { name: 'name', description: 'description' }
 /** `group update` is two commands, each of one setting: rename --to and describe --description. */
 const GROUP_RENAME_TWINS: Record<string, string> = { to: 'name' }
 const GROUP_DESCRIBE_TWINS: Record<string, string> = { description: 'description' }
 /** GraphQL fields that pick the object rather than set it: the CLI takes CLIENT_ID or --username. */
-const SELECTORS: Record<string, string[]> = { UpdateApplicationInput: ['id'], UpdateUserInput: ['id'] }
+const SELECTORS: Record<string, string[]> = {
+  UpdateApplicationInput: ['id'],
+  UpdateUserInput: ['id'],
+  UpdateResourceInput: ['name'],
+}
 
 /** CLI command → the GraphQL mutation or query that does the same. */
 const COMMAND_TWINS: Record<string, string> = {
@@ -128,6 +147,11 @@ const COMMAND_TWINS: Record<string, string> = {
   'registration-token revoke': 'revokeInitialAccessToken',
   'group add-member': 'addGroupMember',
   'group remove-member': 'removeGroupMember',
+  'resource create': 'createResource',
+  'resource update': 'updateResource',
+  'resource list': 'resources',
+  'resource show': 'resource',
+  'resource delete': 'deleteResource',
 }
 /** Mutations on applications, users, grants and tokens that have no CLI command, and why. */
 const GRAPHQL_ONLY: Record<string, string> = {
@@ -169,6 +193,13 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
     ['user create', settingFlags(USER_SUBCOMMANDS.create, false), 'CreateUserInput', USER_CREATE_TWINS],
     ['user update', settingFlags(USER_SUBCOMMANDS.update, true), 'UpdateUserInput', USER_UPDATE_TWINS],
     ['group create', settingFlags(GROUP_SUBCOMMANDS.create, false), 'CreateGroupInput', GROUP_CREATE_TWINS],
+    ['resource create', settingFlags(RESOURCE_SUBCOMMANDS.create, false), 'CreateResourceInput', RESOURCE_CREATE_TWINS],
+    [
+      'resource update',
+      settingFlags(RESOURCE_SUBCOMMANDS.update, true, new Set(['name'])),
+      'UpdateResourceInput',
+      RESOURCE_UPDATE_TWINS,
+    ],
   ] as const) {
     test(`latchkey ${command} ↔ ${input}: no flag and no field without a twin`, () => {
       expect([...cli].sort()).toEqual(Object.keys(twins).sort())
@@ -196,6 +227,7 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
         key: KEY_SUBCOMMANDS,
         group: GROUP_SUBCOMMANDS,
         'registration-token': REGISTRATION_TOKEN_SUBCOMMANDS,
+        resource: RESOURCE_SUBCOMMANDS,
       }
       const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
       expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())

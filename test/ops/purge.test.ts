@@ -21,7 +21,8 @@ async function setup(config: Record<string, unknown> = {}) {
       withRefresh,
       authTime: clock.now(),
     })
-  const rotate = (refresh: string) => services.tokens.rotateRefresh(refresh, app, (s) => s)
+  const rotate = (refresh: string) =>
+    services.tokens.rotateRefresh(refresh, app, async (g) => ({ scopes: g.scopes, resource: null }))
   // Through the provider's own connection, so it counts on SQLite and PostgreSQL alike.
   const count = async (table: string) =>
     Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(server.db)).rows[0]!.n)

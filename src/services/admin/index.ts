@@ -6,6 +6,7 @@
 import { createAccessService } from './access.ts'
 import { createAdminApplicationService } from './applications.ts'
 import { createAdminKeyService } from './keys.ts'
+import { createAdminResourceService } from './resources.ts'
 import { createAdminScopeService } from './scopes.ts'
 import { createAdminRegistrationTokenService } from './registration-tokens.ts'
 import { createAdminTokenService } from './tokens.ts'
@@ -14,6 +15,7 @@ import type { ApplicationService } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import type { GrantService } from '../grants/grants.ts'
+import type { ResourceService } from '../resources/resources.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import type { SigningKeyService } from '../keys/signing-keys.ts'
 import type { TokenService } from '../tokens/tokens.ts'
@@ -32,6 +34,7 @@ export interface BaseServices {
   tokens: TokenService
   signingKeys: SigningKeyService
   registration: RegistrationService
+  resources: ResourceService
 }
 
 export function createAdminServices(s: BaseServices) {
@@ -43,6 +46,7 @@ export function createAdminServices(s: BaseServices) {
     keys: createAdminKeyService(s.deps, s.signingKeys),
     scopes: createAdminScopeService(s.scopes),
     registrationTokens: createAdminRegistrationTokenService(s.registration),
+    resources: createAdminResourceService(s.resources),
   }
 }
 export type AdminServices = ReturnType<typeof createAdminServices>

@@ -16,6 +16,7 @@ export const TRANSFER_TABLES = {
   counters: 'name',
   applications: 'id',
   scopes: 'name',
+  resources: 'id',
   groups: 'id',
   group_members: ['group_id', 'user_id'],
   application_groups: ['application_id', 'group_id'],
