@@ -14,6 +14,10 @@ import * as refreshGracePeriod from './2026_12_02_400_refresh_grace_period.ts'
 import * as applicationDefaultScopes from './2026_12_02_450_application_default_scopes.ts'
 import * as applicationGroups from './2026_12_02_500_application_groups.ts'
 import * as emailVerified from './2026_12_02_600_email_verified.ts'
+import * as accountSelfService from './2026_12_03_300_account_self_service.ts'
+import * as clientRegistration from './2026_12_03_400_client_registration.ts'
+import * as clientMetadataDocuments from './2026_12_03_500_client_metadata_documents.ts'
+import * as resources from './2026_12_03_600_resources.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -30,4 +34,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_450_application_default_scopes': applicationDefaultScopes,
   '2026_12_02_500_application_groups': applicationGroups,
   '2026_12_02_600_email_verified': emailVerified,
+  '2026_12_03_300_account_self_service': accountSelfService,
+  '2026_12_03_400_client_registration': clientRegistration,
+  '2026_12_03_500_client_metadata_documents': clientMetadataDocuments,
+  '2026_12_03_600_resources': resources,
 }

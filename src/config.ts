@@ -106,6 +106,35 @@ export const ConfigSchema = z
       .transform((d) => d.toLowerCase())
       .refine((d) => HOST_NAME.test(d) && d.includes('.'), 'must be a domain name such as example.com (no dot first)')
       .optional(),
+    /**
+     * Issue 18, RFC 7591: who may register a client at /oauth/register. off: nobody (no registration_endpoint
+     * in discovery); token: whoever holds an initial access token an administrator made; open: anyone, but
+     * only public clients with PKCE, the authorization-code grant and scopes open to self-registration.
+     */
+    registrationPolicy: z.enum(['off', 'token', 'open']).default('off'),
+    /** Self-registered clients that have not obtained tokens this long after registering are deleted. */
+    registrationPurgeAfter: seconds(86400),
+    /**
+     * Issue 18: a client_id that is an https URL is fetched as the client's metadata document
+     * (draft-ietf-oauth-client-id-metadata-document), what Model Context Protocol clients use. On by default.
+     */
+    metadataDocuments: flag(true),
+    /**
+     * host:port pairs whose metadata documents may be fetched although they are on another port than 443 or
+     * resolve to a loopback or private address (for testing, or a client on the operator's own network).
+     */
+    metadataDocumentAllowHosts: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().refine(isHostPort, 'must be host:port pairs separated by commas, e.g. app.test:8443')))
+      .default([]),
+    /** A PEM file of certificate authorities trusted for metadata documents besides the system's (for testing). */
+    metadataDocumentCaFile: z.string().min(1).optional(),
+    /** The scopes a client known only by its metadata document may ask for (within the document's `scope`). */
+    metadataDocumentScopes: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean))
+      .default(['openid', 'profile', 'email', 'offline_access']),
   })
   .strict()
   .transform((c) => ({ ...c, issuer: (c.issuer ?? `http://localhost:${c.port}`).replace(/\/+$/, '') }))
@@ -115,12 +144,26 @@ export const ConfigSchema = z
     { error: "the issuer's host must be the session cookie domain or under it", path: ['sessionCookieDomain'] },
   )
 
+/** `host:port` with a host name, an IPv4 address or a bracketed IPv6 address, and a port from 1 to 65535. */
+function isHostPort(v: string): boolean {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(v)
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return false
+  const host = m[1]!
+  return host.startsWith('[') ? isIP(host.slice(1, -1)) === 6 : isIP(host) === 4 || HOST_NAME.test(host)
+}
+
 function domainCovers(domain: string, host: string): boolean {
   return host === domain || host.endsWith(`.${domain}`)
 }
 
 /** The forward-auth rules, read from the file `forwardAuthRules` names, once at start-up. */
-export type Config = Readonly<z.output<typeof ConfigSchema> & { forwardAuth?: ForwardAuthRules }>
+export type Config = Readonly<
+  z.output<typeof ConfigSchema> & {
+    forwardAuth?: ForwardAuthRules
+    /** The PEM text of `metadataDocumentCaFile`, read once at start-up (issue 18). */
+    metadataDocumentCa?: string
+  }
+>
 export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, unknown>>
 
 /** The settings a flag or variable may name, with their flag and environment spellings. */
@@ -153,6 +196,12 @@ export const SETTINGS = {
   passwordConcurrency: { flag: 'password-concurrency', env: 'LATCHKEY_PASSWORD_CONCURRENCY' },
   forwardAuthRules: { flag: 'forward-auth-rules', env: 'LATCHKEY_FORWARD_AUTH_RULES' },
   sessionCookieDomain: { flag: 'session-cookie-domain', env: 'LATCHKEY_SESSION_COOKIE_DOMAIN' },
+  registrationPolicy: { flag: 'registration-policy', env: 'LATCHKEY_REGISTRATION_POLICY' },
+  registrationPurgeAfter: { flag: 'registration-purge-after', env: 'LATCHKEY_REGISTRATION_PURGE_AFTER' },
+  metadataDocuments: { flag: 'metadata-documents', env: 'LATCHKEY_METADATA_DOCUMENTS' },
+  metadataDocumentAllowHosts: { flag: 'metadata-document-allow-hosts', env: 'LATCHKEY_METADATA_DOCUMENT_ALLOW_HOSTS' },
+  metadataDocumentCaFile: { flag: 'metadata-document-ca-file', env: 'LATCHKEY_METADATA_DOCUMENT_CA_FILE' },
+  metadataDocumentScopes: { flag: 'metadata-document-scopes', env: 'LATCHKEY_METADATA_DOCUMENT_SCOPES' },
 } as const satisfies Record<keyof ConfigInput, { flag: string; env: string }>
 
 export class ConfigError extends Error {
@@ -187,7 +236,21 @@ export function loadConfig({ flags, env, readFile = defaultReadFile }: ConfigSou
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, names))
   const rulesFile = parsed.data.forwardAuthRules
   const forwardAuth = rulesFile ? readForwardAuthRules(rulesFile, names.forwardAuthRules!, readFile) : undefined
-  return Object.freeze({ ...parsed.data, ...(forwardAuth && { forwardAuth }) })
+  const caFile = parsed.data.metadataDocumentCaFile
+  const metadataDocumentCa = caFile ? readCaFile(caFile, names.metadataDocumentCaFile!, readFile) : undefined
+  return Object.freeze({ ...parsed.data, ...(forwardAuth && { forwardAuth }), ...(caFile && { metadataDocumentCa }) })
+}
+
+function readCaFile(path: string, setting: string, readFile: (p: string) => string): string {
+  let text: string
+  try {
+    text = readFile(path)
+  } catch (e) {
+    throw new ConfigError(`cannot read the metadata document CA file ${path} (${setting}): ${readProblem(e)}`)
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError(`metadata document CA file ${path} (${setting}) holds no PEM certificate`)
+  return text
 }
 
 function readForwardAuthRules(path: string, setting: string, readFile: (p: string) => string): ForwardAuthRules {

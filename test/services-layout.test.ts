@@ -18,11 +18,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   grants: ['shared'],
   keys: ['shared'],
   operations: ['shared'],
+  resources: ['shared'],
   sessions: ['users', 'shared'],
   groups: ['users', 'shared'],
   applications: ['scopes', 'groups', 'shared'],
-  tokens: ['applications', 'grants', 'scopes', 'shared'],
-  admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'shared'],
+  tokens: ['applications', 'grants', 'scopes', 'keys', 'resources', 'shared'],
+  /** Issue 18: clients that register themselves (RFC 7591/7592) become applications. */
+  registration: ['applications', 'scopes', 'shared'],
+  admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'registration', 'resources', 'shared'],
 }
 
 /** Relative specifiers of every import form: static, type-only, side-effect, export … from, import(). */

@@ -48,9 +48,15 @@ const SETTING_HELP = {
   passwordConcurrency: ['N', 'Argon2id hashes at once; more queue, then 503', '0 = half the cores'],
   forwardAuthRules: ['FILE', 'JSON rules for /forward-auth (docs/forward-auth.md)', 'none: endpoints answer 404'],
   sessionCookieDomain: ['D', 'session cookie Domain, for forward auth on hosts under D', 'host-only'],
+  registrationPolicy: ['P', 'who may register clients at /oauth/register (RFC 7591): off|token|open', 'off'],
+  registrationPurgeAfter: ['S', 'delete self-registered clients that got no token within S seconds', '86400'],
+  metadataDocuments: ['[B]', 'accept https URLs as client_id: client ID metadata documents; bare means true', 'true'],
+  metadataDocumentAllowHosts: ['HOSTS', 'host:port list whose documents may be on loopback/private/non-443', 'none'],
+  metadataDocumentCaFile: ['FILE', 'extra PEM CAs trusted when fetching metadata documents', 'system CAs only'],
+  metadataDocumentScopes: ['S', 'scopes a metadata document client may ask for', 'openid profile email offline_access'],
 } as const satisfies Record<Setting, readonly [string, string, string]>
 
-const BARE = new Set<Setting>(['passwordGrant', 'graphqlIntrospection', 'graphiql'])
+const BARE = new Set<Setting>(['passwordGrant', 'graphqlIntrospection', 'graphiql', 'metadataDocuments'])
 
 function settingFlag(key: Setting): Flag {
   const [value, help, fallback] = SETTING_HELP[key]

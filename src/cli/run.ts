@@ -14,9 +14,11 @@ import { printed, type Command } from './command.ts'
 import type { CliIO } from './io.ts'
 import { key } from './key.ts'
 import { migrate } from './migrate.ts'
+import { resource } from './resource.ts'
 import { scope } from './scope.ts'
 import { serve } from './serve.ts'
 import { token } from './token.ts'
+import { registrationToken } from './registration-token.ts'
 import { exportCommand, importCommand } from './transfer.ts'
 import { group } from './group.ts'
 import { user } from './user.ts'
@@ -34,9 +36,12 @@ Commands:
   token      create, list, revoke personal access tokens
   scope      create, update, list, delete scopes; import a forge's preset (gitea, forgejo, gitea-legacy, gitlab)
   key        list and rotate the signing keys
+  resource   create, update, list, show, delete resource servers (RFC 8707; opaque or RFC 9068 JWT tokens)
   backup     write a consistent online backup of the SQLite database
-  export     write users, apps, scopes, grants, keys and live tokens to a file (JSON lines)
+  export     write users, apps, scopes, resources, grants, keys, live tokens to a file (JSON lines)
   import     read such a file into a new database (e.g. SQLite → PostgreSQL)
+  registration-token
+             create, list, revoke initial access tokens for client registration (RFC 7591)
 
 Options:
   --help, -h       this help; \`latchkey <command> --help\` shows the options of each command
@@ -54,9 +59,11 @@ const COMMANDS: Record<string, Command> = {
   token,
   scope,
   key,
+  resource,
   backup,
   export: exportCommand,
   import: importCommand,
+  'registration-token': registrationToken,
 }
 
 /** Runs one command line; every failure becomes a sentence on stderr and a non-zero exit code (2: usage). */

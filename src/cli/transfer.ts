@@ -17,8 +17,8 @@ const SETTINGS = { flags: DATABASE_FLAGS, help: DATABASE_HELP }
 
 export const exportCommand = standalone('export', {
   usage: '--to FILE [--db FILE | --database-url URL] [--force] [--json]',
-  summary: `Writes the database's users, applications, scopes, grants, published signing keys, live sessions,
-live access tokens and refresh families, and the audit log to FILE as JSON lines. Secrets travel
+  summary: `Writes the database's users, applications, scopes, resources, grants, published signing keys, live
+sessions, live access tokens and refresh families, and the audit log to FILE as JSON lines. Secrets travel
 as they are stored (SHA-256 hashes, never the tokens themselves), so FILE is as sensitive as the
 database: it is created readable by its owner only (0600); delete it after the import. Stop the
 servers first, or tokens issued after the export started will not be in FILE.

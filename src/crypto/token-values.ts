@@ -52,3 +52,32 @@ export function tokenLookupKey(value: string, kind: TokenKind): string | undefin
   if (length === LEGACY_CHARS) return sha256Hex(value)
   return undefined
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+const MAX_JWT_CHARS = 8192
+
+/**
+ * RFC 9068: the key an access token issued as a JWT is stored under, in the same shape as the opaque
+ * tokens' (row id, then the SHA-256 of the whole value): its `jti` is the row id.
+ */
+export function newJwtLookupKey(id: string, jwt: string): string {
+  return `${id.replaceAll('-', '')}.${sha256Base64Url(jwt)}`
+}
+
+/**
+ * The key of a presented JWT access token, read from its `jti` without verifying the signature: only
+ * a stored digest of the exact value matches, so a forged or altered JWT finds nothing. Undefined when
+ * the value is not shaped like one of Latchkey's JWT access tokens.
+ */
+export function jwtLookupKey(value: string): string | undefined {
+  if (value.length > MAX_JWT_CHARS || !JWT_SHAPE.test(value)) return undefined
+  let jti: unknown
+  try {
+    const payload = Uint8Array.fromBase64(value.split('.')[1]!, { alphabet: 'base64url' })
+    jti = (JSON.parse(new TextDecoder().decode(payload)) as { jti?: unknown }).jti
+  } catch {
+    return undefined
+  }
+  return typeof jti === 'string' && UUID.test(jti) ? newJwtLookupKey(jti, value) : undefined
+}

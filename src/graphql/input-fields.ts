@@ -42,6 +42,11 @@ export const INPUT_FIELD_NAMES = {
   UpdateGroupInput: { newName: 'name' },
   GroupIdInput: {},
   GroupMemberInput: {},
+  CreateInitialAccessTokenInput: {},
+  InitialAccessTokenIdInput: {},
+  CreateResourceInput: { accessTokenTtl: 'accessTokenLifetime' },
+  UpdateResourceInput: { accessTokenTtl: 'accessTokenLifetime' },
+  ResourceNameInput: {},
 } satisfies Record<string, FieldNames>
 export type InputTypeName = keyof typeof INPUT_FIELD_NAMES
 

@@ -7,6 +7,7 @@ import './types/user.ts'
 import './types/grant.ts'
 import './types/token.ts'
 import './types/scope.ts'
+import './types/resource.ts'
 import './types/signing-key.ts'
 import './types/audit-event.ts'
 import './types/group.ts'
@@ -14,7 +15,9 @@ import './types/query.ts'
 import './mutations/applications.ts'
 import './mutations/accounts.ts'
 import './mutations/scopes-and-keys.ts'
+import './mutations/resources.ts'
 import './mutations/groups.ts'
+import './mutations/registration-tokens.ts'
 
 export const schema = builder.toSchema()
 

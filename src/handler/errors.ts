@@ -32,6 +32,11 @@ export type OAuthErrorCode =
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
+  // RFC 7591 §3.2.2
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  // RFC 8707 §2
+  | 'invalid_target'
   // RFC 9110: not an OAuth code, but answered in the same JSON shape
   | 'method_not_allowed'
   | 'not_found'
@@ -77,6 +82,10 @@ export class UnsupportedGrantType extends OAuthError {
 }
 export class InvalidScope extends OAuthError {
   readonly code = 'invalid_scope'
+}
+/** RFC 8707 §2: the resource is unknown, malformed, or not one the grant authorized. */
+export class InvalidTarget extends OAuthError {
+  readonly code = 'invalid_target'
 }
 export class AccessDenied extends OAuthError {
   readonly code = 'access_denied'
@@ -157,6 +166,15 @@ export class TemporarilyUnavailable extends OAuthError {
   ) {
     super(description, options)
   }
+}
+
+/** RFC 7591 §3.2.2: a redirect URI of a registration is refused. */
+export class InvalidRedirectUri extends OAuthError {
+  readonly code = 'invalid_redirect_uri'
+}
+/** RFC 7591 §3.2.2: another metadata field of a registration is refused; the description names it. */
+export class InvalidClientMetadata extends OAuthError {
+  readonly code = 'invalid_client_metadata'
 }
 
 /** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */

@@ -55,11 +55,19 @@ class ParamSet {
     // cannot store one in text: refused here, it never reaches a query as a 500.
     if (name.includes('\u0000') || value.includes('\u0000'))
       throw new InvalidRequest(`parameter ${safeName(name)} holds a NUL character`)
-    if (this.seen.has(name)) throw repeated(name)
+    if (this.seen.has(name)) {
+      // RFC 8707 §2: `resource` may be repeated; its values are kept space-separated (a URI has no space).
+      if (!REPEATABLE.has(name)) throw repeated(name)
+      if (value !== '') this.values[name] = this.values[name] ? `${this.values[name]} ${value}` : value
+      return
+    }
     this.seen.add(name)
     if (value !== '') this.values[name] = value
   }
 }
+
+/** Parameters a later RFC allows more than once (RFC 6749 §3.1 forbids it for the rest). */
+const REPEATABLE: ReadonlySet<string> = new Set(['resource'])
 
 function repeated(name: string): InvalidRequest {
   return new InvalidRequest(`parameter ${safeName(name)} is repeated`)
@@ -103,6 +111,34 @@ export async function bodyParams(request: Request, { json }: { json: boolean }):
     )
   const text = await readText(request)
   return isForm ? parseUrlEncoded(text) : parseJsonObject(text)
+}
+
+/**
+ * Issue 18: a JSON document whose members may be arrays and objects (RFC 7591 §3 client metadata), for
+ * routes that declare `jsonDocument`: application/json only (RFC 7591 §3: "with a content type of application/json"),
+ * an object at the top, no member given twice, within the body limit. Anything else throws `refuse(reason)`,
+ * so the endpoint answers it in its own RFC's words (invalid_client_metadata, RFC 7591 §3.2.2).
+ */
+export async function readJsonDocument(
+  request: Request,
+  refuse: (reason: string) => Error,
+): Promise<Record<string, unknown>> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json') throw refuse('the request body must be application/json (RFC 7591 §3)')
+  const text = await readText(request)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw refuse('the request body is not valid JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw refuse('the request body must be a JSON object')
+  const twice = repeatedTopLevelKey(text)
+  if (twice !== undefined) throw refuse(`member ${safeName(twice)} is given twice`)
+  if (Object.keys(value).length > LIMITS.parameters) throw refuse('too many members')
+  if (text.includes('\\u0000')) throw refuse('the request body holds a NUL character')
+  return value as Record<string, unknown>
 }
 
 /** Stateless between calls (no `stream` option), so one decoder serves every request. */

@@ -9,8 +9,21 @@ import type { Application } from '../services/applications/applications.ts'
 import type { Port } from '../services/index.ts'
 import { checkIdTokenHint, type IdTokenHintPorts } from '../oidc/id-token-hint.ts'
 import { matchRedirectUri } from '../services/applications/redirect-uris.ts'
-import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from '../handler/errors.ts'
+import {
+  ClientMetadataRefused,
+  isMetadataDocumentId,
+  MetadataFetchLimited,
+} from '../services/applications/metadata-documents.ts'
+import {
+  InvalidClient,
+  InvalidRequest,
+  InvalidScope,
+  OAuthError,
+  TooManyRequests,
+  UnsupportedResponseType,
+} from '../handler/errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
+import { checkScopesForResources, requestedResources, type ResourcePorts } from './resource-indicators.ts'
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account'] as const
 const MAX_STATE = 2048
@@ -28,6 +41,8 @@ export interface AuthorizeRequest {
   maxAge: number | undefined
   /** The user a verified `id_token_hint` names (its `sub`), or null without a hint. */
   hintedSubject: string | null
+  /** RFC 8707: the resource URIs requested (empty: none), kept with the code. */
+  resources: string[]
   /** The parameters as received, carried through login and consent. */
   params: Params
 }
@@ -51,14 +66,18 @@ export class RedirectableError extends Error {
 }
 
 /** What validating an authorization request uses: the client lookup, scopes, and the hint's keys. */
-export type AuthorizeRequestPorts = IdTokenHintPorts & Port<{ applications: 'findByClientId'; scopes: 'resolve' }>
+export type AuthorizeRequestPorts = IdTokenHintPorts &
+  ResourcePorts &
+  Port<{ applications: 'findByClientId' | 'findMetadataClient'; scopes: 'resolve' }>
 
 export async function validateAuthorizeRequest(
   services: AuthorizeRequestPorts,
   issuer: string,
   params: Params,
+  /** The requester's address: fetching metadata documents is rate-limited by it (issue 18). */
+  ip: string,
 ): Promise<AuthorizeRequest> {
-  const client = await findClient(services, params.client_id)
+  const client = await findClient(services, params.client_id, ip)
   const { redirectUri, sent } = resolveRedirectUri(client, params)
   const state = params.state
   if (state !== undefined && state.length > MAX_STATE)
@@ -78,13 +97,33 @@ export async function validateAuthorizeRequest(
   }
 }
 
-async function findClient(services: AuthorizeRequestPorts, clientId: string | undefined): Promise<Application> {
+async function findClient(
+  services: AuthorizeRequestPorts,
+  clientId: string | undefined,
+  ip: string,
+): Promise<Application> {
+  if (clientId !== undefined && isMetadataDocumentId(clientId)) return metadataClient(services, clientId, ip)
   // RFC 6749 §4.1.2.1: one page for a missing and an unknown client_id, no redirect.
   const client = clientId && clientId.length <= 200 ? await services.applications.findByClientId(clientId) : undefined
   if (!client) throw new UnredirectableError(new InvalidRequest('unknown or missing client_id'))
   if (!client.grantTypes.includes('authorization_code'))
     throw new UnredirectableError(new InvalidRequest('this application does not use the authorization code flow'))
   return client
+}
+
+/**
+ * Issue 18, draft-ietf-oauth-client-id-metadata-document: a URL client_id is fetched; a document that
+ * cannot be used is `invalid_client` on a page, never a redirect to a URI nobody has verified.
+ */
+async function metadataClient(services: AuthorizeRequestPorts, clientId: string, ip: string): Promise<Application> {
+  try {
+    return await services.applications.findMetadataClient(clientId, ip)
+  } catch (e) {
+    if (e instanceof MetadataFetchLimited) throw new UnredirectableError(new TooManyRequests(e.message, e.retryAfter))
+    if (e instanceof ClientMetadataRefused)
+      throw new UnredirectableError(new InvalidClient(e.message, { cause: e, debug: e.logLine }))
+    throw e
+  }
 }
 
 function resolveRedirectUri(client: Application, params: Params): { redirectUri: string; sent: boolean } {
@@ -107,6 +146,9 @@ async function validateRest(services: AuthorizeRequestPorts, issuer: string, cli
     throw new InvalidRequest('request objects are not supported')
   const scope = await services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
   if (!scope.ok) throw new InvalidScope(scope.reason)
+  // RFC 8707 §2: unknown or malformed resource → invalid_target, redirected like the errors around it.
+  const resources = await requestedResources(services, params.resource)
+  checkScopesForResources(params.scope, resources)
   const pkce = parseChallenge(params.code_challenge, params.code_challenge_method, client.allowPlainPkce)
   // RFC 7636 §4.4.1, RFC 9700 §2.1.1: public clients must use PKCE.
   if (client.isPublic && !pkce) throw new InvalidRequest('code_challenge is required for public clients')
@@ -116,6 +158,7 @@ async function validateRest(services: AuthorizeRequestPorts, issuer: string, cli
   const maxAge = parseMaxAge(params.max_age)
   return {
     scopes: scope.scopes,
+    resources: resources.map((r) => r.uri),
     pkce,
     nonce: nonce ?? null,
     prompt,

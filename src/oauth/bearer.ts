@@ -36,6 +36,10 @@ export async function requireAccessToken(
 ): Promise<ActiveToken> {
   if (token === undefined) throw new MissingToken('an access token is required')
   const active = await services.tokens.findActive(token)
+  // RFC 8707 §3, RFC 9068 §4: a token whose audience is a registered resource is that resource's,
+  // not Latchkey's (userinfo, token info, the forge APIs, forward auth): refused like any bad token.
+  if (active && active.kind !== 'refresh' && active.audience !== null)
+    throw new InvalidToken('the access token is for another resource (its audience is not this server)')
   if (active && active.kind !== 'refresh') return active // an OAuth or a personal access token
   const wait = await services.rateLimits.hit('bearerMissPerIp', ip)
   if (wait > 0) throw new TooManyRequests('too many invalid access tokens; try again later', wait)

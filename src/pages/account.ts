@@ -1,3 +1,4 @@
+import { accountNav } from './account-self.ts'
 import { hiddenFields, html, layout } from './html.ts'
 
 export interface AuthorizedApplication {
@@ -24,7 +25,8 @@ export function accountApplicationsPage({
 }): string {
   return layout(
     'Authorized applications',
-    html`<p>Signed in as <strong>${username}</strong>.</p>
+    html`${accountNav('/account/applications')}
+<p>Signed in as <strong>${username}</strong>.</p>
 <p>${groups.length ? html`Your groups: ${groups.join(', ')}.` : 'You belong to no group.'}</p>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${grants.length === 0 ? html`<p>You have not authorized any application.</p>` : ''}

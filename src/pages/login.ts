@@ -62,6 +62,7 @@ ${
   username
     ? html`<p>Signed in as <strong>${username}</strong>.</p>
 <ul>
+<li><a href="/account">Your account</a>: profile, password, sessions and personal access tokens</li>
 <li><a href="/account/applications">Authorized applications</a>: see and revoke what you let applications do</li>
 <li><a href="/oauth/device">Connect a device</a>: enter the code a TV, command line or git helper shows</li>
 <li><a href="/logout">Sign out</a></li>

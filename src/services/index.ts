@@ -15,35 +15,45 @@ import { createGroupService } from './groups/groups.ts'
 import { createHealthService } from './operations/health.ts'
 import { createPurgeService } from './operations/purge.ts'
 import { createRateLimitService } from './shared/rate-limits.ts'
+import { createRegistrationService } from './registration/registration.ts'
+import { createResourceService } from './resources/resources.ts'
 import { createScopeService } from './scopes/scopes.ts'
 import { createSessionService } from './sessions/sessions.ts'
 import { createSigningKeyService } from './keys/signing-keys.ts'
 import { createTokenService } from './tokens/tokens.ts'
 import { createTransferService } from './operations/transfer.ts'
 import { createUserService } from './users/users.ts'
+import { createLinkService } from './users/links.ts'
 
 export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
   const scopes = createScopeService(deps, audit)
   const grants = createGrantService(deps, audit)
   const rateLimits = createRateLimitService(deps)
+  const users = createUserService(deps, audit, rateLimits)
+  const registration = createRegistrationService(deps, audit, scopes)
+  const signingKeys = createSigningKeyService(deps, audit)
   return withAdmin({
     deps,
     audit,
     scopes,
-    users: createUserService(deps, audit, rateLimits),
+    users,
+    /** Issue 17: the first-run setup link and password-reset links (users/links.ts). */
+    links: createLinkService({ ...deps, audit, hasher: users.passwordHasher, rateLimits }),
     sessions: createSessionService(deps, audit),
-    applications: createApplicationService(deps, audit, scopes),
+    applications: createApplicationService(deps, audit, scopes, rateLimits),
     grants,
     groups: createGroupService(deps, audit),
     codes: createAuthorizationCodeService(deps),
-    tokens: createTokenService(deps, audit),
-    signingKeys: createSigningKeyService(deps, audit),
+    tokens: createTokenService(deps, audit, signingKeys),
+    signingKeys,
+    resources: createResourceService(deps, audit, scopes),
     health: createHealthService(deps),
-    purge: createPurgeService(deps),
+    purge: createPurgeService(deps, registration.purgeUnused),
     rateLimits,
     deviceCodes: createDeviceCodeService(deps, audit, grants),
     transfer: createTransferService(deps, audit),
+    registration,
   })
 }
 export type Services = ReturnType<typeof createServices>

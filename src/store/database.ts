@@ -39,6 +39,28 @@ export interface SessionsTable {
   created_at: number
   expires_at: number
   revoked_at: number | null
+  /** Issue 17 (migration 2026_12_03_300): the address and browser that signed in, for the account page. */
+  ip: ColumnType<string | null, string | null | undefined, string | null>
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>
+  /** Issue 17: when a page last saw the session (at most every few minutes); null until then. */
+  last_seen_at: ColumnType<number | null, number | null | undefined, number | null>
+}
+
+/**
+ * Issue 17 (migration 2026_12_03_300): the first-run setup link and password-reset links. Only the
+ * SHA-256 of the token is stored; a link is used at most once (used_at) and expires.
+ */
+export interface OneTimeLinksTable {
+  id: string
+  purpose: 'setup' | 'password_reset'
+  token_hash: string
+  /** The account it resets; null for the setup link (there is no user yet). */
+  user_id: string | null
+  /** The administrator who made it; null for the setup link and the CLI. */
+  created_by: string | null
+  created_at: number
+  expires_at: number
+  used_at: number | null
 }
 
 export interface ApplicationsTable {
@@ -67,6 +89,25 @@ export interface ApplicationsTable {
   group_restricted: Generated<number>
   created_at: number
   updated_at: number
+  /** RFC 7591 §2 metadata shown on consent (migration 2026_12_03_400): absolute URLs or null. */
+  logo_uri: Generated<string | null>
+  client_uri: Generated<string | null>
+  policy_uri: Generated<string | null>
+  tos_uri: Generated<string | null>
+  /** JSON array of strings (RFC 7591 §2 `contacts`). */
+  contacts: Generated<string>
+  /** How the row came to be: 'admin' | 'dynamic' (RFC 7591) | 'metadata_document' (CIMD). */
+  registration: Generated<string>
+  /** As registered (RFC 7591 §2); null for applications an administrator made. */
+  token_endpoint_auth_method: Generated<string | null>
+  /** SHA-256 of the RFC 7592 registration access token; never the token. */
+  registration_token_hash: Generated<string | null>
+  /** When it first obtained tokens; a self-registered client that never did is purged. */
+  grant_completed_at: Generated<number | null>
+  /** Issue 18: when the client ID metadata document at client_id was fetched; null: made by an administrator. */
+  metadata_fetched_at: Generated<number | null>
+  /** Issue 18: until when the fetched document may be used before fetching it again. */
+  metadata_expires_at: Generated<number | null>
 }
 
 export interface ScopesTable {
@@ -75,6 +116,27 @@ export interface ScopesTable {
   implies: string
   is_default: number
   created_at: number
+  /** 1: a client registering itself under policy `open` may ask for it (migration 2026_12_03_400). */
+  self_registration: Generated<number>
+}
+
+/** Initial access tokens (RFC 7591 §3) an administrator made; SHA-256 only (migration 2026_12_03_400). */
+export interface RegistrationTokensTable {
+  id: string
+  token_hash: string
+  hint: string
+  description: string | null
+  /** The ceiling, space-separated: a registration made with the token may name only these. */
+  scopes: string
+  grant_types: string
+  /** Null: any number of registrations until it expires. */
+  max_uses: number | null
+  use_count: Generated<number>
+  created_by: string | null
+  created_at: number
+  expires_at: number
+  last_used_at: number | null
+  revoked_at: number | null
 }
 
 export interface GrantsTable {
@@ -102,6 +164,8 @@ export interface AuthorizationCodesTable {
   created_at: number
   expires_at: number
   consumed_at: number | null
+  /** RFC 8707: the resource URIs authorized, space-separated; null: none (migration 2026_12_03_600). */
+  resources: string | null
 }
 
 export interface AccessTokensTable {
@@ -120,6 +184,8 @@ export interface AccessTokensTable {
   expires_at: number | null
   last_used_at: number | null
   revoked_at: number | null
+  /** RFC 8707: the resource URI the token is restricted to; null: a token for Latchkey itself. */
+  audience: string | null
 }
 
 /** The kinds of token the `access_tokens` table holds (refresh tokens have their own table). */
@@ -156,6 +222,8 @@ export interface RefreshTokensTable {
   revoked_at: number | null
   /** Issue 16: answers given to replays of this token (after its rotation) within the grace period. */
   grace_replays: Generated<number>
+  /** RFC 8707: the resource URIs of the grant, space-separated; null: none. */
+  resources: string | null
 }
 
 export interface DeviceCodesTable {
@@ -171,6 +239,21 @@ export interface DeviceCodesTable {
   auth_time: number | null
   created_at: number
   expires_at: number
+  /** RFC 8707: the resource URIs requested, space-separated; null: none. */
+  resources: string | null
+}
+
+/** RFC 8707 resource servers registered by the operator (migration 2026_12_03_600). */
+export interface ResourcesTable {
+  id: string
+  name: string
+  /** Absolute, without fragment or query, as `new URL(uri).href` writes it. */
+  uri: string
+  scopes: string
+  token_format: 'opaque' | 'jwt'
+  access_token_ttl: number | null
+  created_at: number
+  updated_at: number
 }
 
 export interface SigningKeysTable {
@@ -252,6 +335,9 @@ export interface Database {
   group_members: GroupMembersTable
   counters: CountersTable
   application_groups: ApplicationGroupsTable
+  one_time_links: OneTimeLinksTable
+  registration_tokens: RegistrationTokensTable
+  resources: ResourcesTable
 }
 
 export type Db = Kysely<Database>

@@ -12,8 +12,10 @@ import { UserPatch } from '../../src/services/admin/users.ts'
 import { PersonalTokenInput } from '../../src/services/tokens/personal-tokens.ts'
 import { ApplicationPatch, NewApplicationInput } from '../../src/services/applications/applications.ts'
 import { ScopeInput, ScopePatch } from '../../src/services/scopes/scopes.ts'
+import { ResourceInput, ResourcePatch } from '../../src/services/resources/resources.ts'
 import { NewUserInput } from '../../src/services/users/users.ts'
 import { GroupPatch, NewGroupInput } from '../../src/services/groups/groups.ts'
+import { NewInitialAccessTokenInput } from '../../src/services/registration/initial-access-tokens.ts'
 import { startServer } from '../helpers/server.ts'
 import { globalId, gql, ok, REDIRECT, seedAdminWorld } from './support.ts'
 
@@ -38,7 +40,12 @@ const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
   CreateGroupInput: [...Object.keys(NewGroupInput.shape)],
   UpdateGroupInput: [...Object.keys(GroupPatch.shape), 'id'],
   GroupIdInput: ['id'],
+  CreateInitialAccessTokenInput: [...Object.keys(NewInitialAccessTokenInput.shape)],
+  InitialAccessTokenIdInput: ['id'],
   GroupMemberInput: ['group', 'user'],
+  CreateResourceInput: [...Object.keys(ResourceInput.shape)],
+  UpdateResourceInput: [...Object.keys(ResourcePatch.shape), 'name'],
+  ResourceNameInput: ['name'],
 }
 
 function fieldsOf(name: string): string[] {

@@ -8,6 +8,8 @@ import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLObjectType, getNam
 import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
 import { GROUP_SUBCOMMANDS } from '../../src/cli/group.ts'
 import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
+import { REGISTRATION_TOKEN_SUBCOMMANDS } from '../../src/cli/registration-token.ts'
+import { RESOURCE_SUBCOMMANDS } from '../../src/cli/resource.ts'
 import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
 import { USER_SUBCOMMANDS } from '../../src/cli/user.ts'
@@ -33,6 +35,11 @@ const APP_CREATE_TWINS: Record<string, string> = {
   'client-id': 'clientId',
   'default-scopes': 'defaultScopes',
   group: 'allowedGroups',
+  'logo-uri': 'logoUri',
+  'client-uri': 'clientUri',
+  'policy-uri': 'policyUri',
+  'tos-uri': 'tosUri',
+  contact: 'contacts',
 }
 const APP_UPDATE_TWINS: Record<string, string> = {
   name: 'name',
@@ -52,6 +59,11 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'default-scopes': 'defaultScopes',
   group: 'allowedGroups',
   'no-groups': 'allowedGroups',
+  'logo-uri': 'logoUri',
+  'client-uri': 'clientUri',
+  'policy-uri': 'policyUri',
+  'tos-uri': 'tosUri',
+  contact: 'contacts',
 }
 const USER_CREATE_TWINS: Record<string, string> = {
   username: 'username',
@@ -60,6 +72,7 @@ const USER_CREATE_TWINS: Record<string, string> = {
   admin: 'isAdmin',
   'email-verified': 'emailVerified',
   'password-stdin': 'password',
+  'no-password': 'password',
 }
 const USER_UPDATE_TWINS: Record<string, string> = {
   email: 'email',
@@ -69,12 +82,30 @@ const USER_UPDATE_TWINS: Record<string, string> = {
   'email-verified': 'emailVerified',
   'no-email-verified': 'emailVerified',
 }
+/** Issue 18: the resource registry (RFC 8707). */
+const RESOURCE_CREATE_TWINS: Record<string, string> = {
+  name: 'name',
+  uri: 'uri',
+  scopes: 'scopes',
+  'token-format': 'tokenFormat',
+  'access-token-lifetime': 'accessTokenLifetime',
+}
+const RESOURCE_UPDATE_TWINS: Record<string, string> = {
+  uri: 'uri',
+  scopes: 'scopes',
+  'token-format': 'tokenFormat',
+  'access-token-lifetime': 'accessTokenLifetime',
+}
 const GROUP_CREATE_TWINS: Record<string, string> = { name: 'name', description: 'description' }
 /** `group update` is two commands, each of one setting: rename --to and describe --description. */
 const GROUP_RENAME_TWINS: Record<string, string> = { to: 'name' }
 const GROUP_DESCRIBE_TWINS: Record<string, string> = { description: 'description' }
 /** GraphQL fields that pick the object rather than set it: the CLI takes CLIENT_ID or --username. */
-const SELECTORS: Record<string, string[]> = { UpdateApplicationInput: ['id'], UpdateUserInput: ['id'] }
+const SELECTORS: Record<string, string[]> = {
+  UpdateApplicationInput: ['id'],
+  UpdateUserInput: ['id'],
+  UpdateResourceInput: ['name'],
+}
 
 /** CLI command → the GraphQL mutation or query that does the same. */
 const COMMAND_TWINS: Record<string, string> = {
@@ -93,6 +124,7 @@ const COMMAND_TWINS: Record<string, string> = {
   'user enable': 'enableUser',
   'user unlock': 'clearUserSignInLockout',
   'user delete': 'deleteUser',
+  'user reset-link': 'createPasswordResetLink',
   'token create': 'createPersonalAccessToken',
   'token list': 'tokens',
   'token revoke': 'revokeToken',
@@ -110,8 +142,16 @@ const COMMAND_TWINS: Record<string, string> = {
   'group delete': 'deleteGroup',
   'group list': 'groups',
   'group show': 'group',
+  'registration-token create': 'createInitialAccessToken',
+  'registration-token list': 'initialAccessTokens',
+  'registration-token revoke': 'revokeInitialAccessToken',
   'group add-member': 'addGroupMember',
   'group remove-member': 'removeGroupMember',
+  'resource create': 'createResource',
+  'resource update': 'updateResource',
+  'resource list': 'resources',
+  'resource show': 'resource',
+  'resource delete': 'deleteResource',
 }
 /** Mutations on applications, users, grants and tokens that have no CLI command, and why. */
 const GRAPHQL_ONLY: Record<string, string> = {
@@ -153,6 +193,13 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
     ['user create', settingFlags(USER_SUBCOMMANDS.create, false), 'CreateUserInput', USER_CREATE_TWINS],
     ['user update', settingFlags(USER_SUBCOMMANDS.update, true), 'UpdateUserInput', USER_UPDATE_TWINS],
     ['group create', settingFlags(GROUP_SUBCOMMANDS.create, false), 'CreateGroupInput', GROUP_CREATE_TWINS],
+    ['resource create', settingFlags(RESOURCE_SUBCOMMANDS.create, false), 'CreateResourceInput', RESOURCE_CREATE_TWINS],
+    [
+      'resource update',
+      settingFlags(RESOURCE_SUBCOMMANDS.update, true, new Set(['name'])),
+      'UpdateResourceInput',
+      RESOURCE_UPDATE_TWINS,
+    ],
   ] as const) {
     test(`latchkey ${command} ↔ ${input}: no flag and no field without a twin`, () => {
       expect([...cli].sort()).toEqual(Object.keys(twins).sort())
@@ -179,6 +226,8 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
         scope: SCOPE_SUBCOMMANDS,
         key: KEY_SUBCOMMANDS,
         group: GROUP_SUBCOMMANDS,
+        'registration-token': REGISTRATION_TOKEN_SUBCOMMANDS,
+        resource: RESOURCE_SUBCOMMANDS,
       }
       const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
       expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
@@ -276,7 +325,8 @@ describe('issue 14 §3: what a script reads it can send back', () => {
   const SETTINGS =
     'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
     'accessTokenLifetime refreshTokenLifetime refreshGracePeriod' +
-    ' defaultScopes'
+    ' defaultScopes' +
+    ' logoUri clientUri policyUri tosUri contacts'
   /** Settings that name other objects: Application shows the objects, UpdateApplicationInput takes their ids. */
   const REFERENCES: Record<string, string> = { allowedGroups: 'Group' }
 

@@ -21,7 +21,8 @@ async function setup(config: Record<string, unknown> = {}) {
       withRefresh,
       authTime: clock.now(),
     })
-  const rotate = (refresh: string) => services.tokens.rotateRefresh(refresh, app, (s) => s)
+  const rotate = (refresh: string) =>
+    services.tokens.rotateRefresh(refresh, app, async (g) => ({ scopes: g.scopes, resource: null }))
   // Through the provider's own connection, so it counts on SQLite and PostgreSQL alike.
   const count = async (table: string) =>
     Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(server.db)).rows[0]!.n)
@@ -105,6 +106,21 @@ describe('background purge (bounded storage)', () => {
     expect(await s.count('sessions')).toBe(0)
     expect(await s.count('audit_events')).toBe(1) // the last login is younger than the retention
     expect(await s.services.sessions.resolve(alive.cookieValue)).toBeUndefined()
+  })
+
+  test('issue 17: used and expired one-time links go after the grace period; a live one stays', async () => {
+    using s = await setup()
+    await using _ = s.server
+    const { links } = s.services
+    await links.makeReset(s.f.alice.id) // replaced by the next one: expired now
+    const used = await links.makeReset(s.f.alice.id)
+    await links.completeReset(new URL(used.url).searchParams.get('token')!, 'a fresh password for alice', null)
+    await links.makeReset(s.f.bob.id)
+    s.clock.advance(PURGE_GRACE_SECONDS + 1)
+    expect((await s.services.purge.run()).oneTimeLinks).toBe(2)
+    expect(await s.count('one_time_links')).toBe(1)
+    s.clock.advance(DAY)
+    expect((await s.services.purge.run()).oneTimeLinks).toBe(1)
   })
 
   test('deletes in batches of purgeBatchSize and stops between batches when asked', async () => {

@@ -112,12 +112,18 @@ describe('live-token counters', () => {
       if (roll < 0.2) {
         const { app: owner, tokens: old } = pick(issued)
         if (old.refreshToken) {
-          const result = await services.tokens.rotateRefresh(old.refreshToken, owner, (s) => s)
+          const result = await services.tokens.rotateRefresh(old.refreshToken, owner, async (g) => ({
+            scopes: g.scopes,
+            resource: null,
+          }))
           if (result.ok) rotatedAway.push({ app: owner, refresh: old.refreshToken })
         }
       } else if (roll < 0.3 && rotatedAway.length) {
         const reused = pick(rotatedAway) // reuse detection revokes the whole family
-        await services.tokens.rotateRefresh(reused.refresh, reused.app, (s) => s)
+        await services.tokens.rotateRefresh(reused.refresh, reused.app, async (g) => ({
+          scopes: g.scopes,
+          resource: null,
+        }))
       } else if (roll < 0.45) {
         const { app: owner, tokens: old } = pick(issued)
         await services.tokens.revoke(rand() < 0.5 || !old.refreshToken ? old.accessToken : old.refreshToken, owner)

@@ -34,6 +34,15 @@ const client: Application = {
   defaultScopes: null,
   refreshGracePeriod: 0,
   restrictedToGroups: false,
+  logoUri: null,
+  clientUri: null,
+  policyUri: null,
+  tosUri: null,
+  contacts: [],
+  registration: 'admin',
+  tokenEndpointAuthMethod: null,
+  grantCompletedAt: null,
+  metadataDocument: null,
   createdAt: 0,
   updatedAt: 0,
 }
@@ -41,6 +50,15 @@ const client: Application = {
 /** Exactly the port's methods; the type checker holds the stub to ClientCredentialsPorts. */
 function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
   return {
+    // Issue 18: a request naming no resource never reads the resource registry (the hot path stays as it was).
+    resources: {
+      resolveTargets: async () => {
+        throw new Error('the resource registry was read for a request without resource')
+      },
+      byUri: async () => {
+        throw new Error('the resource registry was read for a request without resource')
+      },
+    },
     scopes: { resolve: async (requested) => ({ ok: true, scopes: requested ? requested.split(' ') : ['read_user'] }) },
     tokens: {
       issue: async (req) => {
@@ -51,6 +69,8 @@ function stubPort(issued: IssueRequest[]): ClientCredentialsPorts {
           expiresIn: 3600,
           refreshToken: null,
           scopes: [...req.scopes],
+          grantScopes: [...req.scopes],
+          audience: null,
           createdAt: 1,
         }
       },
@@ -81,7 +101,7 @@ describe('issue 15 §3: grants run on their narrow ports', () => {
         created_at: 1,
       })
       expect(issued).toHaveLength(1)
-      expect(issued[0]).toMatchObject({ userId: null, withRefresh: false, authTime: null })
+      expect(issued[0]).toMatchObject({ userId: null, withRefresh: false, authTime: null, resource: null })
     },
   )
 

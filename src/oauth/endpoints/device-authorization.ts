@@ -4,9 +4,12 @@ import type { Port } from '../../services/index.ts'
 import { DEVICE_CODE_GRANT } from '../../services/applications/applications.ts'
 import { authenticateClient, type ClientAuthPorts } from '../client-auth.ts'
 import { InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
+import { checkScopesForResources, requestedResources, type ResourcePorts } from '../resource-indicators.ts'
 
 /** The services device authorization uses. */
-export type DeviceAuthorizationPorts = ClientAuthPorts & Port<{ scopes: 'resolve'; deviceCodes: 'start' }>
+export type DeviceAuthorizationPorts = ClientAuthPorts &
+  ResourcePorts &
+  Port<{ scopes: 'resolve'; deviceCodes: 'start' }>
 
 export async function deviceAuthorization(ctx: RequestContext<DeviceAuthorizationPorts>): Promise<Reply> {
   const params = ctx.body
@@ -18,7 +21,14 @@ export async function deviceAuthorization(ctx: RequestContext<DeviceAuthorizatio
   if (wait > 0) throw new TooManyRequests('too many device authorizations; try again later', wait)
   const scope = await ctx.services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
   if (!scope.ok) throw new InvalidScope(scope.reason)
-  const auth = await ctx.services.deviceCodes.start(client, scope.scopes)
+  // RFC 8707 §2: resources named here bound the device's token requests, as at /authorize.
+  const resources = await requestedResources(ctx.services, params.resource)
+  checkScopesForResources(params.scope, resources)
+  const auth = await ctx.services.deviceCodes.start(
+    client,
+    scope.scopes,
+    resources.map((r) => r.uri),
+  )
   const verificationUri = `${ctx.config.issuer}/oauth/device`
   return {
     type: 'json',

@@ -40,7 +40,8 @@ export async function introspect(ctx: RequestContext<IntrospectPorts>): Promise<
       exp: token.expiresAt ?? undefined,
       iat: token.createdAt,
       sub: token.userId ?? token.clientId ?? undefined,
-      aud: token.clientId ?? undefined,
+      // RFC 8707 §2 / RFC 7662 §2.2: a resource's token names the resource; Latchkey's own, the client.
+      aud: token.audience ?? token.clientId ?? undefined,
       iss: ctx.config.issuer,
       groups,
     },

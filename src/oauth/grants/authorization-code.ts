@@ -8,6 +8,7 @@ import { required } from './params.ts'
 import { InvalidGrant, UnauthorizedClient } from '../../handler/errors.ts'
 import { verifyPkce } from '../pkce.ts'
 import { tokenResponse } from './respond.ts'
+import { audienceFor, type ResourcePorts } from '../resource-indicators.ts'
 import type { Application } from '../../services/applications/applications.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
 import type { Port } from '../../services/index.ts'
@@ -15,6 +16,7 @@ import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
 export type AuthorizationCodePorts = IdTokenPorts &
+  ResourcePorts &
   Port<{ codes: 'find'; tokens: 'revokeIssuedFromCode' | 'redeemCode'; applications: 'mayUse' }>
 
 /**
@@ -31,6 +33,7 @@ const Params = z.object({
   code: required('code', 256),
   redirect_uri: z.string().max(2048).optional(),
   code_verifier: z.string().max(256).optional(),
+  resource: z.string().max(8192).optional(),
 })
 
 export const authorizationCode: GrantHandler<typeof Params, AuthorizationCodePorts> = {
@@ -65,10 +68,14 @@ export const authorizationCode: GrantHandler<typeof Params, AuthorizationCodePor
     // Issue 16: a user taken out of the application's groups since /authorize gets no tokens (§5.2).
     if (!(await services.applications.mayUse(client, code.userId)))
       throw new InvalidGrant('this account is not allowed to use this application')
+    // RFC 8707 §2.2: the token is for one of the resources the code was authorized for, never another.
+    const resource = await audienceFor(services, params.resource, code.resources)
     const result = await services.tokens.redeemCode(code.id, {
       application: client,
       userId: code.userId,
       scopes: code.scopes,
+      resource,
+      resources: code.resources,
       withRefresh: wantsRefreshToken(client, code.scopes),
       authTime: code.authTime,
       nonce: code.nonce,

@@ -6,13 +6,14 @@
 import { z } from 'zod'
 import { InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenBody } from './respond.ts'
+import { audienceFor, checkScopesForAudience, type ResourcePorts } from '../resource-indicators.ts'
 import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else. */
-export type ClientCredentialsPorts = Port<{ scopes: 'resolve'; tokens: 'issue' }>
+export type ClientCredentialsPorts = ResourcePorts & Port<{ scopes: 'resolve'; tokens: 'issue' }>
 
-const Params = z.object({ scope: z.string().max(2000).optional() })
+const Params = z.object({ scope: z.string().max(2000).optional(), resource: z.string().max(8192).optional() })
 
 export const clientCredentials: GrantHandler<typeof Params, ClientCredentialsPorts> = {
   grantType: 'client_credentials',
@@ -24,7 +25,11 @@ export const clientCredentials: GrantHandler<typeof Params, ClientCredentialsPor
       throw new UnauthorizedClient('client_credentials is not enabled for this application')
     const scope = await services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
+    // RFC 8707 §2: any registered resource, one per token; its token carries the scopes it accepts.
+    const resource = await audienceFor(services, params.resource, null)
+    checkScopesForAudience(params.scope, resource)
     const tokens = await services.tokens.issue({
+      resource,
       application: client,
       userId: null,
       scopes: scope.scopes,

@@ -15,15 +15,17 @@ import {
   UnauthorizedClient,
 } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
+import { audienceFor, type ResourcePorts } from '../resource-indicators.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
 import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
 export type DeviceCodePorts = IdTokenPorts &
+  ResourcePorts &
   Port<{ deviceCodes: 'poll' | 'consume'; tokens: 'issueOnce'; applications: 'mayUse' }>
 
-const Params = z.object({ device_code: required('device_code', 256) })
+const Params = z.object({ device_code: required('device_code', 256), resource: z.string().max(8192).optional() })
 
 export const deviceCode: GrantHandler<typeof Params, DeviceCodePorts> = {
   grantType: DEVICE_CODE_GRANT,
@@ -54,10 +56,14 @@ export const deviceCode: GrantHandler<typeof Params, DeviceCodePorts> = {
     // Issue 16: nor does one taken out of the application's groups since approving.
     if (!(await services.applications.mayUse(client, user.id)))
       throw new AccessDenied('this account is not allowed to use this application')
+    // RFC 8707 §2.2: one of the resources the device authorization named, never another.
+    const resource = await audienceFor(services, params.resource, poll.resources)
     const tokens = await services.tokens.issueOnce((trx) => services.deviceCodes.consume(trx, poll.id), {
       application: client,
       userId: poll.userId,
       scopes: poll.scopes,
+      resource,
+      resources: poll.resources,
       withRefresh: client.grantTypes.includes('refresh_token'),
       authTime: poll.authTime,
     })

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { required } from './params.ts'
 import { InvalidGrant, InvalidScope, TooManyRequests, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
+import { audienceFor, checkScopesForAudience, type ResourcePorts } from '../resource-indicators.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
 import type { Port } from '../../services/index.ts'
 import { signIn, type SignInDeps } from '../../services/users/sign-in.ts'
@@ -16,6 +17,7 @@ import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
 export type PasswordPorts = IdTokenPorts &
+  ResourcePorts &
   SignInDeps &
   Port<{ scopes: 'resolve'; tokens: 'issue'; applications: 'mayUse' }>
 
@@ -23,6 +25,7 @@ const Params = z.object({
   username: required('username', 256),
   password: required('password', 1024),
   scope: z.string().max(2000).optional(),
+  resource: z.string().max(8192).optional(),
 })
 
 export const password: GrantHandler<typeof Params, PasswordPorts> = {
@@ -35,6 +38,9 @@ export const password: GrantHandler<typeof Params, PasswordPorts> = {
       throw new UnauthorizedClient('the password grant is not enabled for this application')
     const scope = await services.scopes.resolve(params.scope, client.scopes, client.defaultScopes)
     if (!scope.ok) throw new InvalidScope(scope.reason)
+    // RFC 8707 §2, checked before the credentials so a bad request costs no sign-in attempt.
+    const resource = await audienceFor(services, params.resource, null)
+    checkScopesForAudience(params.scope, resource)
     const signedIn = await signIn(services, params.username, params.password, ctx.ip)
     if (signedIn.outcome === 'limited')
       throw new TooManyRequests('too many failed sign-in attempts; try again later', signedIn.retryAfter)
@@ -47,6 +53,8 @@ export const password: GrantHandler<typeof Params, PasswordPorts> = {
       application: client,
       userId: user.id,
       scopes: scope.scopes,
+      resource,
+      resources: resource ? [resource.uri] : [],
       withRefresh: client.grantTypes.includes('refresh_token'),
       authTime: ctx.clock.now(),
     })

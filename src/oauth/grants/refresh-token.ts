@@ -8,14 +8,17 @@
 import { z } from 'zod'
 import { required } from './params.ts'
 import { splitList } from '../../services/shared/lists.ts'
-import { InvalidGrant, InvalidScope, UnauthorizedClient } from '../../handler/errors.ts'
+import { InvalidGrant, InvalidScope, InvalidTarget, UnauthorizedClient } from '../../handler/errors.ts'
 import { tokenResponse } from './respond.ts'
+import { audienceFor, checkScopesForAudience, type ResourcePorts } from '../resource-indicators.ts'
+import type { Narrowed } from '../../services/tokens/tokens.ts'
 import type { IdTokenPorts } from '../../oidc/id-token.ts'
 import type { Port } from '../../services/index.ts'
 import type { GrantHandler } from './types.ts'
 
 /** The services this grant calls, and nothing else (its ID token's included). */
 export type RefreshTokenPorts = IdTokenPorts &
+  ResourcePorts &
   Port<{ scopes: 'expand'; tokens: 'rotateRefresh' | 'findActive' | 'revoke'; applications: 'mayUse' }>
 
 const NOT_ALLOWED = 'this account is not allowed to use this application'
@@ -23,6 +26,7 @@ const NOT_ALLOWED = 'this account is not allowed to use this application'
 const Params = z.object({
   refresh_token: required('refresh_token', 256),
   scope: z.string().max(2000).optional(),
+  resource: z.string().max(8192).optional(),
 })
 
 export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
@@ -42,7 +46,7 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
         if (!(await services.applications.mayUse(client, presented.userId))) throw new InvalidGrant(NOT_ALLOWED)
     }
     const ceiling = await services.scopes.expand(client.scopes)
-    const narrow = (original: string[]): string[] | { error: string } => {
+    const narrowScopes = (original: string[]): string[] | { error: string } => {
       const stillAllowed = original.filter((s) => ceiling.includes(s))
       if (params.scope === undefined || params.scope.trim() === '') return stillAllowed
       const requested = [...new Set(splitList(params.scope))]
@@ -50,8 +54,28 @@ export const refreshToken: GrantHandler<typeof Params, RefreshTokenPorts> = {
       if (wider.length) return { error: `scope wider than the original grant: ${wider.join(' ')}` }
       return requested.filter((s) => stillAllowed.includes(s))
     }
+    // RFC 8707 §2.2: the access token may be for any one of the grant's resources, never another; the
+    // new refresh token keeps all of them. Read only when the grant or the request names a resource.
+    const narrow = async (grant: { scopes: string[]; resources: string[] }): Promise<Narrowed> => {
+      const scopes = narrowScopes(grant.scopes)
+      if ('error' in scopes) return { error: scopes.error, code: 'invalid_scope' }
+      try {
+        const resource = await audienceFor(services, params.resource, grant.resources)
+        checkScopesForAudience(params.scope, resource)
+        return { scopes, resource }
+      } catch (e) {
+        if (e instanceof InvalidTarget) return { error: e.description, code: 'invalid_target' }
+        if (e instanceof InvalidScope) return { error: e.description, code: 'invalid_scope' }
+        throw e
+      }
+    }
     const result = await services.tokens.rotateRefresh(params.refresh_token, client, narrow)
-    if (!result.ok) throw 'scopeError' in result ? new InvalidScope(result.reason) : new InvalidGrant(result.reason)
+    if (!result.ok)
+      throw !('code' in result)
+        ? new InvalidGrant(result.reason)
+        : result.code === 'invalid_target'
+          ? new InvalidTarget(result.reason)
+          : new InvalidScope(result.reason)
     // Issue 16, the backstop: a removal that raced this refresh, or a replay answered without the check
     // above (a rotated token is not "active"), ends the whole family at once and is refused.
     if (client.restrictedToGroups && result.userId !== null)

@@ -24,11 +24,12 @@ export async function tokenResponse(
 ): Promise<TokenResponse> {
   const body = tokenBody(tokens)
   // OIDC Core §3.1.3.3: an ID token whenever openid was granted to a user.
-  if (oidc.userId && tokens.scopes.includes('openid')) {
+  // For a resource's token the grant's scopes decide, not the access token's (RFC 8707: narrowed).
+  if (oidc.userId && tokens.grantScopes.includes('openid')) {
     const idToken = await issueIdToken(ctx.services, ctx, {
       client: ctx.client,
       userId: oidc.userId,
-      scopes: tokens.scopes,
+      scopes: tokens.grantScopes,
       authTime: oidc.authTime,
       nonce: oidc.nonce,
       accessToken: tokens.accessToken,

@@ -44,6 +44,8 @@ export interface AccessDeps {
 export async function actorForToken({ tokens, users, scopes }: AccessDeps, value: string): Promise<ActorResult> {
   const token = await tokens.findActive(value)
   if (!token || token.kind === 'refresh' || token.userId === null) return { ok: false, reason: 'invalid_token' }
+  // RFC 8707 §3 / RFC 9068 §4: a token restricted to a registered resource is not for Latchkey's API.
+  if (token.audience !== null) return { ok: false, reason: 'invalid_token' }
   const user = await users.findById(token.userId)
   if (!user || user.disabled) return { ok: false, reason: 'invalid_token' }
   const expanded = await scopes.expand(token.scopes)

@@ -24,6 +24,7 @@ const BATCH = 200
 const MUST_BE_EMPTY: repo.TransferTable[] = [
   'users',
   'applications',
+  'resources',
   'groups',
   'grants',
   'sessions',

@@ -20,9 +20,12 @@ export interface CodeRequest {
   codeChallengeMethod: 'S256' | 'plain' | null
   nonce: string | null
   authTime: number
+  /** RFC 8707: the resource URIs authorized (absent or empty: none). */
+  resources?: readonly string[]
 }
 
 export interface AuthorizationCode extends CodeRequest {
+  resources: string[]
   id: string
   expiresAt: number
   consumed: boolean
@@ -50,6 +53,7 @@ export async function issueAuthorizationCode(
     created_at: now,
     expires_at: now + config.codeTtl,
     consumed_at: null,
+    resources: req.resources?.length ? joinList(req.resources) : null,
   })
   return code
 }
@@ -75,6 +79,7 @@ export async function findAuthorizationCode(
     authTime: row.auth_time,
     expiresAt: row.expires_at,
     consumed: row.consumed_at !== null,
+    resources: splitList(row.resources),
   }
 }
 

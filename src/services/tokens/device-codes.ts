@@ -36,7 +36,7 @@ export interface PendingDeviceRequest {
 
 export type PollResult =
   | { status: 'invalid' | 'expired' | 'denied' | 'consumed' | 'pending' | 'slow_down' }
-  | { status: 'approved'; id: string; userId: string; scopes: string[]; authTime: number }
+  | { status: 'approved'; id: string; userId: string; scopes: string[]; authTime: number; resources: string[] }
 
 function randomUserCode(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(USER_CODE_LENGTH * 2))
@@ -77,6 +77,7 @@ export async function startDeviceAuthorization(
   { db, config, clock }: ServiceDeps,
   application: Application,
   scopes: readonly string[],
+  resources: readonly string[] = [],
 ): Promise<DeviceAuthorization> {
   const deviceCode = generateSecret('deviceCode')
   const userCode = randomUserCode()
@@ -94,6 +95,7 @@ export async function startDeviceAuthorization(
     auth_time: null,
     created_at: now,
     expires_at: now + config.deviceCodeTtl,
+    resources: resources.length ? joinList(resources) : null,
   })
   return {
     deviceCode,
@@ -170,6 +172,7 @@ export async function pollDeviceCode(
     userId: row.user_id!,
     scopes: splitList(row.scopes),
     authTime: row.auth_time ?? now,
+    resources: splitList(row.resources),
   }
 }
 
@@ -182,7 +185,8 @@ export function consumeDeviceCode(trx: Db, id: string): Promise<boolean> {
 export function createDeviceCodeService(deps: ServiceDeps, audit: AuditService, grants: GrantService) {
   const d: DeviceCodeDeps = { ...deps, audit, grants }
   return {
-    start: (application: Application, scopes: readonly string[]) => startDeviceAuthorization(d, application, scopes),
+    start: (application: Application, scopes: readonly string[], resources?: readonly string[]) =>
+      startDeviceAuthorization(d, application, scopes, resources),
     findPending: (userCode: string) => findPendingDeviceRequest(d, userCode),
     decide: (userCode: string, userId: string, authTime: number, approve: boolean, ip: string | null) =>
       decideDeviceRequest(d, userCode, userId, authTime, approve, ip),

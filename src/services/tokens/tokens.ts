@@ -9,13 +9,17 @@
  */
 import { newId } from '../../crypto/ids.ts'
 import { secretHint } from '../../crypto/secrets.ts'
-import { newToken, tokenLookupKey, type TokenKind } from '../../crypto/token-values.ts'
+import { signJwt } from '../../crypto/jose.ts'
+import { jwtLookupKey, newJwtLookupKey, newToken, tokenLookupKey, type TokenKind } from '../../crypto/token-values.ts'
 import { consumeAuthorizationCode } from '../../store/repositories/authorization-codes.ts'
 import * as repo from '../../store/repositories/tokens.ts'
 import { accessKindOfRow, storedAccessKind, type Db } from '../../store/database.ts'
+import { markGrantCompleted } from '../../store/repositories/applications.ts'
 import { createGroupCommit, type GroupCommit } from '../../store/group-commit.ts'
 import { createTokenLookupCache, type TokenLookups } from '../../store/token-lookup-cache.ts'
 import type { Application } from '../applications/applications.ts'
+import type { SigningKeyService } from '../keys/signing-keys.ts'
+import { DEFAULT_JWT_ACCESS_TOKEN_TTL, type Resource } from '../resources/resources.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { joinList, splitList } from '../shared/lists.ts'
@@ -25,7 +29,12 @@ export interface IssuedTokens {
   accessTokenId: string
   expiresIn: number
   refreshToken: string | null
+  /** The access token's scopes (for a resource: the grant's scopes it accepts). */
   scopes: string[]
+  /** The grant's scopes, which decide the ID token (OIDC Core §3.1.3.3); the refresh token keeps them. */
+  grantScopes: string[]
+  /** RFC 8707: the resource URI the access token is restricted to, or null. */
+  audience: string | null
   createdAt: number
 }
 
@@ -39,6 +48,10 @@ export interface IssueRequest {
   nonce?: string | null
   codeId?: string | null
   familyId?: string
+  /** RFC 8707: the one resource the access token is for (its `aud`), or none: a token for Latchkey. */
+  resource?: Resource | null
+  /** RFC 8707: every resource URI of the grant, kept with the refresh token so a refresh may narrow. */
+  resources?: readonly string[]
 }
 
 /** What a resource server may learn about a live token (introspection, token info, userinfo). */
@@ -53,7 +66,17 @@ export interface ActiveToken {
   familyId: string | null
   createdAt: number
   expiresAt: number | null
+  /** RFC 8707: the resource an access token is restricted to; null for Latchkey's own tokens. */
+  audience: string | null
+  /** RFC 8707: a refresh token's resources (the grant's); empty for access tokens. */
+  resources: string[]
+  /** When the user authenticated, when the row knows it (refresh tokens). */
+  authTime: number | null
 }
+
+/** What a refresh asks for: the grant's scopes and resources narrowed, and the access token's resource. */
+export type Narrowed = { scopes: string[]; resource: Resource | null } | { error: string; code: NarrowError }
+export type NarrowError = 'invalid_scope' | 'invalid_target'
 
 export type RotateResult =
   | { ok: true; tokens: IssuedTokens; authTime: number | null; nonce: string | null; userId: string | null }
@@ -78,20 +101,96 @@ export function createTokenStore(db: Db): TokenStore {
 /** Everything the token operations use; each one names the part it needs (Pick). */
 export interface TokenDeps extends ServiceDeps, TokenStore {
   audit: Pick<AuditService, 'record'>
+  /** Signs RFC 9068 access tokens with the active key (the ID tokens' keys). */
+  signer: Pick<SigningKeyService, 'active'>
+}
+
+/** RFC 9068 §2.1: RS256 is the algorithm every resource server must support. */
+const JWT_ACCESS_TOKEN_ALG = 'RS256'
+
+/**
+ * An access token's lifetime: the resource's when it sets one, else for a JWT (seen by offline
+ * verifiers until it expires, whatever is revoked) DEFAULT_JWT_ACCESS_TOKEN_TTL, else the application's
+ * or the instance's. A JWT never outlives the instance's access token lifetime, which keeps a retired
+ * signing key published long enough (keys/signing-keys.ts maxSignedLifetime).
+ */
+function accessLifetime(config: TokenDeps['config'], req: IssueRequest): number {
+  const resource = req.resource
+  const usual = req.application.accessTokenTtl ?? config.accessTokenTtl
+  if (!resource) return usual
+  if (resource.tokenFormat === 'jwt')
+    return Math.min(resource.accessTokenTtl ?? DEFAULT_JWT_ACCESS_TOKEN_TTL, config.accessTokenTtl)
+  return resource.accessTokenTtl ?? usual
+}
+
+/** An RFC 9068 access token signed ahead of its write: its row id (the `jti`), value, lookup key and iat. */
+interface SignedAccess {
+  id: string
+  value: string
+  key: string
+  issuedAt: number
+}
+
+/** RFC 8707: a resource's token carries only the grant's scopes it accepts. */
+function accessScopesOf(req: IssueRequest): string[] {
+  const resource = req.resource
+  return resource ? req.scopes.filter((s) => resource.scopes.includes(s)) : [...req.scopes]
+}
+
+/**
+ * RFC 9068 §2: the JWT access token for a `jwt` resource, signed before the write transaction, never
+ * inside it: reading the key there could wait on SQLite for the connection the group commit's
+ * transaction holds (a cold key cache did), and signing there would hold the commit for every request
+ * batched into it. Undefined, with nothing read or signed, for every other token.
+ */
+async function signAccessAhead(
+  { config, clock, signer }: Pick<TokenDeps, 'config' | 'clock' | 'signer'>,
+  req: IssueRequest,
+): Promise<SignedAccess | undefined> {
+  const resource = req.resource
+  if (resource?.tokenFormat !== 'jwt') return undefined
+  const key = await signer.active(JWT_ACCESS_TOKEN_ALG)
+  const id = newId()
+  const now = clock.now()
+  const payload = {
+    iss: config.issuer,
+    exp: now + accessLifetime(config, req),
+    aud: resource.uri,
+    // §2.2: the resource owner, or for a client acting for itself the client.
+    sub: req.userId ?? req.application.clientId,
+    client_id: req.application.clientId,
+    iat: now,
+    jti: id,
+    scope: accessScopesOf(req).join(' '),
+    ...(req.userId !== null && req.authTime !== null ? { auth_time: req.authTime } : {}),
+  }
+  const value = await signJwt(payload, key.key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+  return { id, value, key: newJwtLookupKey(id, value), issuedAt: now }
 }
 type WriteDeps = Pick<TokenDeps, 'config' | 'clock'>
-type IssueDeps = WriteDeps & Pick<TokenDeps, 'writes'>
+type IssueDeps = WriteDeps & Pick<TokenDeps, 'writes' | 'signer'>
 type FindDeps = Pick<TokenDeps, 'clock' | 'lookups'>
 
-/** Writes one issuance (access token, and refresh token when asked) inside the given transaction. */
-async function writeTokens({ config, clock }: WriteDeps, trx: Db, req: IssueRequest): Promise<IssuedTokens> {
-  const now = clock.now()
-  const accessTtl = req.application.accessTokenTtl ?? config.accessTokenTtl
+/**
+ * Writes one issuance (access token, and refresh token when asked) inside the given transaction;
+ * `signed` (from signAccessAhead) when the access token is a JWT.
+ */
+async function writeTokens(
+  { config, clock }: WriteDeps,
+  trx: Db,
+  req: IssueRequest,
+  signed?: SignedAccess,
+): Promise<IssuedTokens> {
+  const now = signed?.issuedAt ?? clock.now()
+  const accessTtl = accessLifetime(config, req)
   // A family ties a refresh chain (and the tokens of one code) together; a lone token needs none.
   const chainId = req.familyId ?? newId()
   const inChain = req.withRefresh || !!req.codeId || !!req.familyId
-  const accessTokenId = newId()
-  const { value: accessToken, key: accessKey } = newToken('access', accessTokenId)
+  const resource = req.resource ?? null
+  const accessScopes = accessScopesOf(req)
+  if (resource?.tokenFormat === 'jwt' && !signed) throw new Error('a JWT access token is signed ahead')
+  const accessTokenId = signed?.id ?? newId()
+  const { value: accessToken, key: accessKey } = signed ?? newToken('access', accessTokenId)
   const scopes = joinList(req.scopes)
   await repo.insertAccessToken(trx, {
     id: accessTokenId,
@@ -100,7 +199,8 @@ async function writeTokens({ config, clock }: WriteDeps, trx: Db, req: IssueRequ
     kind: storedAccessKind('access'),
     application_id: req.application.id,
     user_id: req.userId,
-    scopes,
+    scopes: resource ? joinList(accessScopes) : scopes,
+    audience: resource?.uri ?? null,
     family_id: inChain ? chainId : null,
     authorization_code_id: req.codeId ?? null,
     created_at: now,
@@ -128,9 +228,23 @@ async function writeTokens({ config, clock }: WriteDeps, trx: Db, req: IssueRequ
       expires_at: now + (req.application.refreshTokenTtl ?? config.refreshTokenTtl),
       rotated_at: null,
       revoked_at: null,
+      resources: req.resources?.length ? joinList(req.resources) : null,
     })
   }
-  return { accessToken, accessTokenId, expiresIn: accessTtl, refreshToken, scopes: [...req.scopes], createdAt: now }
+  // Issue 18: a client that registered itself has now completed a grant, so the purge of unused
+  // registrations leaves it alone. Written once: later issuances see it set and skip this.
+  if (req.application.registration !== 'admin' && req.application.grantCompletedAt === null)
+    await markGrantCompleted(trx, req.application.id, now)
+  return {
+    accessToken,
+    accessTokenId,
+    expiresIn: accessTtl,
+    refreshToken,
+    scopes: accessScopes,
+    grantScopes: [...req.scopes],
+    audience: resource?.uri ?? null,
+    createdAt: now,
+  }
 }
 
 async function revokeCodeFamilies(trx: Db, codeId: string, now: number): Promise<void> {
@@ -138,8 +252,9 @@ async function revokeCodeFamilies(trx: Db, codeId: string, now: number): Promise
 }
 
 /** Issues tokens outside any code or refresh chain (client credentials and later grants). */
-export function issueTokens(deps: IssueDeps, req: IssueRequest): Promise<IssuedTokens> {
-  return deps.writes.run((trx) => writeTokens(deps, trx, req))
+export async function issueTokens(deps: IssueDeps, req: IssueRequest): Promise<IssuedTokens> {
+  const signed = await signAccessAhead(deps, req)
+  return deps.writes.run((trx) => writeTokens(deps, trx, req, signed))
 }
 
 /**
@@ -152,13 +267,14 @@ export async function redeemCode(
   req: Omit<IssueRequest, 'codeId' | 'familyId'>,
 ): Promise<RedeemResult> {
   const { clock, writes, audit } = deps
+  const signed = await signAccessAhead(deps, req)
   const result = await writes.run(async (trx): Promise<RedeemResult> => {
     const now = clock.now()
     if (!(await consumeAuthorizationCode(trx, codeId, now))) {
       await revokeCodeFamilies(trx, codeId, now)
       return { ok: false, reason: 'authorization code was already used' }
     }
-    return { ok: true, tokens: await writeTokens(deps, trx, { ...req, codeId }) }
+    return { ok: true, tokens: await writeTokens(deps, trx, { ...req, codeId }, signed) }
   })
   if (!result.ok) await audit.record({ type: 'code.reused', applicationId: req.application.id, userId: req.userId })
   return result
@@ -186,6 +302,7 @@ export async function mintPersonalToken(
       scopes: joinList(scopes),
       family_id: null,
       authorization_code_id: null,
+      audience: null,
       created_at: now,
       expires_at: expiresAt,
       last_used_at: null,
@@ -200,12 +317,13 @@ export async function mintPersonalToken(
  * Issues tokens only if `consume` succeeds in the same transaction: the one-time step (a device
  * code moving to consumed) and the issuance commit together or not at all.
  */
-export function issueTokensOnce(
+export async function issueTokensOnce(
   deps: IssueDeps,
   consume: (trx: Db) => Promise<boolean>,
   req: IssueRequest,
 ): Promise<IssuedTokens | undefined> {
-  return deps.writes.run(async (trx) => ((await consume(trx)) ? writeTokens(deps, trx, req) : undefined))
+  const signed = await signAccessAhead(deps, req)
+  return deps.writes.run(async (trx) => ((await consume(trx)) ? writeTokens(deps, trx, req, signed) : undefined))
 }
 
 /** Revokes every token issued from a code, for a replay detected before the transaction. */
@@ -236,8 +354,8 @@ export async function rotateRefreshToken(
   deps: IssueDeps & Pick<TokenDeps, 'db' | 'audit'>,
   value: string,
   application: Application,
-  narrowTo: (original: string[]) => string[] | { error: string },
-): Promise<RotateResult | { ok: false; reason: string; scopeError: true }> {
+  narrowTo: (grant: { scopes: string[]; resources: string[] }) => Promise<Narrowed>,
+): Promise<RotateResult | { ok: false; reason: string; code: NarrowError }> {
   const { db, clock, writes, audit } = deps
   const key = tokenLookupKey(value, 'refresh')
   if (key === undefined) return { ok: false, reason: 'unknown refresh token' }
@@ -251,8 +369,23 @@ export async function rotateRefreshToken(
   if (row.rotated_at !== null && !(graceOpen && row.rotated_at > rotatedAfter)) return await reuseDetected(deps, row)
   if (row.expires_at <= now) return { ok: false, reason: 'refresh token expired' }
   if (row.user_id !== null && !ownersActive(row)) return { ok: false, reason: 'user is disabled' }
-  const scopes = narrowTo(splitList(row.scopes))
-  if ('error' in scopes) return { ok: false, reason: scopes.error, scopeError: true }
+  const resources = splitList(row.resources)
+  const narrowed = await narrowTo({ scopes: splitList(row.scopes), resources })
+  if ('error' in narrowed) return { ok: false, reason: narrowed.error, code: narrowed.code }
+  const { scopes, resource } = narrowed
+  const issue: IssueRequest = {
+    application,
+    userId: row.user_id,
+    scopes,
+    withRefresh: true,
+    authTime: row.auth_time,
+    nonce: row.nonce,
+    codeId: row.authorization_code_id,
+    familyId: row.family_id,
+    resource,
+    resources,
+  }
+  const signed = await signAccessAhead(deps, issue)
   const result = await writes.run(async (trx): Promise<RotateResult | 'reused'> => {
     const rotates = row.rotated_at === null && (await repo.markRefreshTokenRotated(trx, row.id, now))
     if (rotates) await repo.revokeAccessTokensOfFamily(trx, row.family_id, now)
@@ -265,16 +398,7 @@ export async function rotateRefreshToken(
         { type: 'refresh_token.grace_replayed', applicationId: row.application_id, userId: row.user_id },
         trx,
       )
-    const tokens = await writeTokens(deps, trx, {
-      application,
-      userId: row.user_id,
-      scopes,
-      withRefresh: true,
-      authTime: row.auth_time,
-      nonce: row.nonce,
-      codeId: row.authorization_code_id,
-      familyId: row.family_id,
-    })
+    const tokens = await writeTokens(deps, trx, issue, signed)
     return { ok: true, tokens, authTime: row.auth_time, nonce: row.nonce, userId: row.user_id }
   })
   return result === 'reused' ? await reuseDetected(deps, row) : result
@@ -294,7 +418,10 @@ export async function findActiveToken(deps: FindDeps, value: string): Promise<Ac
   const accessKey = tokenLookupKey(value, 'access') ?? tokenLookupKey(value, 'personal')
   if (accessKey !== undefined) return findActiveAccess(deps, accessKey)
   const refreshKey = tokenLookupKey(value, 'refresh')
-  return refreshKey === undefined ? undefined : findActiveRefresh(deps, refreshKey)
+  if (refreshKey !== undefined) return findActiveRefresh(deps, refreshKey)
+  // RFC 9068: a JWT access token is found by its jti and the digest of the whole JWT, like any other.
+  const jwtKey = jwtLookupKey(value)
+  return jwtKey === undefined ? undefined : findActiveAccess(deps, jwtKey)
 }
 
 /**
@@ -352,6 +479,9 @@ function activeToken(
     family_id: string | null
     created_at: number
     expires_at: number | null
+    audience?: string | null
+    resources?: string | null
+    auth_time?: number | null
   },
   kind: TokenKind,
 ): ActiveToken {
@@ -366,6 +496,9 @@ function activeToken(
     familyId: row.family_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    audience: row.audience ?? null,
+    resources: splitList(row.resources),
+    authTime: row.auth_time ?? null,
   }
 }
 
@@ -382,6 +515,7 @@ function ownersActive(row: { user_id: string | null; application_id: string | nu
 export function createTokenService(
   deps: ServiceDeps,
   audit: AuditService,
+  signer: Pick<SigningKeyService, 'active'>,
   store: TokenStore = createTokenStore(deps.db),
 ) {
   // One literal of one shape, made once: every operation reads its part of it.
@@ -392,6 +526,7 @@ export function createTokenService(
     writes: store.writes,
     lookups: store.lookups,
     audit,
+    signer,
   }
   return {
     issue: (req: IssueRequest) => issueTokens(d, req),
@@ -403,7 +538,7 @@ export function createTokenService(
     rotateRefresh: (
       value: string,
       application: Application,
-      narrowTo: (original: string[]) => string[] | { error: string },
+      narrowTo: (grant: { scopes: string[]; resources: string[] }) => Promise<Narrowed>,
     ) => rotateRefreshToken(d, value, application, narrowTo),
     findActive: (value: string) => findActiveToken(d, value),
     revoke: (value: string, application: Application) => revokeToken(d, value, application),

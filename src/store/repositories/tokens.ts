@@ -19,6 +19,7 @@ const ACCESS_TOKEN_COLUMNS = [
   'expires_at',
   'last_used_at',
   'revoked_at',
+  'audience',
 ] as const satisfies ReadonlyArray<keyof NewRow<'access_tokens'>>
 const REFRESH_TOKEN_COLUMNS = [
   'id',
@@ -35,6 +36,7 @@ const REFRESH_TOKEN_COLUMNS = [
   'expires_at',
   'rotated_at',
   'revoked_at',
+  'resources',
 ] as const satisfies ReadonlyArray<keyof NewRow<'refresh_tokens'>>
 /** A row of nulls in column order: the compiled INSERT binds values in this order. */
 const template = (columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, null])) as never
