@@ -18,14 +18,40 @@ import type {
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js'
 import type { Server } from 'bun'
+import { decodeProtectedHeader } from 'jose'
 import { Browser } from '../helpers/browser.ts'
 import { basic } from '../helpers/oauth.ts'
 import type { Fixtures } from '../helpers/flows.ts'
 import { seed } from '../helpers/fixtures.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
+import { makeTestCa } from '../helpers/test-ca.ts'
 
 const SCOPE = 'mcp:tools'
 const CALLBACK = 'http://127.0.0.1:33418/callback'
+
+/**
+ * The agent's own client ID metadata document (draft-ietf-oauth-client-id-metadata-document), served
+ * over real HTTPS on loopback with a certificate from a test CA that Latchkey is told to trust.
+ */
+const ca = makeTestCa(['agent.test'])
+const documents: Server<unknown> = Bun.serve({
+  hostname: '127.0.0.1',
+  port: 0,
+  tls: { cert: ca.cert, key: ca.key },
+  fetch: (request): Response => {
+    const id = `https://agent.test:${documents.port}${new URL(request.url).pathname}`
+    if (!id.endsWith('/client.json')) return new Response('not found', { status: 404 })
+    return Response.json({
+      client_id: id,
+      client_name: 'MCP agent with a metadata document',
+      redirect_uris: [CALLBACK],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    })
+  },
+})
+const CLIENT_METADATA_URL = `https://agent.test:${documents.port}/mcp/client.json`
 
 let latchkey: TestServer
 let f: Fixtures
@@ -76,6 +102,7 @@ function startMcpServer(): Server<unknown> {
 
 /** The SDK's storage hooks, kept in memory; the browser step is recorded for the test to play. */
 class MemoryProvider implements OAuthClientProvider {
+  constructor(readonly clientMetadataUrl?: string) {}
   client?: OAuthClientInformationMixed
   saved?: OAuthTokens
   verifier = ''
@@ -126,18 +153,36 @@ async function playBrowser(url: URL): Promise<string> {
 beforeAll(async () => {
   mcp = startMcpServer()
   mcpUrl = `http://127.0.0.1:${mcp.port}/mcp`
-  latchkey = await startServer({ config: { registrationPolicy: 'open' } })
+  latchkey = await startServer({
+    config: {
+      registrationPolicy: 'open',
+      metadataDocumentAllowHosts: `agent.test:${documents.port}`,
+      metadataDocumentCaFile: ca.caFile,
+      metadataDocumentScopes: `openid offline_access ${SCOPE}`,
+    },
+    // Latchkey's DNS for the test: the agent's host is this machine (allowed above, for that port only).
+    resolveHost: async (host) => (host === 'agent.test' ? [{ address: '127.0.0.1', family: 4 }] : []),
+  })
   f = await seed(latchkey.provider.services)
-  // TODO(lead): register SCOPE as open to self-registration and the resource mcpUrl accepting it.
+  // What the operator sets up: a scope open to self-registration, and the MCP server as a resource
+  // accepting it, whose tokens are RFC 9068 JWTs.
+  await latchkey.provider.services.scopes.create({
+    name: SCOPE,
+    description: 'use the MCP tools',
+    selfRegistration: true,
+  })
+  await latchkey.provider.services.resources.create({ name: 'mcp', uri: mcpUrl, scopes: [SCOPE], tokenFormat: 'jwt' })
 })
 
 afterAll(async () => {
   mcp?.stop(true)
+  documents.stop(true)
   await latchkey?.[Symbol.asyncDispose]()
+  ca[Symbol.dispose]()
 })
 
 describe('issue 18: the MCP TypeScript SDK as an OAuth client', () => {
-  test('registers itself, sends PKCE and resource, calls a tool, and refreshes (RFC 7591, 7636, 8707, 9728)', async () => {
+  test('registers itself, sends PKCE and resource, calls a tool, refreshes (RFC 7591, 7636, 8707, 9728)', async () => {
     const provider = new MemoryProvider()
     const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider })
     await expect(new Client({ name: 'test', version: '1.0.0' }).connect(first)).rejects.toThrow(/Unauthorized/i)
@@ -158,6 +203,8 @@ describe('issue 18: the MCP TypeScript SDK as an OAuth client', () => {
     expect(tokens.access_token).toBeString()
     expect(tokens.refresh_token).toBeString()
     expect((await introspect(tokens.access_token)).aud).toContain(mcpUrl)
+    // The operator chose RFC 9068 JWTs for this resource (RFC 9068 §2.1).
+    expect(decodeProtectedHeader(tokens.access_token).typ).toBe('at+jwt')
 
     const client = new Client({ name: 'test', version: '1.0.0' })
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }))
@@ -172,5 +219,22 @@ describe('issue 18: the MCP TypeScript SDK as an OAuth client', () => {
     expect(refreshed.active).toBe(true)
     expect(refreshed.aud).toContain(mcpUrl)
     expect(refreshed.client_id).toBe(clientId!)
+  })
+
+  test('uses its metadata document, no registration (draft-ietf-oauth-client-id-metadata-document)', async () => {
+    const provider = new MemoryProvider(CLIENT_METADATA_URL)
+    const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider })
+    await expect(new Client({ name: 'test', version: '1.0.0' }).connect(transport)).rejects.toThrow(/Unauthorized/i)
+    // Latchkey's metadata says it supports documents, so the SDK's client_id is the document's URL.
+    expect(provider.client?.client_id).toBe(CLIENT_METADATA_URL)
+    expect(provider.authorizationUrl!.searchParams.get('client_id')).toBe(CLIENT_METADATA_URL)
+
+    await transport.finishAuth(await playBrowser(provider.authorizationUrl!))
+    const client = new Client({ name: 'test', version: '1.0.0' })
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }))
+    const result = await client.callTool({ name: 'whoami', arguments: {} })
+    expect(result.content).toEqual([{ type: 'text', text: 'alice' }])
+    await client.close()
+    expect((await introspect(provider.saved!.access_token)).client_id).toBe(CLIENT_METADATA_URL)
   })
 })
