@@ -98,7 +98,10 @@ export function useForm() {
       const name = e instanceof MutationError ? e.fieldName : null
       const input = name ? ref.current?.querySelector<HTMLElement>(`[name="${name}"]`) : null
       if (name && input) {
-        setErrors({ [name]: e instanceof Error ? e.message : String(e) })
+        // The service's message may start with the path it names ("redirectUris.0: ..."): beside the field it is noise.
+        const field = (e as MutationError).field ?? name
+        const message = (e as MutationError).message
+        setErrors({ [name]: message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message })
         requestAnimationFrame(() => input.focus())
       } else setErrors({ _: e instanceof MutationError && e.field ? `${e.field}: ${e.message}` : messageOf(e) })
       announce('The change was not saved; see the error message.')
@@ -388,6 +391,14 @@ export function Tags(props: { items: string[]; empty?: string }) {
       ))}
     </span>
   )
+}
+
+/** Splits a list typed one per line (redirect URIs). */
+export function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
 }
 
 /** Splits a list typed with spaces, commas or new lines. */

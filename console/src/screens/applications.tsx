@@ -31,6 +31,7 @@ import {
   useLoad,
   When,
   words,
+  lines,
 } from '../ui.tsx'
 
 interface Application {
@@ -248,7 +249,7 @@ function ApplicationForm(props: { app?: Application; onClose: () => void; onSave
   const save = async () => {
     const common = {
       name: d.name,
-      redirectUris: words(d.redirectUris),
+      redirectUris: lines(d.redirectUris),
       grantTypes: d.grantTypes,
       allowedScopes: words(d.allowedScopes),
       defaultScopes: d.serverDefaultScopes ? null : words(d.defaultScopes),

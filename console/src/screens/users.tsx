@@ -504,7 +504,17 @@ function Memberships(props: { user: User; onChange: () => void }) {
   return (
     <section aria-labelledby="groups-title">
       <h2 id="groups-title">Groups</h2>
-      {!mine.length && <p class="muted">Not in any group.</p>}
+      {!mine.length && (
+        <p class="muted">
+          Not in any group.
+          {groups.data && !nodes(groups.data.groups).length && (
+            <>
+              {' '}
+              There are no groups yet: create one under <a href="#/groups">Groups</a>.
+            </>
+          )}
+        </p>
+      )}
       <ul class="plain">
         {mine.map((g) => (
           <li key={g.id}>
