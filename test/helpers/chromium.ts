@@ -59,18 +59,27 @@ export interface BrowserSuite {
   open(server: { url: string }, options?: { colorScheme?: 'light' | 'dark' }): Promise<Tab>
 }
 
-/** One browser per test file; each `open` is a fresh context (cookies, storage) on the server's origin. */
+/**
+ * One browser per test file; each `open` is a fresh context (cookies, storage) on the server's origin.
+ * Registers a test that fails when chromium is required (CI) and missing.
+ */
 export function browserSuite(label: string): BrowserSuite {
-  const path = chromiumPath()
-  if (!path)
+  const chrome = chromiumSession()
+  if (!chrome.available)
     console.warn(
       REQUIRED
         ? `${label}: chromium is not installed, and LATCHKEY_REQUIRE_BROWSER=1 requires it`
         : `SKIPPED: ${label}: chromium is not installed (apt-get install chromium); the browser tests did not run`,
     )
   test.if(REQUIRED)(`${label}: chromium is installed (LATCHKEY_REQUIRE_BROWSER=1)`, () => {
-    expect(path).toBeString()
+    expect(chrome.available).toBe(true)
   })
+  return chrome
+}
+
+/** The browser itself, for scripts outside the test runner too (scripts/screenshots.ts). */
+export function chromiumSession(): BrowserSuite {
+  const path = chromiumPath()
   let browser: Browser | undefined
   const contexts: BrowserContext[] = []
   return {
@@ -117,8 +126,8 @@ export function browserSuite(label: string): BrowserSuite {
         problems,
         offHost,
         expectClean() {
-          expect(problems).toEqual([])
-          expect(offHost).toEqual([])
+          if (problems.length || offHost.length)
+            throw new Error(`the page broke its CSP or left 127.0.0.1: ${JSON.stringify({ problems, offHost })}`)
         },
       }
     },
