@@ -15,6 +15,8 @@ export interface UsersTable {
   is_admin: number
   /** 1 when an administrator vouched for `email` (migration 2026_12_02_600); cleared when it changes. */
   email_verified: Generated<number>
+  /** 1 for a read-only administrator (migration 2026_12_03_100, issue 17): the console at the `read` level. */
+  is_read_only_admin: Generated<number>
   disabled_at: number | null
   created_at: number
   updated_at: number

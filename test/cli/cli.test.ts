@@ -38,7 +38,18 @@ const APP_KEYS = [
   'token_format',
   'trusted',
 ]
-const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'email_verified', 'id', 'name', 'number', 'username']
+const USER_KEYS = [
+  'admin',
+  'admin_read',
+  'created_at',
+  'disabled',
+  'email',
+  'email_verified',
+  'id',
+  'name',
+  'number',
+  'username',
+]
 
 interface AppJson {
   client_id: string

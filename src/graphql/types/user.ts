@@ -26,6 +26,11 @@ UserRef.implement({
     }),
     name: t.exposeString('name', { nullable: true }),
     isAdmin: t.exposeBoolean('isAdmin'),
+    isReadOnlyAdmin: t.exposeBoolean('isReadOnlyAdmin', {
+      description:
+        'A read-only administrator (issue 17): their browser session reads everything in the console and ' +
+        'the API and changes nothing. An administrator who also has this role is an administrator.',
+    }),
     disabled: t.exposeBoolean('disabled'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

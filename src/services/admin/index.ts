@@ -14,6 +14,7 @@ import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import type { GrantService } from '../grants/grants.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
+import type { SessionService } from '../sessions/sessions.ts'
 import type { SigningKeyService } from '../keys/signing-keys.ts'
 import type { TokenService } from '../tokens/tokens.ts'
 import type { UserService } from '../users/users.ts'
@@ -27,11 +28,12 @@ export interface BaseServices {
   grants: GrantService
   tokens: TokenService
   signingKeys: SigningKeyService
+  sessions: SessionService
 }
 
 export function createAdminServices(s: BaseServices) {
   return {
-    access: createAccessService(s.deps, s.tokens, s.users, s.scopes),
+    access: createAccessService(s.deps, s.tokens, s.users, s.scopes, s.sessions),
     applications: createAdminApplicationService(s.deps, s.audit, s.applications),
     users: createAdminUserService(s.deps, s.audit, s.users),
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
