@@ -10,6 +10,8 @@ function meta(name: string): string {
 
 export const CSRF_TOKEN = meta('latchkey-csrf')
 export const SIGNED_IN_AS = meta('latchkey-user')
+/** GraphiQL's address when the server serves it (`--graphiql`), else empty. */
+export const GRAPHIQL_URL = meta('latchkey-graphiql')
 export const LOGIN_URL = '/login?return_to=/admin'
 
 /** A failure that is not the input's fault: network, server, session. */

@@ -2,7 +2,7 @@
 import './console.css'
 import { render } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
-import { gql, SIGNED_IN_AS } from './api.ts'
+import { GRAPHIQL_URL, gql, SIGNED_IN_AS } from './api.ts'
 import { Applications } from './screens/applications.tsx'
 import { Audit } from './screens/audit.tsx'
 import { Keys } from './screens/keys.tsx'
@@ -87,9 +87,11 @@ function App() {
                 </a>
               </li>
             ))}
-            <li>
-              <a href="/admin/graphiql">GraphiQL</a>
-            </li>
+            {GRAPHIQL_URL && (
+              <li>
+                <a href={GRAPHIQL_URL}>GraphiQL</a>
+              </li>
+            )}
           </ul>
         </nav>
         <main id="main" tabIndex={-1} ref={main}>

@@ -28,13 +28,28 @@ interface User {
   email: string | null
   emailVerified: boolean
   isAdmin: boolean
+  isReadOnlyAdmin: boolean
   disabled: boolean
   createdAt: string
   groups: Connection<{ id: string; name: string }>
 }
 
 const FIELDS =
-  'id username name email emailVerified isAdmin disabled createdAt groups(first: 100) { edges { node { id name } } pageInfo { hasNextPage } }'
+  'id username name email emailVerified isAdmin isReadOnlyAdmin disabled createdAt groups(first: 100) { edges { node { id name } } pageInfo { hasNextPage } }'
+
+type Role = 'user' | 'read' | 'admin'
+const ROLES: Array<[Role, string]> = [
+  ['user', 'User'],
+  ['read', 'Read-only administrator (sees the console, changes nothing)'],
+  ['admin', 'Administrator'],
+]
+function roleOf(u: { isAdmin: boolean; isReadOnlyAdmin: boolean }): Role {
+  return u.isAdmin ? 'admin' : u.isReadOnlyAdmin ? 'read' : 'user'
+}
+function roleInput(role: Role) {
+  return { isAdmin: role === 'admin', isReadOnlyAdmin: role === 'read' }
+}
+const ROLE_LABEL: Record<Role, string> = { user: 'User', read: 'Read-only administrator', admin: 'Administrator' }
 
 export function Users(props: { username?: string }) {
   return props.username ? <UserDetail username={props.username} /> : <UserList />
@@ -110,7 +125,7 @@ function UserList() {
                       </td>
                       <td>{u.name ?? '—'}</td>
                       <td>{u.email ?? '—'}</td>
-                      <td>{u.isAdmin ? 'Administrator' : 'User'}</td>
+                      <td>{ROLE_LABEL[roleOf(u)]}</td>
                       <td>{u.disabled ? <span class="tag bad">disabled</span> : 'enabled'}</td>
                       <td>
                         <When at={u.createdAt} />
@@ -131,7 +146,14 @@ function UserList() {
 
 function CreateUser(props: { onClose: () => void; onSaved: () => void }) {
   const form = useForm()
-  const [d, setD] = useState({ username: '', name: '', email: '', password: '', emailVerified: false, isAdmin: false })
+  const [d, setD] = useState({
+    username: '',
+    name: '',
+    email: '',
+    password: '',
+    emailVerified: false,
+    role: 'user' as Role,
+  })
   const set =
     <K extends keyof typeof d>(k: K) =>
     (v: (typeof d)[K]) =>
@@ -145,7 +167,14 @@ function CreateUser(props: { onClose: () => void; onSaved: () => void }) {
           await mutate(
             `mutation($input: CreateUserInput!) { createUser(input: $input) {
               __typename ...Err ... on UserPayload { user { id } } } }`,
-            { ...d, name: d.name || undefined, email: d.email || undefined },
+            {
+              username: d.username,
+              password: d.password,
+              emailVerified: d.emailVerified,
+              name: d.name || undefined,
+              email: d.email || undefined,
+              ...roleInput(d.role),
+            },
           )
           announce(`Created ${d.username}.`)
           props.onSaved()
@@ -179,11 +208,12 @@ function CreateUser(props: { onClose: () => void; onSaved: () => void }) {
           errors={form.errors}
           hint="Tell the user; they can change it from their account page."
         />
-        <CheckField
-          label="Administrator"
+        <SelectField
+          label="Role"
           name="isAdmin"
-          checked={d.isAdmin}
-          onChecked={set('isAdmin')}
+          value={d.role}
+          onValue={(v) => set('role')(v as Role)}
+          options={ROLES}
           errors={form.errors}
         />
         <FormError errors={form.errors} />
@@ -281,7 +311,7 @@ function UserDetail(props: { username: string }) {
                 {u.email ?? '—'} {u.email && (u.emailVerified ? '(verified)' : '(not verified)')}
               </dd>
               <dt>Role</dt>
-              <dd>{u.isAdmin ? 'Administrator' : 'User'}</dd>
+              <dd>{ROLE_LABEL[roleOf(u)]}</dd>
               <dt>State</dt>
               <dd data-testid="user-state">{u.disabled ? 'Disabled' : 'Enabled'}</dd>
               <dt>Created</dt>
@@ -363,7 +393,7 @@ function EditUser(props: { user: User; onClose: () => void; onSaved: () => void 
     name: u.name ?? '',
     email: u.email ?? '',
     emailVerified: u.emailVerified,
-    isAdmin: u.isAdmin,
+    role: roleOf(u),
   })
   const set =
     <K extends keyof typeof d>(k: K) =>
@@ -378,7 +408,7 @@ function EditUser(props: { user: User; onClose: () => void; onSaved: () => void 
           await mutate(
             `mutation($input: UpdateUserInput!) { updateUser(input: $input) {
               __typename ...Err ... on UserPayload { user { id } } } }`,
-            { id: u.id, ...d },
+            { id: u.id, name: d.name, email: d.email, emailVerified: d.emailVerified, ...roleInput(d.role) },
           )
           announce(`Saved ${u.username}.`)
           props.onSaved()
@@ -401,11 +431,12 @@ function EditUser(props: { user: User; onClose: () => void; onSaved: () => void 
           onChecked={set('emailVerified')}
           errors={form.errors}
         />
-        <CheckField
-          label="Administrator"
+        <SelectField
+          label="Role"
           name="isAdmin"
-          checked={d.isAdmin}
-          onChecked={set('isAdmin')}
+          value={d.role}
+          onValue={(v) => set('role')(v as Role)}
+          options={ROLES}
           errors={form.errors}
         />
         <FormError errors={form.errors} />
