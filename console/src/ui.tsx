@@ -104,7 +104,6 @@ export function useForm() {
         setErrors({ [name]: message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message })
         requestAnimationFrame(() => input.focus())
       } else setErrors({ _: e instanceof MutationError && e.field ? `${e.field}: ${e.message}` : messageOf(e) })
-      announce('The change was not saved; see the error message.')
     } finally {
       setBusy(false)
     }

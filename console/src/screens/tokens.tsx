@@ -62,22 +62,21 @@ export function Tokens(props: { query: URLSearchParams }) {
         A grant is a user's consent to an application; revoking it revokes every token issued under it. Revoking a token
         ends just that token (and its refresh family).
       </p>
-      <div class="tabs" role="tablist" aria-label="What to list">
+      <nav class="tabs" aria-label="What to list">
         {[
           ['tokens', 'Tokens'],
           ['grants', 'Grants'],
         ].map(([view, label]) => (
           <a
             key={view}
-            role="tab"
-            aria-selected={filter.view === view}
+            aria-current={filter.view === view ? 'page' : undefined}
             href={href('tokens', { ...filter, view })}
             class={filter.view === view ? 'active' : undefined}
           >
             {label}
           </a>
         ))}
-      </div>
+      </nav>
       <form
         class="toolbar filters"
         onSubmit={(e) => {
