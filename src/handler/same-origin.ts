@@ -18,10 +18,6 @@ export function fromOwnSite(ctx: RequestContext<unknown>): boolean {
   if (site !== null && !OWN_FETCH_SITES.has(site.trim().toLowerCase())) return false
   const origin = ctx.request.headers.get('origin')
   if (origin === null) return true
-  // Our pages say `<meta name="referrer" content="no-referrer">`, under which browsers send `Origin: null` on
-  // their own form posts (Fetch §3.1.5, "append a request Origin header"); Sec-Fetch-Site, which a page cannot
-  // set and which an opaque origin (sandboxed frame, data: URL) makes cross-site, still says same-origin.
-  if (origin === 'null' && site?.trim().toLowerCase() === 'same-origin') return true
   // "null" is an opaque origin (a sandboxed frame, a data: URL, some redirects): never ours.
   return origin === new URL(ctx.config.issuer).origin || origin === ctx.url.origin
 }

@@ -331,11 +331,6 @@ describe(
         'Origin equal to the issuer and Sec-Fetch-Site: same-origin',
         () => ({ Origin: env.server.config.issuer, 'Sec-Fetch-Site': 'same-origin' }),
       ],
-      [
-        // What Chromium sends from our own page, whose referrer policy is no-referrer (issue 17, real browser).
-        'Origin: null and Sec-Fetch-Site: same-origin',
-        () => ({ Origin: 'null', 'Sec-Fetch-Site': 'same-origin' }),
-      ],
     ] as Array<[string, () => Record<string, string>]>)('consent approval with %s → a code', async (_, headers) => {
       const { browser } = await newBrowser()
       const fields = await consentForm(browser)
