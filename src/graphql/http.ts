@@ -85,8 +85,9 @@ async function sessionActor(ctx: RequestContext<GraphQLEndpointPorts>, cookie: s
 export type GraphQLEndpointPorts = ResolverPorts & Port<{ admin: 'access' }>
 
 export async function graphql(ctx: RequestContext<GraphQLEndpointPorts>): Promise<Reply> {
+  // Issue 17: GraphiQL lives at /admin/graphiql now, served from the binary under the console's rules.
+  if (wantsGraphiQL(ctx)) return { type: 'redirect', status: 303, location: '/admin/graphiql' }
   const actor = await authenticate(ctx)
-  if (!actor) return { type: 'response', response: await yogaFor(ctx.config).fetch(ctx.request, {}) }
   const noteFault = (reason: string) => {
     ctx.log.error = 'temporarily_unavailable'
     ctx.log.fault = reason
@@ -104,18 +105,24 @@ export async function graphql(ctx: RequestContext<GraphQLEndpointPorts>): Promis
   return { type: 'response', response }
 }
 
-/** The caller: a bearer token's, else a browser session's; undefined for GraphiQL's page itself. */
-async function authenticate(ctx: RequestContext<GraphQLEndpointPorts>): Promise<Actor | undefined> {
+/** A browser opening /graphql without a token, when `--graphiql` serves GraphiQL. */
+function wantsGraphiQL(ctx: RequestContext<unknown>): boolean {
+  return (
+    ctx.method === 'GET' &&
+    ctx.config.graphiql &&
+    !ctx.request.headers.has('authorization') &&
+    (ctx.request.headers.get('accept') ?? '').includes('text/html')
+  )
+}
+
+/** The caller: a bearer token's, else a browser session's. */
+async function authenticate(ctx: RequestContext<GraphQLEndpointPorts>): Promise<Actor> {
   const value = presentedToken(ctx.request)
   if (value !== undefined) {
     const result = await ctx.services.admin.access.actorForToken(value)
     if (!result.ok) throw refused(result.reason)
     return result.actor
   }
-  // GraphiQL's page itself carries no data; its requests still need a token.
-  const wantsPage =
-    ctx.method === 'GET' && ctx.config.graphiql && (ctx.request.headers.get('accept') ?? '').includes('text/html')
-  if (wantsPage) return undefined
   // An Authorization header that holds no token is a failed bearer attempt, not a reason to read the cookie.
   const cookie = ctx.request.headers.has('authorization') ? undefined : ctx.cookies.get(SESSION_COOKIE)
   if (cookie === undefined) throw refused('missing')

@@ -13,9 +13,16 @@ import type { RequestContext } from './context.ts'
  */
 const OWN_FETCH_SITES = new Set(['same-origin', 'none'])
 
+/**
+ * `Sec-Fetch-Site`, when sent, decides: only the browser sets it (a page's script cannot), and `Origin`
+ * cannot decide for our own pages, which all have `Referrer-Policy: no-referrer`: under that policy a
+ * browser sends `Origin: null` on a same-origin POST (Fetch, "serialize a request origin"), so Chromium
+ * signing in from /login or the console posting to /graphql says `Origin: null` and
+ * `Sec-Fetch-Site: same-origin`. Without Fetch Metadata, `Origin` must be ours when present.
+ */
 export function fromOwnSite(ctx: RequestContext<unknown>): boolean {
   const site = ctx.request.headers.get('sec-fetch-site')
-  if (site !== null && !OWN_FETCH_SITES.has(site.trim().toLowerCase())) return false
+  if (site !== null) return OWN_FETCH_SITES.has(site.trim().toLowerCase())
   const origin = ctx.request.headers.get('origin')
   if (origin === null) return true
   // "null" is an opaque origin (a sandboxed frame, a data: URL, some redirects): never ours.

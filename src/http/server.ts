@@ -19,7 +19,7 @@ import type { Metrics } from '../metrics.ts'
 import { refuseCrossSite } from './origin.ts'
 import { renderError, type ErrorShape } from './render-error.ts'
 import { toResponse } from './respond.ts'
-import { ROUTES, type Endpoint, type Route } from './routes.ts'
+import { routeFor, type Endpoint, type Route } from './routes.ts'
 
 const MAX_URL_LENGTH = 16 * 1024
 /** An incoming X-Request-Id is kept only when it is a short token of safe characters. */
@@ -46,7 +46,7 @@ export function createApp(
       const ip = clientIp(peer, request.headers.get('x-forwarded-for'), config.trustedProxies)
       const ctx = makeContext(request, services, config, clock, { ip, peer }, requestId)
       if (ctx) ctx.metrics = metrics
-      const route = ctx ? ROUTES[ctx.url.pathname] : undefined
+      const route = ctx ? routeFor(ctx.url.pathname) : undefined
       const reply = ctx
         ? await dispatch(ctx, route)
         : renderError(new RouteNotFound('request URL is too long'), 'json').reply

@@ -73,6 +73,16 @@ describe('issue 17: a browser session on /graphql (the CSRF rule)', () => {
     expect(m.body.data.createScope.__typename).toBe('ScopePayload')
   })
 
+  test('Chromium’s own request from a no-referrer page (Origin: null, Sec-Fetch-Site: same-origin) is accepted', async () => {
+    await using server = await world()
+    const r = await call(server, {
+      cookie: server.cookies.root,
+      headers: { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' },
+    })
+    expect(r.status).toBe(200)
+    expect(r.body.data.viewer.accessLevel).toBe('ADMIN')
+  })
+
   test('a charset parameter and a request without Origin or Fetch Metadata (an old browser) are accepted', async () => {
     await using server = await world()
     const r = await call(server, { cookie: server.cookies.root, contentType: 'application/json; charset=utf-8' })

@@ -21,7 +21,7 @@ import { Forbidden, NotFound } from '../shared/errors.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import type { SessionService } from '../sessions/sessions.ts'
 import type { TokenService } from '../tokens/tokens.ts'
-import type { UserService } from '../users/users.ts'
+import type { User, UserService } from '../users/users.ts'
 
 export type AccessLevel = 'admin' | 'read' | 'viewer'
 
@@ -83,6 +83,14 @@ export async function actorForToken({ tokens, users, scopes }: AccessDeps, value
 }
 
 /**
+ * Issue 17: what a browser session of this user may do in the console and /graphql: administrators
+ * everything, read-only administrators read; anyone else is refused (undefined).
+ */
+export function consoleLevel(user: Pick<User, 'isAdmin' | 'isReadOnlyAdmin'>): 'admin' | 'read' | undefined {
+  return user.isAdmin ? 'admin' : user.isReadOnlyAdmin ? 'read' : undefined
+}
+
+/**
  * Resolves a browser session into an Actor (issue 17): the CSRF token first (checked in constant time
  * against the cookie), then the session and its user's role. The session's scopes are those of the token
  * the same level would need (`admin` or `admin:read`), so every rule written for tokens reads the same.
@@ -96,7 +104,7 @@ export async function actorForSession(
   const session = await sessions.resolve(cookieValue)
   if (!session) return { ok: false, reason: 'invalid_token' }
   const { user } = session
-  const level = user.isAdmin ? 'admin' : user.isReadOnlyAdmin ? 'read' : undefined
+  const level = consoleLevel(user)
   if (!level) return { ok: false, reason: 'insufficient_scope' }
   return {
     ok: true,
