@@ -11,9 +11,8 @@ export interface Day {
 
 export interface Stats {
   users: number
-  administrators: number
   applications: number
-  activeGrants: number
+  groups: number
   activeTokens: number
   days: Day[]
 }
@@ -21,12 +20,12 @@ export interface Stats {
 const SERIES = [
   ['signIns', 'Sign-ins', 'series-a'],
   ['tokensIssued', 'Tokens issued', 'series-b'],
-  ['failures', 'Failures', 'series-c'],
+  ['failures', 'Failures (sign-in and token)', 'series-c'],
 ] as const
 
 export async function loadOverview(): Promise<Stats> {
   const data = await gql<{ overview: Stats }>(
-    `query { overview(days: 14) { users administrators applications activeGrants activeTokens
+    `query { overview(days: 14) { users applications groups activeTokens
       days { date signIns tokensIssued failures } } }`,
   )
   return data.overview
@@ -41,10 +40,9 @@ export function Overview() {
         {(s) => (
           <>
             <ul class="cards">
-              <Card label="Users" value={s.users} link="#/users" />
-              <Card label="Administrators" value={s.administrators} link="#/users" />
               <Card label="Applications" value={s.applications} link="#/applications" />
-              <Card label="Active grants" value={s.activeGrants} link="#/tokens?view=grants" />
+              <Card label="Users" value={s.users} link="#/users" />
+              <Card label="Groups" value={s.groups} link="#/groups" />
               <Card label="Live tokens" value={s.activeTokens} link="#/tokens" />
             </ul>
             {s.applications === 0 && (
