@@ -167,9 +167,12 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
       const { page } = tab
       await signIn(page, 'root')
       await openScreen(page, 'users/carol')
+      await page.getByTestId('user-state').getByText(/sign-in locked for \d+ min/).waitFor()
       await page.getByRole('button', { name: 'Unlock sign-in' }).click()
       await page.getByTestId('status').filter({ hasText: 'carol may sign in again.' }).waitFor()
       expect((await person.login('carol', PASSWORD)).status).toBe(303)
+      await page.getByRole('button', { name: 'Unlock sign-in' }).waitFor({ state: 'detached' })
+      expect(await page.getByTestId('user-state').textContent()).not.toContain('locked')
       tab.expectClean()
     },
     BROWSER_TEST_TIMEOUT_MS,

@@ -30,12 +30,14 @@ interface User {
   isAdmin: boolean
   isReadOnlyAdmin: boolean
   disabled: boolean
+  /** Seconds until a sign-in locked by failed attempts may be tried again; 0 when not locked. */
+  signInLockedFor: number
   createdAt: string
   groups: Connection<{ id: string; name: string }>
 }
 
 const FIELDS =
-  'id username name email emailVerified isAdmin isReadOnlyAdmin disabled createdAt groups(first: 100) { edges { node { id name } } pageInfo { hasNextPage } }'
+  'id username name email emailVerified isAdmin isReadOnlyAdmin disabled signInLockedFor createdAt groups(first: 100) { edges { node { id name } } pageInfo { hasNextPage } }'
 
 type Role = 'user' | 'read' | 'admin'
 const ROLES: Array<[Role, string]> = [
@@ -58,17 +60,18 @@ export function Users(props: { username?: string }) {
 function UserList() {
   const canWrite = useCanWrite()
   const [state, setState] = useState('')
+  const [search, setSearch] = useState('')
   const [page, setPage] = useState<PageWindow>(FIRST_PAGE)
   const [creating, setCreating] = useState(false)
   const list = useLoad(
     () =>
       gql<{ users: Connection<User> }>(
-        `query($disabled: Boolean, $first: Int, $after: String, $last: Int, $before: String) {
-          users(disabled: $disabled, first: $first, after: $after, last: $last, before: $before) {
+        `query($disabled: Boolean, $search: String, $first: Int, $after: String, $last: Int, $before: String) {
+          users(disabled: $disabled, search: $search, first: $first, after: $after, last: $last, before: $before) {
             edges { node { ${FIELDS} } } ${PAGE_INFO} } }`,
-        { disabled: state === '' ? null : state === 'disabled', ...page },
+        { disabled: state === '' ? null : state === 'disabled', search: search || null, ...page },
       ),
-    [state, page],
+    [state, search, page],
   )
   return (
     <>
@@ -81,6 +84,17 @@ function UserList() {
         )}
       </div>
       <div class="toolbar">
+        <label for="user-search">Search</label>
+        <input
+          id="user-search"
+          type="search"
+          placeholder="username, e-mail or name"
+          value={search}
+          onInput={(e) => {
+            setSearch(e.currentTarget.value)
+            setPage(FIRST_PAGE)
+          }}
+        />
         <label for="user-state">Show</label>
         <select
           id="user-state"
@@ -126,7 +140,9 @@ function UserList() {
                       <td>{u.name ?? '—'}</td>
                       <td>{u.email ?? '—'}</td>
                       <td>{ROLE_LABEL[roleOf(u)]}</td>
-                      <td>{u.disabled ? <span class="tag bad">disabled</span> : 'enabled'}</td>
+                      <td>
+                        <UserState user={u} />
+                      </td>
                       <td>
                         <When at={u.createdAt} />
                       </td>
@@ -273,14 +289,16 @@ function UserDetail(props: { username: string }) {
                   <button type="button" onClick={() => setPending('password')}>
                     Set password
                   </button>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      form.run(() => simple('clearUserSignInLockout', u.id, `${u.username} may sign in again.`))
-                    }
-                  >
-                    Unlock sign-in
-                  </button>
+                  {u.signInLockedFor > 0 && (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        form.run(() => simple('clearUserSignInLockout', u.id, `${u.username} may sign in again.`))
+                      }
+                    >
+                      Unlock sign-in
+                    </button>
+                  )}
                   {u.disabled ? (
                     <button
                       type="button"
@@ -313,7 +331,9 @@ function UserDetail(props: { username: string }) {
               <dt>Role</dt>
               <dd>{ROLE_LABEL[roleOf(u)]}</dd>
               <dt>State</dt>
-              <dd data-testid="user-state">{u.disabled ? 'Disabled' : 'Enabled'}</dd>
+              <dd data-testid="user-state">
+                <UserState user={u} />
+              </dd>
               <dt>Created</dt>
               <dd>
                 <When at={u.createdAt} />
@@ -383,6 +403,23 @@ function UserDetail(props: { username: string }) {
         )
       }}
     </Loading>
+  )
+}
+
+function UserState(props: { user: User }) {
+  const u = props.user
+  return (
+    <>
+      {u.disabled ? <span class="tag bad">disabled</span> : 'enabled'}
+      {u.signInLockedFor > 0 && (
+        <>
+          {' '}
+          <span class="tag bad" title="Too many failed sign-ins">
+            sign-in locked for {Math.ceil(u.signInLockedFor / 60)} min
+          </span>
+        </>
+      )}
+    </>
   )
 }
 
