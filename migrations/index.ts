@@ -15,6 +15,7 @@ import * as applicationDefaultScopes from './2026_12_02_450_application_default_
 import * as applicationGroups from './2026_12_02_500_application_groups.ts'
 import * as emailVerified from './2026_12_02_600_email_verified.ts'
 import * as readOnlyAdmins from './2026_12_03_100_read_only_admins.ts'
+import * as dailyActivity from './2026_12_03_101_daily_activity.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_500_application_groups': applicationGroups,
   '2026_12_02_600_email_verified': emailVerified,
   '2026_12_03_100_read_only_admins': readOnlyAdmins,
+  '2026_12_03_101_daily_activity': dailyActivity,
 }

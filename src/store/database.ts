@@ -236,6 +236,14 @@ export interface ApplicationGroupsTable {
   group_id: string
 }
 
+/** Issue 17: events per UTC day (days since 1970-01-01), summed over shards (migration 2026_12_03_101). */
+export interface DailyActivityTable {
+  day: number
+  event: string
+  shard: number
+  count: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -254,6 +262,7 @@ export interface Database {
   group_members: GroupMembersTable
   counters: CountersTable
   application_groups: ApplicationGroupsTable
+  daily_activity: DailyActivityTable
 }
 
 export type Db = Kysely<Database>

@@ -61,9 +61,14 @@ builder.queryFields((t) => ({
   }),
   users: t.connection({
     type: UserRef,
-    args: { disabled: t.arg.boolean() },
+    args: {
+      disabled: t.arg.boolean(),
+      search: t.arg.string({ description: 'Part of the username, e-mail address or name, case-insensitive.' }),
+    },
     resolve: (_r, args, ctx) =>
-      connection(args, (w) => ctx.services.admin.users.page(ctx.actor, w, { disabled: opt(args.disabled) })),
+      connection(args, (w) =>
+        ctx.services.admin.users.page(ctx.actor, w, { disabled: opt(args.disabled), search: opt(args.search) }),
+      ),
   }),
   user: t.field({
     type: UserRef,

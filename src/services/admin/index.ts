@@ -9,6 +9,8 @@ import { createAdminKeyService } from './keys.ts'
 import { createAdminScopeService } from './scopes.ts'
 import { createAdminTokenService } from './tokens.ts'
 import { createAdminUserService } from './users.ts'
+import { createAdminOverviewService } from './overview.ts'
+import type { ActivityService } from '../shared/activity.ts'
 import type { ApplicationService } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
@@ -29,6 +31,7 @@ export interface BaseServices {
   tokens: TokenService
   signingKeys: SigningKeyService
   sessions: SessionService
+  activity: ActivityService
 }
 
 export function createAdminServices(s: BaseServices) {
@@ -39,6 +42,7 @@ export function createAdminServices(s: BaseServices) {
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
     keys: createAdminKeyService(s.deps, s.signingKeys),
     scopes: createAdminScopeService(s.scopes),
+    overview: createAdminOverviewService(s.deps, s.activity),
   }
 }
 export type AdminServices = ReturnType<typeof createAdminServices>

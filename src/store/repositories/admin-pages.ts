@@ -22,6 +22,8 @@ export interface ApplicationFilter {
 export interface UserFilter {
   onlyUserId?: string
   disabled?: boolean
+  /** Issue 17: part of the username, e-mail address or name, in any case. */
+  search?: string
 }
 export interface GrantFilter {
   userId?: string
@@ -100,6 +102,13 @@ export function pageUsers(db: Db, w: PageWindow, f: UserFilter): Promise<Row<'us
   let q = db.selectFrom('users').selectAll()
   if (f.onlyUserId !== undefined) q = q.where('id', '=', f.onlyUserId)
   if (f.disabled !== undefined) q = q.where('disabled_at', f.disabled ? 'is not' : 'is', null)
+  if (f.search) {
+    const pattern = '%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+    q = q.where(
+      sql<SqlBool>`(lower(username) like ${pattern} escape '\\' or lower(coalesce(email, '')) like ${pattern} escape '\\'
+        or lower(coalesce(name, '')) like ${pattern} escape '\\')`,
+    )
+  }
   return windowed(q, w, 'id', false).execute()
 }
 
