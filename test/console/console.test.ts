@@ -62,7 +62,7 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
       await tab.page.locator('.chart svg[role="img"]').waitFor()
       expect(await tab.page.getByTestId('count-Users').textContent()).toBe('3')
       // Today is the last day: root's sign-ins (this test's and the ones before it) are counted there.
-      const today = tab.page.locator('.chart svg rect.series-a').last().locator('title')
+      const today = tab.page.locator('.chart svg[role="img"] rect.series-a').last().locator('title')
       expect(await today.textContent()).toMatch(/: [1-9]\d* sign-ins$/)
       tab.expectClean()
     },
@@ -167,7 +167,10 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
       const { page } = tab
       await signIn(page, 'root')
       await openScreen(page, 'users/carol')
-      await page.getByTestId('user-state').getByText(/sign-in locked for \d+ min/).waitFor()
+      await page
+        .getByTestId('user-state')
+        .getByText(/sign-in locked for \d+ min/)
+        .waitFor()
       await page.getByRole('button', { name: 'Unlock sign-in' }).click()
       await page.getByTestId('status').filter({ hasText: 'carol may sign in again.' }).waitFor()
       expect((await person.login('carol', PASSWORD)).status).toBe(303)
@@ -234,7 +237,7 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
       const { page } = tab
       await signIn(page, 'root')
       await tab.context.clearCookies()
-      await page.getByRole('link', { name: 'Users' }).click()
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click()
       await page.waitForURL(/\/login\?return_to=%2Fadmin|\/login\?return_to=\/admin/)
       tab.expectClean()
     },
