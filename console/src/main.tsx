@@ -95,7 +95,12 @@ function App() {
           </ul>
         </nav>
         <main id="main" tabIndex={-1} ref={main}>
-          <Loading of={viewer}>{() => <Screen path={route.path} query={route.query} />}</Loading>
+          {viewer.error ? (
+            <Loading of={viewer}>{() => null}</Loading>
+          ) : (
+            // The screen loads beside the viewer query, not after it: write controls appear once it says so.
+            <Screen path={route.path} query={route.query} />
+          )}
         </main>
       </div>
       <LiveRegion />
