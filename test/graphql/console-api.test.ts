@@ -78,7 +78,8 @@ describe('issue 17: a locked sign-in, seen and lifted from the API', () => {
     const m = await ok(
       server,
       server.w.tokens.admin,
-      'mutation($id: ID!) { clearUserSignInLockout(input: {id: $id}) { __typename ... on UserPayload { user { signInLockedFor } } } }',
+      'mutation($id: ID!) { clearUserSignInLockout(input: {id: $id}) ' +
+        '{ __typename ... on UserPayload { user { signInLockedFor } } } }',
       { id: locked.id },
     )
     expect(m.clearUserSignInLockout.user.signInLockedFor).toBe(0)

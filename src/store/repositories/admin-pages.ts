@@ -105,7 +105,8 @@ export function pageUsers(db: Db, w: PageWindow, f: UserFilter): Promise<Row<'us
   if (f.search) {
     const pattern = '%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
     q = q.where(
-      sql<SqlBool>`(lower(username) like ${pattern} escape '\\' or lower(coalesce(email, '')) like ${pattern} escape '\\'
+      sql<SqlBool>`(lower(username) like ${pattern} escape '\\'
+        or lower(coalesce(email, '')) like ${pattern} escape '\\'
         or lower(coalesce(name, '')) like ${pattern} escape '\\')`,
     )
   }
