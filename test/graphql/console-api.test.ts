@@ -105,3 +105,24 @@ describe('issue 17: users(search:)', () => {
     expect(await names('_')).toEqual([])
   })
 })
+
+describe('issue 17: auditEvents(since:, until:)', () => {
+  test('filters by instant (ISO 8601); a malformed instant is refused', async () => {
+    await using server = await world()
+    const q =
+      'query($since: DateTime, $until: DateTime) { auditEvents(first: 50, since: $since, until: $until) ' +
+      '{ edges { node { type createdAt } } } }'
+    const count = async (v: Record<string, string>) =>
+      (await ok(server, server.w.tokens.admin, q, v)).auditEvents.edges.length
+    const all = await count({})
+    expect(all).toBeGreaterThan(0)
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString()
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString()
+    expect(await count({ since: hourAgo })).toBe(all)
+    expect(await count({ since: inAnHour })).toBe(0)
+    expect(await count({ until: hourAgo })).toBe(0)
+    expect(await count({ since: hourAgo.slice(0, 10), until: inAnHour })).toBe(all)
+    for (const since of ['yesterday', '2026-13-45T00:00:00Z', ''])
+      expect((await gql(server, server.w.tokens.admin, q, { since })).body.errors?.length).toBeGreaterThan(0)
+  })
+})
