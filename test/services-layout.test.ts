@@ -22,7 +22,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   groups: ['users', 'shared'],
   applications: ['scopes', 'groups', 'shared'],
   tokens: ['applications', 'grants', 'scopes', 'shared'],
-  admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'shared'],
+  admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'sessions', 'shared'],
 }
 
 /** Relative specifiers of every import form: static, type-only, side-effect, export … from, import(). */

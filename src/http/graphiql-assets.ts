@@ -20,10 +20,12 @@ const WORKERS = {
   graphql: 'graphql.worker.js',
 } as const
 
+const WORKER_URLS = Object.fromEntries(Object.entries(WORKERS).map(([k, v]) => [k, `/admin/graphiql/${v}`]))
+
 const BOOT_JS = `'use strict'
 ;(() => {
   const csrf = document.querySelector('meta[name="latchkey-csrf"]').content
-  const workers = ${JSON.stringify(Object.fromEntries(Object.entries(WORKERS).map(([k, v]) => [k, `/admin/graphiql/${v}`])))}
+  const workers = ${JSON.stringify(WORKER_URLS)}
   self.MonacoEnvironment = {
     globalAPI: false,
     getWorkerUrl: (_moduleId, label) => workers[label] || workers.editorWorkerService,

@@ -78,7 +78,8 @@ describe('issue 17: a locked sign-in, seen and lifted from the API', () => {
     const m = await ok(
       server,
       server.w.tokens.admin,
-      'mutation($id: ID!) { clearUserSignInLockout(input: {id: $id}) { __typename ... on UserPayload { user { signInLockedFor } } } }',
+      'mutation($id: ID!) { clearUserSignInLockout(input: {id: $id}) ' +
+        '{ __typename ... on UserPayload { user { signInLockedFor } } } }',
       { id: locked.id },
     )
     expect(m.clearUserSignInLockout.user.signInLockedFor).toBe(0)
@@ -102,5 +103,26 @@ describe('issue 17: users(search:)', () => {
     expect(await names('example.com')).toEqual(['alice', 'bob'])
     expect(await names('%')).toEqual([])
     expect(await names('_')).toEqual([])
+  })
+})
+
+describe('issue 17: auditEvents(since:, until:)', () => {
+  test('filters by instant (ISO 8601); a malformed instant is refused', async () => {
+    await using server = await world()
+    const q =
+      'query($since: DateTime, $until: DateTime) { auditEvents(first: 50, since: $since, until: $until) ' +
+      '{ edges { node { type createdAt } } } }'
+    const count = async (v: Record<string, string>) =>
+      (await ok(server, server.w.tokens.admin, q, v)).auditEvents.edges.length
+    const all = await count({})
+    expect(all).toBeGreaterThan(0)
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString()
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString()
+    expect(await count({ since: hourAgo })).toBe(all)
+    expect(await count({ since: inAnHour })).toBe(0)
+    expect(await count({ until: hourAgo })).toBe(0)
+    expect(await count({ since: hourAgo.slice(0, 10), until: inAnHour })).toBe(all)
+    for (const since of ['yesterday', '2026-13-45T00:00:00Z', ''])
+      expect((await gql(server, server.w.tokens.admin, q, { since })).body.errors?.length).toBeGreaterThan(0)
   })
 })

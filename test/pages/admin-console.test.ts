@@ -51,7 +51,7 @@ describe('issue 17: GET /admin, the console shell', () => {
     expect(page).not.toContain('latchkey-csrf')
   })
 
-  test('an administrator gets the shell: meta tags, the contract’s CSP, the module script, no inline code', async () => {
+  test('an administrator gets the shell: meta tags, the contract’s CSP, a module script, no inline code', async () => {
     await using server = await world()
     const res = await get(`${server.url}/admin`, server.cookies.root)
     expect(res.status).toBe(200)
@@ -84,7 +84,7 @@ describe('issue 17: GET /admin, the console shell', () => {
     expect((await get(`${server.url}/admin`, server.cookies.root)).status).toBe(303)
   })
 
-  test('/admin/assets/<name> serves the bundle’s files with their type, nosniff and an ETag; unknown → 404', async () => {
+  test('/admin/assets/<name> serves the bundle’s files with type, nosniff and an ETag; unknown → 404', async () => {
     await using server = await world()
     const js = await get(`${server.url}/admin/assets/console.js`)
     expect(js.status).toBe(200)

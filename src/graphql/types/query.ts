@@ -149,6 +149,8 @@ builder.queryFields((t) => ({
       type: t.arg.string(),
       user: t.arg.id(),
       application: t.arg.id(),
+      since: t.arg({ type: 'DateTime', description: 'Events at or after this instant.' }),
+      until: t.arg({ type: 'DateTime', description: 'Events before this instant.' }),
     },
     resolve: (_r, args, ctx) =>
       connection(args, (w) =>
@@ -156,6 +158,8 @@ builder.queryFields((t) => ({
           type: opt(args.type),
           userId: optionalIdOf(args.user, UserRef, 'user'),
           applicationId: optionalIdOf(args.application, ApplicationRef, 'application'),
+          since: opt(args.since),
+          until: opt(args.until),
         }),
       ),
   }),

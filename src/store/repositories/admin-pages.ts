@@ -45,6 +45,9 @@ export interface AuditFilter {
   userId?: string
   applicationId?: string
   involving?: string
+  /** Issue 17: events at or after / before these epoch seconds. */
+  since?: number
+  until?: number
 }
 
 /** A row of either token table, as one shape; `source` says which table it came from. */
@@ -105,7 +108,8 @@ export function pageUsers(db: Db, w: PageWindow, f: UserFilter): Promise<Row<'us
   if (f.search) {
     const pattern = '%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
     q = q.where(
-      sql<SqlBool>`(lower(username) like ${pattern} escape '\\' or lower(coalesce(email, '')) like ${pattern} escape '\\'
+      sql<SqlBool>`(lower(username) like ${pattern} escape '\\'
+        or lower(coalesce(email, '')) like ${pattern} escape '\\'
         or lower(coalesce(name, '')) like ${pattern} escape '\\')`,
     )
   }
@@ -204,6 +208,8 @@ export function pageAuditEvents(db: Db, w: PageWindow, f: AuditFilter): Promise<
   if (f.type !== undefined) q = q.where('type', '=', f.type)
   if (f.userId !== undefined) q = q.where('user_id', '=', f.userId)
   if (f.applicationId !== undefined) q = q.where('application_id', '=', f.applicationId)
+  if (f.since !== undefined) q = q.where('created_at', '>=', f.since)
+  if (f.until !== undefined) q = q.where('created_at', '<', f.until)
   if (f.involving !== undefined) {
     const who = f.involving
     q = q.where((eb) => eb.or([eb('user_id', '=', who), eb('actor_user_id', '=', who)]))
