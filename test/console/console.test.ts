@@ -231,6 +231,26 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
   )
 
   test(
+    'the audit log filters by event and by UTC days',
+    async () => {
+      const tab = await chrome.open(server)
+      const { page } = tab
+      await signIn(page, 'root')
+      const today = new Date().toISOString().slice(0, 10)
+      await openScreen(page, `audit?type=session.started&from=${today}&to=${today}`)
+      await page.locator('main tbody tr').first().waitFor()
+      expect(await page.locator('main tbody code').allTextContents()).toEqual(
+        expect.arrayContaining(['session.started']),
+      )
+      expect(new Set(await page.locator('main tbody code').allTextContents())).toEqual(new Set(['session.started']))
+      await openScreen(page, 'audit?from=2001-01-01&to=2001-01-02')
+      await page.getByText('No events match these filters.').waitFor()
+      tab.expectClean()
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  )
+
+  test(
     'when the session ends, the next API call sends the browser to the login page',
     async () => {
       const tab = await chrome.open(server)

@@ -56,11 +56,23 @@ function detailText(detail: Record<string, unknown> | null): string {
     .join(' · ')
 }
 
+/** From the start of the first UTC day to the end of the last one (both inclusive). */
+function utcDays(from: string, to: string): { since?: string; until?: string } {
+  const since = from ? new Date(`${from}T00:00:00Z`) : undefined
+  const until = to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000) : undefined
+  return {
+    since: since && !Number.isNaN(since.getTime()) ? since.toISOString() : undefined,
+    until: until && !Number.isNaN(until.getTime()) ? until.toISOString() : undefined,
+  }
+}
+
 export function Audit(props: { query: URLSearchParams }) {
   const filter = {
     type: props.query.get('type') ?? '',
     user: props.query.get('user') ?? '',
     application: props.query.get('application') ?? '',
+    from: props.query.get('from') ?? '',
+    to: props.query.get('to') ?? '',
   }
   const [draft, setDraft] = useState(filter)
   const [page, setPage] = useState<PageWindow>(FIRST_PAGE)
@@ -70,12 +82,13 @@ export function Audit(props: { query: URLSearchParams }) {
     const application = filter.application ? await applicationId(filter.application) : undefined
     if (user === null || application === null) return null
     return gql<{ auditEvents: Connection<AuditEvent> }>(
-      `query($type: String, $user: ID, $application: ID, $first: Int, $after: String, $last: Int, $before: String) {
-        auditEvents(type: $type, user: $user, application: $application,
+      `query($type: String, $user: ID, $application: ID, $since: DateTime, $until: DateTime,
+          $first: Int, $after: String, $last: Int, $before: String) {
+        auditEvents(type: $type, user: $user, application: $application, since: $since, until: $until,
             first: $first, after: $after, last: $last, before: $before) {
           edges { node { id type createdAt ip detail actor { username } user { username } application { name } } }
           ${PAGE_INFO} } }`,
-      { type: filter.type || undefined, user, application, ...page },
+      { type: filter.type || undefined, user, application, ...utcDays(filter.from, filter.to), ...page },
     )
   }, [key, page])
   const set = (k: keyof typeof filter) => (e: { currentTarget: { value: string } }) =>
@@ -110,13 +123,24 @@ export function Audit(props: { query: URLSearchParams }) {
           Application{' '}
           <input name="application" value={draft.application} onInput={set('application')} placeholder="client ID" />
         </label>
+        <label>
+          From (UTC) <input type="date" name="from" value={draft.from} onInput={set('from')} />
+        </label>
+        <label>
+          To (UTC) <input type="date" name="to" value={draft.to} onInput={set('to')} />
+        </label>
         <button type="submit">Filter</button>
       </form>
       <Loading of={events}>
         {(data) => {
           if (!data) return <Empty title="No such user or application.">Check the username and client ID.</Empty>
           const list = nodes(data.auditEvents)
-          if (!list.length) return <Empty title="Nothing recorded yet.">Sign-ins and changes appear here.</Empty>
+          if (!list.length)
+            return Object.values(filter).some(Boolean) ? (
+              <Empty title="No events match these filters.">Widen the days or clear a filter.</Empty>
+            ) : (
+              <Empty title="Nothing recorded yet.">Sign-ins and changes appear here.</Empty>
+            )
           return (
             <>
               <table>
