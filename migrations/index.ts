@@ -14,6 +14,8 @@ import * as refreshGracePeriod from './2026_12_02_400_refresh_grace_period.ts'
 import * as applicationDefaultScopes from './2026_12_02_450_application_default_scopes.ts'
 import * as applicationGroups from './2026_12_02_500_application_groups.ts'
 import * as emailVerified from './2026_12_02_600_email_verified.ts'
+import * as readOnlyAdmins from './2026_12_03_100_read_only_admins.ts'
+import * as dailyActivity from './2026_12_03_101_daily_activity.ts'
 import * as accountSelfService from './2026_12_03_300_account_self_service.ts'
 import * as clientRegistration from './2026_12_03_400_client_registration.ts'
 import * as clientMetadataDocuments from './2026_12_03_500_client_metadata_documents.ts'
@@ -34,6 +36,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_450_application_default_scopes': applicationDefaultScopes,
   '2026_12_02_500_application_groups': applicationGroups,
   '2026_12_02_600_email_verified': emailVerified,
+  '2026_12_03_100_read_only_admins': readOnlyAdmins,
+  '2026_12_03_101_daily_activity': dailyActivity,
   '2026_12_03_300_account_self_service': accountSelfService,
   '2026_12_03_400_client_registration': clientRegistration,
   '2026_12_03_500_client_metadata_documents': clientMetadataDocuments,

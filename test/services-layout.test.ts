@@ -25,7 +25,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   tokens: ['applications', 'grants', 'scopes', 'keys', 'resources', 'shared'],
   /** Issue 18: clients that register themselves (RFC 7591/7592) become applications. */
   registration: ['applications', 'scopes', 'shared'],
-  admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'registration', 'resources', 'shared'],
+  admin: [
+    'applications',
+    'tokens',
+    'users',
+    'scopes',
+    'grants',
+    'keys',
+    'registration',
+    'resources',
+    'sessions',
+    'shared',
+  ],
 }
 
 /** Relative specifiers of every import form: static, type-only, side-effect, export … from, import(). */

@@ -36,7 +36,7 @@ const SETTING_HELP = {
   passwordGrant: ['[B]', 'allow the password grant at all; bare means true', 'true'],
   trustedProxies: ['IPS', 'proxies whose X-Forwarded-For is believed', 'none'],
   graphqlIntrospection: ['[B]', 'GraphQL schema introspection for admins; bare means true', 'true'],
-  graphiql: ['[B]', 'serve the GraphiQL page at /graphql; bare means true', 'false'],
+  graphiql: ['[B]', 'GraphiQL, from the binary, for administrators at /admin/graphiql; bare means true', 'false'],
   logLevel: ['L', 'debug|info|warn|error|silent', 'info'],
   metrics: ['M', '/metrics: loopback|on|off', 'loopback'],
   metricsPort: ['P', 'serve /metrics on its own port', 'same port'],

@@ -20,6 +20,7 @@ const FIELDS = {
   email: '--email',
   name: '--name',
   isAdmin: '--admin',
+  isReadOnlyAdmin: '--admin-read',
   emailVerified: '--email-verified',
   password: '--password-stdin',
 }
@@ -30,6 +31,10 @@ export const CREATE_FLAGS = {
   email: { type: 'string', value: 'E', help: 'e-mail address (unique regardless of case)' },
   name: { type: 'string', value: 'N', help: 'display name' },
   admin: { type: 'boolean', help: 'may use the GraphQL admin API' },
+  'admin-read': {
+    type: 'boolean',
+    help: 'a read-only administrator: reads everything in the console and the API, changes nothing',
+  },
   'email-verified': {
     type: 'boolean',
     help:
@@ -51,6 +56,8 @@ export const UPDATE_FLAGS = {
   name: CREATE_FLAGS.name,
   admin: { type: 'boolean', help: 'makes the user an administrator' },
   'no-admin': { type: 'boolean', help: 'takes administration away' },
+  'admin-read': { type: 'boolean', help: 'makes the user a read-only administrator' },
+  'no-admin-read': { type: 'boolean', help: 'takes read-only administration away' },
   'email-verified': {
     type: 'boolean',
     help: 'marks the e-mail address verified; a new --email is unverified unless this is given too',
@@ -67,9 +74,14 @@ export function userJson(u: User) {
     email_verified: u.emailVerified,
     name: u.name,
     admin: u.isAdmin,
+    admin_read: u.isReadOnlyAdmin,
     disabled: u.disabled,
     created_at: u.createdAt,
   }
+}
+
+function standing(u: User): string {
+  return u.isAdmin ? 'administrator' : u.isReadOnlyAdmin ? 'read-only administrator' : 'user'
 }
 
 function describeUser(u: User, groups: string[]): string {
@@ -78,7 +90,7 @@ function describeUser(u: User, groups: string[]): string {
     `id:       ${u.id}`,
     `email:    ${u.email ?? '-'}${u.email ? (u.emailVerified ? ' (verified)' : ' (unverified)') : ''}`,
     `name:     ${u.name ?? '-'}`,
-    `standing: ${[u.isAdmin ? 'administrator' : 'user', ...(u.disabled ? ['disabled'] : [])].join(', ')}`,
+    `standing: ${[standing(u), ...(u.disabled ? ['disabled'] : [])].join(', ')}`,
     `groups:   ${groups.join(' ') || '-'}`,
   ].join('\n')
 }
@@ -96,10 +108,13 @@ async function password(values: { 'password-stdin'?: boolean }, io: CliIO, usern
 function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
   if (values.admin && values['no-admin']) throw new UsageError('--admin and --no-admin contradict each other')
   const isAdmin = values.admin ? true : values['no-admin'] ? false : undefined
+  if (values['admin-read'] && values['no-admin-read'])
+    throw new UsageError('--admin-read and --no-admin-read contradict each other')
+  const isReadOnlyAdmin = values['admin-read'] ? true : values['no-admin-read'] ? false : undefined
   if (values['email-verified'] && values['no-email-verified'])
     throw new UsageError('--email-verified and --no-email-verified contradict each other')
   const emailVerified = values['email-verified'] ? true : values['no-email-verified'] ? false : undefined
-  const patch = { email: values.email, name: values.name, isAdmin, emailVerified }
+  const patch = { email: values.email, name: values.name, isAdmin, isReadOnlyAdmin, emailVerified }
   const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
   if (Object.keys(given).length === 0)
     throw new UsageError('user update: nothing to change (see latchkey user update --help)')
@@ -129,7 +144,9 @@ function lifecycle(run: Lifecycle, done: string, summary: string): Subcommand {
 /** The `user` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
 export const USER_SUBCOMMANDS = {
   create: subcommand({
-    usage: '--username U [--email E [--email-verified]] [--name N] [--admin] (--password-stdin|--no-password) [--json]',
+    usage:
+      '--username U [--email E [--email-verified]] [--name N] [--admin|--admin-read] ' +
+      '(--password-stdin|--no-password) [--json]',
     summary:
       'creates a user; creates the database if there is none yet.\n' +
       'With --no-password, invite them: `latchkey user reset-link --username U` prints their link',
@@ -145,6 +162,7 @@ export const USER_SUBCOMMANDS = {
         email: values.email,
         name: values.name,
         isAdmin: !!values.admin,
+        isReadOnlyAdmin: !!values['admin-read'],
         emailVerified: !!values['email-verified'],
         password: values['no-password'] ? null : await password(values, io, username),
       })
@@ -155,7 +173,9 @@ export const USER_SUBCOMMANDS = {
     },
   }),
   update: subcommand({
-    usage: '--username U [--email E] [--email-verified|--no-email-verified] [--name N] [--admin|--no-admin] [--json]',
+    usage:
+      '--username U [--email E] [--email-verified|--no-email-verified] [--name N] [--admin|--no-admin] ' +
+      '[--admin-read|--no-admin-read] [--json]',
     summary: 'changes only what is given',
     flags: { ...USERNAME, ...UPDATE_FLAGS },
     database: 'existing',
@@ -182,7 +202,11 @@ export const USER_SUBCOMMANDS = {
           users.map(userJson),
           () =>
             users
-              .map((u) => `${u.id}  ${u.username}${u.isAdmin ? '  admin' : ''}${u.disabled ? '  disabled' : ''}`)
+              .map(
+                (u) =>
+                  `${u.id}  ${u.username}${u.isAdmin ? '  admin' : u.isReadOnlyAdmin ? '  admin-read' : ''}` +
+                  `${u.disabled ? '  disabled' : ''}`,
+              )
               .join('\n') || 'no users',
         )
       },

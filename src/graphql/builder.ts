@@ -8,6 +8,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader'
 import ErrorsPlugin from '@pothos/plugin-errors'
 import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
+import { GraphQLError, Kind } from 'graphql'
 import { Forbidden } from '../services/shared/errors.ts'
 import type { GraphQLContext } from './context.ts'
 
@@ -15,7 +16,7 @@ export const builder = new SchemaBuilder<{
   Context: GraphQLContext
   AuthScopes: { admin: boolean; adminRead: boolean; writer: boolean; self: string | null }
   Scalars: {
-    DateTime: { Input: never; Output: number }
+    DateTime: { Input: number; Output: number }
     JSON: { Input: never; Output: unknown }
   }
   DefaultFieldNullability: false
@@ -42,9 +43,21 @@ export const builder = new SchemaBuilder<{
   },
 })
 
+/** An ISO 8601 date-time (with a time zone, or UTC) as epoch seconds; anything else is the caller's error. */
+function parseDateTime(value: unknown): number {
+  const ms =
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value)
+      ? Date.parse(value)
+      : NaN
+  if (Number.isNaN(ms)) throw new GraphQLError('a DateTime is an ISO 8601 string, e.g. 2026-12-03T10:00:00Z')
+  return Math.floor(ms / 1000)
+}
+
 builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',
   serialize: (seconds) => new Date(Number(seconds) * 1000).toISOString(),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 })
 builder.scalarType('JSON', { description: 'Arbitrary JSON (output only).', serialize: (v) => v })
 

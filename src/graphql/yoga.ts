@@ -27,7 +27,9 @@ export function yogaFor(config: Config): Yoga {
       graphqlEndpoint: '/graphql',
       maskedErrors: { maskError: maskFailure },
       batching: false,
-      graphiql: config.graphiql,
+      // Issue 17: never yoga's own page, which loads GraphiQL from a CDN; --graphiql serves it from the
+      // binary at /admin/graphiql (pages/admin-console.ts), and /graphql sends browsers there.
+      graphiql: false,
       landingPage: false,
       logging: false,
       plugins: [...limitPlugins({ introspection: config.graphqlIntrospection }), refuseNul, reportFailures],

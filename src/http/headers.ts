@@ -28,6 +28,12 @@ export const CORS_HEADERS: Headers = [
   ['Access-Control-Expose-Headers', 'WWW-Authenticate, X-Request-Id'],
 ]
 
+/**
+ * Issue 17: the allowed request headers stay exactly Authorization and Content-Type. /graphql also
+ * accepts a browser session when the request carries X-Latchkey-CSRF (graphql/http.ts); a cross-site
+ * page can send that header only through a preflight, which must never allow it (nor credentials), so
+ * no other site can make a request that passes the CSRF rule. test/graphql/session.test.ts checks this.
+ */
 export const CORS_PREFLIGHT_HEADERS: Headers = [
   ...CORS_HEADERS,
   ['Access-Control-Allow-Methods', 'GET, POST, OPTIONS'],

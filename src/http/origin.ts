@@ -10,12 +10,7 @@
  */
 import type { RequestContext } from '../handler/context.ts'
 import { AccessDenied } from '../handler/errors.ts'
-
-/**
- * Fetch Metadata values of a request the user or our own page made; `same-site` (a sibling
- * subdomain) is another origin.
- */
-const OWN_FETCH_SITES = new Set(['same-origin', 'none'])
+import { fromOwnSite } from '../handler/same-origin.ts'
 
 /** 403, shown as a page: the form was posted from another site. */
 export class CrossSiteForm extends AccessDenied {
@@ -24,17 +19,8 @@ export class CrossSiteForm extends AccessDenied {
 
 /** Throws CrossSiteForm when the form was posted from another site. Routes ask for it with `sameOrigin`. */
 export function refuseCrossSite(ctx: RequestContext<unknown>): void {
-  if (!isSameOrigin(ctx))
+  if (!fromOwnSite(ctx))
     throw new CrossSiteForm(
       'This form was sent from another site, so nothing was changed. Start again from the application.',
     )
-}
-
-function isSameOrigin(ctx: RequestContext<unknown>): boolean {
-  const site = ctx.request.headers.get('sec-fetch-site')
-  if (site !== null && !OWN_FETCH_SITES.has(site.trim().toLowerCase())) return false
-  const origin = ctx.request.headers.get('origin')
-  if (origin === null) return true
-  // "null" is an opaque origin (a sandboxed frame, a data: URL, some redirects): never ours.
-  return origin === new URL(ctx.config.issuer).origin || origin === ctx.url.origin
 }

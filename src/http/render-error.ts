@@ -96,6 +96,8 @@ function errorPageFor(oauth: OAuthError): string {
 const GRAPHQL_CODES: Partial<Record<OAuthError['code'], string>> = {
   invalid_token: 'UNAUTHENTICATED',
   insufficient_scope: 'FORBIDDEN',
+  // Issue 17: a browser session's request refused by the CSRF rule or the user's role (graphql/http.ts).
+  access_denied: 'FORBIDDEN',
 }
 
 /** GraphQL over HTTP's shape for a request refused before yoga ran; codes as yoga's (graphql/yoga.ts). */

@@ -38,6 +38,8 @@ import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout 
 import type { Handler } from '../handler/context.ts'
 import type { BodyKind } from '../handler/params.ts'
 import { healthz, metricsOnMainPort, readyz } from './ops.ts'
+import { showConsole, showGraphiQL } from '../pages/admin-console.ts'
+import { CONSOLE_ASSETS, consoleAssetFile, GRAPHIQL_ASSETS, graphiqlAssetFile } from './console.ts'
 
 /**
  * One method of a route: its handler and what it reads from the request, which the server parses
@@ -158,4 +160,18 @@ export const ROUTES: Record<string, Route> = {
   '/forward-auth': { methods: {}, anyMethod: forwardAuth },
   '/forward-auth/nginx': { methods: {}, anyMethod: forwardAuthNginx },
   [RETURN_PATH]: { methods: { GET: { handle: forwardAuthReturn, query: true } }, page: true },
+  // Issue 17: the admin console (its files are under /admin/assets/, see routeFor) and GraphiQL.
+  '/admin': { methods: { GET: showConsole }, page: true },
+  '/admin/graphiql': { methods: { GET: showGraphiQL }, page: true },
+}
+
+/** Routes for every path under a folder: the console's and GraphiQL's files (http/console.ts). */
+const FOLDERS: Array<[string, Route]> = [
+  [CONSOLE_ASSETS, { methods: { GET: consoleAssetFile } }],
+  [GRAPHIQL_ASSETS, { methods: { GET: graphiqlAssetFile } }],
+]
+
+/** The route for a path: its own, else its folder's. */
+export function routeFor(pathname: string): Route | undefined {
+  return ROUTES[pathname] ?? FOLDERS.find(([prefix]) => pathname.startsWith(prefix))?.[1]
 }

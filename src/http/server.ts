@@ -16,10 +16,11 @@ import type { Headers, Reply, ServerContext } from '../handler/context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from '../metrics.ts'
+import type { ActivityEvent } from '../services/shared/activity.ts'
 import { refuseCrossSite } from './origin.ts'
 import { renderError, type ErrorShape } from './render-error.ts'
 import { toResponse } from './respond.ts'
-import { ROUTES, type Endpoint, type Route, type RouteMethod } from './routes.ts'
+import { routeFor, type Endpoint, type Route, type RouteMethod } from './routes.ts'
 
 const MAX_URL_LENGTH = 16 * 1024
 /** An incoming X-Request-Id is kept only when it is a short token of safe characters. */
@@ -46,7 +47,7 @@ export function createApp(
       const ip = clientIp(peer, request.headers.get('x-forwarded-for'), config.trustedProxies)
       const ctx = makeContext(request, services, config, clock, { ip, peer }, requestId)
       if (ctx) ctx.metrics = metrics
-      const route = ctx ? ROUTES[ctx.url.pathname] : undefined
+      const route = ctx ? routeFor(ctx.url.pathname) : undefined
       const reply = ctx
         ? await dispatch(ctx, route)
         : renderError(new RouteNotFound('request URL is too long'), 'json').reply
@@ -71,9 +72,33 @@ export function createApp(
         ip,
       })
       if (metrics) observe(metrics, ctx, route, request.method, response.status, seconds)
+      const event = ctx && activityOf(ctx.url.pathname, request.method, response.status)
+      // Best effort: a counter that cannot be written never turns an answer already made into an error.
+      if (event)
+        await services.activity
+          .record(event)
+          .catch((error) =>
+            logger.log('warn', 'activity not counted', { request_id: requestId, event, error: String(error) }),
+          )
       return response
     },
   }
+}
+
+const TOKEN_PATHS = new Set(['/oauth/token', '/login/oauth/access_token'])
+
+/**
+ * Issue 17: what the overview counts per day (services/shared/activity.ts), from a request's outcome:
+ * a sign-in on the login page (303) or a refused one (401; a throttled 429 is not another failure), a
+ * token issued (200) or a token request refused (400, 401). Busy, broken and malformed-method answers
+ * are not counted.
+ */
+function activityOf(path: string, method: string, status: number): ActivityEvent | undefined {
+  if (method !== 'POST') return undefined
+  if (TOKEN_PATHS.has(path))
+    return status === 200 ? 'token_issued' : status === 400 || status === 401 ? 'token_failed' : undefined
+  if (path === '/login') return status === 303 ? 'sign_in' : status === 401 ? 'sign_in_failed' : undefined
+  return undefined
 }
 
 /** Labels stay bounded: a route from the table (or "unmatched"), a known method, the status. */

@@ -12,11 +12,12 @@ import { homePage, loggedOutPage, loginPage, logoutPage } from './login.ts'
 import { STYLESHEET } from './style.ts'
 import type { Port } from '../services/index.ts'
 import { signIn, type SignInDeps, type SignInResult } from '../services/users/sign-in.ts'
+import { SESSION_COOKIE } from '../services/sessions/sessions.ts'
 
 /** What the login and logout pages use: sign-in checks and sessions. */
 export type LoginPorts = SignInDeps & Port<{ users: 'passwordHasher'; sessions: 'resolve' | 'start' | 'end' }>
 
-export const SESSION_COOKIE = 'latchkey_session'
+export { SESSION_COOKIE }
 export const LOGIN_CSRF_COOKIE = 'latchkey_login'
 
 /**

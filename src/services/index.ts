@@ -7,6 +7,7 @@
 import { withAdmin } from './admin/index.ts'
 import { createApplicationService } from './applications/applications.ts'
 import { createAuditService } from './shared/audit.ts'
+import { createActivityService } from './shared/activity.ts'
 import { createAuthorizationCodeService } from './tokens/authorization-codes.ts'
 import type { ServiceDeps } from './shared/deps.ts'
 import { createDeviceCodeService } from './tokens/device-codes.ts'
@@ -54,6 +55,7 @@ export function createServices(deps: ServiceDeps) {
     deviceCodes: createDeviceCodeService(deps, audit, grants),
     transfer: createTransferService(deps, audit),
     registration,
+    activity: createActivityService(deps),
   })
 }
 export type Services = ReturnType<typeof createServices>

@@ -15,6 +15,8 @@ export interface UsersTable {
   is_admin: number
   /** 1 when an administrator vouched for `email` (migration 2026_12_02_600); cleared when it changes. */
   email_verified: Generated<number>
+  /** 1 for a read-only administrator (migration 2026_12_03_100, issue 17): the console at the `read` level. */
+  is_read_only_admin: Generated<number>
   disabled_at: number | null
   created_at: number
   updated_at: number
@@ -317,6 +319,14 @@ export interface ApplicationGroupsTable {
   group_id: string
 }
 
+/** Issue 17: events per UTC day (days since 1970-01-01), summed over shards (migration 2026_12_03_101). */
+export interface DailyActivityTable {
+  day: number
+  event: string
+  shard: number
+  count: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -338,6 +348,7 @@ export interface Database {
   one_time_links: OneTimeLinksTable
   registration_tokens: RegistrationTokensTable
   resources: ResourcesTable
+  daily_activity: DailyActivityTable
 }
 
 export type Db = Kysely<Database>

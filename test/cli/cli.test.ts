@@ -47,7 +47,18 @@ const APP_KEYS = [
   'tos_uri',
   'trusted',
 ]
-const USER_KEYS = ['admin', 'created_at', 'disabled', 'email', 'email_verified', 'id', 'name', 'number', 'username']
+const USER_KEYS = [
+  'admin',
+  'admin_read',
+  'created_at',
+  'disabled',
+  'email',
+  'email_verified',
+  'id',
+  'name',
+  'number',
+  'username',
+]
 
 interface AppJson {
   client_id: string

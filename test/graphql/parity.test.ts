@@ -70,6 +70,7 @@ const USER_CREATE_TWINS: Record<string, string> = {
   email: 'email',
   name: 'name',
   admin: 'isAdmin',
+  'admin-read': 'isReadOnlyAdmin',
   'email-verified': 'emailVerified',
   'password-stdin': 'password',
   'no-password': 'password',
@@ -79,6 +80,8 @@ const USER_UPDATE_TWINS: Record<string, string> = {
   name: 'name',
   admin: 'isAdmin',
   'no-admin': 'isAdmin',
+  'admin-read': 'isReadOnlyAdmin',
+  'no-admin-read': 'isReadOnlyAdmin',
   'email-verified': 'emailVerified',
   'no-email-verified': 'emailVerified',
 }

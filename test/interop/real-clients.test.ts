@@ -331,6 +331,12 @@ describe(
         'Origin equal to the issuer and Sec-Fetch-Site: same-origin',
         () => ({ Origin: env.server.config.issuer, 'Sec-Fetch-Site': 'same-origin' }),
       ],
+      [
+        // Issue 17, seen in Chromium: our pages are Referrer-Policy: no-referrer, under which a browser's
+        // same-origin form POST says Origin: null; Fetch Metadata, set by the browser alone, decides.
+        'Origin: null and Sec-Fetch-Site: same-origin (Chromium posting from a no-referrer page)',
+        () => ({ Origin: 'null', 'Sec-Fetch-Site': 'same-origin' }),
+      ],
     ] as Array<[string, () => Record<string, string>]>)('consent approval with %s → a code', async (_, headers) => {
       const { browser } = await newBrowser()
       const fields = await consentForm(browser)

@@ -26,6 +26,10 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
     email: t.string(),
     name: t.string(),
     isAdmin: t.boolean(),
+    isReadOnlyAdmin: t.boolean({
+      description:
+        'A read-only administrator (issue 17): reads everything in the console and the API, changes nothing.',
+    }),
     emailVerified: t.boolean({
       description: 'You vouch for the address: the email_verified claim says true. Needs an email; defaults to false.',
     }),
@@ -37,6 +41,10 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     email: t.string(),
     name: t.string(),
     isAdmin: t.boolean(),
+    isReadOnlyAdmin: t.boolean({
+      description:
+        'A read-only administrator (issue 17): reads everything in the console and the API, changes nothing.',
+    }),
     emailVerified: t.boolean({
       description: 'A changed email is unverified unless this same input says true again.',
     }),
@@ -122,6 +130,7 @@ builder.mutationFields((t) => ({
           email: opt(i.email),
           name: opt(i.name),
           isAdmin: opt(i.isAdmin),
+          isReadOnlyAdmin: opt(i.isReadOnlyAdmin),
           emailVerified: opt(i.emailVerified),
         }),
       })),
@@ -137,6 +146,7 @@ builder.mutationFields((t) => ({
           email: i.email,
           name: i.name,
           isAdmin: opt(i.isAdmin),
+          isReadOnlyAdmin: opt(i.isReadOnlyAdmin),
           emailVerified: opt(i.emailVerified),
         }),
       })),

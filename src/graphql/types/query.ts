@@ -61,9 +61,14 @@ builder.queryFields((t) => ({
   }),
   users: t.connection({
     type: UserRef,
-    args: { disabled: t.arg.boolean() },
+    args: {
+      disabled: t.arg.boolean(),
+      search: t.arg.string({ description: 'Part of the username, e-mail address or name, case-insensitive.' }),
+    },
     resolve: (_r, args, ctx) =>
-      connection(args, (w) => ctx.services.admin.users.page(ctx.actor, w, { disabled: opt(args.disabled) })),
+      connection(args, (w) =>
+        ctx.services.admin.users.page(ctx.actor, w, { disabled: opt(args.disabled), search: opt(args.search) }),
+      ),
   }),
   user: t.field({
     type: UserRef,
@@ -144,6 +149,8 @@ builder.queryFields((t) => ({
       type: t.arg.string(),
       user: t.arg.id(),
       application: t.arg.id(),
+      since: t.arg({ type: 'DateTime', description: 'Events at or after this instant.' }),
+      until: t.arg({ type: 'DateTime', description: 'Events before this instant.' }),
     },
     resolve: (_r, args, ctx) =>
       connection(args, (w) =>
@@ -151,6 +158,8 @@ builder.queryFields((t) => ({
           type: opt(args.type),
           userId: optionalIdOf(args.user, UserRef, 'user'),
           applicationId: optionalIdOf(args.application, ApplicationRef, 'application'),
+          since: opt(args.since),
+          until: opt(args.until),
         }),
       ),
   }),

@@ -26,7 +26,18 @@ UserRef.implement({
     }),
     name: t.exposeString('name', { nullable: true }),
     isAdmin: t.exposeBoolean('isAdmin'),
+    isReadOnlyAdmin: t.exposeBoolean('isReadOnlyAdmin', {
+      description:
+        'A read-only administrator (issue 17): their browser session reads everything in the console and ' +
+        'the API and changes nothing. An administrator who also has this role is an administrator.',
+    }),
     disabled: t.exposeBoolean('disabled'),
+    signInLockedFor: t.int({
+      description:
+        'Issue 17: seconds until this user may try to sign in again after too many failed sign-ins (10 in 15 ' +
+        'minutes); 0 when not locked out. clearUserSignInLockout (latchkey user unlock) lifts it.',
+      resolve: (u, _a, ctx) => ctx.services.admin.users.lockedFor(u),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     applications: t.connection({

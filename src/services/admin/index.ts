@@ -11,12 +11,15 @@ import { createAdminScopeService } from './scopes.ts'
 import { createAdminRegistrationTokenService } from './registration-tokens.ts'
 import { createAdminTokenService } from './tokens.ts'
 import { createAdminUserService } from './users.ts'
+import { createAdminOverviewService } from './overview.ts'
+import type { ActivityService } from '../shared/activity.ts'
 import type { ApplicationService } from '../applications/applications.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import type { GrantService } from '../grants/grants.ts'
 import type { ResourceService } from '../resources/resources.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
+import type { SessionService } from '../sessions/sessions.ts'
 import type { SigningKeyService } from '../keys/signing-keys.ts'
 import type { TokenService } from '../tokens/tokens.ts'
 import type { UserService } from '../users/users.ts'
@@ -35,11 +38,13 @@ export interface BaseServices {
   signingKeys: SigningKeyService
   registration: RegistrationService
   resources: ResourceService
+  sessions: SessionService
+  activity: ActivityService
 }
 
 export function createAdminServices(s: BaseServices) {
   return {
-    access: createAccessService(s.deps, s.tokens, s.users, s.scopes),
+    access: createAccessService(s.deps, s.tokens, s.users, s.scopes, s.sessions),
     applications: createAdminApplicationService(s.deps, s.audit, s.applications),
     users: createAdminUserService(s.deps, s.audit, s.users, s.links),
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
@@ -47,6 +52,7 @@ export function createAdminServices(s: BaseServices) {
     scopes: createAdminScopeService(s.scopes),
     registrationTokens: createAdminRegistrationTokenService(s.registration),
     resources: createAdminResourceService(s.resources),
+    overview: createAdminOverviewService(s.deps, s.activity),
   }
 }
 export type AdminServices = ReturnType<typeof createAdminServices>

@@ -12,6 +12,12 @@ import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { userRowToUser, type User } from '../users/users.ts'
 
+/**
+ * The cookie a browser session travels in: set by the login page (pages/handlers.ts), read there, by
+ * forward auth and by /graphql (issue 17).
+ */
+export const SESSION_COOKIE = 'latchkey_session'
+
 export interface Session {
   id: string
   user: User

@@ -33,6 +33,11 @@ export interface User {
   emailVerified: boolean
   name: string | null
   isAdmin: boolean
+  /**
+   * Issue 17: a read-only administrator, whose browser session (and admin:read or admin token) sees
+   * everything and changes nothing. An administrator who also has this role is an administrator.
+   */
+  isReadOnlyAdmin: boolean
   disabled: boolean
   createdAt: number
   updatedAt: number
@@ -47,6 +52,7 @@ export function userRowToUser(row: repo.UserRow): User {
     emailVerified: row.email !== null && row.email_verified === 1,
     name: row.name,
     isAdmin: row.is_admin === 1,
+    isReadOnlyAdmin: row.is_read_only_admin === 1,
     disabled: row.disabled_at !== null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -63,6 +69,7 @@ export const NewUserInput = z.object({
   email: z.email().max(254).nullish(),
   name: z.string().trim().min(1).max(200).nullish(),
   isAdmin: z.boolean().default(false),
+  isReadOnlyAdmin: z.boolean().default(false),
   /** Issue 16: the administrator vouches for the address; needs one. */
   emailVerified: z.boolean().default(false),
   /**
@@ -76,6 +83,7 @@ export const UserPatch = z.object({
   email: NewUserInput.shape.email,
   name: NewUserInput.shape.name,
   isAdmin: NewUserInput.shape.isAdmin.unwrap().optional(),
+  isReadOnlyAdmin: NewUserInput.shape.isReadOnlyAdmin.unwrap().optional(),
   /** A changed address is unverified unless this same patch says true again. */
   emailVerified: NewUserInput.shape.emailVerified.unwrap().optional(),
 })
@@ -173,6 +181,7 @@ export async function newUserRow(
     name: parsed.name ?? null,
     password_hash: NO_PASSWORD,
     is_admin: parsed.isAdmin ? 1 : 0,
+    is_read_only_admin: parsed.isReadOnlyAdmin ? 1 : 0,
     email_verified: parsed.emailVerified ? 1 : 0,
     disabled_at: null,
     created_at: now,
@@ -226,6 +235,7 @@ export async function updateUser(
     ...(verified !== undefined && { email_verified: verified ? 1 : 0 }),
     ...(p.name !== undefined && { name: p.name }),
     ...(p.isAdmin !== undefined && { is_admin: p.isAdmin ? 1 : 0 }),
+    ...(p.isReadOnlyAdmin !== undefined && { is_read_only_admin: p.isReadOnlyAdmin ? 1 : 0 }),
     updated_at: clock.now(),
   }
   await db.transaction().execute(async (trx) => {

@@ -22,6 +22,8 @@ export interface ApplicationFilter {
 export interface UserFilter {
   onlyUserId?: string
   disabled?: boolean
+  /** Issue 17: part of the username, e-mail address or name, in any case. */
+  search?: string
 }
 export interface GrantFilter {
   userId?: string
@@ -43,6 +45,9 @@ export interface AuditFilter {
   userId?: string
   applicationId?: string
   involving?: string
+  /** Issue 17: events at or after / before these epoch seconds. */
+  since?: number
+  until?: number
 }
 
 /** A row of either token table, as one shape; `source` says which table it came from. */
@@ -100,6 +105,14 @@ export function pageUsers(db: Db, w: PageWindow, f: UserFilter): Promise<Row<'us
   let q = db.selectFrom('users').selectAll()
   if (f.onlyUserId !== undefined) q = q.where('id', '=', f.onlyUserId)
   if (f.disabled !== undefined) q = q.where('disabled_at', f.disabled ? 'is not' : 'is', null)
+  if (f.search) {
+    const pattern = '%' + f.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+    q = q.where(
+      sql<SqlBool>`(lower(username) like ${pattern} escape '\\'
+        or lower(coalesce(email, '')) like ${pattern} escape '\\'
+        or lower(coalesce(name, '')) like ${pattern} escape '\\')`,
+    )
+  }
   return windowed(q, w, 'id', false).execute()
 }
 
@@ -195,6 +208,8 @@ export function pageAuditEvents(db: Db, w: PageWindow, f: AuditFilter): Promise<
   if (f.type !== undefined) q = q.where('type', '=', f.type)
   if (f.userId !== undefined) q = q.where('user_id', '=', f.userId)
   if (f.applicationId !== undefined) q = q.where('application_id', '=', f.applicationId)
+  if (f.since !== undefined) q = q.where('created_at', '>=', f.since)
+  if (f.until !== undefined) q = q.where('created_at', '<', f.until)
   if (f.involving !== undefined) {
     const who = f.involving
     q = q.where((eb) => eb.or([eb('user_id', '=', who), eb('actor_user_id', '=', who)]))
