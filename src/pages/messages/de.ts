@@ -1,0 +1,113 @@
+/** @module German (Sie-form). Its type is English's shape, so a missing key or parameter fails the type check. */
+import { html } from '../safe-html.ts'
+import type { Messages } from './en.ts'
+
+const b = (s: string) => html`<strong>${s}</strong>`
+
+export const de: Messages = {
+  language: 'Deutsch',
+  layout: {
+    signedInAs: (username: string) => html`Angemeldet als ${b(username)}`,
+    signOut: 'Abmelden',
+    accountNav: 'Ihr Konto',
+  },
+  login: {
+    title: 'Anmelden',
+    continueTo: (application: string) => html`Melden Sie sich an, um mit ${b(application)} fortzufahren`,
+    sentBackTo: (host: string) => html`Danach werden Sie zu ${b(host)} zurückgeleitet.`,
+    username: 'Benutzername',
+    password: 'Passwort',
+    submit: 'Anmelden',
+    signedInNotice: (username: string) => html`Sie sind als ${b(username)} angemeldet.`,
+    continueToAccount: 'Weiter zu Ihrem Konto',
+    signInAgain: 'Oder melden Sie sich erneut an, als Sie selbst oder als jemand anderes:',
+    invalid: 'Benutzername oder Passwort ist falsch.',
+    limited: 'Zu viele fehlgeschlagene Anmeldeversuche. Warten Sie einige Minuten und versuchen Sie es erneut.',
+    busy: 'Gerade melden sich zu viele Personen an. Versuchen Sie es in einigen Sekunden erneut.',
+  },
+  logout: {
+    title: 'Abmelden',
+    signedInAs: (username: string) => html`Angemeldet als ${b(username)}.`,
+    submit: 'Abmelden',
+    doneTitle: 'Abgemeldet',
+    done: (instance: string) => `Sie sind von ${instance} abgemeldet.`,
+    signInAgain: 'Erneut anmelden',
+  },
+  home: {
+    intro: (instance: string) => `${instance} ist ein OAuth-2.0- und OpenID-Connect-Anbieter.`,
+    applications: 'Autorisierte Anwendungen',
+    applicationsHint: 'sehen und widerrufen, was Sie Anwendungen erlaubt haben',
+    device: 'Gerät verbinden',
+    deviceHint: 'den Code eingeben, den ein Fernseher, eine Kommandozeile oder ein Git-Helfer anzeigt',
+    signIn: 'Melden Sie sich an',
+    signInHint: 'um die von Ihnen autorisierten Anwendungen zu sehen und zu widerrufen oder ein Gerät zu verbinden.',
+  },
+  consent: {
+    title: 'Zugriff erlauben',
+    wants: (application: string, username: string) =>
+      html`${b(application)} möchte auf Ihr Konto ${b(username)} zugreifen.`,
+    willBeAble: 'Die Anwendung darf dann:',
+    asksMore: 'Sie bittet um mehr Zugriff, als Sie bisher erlaubt haben. Neu:',
+    alreadyApproved: 'Bereits erlaubt:',
+    sentBackTo: (host: string) => html`Sie werden zu ${b(host)} zurückgeleitet.`,
+    approve: 'Erlauben',
+    deny: 'Ablehnen',
+  },
+  device: {
+    entryTitle: 'Gerät verbinden',
+    entryIntro: 'Geben Sie den Code ein, den Ihr Gerät anzeigt.',
+    code: 'Code',
+    submit: 'Weiter',
+    wrongCode:
+      'Dieser Code ist ungültig. Prüfen Sie ihn und versuchen Sie es erneut, oder beginnen Sie auf Ihrem Gerät von vorn.',
+    confirmTitle: 'Gerät autorisieren',
+    wants: (application: string, username: string) =>
+      html`${b(application)} möchte auf einem Gerät auf Ihr Konto ${b(username)} zugreifen.`,
+    warning: (userCode: string) => html`Fahren Sie nur fort, wenn Sie dies gerade selbst auf Ihrem eigenen Gerät
+begonnen haben und der Code ${b(userCode)} mit dem dort angezeigten übereinstimmt. Bestätigen Sie nie einen Code,
+den Ihnen jemand geschickt hat.`,
+    approve: 'Erlauben',
+    deny: 'Ablehnen',
+    connectedTitle: 'Gerät verbunden',
+    connected: 'Sie können zu Ihrem Gerät zurückkehren.',
+    deniedTitle: 'Anfrage abgelehnt',
+    denied: 'Das Gerät hat keinen Zugriff erhalten.',
+    notAllowedHint: `Die Administratoren haben sie nur für Mitglieder bestimmter Gruppen freigegeben. Das Gerät hat eine
+Absage erhalten; bitten Sie sie, Sie aufzunehmen, oder melden Sie sich mit einem anderen Konto an und beginnen Sie
+auf dem Gerät von vorn.`,
+  },
+  account: {
+    applicationsTitle: 'Autorisierte Anwendungen',
+    applicationsNav: 'Anwendungen',
+    groups: (groups: string[]) => `Ihre Gruppen: ${groups.join(', ')}.`,
+    noGroups: 'Sie gehören keiner Gruppe an.',
+    noApplications: 'Sie haben noch keine Anwendung autorisiert.',
+    revoke: 'Widerrufen',
+    revoked: 'Zugriff widerrufen. Die Tokens der Anwendung funktionieren nicht mehr.',
+    nothingToRevoke: 'Nichts zu widerrufen.',
+  },
+  errors: {
+    cannotContinueTitle: 'Fortfahren nicht möglich',
+    cannotContinue: (instance: string) =>
+      `Die Anwendung, die Sie hierher geschickt hat, hat eine Anfrage gestellt, die ${instance} nicht annehmen kann.
+Sie können diese Seite schließen.`,
+    somethingWrong: 'Etwas ist schiefgelaufen.',
+    formExpiredTitle: 'Dieses Formular ist abgelaufen',
+    formExpired: (instance: string) => `${instance} hat dieses Formular nicht ausgeführt: Es war zu lange geöffnet
+oder wurde aus einem anderen Browser oder einer anderen Sitzung gesendet (etwa nach dem Abmelden). Nichts wurde
+geändert.`,
+    startAgain: 'Von vorn beginnen',
+    notFoundTitle: 'Seite nicht gefunden',
+    notFound: 'Unter dieser Adresse gibt es keine Seite.',
+    home: 'Zur Startseite',
+    unavailableTitle: 'Vorübergehend nicht verfügbar',
+    unavailable: (instance: string) => `${instance} kann seine Datenbank gerade nicht erreichen.`,
+    unavailableHint: 'Das liegt nicht an Ihnen. Warten Sie einen Moment und laden Sie die Seite dann neu.',
+    notAllowedTitle: 'Nicht erlaubt',
+    notAllowed: (username: string, application: string) =>
+      html`Ihr Konto ${b(username)} darf ${b(application)} nicht verwenden.`,
+    notAllowedHint: `Die Administratoren haben sie nur für Mitglieder bestimmter Gruppen freigegeben. Bitten Sie sie,
+Sie aufzunehmen, oder melden Sie sich mit einem anderen Konto an.`,
+    backTo: (application: string) => `Zurück zu ${application}`,
+  },
+}
