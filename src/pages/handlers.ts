@@ -7,7 +7,6 @@ import { PasswordHasherBusy } from '../crypto/passwords.ts'
 import { randomBase64Url } from '../crypto/secrets.ts'
 import type { Headers, Reply, RequestContext } from '../handler/context.ts'
 import { FormExpired } from '../handler/errors.ts'
-import { queryParams } from '../handler/params.ts'
 import {
   RedirectableError,
   UnredirectableError,
@@ -66,12 +65,10 @@ async function signInContext(
 ): Promise<{ ui: PageUi; application?: SignInFor }> {
   const url = new URL(returnTo, ctx.config.issuer)
   if (!AUTHORIZE_PATHS.has(url.pathname)) return { ui: pageUi(ctx) }
-  let params: Record<string, string>
-  try {
-    params = queryParams(url)
-  } catch {
-    return { ui: pageUi(ctx) }
-  }
+  // A parameter sent twice makes /oauth/authorize refuse the request (RFC 6749 §3.1): name nothing then.
+  const names = [...url.searchParams.keys()]
+  if (new Set(names).size !== names.length) return { ui: pageUi(ctx) }
+  const params: Record<string, string> = Object.fromEntries(url.searchParams)
   const ui = pageUi(ctx, params.ui_locales)
   try {
     const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
