@@ -72,6 +72,17 @@ code { font-size: .92em; background: var(--code-bg); padding: .05rem .3rem; bord
 .tabs a { display: block; padding: .45rem .75rem; text-decoration: none; color: var(--muted); border-radius: 6px 6px 0 0; }
 .tabs a[aria-current=page] { color: var(--text); font-weight: 600; box-shadow: inset 0 -2px 0 var(--accent); }
 .muted { color: var(--muted); }
+.hint { color: var(--muted); font-size: .9rem; margin: 0 0 .35rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; }
+select, input[type=number] { font: inherit; color: var(--text); background: var(--card); padding: .5rem .6rem;
+  border: 1px solid var(--border); border-radius: 8px; }
+fieldset { border: 1px solid var(--border); border-radius: 8px; margin: 1rem 0 0; padding: .5rem .9rem .9rem; }
+legend { font-weight: 600; padding: 0 .3rem; }
+table { width: 100%; border-collapse: collapse; margin: .75rem 0; font-size: .92rem; }
+th, td { text-align: left; padding: .45rem .4rem; border-bottom: 1px solid var(--border); vertical-align: top; }
+th { color: var(--muted); font-weight: 600; }
+form > label:not(:first-child) { margin-top: 1rem; }
 `
 
 /** The built-in logo (served at /assets/logo when no `--logo` is given): a key in a rounded square. */
