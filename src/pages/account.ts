@@ -34,7 +34,7 @@ export function accountApplicationsPage(
 ${grants.length === 0 ? html`<p>${t.account.noApplications}</p>` : ''}
 <ul class="scopes">${grants.map(
       (g) => html`<li><strong>${g.applicationName}</strong> — <code>${g.scopes.join(' ')}</code>
-<form class="inline" method="post" action="/account/applications/revoke">${hiddenFields({ csrf_token: csrf, grant_id: g.grantId })}
+<form method="post" action="/account/applications/revoke">${hiddenFields({ csrf_token: csrf, grant_id: g.grantId })}
 <button type="submit">${t.account.revoke}</button></form></li>`,
     )}</ul>`,
     { ui, signedInAs: username, nav: accountNav(ui, '/account/applications') },

@@ -28,7 +28,11 @@ export function consentPage(ui: PageUi, v: ConsentView): string {
     t.consent.title,
     html`<p>${v.alreadyApproved.length ? t.consent.asksMore : t.consent.willBeAble}</p>
 <ul class="scopes">${asked.map(scopeItem)}</ul>
-${v.alreadyApproved.length ? html`<p>${t.consent.alreadyApproved}</p><ul class="scopes">${approved.map(scopeItem)}</ul>` : ''}
+${
+  v.alreadyApproved.length
+    ? html`<p>${t.consent.alreadyApproved}</p><ul class="scopes">${approved.map(scopeItem)}</ul>`
+    : ''
+}
 <p>${t.consent.sentBackTo(v.redirectHost)}</p>
 <form method="post" action="/oauth/authorize/decision">
 ${hiddenFields({ ...v.request, csrf_token: v.csrf })}

@@ -66,7 +66,9 @@ export function deviceDonePage(ui: PageUi, approved: boolean, username?: string)
   const { t } = ui
   return layout(
     approved ? t.device.connectedTitle : t.device.deniedTitle,
-    html`<p class="${approved ? 'status' : 'notice'}" role="status">${approved ? t.device.connected : t.device.denied}</p>`,
+    html`<p class="${approved ? 'status' : 'notice'}" role="status">${
+      approved ? t.device.connected : t.device.denied
+    }</p>`,
     { ui, signedInAs: username },
   )
 }

@@ -58,7 +58,11 @@ export function layout(title: string, body: SafeHtml, options: LayoutOptions = {
 <div class="page">
 <header class="masthead">
 <a class="brand" href="/"><img src="/assets/logo" alt="" width="32" height="32"><span>${instanceName}</span></a>
-${signedInAs ? html`<p class="who">${t.layout.signedInAs(signedInAs)} · <a href="/logout">${t.layout.signOut}</a></p>` : ''}
+${
+  signedInAs
+    ? html`<p class="who">${t.layout.signedInAs(signedInAs)} · <a href="/logout">${t.layout.signOut}</a></p>`
+    : ''
+}
 </header>
 <main class="card">
 ${nav ? navigation(nav) : ''}

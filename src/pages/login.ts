@@ -64,7 +64,9 @@ ${field({
   id: 'username',
   label: t.login.username,
   value: username ?? '',
-  attributes: html`autocomplete="username" autocapitalize="none" spellcheck="false" required${username ? '' : html` autofocus`}`,
+  attributes: html`autocomplete="username" autocapitalize="none" spellcheck="false" required${
+    username ? '' : html` autofocus`
+  }`,
 })}
 ${field({
   id: 'password',

@@ -56,8 +56,8 @@ button:hover { background: var(--code-bg); }
 button.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
 button.primary:hover { background: var(--accent-hover); border-color: var(--accent-hover); }
 .actions button.primary { flex: 1 1 auto; }
-form.inline { display: inline; }
-form.inline button { padding: .3rem .8rem; font-size: .9rem; }
+ul.scopes li form { display: inline; margin-left: .4rem; }
+ul.scopes li form button { padding: .25rem .8rem; font-size: .9rem; }
 .error { color: var(--danger); background: var(--danger-bg); border-radius: 8px; padding: .6rem .8rem; }
 .notice { color: var(--text); background: var(--notice-bg); border-left: 4px solid var(--notice); border-radius: 8px;
   padding: .6rem .8rem; }
@@ -69,7 +69,8 @@ ul.links li { margin: .35rem 0; }
 code { font-size: .92em; background: var(--code-bg); padding: .05rem .3rem; border-radius: 4px; }
 .tabs ul { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; padding: 0; margin: -.5rem 0 1.25rem;
   border-bottom: 1px solid var(--border); }
-.tabs a { display: block; padding: .45rem .75rem; text-decoration: none; color: var(--muted); border-radius: 6px 6px 0 0; }
+.tabs a { display: block; padding: .45rem .75rem; text-decoration: none; color: var(--muted);
+  border-radius: 6px 6px 0 0; }
 .tabs a[aria-current=page] { color: var(--text); font-weight: 600; box-shadow: inset 0 -2px 0 var(--accent); }
 .muted { color: var(--muted); }
 .hint { color: var(--muted); font-size: .9rem; margin: 0 0 .35rem; }
@@ -86,7 +87,8 @@ form > label:not(:first-child) { margin-top: 1rem; }
 `
 
 /** The built-in logo (served at /assets/logo when no `--logo` is given): a key in a rounded square. */
-export const DEFAULT_LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" aria-label="Latchkey">
+export const DEFAULT_LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img"
+ aria-label="Latchkey">
 <rect width="64" height="64" rx="14" fill="#2d4fc7"/>
 <circle cx="24" cy="32" r="11" fill="none" stroke="#ffffff" stroke-width="6"/>
 <path d="M35 32h19M47 32v8M54 32v6" fill="none" stroke="#ffffff" stroke-width="6" stroke-linecap="round"/>

@@ -59,7 +59,8 @@ export const de: Messages = {
     code: 'Code',
     submit: 'Weiter',
     wrongCode:
-      'Dieser Code ist ungültig. Prüfen Sie ihn und versuchen Sie es erneut, oder beginnen Sie auf Ihrem Gerät von vorn.',
+      'Dieser Code ist ungültig. Prüfen Sie ihn und versuchen Sie es erneut, ' +
+      'oder beginnen Sie auf Ihrem Gerät von vorn.',
     confirmTitle: 'Gerät autorisieren',
     wants: (application: string, username: string) =>
       html`${b(application)} möchte auf einem Gerät auf Ihr Konto ${b(username)} zugreifen.`,

@@ -106,8 +106,8 @@ from another browser or session (for example after signing out). Nothing was cha
     notAllowedTitle: 'Not allowed',
     notAllowed: (username: string, application: string) =>
       html`Your account ${b(username)} is not allowed to use ${b(application)}.`,
-    notAllowedHint: `Its administrators have opened it only to members of certain groups. Ask them to add you, or sign in
-with another account.`,
+    notAllowedHint: `Its administrators have opened it only to members of certain groups. Ask them to add you,
+or sign in with another account.`,
     backTo: (application: string) => `Back to ${application}`,
   },
 }
