@@ -136,6 +136,15 @@ describe('issue 17: sign-in for an authorization request names the application',
     expect(page).toContain('action="/login"')
   })
 
+  test('RFC 6749 §3.1: a repeated parameter (refused at /oauth/authorize) names no application', async () => {
+    const query = `${authorizeQuery(C1)}&client_id=${encodeURIComponent(C1.clientId)}`
+    const page = await (
+      await new Browser(server.url).get(`/login?return_to=${encodeURIComponent(`/oauth/authorize?${query}`)}`)
+    ).text()
+    expect(page).not.toContain('Client One')
+    expect(page).toContain('action="/login"')
+  })
+
   test('a plain sign-in names no application', async () => {
     const page = await (await new Browser(server.url).get('/login?return_to=%2Faccount%2Fapplications')).text()
     expect(page).not.toContain('continue to')
