@@ -14,6 +14,7 @@ import * as refreshGracePeriod from './2026_12_02_400_refresh_grace_period.ts'
 import * as applicationDefaultScopes from './2026_12_02_450_application_default_scopes.ts'
 import * as applicationGroups from './2026_12_02_500_application_groups.ts'
 import * as emailVerified from './2026_12_02_600_email_verified.ts'
+import * as accountSelfService from './2026_12_03_300_account_self_service.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_450_application_default_scopes': applicationDefaultScopes,
   '2026_12_02_500_application_groups': applicationGroups,
   '2026_12_02_600_email_verified': emailVerified,
+  '2026_12_03_300_account_self_service': accountSelfService,
 }

@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import type { Config } from '../config.ts'
 import { ConfigError } from '../config.ts'
-import { openProvider } from '../provider.ts'
+import { openProvider, type Provider } from '../provider.ts'
 import { startServer } from '../http/server.ts'
 import { startMetricsServer } from '../http/ops.ts'
 import { startPurger, type PurgeReport } from '../services/operations/purge.ts'
@@ -18,7 +18,10 @@ export const serve = standalone('serve', {
 on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front of it and set
 --issuer to the public URL. SIGTERM or SIGINT stops accepting, lets in-flight requests finish
 (--shutdown-timeout), and closes the database; the "listening" line names the pid to signal.
-/healthz, /readyz and /metrics are for operators: see docs/operating.md.`,
+/healthz, /readyz and /metrics are for operators: see docs/operating.md.
+First run: while the database has no account, each start prints a one-time setup link (valid one
+hour; a restart makes a new one and ends the old) where the first administrator is created in the
+browser. \`latchkey user create --admin\` works as well.`,
   flags: {},
   settings: { flags: SERVER_FLAGS, help: SERVER_HELP },
   async run({ values, io }) {
@@ -61,6 +64,7 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
       pid: process.pid,
       metrics: metricsServer ? `http://${metricsServer.hostname}:${metricsServer.port}/metrics` : config.metrics,
     })
+    await announceSetup(provider, logger)
     onShutdownSignals({
       server,
       others: metricsServer ? [metricsServer] : [],
@@ -74,6 +78,21 @@ on first start, and serves OAuth 2.0 / OpenID Connect on HTTP. Put TLS in front 
     return 0
   },
 })
+
+/**
+ * Issue 17, first run: on a database without any account, a one-time link (valid one hour) where the
+ * first administrator is created in the browser. Each start makes a new link and ends the previous
+ * one; with any account, none is made. The link is logged once, here, on the start-up output; the
+ * request log names paths only, so its token appears nowhere else.
+ */
+export async function announceSetup(provider: Provider, logger: Logger): Promise<void> {
+  const link = await provider.services.links.makeSetup()
+  if (link)
+    logger.log('info', 'first run: open this link to create the first administrator (valid one hour, once)', {
+      setup_url: link.url,
+      expires_at: new Date(link.expiresAt * 1000).toISOString(),
+    })
+}
 
 /** A host name to listen on must resolve; said before the database is opened, rather than as a failed listen. */
 async function resolves(host: string, setting: string): Promise<void> {

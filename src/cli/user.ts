@@ -37,6 +37,12 @@ export const CREATE_FLAGS = {
       '(forges link accounts only by a verified address)',
   },
   ...PASSWORD_STDIN,
+  'no-password': {
+    type: 'boolean',
+    help:
+      'an account without a password (an invitation): nobody can sign in to it until its user\n' +
+      'sets one through the link `latchkey user reset-link` prints',
+  },
 } as const satisfies Flags
 
 /** The settings `user update` changes (--username picks the user); held against UpdateUserInput. */
@@ -80,7 +86,9 @@ function describeUser(u: User, groups: string[]): string {
 /** Passwords are never flags: they would be in the shell history and in `ps`. */
 async function password(values: { 'password-stdin'?: boolean }, io: CliIO, username: string): Promise<string> {
   if (!values['password-stdin'])
-    throw new UsageError('--password-stdin is required (passwords are never taken as flags)')
+    throw new UsageError(
+      '--password-stdin is required (passwords are never taken as flags); --no-password makes an invitation',
+    )
   return readPassword(io, `Password for ${username}`, { confirm: true })
 }
 
@@ -121,20 +129,24 @@ function lifecycle(run: Lifecycle, done: string, summary: string): Subcommand {
 /** The `user` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
 export const USER_SUBCOMMANDS = {
   create: subcommand({
-    usage: '--username U [--email E [--email-verified]] [--name N] [--admin] --password-stdin [--json]',
-    summary: 'creates a user; creates the database if there is none yet',
+    usage: '--username U [--email E [--email-verified]] [--name N] [--admin] (--password-stdin|--no-password) [--json]',
+    summary:
+      'creates a user; creates the database if there is none yet.\n' +
+      'With --no-password, invite them: `latchkey user reset-link --username U` prints their link',
     flags: CREATE_FLAGS,
     database: 'create',
     fields: FIELDS,
     async prepare({ values, io }) {
       const username = requireFlag(values.username, 'username')
+      if (values['no-password'] && values['password-stdin'])
+        throw new UsageError('--password-stdin and --no-password contradict each other')
       const input = parseOrInvalid(NewUserInput, {
         username,
         email: values.email,
         name: values.name,
         isAdmin: !!values.admin,
         emailVerified: !!values['email-verified'],
-        password: await password(values, io, username),
+        password: values['no-password'] ? null : await password(values, io, username),
       })
       return async ({ services }, print) => {
         const u = await services.users.create(input)
@@ -203,6 +215,28 @@ export const USER_SUBCOMMANDS = {
       return async ({ services }, print) => {
         const u = await services.users.setPassword(username, secret)
         print(userJson(u), () => `password set for ${u.username}`)
+      }
+    },
+  }),
+  'reset-link': subcommand({
+    usage: '--username U [--json]',
+    summary:
+      'prints a one-time link (valid 24 hours) where the user sets a new password: their sessions end\n' +
+      'and a sign-in lockout is lifted. A new link ends the previous one. For a user created with\n' +
+      '--no-password it is their invitation. Links start with --issuer / LATCHKEY_ISSUER.',
+    flags: USERNAME,
+    database: 'existing',
+    fields: FIELDS,
+    prepare({ values }) {
+      const username = requireFlag(values.username, 'username')
+      return async ({ services }, print) => {
+        const u = await services.users.findByUsername(username)
+        if (!u) throw new NotFound(`no user named ${username}`, 'username')
+        const link = await services.links.makeReset(u.id)
+        print(
+          { username: u.username, url: link.url, expires_at: link.expiresAt },
+          () => `${link.url}\n(for ${u.username}; works once, until ${new Date(link.expiresAt * 1000).toISOString()})`,
+        )
       }
     },
   }),

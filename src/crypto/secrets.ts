@@ -17,6 +17,9 @@ export const PREFIX = {
   clientSecret: 'lkcs_',
   deviceCode: 'lkdc_',
   session: 'lkse_',
+  /** Issue 17: the first-run setup link and password-reset (invitation) links. */
+  setupLink: 'lksu_',
+  resetLink: 'lkrl_',
 } as const
 export type SecretKind = keyof typeof PREFIX
 

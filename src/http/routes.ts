@@ -3,6 +3,18 @@ import { graphql } from '../graphql/http.ts'
 import { authorize, authorizeDecision } from '../pages/authorize-handlers.ts'
 import { deviceAuthorization } from '../oauth/endpoints/device-authorization.ts'
 import { revokeAccountApplication, showAccountApplications } from '../pages/account-handlers.ts'
+import {
+  createToken,
+  revokeSession,
+  revokeToken,
+  showPassword,
+  showProfile,
+  showSessions,
+  showTokens,
+  submitPassword,
+  submitProfile,
+} from '../pages/account-self-handlers.ts'
+import { showReset, showSetup, submitReset, submitSetup } from '../pages/link-handlers.ts'
 import { showDeviceEntry, submitDeviceCode, submitDeviceDecision } from '../pages/device-handlers.ts'
 import { discovery, jwks } from '../oauth/endpoints/discovery.ts'
 import { introspect } from '../oauth/endpoints/introspect.ts'
@@ -97,6 +109,15 @@ export const ROUTES: Record<string, Route> = {
   '/oauth/device/decision': { methods: { POST: ownForm(submitDeviceDecision) }, page: true },
   '/account/applications': { methods: { GET: showAccountApplications }, page: true },
   '/account/applications/revoke': { methods: { POST: ownForm(revokeAccountApplication) }, page: true },
+  // Issue 17: first run, self-service and one-time password links.
+  '/setup': { methods: { GET: { handle: showSetup, query: true }, POST: ownForm(submitSetup) }, page: true },
+  '/account': { methods: { GET: showProfile, POST: ownForm(submitProfile) }, page: true },
+  '/account/password': { methods: { GET: showPassword, POST: ownForm(submitPassword) }, page: true },
+  '/account/sessions': { methods: { GET: showSessions }, page: true },
+  '/account/sessions/revoke': { methods: { POST: ownForm(revokeSession) }, page: true },
+  '/account/tokens': { methods: { GET: showTokens, POST: ownForm(createToken) }, page: true },
+  '/account/tokens/revoke': { methods: { POST: ownForm(revokeToken) }, page: true },
+  '/account/reset': { methods: { GET: { handle: showReset, query: true }, POST: ownForm(submitReset) }, page: true },
   '/oauth/introspect': introspectRoute,
   '/login/oauth/introspect': introspectRoute,
   '/oauth/token/info': { methods: { GET: { handle: tokenInfo, query: true } }, cors: true },

@@ -7,7 +7,11 @@ import type { LayoutOptions, PageUi } from './html.ts'
 import type { Messages } from './i18n.ts'
 
 export const ACCOUNT_PAGES: ReadonlyArray<{ href: string; label: (t: Messages) => string }> = [
+  { href: '/account', label: (t) => t.accountPages.profileNav },
+  { href: '/account/password', label: (t) => t.accountPages.passwordNav },
+  { href: '/account/sessions', label: (t) => t.accountPages.sessionsNav },
   { href: '/account/applications', label: (t) => t.account.applicationsNav },
+  { href: '/account/tokens', label: (t) => t.accountPages.tokensNav },
 ]
 
 /** The navigation for the account page at `current`, in the page's language. */

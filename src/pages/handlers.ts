@@ -37,7 +37,7 @@ export const LOGIN_CSRF_COOKIE = 'latchkey_login'
  * Host-only unless `--session-cookie-domain` names a Domain, so that hosts under it behind forward auth
  * receive the session too (RFC 6265 §4.1.2.3); the login form's CSRF cookie stays host-only.
  */
-function cookie(ctx: RequestContext<LoginPorts>, name: string, value: string, maxAge: number): string {
+export function cookie(ctx: RequestContext<unknown>, name: string, value: string, maxAge: number): string {
   const secure = ctx.config.issuer.startsWith('https:') ? '; Secure' : ''
   const domain =
     name === SESSION_COOKIE && ctx.config.sessionCookieDomain ? ` Domain=${ctx.config.sessionCookieDomain};` : ''
@@ -94,7 +94,8 @@ export async function showLogin(ctx: RequestContext<LoginPorts>): Promise<Reply>
   return { type: 'html', html: loginPage(ui, { csrf, returnTo, signedIn, application }), headers }
 }
 
-function loginCsrf(ctx: RequestContext<LoginPorts>): { headers: Headers; csrf: string } {
+/** The pre-login CSRF cookie (made when missing) and its token: for forms shown before a session exists. */
+export function loginCsrf(ctx: RequestContext<unknown>): { headers: Headers; csrf: string } {
   let value = ctx.cookies.get(LOGIN_CSRF_COOKIE)
   const headers: Headers = []
   if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
@@ -169,13 +170,18 @@ export async function submitLogin(ctx: RequestContext<LoginPorts>): Promise<Repl
   // One answer for unknown users, wrong passwords and disabled accounts.
   if (signedIn.outcome === 'refused') return loginAgain(ctx, { returnTo, username, status: 401, problem: 'invalid' })
   await ctx.services.sessions.end(ctx.cookies.get(SESSION_COOKIE))
-  const { cookieValue } = await ctx.services.sessions.start(signedIn.user, ctx.ip)
+  const { cookieValue } = await ctx.services.sessions.start(signedIn.user, ctx.ip, userAgent(ctx))
   return {
     type: 'redirect',
     status: 303,
     location: returnTo,
     headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, cookieValue, ctx.config.sessionTtl)]],
   }
+}
+
+/** Issue 17: the browser's User-Agent, kept with the session so the user can tell their sessions apart. */
+export function userAgent(ctx: RequestContext<unknown>): string | null {
+  return ctx.request.headers.get('user-agent')
 }
 
 export async function showLogout(ctx: RequestContext<LoginPorts>): Promise<Reply> {

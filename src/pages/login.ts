@@ -110,6 +110,7 @@ export function homePage(ui: PageUi, username: string | undefined): string {
 ${
   username
     ? html`<ul class="links">
+<li><a href="/account">${t.home.account}</a>: ${t.home.accountHint}</li>
 <li><a href="/account/applications">${t.home.applications}</a>: ${t.home.applicationsHint}</li>
 <li><a href="/oauth/device">${t.home.device}</a>: ${t.home.deviceHint}</li>
 </ul>`

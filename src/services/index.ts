@@ -21,17 +21,21 @@ import { createSigningKeyService } from './keys/signing-keys.ts'
 import { createTokenService } from './tokens/tokens.ts'
 import { createTransferService } from './operations/transfer.ts'
 import { createUserService } from './users/users.ts'
+import { createLinkService } from './users/links.ts'
 
 export function createServices(deps: ServiceDeps) {
   const audit = createAuditService(deps)
   const scopes = createScopeService(deps, audit)
   const grants = createGrantService(deps, audit)
   const rateLimits = createRateLimitService(deps)
+  const users = createUserService(deps, audit, rateLimits)
   return withAdmin({
     deps,
     audit,
     scopes,
-    users: createUserService(deps, audit, rateLimits),
+    users,
+    /** Issue 17: the first-run setup link and password-reset links (users/links.ts). */
+    links: createLinkService({ ...deps, audit, hasher: users.passwordHasher, rateLimits }),
     sessions: createSessionService(deps, audit),
     applications: createApplicationService(deps, audit, scopes),
     grants,

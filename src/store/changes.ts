@@ -44,6 +44,7 @@ export const CASCADES: Partial<Record<TableName, readonly TableName[]>> = {
     'refresh_tokens',
     'device_codes',
     'group_members',
+    'one_time_links',
   ],
   groups: ['group_members', 'application_groups'],
   applications: [

@@ -39,6 +39,28 @@ export interface SessionsTable {
   created_at: number
   expires_at: number
   revoked_at: number | null
+  /** Issue 17 (migration 2026_12_03_300): the address and browser that signed in, for the account page. */
+  ip: ColumnType<string | null, string | null | undefined, string | null>
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>
+  /** Issue 17: when a page last saw the session (at most every few minutes); null until then. */
+  last_seen_at: ColumnType<number | null, number | null | undefined, number | null>
+}
+
+/**
+ * Issue 17 (migration 2026_12_03_300): the first-run setup link and password-reset links. Only the
+ * SHA-256 of the token is stored; a link is used at most once (used_at) and expires.
+ */
+export interface OneTimeLinksTable {
+  id: string
+  purpose: 'setup' | 'password_reset'
+  token_hash: string
+  /** The account it resets; null for the setup link (there is no user yet). */
+  user_id: string | null
+  /** The administrator who made it; null for the setup link and the CLI. */
+  created_by: string | null
+  created_at: number
+  expires_at: number
+  used_at: number | null
 }
 
 export interface ApplicationsTable {
@@ -252,6 +274,7 @@ export interface Database {
   group_members: GroupMembersTable
   counters: CountersTable
   application_groups: ApplicationGroupsTable
+  one_time_links: OneTimeLinksTable
 }
 
 export type Db = Kysely<Database>

@@ -60,6 +60,7 @@ const USER_CREATE_TWINS: Record<string, string> = {
   admin: 'isAdmin',
   'email-verified': 'emailVerified',
   'password-stdin': 'password',
+  'no-password': 'password',
 }
 const USER_UPDATE_TWINS: Record<string, string> = {
   email: 'email',
@@ -93,6 +94,7 @@ const COMMAND_TWINS: Record<string, string> = {
   'user enable': 'enableUser',
   'user unlock': 'clearUserSignInLockout',
   'user delete': 'deleteUser',
+  'user reset-link': 'createPasswordResetLink',
   'token create': 'createPersonalAccessToken',
   'token list': 'tokens',
   'token revoke': 'revokeToken',

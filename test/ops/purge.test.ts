@@ -107,6 +107,21 @@ describe('background purge (bounded storage)', () => {
     expect(await s.services.sessions.resolve(alive.cookieValue)).toBeUndefined()
   })
 
+  test('issue 17: used and expired one-time links go after the grace period; a live one stays', async () => {
+    using s = await setup()
+    await using _ = s.server
+    const { links } = s.services
+    await links.makeReset(s.f.alice.id) // replaced by the next one: expired now
+    const used = await links.makeReset(s.f.alice.id)
+    await links.completeReset(new URL(used.url).searchParams.get('token')!, 'a fresh password for alice', null)
+    await links.makeReset(s.f.bob.id)
+    s.clock.advance(PURGE_GRACE_SECONDS + 1)
+    expect((await s.services.purge.run()).oneTimeLinks).toBe(2)
+    expect(await s.count('one_time_links')).toBe(1)
+    s.clock.advance(DAY)
+    expect((await s.services.purge.run()).oneTimeLinks).toBe(1)
+  })
+
   test('deletes in batches of purgeBatchSize and stops between batches when asked', async () => {
     using s = await setup({ purgeBatchSize: 3 })
     await using _ = s.server

@@ -18,7 +18,11 @@ import { RevokedCount } from './applications.ts'
 const CreateUserInput = builder.inputType('CreateUserInput', {
   fields: (t) => ({
     username: t.string({ required: true }),
-    password: t.string({ required: true }),
+    password: t.string({
+      description:
+        'Omit for an account without a password (an invitation): createPasswordResetLink makes the link where ' +
+        'its user sets one.',
+    }),
     email: t.string(),
     name: t.string(),
     isAdmin: t.boolean(),
@@ -74,6 +78,15 @@ const ResetPayload = builder
       }),
     }),
   })
+const ResetLinkPayload = builder
+  .objectRef<{ user: User; url: string; expiresAt: number }>('CreatePasswordResetLinkPayload')
+  .implement({
+    fields: (t) => ({
+      user: t.field({ type: UserRef, resolve: (p) => p.user }),
+      url: t.exposeString('url', { description: 'The one-time link: shown here once, never again.' }),
+      expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    }),
+  })
 const DeletedUser = builder.objectRef<{ user: User }>('DeleteUserPayload').implement({
   fields: (t) => ({
     deletedUserId: t.globalID({ resolve: (p) => ({ type: 'User', id: p.user.id }) }),
@@ -105,7 +118,7 @@ builder.mutationFields((t) => ({
       forInput('CreateUserInput', async () => ({
         user: await ctx.services.admin.users.create(ctx.actor, {
           username: i.username,
-          password: i.password,
+          password: i.password ?? null,
           email: opt(i.email),
           name: opt(i.name),
           isAdmin: opt(i.isAdmin),
@@ -185,6 +198,18 @@ builder.mutationFields((t) => ({
       forInput('ResetUserPasswordInput', () =>
         ctx.services.admin.users.resetPassword(ctx.actor, idOf(input.id, UserRef, 'id'), input.password),
       ),
+  }),
+  createPasswordResetLink: t.field({
+    type: ResetLinkPayload,
+    description:
+      'A one-time link (valid 24 hours) where the user sets a new password; their sessions end and a sign-in ' +
+      'lockout is lifted. A new link ends the previous one. For an account created without a password it is ' +
+      'the invitation.',
+    errors: { types: MUTATION_ERRORS },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UserIdInput, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      forInput('UserIdInput', () => ctx.services.admin.users.makeResetLink(ctx.actor, idOf(input.id, UserRef, 'id'))),
   }),
   revokeUserTokens: t.field({
     type: RevokedCount,

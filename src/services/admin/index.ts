@@ -17,12 +17,14 @@ import type { ScopeService } from '../scopes/scopes.ts'
 import type { SigningKeyService } from '../keys/signing-keys.ts'
 import type { TokenService } from '../tokens/tokens.ts'
 import type { UserService } from '../users/users.ts'
+import type { LinkService } from '../users/links.ts'
 
 export interface BaseServices {
   deps: ServiceDeps
   audit: AuditService
   scopes: ScopeService
   users: UserService
+  links: LinkService
   applications: ApplicationService
   grants: GrantService
   tokens: TokenService
@@ -33,7 +35,7 @@ export function createAdminServices(s: BaseServices) {
   return {
     access: createAccessService(s.deps, s.tokens, s.users, s.scopes),
     applications: createAdminApplicationService(s.deps, s.audit, s.applications),
-    users: createAdminUserService(s.deps, s.audit, s.users),
+    users: createAdminUserService(s.deps, s.audit, s.users, s.links),
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
     keys: createAdminKeyService(s.deps, s.signingKeys),
     scopes: createAdminScopeService(s.scopes),

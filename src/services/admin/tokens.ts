@@ -27,7 +27,8 @@ import type { ServiceDeps } from '../shared/deps.ts'
 import { Forbidden, NotFound } from '../shared/errors.ts'
 import { grantRowToGrant, type Grant, type GrantService } from '../grants/grants.ts'
 import { splitList } from '../shared/lists.ts'
-import type { ScopeService } from '../scopes/scopes.ts'
+import type { Scope, ScopeService } from '../scopes/scopes.ts'
+import type { User } from '../users/users.ts'
 import type { TokenService } from '../tokens/tokens.ts'
 import { type RevocationDeps, revokeTokenById, revokeTokensOfUser } from '../tokens/revocation.ts'
 import { checkPersonalToken, issuePersonalToken, type PersonalTokenInput } from '../tokens/personal-tokens.ts'
@@ -82,7 +83,7 @@ export interface AdminTokenDeps extends Pick<ServiceDeps, 'db' | 'clock'> {
   audit: Pick<AuditService, 'record'>
   tokens: Pick<TokenService, 'issuePersonal'>
   grants: Pick<GrantService, 'findById' | 'revoke'>
-  scopes: Pick<ScopeService, 'unknownNames'>
+  scopes: Pick<ScopeService, 'unknownNames' | 'expand' | 'all'>
 }
 type ReadDeps = Pick<AdminTokenDeps, 'db' | 'clock'>
 
@@ -207,6 +208,56 @@ export async function adminCreatePersonalToken(
   return { token: issued.token, view: tokenRowToView(row!, clock.now()) }
 }
 
+/** Issue 17: scopes that make a token an administrator's; only administrators hold them in their own tokens. */
+export const ADMIN_SCOPES = ['admin', 'admin:read']
+
+/** The admin scopes a set of scopes reaches (directly or through what they imply). */
+async function adminScopesIn(scopes: Pick<ScopeService, 'expand'>, names: readonly string[]): Promise<string[]> {
+  const expanded = await scopes.expand(names)
+  return ADMIN_SCOPES.filter((s) => expanded.includes(s))
+}
+
+/**
+ * Issue 17: the scopes a user may put in a personal access token of their own (the account page's
+ * choices): every scope, but those reaching an admin scope only for administrators.
+ */
+export async function personalScopesFor(
+  { scopes }: Pick<AdminTokenDeps, 'scopes'>,
+  user: Pick<User, 'isAdmin'>,
+): Promise<Scope[]> {
+  const all = await scopes.all()
+  if (user.isAdmin) return all
+  const out: Scope[] = []
+  for (const s of all) if ((await adminScopesIn(scopes, [s.name])).length === 0) out.push(s)
+  return out
+}
+
+/**
+ * Issue 17: a signed-in user's own personal access token, from the account page. The rules are
+ * checkPersonalToken's (the CLI's `token create`); this adds only what the user may hold.
+ */
+export async function createOwnPersonalToken(
+  { db, clock, tokens, scopes }: ReadDeps & Pick<AdminTokenDeps, 'tokens' | 'scopes'>,
+  user: Pick<User, 'id' | 'isAdmin' | 'disabled'>,
+  input: z.input<typeof PersonalTokenInput>,
+): Promise<{ token: string; view: TokenView }> {
+  if (user.disabled) throw new Forbidden('a disabled account makes no tokens')
+  const p = await checkPersonalToken(scopes, input)
+  const admin = user.isAdmin ? [] : await adminScopesIn(scopes, p.scopes)
+  if (admin.length) throw new Forbidden(`only administrators may hold ${admin.join(', ')}`, 'scopes')
+  const issued = await issuePersonalToken(tokens, user.id, p)
+  const [row] = await findTokenRows(db, [issued.id])
+  return { token: issued.token, view: tokenRowToView(row!, clock.now()) }
+}
+
+/** Issue 17: the user revokes one of their own personal access tokens; another's is "not found". */
+export async function revokeOwnPersonalToken(deps: RevocationDeps, userId: string, id: string): Promise<TokenView> {
+  const [row] = await findTokenRows(deps.db, [id])
+  if (!row || row.user_id !== userId || tokenKindOfRow(row) !== 'personal')
+    throw new NotFound('no personal access token of yours with this id', 'id')
+  return revokeRow(deps, row, userId)
+}
+
 export async function adminGrantPage(
   { db }: Pick<AdminTokenDeps, 'db'>,
   actor: Actor,
@@ -274,6 +325,10 @@ export function createAdminTokenService(
     revokeAllOfUser: (actor: Actor, userId: string) => adminRevokeTokensOfUser(d, actor, userId),
     createPersonal: (actor: Actor, input: z.input<typeof PersonalTokenInput>) =>
       adminCreatePersonalToken(d, actor, input),
+    personalScopesFor: (user: Pick<User, 'isAdmin'>) => personalScopesFor(d, user),
+    createOwnPersonal: (user: Pick<User, 'id' | 'isAdmin' | 'disabled'>, input: z.input<typeof PersonalTokenInput>) =>
+      createOwnPersonalToken(d, user, input),
+    revokeOwnPersonal: (userId: string, id: string) => revokeOwnPersonalToken(d, userId, id),
     grantsPage: (actor: Actor, w: PageWindow, filter: GrantFilter) => adminGrantPage(d, actor, w, filter),
     grantsByIds: (actor: Actor, ids: readonly string[]) => adminGrantsByIds(d, actor, ids),
     revokeGrant: (actor: Actor, id: string) => adminRevokeGrant(d, actor, id),

@@ -21,6 +21,7 @@ import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
 import { type NewUserInput, userRowToUser, UserPatch, type User, type UserService } from '../users/users.ts'
+import type { LinkService, OneTimeLink } from '../users/links.ts'
 
 /** What updateUser may change (the rule lives with the user service). */
 export { UserPatch }
@@ -184,6 +185,20 @@ export async function adminResetPassword(
   return { user, generatedPassword }
 }
 
+/**
+ * Issue 17: a one-time link where the user sets a new password (or a first one: an invitation).
+ * Returned once; a new link ends the user's previous one. users/links.ts holds the rules.
+ */
+export async function adminMakeResetLink(
+  deps: Users<'findById'> & { links: Pick<LinkService, 'makeReset'> },
+  actor: Actor,
+  id: string,
+): Promise<OneTimeLink & { user: User }> {
+  assertAdmin(actor)
+  const target = await requireUser(deps, id)
+  return deps.links.makeReset(target.id, actor.userId)
+}
+
 export async function auditPage(
   { db }: Pick<AdminUserDeps, 'db'>,
   actor: Actor,
@@ -208,7 +223,12 @@ export async function auditEventsByIds(
 }
 
 /** The admin account operations bound to their dependencies (`services.admin.users`). */
-export function createAdminUserService({ db }: ServiceDeps, audit: AuditService, users: UserService) {
+export function createAdminUserService(
+  { db }: ServiceDeps,
+  audit: AuditService,
+  users: UserService,
+  links: LinkService,
+) {
   const d: AdminUserDeps = { db, audit, users }
   return {
     page: (actor: Actor, w: PageWindow, filter: UserFilter) => adminUserPage(d, actor, w, filter),
@@ -224,6 +244,7 @@ export function createAdminUserService({ db }: ServiceDeps, audit: AuditService,
     lockedFor: (user: User) => users.lockedFor(user.username),
     resetPassword: (actor: Actor, id: string, password: string | null | undefined) =>
       adminResetPassword(d, actor, id, password),
+    makeResetLink: (actor: Actor, id: string) => adminMakeResetLink({ ...d, links }, actor, id),
     auditPage: (actor: Actor, w: PageWindow, filter: AuditFilter) => auditPage(d, actor, w, filter),
     auditByIds: (actor: Actor, ids: readonly string[]) => auditEventsByIds(d, actor, ids),
   }

@@ -29,6 +29,8 @@ export interface PurgeReport {
   auditEvents: number
   rateLimits: number
   tokenCountBuckets: number
+  /** Issue 17: setup and password-reset links used or expired before the cutoff. */
+  oneTimeLinks: number
   batches: number
 }
 
@@ -65,6 +67,12 @@ const PURGES: { kind: Kind; rows: DeadRows; cutoff: keyof Cutoffs }[] = [
   { kind: 'deviceCodes', cutoff: 'dead', rows: { table: 'device_codes', key: 'id', column: 'expires_at', op: '<=' } },
   { kind: 'sessions', cutoff: 'dead', rows: { table: 'sessions', key: 'id', column: 'expires_at', op: '<=' } },
   { kind: 'sessions', cutoff: 'dead', rows: { table: 'sessions', key: 'id', column: 'revoked_at', op: '<=' } },
+  {
+    kind: 'oneTimeLinks',
+    cutoff: 'dead',
+    rows: { table: 'one_time_links', key: 'id', column: 'expires_at', op: '<=' },
+  },
+  { kind: 'oneTimeLinks', cutoff: 'dead', rows: { table: 'one_time_links', key: 'id', column: 'used_at', op: '<=' } },
   { kind: 'auditEvents', cutoff: 'audit', rows: { table: 'audit_events', key: 'id', column: 'created_at', op: '<' } },
   // Failure counters whose window ended before the cutoff count for nothing any more.
   {
@@ -108,6 +116,7 @@ export async function purgeDeadRows(
     auditEvents: 0,
     rateLimits: 0,
     tokenCountBuckets: 0,
+    oneTimeLinks: 0,
     batches: 0,
   }
   const limit = config.purgeBatchSize

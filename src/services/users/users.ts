@@ -13,14 +13,14 @@ import {
   type PasswordHasher,
 } from '../../crypto/passwords.ts'
 import * as repo from '../../store/repositories/users.ts'
-import { revokeSessionsOfUser } from '../../store/repositories/sessions.ts'
+import { revokeOtherSessionsOfUser, revokeSessionsOfUser } from '../../store/repositories/sessions.ts'
 import { revokeTokensOfUser } from '../../store/repositories/tokens.ts'
 import { invalidateOutstandingCodes } from '../../store/repositories/authorization-codes.ts'
 import { denyApprovedDeviceCodes } from '../../store/repositories/device-codes.ts'
 import type { Db } from '../../store/database.ts'
 import type { AuditService } from '../shared/audit.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
-import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
+import { Conflict, Forbidden, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import type { RateLimitService } from '../shared/rate-limits.ts'
 
 export interface User {
@@ -65,7 +65,11 @@ export const NewUserInput = z.object({
   isAdmin: z.boolean().default(false),
   /** Issue 16: the administrator vouches for the address; needs one. */
   emailVerified: z.boolean().default(false),
-  password: z.string().min(8, 'at least 8 characters').max(1024),
+  /**
+   * Null (issue 17): an account nobody can sign in to until its user sets a password through a
+   * one-time link (users/links.ts), an invitation.
+   */
+  password: z.string().min(8, 'at least 8 characters').max(1024).nullable(),
 })
 /** What may change on an account: an absent field is unchanged, null clears the e-mail or name. */
 export const UserPatch = z.object({
@@ -76,6 +80,12 @@ export const UserPatch = z.object({
   emailVerified: NewUserInput.shape.emailVerified.unwrap().optional(),
 })
 export const PasswordInput = z.string().min(8, 'at least 8 characters').max(1024)
+
+/**
+ * The stored hash of an account without a password (issue 17: invited, not yet set). It is no PHC
+ * string, so nothing verifies against it; authenticateUser checks it against the dummy hash instead.
+ */
+export const NO_PASSWORD = '!'
 
 /**
  * Ends everything a user holds: sessions, access and refresh tokens, unredeemed authorization and
@@ -93,7 +103,7 @@ export interface UserDeps extends Pick<ServiceDeps, 'db' | 'clock'> {
   audit: Pick<AuditService, 'record'>
   /** Bounds concurrent Argon2id work (config `passwordConcurrency`); one per provider. */
   hasher: PasswordHasher
-  rateLimits: Pick<RateLimitService, 'retryAfter' | 'reset'>
+  rateLimits: Pick<RateLimitService, 'retryAfter' | 'reset' | 'recordFailure'>
 }
 type ChangeDeps = Pick<UserDeps, 'db' | 'clock' | 'audit'>
 
@@ -128,25 +138,8 @@ export async function createUser(
   deps: Pick<UserDeps, 'db' | 'clock' | 'audit' | 'hasher'>,
   input: z.input<typeof NewUserInput>,
 ): Promise<User> {
-  const { db, clock, audit, hasher } = deps
-  const parsed = parseOrInvalid(NewUserInput, input)
-  requireEmailToVerify(parsed.email, parsed.emailVerified)
-  if (await repo.findUserByUsername(db, parsed.username))
-    throw new Conflict(`username ${parsed.username} is taken`, 'username')
-  if (parsed.email) await requireEmailFree(deps, parsed.email)
-  const now = clock.now()
-  const row: Omit<repo.UserRow, 'number'> = {
-    id: newId(),
-    username: parsed.username,
-    email: parsed.email ?? null,
-    name: parsed.name ?? null,
-    password_hash: await hasher.hash(parsed.password),
-    is_admin: parsed.isAdmin ? 1 : 0,
-    email_verified: parsed.emailVerified ? 1 : 0,
-    disabled_at: null,
-    created_at: now,
-    updated_at: now,
-  }
+  const { db, audit } = deps
+  const row = await newUserRow(deps, input)
   let number = 0
   try {
     await db.transaction().execute(async (trx) => {
@@ -155,12 +148,49 @@ export async function createUser(
     })
   } catch (e) {
     // A concurrent create took the name or address first: the unique index said no.
-    if (await repo.findUserByUsername(db, parsed.username))
-      throw new Conflict(`username ${parsed.username} is taken`, 'username')
-    if (parsed.email) await requireEmailFree(deps, parsed.email)
+    await requireNewUserFree(deps, row)
     throw e
   }
   return userRowToUser({ ...row, number })
+}
+
+/**
+ * A new account's row, checked (input rules, name and address free) and its password hashed, ready
+ * for repo.insertUser in the caller's transaction: createUser's, or the first run's (users/links.ts).
+ */
+export async function newUserRow(
+  deps: Pick<UserDeps, 'db' | 'clock' | 'hasher'>,
+  input: z.input<typeof NewUserInput>,
+): Promise<Omit<repo.UserRow, 'number'>> {
+  const { clock, hasher } = deps
+  const parsed = parseOrInvalid(NewUserInput, input)
+  requireEmailToVerify(parsed.email, parsed.emailVerified)
+  const now = clock.now()
+  const row: Omit<repo.UserRow, 'number'> = {
+    id: newId(),
+    username: parsed.username,
+    email: parsed.email ?? null,
+    name: parsed.name ?? null,
+    password_hash: NO_PASSWORD,
+    is_admin: parsed.isAdmin ? 1 : 0,
+    email_verified: parsed.emailVerified ? 1 : 0,
+    disabled_at: null,
+    created_at: now,
+    updated_at: now,
+  }
+  await requireNewUserFree(deps, row)
+  if (parsed.password !== null) row.password_hash = await hasher.hash(parsed.password)
+  return row
+}
+
+/** Throws Conflict when the new account's username or address is taken (in any case). */
+export async function requireNewUserFree(
+  deps: Pick<UserDeps, 'db'>,
+  row: Pick<repo.UserRow, 'username' | 'email'>,
+): Promise<void> {
+  if (await repo.findUserByUsername(deps.db, row.username))
+    throw new Conflict(`username ${row.username} is taken`, 'username')
+  if (row.email) await requireEmailFree(deps, row.email)
 }
 
 export async function listUsers({ db }: Pick<UserDeps, 'db'>): Promise<User[]> {
@@ -219,9 +249,57 @@ export async function setUserPassword(
   const row = await requireUser(deps, username)
   const hash = await hasher.hash(parseOrInvalid(PasswordInput, password, 'password'))
   await db.transaction().execute(async (trx) => {
-    await repo.updateUser(trx, row.id, { password_hash: hash, updated_at: clock.now() })
-    await revokeSessionsOfUser(trx, row.id, clock.now())
+    await writePassword(trx, clock.now(), row.id, hash)
     await audit.record({ type: 'user.password_set', actorUserId, userId: row.id }, trx)
+  })
+  await rateLimits.reset('loginPerUsername', row.username)
+  return userRowToUser({ ...row, password_hash: hash })
+}
+
+/**
+ * The one way a password is replaced, inside the caller's transaction: the new hash, and every
+ * session of the user ends except `keepSessionId` (the session of a user changing their own).
+ * Whoever calls it then lifts the sign-in lockout (rateLimits.reset), as setUserPassword does.
+ */
+export async function writePassword(
+  trx: Db,
+  now: number,
+  userId: string,
+  hash: string,
+  keepSessionId?: string,
+): Promise<void> {
+  await repo.updateUser(trx, userId, { password_hash: hash, updated_at: now })
+  if (keepSessionId === undefined) await revokeSessionsOfUser(trx, userId, now)
+  else await revokeOtherSessionsOfUser(trx, userId, keepSessionId, now)
+}
+
+/**
+ * Issue 17: a signed-in user changes their own password, giving the current one. A wrong current
+ * password counts as a failed sign-in for the username (the same lockout), and the limit applies
+ * before any check. Every other session of the user ends; `keepSessionId` (this one) stays.
+ */
+export async function changeOwnPassword(
+  deps: ChangeDeps & Pick<UserDeps, 'hasher' | 'rateLimits'>,
+  userId: string,
+  current: string,
+  next: string,
+  keepSessionId: string,
+): Promise<User> {
+  const { db, clock, audit, hasher, rateLimits } = deps
+  const row = await repo.findUserById(db, userId)
+  if (!row || row.disabled_at !== null) throw new NotFound('no such account', 'currentPassword')
+  if ((await rateLimits.retryAfter('loginPerUsername', row.username)) > 0)
+    throw new Forbidden('too many wrong passwords; wait a few minutes and try again', 'currentPassword')
+  const password = parseOrInvalid(PasswordInput, next, 'newPassword')
+  const ok = row.password_hash !== NO_PASSWORD && (await hasher.verify(current, row.password_hash))
+  if (!ok) {
+    await rateLimits.recordFailure('loginPerUsername', row.username)
+    throw new Invalid('this is not your current password', 'currentPassword')
+  }
+  const hash = await hasher.hash(password)
+  await db.transaction().execute(async (trx) => {
+    await writePassword(trx, clock.now(), row.id, hash, keepSessionId)
+    await audit.record({ type: 'user.password_changed', actorUserId: row.id, userId: row.id }, trx)
   })
   await rateLimits.reset('loginPerUsername', row.username)
   return userRowToUser({ ...row, password_hash: hash })
@@ -313,7 +391,9 @@ export async function authenticateUser(
   password: string,
 ): Promise<User | undefined> {
   const row = await repo.findUserByUsername(db, username)
-  const ok = await hasher.verify(password, row?.password_hash ?? (await hasher.dummyHash()))
+  // An account without a password (invited) costs the same Argon2id work as an unknown one.
+  const stored = row && row.password_hash !== NO_PASSWORD ? row.password_hash : undefined
+  const ok = (await hasher.verify(password, stored ?? (await hasher.dummyHash()))) && stored !== undefined
   if (!row || !ok || row.disabled_at !== null) return undefined
   if (needsRehash(row.password_hash)) await upgradeHash({ db, hasher }, row, password)
   return userRowToUser(row)
@@ -355,6 +435,8 @@ export function createUserService(
       updateUser(d, username, patch, actorUserId),
     setPassword: (username: string, password: string, actorUserId: string | null = null) =>
       setUserPassword(d, username, password, actorUserId),
+    changeOwnPassword: (userId: string, current: string, next: string, keepSessionId: string) =>
+      changeOwnPassword(d, userId, current, next, keepSessionId),
     disable: (username: string, actorUserId: string | null = null) => disableUser(d, username, actorUserId),
     enable: (username: string, actorUserId: string | null = null) => enableUser(d, username, actorUserId),
     delete: (username: string, actorUserId: string | null = null) => deleteUser(d, username, actorUserId),

@@ -16,6 +16,7 @@ type Purgeable =
   | 'audit_events'
   | 'rate_limits'
   | 'live_token_counts'
+  | 'one_time_links'
 type Column<T extends Purgeable> = keyof Database[T] & string
 
 /** Rows of `table` whose `column` is before (`<`) or at or before (`<=`) a cutoff, deleted by `key`. */
