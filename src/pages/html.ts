@@ -76,7 +76,7 @@ ${body}
 }
 
 function navigation({ label, entries, current }: NonNullable<LayoutOptions['nav']>): SafeHtml {
-  return html`<nav class="tabs" aria-label="${label}"><ul>${entries.map(
+  return html`<nav aria-label="${label}"><ul>${entries.map(
     (e) => html`<li><a href="${e.href}"${e.href === current ? html` aria-current="page"` : ''}>${e.label}</a></li>`,
   )}</ul></nav>`
 }

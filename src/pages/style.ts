@@ -67,11 +67,11 @@ ul.scopes li { margin: .4rem 0; padding: .5rem .7rem; border: 1px solid var(--bo
 ul.links { padding-left: 1.1rem; }
 ul.links li { margin: .35rem 0; }
 code { font-size: .92em; background: var(--code-bg); padding: .05rem .3rem; border-radius: 4px; }
-.tabs ul { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; padding: 0; margin: -.5rem 0 1.25rem;
+.card > nav ul { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; padding: 0; margin: -.5rem 0 1.25rem;
   border-bottom: 1px solid var(--border); }
-.tabs a { display: block; padding: .45rem .75rem; text-decoration: none; color: var(--muted);
+.card > nav a { display: block; padding: .45rem .75rem; text-decoration: none; color: var(--muted);
   border-radius: 6px 6px 0 0; }
-.tabs a[aria-current=page] { color: var(--text); font-weight: 600; box-shadow: inset 0 -2px 0 var(--accent); }
+.card > nav a[aria-current=page] { color: var(--text); font-weight: 600; box-shadow: inset 0 -2px 0 var(--accent); }
 .muted { color: var(--muted); }
 .hint { color: var(--muted); font-size: .9rem; margin: 0 0 .35rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);

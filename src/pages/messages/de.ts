@@ -9,7 +9,7 @@ export const de: Messages = {
   layout: {
     signedInAs: (username: string) => html`Angemeldet als ${b(username)}`,
     signOut: 'Abmelden',
-    accountNav: 'Ihr Konto',
+    accountNav: 'Konto',
   },
   login: {
     title: 'Anmelden',
@@ -189,14 +189,17 @@ mit den Scopes, die Sie wählen. Senden Sie eines als <code>Authorization: Beare
   links: {
     setupTitle: (instance: string) => `${instance} einrichten`,
     setupIntro:
-      'Willkommen. Diese Instanz hat noch kein Konto: Legen Sie den ersten Administrator an. Dieser Link funktioniert einmal.',
+      'Willkommen. Diese Instanz hat noch kein Konto: Legen Sie den ersten Administrator an. ' +
+      'Dieser Link funktioniert einmal.',
     username: 'Benutzername',
     emailOptional: 'E-Mail-Adresse (optional)',
     password: 'Passwort',
     passwordAgain: 'Passwort wiederholen',
     createAdmin: 'Administrator anlegen',
     deadTitle: 'Dieser Link funktioniert nicht',
-    dead: 'Dieser Link kann nicht verwendet werden: Er wurde schon benutzt, ist abgelaufen oder wurde durch einen neueren ersetzt.',
+    dead:
+      'Dieser Link kann nicht verwendet werden: Er wurde schon benutzt, ist abgelaufen ' +
+      'oder wurde durch einen neueren ersetzt.',
     deadSetup: (instance: string) =>
       html`Wenn ${instance} bereits eingerichtet ist, <a href="/login">melden Sie sich an</a>. Sonst starten Sie
 <code>latchkey serve</code> neu: Solange es kein Konto gibt, gibt es einen neuen Einrichtungslink aus.`,

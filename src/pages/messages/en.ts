@@ -14,7 +14,7 @@ export const en = {
   layout: {
     signedInAs: (username: string) => html`Signed in as ${b(username)}`,
     signOut: 'Sign out',
-    accountNav: 'Your account',
+    accountNav: 'Account',
   },
   login: {
     title: 'Sign in',
