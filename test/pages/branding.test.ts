@@ -206,6 +206,23 @@ describe('issue 17: the page speaks the language asked for', () => {
     expect(other).toContain('<h1>Sign in</h1>')
   })
 
+  test('the account pages too: German nav, labels and buttons, from Accept-Language', async () => {
+    const browser = new Browser(server.url)
+    await browser.login('alice')
+    const german = { headers: { 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.5' } }
+    const password = await (await browser.request('/account/password', german)).text()
+    expect(password).toContain('<html lang="de">')
+    expect(password).toContain('<h1>Passwort ändern</h1>')
+    expect(password).toContain('<label for="current_password">Aktuelles Passwort</label>')
+    expect(password).toContain('<nav aria-label="Konto">')
+    expect(password).toContain('<a href="/account/password" aria-current="page">Passwort</a>')
+    expect(password).toContain('Angemeldet als <strong>alice</strong>')
+    const tokens = await (await browser.request('/account/tokens', german)).text()
+    expect(tokens).toContain('<option value="2592000" selected>30 Tagen</option>')
+    expectNoScript(password)
+    expectNoScript(tokens)
+  })
+
   test('error pages too: a German 404, and the OAuth error itself stays English', async () => {
     const notFound = await fetch(`${server.url}/nope`, { headers: { Accept: 'text/html', 'Accept-Language': 'de' } })
     expect(await notFound.text()).toContain('<h1>Seite nicht gefunden</h1>')
