@@ -23,7 +23,7 @@ export const STYLESHEET = `
 }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); }
-.page { max-width: 30rem; margin: 0 auto; padding: 2.5rem 1rem 3rem; }
+.page { max-width: 34rem; margin: 0 auto; padding: 2.5rem 1rem 3rem; }
 .masthead { display: flex; align-items: center; justify-content: space-between; flex-wrap: wrap; gap: .5rem;
   margin-bottom: 1.25rem; }
 .brand { display: inline-flex; align-items: center; gap: .6rem; color: var(--text); text-decoration: none;
@@ -33,6 +33,7 @@ body { margin: 0; background: var(--bg); color: var(--text); }
 .card { background: var(--card); border: 1px solid var(--border); border-radius: 12px; padding: 1.75rem 1.5rem;
   box-shadow: 0 1px 2px rgb(0 0 0 / .06), 0 4px 16px rgb(0 0 0 / .04); }
 h1 { font-size: 1.35rem; line-height: 1.3; margin: 0 0 1rem; }
+h2 { font-size: 1.1rem; line-height: 1.3; margin: 1.5rem 0 .5rem; }
 p { margin: .75rem 0; }
 a { color: var(--accent); text-underline-offset: 2px; }
 a:hover { color: var(--accent-hover); }
@@ -69,10 +70,11 @@ ul.links li { margin: .35rem 0; }
 code { font-size: .92em; background: var(--code-bg); padding: .05rem .3rem; border-radius: 4px; }
 .card > nav ul { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; padding: 0; margin: -.5rem 0 1.25rem;
   border-bottom: 1px solid var(--border); }
-.card > nav a { display: block; padding: .45rem .75rem; text-decoration: none; color: var(--muted);
+.card > nav a { display: block; padding: .4rem .6rem; font-size: .92rem; text-decoration: none; color: var(--muted);
   border-radius: 6px 6px 0 0; }
 .card > nav a[aria-current=page] { color: var(--text); font-weight: 600; box-shadow: inset 0 -2px 0 var(--accent); }
 .muted { color: var(--muted); }
+label.check { display: block; font-weight: 400; margin: .4rem 0; }
 .hint { color: var(--muted); font-size: .9rem; margin: 0 0 .35rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
   white-space: nowrap; }
