@@ -15,6 +15,8 @@ import * as applicationDefaultScopes from './2026_12_02_450_application_default_
 import * as applicationGroups from './2026_12_02_500_application_groups.ts'
 import * as emailVerified from './2026_12_02_600_email_verified.ts'
 import * as accountSelfService from './2026_12_03_300_account_self_service.ts'
+import * as clientRegistration from './2026_12_03_400_client_registration.ts'
+import * as clientMetadataDocuments from './2026_12_03_500_client_metadata_documents.ts'
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_000_initial': initial,
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_500_application_groups': applicationGroups,
   '2026_12_02_600_email_verified': emailVerified,
   '2026_12_03_300_account_self_service': accountSelfService,
+  '2026_12_03_400_client_registration': clientRegistration,
+  '2026_12_03_500_client_metadata_documents': clientMetadataDocuments,
 }

@@ -117,6 +117,35 @@ export const ConfigSchema = z
       .default('Latchkey'),
     /** Issue 17: an image file shown on every page, read once at start-up; a built-in logo without it. */
     logo: z.string().min(1).optional(),
+    /**
+     * Issue 18, RFC 7591: who may register a client at /oauth/register. off: nobody (no registration_endpoint
+     * in discovery); token: whoever holds an initial access token an administrator made; open: anyone, but
+     * only public clients with PKCE, the authorization-code grant and scopes open to self-registration.
+     */
+    registrationPolicy: z.enum(['off', 'token', 'open']).default('off'),
+    /** Self-registered clients that have not obtained tokens this long after registering are deleted. */
+    registrationPurgeAfter: seconds(86400),
+    /**
+     * Issue 18: a client_id that is an https URL is fetched as the client's metadata document
+     * (draft-ietf-oauth-client-id-metadata-document), what Model Context Protocol clients use. On by default.
+     */
+    metadataDocuments: flag(true),
+    /**
+     * host:port pairs whose metadata documents may be fetched although they are on another port than 443 or
+     * resolve to a loopback or private address (for testing, or a client on the operator's own network).
+     */
+    metadataDocumentAllowHosts: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().refine(isHostPort, 'must be host:port pairs separated by commas, e.g. app.test:8443')))
+      .default([]),
+    /** A PEM file of certificate authorities trusted for metadata documents besides the system's (for testing). */
+    metadataDocumentCaFile: z.string().min(1).optional(),
+    /** The scopes a client known only by its metadata document may ask for (within the document's `scope`). */
+    metadataDocumentScopes: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean))
+      .default(['openid', 'profile', 'email', 'offline_access']),
   })
   .strict()
   .transform((c) => ({ ...c, issuer: (c.issuer ?? `http://localhost:${c.port}`).replace(/\/+$/, '') }))
@@ -125,6 +154,14 @@ export const ConfigSchema = z
     (c) => c.sessionCookieDomain === undefined || domainCovers(c.sessionCookieDomain, new URL(c.issuer).hostname),
     { error: "the issuer's host must be the session cookie domain or under it", path: ['sessionCookieDomain'] },
   )
+
+/** `host:port` with a host name, an IPv4 address or a bracketed IPv6 address, and a port from 1 to 65535. */
+function isHostPort(v: string): boolean {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(v)
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return false
+  const host = m[1]!
+  return host.startsWith('[') ? isIP(host.slice(1, -1)) === 6 : isIP(host) === 4 || HOST_NAME.test(host)
+}
 
 function domainCovers(domain: string, host: string): boolean {
   return host === domain || host.endsWith(`.${domain}`)
@@ -136,8 +173,16 @@ export interface LogoImage {
   contentType: string
 }
 
-/** The forward-auth rules and the logo, read from the files `forwardAuthRules` and `logo` name, once at start-up. */
-export type Config = Readonly<z.output<typeof ConfigSchema> & { forwardAuth?: ForwardAuthRules; logoImage?: LogoImage }>
+/** The forward-auth rules, the CA file and the logo, read from the files their settings name, once at start-up. */
+export type Config = Readonly<
+  z.output<typeof ConfigSchema> & {
+    forwardAuth?: ForwardAuthRules
+    /** The PEM text of `metadataDocumentCaFile`, read once at start-up (issue 18). */
+    metadataDocumentCa?: string
+    /** The operator's logo (`logo`), read once at start-up (issue 17). */
+    logoImage?: LogoImage
+  }
+>
 export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, unknown>>
 
 /** The settings a flag or variable may name, with their flag and environment spellings. */
@@ -172,6 +217,12 @@ export const SETTINGS = {
   sessionCookieDomain: { flag: 'session-cookie-domain', env: 'LATCHKEY_SESSION_COOKIE_DOMAIN' },
   instanceName: { flag: 'instance-name', env: 'LATCHKEY_INSTANCE_NAME' },
   logo: { flag: 'logo', env: 'LATCHKEY_LOGO' },
+  registrationPolicy: { flag: 'registration-policy', env: 'LATCHKEY_REGISTRATION_POLICY' },
+  registrationPurgeAfter: { flag: 'registration-purge-after', env: 'LATCHKEY_REGISTRATION_PURGE_AFTER' },
+  metadataDocuments: { flag: 'metadata-documents', env: 'LATCHKEY_METADATA_DOCUMENTS' },
+  metadataDocumentAllowHosts: { flag: 'metadata-document-allow-hosts', env: 'LATCHKEY_METADATA_DOCUMENT_ALLOW_HOSTS' },
+  metadataDocumentCaFile: { flag: 'metadata-document-ca-file', env: 'LATCHKEY_METADATA_DOCUMENT_CA_FILE' },
+  metadataDocumentScopes: { flag: 'metadata-document-scopes', env: 'LATCHKEY_METADATA_DOCUMENT_SCOPES' },
 } as const satisfies Record<keyof ConfigInput, { flag: string; env: string }>
 
 export class ConfigError extends Error {
@@ -213,8 +264,15 @@ export function loadConfig({
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, names))
   const rulesFile = parsed.data.forwardAuthRules
   const forwardAuth = rulesFile ? readForwardAuthRules(rulesFile, names.forwardAuthRules!, readFile) : undefined
+  const caFile = parsed.data.metadataDocumentCaFile
+  const metadataDocumentCa = caFile ? readCaFile(caFile, names.metadataDocumentCaFile!, readFile) : undefined
   const logoImage = parsed.data.logo ? readLogo(parsed.data.logo, names.logo!, readBytes) : undefined
-  return Object.freeze({ ...parsed.data, ...(forwardAuth && { forwardAuth }), ...(logoImage && { logoImage }) })
+  return Object.freeze({
+    ...parsed.data,
+    ...(forwardAuth && { forwardAuth }),
+    ...(caFile && { metadataDocumentCa }),
+    ...(logoImage && { logoImage }),
+  })
 }
 
 const MAX_LOGO_BYTES = 256 * 1024
@@ -249,6 +307,18 @@ function readLogo(path: string, setting: string, readBytes: (p: string) => Uint8
   if (!kind.magic(bytes))
     throw new ConfigError(`logo ${path} (${setting}): its content is not the ${kind.contentType} its name says`)
   return { bytes, contentType: kind.contentType }
+}
+
+function readCaFile(path: string, setting: string, readFile: (p: string) => string): string {
+  let text: string
+  try {
+    text = readFile(path)
+  } catch (e) {
+    throw new ConfigError(`cannot read the metadata document CA file ${path} (${setting}): ${readProblem(e)}`)
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError(`metadata document CA file ${path} (${setting}) holds no PEM certificate`)
+  return text
 }
 
 function readForwardAuthRules(path: string, setting: string, readFile: (p: string) => string): ForwardAuthRules {

@@ -8,7 +8,7 @@ import type { Config } from './config.ts'
 import { createLogger, type Logger } from './http/logger.ts'
 import { createApp, type App } from './http/server.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
-import { createServices, type HandlerServices } from './services/index.ts'
+import { createServices, type HandlerServices, type ServiceDeps } from './services/index.ts'
 import type { Db } from './store/database.ts'
 import { migrateToLatest } from './store/migrate.ts'
 import { openStore, type Engine } from './store/open.ts'
@@ -32,14 +32,14 @@ export interface Provider extends AsyncDisposable {
 
 export async function openProvider(
   config: Config,
-  options: { clock?: Clock; logger?: Logger } = {},
+  options: { clock?: Clock; logger?: Logger; resolveHost?: ServiceDeps['resolveHost'] } = {},
 ): Promise<Provider> {
   const metrics = createMetrics()
   const { db, engine } = openStore(config, config.metrics === 'off' ? {} : { onQuery: metrics.observeQuery })
   try {
     await migrateToLatest(db)
     const clock = options.clock ?? systemClock
-    const services = createServices({ db, config, clock })
+    const services = createServices({ db, config, clock, resolveHost: options.resolveHost })
     await services.signingKeys.ensure()
     const logger = options.logger ?? createLogger(config.logLevel)
     metrics.setActiveSessions(() => services.health.activeSessions())

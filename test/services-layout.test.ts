@@ -22,7 +22,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   groups: ['users', 'shared'],
   applications: ['scopes', 'groups', 'shared'],
   tokens: ['applications', 'grants', 'scopes', 'shared'],
-  admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'shared'],
+  /** Issue 18: clients that register themselves (RFC 7591/7592) become applications. */
+  registration: ['applications', 'scopes', 'shared'],
+  admin: ['applications', 'tokens', 'users', 'scopes', 'grants', 'keys', 'registration', 'shared'],
 }
 
 /** Relative specifiers of every import form: static, type-only, side-effect, export … from, import(). */

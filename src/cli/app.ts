@@ -39,6 +39,11 @@ const FIELDS = {
   clientId: 'CLIENT_ID',
   defaultScopes: '--default-scopes',
   preset: '--preset',
+  logoUri: '--logo-uri',
+  clientUri: '--client-uri',
+  policyUri: '--policy-uri',
+  tosUri: '--tos-uri',
+  contacts: '--contact',
 }
 /** At creation CLIENT_ID is not an argument but the chosen --client-id. */
 const CREATE_FIELDS = { ...FIELDS, clientId: '--client-id' }
@@ -104,6 +109,16 @@ export const CREATE_FLAGS = {
       'only members of this group may use it; repeat for several (a member of any one may);\n' +
       'without it, every user may',
   },
+  'logo-uri': { type: 'string', value: 'URL', help: 'a logo shown on the consent page (https)' },
+  'client-uri': { type: 'string', value: 'URL', help: "the application's home page, linked on the consent page" },
+  'policy-uri': { type: 'string', value: 'URL', help: 'its privacy policy, linked on the consent page' },
+  'tos-uri': { type: 'string', value: 'URL', help: 'its terms of service, linked on the consent page' },
+  contact: {
+    type: 'string',
+    multiple: true,
+    value: 'EMAIL',
+    help: 'who is responsible for it (RFC 7591 contacts); repeat for several',
+  },
 } as const satisfies Flags
 
 const LIFETIME_HELP = `seconds for this application's tokens; "default" uses the server's setting`
@@ -130,6 +145,11 @@ export const UPDATE_FLAGS = {
     help: 'replaces the groups whose members may use it; repeat for several',
   },
   'no-groups': { type: 'boolean', help: 'opens it to every user again (clears the groups)' },
+  'logo-uri': { ...CREATE_FLAGS['logo-uri'], help: 'a logo shown on the consent page; "" removes it' },
+  'client-uri': { ...CREATE_FLAGS['client-uri'], help: 'its home page; "" removes it' },
+  'policy-uri': { ...CREATE_FLAGS['policy-uri'], help: 'its privacy policy; "" removes it' },
+  'tos-uri': { ...CREATE_FLAGS['tos-uri'], help: 'its terms of service; "" removes it' },
+  contact: { ...CREATE_FLAGS.contact, help: 'replaces who is responsible for it; repeat for several' },
 } as const satisfies Flags
 
 const CLIENT_ID_FLAG = {
@@ -158,6 +178,15 @@ export function appJson(a: Application, clientSecret?: string | null, groups: re
     owner_id: a.ownerId,
     allowed_groups: groups.map((g) => g.name),
     restricted_to_groups: a.restrictedToGroups,
+    logo_uri: a.logoUri,
+    client_uri: a.clientUri,
+    policy_uri: a.policyUri,
+    tos_uri: a.tosUri,
+    contacts: a.contacts,
+    registration: a.registration,
+    grant_completed_at: a.grantCompletedAt,
+    metadata_fetched_at: a.metadataDocument?.fetchedAt ?? null,
+    metadata_expires_at: a.metadataDocument?.expiresAt ?? null,
     created_at: a.createdAt,
   }
 }
@@ -187,6 +216,15 @@ function describe(a: Application, secret?: string | null, groups: readonly Group
       `refresh ${lifetime(a.refreshTokenTtl)} (${a.refreshPolicy}), ID token ${a.idTokenAlg}`,
   )
   if (a.refreshGracePeriod > 0) lines.push(`refresh grace: ${a.refreshGracePeriod} s`)
+  const links = [a.clientUri, a.logoUri, a.policyUri, a.tosUri].filter((u) => u !== null)
+  if (links.length) lines.push(`links:         ${links.join(' ')}`)
+  if (a.contacts.length) lines.push(`contacts:      ${a.contacts.join(' ')}`)
+  if (a.registration !== 'admin') lines.push(`registered:    ${a.registration}`)
+  if (a.metadataDocument)
+    lines.push(
+      `metadata:      fetched ${isoTime(a.metadataDocument.fetchedAt)}, ` +
+        `fetched again after ${isoTime(a.metadataDocument.expiresAt)}`,
+    )
   return lines.join('\n')
 }
 
@@ -203,6 +241,10 @@ function parseDefaultScopes(value: string): string[] | null {
 }
 
 /** Seconds, or `default` (null: the server's TTL setting). */
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString()
+}
+
 function parseLifetime(value: string, flag: string): number | null {
   if (value === 'default') return null
   const n = Number(value)
@@ -245,6 +287,8 @@ function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
     tokenFormat: values['token-format'],
     accessTokenTtl: lifetime('access-token-lifetime'),
     refreshTokenTtl: lifetime('refresh-token-lifetime'),
+    ...links(values, true),
+    contacts: values.contact,
     // --group NAME is resolved to ids once the database is open; --no-groups clears the list here.
     allowedGroups: values['no-groups'] ? [] : undefined,
   }
@@ -253,6 +297,17 @@ function updatePatch(values: Values<typeof UPDATE_FLAGS>) {
   if (Object.keys(given).length === 0 && !values.group)
     throw new UsageError('app update: nothing to change (see latchkey app update --help)')
   return parseOrInvalid(ApplicationPatch, given)
+}
+
+/** The link flags given; on update "" clears a link (null). */
+function links(values: Partial<Record<'logo-uri' | 'client-uri' | 'policy-uri' | 'tos-uri', string>>, clear: boolean) {
+  const link = (v: string | undefined) => (v === undefined ? undefined : clear && v === '' ? null : v)
+  return {
+    logoUri: link(values['logo-uri']),
+    clientUri: link(values['client-uri']),
+    policyUri: link(values['policy-uri']),
+    tosUri: link(values['tos-uri']),
+  }
 }
 
 /** Prints one application with the names of the groups on its list. */
@@ -344,7 +399,8 @@ export const APP_SUBCOMMANDS = {
       '--name N [--client-id ID] [--redirect-uri URI ...] [--scopes "openid profile email"]\n' +
       '         [--default-scopes "A B"|default] [--grant-types G,G] [--public]\n' +
       '         [--trusted] [--introspect] [--id-token-alg RS256|ES256] [--refresh-tokens always|offline_access]\n' +
-      '         [--refresh-grace-period SECONDS] [--owner USERNAME] [--group NAME ...] [--json]',
+      '         [--refresh-grace-period SECONDS] [--owner USERNAME] [--group NAME ...]\n' +
+      '         [--logo-uri URL] [--client-uri URL] [--policy-uri URL] [--tos-uri URL] [--contact EMAIL ...] [--json]',
     summary:
       'registers an application; prints the client id and, for confidential ones, the client secret (shown once).\n' +
       'Creates the database if there is none yet.',
@@ -369,6 +425,8 @@ export const APP_SUBCOMMANDS = {
         isTrusted: !!values.trusted,
         canIntrospect: !!values.introspect,
         ...(values['id-token-alg'] !== undefined ? { idTokenAlg: values['id-token-alg'] as never } : {}),
+        ...Object.fromEntries(Object.entries(links(values, false)).filter(([, v]) => v !== undefined)),
+        ...(values.contact !== undefined ? { contacts: values.contact } : {}),
       }
       parseNewApplication(input)
       return async ({ services }, print) => {
@@ -391,7 +449,8 @@ export const APP_SUBCOMMANDS = {
       '[--refresh-tokens always|offline_access]\n' +
       '         [--refresh-grace-period SECONDS] [--token-format opaque|jwt]\n' +
       '         [--access-token-lifetime S|default] [--refresh-token-lifetime S|default]\n' +
-      '         [--group NAME ... | --no-groups] [--json]',
+      '         [--group NAME ... | --no-groups] [--logo-uri URL] [--client-uri URL] [--policy-uri URL]\n' +
+      '         [--tos-uri URL] [--contact EMAIL ...] [--json]',
     argument: 'CLIENT_ID',
     summary:
       'changes only what is given (say, a redirect URI typo); --redirect-uri and --scopes replace the whole list',

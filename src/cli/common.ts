@@ -50,9 +50,15 @@ const SETTING_HELP = {
   sessionCookieDomain: ['D', 'session cookie Domain, for forward auth on hosts under D', 'host-only'],
   instanceName: ['NAME', "this instance's name on the sign-in and account pages", 'Latchkey'],
   logo: ['FILE', 'logo on every page (.svg .png .jpg .gif .webp, <= 256 KiB), read at start-up', 'built-in'],
+  registrationPolicy: ['P', 'who may register clients at /oauth/register (RFC 7591): off|token|open', 'off'],
+  registrationPurgeAfter: ['S', 'delete self-registered clients that got no token within S seconds', '86400'],
+  metadataDocuments: ['[B]', 'accept https URLs as client_id: client ID metadata documents; bare means true', 'true'],
+  metadataDocumentAllowHosts: ['HOSTS', 'host:port list whose documents may be on loopback/private/non-443', 'none'],
+  metadataDocumentCaFile: ['FILE', 'extra PEM CAs trusted when fetching metadata documents', 'system CAs only'],
+  metadataDocumentScopes: ['S', 'scopes a metadata document client may ask for', 'openid profile email offline_access'],
 } as const satisfies Record<Setting, readonly [string, string, string]>
 
-const BARE = new Set<Setting>(['passwordGrant', 'graphqlIntrospection', 'graphiql'])
+const BARE = new Set<Setting>(['passwordGrant', 'graphqlIntrospection', 'graphiql', 'metadataDocuments'])
 
 function settingFlag(key: Setting): Flag {
   const [value, help, fallback] = SETTING_HELP[key]

@@ -17,6 +17,7 @@ import { migrate } from './migrate.ts'
 import { scope } from './scope.ts'
 import { serve } from './serve.ts'
 import { token } from './token.ts'
+import { registrationToken } from './registration-token.ts'
 import { exportCommand, importCommand } from './transfer.ts'
 import { group } from './group.ts'
 import { user } from './user.ts'
@@ -37,6 +38,8 @@ Commands:
   backup     write a consistent online backup of the SQLite database
   export     write users, apps, scopes, grants, keys and live tokens to a file (JSON lines)
   import     read such a file into a new database (e.g. SQLite → PostgreSQL)
+  registration-token
+             create, list, revoke initial access tokens for client registration (RFC 7591)
 
 Options:
   --help, -h       this help; \`latchkey <command> --help\` shows the options of each command
@@ -57,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   backup,
   export: exportCommand,
   import: importCommand,
+  'registration-token': registrationToken,
 }
 
 /** Runs one command line; every failure becomes a sentence on stderr and a non-zero exit code (2: usage). */

@@ -5,7 +5,14 @@ import { splitList } from '../services/shared/lists.ts'
 import { requireFlag, UsageError } from './args.ts'
 import { commandGroup, subcommand } from './command.ts'
 
-const FIELDS = { name: '--name', description: '--description', implies: '--implies', isDefault: '--default' }
+const FIELDS = {
+  name: '--name',
+  description: '--description',
+  implies: '--implies',
+  isDefault: '--default',
+  selfRegistration: '--self-registration',
+}
+const SELF_REGISTRATION_HELP = 'clients registering themselves under --registration-policy open may ask for it'
 
 function importSummary(r: PresetImport): string {
   const lines = [
@@ -15,18 +22,25 @@ function importSummary(r: PresetImport): string {
   return lines.join('\n')
 }
 
-const scopeJson = (s: Scope) => ({ name: s.name, description: s.description, implies: s.implies, default: s.isDefault })
+const scopeJson = (s: Scope) => ({
+  name: s.name,
+  description: s.description,
+  implies: s.implies,
+  default: s.isDefault,
+  self_registration: s.selfRegistration,
+})
 
 /** The `scope` subcommands; test/graphql/parity.test.ts holds each against its GraphQL twin. */
 export const SCOPE_SUBCOMMANDS = {
   create: subcommand({
-    usage: '--name N --description D [--implies "child1 child2"] [--default] [--json]',
+    usage: '--name N --description D [--implies "child1 child2"] [--default] [--self-registration] [--json]',
     summary: 'creates a scope; creates the database if there is none yet',
     flags: {
       name: { type: 'string', value: 'N', help: 'the scope name (printable ASCII, no spaces)' },
       description: { type: 'string', value: 'D', help: 'what the consent page says it allows' },
       implies: { type: 'string', value: '"A B"', help: 'scopes granted with it' },
       default: { type: 'boolean', help: 'granted when a request names no scope' },
+      'self-registration': { type: 'boolean', help: SELF_REGISTRATION_HELP },
     },
     database: 'create',
     fields: FIELDS,
@@ -36,6 +50,7 @@ export const SCOPE_SUBCOMMANDS = {
         description: requireFlag(values.description, 'description'),
         implies: splitList(values.implies),
         isDefault: !!values.default,
+        selfRegistration: !!values['self-registration'],
       })
       return async ({ services }, print) => {
         const s = await services.scopes.create(input)
@@ -44,7 +59,9 @@ export const SCOPE_SUBCOMMANDS = {
     },
   }),
   update: subcommand({
-    usage: '[--description D] [--implies "child1 child2"] [--default|--no-default] [--json]',
+    usage:
+      '[--description D] [--implies "child1 child2"] [--default|--no-default]\n' +
+      '         [--self-registration|--no-self-registration] [--json]',
     argument: 'NAME',
     summary:
       'changes only what is given; --implies replaces the whole list (tokens holding the scope gain or lose with it)',
@@ -54,6 +71,8 @@ export const SCOPE_SUBCOMMANDS = {
       implies: { type: 'string', value: '"A B"', help: 'scopes granted with it ("" for none)' },
       default: { type: 'boolean', help: 'granted when a request names no scope' },
       'no-default': { type: 'boolean', help: 'no longer granted by default' },
+      'self-registration': { type: 'boolean', help: SELF_REGISTRATION_HELP },
+      'no-self-registration': { type: 'boolean', help: 'self-registered clients may no longer be given it' },
     },
     database: 'existing',
     fields: { ...FIELDS, name: 'NAME' },
@@ -65,7 +84,10 @@ export const SCOPE_SUBCOMMANDS = {
         description: values.description,
         implies: values.implies === undefined ? undefined : splitList(values.implies),
         isDefault: values.default ? true : values['no-default'] ? false : undefined,
+        selfRegistration: values['self-registration'] ? true : values['no-self-registration'] ? false : undefined,
       }
+      if (values['self-registration'] && values['no-self-registration'])
+        throw new UsageError('--self-registration and --no-self-registration contradict each other')
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
       if (Object.keys(given).length === 0)
         throw new UsageError('scope update: nothing to change (see latchkey scope update --help)')

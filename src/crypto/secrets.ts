@@ -20,6 +20,10 @@ export const PREFIX = {
   /** Issue 17: the first-run setup link and password-reset (invitation) links. */
   setupLink: 'lksu_',
   resetLink: 'lkrl_',
+  /** RFC 7591 §3 initial access token, made by an administrator (issue 18). */
+  initialAccessToken: 'lkiat_',
+  /** RFC 7592 registration access token, given to a self-registered client (issue 18). */
+  registrationAccessToken: 'lkrat_',
 } as const
 export type SecretKind = keyof typeof PREFIX
 

@@ -9,7 +9,7 @@ import type { Port } from '../services/index.ts'
  * (admin.access) is the endpoint's (graphql/http.ts), done before any resolver runs.
  */
 export type ResolverPorts = Port<{
-  admin: 'applications' | 'keys' | 'scopes' | 'tokens' | 'users'
+  admin: 'applications' | 'keys' | 'scopes' | 'tokens' | 'users' | 'registrationTokens'
   scopes: 'all' | 'find'
   groups: 'create' | 'update' | 'delete' | 'addMember' | 'removeMember' | 'find' | 'list' | 'members' | 'byIds'
 }>

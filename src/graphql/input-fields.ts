@@ -42,6 +42,8 @@ export const INPUT_FIELD_NAMES = {
   UpdateGroupInput: { newName: 'name' },
   GroupIdInput: {},
   GroupMemberInput: {},
+  CreateInitialAccessTokenInput: {},
+  InitialAccessTokenIdInput: {},
 } satisfies Record<string, FieldNames>
 export type InputTypeName = keyof typeof INPUT_FIELD_NAMES
 

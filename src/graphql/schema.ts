@@ -15,6 +15,7 @@ import './mutations/applications.ts'
 import './mutations/accounts.ts'
 import './mutations/scopes-and-keys.ts'
 import './mutations/groups.ts'
+import './mutations/registration-tokens.ts'
 
 export const schema = builder.toSchema()
 

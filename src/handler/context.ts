@@ -27,6 +27,8 @@ export interface RequestContext<S> {
   query: Params
   /** The body's parameters, parsed before dispatch as the route declares (else empty). */
   body: Params
+  /** A `jsonDocument` route's body (issue 18, RFC 7591 client metadata); undefined on other routes. */
+  document?: Record<string, unknown>
   services: S
   config: Config
   /** The provider's clock (the services' own), for handlers that compare times. */

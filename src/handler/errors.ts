@@ -32,6 +32,9 @@ export type OAuthErrorCode =
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
+  // RFC 7591 §3.2.2
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
   // RFC 9110: not an OAuth code, but answered in the same JSON shape
   | 'method_not_allowed'
   | 'not_found'
@@ -157,6 +160,15 @@ export class TemporarilyUnavailable extends OAuthError {
   ) {
     super(description, options)
   }
+}
+
+/** RFC 7591 §3.2.2: a redirect URI of a registration is refused. */
+export class InvalidRedirectUri extends OAuthError {
+  readonly code = 'invalid_redirect_uri'
+}
+/** RFC 7591 §3.2.2: another metadata field of a registration is refused; the description names it. */
+export class InvalidClientMetadata extends OAuthError {
+  readonly code = 'invalid_client_metadata'
 }
 
 /** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */

@@ -105,6 +105,34 @@ export async function bodyParams(request: Request, { json }: { json: boolean }):
   return isForm ? parseUrlEncoded(text) : parseJsonObject(text)
 }
 
+/**
+ * Issue 18: a JSON document whose members may be arrays and objects (RFC 7591 §3 client metadata), for
+ * routes that declare `jsonDocument`: application/json only (RFC 7591 §3: "with a content type of application/json"),
+ * an object at the top, no member given twice, within the body limit. Anything else throws `refuse(reason)`,
+ * so the endpoint answers it in its own RFC's words (invalid_client_metadata, RFC 7591 §3.2.2).
+ */
+export async function readJsonDocument(
+  request: Request,
+  refuse: (reason: string) => Error,
+): Promise<Record<string, unknown>> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json') throw refuse('the request body must be application/json (RFC 7591 §3)')
+  const text = await readText(request)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw refuse('the request body is not valid JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw refuse('the request body must be a JSON object')
+  const twice = repeatedTopLevelKey(text)
+  if (twice !== undefined) throw refuse(`member ${safeName(twice)} is given twice`)
+  if (Object.keys(value).length > LIMITS.parameters) throw refuse('too many members')
+  if (text.includes('\\u0000')) throw refuse('the request body holds a NUL character')
+  return value as Record<string, unknown>
+}
+
 /** Stateless between calls (no `stream` option), so one decoder serves every request. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 

@@ -19,6 +19,14 @@ import { showDeviceEntry, submitDeviceCode, submitDeviceDecision } from '../page
 import { discovery, jwks } from '../oauth/endpoints/discovery.ts'
 import { introspect } from '../oauth/endpoints/introspect.ts'
 import { revoke } from '../oauth/endpoints/revoke.ts'
+import {
+  deleteClientConfiguration,
+  readClientConfiguration,
+  register,
+  REGISTRATION_PATH,
+  refuseRegistrationBody,
+  updateClientConfiguration,
+} from '../oauth/endpoints/register.ts'
 import { tokenInfo } from '../oauth/endpoints/token-info.ts'
 import { token } from '../oauth/endpoints/token.ts'
 import { userinfo } from '../oauth/endpoints/userinfo.ts'
@@ -46,10 +54,18 @@ export interface Endpoint {
    * (http/origin.ts), before its body is read.
    */
   sameOrigin?: boolean
+  /**
+   * Issue 18: the body is a JSON document (RFC 7591 client metadata), parsed into `ctx.document`; a body
+   * that is not one is refused with the error this returns.
+   */
+  jsonDocument?: (reason: string) => Error
 }
 
+/** PUT and DELETE only where a protocol defines them (RFC 7592 client configuration). */
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
 export interface Route {
-  methods: Partial<Record<'GET' | 'POST', Handler | Endpoint>>
+  methods: Partial<Record<RouteMethod, Handler | Endpoint>>
   /**
    * Answers every other method the same way: forward auth, whose sub-request carries the original
    * request's method (nginx) and whose body it never reads.
@@ -127,6 +143,16 @@ export const ROUTES: Record<string, Route> = {
   '/login/oauth/keys': jwksRoute,
   '/api/v4/user': forgeUserRoute(gitlabCurrentUser, 'gitlab'),
   '/api/v1/user': forgeUserRoute(giteaCurrentUser, 'gitea'),
+  // Issue 18: RFC 7591 registration (POST) and RFC 7592 client configuration (?client_id=ID).
+  [REGISTRATION_PATH]: {
+    methods: {
+      POST: { handle: register, jsonDocument: refuseRegistrationBody },
+      GET: { handle: readClientConfiguration, query: true },
+      PUT: { handle: updateClientConfiguration, query: true, jsonDocument: refuseRegistrationBody },
+      DELETE: { handle: deleteClientConfiguration, query: true },
+    },
+    cors: true,
+  },
   '/.well-known/openid-configuration': { methods: { GET: discovery }, cors: true },
   '/.well-known/oauth-authorization-server': { methods: { GET: discovery }, cors: true },
   // Issue 16: reverse proxies' sub-requests keep the original method; no body is ever read.

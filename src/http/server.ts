@@ -10,7 +10,7 @@ import type { Server } from 'bun'
 import type { Config } from '../config.ts'
 import { MethodNotAllowed, RouteNotFound, ServerError, TemporarilyUnavailable } from '../handler/errors.ts'
 import type { HandlerServices } from '../services/index.ts'
-import { acceptsHtml, parseCookies, queryParams, readBody } from '../handler/params.ts'
+import { acceptsHtml, parseCookies, queryParams, readBody, readJsonDocument } from '../handler/params.ts'
 import { clientIp, normalize } from './client-ip.ts'
 import { pageUi } from '../pages/ui.ts'
 import type { Headers, Reply, ServerContext } from '../handler/context.ts'
@@ -20,7 +20,7 @@ import type { Metrics } from '../metrics.ts'
 import { refuseCrossSite } from './origin.ts'
 import { renderError, type ErrorShape } from './render-error.ts'
 import { toResponse } from './respond.ts'
-import { ROUTES, type Endpoint, type Route } from './routes.ts'
+import { ROUTES, type Endpoint, type Route, type RouteMethod } from './routes.ts'
 
 const MAX_URL_LENGTH = 16 * 1024
 /** An incoming X-Request-Id is kept only when it is a short token of safe characters. */
@@ -68,6 +68,7 @@ export function createApp(
         grant_type: ctx?.log.grantType,
         error: ctx?.log.error,
         fault: ctx?.log.fault,
+        detail: ctx?.log.debug,
         ip,
       })
       if (metrics) observe(metrics, ctx, route, request.method, response.status, seconds)
@@ -126,7 +127,7 @@ async function dispatch(ctx: ServerContext, route: Route | undefined): Promise<R
     if (!route) throw new RouteNotFound('no such endpoint')
     if (ctx.method === 'OPTIONS' && route.cors) return { type: 'empty', status: 204, headers: CORS_PREFLIGHT_HEADERS }
     const endpoint =
-      route.methods[ctx.method as 'GET' | 'POST'] ??
+      route.methods[ctx.method as RouteMethod] ??
       (ctx.method === 'HEAD' ? route.methods.GET : undefined) ??
       route.anyMethod
     if (!endpoint) throw new MethodNotAllowed(`${ctx.method.slice(0, 10)} is not allowed here`)
@@ -141,6 +142,7 @@ async function run(ctx: ServerContext, endpoint: Endpoint): Promise<Reply> {
   if (endpoint.sameOrigin) refuseCrossSite(ctx)
   if (endpoint.query) ctx.query = queryParams(ctx.url)
   if (endpoint.body) ctx.body = await readBody(ctx.request, endpoint.body)
+  if (endpoint.jsonDocument) ctx.document = await readJsonDocument(ctx.request, endpoint.jsonDocument)
   return endpoint.handle(ctx)
 }
 
@@ -154,6 +156,8 @@ function failure(ctx: ServerContext, route: Route | undefined, error: unknown): 
   // bug: the request line says so (`fault`), with no stack and no second line.
   if (oauth instanceof TemporarilyUnavailable) ctx.log.fault = oauth.options.debug
   else if (oauth.status >= 500) ctx.defect = error
+  // A refusal's private detail (issue 18: why a client's metadata document was refused) goes to the log only.
+  else if (oauth.options.debug !== undefined) ctx.log.debug = oauth.options.debug.slice(0, 500)
   return reply
 }
 

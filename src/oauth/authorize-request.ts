@@ -9,7 +9,19 @@ import type { Application } from '../services/applications/applications.ts'
 import type { Port } from '../services/index.ts'
 import { checkIdTokenHint, type IdTokenHintPorts } from '../oidc/id-token-hint.ts'
 import { matchRedirectUri } from '../services/applications/redirect-uris.ts'
-import { InvalidRequest, InvalidScope, OAuthError, UnsupportedResponseType } from '../handler/errors.ts'
+import {
+  ClientMetadataRefused,
+  isMetadataDocumentId,
+  MetadataFetchLimited,
+} from '../services/applications/metadata-documents.ts'
+import {
+  InvalidClient,
+  InvalidRequest,
+  InvalidScope,
+  OAuthError,
+  TooManyRequests,
+  UnsupportedResponseType,
+} from '../handler/errors.ts'
 import { parseChallenge, type PkceChallenge } from './pkce.ts'
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account'] as const
@@ -51,14 +63,17 @@ export class RedirectableError extends Error {
 }
 
 /** What validating an authorization request uses: the client lookup, scopes, and the hint's keys. */
-export type AuthorizeRequestPorts = IdTokenHintPorts & Port<{ applications: 'findByClientId'; scopes: 'resolve' }>
+export type AuthorizeRequestPorts = IdTokenHintPorts &
+  Port<{ applications: 'findByClientId' | 'findMetadataClient'; scopes: 'resolve' }>
 
 export async function validateAuthorizeRequest(
   services: AuthorizeRequestPorts,
   issuer: string,
   params: Params,
+  /** The requester's address: fetching metadata documents is rate-limited by it (issue 18). */
+  ip: string,
 ): Promise<AuthorizeRequest> {
-  const client = await findClient(services, params.client_id)
+  const client = await findClient(services, params.client_id, ip)
   const { redirectUri, sent } = resolveRedirectUri(client, params)
   const state = params.state
   if (state !== undefined && state.length > MAX_STATE)
@@ -78,13 +93,33 @@ export async function validateAuthorizeRequest(
   }
 }
 
-async function findClient(services: AuthorizeRequestPorts, clientId: string | undefined): Promise<Application> {
+async function findClient(
+  services: AuthorizeRequestPorts,
+  clientId: string | undefined,
+  ip: string,
+): Promise<Application> {
+  if (clientId !== undefined && isMetadataDocumentId(clientId)) return metadataClient(services, clientId, ip)
   // RFC 6749 §4.1.2.1: one page for a missing and an unknown client_id, no redirect.
   const client = clientId && clientId.length <= 200 ? await services.applications.findByClientId(clientId) : undefined
   if (!client) throw new UnredirectableError(new InvalidRequest('unknown or missing client_id'))
   if (!client.grantTypes.includes('authorization_code'))
     throw new UnredirectableError(new InvalidRequest('this application does not use the authorization code flow'))
   return client
+}
+
+/**
+ * Issue 18, draft-ietf-oauth-client-id-metadata-document: a URL client_id is fetched; a document that
+ * cannot be used is `invalid_client` on a page, never a redirect to a URI nobody has verified.
+ */
+async function metadataClient(services: AuthorizeRequestPorts, clientId: string, ip: string): Promise<Application> {
+  try {
+    return await services.applications.findMetadataClient(clientId, ip)
+  } catch (e) {
+    if (e instanceof MetadataFetchLimited) throw new UnredirectableError(new TooManyRequests(e.message, e.retryAfter))
+    if (e instanceof ClientMetadataRefused)
+      throw new UnredirectableError(new InvalidClient(e.message, { cause: e, debug: e.logLine }))
+    throw e
+  }
 }
 
 function resolveRedirectUri(client: Application, params: Params): { redirectUri: string; sent: boolean } {

@@ -8,6 +8,11 @@ import type { Application } from '../services/applications/applications.ts'
 import type { Port } from '../services/index.ts'
 import { safeEqual } from '../crypto/secrets.ts'
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../handler/errors.ts'
+import {
+  ClientMetadataRefused,
+  isMetadataDocumentId,
+  MetadataFetchLimited,
+} from '../services/applications/metadata-documents.ts'
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none']
@@ -69,7 +74,7 @@ function presented(request: Request, params: Params): PresentedCredentials {
  * no lockout of the right answer, only a brake on floods.
  */
 /** What client authentication uses: the applications' secret check and its rate limit. */
-export type ClientAuthPorts = Port<{ applications: 'authenticate'; rateLimits: 'hit' }>
+export type ClientAuthPorts = Port<{ applications: 'authenticate' | 'findMetadataClient'; rateLimits: 'hit' }>
 
 export async function authenticateClient(
   services: ClientAuthPorts,
@@ -78,11 +83,29 @@ export async function authenticateClient(
   ip: string,
 ): Promise<{ client: Application; method: ClientAuthMethod }> {
   const creds = presented(request, params)
-  if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200)
+  if (isMetadataDocumentId(creds.clientId)) await refreshMetadataClient(services, creds, ip)
+  else if (creds.clientId.length > 200 || (creds.secret?.length ?? 0) > 200)
     throw new InvalidClient('client authentication failed')
   const client = await services.applications.authenticate(creds.clientId, creds.secret)
   if (client) return { client, method: creds.method }
   const wait = await services.rateLimits.hit('clientSecretPerClientIp', `${creds.clientId}|${ip}`)
   if (wait > 0) throw new TooManyRequests('too many failed client authentications; try again later', wait)
   throw new InvalidClient('client authentication failed')
+}
+
+/**
+ * Issue 18: a client known by its metadata document is public and has no secret (draft-ietf-oauth-client-id-
+ * metadata-document §4.1); its document is fetched again first when the cached copy has expired, and a
+ * document that can no longer be used refuses the client (401 invalid_client, saying why).
+ */
+async function refreshMetadataClient(services: ClientAuthPorts, creds: PresentedCredentials, ip: string) {
+  if (creds.secret !== undefined)
+    throw new InvalidClient('a client identified by a metadata document URL has no secret; send none')
+  try {
+    await services.applications.findMetadataClient(creds.clientId, ip)
+  } catch (e) {
+    if (e instanceof MetadataFetchLimited) throw new TooManyRequests(e.message, e.retryAfter)
+    if (e instanceof ClientMetadataRefused) throw new InvalidClient(e.message, { cause: e, debug: e.logLine })
+    throw e
+  }
 }

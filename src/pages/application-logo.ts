@@ -1,6 +1,7 @@
 /**
  * @module
- * Issue 17: which application logos a page shows. Only same-origin ones: the page CSP stays
+ * Issue 17: which application logos the sign-in and device pages show (the consent page shows a registered
+ * client's https logo under a CSP made for it, issue 18). Only same-origin ones: the page CSP stays
  * `img-src 'self'` (http/headers.ts). A remote logo would need the CSP to name its host per page and
  * would tell that host who is signing in, and when; a data: URI would need `img-src data:` on every
  * page. Neither is worth weakening the sign-in pages for; no logo is shown instead.

@@ -39,7 +39,7 @@ export type AuthorizeEndpointPorts = AuthorizeRequestPorts &
 export async function authorize(ctx: RequestContext<AuthorizeEndpointPorts>): Promise<Reply> {
   return guard(ctx, async () => {
     const params = ctx.method === 'POST' ? ctx.body : ctx.query
-    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
+    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params, ctx.ip)
     const session = await ctx.services.sessions.resolve(ctx.cookies.get(SESSION_COOKIE))
     if (needsLogin(ctx, req, session)) {
       if (req.prompt.has('none')) throw new RedirectableError(loginRequired(req, session), req.redirectUri, req.state)
@@ -68,7 +68,7 @@ export async function authorizeDecision(ctx: RequestContext<AuthorizeEndpointPor
   return guard(ctx, async () => {
     // The route is same-origin only: a consent sent from another site never reaches this point.
     const { csrf_token: csrf, decision, ...params } = ctx.body
-    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
+    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params, ctx.ip)
     const cookie = ctx.cookies.get(SESSION_COOKIE)
     const session = await ctx.services.sessions.resolve(cookie)
     // The request was validated above, so starting again is that same request, from the top.
@@ -210,8 +210,26 @@ async function showConsent(
       : await ctx.services.grants.approvedScopes(session.user.id, req.client.id),
     csrf: csrfToken(cookie),
     request,
+    client: {
+      logoUri: req.client.logoUri,
+      clientUri: req.client.clientUri,
+      policyUri: req.client.policyUri,
+      tosUri: req.client.tosUri,
+      unverified: req.client.registration !== 'admin',
+    },
+    ...(req.client.metadataDocument && { unverifiedHost: new URL(req.client.clientId).host }),
   })
-  return { type: 'html', html }
+  // Issue 18: the client's logo (an https URL it registered) may load; nothing else from elsewhere.
+  const logo = req.client.logoUri ? new URL(req.client.logoUri).origin : undefined
+  const headers: Array<[string, string]> = logo
+    ? [
+        [
+          'Content-Security-Policy',
+          `default-src 'none'; style-src 'self'; img-src 'self' ${logo}; frame-ancestors 'none'; base-uri 'none'`,
+        ],
+      ]
+    : []
+  return { type: 'html', html, headers }
 }
 
 async function issueCode(

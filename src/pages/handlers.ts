@@ -71,7 +71,7 @@ async function signInContext(
   const params: Record<string, string> = Object.fromEntries(url.searchParams)
   const ui = pageUi(ctx, params.ui_locales)
   try {
-    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params)
+    const req = await validateAuthorizeRequest(ctx.services, ctx.config.issuer, params, ctx.ip)
     const redirectHost = new URL(req.redirectUri).host || req.redirectUri
     return {
       ui,

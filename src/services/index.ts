@@ -15,6 +15,7 @@ import { createGroupService } from './groups/groups.ts'
 import { createHealthService } from './operations/health.ts'
 import { createPurgeService } from './operations/purge.ts'
 import { createRateLimitService } from './shared/rate-limits.ts'
+import { createRegistrationService } from './registration/registration.ts'
 import { createScopeService } from './scopes/scopes.ts'
 import { createSessionService } from './sessions/sessions.ts'
 import { createSigningKeyService } from './keys/signing-keys.ts'
@@ -29,6 +30,7 @@ export function createServices(deps: ServiceDeps) {
   const grants = createGrantService(deps, audit)
   const rateLimits = createRateLimitService(deps)
   const users = createUserService(deps, audit, rateLimits)
+  const registration = createRegistrationService(deps, audit, scopes)
   return withAdmin({
     deps,
     audit,
@@ -37,17 +39,18 @@ export function createServices(deps: ServiceDeps) {
     /** Issue 17: the first-run setup link and password-reset links (users/links.ts). */
     links: createLinkService({ ...deps, audit, hasher: users.passwordHasher, rateLimits }),
     sessions: createSessionService(deps, audit),
-    applications: createApplicationService(deps, audit, scopes),
+    applications: createApplicationService(deps, audit, scopes, rateLimits),
     grants,
     groups: createGroupService(deps, audit),
     codes: createAuthorizationCodeService(deps),
     tokens: createTokenService(deps, audit),
     signingKeys: createSigningKeyService(deps, audit),
     health: createHealthService(deps),
-    purge: createPurgeService(deps),
+    purge: createPurgeService(deps, registration.purgeUnused),
     rateLimits,
     deviceCodes: createDeviceCodeService(deps, audit, grants),
     transfer: createTransferService(deps, audit),
+    registration,
   })
 }
 export type Services = ReturnType<typeof createServices>

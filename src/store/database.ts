@@ -89,6 +89,25 @@ export interface ApplicationsTable {
   group_restricted: Generated<number>
   created_at: number
   updated_at: number
+  /** RFC 7591 §2 metadata shown on consent (migration 2026_12_03_400): absolute URLs or null. */
+  logo_uri: Generated<string | null>
+  client_uri: Generated<string | null>
+  policy_uri: Generated<string | null>
+  tos_uri: Generated<string | null>
+  /** JSON array of strings (RFC 7591 §2 `contacts`). */
+  contacts: Generated<string>
+  /** How the row came to be: 'admin' | 'dynamic' (RFC 7591) | 'metadata_document' (CIMD). */
+  registration: Generated<string>
+  /** As registered (RFC 7591 §2); null for applications an administrator made. */
+  token_endpoint_auth_method: Generated<string | null>
+  /** SHA-256 of the RFC 7592 registration access token; never the token. */
+  registration_token_hash: Generated<string | null>
+  /** When it first obtained tokens; a self-registered client that never did is purged. */
+  grant_completed_at: Generated<number | null>
+  /** Issue 18: when the client ID metadata document at client_id was fetched; null: made by an administrator. */
+  metadata_fetched_at: Generated<number | null>
+  /** Issue 18: until when the fetched document may be used before fetching it again. */
+  metadata_expires_at: Generated<number | null>
 }
 
 export interface ScopesTable {
@@ -97,6 +116,27 @@ export interface ScopesTable {
   implies: string
   is_default: number
   created_at: number
+  /** 1: a client registering itself under policy `open` may ask for it (migration 2026_12_03_400). */
+  self_registration: Generated<number>
+}
+
+/** Initial access tokens (RFC 7591 §3) an administrator made; SHA-256 only (migration 2026_12_03_400). */
+export interface RegistrationTokensTable {
+  id: string
+  token_hash: string
+  hint: string
+  description: string | null
+  /** The ceiling, space-separated: a registration made with the token may name only these. */
+  scopes: string
+  grant_types: string
+  /** Null: any number of registrations until it expires. */
+  max_uses: number | null
+  use_count: Generated<number>
+  created_by: string | null
+  created_at: number
+  expires_at: number
+  last_used_at: number | null
+  revoked_at: number | null
 }
 
 export interface GrantsTable {
@@ -275,6 +315,7 @@ export interface Database {
   counters: CountersTable
   application_groups: ApplicationGroupsTable
   one_time_links: OneTimeLinksTable
+  registration_tokens: RegistrationTokensTable
 }
 
 export type Db = Kysely<Database>

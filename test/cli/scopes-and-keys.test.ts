@@ -36,10 +36,17 @@ describe('issue 14 §3: latchkey scope update (twin of updateScope)', () => {
       description: 'All of the wiki',
       implies: ['read:wiki'],
       default: true,
+      self_registration: false,
     })
 
     const cleared = await lk.run(['scope', 'update', 'wiki', '--implies', '', '--no-default', '--json'])
-    expect(cleared.json()).toEqual({ name: 'wiki', description: 'All of the wiki', implies: [], default: false })
+    expect(cleared.json()).toEqual({
+      name: 'wiki',
+      description: 'All of the wiki',
+      implies: [],
+      default: false,
+      self_registration: false,
+    })
     const listed = (await lk.run(['scope', 'list', '--json'])).json<{ name: string; implies: string[] }[]>()
     expect(listed.find((s) => s.name === 'wiki')).toMatchObject({ implies: [] })
   })

@@ -14,6 +14,7 @@ import { ApplicationPatch, NewApplicationInput } from '../../src/services/applic
 import { ScopeInput, ScopePatch } from '../../src/services/scopes/scopes.ts'
 import { NewUserInput } from '../../src/services/users/users.ts'
 import { GroupPatch, NewGroupInput } from '../../src/services/groups/groups.ts'
+import { NewInitialAccessTokenInput } from '../../src/services/registration/initial-access-tokens.ts'
 import { startServer } from '../helpers/server.ts'
 import { globalId, gql, ok, REDIRECT, seedAdminWorld } from './support.ts'
 
@@ -38,6 +39,8 @@ const SERVICE_FIELDS: Record<InputTypeName, string[]> = {
   CreateGroupInput: [...Object.keys(NewGroupInput.shape)],
   UpdateGroupInput: [...Object.keys(GroupPatch.shape), 'id'],
   GroupIdInput: ['id'],
+  CreateInitialAccessTokenInput: [...Object.keys(NewInitialAccessTokenInput.shape)],
+  InitialAccessTokenIdInput: ['id'],
   GroupMemberInput: ['group', 'user'],
 }
 

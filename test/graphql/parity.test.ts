@@ -8,6 +8,7 @@ import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLObjectType, getNam
 import { APP_SUBCOMMANDS } from '../../src/cli/app.ts'
 import { GROUP_SUBCOMMANDS } from '../../src/cli/group.ts'
 import { KEY_SUBCOMMANDS } from '../../src/cli/key.ts'
+import { REGISTRATION_TOKEN_SUBCOMMANDS } from '../../src/cli/registration-token.ts'
 import { SCOPE_SUBCOMMANDS } from '../../src/cli/scope.ts'
 import { TOKEN_SUBCOMMANDS } from '../../src/cli/token.ts'
 import { USER_SUBCOMMANDS } from '../../src/cli/user.ts'
@@ -33,6 +34,11 @@ const APP_CREATE_TWINS: Record<string, string> = {
   'client-id': 'clientId',
   'default-scopes': 'defaultScopes',
   group: 'allowedGroups',
+  'logo-uri': 'logoUri',
+  'client-uri': 'clientUri',
+  'policy-uri': 'policyUri',
+  'tos-uri': 'tosUri',
+  contact: 'contacts',
 }
 const APP_UPDATE_TWINS: Record<string, string> = {
   name: 'name',
@@ -52,6 +58,11 @@ const APP_UPDATE_TWINS: Record<string, string> = {
   'default-scopes': 'defaultScopes',
   group: 'allowedGroups',
   'no-groups': 'allowedGroups',
+  'logo-uri': 'logoUri',
+  'client-uri': 'clientUri',
+  'policy-uri': 'policyUri',
+  'tos-uri': 'tosUri',
+  contact: 'contacts',
 }
 const USER_CREATE_TWINS: Record<string, string> = {
   username: 'username',
@@ -112,6 +123,9 @@ const COMMAND_TWINS: Record<string, string> = {
   'group delete': 'deleteGroup',
   'group list': 'groups',
   'group show': 'group',
+  'registration-token create': 'createInitialAccessToken',
+  'registration-token list': 'initialAccessTokens',
+  'registration-token revoke': 'revokeInitialAccessToken',
   'group add-member': 'addGroupMember',
   'group remove-member': 'removeGroupMember',
 }
@@ -181,6 +195,7 @@ describe('issue 14 §3: every CLI setting has its GraphQL twin, and back (every 
         scope: SCOPE_SUBCOMMANDS,
         key: KEY_SUBCOMMANDS,
         group: GROUP_SUBCOMMANDS,
+        'registration-token': REGISTRATION_TOKEN_SUBCOMMANDS,
       }
       const commands = Object.entries(groups).flatMap(([c, table]) => Object.keys(table).map((sub) => `${c} ${sub}`))
       expect(commands.sort()).toEqual(Object.keys(COMMAND_TWINS).sort())
@@ -278,7 +293,8 @@ describe('issue 14 §3: what a script reads it can send back', () => {
   const SETTINGS =
     'name redirectUris allowedScopes grantTypes trusted canIntrospect idTokenAlg refreshTokenPolicy tokenFormat ' +
     'accessTokenLifetime refreshTokenLifetime refreshGracePeriod' +
-    ' defaultScopes'
+    ' defaultScopes' +
+    ' logoUri clientUri policyUri tosUri contacts'
   /** Settings that name other objects: Application shows the objects, UpdateApplicationInput takes their ids. */
   const REFERENCES: Record<string, string> = { allowedGroups: 'Group' }
 

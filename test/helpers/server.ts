@@ -15,6 +15,7 @@ import { loadConfig, SETTINGS, type Config } from '../../src/config.ts'
 import { startServer as listen } from '../../src/http/server.ts'
 import { openProvider, type Provider } from '../../src/provider.ts'
 import type { Db } from '../../src/store/database.ts'
+import type { ServiceDeps } from '../../src/services/index.ts'
 import { createTestDatabase, onPostgres } from './database.ts'
 import { mount, unusedPort } from './in-process.ts'
 
@@ -33,6 +34,8 @@ export interface ServerOptions {
   clock?: Clock
   /** Bind a real loopback port instead of serving `fetch` in-process. */
   socket?: boolean
+  /** Issue 18: the DNS answers the metadata document fetcher sees, instead of the system's. */
+  resolveHost?: ServiceDeps['resolveHost']
 }
 
 /**
@@ -78,6 +81,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const logs: string[] = []
   const provider = await openProvider(config, {
     clock: options.clock,
+    resolveHost: options.resolveHost,
     logger: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
   })
   const url = `http://127.0.0.1:${config.port}`

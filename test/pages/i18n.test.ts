@@ -54,6 +54,7 @@ describe('issue 17: every catalogue is complete', () => {
     })
     // Words that are the same in both languages.
     expect(same.map((l) => l.split(':')[0])).toEqual([
+      '.consent.website',
       '.device.code',
       '.accountPages.name',
       '.accountPages.browser',

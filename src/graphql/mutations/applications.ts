@@ -28,6 +28,9 @@ const DEFAULT_SCOPES_DESCRIPTION =
   'RFC 6749 §3.3: what a request naming no scope gets, within allowedScopes; an empty list refuses such ' +
   "requests (invalid_scope). Null: the server's rule (the allowed scopes marked default, else all of them)."
 
+const LINK_DESCRIPTION = 'Issue 18, RFC 7591 §2: an https URL (http only on a loopback host) shown on the consent page.'
+const CONTACTS_DESCRIPTION = 'Issue 18, RFC 7591 §2: ways to reach the people responsible (e-mail addresses).'
+
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -52,6 +55,11 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
     allowedGroups: t.idList({
       description: 'Administrators only. Only members of these groups may use it; empty or absent: everyone.',
     }),
+    logoUri: t.string({ description: LINK_DESCRIPTION }),
+    clientUri: t.string({ description: LINK_DESCRIPTION }),
+    policyUri: t.string({ description: LINK_DESCRIPTION }),
+    tosUri: t.string({ description: LINK_DESCRIPTION }),
+    contacts: t.stringList({ description: CONTACTS_DESCRIPTION }),
   }),
 })
 
@@ -74,6 +82,11 @@ const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
     allowedGroups: t.idList({
       description: 'Administrators only. Replaces the list; an empty list opens it to everyone again.',
     }),
+    logoUri: t.string({ description: `${LINK_DESCRIPTION} Null removes it.` }),
+    clientUri: t.string({ description: `${LINK_DESCRIPTION} Null removes it.` }),
+    policyUri: t.string({ description: `${LINK_DESCRIPTION} Null removes it.` }),
+    tosUri: t.string({ description: `${LINK_DESCRIPTION} Null removes it.` }),
+    contacts: t.stringList({ description: CONTACTS_DESCRIPTION }),
   }),
 })
 
@@ -168,6 +181,11 @@ builder.mutationFields((t) => ({
           refreshGracePeriod: opt(i.refreshGracePeriod),
           ownerId: optionalIdOf(i.owner, UserRef, 'owner'),
           allowedGroups: groupIds(i.allowedGroups),
+          logoUri: opt(i.logoUri),
+          clientUri: opt(i.clientUri),
+          policyUri: opt(i.policyUri),
+          tosUri: opt(i.tosUri),
+          contacts: opt(i.contacts),
         }),
       ),
   }),
@@ -193,6 +211,11 @@ builder.mutationFields((t) => ({
           ...(present(i, 'accessTokenLifetime') && { accessTokenTtl: i.accessTokenLifetime ?? null }),
           ...(present(i, 'refreshTokenLifetime') && { refreshTokenTtl: i.refreshTokenLifetime ?? null }),
           allowedGroups: groupIds(i.allowedGroups),
+          ...(present(i, 'logoUri') && { logoUri: i.logoUri ?? null }),
+          ...(present(i, 'clientUri') && { clientUri: i.clientUri ?? null }),
+          ...(present(i, 'policyUri') && { policyUri: i.policyUri ?? null }),
+          ...(present(i, 'tosUri') && { tosUri: i.tosUri ?? null }),
+          contacts: opt(i.contacts),
         }),
       })),
   }),

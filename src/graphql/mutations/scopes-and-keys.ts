@@ -15,6 +15,9 @@ const CreateScopeInput = builder.inputType('CreateScopeInput', {
     description: t.string({ required: true }),
     implies: t.stringList(),
     isDefault: t.boolean(),
+    selfRegistration: t.boolean({
+      description: 'Issue 18: clients registering themselves under registration policy open may ask for it.',
+    }),
   }),
 })
 const UpdateScopeInput = builder.inputType('UpdateScopeInput', {
@@ -23,6 +26,9 @@ const UpdateScopeInput = builder.inputType('UpdateScopeInput', {
     description: t.string(),
     implies: t.stringList(),
     isDefault: t.boolean(),
+    selfRegistration: t.boolean({
+      description: 'Issue 18: clients registering themselves under registration policy open may ask for it.',
+    }),
   }),
 })
 const ScopePresetEnum = builder.enumType('ScopePreset', {
@@ -89,6 +95,7 @@ builder.mutationFields((t) => ({
           description: i.description,
           implies: opt(i.implies),
           isDefault: opt(i.isDefault),
+          selfRegistration: opt(i.selfRegistration),
         }),
       })),
   }),
@@ -104,6 +111,7 @@ builder.mutationFields((t) => ({
           description: opt(i.description),
           implies: opt(i.implies),
           isDefault: opt(i.isDefault),
+          selfRegistration: opt(i.selfRegistration),
         }),
       })),
   }),

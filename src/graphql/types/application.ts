@@ -46,6 +46,17 @@ export const GRACE_PERIOD_DESCRIPTION =
   'tokens instead of having its grant revoked as a replay (RFC 9700 §4.14.2); for clients that refresh in ' +
   `parallel, such as Git Credential Manager. 0 (the default) is off; at most ${MAX_REFRESH_GRACE_PERIOD}.`
 
+export const ApplicationRegistrationEnum = builder.enumType('ApplicationRegistration', {
+  description:
+    'Issue 18: how the application came to be. ADMIN: made with the CLI or GraphQL; DYNAMIC: registered itself ' +
+    '(RFC 7591); METADATA_DOCUMENT: its client id is the URL of its Client ID Metadata Document.',
+  values: {
+    ADMIN: { value: 'admin' },
+    DYNAMIC: { value: 'dynamic' },
+    METADATA_DOCUMENT: { value: 'metadata_document' },
+  } as const,
+})
+
 // Settings are read with the enums they are written with, so what a script reads it can send back.
 ApplicationRef.implement({
   description:
@@ -99,6 +110,33 @@ ApplicationRef.implement({
       description:
         'True when only members of allowedGroups may use it. Stays true when every such group was deleted: ' +
         'the application is then closed to everyone, never silently opened.',
+    }),
+    logoUri: t.exposeString('logoUri', { nullable: true, description: 'RFC 7591 §2; shown on consent.' }),
+    clientUri: t.exposeString('clientUri', { nullable: true, description: 'RFC 7591 §2; shown on consent.' }),
+    policyUri: t.exposeString('policyUri', { nullable: true, description: 'RFC 7591 §2; shown on consent.' }),
+    tosUri: t.exposeString('tosUri', { nullable: true, description: 'RFC 7591 §2; shown on consent.' }),
+    contacts: t.exposeStringList('contacts', { description: 'RFC 7591 §2.' }),
+    registration: t.expose('registration', { type: ApplicationRegistrationEnum }),
+    grantCompletedAt: t.expose('grantCompletedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it first obtained tokens. Self-registered applications that never do are purged (issue 18).',
+    }),
+    metadataFetchedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Issue 18: for a client known by its metadata document (its clientId is the URL), when the document ' +
+        'was last fetched; null for other applications.',
+      resolve: (a) => a.metadataDocument?.fetchedAt ?? null,
+    }),
+    metadataExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Issue 18: until when the fetched metadata document is used; after that it is fetched again. ' +
+        'Deleting the application makes the next request fetch it at once.',
+      resolve: (a) => a.metadataDocument?.expiresAt ?? null,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

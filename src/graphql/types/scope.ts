@@ -16,6 +16,9 @@ builder.node(ScopeRef, {
     name: t.exposeString('name'),
     description: t.exposeString('description'),
     isDefault: t.exposeBoolean('isDefault'),
+    selfRegistration: t.exposeBoolean('selfRegistration', {
+      description: 'Issue 18: clients registering themselves under registration policy open may ask for it.',
+    }),
     builtIn: t.boolean({ resolve: (s) => (BUILT_IN_SCOPES as readonly string[]).includes(s.name) }),
     implies: t.field({
       type: [ScopeRef],

@@ -11,6 +11,8 @@ import { CLIENT_AUTH_METHODS } from '../client-auth.ts'
 import { GRANTS } from '../grants/index.ts'
 
 export async function discovery(ctx: RequestContext<Port<{ scopes: 'all' }>>): Promise<Reply> {
+  // Issue 18: advertised only when someone may register (RFC 8414 §2: OPTIONAL).
+  const registration = ctx.config.registrationPolicy === 'off' ? undefined : `${ctx.config.issuer}/oauth/register`
   const iss = ctx.config.issuer
   const scopes = await ctx.services.scopes.all()
   return {
@@ -26,6 +28,7 @@ export async function discovery(ctx: RequestContext<Port<{ scopes: 'all' }>>): P
       revocation_endpoint: `${iss}/oauth/revoke`,
       introspection_endpoint: `${iss}/oauth/introspect`,
       device_authorization_endpoint: `${iss}/oauth/authorize_device`,
+      registration_endpoint: registration,
       end_session_endpoint: undefined,
       scopes_supported: scopes.map((s) => s.name),
       response_types_supported: ['code'],
@@ -43,6 +46,8 @@ export async function discovery(ctx: RequestContext<Port<{ scopes: 'all' }>>): P
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
+      // Issue 18, draft-ietf-oauth-client-id-metadata-document: an https URL may be the client_id.
+      client_id_metadata_document_supported: ctx.config.metadataDocuments,
     },
   }
 }

@@ -46,8 +46,16 @@ export const de: Messages = {
   },
   consent: {
     title: 'Zugriff erlauben',
-    wants: (application: string, username: string) =>
-      html`${b(application)} möchte auf Ihr Konto ${b(username)} zugreifen.`,
+    wants: (application: string, username: string, unverified: boolean) =>
+      html`${b(application)}${unverified ? ' (unbestätigt)' : ''} möchte auf Ihr Konto ${b(username)} zugreifen.`,
+    website: 'Website',
+    privacyPolicy: 'Datenschutzerklärung',
+    terms: 'Nutzungsbedingungen',
+    selfRegistered: (instance: string) => html`${b('Unbestätigt:')} Diese Anwendung hat sich selbst registriert.
+${instance} hat Name, Logo und Links nicht geprüft; erlauben Sie nur, wenn Sie dem Ziel der Rückleitung vertrauen.`,
+    unverifiedHost: (redirectHost: string, documentHost: string) => html`Sie werden zu ${b(redirectHost)} geleitet.
+Der Name unten ist eine eigene Angabe der Anwendung, ${b('unbestätigt')}: Sie beschreibt sich unter
+${b(documentHost)}.`,
     willBeAble: 'Die Anwendung darf dann:',
     asksMore: 'Sie bittet um mehr Zugriff, als Sie bisher erlaubt haben. Neu:',
     alreadyApproved: 'Bereits erlaubt:',

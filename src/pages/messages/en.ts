@@ -51,8 +51,15 @@ export const en = {
   },
   consent: {
     title: 'Authorize access',
-    wants: (application: string, username: string) =>
-      html`${b(application)} wants to access your account ${b(username)}.`,
+    wants: (application: string, username: string, unverified: boolean) =>
+      html`${b(application)}${unverified ? ' (unverified)' : ''} wants to access your account ${b(username)}.`,
+    website: 'Website',
+    privacyPolicy: 'Privacy policy',
+    terms: 'Terms',
+    selfRegistered: (instance: string) => html`${b('Unverified:')} this application registered itself. ${instance}
+has not checked its name, logo or links; approve only if you trust where you will be sent back to.`,
+    unverifiedHost: (redirectHost: string, documentHost: string) => html`You will be sent to ${b(redirectHost)}. The
+name below is the application's own claim, ${b('unverified')}: it describes itself at ${b(documentHost)}.`,
     willBeAble: 'It will be able to:',
     asksMore: 'It is asking for more access than you approved before. New:',
     alreadyApproved: 'Already approved:',

@@ -7,6 +7,7 @@ import { createAccessService } from './access.ts'
 import { createAdminApplicationService } from './applications.ts'
 import { createAdminKeyService } from './keys.ts'
 import { createAdminScopeService } from './scopes.ts'
+import { createAdminRegistrationTokenService } from './registration-tokens.ts'
 import { createAdminTokenService } from './tokens.ts'
 import { createAdminUserService } from './users.ts'
 import type { ApplicationService } from '../applications/applications.ts'
@@ -18,6 +19,7 @@ import type { SigningKeyService } from '../keys/signing-keys.ts'
 import type { TokenService } from '../tokens/tokens.ts'
 import type { UserService } from '../users/users.ts'
 import type { LinkService } from '../users/links.ts'
+import type { RegistrationService } from '../registration/registration.ts'
 
 export interface BaseServices {
   deps: ServiceDeps
@@ -29,6 +31,7 @@ export interface BaseServices {
   grants: GrantService
   tokens: TokenService
   signingKeys: SigningKeyService
+  registration: RegistrationService
 }
 
 export function createAdminServices(s: BaseServices) {
@@ -39,6 +42,7 @@ export function createAdminServices(s: BaseServices) {
     tokens: createAdminTokenService(s.deps, s.audit, s.tokens, s.grants, s.scopes),
     keys: createAdminKeyService(s.deps, s.signingKeys),
     scopes: createAdminScopeService(s.scopes),
+    registrationTokens: createAdminRegistrationTokenService(s.registration),
   }
 }
 export type AdminServices = ReturnType<typeof createAdminServices>

@@ -15,12 +15,19 @@ import { groupsByIds } from '../../store/repositories/groups.ts'
 import { type Group, groupRowToGroup } from '../groups/groups.ts'
 import { type Cache, createCache } from '../../store/cache.ts'
 import type { AuditService } from '../shared/audit.ts'
+import type { RateLimitService } from '../shared/rate-limits.ts'
 import type { ServiceDeps } from '../shared/deps.ts'
 import { ApplicationPatch, type NewApplicationInput, parseNewApplication, requireGrantTypesFit } from './inputs.ts'
 import { Conflict, Invalid, NotFound, parseOrInvalid } from '../shared/errors.ts'
 import { joinList, splitList } from '../shared/lists.ts'
 import type { ScopeService } from '../scopes/scopes.ts'
 import { type AppPresetName, importApplicationPreset } from './presets.ts'
+import {
+  createInFlightFetchCache,
+  documentFetcher,
+  findMetadataClient,
+  type MetadataDocumentDeps,
+} from './metadata-documents.ts'
 
 export {
   ApplicationPatch,
@@ -62,8 +69,44 @@ export interface Application {
    * Stays true when every group on the list was deleted: the application is then closed to everyone.
    */
   restrictedToGroups: boolean
+  /** Issue 18, RFC 7591 §2: links and a logo shown on consent (escaped; "unverified" unless an admin set them). */
+  logoUri: string | null
+  clientUri: string | null
+  policyUri: string | null
+  tosUri: string | null
+  contacts: string[]
+  /** Issue 18: who registered it: an administrator, the client itself (RFC 7591), or its metadata document. */
+  registration: ApplicationRegistration
+  /** RFC 7591 §2 `token_endpoint_auth_method` as the client registered it; null for admin-made applications. */
+  tokenEndpointAuthMethod: string | null
+  /** When it first obtained tokens (null: never); self-registered clients that never did are purged. */
+  grantCompletedAt: number | null
+  /**
+   * Issue 18: the client is known only by the metadata document at its client_id URL (its name is the
+   * client's own word, unverified): when that was fetched and until when it is used without fetching again.
+   */
+  metadataDocument: { fetchedAt: number; expiresAt: number } | null
   createdAt: number
   updatedAt: number
+}
+
+export const APPLICATION_REGISTRATIONS = ['admin', 'dynamic', 'metadata_document'] as const
+export type ApplicationRegistration = (typeof APPLICATION_REGISTRATIONS)[number]
+
+function registrationOf(stored: string): ApplicationRegistration {
+  return (APPLICATION_REGISTRATIONS as readonly string[]).includes(stored)
+    ? (stored as ApplicationRegistration)
+    : 'admin'
+}
+
+function contactsOf(stored: string | null | undefined): string[] {
+  if (!stored) return []
+  try {
+    const list: unknown = JSON.parse(stored)
+    return Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string') : []
+  } catch {
+    return []
+  }
 }
 
 export function applicationRowToApplication(row: repo.ApplicationRow): Application {
@@ -87,6 +130,18 @@ export function applicationRowToApplication(row: repo.ApplicationRow): Applicati
     defaultScopes: row.default_scopes === null ? null : splitList(row.default_scopes),
     refreshGracePeriod: row.refresh_grace_period,
     restrictedToGroups: row.group_restricted === 1,
+    logoUri: row.logo_uri ?? null,
+    clientUri: row.client_uri ?? null,
+    policyUri: row.policy_uri ?? null,
+    tosUri: row.tos_uri ?? null,
+    contacts: contactsOf(row.contacts),
+    registration: registrationOf(row.registration ?? 'admin'),
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method ?? null,
+    grantCompletedAt: row.grant_completed_at ?? null,
+    metadataDocument:
+      row.metadata_fetched_at === null
+        ? null
+        : { fetchedAt: row.metadata_fetched_at, expiresAt: row.metadata_expires_at ?? row.metadata_fetched_at },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -205,8 +260,19 @@ export function newApplicationRow(
     default_scopes: parsed.defaultScopes === null ? null : joinList(parsed.defaultScopes),
     refresh_grace_period: parsed.refreshGracePeriod,
     group_restricted: parsed.allowedGroups.length ? 1 : 0,
+    logo_uri: parsed.logoUri ?? null,
+    client_uri: parsed.clientUri ?? null,
+    policy_uri: parsed.policyUri ?? null,
+    tos_uri: parsed.tosUri ?? null,
+    contacts: JSON.stringify(parsed.contacts),
+    registration: 'admin',
+    token_endpoint_auth_method: null,
+    registration_token_hash: null,
+    grant_completed_at: null,
     created_at: now,
     updated_at: now,
+    metadata_fetched_at: null,
+    metadata_expires_at: null,
   }
 }
 
@@ -327,6 +393,11 @@ export function applicationRowPatch(p: z.output<typeof ApplicationPatch>, now: n
       default_scopes: p.defaultScopes === null ? null : joinList(p.defaultScopes),
     }),
     ...(p.allowedGroups !== undefined && { group_restricted: p.allowedGroups.length ? 1 : 0 }),
+    ...(p.logoUri !== undefined && { logo_uri: p.logoUri }),
+    ...(p.clientUri !== undefined && { client_uri: p.clientUri }),
+    ...(p.policyUri !== undefined && { policy_uri: p.policyUri }),
+    ...(p.tosUri !== undefined && { tos_uri: p.tosUri }),
+    ...(p.contacts !== undefined && { contacts: JSON.stringify(p.contacts) }),
     updated_at: now,
   }
 }
@@ -403,12 +474,32 @@ export async function authenticateClient(
   return safeEqual(sha256Hex(secret), secretHash) ? application : undefined
 }
 
+/** Issue 18: the application a metadata-document client_id (an https URL) names, fetched when not fresh. */
+export async function findMetadataApplication(
+  deps: MetadataDocumentDeps,
+  clientId: string,
+  ip: string,
+): Promise<Application> {
+  return applicationRowToApplication(await findMetadataClient(deps, clientId, ip))
+}
+
 /**
  * The application operations bound to their dependencies (`services.applications`). The one piece
  * of state, the client authentication cache, is made here once and passed in.
  */
-export function createApplicationService(deps: ServiceDeps, audit: AuditService, scopes: ScopeService) {
+export function createApplicationService(
+  deps: ServiceDeps,
+  audit: AuditService,
+  scopes: ScopeService,
+  rateLimits: RateLimitService,
+) {
   const bound = { ...deps, audit, scopes, clients: createClientCache(deps.db, deps.clock) }
+  const metadata: MetadataDocumentDeps = {
+    ...bound,
+    rateLimits,
+    fetchDocument: documentFetcher(deps),
+    inFlight: createInFlightFetchCache(),
+  }
   return {
     create: (input: z.input<typeof NewApplicationInput>, actorUserId?: string | null) =>
       createApplication(bound, input, actorUserId),
@@ -417,6 +508,8 @@ export function createApplicationService(deps: ServiceDeps, audit: AuditService,
     list: () => listApplications(bound),
     show: (clientId: string) => showApplication(bound, clientId),
     findByClientId: (clientId: string) => findApplicationByClientId(bound, clientId),
+    /** Issue 18: the client a metadata-document client_id (an https URL) names, fetched when not fresh. */
+    findMetadataClient: (clientId: string, ip: string) => findMetadataApplication(metadata, clientId, ip),
     findById: (id: string) => findApplicationById(bound, id),
     rotateSecret: (clientId: string, actorUserId?: string | null) =>
       rotateApplicationSecret(bound, clientId, actorUserId),

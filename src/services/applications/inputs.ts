@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { Invalid, parseOrInvalid } from '../shared/errors.ts'
-import { redirectUriProblem } from './redirect-uris.ts'
+import { isLoopbackHost, redirectUriProblem } from './redirect-uris.ts'
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 /** Grant types an application may enable; the token endpoint has one handler for each. */
@@ -56,6 +56,37 @@ export const ClientIdInput = z
     message: "a client id may not have the form of a user's subject (a UUIDv7), RFC 9700 §4.15.1",
   })
 
+/**
+ * Issue 18, RFC 7591 §2: a page about the client (client_uri, policy_uri, tos_uri) or its logo
+ * (logo_uri), shown on the consent page. An absolute https URL (http only for a loopback host, for
+ * development), no credentials, at most 2000 characters; a page never renders anything else as a link.
+ */
+export const WebUri = z
+  .string()
+  .max(2000, 'is longer than 2000 characters')
+  .superRefine((uri, ctx) => {
+    const problem = webUriProblem(uri)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+
+export function webUriProblem(uri: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\s\u0000-\u001f\u007f]/.test(uri)) return 'must not contain spaces or control characters'
+  let url: URL
+  try {
+    url = new URL(uri)
+  } catch {
+    return 'must be an absolute URL'
+  }
+  if (url.username || url.password) return 'must not contain credentials'
+  if (url.protocol === 'https:') return undefined
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined
+  return 'must be an https URL'
+}
+
+/** RFC 7591 §2 `contacts`: ways to reach the people responsible, typically e-mail addresses. */
+export const Contacts = z.array(z.string().trim().min(1).max(320)).max(10)
+
 const ScopeList = z.array(z.string().min(1).max(100)).max(100)
 
 export const NewApplicationInput = z
@@ -79,6 +110,12 @@ export const NewApplicationInput = z
     refreshGracePeriod: RefreshGracePeriod.default(0),
     /** Issue 16: the ids of the groups whose members may use it; empty: everyone. */
     allowedGroups: z.array(z.string().min(1).max(100)).max(50).default([]),
+    /** Issue 18, RFC 7591 §2: shown on the consent page. */
+    logoUri: WebUri.nullish(),
+    clientUri: WebUri.nullish(),
+    policyUri: WebUri.nullish(),
+    tosUri: WebUri.nullish(),
+    contacts: Contacts.default([]),
   })
   .superRefine((a, ctx) => {
     // RFC 6749 §4.4 / §2.1: grants that need a client secret are refused for public clients.
@@ -144,6 +181,12 @@ export const ApplicationPatch = z.object({
   refreshGracePeriod: noDefault(shape.refreshGracePeriod),
   /** Replaces the list; an empty list opens the application to everyone again. */
   allowedGroups: noDefault(shape.allowedGroups),
+  /** Null clears the link. */
+  logoUri: WebUri.nullable().optional(),
+  clientUri: WebUri.nullable().optional(),
+  policyUri: WebUri.nullable().optional(),
+  tosUri: WebUri.nullable().optional(),
+  contacts: noDefault(shape.contacts),
   tokenFormat: z.enum(['opaque', 'jwt']).optional(),
   accessTokenTtl: ttl.optional(),
   refreshTokenTtl: ttl.optional(),

@@ -31,6 +31,8 @@ export interface PurgeReport {
   tokenCountBuckets: number
   /** Issue 17: setup and password-reset links used or expired before the cutoff. */
   oneTimeLinks: number
+  /** Issue 18: self-registered clients that never obtained a token within `registrationPurgeAfter`. */
+  unusedClients: number
   batches: number
 }
 
@@ -88,6 +90,9 @@ const PURGES: { kind: Kind; rows: DeadRows; cutoff: keyof Cutoffs }[] = [
   },
 ]
 
+/** Issue 18: deletes up to `limit` unused self-registered clients made at or before `cutoff`, each audited. */
+export type PurgeUnusedClients = (cutoff: number, limit: number) => Promise<number>
+
 export interface PurgeOptions {
   /** Checked between batches: a shutting-down server stops purging at once. */
   shouldStop?: () => boolean
@@ -106,6 +111,7 @@ function cutoffs(config: Pick<ServiceDeps['config'], 'codeTtl' | 'auditRetention
 export async function purgeDeadRows(
   { db, config, clock }: ServiceDeps,
   options: PurgeOptions = {},
+  purgeUnusedClients?: PurgeUnusedClients,
 ): Promise<PurgeReport> {
   const report: PurgeReport = {
     accessTokens: 0,
@@ -117,6 +123,7 @@ export async function purgeDeadRows(
     rateLimits: 0,
     tokenCountBuckets: 0,
     oneTimeLinks: 0,
+    unusedClients: 0,
     batches: 0,
   }
   const limit = config.purgeBatchSize
@@ -131,13 +138,23 @@ export async function purgeDeadRows(
       await yieldToRequests()
     }
   }
+  // Issue 18: a client that registered itself and never got a token is most likely abandoned (or abuse).
+  const unusedCutoff = clock.now() - config.registrationPurgeAfter
+  while (purgeUnusedClients) {
+    if (options.shouldStop?.()) return report
+    const deleted = await purgeUnusedClients(unusedCutoff, limit)
+    report.unusedClients += deleted
+    report.batches++
+    if (deleted < limit) break
+    await yieldToRequests()
+  }
   return report
 }
 
 /** The purge bound to its dependencies (`services.purge`). */
-export function createPurgeService(deps: ServiceDeps) {
+export function createPurgeService(deps: ServiceDeps, purgeUnusedClients?: PurgeUnusedClients) {
   return {
-    run: (options: PurgeOptions = {}) => purgeDeadRows(deps, options),
+    run: (options: PurgeOptions = {}) => purgeDeadRows(deps, options, purgeUnusedClients),
   }
 }
 export type PurgeService = ReturnType<typeof createPurgeService>

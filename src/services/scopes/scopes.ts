@@ -24,6 +24,8 @@ export interface Scope {
   description: string
   implies: string[]
   isDefault: boolean
+  /** Issue 18: a client registering itself without an initial access token (policy `open`) may ask for it. */
+  selfRegistration: boolean
 }
 
 /** Scopes Latchkey itself relies on; they can be described differently but not deleted. */
@@ -48,12 +50,14 @@ export const ScopeInput = z.object({
   description: z.string().trim().min(1).max(500),
   implies: z.array(ScopeName).max(50).default([]),
   isDefault: z.boolean().default(false),
+  selfRegistration: z.boolean().default(false),
 })
 /** No defaults here: zod keeps them under .partial(), and a patch must leave unnamed fields alone. */
 export const ScopePatch = z.object({
   description: z.string().trim().min(1).max(500).optional(),
   implies: z.array(ScopeName).max(50).optional(),
   isDefault: z.boolean().optional(),
+  selfRegistration: z.boolean().optional(),
 })
 
 export type ScopeCheck = { ok: true; scopes: string[] } | { ok: false; reason: string }
@@ -88,6 +92,7 @@ async function loaded({ db, scopeCache }: ScopeReadDeps): Promise<ScopeTable> {
       description: r.description,
       implies: splitList(r.implies),
       isDefault: r.is_default === 1,
+      selfRegistration: r.self_registration === 1,
     }))
     return { scopes, byName: new Map(scopes.map((s) => [s.name, s])), expanded: new Map() }
   }))!
@@ -176,7 +181,9 @@ export async function resolveScopes(
 /** The scopes by name for a consent page; a name no longer in the table describes itself. */
 export async function describeScopes(deps: ScopeReadDeps, names: readonly string[]): Promise<Scope[]> {
   const byName = new Map((await allScopes(deps)).map((s) => [s.name, s]))
-  return names.map((n) => byName.get(n) ?? { name: n, description: n, implies: [], isDefault: false })
+  return names.map(
+    (n) => byName.get(n) ?? { name: n, description: n, implies: [], isDefault: false, selfRegistration: false },
+  )
 }
 
 export async function createScope(
@@ -194,11 +201,18 @@ export async function createScope(
       description: s.description,
       implies: joinList(s.implies),
       is_default: s.isDefault ? 1 : 0,
+      self_registration: s.selfRegistration ? 1 : 0,
       created_at: clock.now(),
     })
     await audit.record({ type: 'scope.created', actorUserId, detail: { name: s.name } }, trx)
   })
-  return { name: s.name, description: s.description, implies: s.implies, isDefault: s.isDefault }
+  return {
+    name: s.name,
+    description: s.description,
+    implies: s.implies,
+    isDefault: s.isDefault,
+    selfRegistration: s.selfRegistration,
+  }
 }
 
 export async function updateScope(
@@ -217,6 +231,7 @@ export async function updateScope(
       ...(p.description !== undefined ? { description: p.description } : {}),
       ...(p.implies !== undefined ? { implies: joinList(p.implies) } : {}),
       ...(p.isDefault !== undefined ? { is_default: p.isDefault ? 1 : 0 } : {}),
+      ...(p.selfRegistration !== undefined ? { self_registration: p.selfRegistration ? 1 : 0 } : {}),
     })
     await audit.record({ type: 'scope.updated', actorUserId, detail: { name } }, trx)
   })
@@ -225,6 +240,7 @@ export async function updateScope(
     ...p,
     implies: p.implies ?? current.implies,
     isDefault: p.isDefault ?? current.isDefault,
+    selfRegistration: p.selfRegistration ?? current.selfRegistration,
     description: p.description ?? current.description,
   }
 }

@@ -7,4 +7,9 @@ export interface ServiceDeps {
   db: Db
   config: Config
   clock: Clock
+  /**
+   * Every address of a host name, for fetching client ID metadata documents (issue 18); the system's
+   * resolver unless a test names its own.
+   */
+  resolveHost?: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>
 }

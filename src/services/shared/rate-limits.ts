@@ -28,6 +28,12 @@ export const LIMITS = {
   bearerMissPerIp: { max: 200, windowSeconds: 60 },
   /** RFC 8628 §5.2: device authorizations per client and IP. */
   deviceAuthorizationPerClientIp: { max: 60, windowSeconds: 600 },
+  /** Issue 18, RFC 7591 §3: registrations (and wrong registration access tokens) per IP. */
+  registrationPerIp: { max: 20, windowSeconds: 600 },
+  /** Issue 18: registrations made with one initial access token (a leaked one cannot flood). */
+  registrationPerToken: { max: 50, windowSeconds: 600 },
+  /** Issue 18: client ID metadata documents fetched on behalf of one address (cached ones do not count). */
+  metadataFetchPerIp: { max: 30, windowSeconds: 60 },
 } satisfies Record<string, Limit>
 
 export type LimitName = keyof typeof LIMITS

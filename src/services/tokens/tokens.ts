@@ -13,6 +13,7 @@ import { newToken, tokenLookupKey, type TokenKind } from '../../crypto/token-val
 import { consumeAuthorizationCode } from '../../store/repositories/authorization-codes.ts'
 import * as repo from '../../store/repositories/tokens.ts'
 import { accessKindOfRow, storedAccessKind, type Db } from '../../store/database.ts'
+import { markGrantCompleted } from '../../store/repositories/applications.ts'
 import { createGroupCommit, type GroupCommit } from '../../store/group-commit.ts'
 import { createTokenLookupCache, type TokenLookups } from '../../store/token-lookup-cache.ts'
 import type { Application } from '../applications/applications.ts'
@@ -130,6 +131,10 @@ async function writeTokens({ config, clock }: WriteDeps, trx: Db, req: IssueRequ
       revoked_at: null,
     })
   }
+  // Issue 18: a client that registered itself has now completed a grant, so the purge of unused
+  // registrations leaves it alone. Written once: later issuances see it set and skip this.
+  if (req.application.registration !== 'admin' && req.application.grantCompletedAt === null)
+    await markGrantCompleted(trx, req.application.id, now)
   return { accessToken, accessTokenId, expiresIn: accessTtl, refreshToken, scopes: [...req.scopes], createdAt: now }
 }
 

@@ -33,3 +33,40 @@ export function isClientIdTaken(e: unknown): boolean {
   if (err?.code === '23505') return typeof err.constraint !== 'string' || err.constraint.includes('client_id')
   return typeof err?.message === 'string' && err.message.includes('UNIQUE constraint failed: applications.client_id')
 }
+
+/** Sets when an application first obtained tokens; later grants leave it as it is. */
+export async function markGrantCompleted(db: Db, id: string, now: number): Promise<void> {
+  await db
+    .updateTable('applications')
+    .set({ grant_completed_at: now })
+    .where('id', '=', id)
+    .where('grant_completed_at', 'is', null)
+    .execute()
+}
+
+/**
+ * Self-registered applications (RFC 7591) made at or before `cutoff` that never obtained a token: at most
+ * `limit` of them, oldest first, for the purge to delete one by one with an audit event each.
+ */
+export function unusedSelfRegistered(db: Db, cutoff: number, limit: number): Promise<ApplicationRow[]> {
+  return db
+    .selectFrom('applications')
+    .selectAll()
+    .where('registration', '=', 'dynamic')
+    .where('created_at', '<=', cutoff)
+    .where('grant_completed_at', 'is', null)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute()
+}
+
+/** Deletes the application only if it is still self-registered and unused (a grant may have completed meanwhile). */
+export async function deleteUnusedSelfRegistered(db: Db, id: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('applications')
+    .where('id', '=', id)
+    .where('registration', '=', 'dynamic')
+    .where('grant_completed_at', 'is', null)
+    .executeTakeFirst()
+  return r.numDeletedRows > 0n
+}

@@ -4,7 +4,7 @@
  * as stored (hashes, JWKs, epoch seconds), so the same rows can be written into the other engine.
  * Which rows travel is decided in services/operations/transfer.ts; this file only knows how to read and write.
  */
-import { sql, type SelectQueryBuilder } from 'kysely'
+import { type Selectable, sql, type SelectQueryBuilder } from 'kysely'
 import type { Database, Db } from '../database.ts'
 
 /**
@@ -106,7 +106,7 @@ export async function insertRows(db: Db, table: TransferTable, rows: AnyRow[]): 
     return
   }
   if (table === 'scopes') {
-    const scopes = rows as unknown as Array<Database['scopes']>
+    const scopes = rows as unknown as Array<Selectable<Database['scopes']>>
     await db
       .insertInto('scopes')
       .values(scopes)
@@ -115,6 +115,7 @@ export async function insertRows(db: Db, table: TransferTable, rows: AnyRow[]): 
           description: eb.ref('excluded.description'),
           implies: eb.ref('excluded.implies'),
           is_default: eb.ref('excluded.is_default'),
+          self_registration: eb.ref('excluded.self_registration'),
           created_at: eb.ref('excluded.created_at'),
         })),
       )
