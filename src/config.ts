@@ -106,6 +106,17 @@ export const ConfigSchema = z
       .transform((d) => d.toLowerCase())
       .refine((d) => HOST_NAME.test(d) && d.includes('.'), 'must be a domain name such as example.com (no dot first)')
       .optional(),
+    /** Issue 17: the instance's name on every page (titles, the card's header). */
+    instanceName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
+      .default('Latchkey'),
+    /** Issue 17: an image file shown on every page, read once at start-up; a built-in logo without it. */
+    logo: z.string().min(1).optional(),
     /**
      * Issue 18, RFC 7591: who may register a client at /oauth/register. off: nobody (no registration_endpoint
      * in discovery); token: whoever holds an initial access token an administrator made; open: anyone, but
@@ -156,12 +167,20 @@ function domainCovers(domain: string, host: string): boolean {
   return host === domain || host.endsWith(`.${domain}`)
 }
 
-/** The forward-auth rules, read from the file `forwardAuthRules` names, once at start-up. */
+/** A logo as served at /assets/logo. */
+export interface LogoImage {
+  bytes: Uint8Array<ArrayBuffer>
+  contentType: string
+}
+
+/** The forward-auth rules, the CA file and the logo, read from the files their settings name, once at start-up. */
 export type Config = Readonly<
   z.output<typeof ConfigSchema> & {
     forwardAuth?: ForwardAuthRules
     /** The PEM text of `metadataDocumentCaFile`, read once at start-up (issue 18). */
     metadataDocumentCa?: string
+    /** The operator's logo (`logo`), read once at start-up (issue 17). */
+    logoImage?: LogoImage
   }
 >
 export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, unknown>>
@@ -196,6 +215,8 @@ export const SETTINGS = {
   passwordConcurrency: { flag: 'password-concurrency', env: 'LATCHKEY_PASSWORD_CONCURRENCY' },
   forwardAuthRules: { flag: 'forward-auth-rules', env: 'LATCHKEY_FORWARD_AUTH_RULES' },
   sessionCookieDomain: { flag: 'session-cookie-domain', env: 'LATCHKEY_SESSION_COOKIE_DOMAIN' },
+  instanceName: { flag: 'instance-name', env: 'LATCHKEY_INSTANCE_NAME' },
+  logo: { flag: 'logo', env: 'LATCHKEY_LOGO' },
   registrationPolicy: { flag: 'registration-policy', env: 'LATCHKEY_REGISTRATION_POLICY' },
   registrationPurgeAfter: { flag: 'registration-purge-after', env: 'LATCHKEY_REGISTRATION_PURGE_AFTER' },
   metadataDocuments: { flag: 'metadata-documents', env: 'LATCHKEY_METADATA_DOCUMENTS' },
@@ -213,10 +234,17 @@ export interface ConfigSources {
   env: Record<string, string | undefined>
   /** Reads the config file named by --config or LATCHKEY_CONFIG; injectable for tests. */
   readFile?: (path: string) => string
+  /** Reads a binary file (the logo); injectable for tests. */
+  readBytes?: (path: string) => Uint8Array<ArrayBuffer>
 }
 
 /** Merges the sources (flag > env > file > default) and validates the result. */
-export function loadConfig({ flags, env, readFile = defaultReadFile }: ConfigSources): Config {
+export function loadConfig({
+  flags,
+  env,
+  readFile = defaultReadFile,
+  readBytes = defaultReadBytes,
+}: ConfigSources): Config {
   const filePath = (flags.config as string | undefined) ?? env.LATCHKEY_CONFIG
   const fromFile = filePath ? parseFile(filePath, readFile) : {}
   if (filePath) checkFileKeys(fromFile, filePath)
@@ -238,7 +266,47 @@ export function loadConfig({ flags, env, readFile = defaultReadFile }: ConfigSou
   const forwardAuth = rulesFile ? readForwardAuthRules(rulesFile, names.forwardAuthRules!, readFile) : undefined
   const caFile = parsed.data.metadataDocumentCaFile
   const metadataDocumentCa = caFile ? readCaFile(caFile, names.metadataDocumentCaFile!, readFile) : undefined
-  return Object.freeze({ ...parsed.data, ...(forwardAuth && { forwardAuth }), ...(caFile && { metadataDocumentCa }) })
+  const logoImage = parsed.data.logo ? readLogo(parsed.data.logo, names.logo!, readBytes) : undefined
+  return Object.freeze({
+    ...parsed.data,
+    ...(forwardAuth && { forwardAuth }),
+    ...(caFile && { metadataDocumentCa }),
+    ...(logoImage && { logoImage }),
+  })
+}
+
+const MAX_LOGO_BYTES = 256 * 1024
+/** The image types a logo may be, by file extension, with the bytes each must start with. */
+const LOGO_TYPES: Record<string, { contentType: string; magic: (b: Uint8Array) => boolean }> = {
+  svg: { contentType: 'image/svg+xml', magic: (b) => /<svg[\s>]/.test(new TextDecoder().decode(b.subarray(0, 4096))) },
+  png: { contentType: 'image/png', magic: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47]) },
+  jpg: { contentType: 'image/jpeg', magic: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
+  jpeg: { contentType: 'image/jpeg', magic: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
+  gif: { contentType: 'image/gif', magic: (b) => startsWith(b, [0x47, 0x49, 0x46, 0x38]) },
+  webp: { contentType: 'image/webp', magic: (b) => startsWith(b, [0x52, 0x49, 0x46, 0x46]) },
+}
+
+function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
+  return prefix.every((byte, i) => bytes[i] === byte)
+}
+
+/** Issue 17: the operator's logo, checked to be a small image of the type its name says. */
+function readLogo(path: string, setting: string, readBytes: (p: string) => Uint8Array<ArrayBuffer>): LogoImage {
+  const kind = LOGO_TYPES[path.split('.').pop()!.toLowerCase()]
+  if (!kind) throw new ConfigError(`logo ${path} (${setting}): must be a .svg, .png, .jpg, .gif or .webp file`)
+  let bytes: Uint8Array<ArrayBuffer>
+  try {
+    bytes = readBytes(path)
+  } catch (e) {
+    throw new ConfigError(`cannot read the logo ${path} (${setting}): ${readProblem(e)}`)
+  }
+  if (bytes.length > MAX_LOGO_BYTES)
+    throw new ConfigError(
+      `logo ${path} (${setting}): it is ${bytes.length} bytes; at most ${MAX_LOGO_BYTES} are served`,
+    )
+  if (!kind.magic(bytes))
+    throw new ConfigError(`logo ${path} (${setting}): its content is not the ${kind.contentType} its name says`)
+  return { bytes, contentType: kind.contentType }
 }
 
 function readCaFile(path: string, setting: string, readFile: (p: string) => string): string {
@@ -341,6 +409,10 @@ function sentence(issue: z.core.$ZodIssue): string {
 
 function defaultReadFile(path: string): string {
   return require('node:fs').readFileSync(path, 'utf8')
+}
+
+function defaultReadBytes(path: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(require('node:fs').readFileSync(path))
 }
 
 /** The known word a typo most likely meant, if one is close enough (a third of its letters, at least two). */

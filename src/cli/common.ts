@@ -48,6 +48,8 @@ const SETTING_HELP = {
   passwordConcurrency: ['N', 'Argon2id hashes at once; more queue, then 503', '0 = half the cores'],
   forwardAuthRules: ['FILE', 'JSON rules for /forward-auth (docs/forward-auth.md)', 'none: endpoints answer 404'],
   sessionCookieDomain: ['D', 'session cookie Domain, for forward auth on hosts under D', 'host-only'],
+  instanceName: ['NAME', "this instance's name on the sign-in and account pages", 'Latchkey'],
+  logo: ['FILE', 'logo on every page (.svg .png .jpg .gif .webp, <= 256 KiB), read at start-up', 'built-in'],
   registrationPolicy: ['P', 'who may register clients at /oauth/register (RFC 7591): off|token|open', 'off'],
   registrationPurgeAfter: ['S', 'delete self-registered clients that got no token within S seconds', '86400'],
   metadataDocuments: ['[B]', 'accept https URLs as client_id: client ID metadata documents; bare means true', 'true'],

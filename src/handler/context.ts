@@ -48,7 +48,7 @@ export type Reply =
   | { type: 'json'; status?: number; body: unknown; headers?: Headers; cache?: 'no-store' | 'public' }
   | { type: 'html'; status?: number; html: string; headers?: Headers }
   | { type: 'redirect'; location: string; status?: 302 | 303; headers?: Headers }
-  | { type: 'text'; status?: number; body: string; contentType: string; headers?: Headers }
+  | { type: 'text'; status?: number; body: string | Uint8Array<ArrayBuffer>; contentType: string; headers?: Headers }
   | { type: 'empty'; status: number; headers?: Headers }
   /** A Response built by a library that speaks HTTP itself (graphql-yoga); headers are added to it. */
   | { type: 'response'; response: Response; headers?: Headers }

@@ -22,6 +22,7 @@ import { GRAPHQL_UNAVAILABLE } from '../graphql/yoga.ts'
 import { forgeErrorBody } from '../forge/errors.ts'
 import type { ForgeDialect } from '../forge/tokens.ts'
 import { errorPage, formExpiredPage, notFoundPage, unavailablePage } from '../pages/error.ts'
+import { DEFAULT_UI, type PageUi } from '../pages/html.ts'
 import { DomainError, storageUnavailable } from '../services/shared/errors.ts'
 
 /** How a route answers errors: RFC-shaped JSON, an HTML page, GraphQL over HTTP's shape, or a forge's. */
@@ -35,13 +36,19 @@ export interface RenderedError {
 
 /**
  * `allow`: the route's methods, sent with a 405 (RFC 9110 §15.5.6); `issuer`: where Latchkey answers,
- * which Gitea's error body names.
+ * which Gitea's error body names; `ui`: the language and instance name an error page is shown in.
  */
-export function renderError(error: unknown, shape: ErrorShape, allow?: string[], issuer = ''): RenderedError {
+export function renderError(
+  error: unknown,
+  shape: ErrorShape,
+  allow?: string[],
+  issuer = '',
+  ui: PageUi = DEFAULT_UI,
+): RenderedError {
   const oauth = toOAuthError(error)
   const headers = errorHeaders(oauth, shape, allow)
   const status = oauth.status
-  if (shape === 'page') return { oauth, reply: { type: 'html', status, html: errorPageFor(oauth), headers } }
+  if (shape === 'page') return { oauth, reply: { type: 'html', status, html: errorPageFor(oauth, ui), headers } }
   if (shape === 'graphql') return { oauth, reply: { type: 'json', status, body: graphqlErrorBody(oauth), headers } }
   if (shape === 'gitlab' || shape === 'gitea')
     return { oauth, reply: { type: 'json', status, body: forgeErrorBody(shape, oauth, issuer), headers } }
@@ -85,11 +92,12 @@ function bearerChallenge(error: OAuthError | undefined, describe: boolean): stri
   return `Bearer realm="latchkey", error="${error.code}", error_description="${description}"`
 }
 
-function errorPageFor(oauth: OAuthError): string {
-  if (oauth instanceof FormExpired) return formExpiredPage(oauth.startAgain)
-  if (oauth instanceof TemporarilyUnavailable) return unavailablePage()
-  if (oauth instanceof RouteNotFound) return notFoundPage()
-  return errorPage(oauth.code, oauth.status >= 500 ? 'Something went wrong.' : oauth.description)
+/** The page for an error; the OAuth code and description stay English (they are for developers). */
+function errorPageFor(oauth: OAuthError, ui: PageUi): string {
+  if (oauth instanceof FormExpired) return formExpiredPage(oauth.startAgain, ui)
+  if (oauth instanceof TemporarilyUnavailable) return unavailablePage(ui)
+  if (oauth instanceof RouteNotFound) return notFoundPage(ui)
+  return errorPage(oauth.code, oauth.status >= 500 ? ui.t.errors.somethingWrong : oauth.description, ui)
 }
 
 /** RFC 6750 failures in GraphQL's words; other codes are the OAuth code in capitals. */

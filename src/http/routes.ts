@@ -34,7 +34,7 @@ import { forwardAuth, forwardAuthNginx, forwardAuthReturn, RETURN_PATH } from '.
 import { giteaCurrentUser } from '../forge/gitea-user.ts'
 import { gitlabCurrentUser } from '../forge/gitlab-user.ts'
 import type { ForgeDialect } from '../forge/tokens.ts'
-import { showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
+import { logo, showHome, showLogin, showLogout, stylesheet, submitLogin, submitLogout } from '../pages/handlers.ts'
 import type { Handler } from '../handler/context.ts'
 import type { BodyKind } from '../handler/params.ts'
 import { healthz, metricsOnMainPort, readyz } from './ops.ts'
@@ -113,6 +113,7 @@ export const ROUTES: Record<string, Route> = {
   '/metrics': { methods: { GET: metricsOnMainPort }, quiet: true },
   '/': { methods: { GET: showHome }, page: true },
   '/assets/style.css': { methods: { GET: stylesheet } },
+  '/assets/logo': { methods: { GET: logo } },
   '/login': { methods: { GET: showLogin, POST: ownForm(submitLogin) }, page: true },
   '/logout': { methods: { GET: showLogout, POST: ownForm(submitLogout) }, page: true },
   '/oauth/authorize': authorizeRoute,

@@ -12,6 +12,7 @@ import { MethodNotAllowed, RouteNotFound, ServerError, TemporarilyUnavailable } 
 import type { HandlerServices } from '../services/index.ts'
 import { acceptsHtml, parseCookies, queryParams, readBody, readJsonDocument } from '../handler/params.ts'
 import { clientIp, normalize } from './client-ip.ts'
+import { pageUi } from '../pages/ui.ts'
 import type { Headers, Reply, ServerContext } from '../handler/context.ts'
 import { CORS_HEADERS, CORS_PREFLIGHT_HEADERS } from './headers.ts'
 import type { Logger } from './logger.ts'
@@ -172,7 +173,9 @@ async function run(ctx: ServerContext, endpoint: Endpoint): Promise<Reply> {
 
 function failure(ctx: ServerContext, route: Route | undefined, error: unknown): Reply {
   const allow = route && [...Object.keys(route.methods), ...(route.cors ? ['OPTIONS'] : [])]
-  const { reply, oauth } = renderError(error, errorShape(ctx, route), allow, ctx.config.issuer)
+  const shape = errorShape(ctx, route)
+  const ui = shape === 'page' ? pageUi(ctx) : undefined
+  const { reply, oauth } = renderError(error, shape, allow, ctx.config.issuer, ui)
   ctx.log.error = oauth.code
   // 503 (a busy password hasher, a database that cannot be used now) is an expected state, not a
   // bug: the request line says so (`fault`), with no stack and no second line.

@@ -3,6 +3,7 @@ import type { Reply, RequestContext } from '../handler/context.ts'
 import { accountApplicationsPage, type AuthorizedApplication } from './account.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 import type { Port } from '../services/index.ts'
+import { pageUi } from './ui.ts'
 
 /** What the account pages use: the user's consents, their applications, and the session. */
 export type AccountPorts = Port<{
@@ -31,7 +32,7 @@ export async function showAccountApplications(ctx: RequestContext<AccountPorts>)
   const { session, csrf } = signedIn
   return {
     type: 'html',
-    html: accountApplicationsPage({
+    html: accountApplicationsPage(pageUi(ctx), {
       csrf,
       username: session.user.username,
       groups: await ctx.services.groups.namesForUser(session.user.id),
@@ -47,10 +48,11 @@ export async function revokeAccountApplication(ctx: RequestContext<AccountPorts>
   // Only the user's own grants; anything else looks like a grant that is already gone.
   const revoked =
     grant?.userId === session.user.id && (await ctx.services.grants.revoke(grant.id, session.user.id, ctx.ip))
-  const notice = revoked ? "Access revoked. The application's tokens no longer work." : 'Nothing to revoke.'
+  const ui = pageUi(ctx)
+  const notice = revoked ? ui.t.account.revoked : ui.t.account.nothingToRevoke
   return {
     type: 'html',
-    html: accountApplicationsPage({
+    html: accountApplicationsPage(ui, {
       csrf,
       username: session.user.username,
       groups: await ctx.services.groups.namesForUser(session.user.id),

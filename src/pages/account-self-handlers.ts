@@ -23,6 +23,7 @@ import {
 } from './account-self.ts'
 import { fieldErrors } from './link-handlers.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
+import { pageUi } from './ui.ts'
 
 export type AccountSelfPorts = Port<{
   users: 'update' | 'changeOwnPassword'
@@ -42,9 +43,9 @@ const page = (html: string, status = 200): Reply => ({ type: 'html', status, htm
 
 // Profile
 
-function profile(session: Session, csrf: string, extra: { errors?: FieldErrors; notice?: string } = {}) {
+function profile(ctx: Ctx, session: Session, csrf: string, extra: { errors?: FieldErrors; notice?: string } = {}) {
   const u = session.user
-  return profilePage({
+  return profilePage(pageUi(ctx), {
     csrf,
     username: u.username,
     name: u.name ?? '',
@@ -57,7 +58,7 @@ function profile(session: Session, csrf: string, extra: { errors?: FieldErrors; 
 export async function showProfile(ctx: Ctx): Promise<Reply> {
   const s = await signedIn(ctx)
   if ('reply' in s) return s.reply
-  return page(profile(s.session, s.csrf))
+  return page(profile(ctx, s.session, s.csrf))
 }
 
 /** Name and e-mail through users.update, which clears email_verified when the address changes. */
@@ -71,11 +72,11 @@ export async function submitProfile(ctx: Ctx): Promise<Reply> {
       { name: name || null, email: email || null },
       session.user.id,
     )
-    return page(profile({ ...session, user }, csrf, { notice: 'Your profile is saved.' }))
+    return page(profile(ctx, { ...session, user }, csrf, { notice: pageUi(ctx).t.accountPages.profileSaved }))
   } catch (e) {
     if (!(e instanceof DomainError)) throw e
     const shown = { ...session, user: { ...session.user, name, email } }
-    return page(profile(shown, csrf, { errors: fieldErrors(e, { name: 'name', email: 'email' }) }), 400)
+    return page(profile(ctx, shown, csrf, { errors: fieldErrors(e, { name: 'name', email: 'email' }) }), 400)
   }
 }
 
@@ -84,7 +85,7 @@ export async function submitProfile(ctx: Ctx): Promise<Reply> {
 export async function showPassword(ctx: Ctx): Promise<Reply> {
   const s = await signedIn(ctx)
   if ('reply' in s) return s.reply
-  return page(passwordPage({ csrf: s.csrf, username: s.session.user.username }))
+  return page(passwordPage(pageUi(ctx), { csrf: s.csrf, username: s.session.user.username }))
 }
 
 /** Asks for the current password; ends every other session of the user, keeps this one. */
@@ -92,9 +93,11 @@ export async function submitPassword(ctx: Ctx): Promise<Reply> {
   const { session, csrf } = await requireSignedInForm(ctx, ctx.body.csrf_token)
   const form = ctx.body
   const username = session.user.username
-  const shown = (errors: FieldErrors, status = 400) => page(passwordPage({ csrf, username, errors }), status)
+  const ui = pageUi(ctx)
+  const m = ui.t.accountPages
+  const shown = (errors: FieldErrors, status = 400) => page(passwordPage(ui, { csrf, username, errors }), status)
   if ((form.new_password ?? '') !== (form.new_password_again ?? ''))
-    return shown({ new_password_again: 'The two new passwords differ.' })
+    return shown({ new_password_again: m.newPasswordsDiffer })
   try {
     await ctx.services.users.changeOwnPassword(
       session.user.id,
@@ -103,19 +106,18 @@ export async function submitPassword(ctx: Ctx): Promise<Reply> {
       session.id,
     )
   } catch (e) {
-    if (e instanceof PasswordHasherBusy)
-      return shown({ form: 'Latchkey is busy checking other passwords. Try again in a few seconds.' }, 503)
+    if (e instanceof PasswordHasherBusy) return shown({ form: m.busy(ui.instanceName) }, 503)
     if (!(e instanceof DomainError)) throw e
     return shown(fieldErrors(e, { currentPassword: 'current_password', newPassword: 'new_password' }))
   }
-  return page(passwordPage({ csrf, username, notice: 'Your password is changed. Every other browser is signed out.' }))
+  return page(passwordPage(ui, { csrf, username, notice: m.passwordChanged }))
 }
 
 // Sessions
 
 async function sessions(ctx: Ctx, session: Session, csrf: string, extra: { notice?: string; error?: string } = {}) {
   const list = await ctx.services.sessions.listOfUser(session.user.id)
-  return sessionsPage({
+  return sessionsPage(pageUi(ctx), {
     csrf,
     username: session.user.username,
     sessions: list.map((s) => ({
@@ -140,18 +142,19 @@ export async function showSessions(ctx: Ctx): Promise<Reply> {
 export async function revokeSession(ctx: Ctx): Promise<Reply> {
   const { session, csrf } = await requireSignedInForm(ctx, ctx.body.csrf_token)
   const form = ctx.body
+  const m = pageUi(ctx).t.accountPages
   if (form.others) {
     const n = await ctx.services.sessions.endOthers(session.user.id, session.id, ctx.ip)
-    const notice = n === 1 ? 'One other session ended.' : `${n} other sessions ended.`
+    const notice = m.othersEnded(n)
     return page(await sessions(ctx, session, csrf, { notice }))
   }
   const id = form.session_id ?? ''
   const ended = id !== session.id && id !== '' && (await ctx.services.sessions.endOfUser(session.user.id, id, ctx.ip))
   return ended
-    ? page(await sessions(ctx, session, csrf, { notice: 'The session ended. That browser is signed out.' }))
+    ? page(await sessions(ctx, session, csrf, { notice: m.sessionEnded }))
     : page(
         await sessions(ctx, session, csrf, {
-          error: id === session.id ? 'To end this session, sign out.' : 'That session had already ended.',
+          error: id === session.id ? m.endThisBySigningOut : m.alreadyEnded,
         }),
         id === session.id ? 400 : 404,
       )
@@ -163,14 +166,14 @@ async function tokens(
   ctx: Ctx,
   session: Session,
   csrf: string,
-  extra: Partial<Pick<Parameters<typeof tokensPage>[0], 'created' | 'form' | 'errors' | 'notice'>> = {},
+  extra: Partial<Pick<Parameters<typeof tokensPage>[1], 'created' | 'form' | 'errors' | 'notice'>> = {},
 ) {
   const admin = ctx.services.admin.tokens
   const [list, scopes] = await Promise.all([
     admin.listPersonal({ userId: session.user.id, active: true }),
     admin.personalScopesFor(session.user),
   ])
-  return tokensPage({
+  return tokensPage(pageUi(ctx), {
     csrf,
     username: session.user.username,
     tokens: list,
@@ -194,7 +197,10 @@ export async function createToken(ctx: Ctx): Promise<Reply> {
   const expiresIn = ctx.body.expires_in ?? ''
   const form = { scopes, expiresIn }
   if (!TOKEN_LIFETIMES.some(([value]) => value === expiresIn))
-    return page(await tokens(ctx, session, csrf, { form, errors: { expires_in: 'Choose one of the lifetimes.' } }), 400)
+    return page(
+      await tokens(ctx, session, csrf, { form, errors: { expires_in: pageUi(ctx).t.accountPages.chooseLifetime } }),
+      400,
+    )
   try {
     const made = await ctx.services.admin.tokens.createOwnPersonal(session.user, {
       scopes,
@@ -214,7 +220,7 @@ export async function revokeToken(ctx: Ctx): Promise<Reply> {
     await ctx.services.admin.tokens.revokeOwnPersonal(session.user.id, ctx.body.token_id ?? '')
   } catch (e) {
     if (!(e instanceof DomainError)) throw e
-    return page(await tokens(ctx, session, csrf, { errors: { form: 'That token was not found.' } }), 404)
+    return page(await tokens(ctx, session, csrf, { errors: { form: pageUi(ctx).t.accountPages.tokenNotFound } }), 404)
   }
-  return page(await tokens(ctx, session, csrf, { notice: 'The token is revoked. It no longer works.' }))
+  return page(await tokens(ctx, session, csrf, { notice: pageUi(ctx).t.accountPages.tokenRevoked }))
 }

@@ -5,26 +5,11 @@
  * page. Plain semantic markup (labels, fieldsets, buttons), no script; an error is shown beside the field
  * it is about (`aria-describedby`), a notice at the top.
  */
-import { hiddenFields, html, layout, type SafeHtml } from './html.ts'
+import { accountNav } from './account-nav.ts'
+import { actions, hiddenFields, html, layout, type PageUi, type SafeHtml } from './html.ts'
 
 /** Field name → the message shown beside it; `form` for one about the whole form. */
 export type FieldErrors = Partial<Record<string, string>>
-
-/** The account pages, in the order the nav lists them. */
-export const ACCOUNT_NAV = [
-  ['/account', 'Profile'],
-  ['/account/password', 'Password'],
-  ['/account/sessions', 'Sessions'],
-  ['/account/applications', 'Authorized applications'],
-  ['/account/tokens', 'Personal access tokens'],
-] as const
-
-export function accountNav(current: string): SafeHtml {
-  return html`<nav aria-label="Account"><ul class="account-nav">${ACCOUNT_NAV.map(
-    ([href, label]) =>
-      html`<li><a href="${href}"${href === current ? html` aria-current="page"` : ''}>${label}</a></li>`,
-  )}</ul></nav>`
-}
 
 function notice(text: string | undefined): SafeHtml {
   return text ? html`<p class="notice" role="status">${text}</p>` : html``
@@ -60,86 +45,90 @@ ${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
 ${error ? html`<p class="error field-error" id="${o.name}-error">${error}</p>` : ''}`
 }
 
-function accountLayout(title: string, path: string, username: string, body: SafeHtml): string {
-  return layout(
-    title,
-    html`${accountNav(path)}
-<p>Signed in as <strong>${username}</strong>.</p>
-${body}`,
-  )
+/** An account page: the account nav (pages/account-nav.ts) and who is signed in, in the page's language. */
+function accountLayout(ui: PageUi, title: string, path: string, username: string, body: SafeHtml): string {
+  return layout(title, body, { ui, nav: accountNav(ui, path), signedInAs: username })
 }
+
+const primary = (label: string) => actions(html`<button type="submit" class="primary">${label}</button>`)
 
 /** Epoch seconds as "2026-12-03 14:05 UTC". */
 export function when(seconds: number): string {
   return `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
-export function profilePage(v: {
-  csrf: string
-  username: string
-  name: string
-  email: string
-  emailVerified: boolean
-  errors?: FieldErrors
-  notice?: string
-}): string {
+export function profilePage(
+  ui: PageUi,
+  v: {
+    csrf: string
+    username: string
+    name: string
+    email: string
+    emailVerified: boolean
+    errors?: FieldErrors
+    notice?: string
+  },
+): string {
   const errors = v.errors ?? {}
+  const m = ui.t.accountPages
   return accountLayout(
-    'Your profile',
+    ui,
+    m.profileTitle,
     '/account',
     v.username,
     html`${notice(v.notice)}${formError(errors)}
 <form method="post" action="/account">${hiddenFields({ csrf_token: v.csrf })}
-${field({ name: 'name', label: 'Name', value: v.name, autocomplete: 'name' }, errors)}
+${field({ name: 'name', label: m.name, value: v.name, autocomplete: 'name' }, errors)}
 ${field(
   {
     name: 'email',
-    label: 'E-mail address',
+    label: m.email,
     type: 'email',
     value: v.email,
     autocomplete: 'email',
-    hint: v.email
-      ? v.emailVerified
-        ? 'Verified by an administrator. Changing it makes it unverified again.'
-        : 'Not verified. Changing it keeps it unverified until an administrator verifies it.'
-      : 'A changed address is unverified until an administrator verifies it.',
+    hint: v.email ? (v.emailVerified ? m.emailVerified : m.emailUnverified) : m.emailNone,
   },
   errors,
 )}
-<button type="submit">Save</button>
+${primary(m.save)}
 </form>`,
   )
 }
 
-export function passwordPage(v: { csrf: string; username: string; errors?: FieldErrors; notice?: string }): string {
+export function passwordPage(
+  ui: PageUi,
+  v: { csrf: string; username: string; errors?: FieldErrors; notice?: string },
+): string {
   const errors = v.errors ?? {}
+  const m = ui.t.accountPages
   return accountLayout(
-    'Change your password',
+    ui,
+    m.passwordTitle,
     '/account/password',
     v.username,
     html`${notice(v.notice)}${formError(errors)}
 <form method="post" action="/account/password">${hiddenFields({ csrf_token: v.csrf })}
 <input type="text" name="username" value="${v.username}" autocomplete="username" hidden>
 ${field(
-  { name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password' },
+  { name: 'current_password', label: m.currentPassword, type: 'password', autocomplete: 'current-password' },
   errors,
 )}
 ${field(
   {
     name: 'new_password',
-    label: 'New password',
+    label: m.newPassword,
     type: 'password',
     autocomplete: 'new-password',
-    hint: 'At least 8 characters.',
+    hint: m.atLeast8,
   },
   errors,
 )}
 ${field(
-  { name: 'new_password_again', label: 'New password again', type: 'password', autocomplete: 'new-password' },
+  { name: 'new_password_again', label: m.newPasswordAgain, type: 'password', autocomplete: 'new-password' },
   errors,
 )}
-<p>Changing your password signs you out everywhere else; this browser stays signed in.</p>
-<button type="submit">Change password</button>
+<p>${m.passwordSignsOut}</p>
+${primary(m.changePassword)}
 </form>`,
   )
 }
@@ -153,40 +142,45 @@ export interface SessionLine {
   browser: string
 }
 
-export function sessionsPage(v: {
-  csrf: string
-  username: string
-  sessions: SessionLine[]
-  notice?: string
-  error?: string
-}): string {
+export function sessionsPage(
+  ui: PageUi,
+  v: {
+    csrf: string
+    username: string
+    sessions: SessionLine[]
+    notice?: string
+    error?: string
+  },
+): string {
   const others = v.sessions.filter((s) => !s.current).length
+  const m = ui.t.accountPages
   return accountLayout(
-    'Signed-in sessions',
+    ui,
+    m.sessionsTitle,
     '/account/sessions',
     v.username,
     html`${notice(v.notice)}${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
 <table class="sessions">
-<thead><tr><th scope="col">Browser</th><th scope="col">From</th><th scope="col">Signed in</th>
-<th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+<thead><tr><th scope="col">${m.browser}</th><th scope="col">${m.from}</th><th scope="col">${m.signedIn}</th>
+<th scope="col">${m.lastSeen}</th><th scope="col"><span class="visually-hidden">${m.action}</span></th></tr></thead>
 <tbody>${v.sessions.map(
-      (s) => html`<tr><td>${s.browser}${s.current ? html` <strong>(this browser)</strong>` : ''}</td>
-<td>${s.ip ?? 'unknown'}</td><td>${when(s.createdAt)}</td><td>${s.lastSeenAt === null ? '—' : when(s.lastSeenAt)}</td>
+      (s) => html`<tr><td>${s.browser}${s.current ? html` <strong>${m.thisBrowser}</strong>` : ''}</td>
+<td>${s.ip ?? m.unknown}</td><td>${when(s.createdAt)}</td><td>${s.lastSeenAt === null ? '—' : when(s.lastSeenAt)}</td>
 <td>${
         s.current
-          ? html`<a href="/logout">Sign out</a>`
+          ? html`<a href="/logout">${ui.t.layout.signOut}</a>`
           : html`<form method="post" action="/account/sessions/revoke">${hiddenFields({
               csrf_token: v.csrf,
               session_id: s.id,
-            })}<button type="submit">End this session</button></form>`
+            })}<button type="submit">${m.endSession}</button></form>`
       }</td></tr>`,
     )}</tbody>
 </table>
 ${
   others > 0
     ? html`<form method="post" action="/account/sessions/revoke">${hiddenFields({ csrf_token: v.csrf, others: '1' })}
-<button type="submit">End all other sessions</button></form>`
-    : html`<p>No other browser is signed in as you.</p>`
+<button type="submit">${m.endOthers}</button></form>`
+    : html`<p>${m.noOthers}</p>`
 }`,
   )
 }
@@ -215,53 +209,57 @@ export const TOKEN_LIFETIMES = [
   ['', 'No expiry'],
 ] as const
 
-export function tokensPage(v: {
-  csrf: string
-  username: string
-  tokens: TokenLine[]
-  scopes: Array<{ name: string; description: string }>
-  /** The value of the token just made: shown this once. */
-  created?: { value: string; scopes: string[] }
-  form?: { scopes: string[]; expiresIn: string }
-  errors?: FieldErrors
-  notice?: string
-}): string {
+export function tokensPage(
+  ui: PageUi,
+  v: {
+    csrf: string
+    username: string
+    tokens: TokenLine[]
+    scopes: Array<{ name: string; description: string }>
+    /** The value of the token just made: shown this once. */
+    created?: { value: string; scopes: string[] }
+    form?: { scopes: string[]; expiresIn: string }
+    errors?: FieldErrors
+    notice?: string
+  },
+): string {
   const errors = v.errors ?? {}
   const chosen = new Set(v.form?.scopes ?? [])
   const expiresIn = v.form?.expiresIn ?? '2592000'
+  const m = ui.t.accountPages
   return accountLayout(
-    'Personal access tokens',
+    ui,
+    m.tokensTitle,
     '/account/tokens',
     v.username,
     html`${notice(v.notice)}${formError(errors)}
 ${
   v.created
     ? html`<section class="created" aria-labelledby="created-title">
-<h2 id="created-title">Your new token</h2>
-<p>Copy it now: it is shown only this once. It carries <code>${v.created.scopes.join(' ')}</code>.</p>
-<p><label for="created-value">Token</label>
+<h2 id="created-title">${m.newToken}</h2>
+<p>${m.copyNow(v.created.scopes.join(' '))}</p>
+<p><label for="created-value">${m.token}</label>
 <input type="text" id="created-value" readonly value="${v.created.value}"></p>
 </section>`
     : ''
 }
-<p>Personal access tokens let scripts and command-line tools act as you, with the scopes you choose.
-Send one as <code>Authorization: Bearer TOKEN</code>.</p>
-<h2>Your tokens</h2>
+<p>${m.tokensIntro}</p>
+<h2>${m.yourTokens}</h2>
 ${
   v.tokens.length === 0
-    ? html`<p>You have no active personal access token.</p>`
+    ? html`<p>${m.noTokens}</p>`
     : html`<ul class="tokens">${v.tokens.map(
         (t) => html`<li><code>${t.prefix}…${t.hint}</code> — <code>${t.scopes.join(' ')}</code>;
-made ${when(t.createdAt)}; ${t.expiresAt === null ? 'never expires' : `expires ${when(t.expiresAt)}`};
-${t.lastUsedAt === null ? 'never used' : `last used ${when(t.lastUsedAt)}`}
+${m.made(when(t.createdAt))}; ${t.expiresAt === null ? m.neverExpires : m.expires(when(t.expiresAt))};
+${t.lastUsedAt === null ? m.neverUsed : m.lastUsed(when(t.lastUsedAt))}
 <form method="post" action="/account/tokens/revoke">${hiddenFields({ csrf_token: v.csrf, token_id: t.id })}
-<button type="submit">Revoke</button></form></li>`,
+<button type="submit">${m.revoke}</button></form></li>`,
       )}</ul>`
 }
-<h2>Make a token</h2>
+<h2>${m.makeToken}</h2>
 <form method="post" action="/account/tokens">${hiddenFields({ csrf_token: v.csrf })}
 <fieldset${errors.scopes ? html` aria-describedby="scopes-error"` : ''}>
-<legend>Scopes</legend>
+<legend>${m.scopes}</legend>
 ${v.scopes.map(
   (s) =>
     html`<label class="check"><input type="checkbox" name="${SCOPE_FIELD}${s.name}" value="1"${
@@ -270,115 +268,120 @@ ${v.scopes.map(
 )}
 ${errors.scopes ? html`<p class="error field-error" id="scopes-error">${errors.scopes}</p>` : ''}
 </fieldset>
-<label for="expires_in">Expires after</label>
+<label for="expires_in">${m.expiresAfter}</label>
 <select id="expires_in" name="expires_in"${errors.expires_in ? html` aria-describedby="expires_in-error"` : ''}>
 ${TOKEN_LIFETIMES.map(
-  ([value, label]) => html`<option value="${value}"${value === expiresIn ? html` selected` : ''}>${label}</option>`,
+  ([value]) =>
+    html`<option value="${value}"${value === expiresIn ? html` selected` : ''}>${m.lifetimes[value]}</option>`,
 )}
 </select>
 ${errors.expires_in ? html`<p class="error field-error" id="expires_in-error">${errors.expires_in}</p>` : ''}
-<button type="submit">Make token</button>
+${primary(m.make)}
 </form>`,
   )
 }
 
 /** The first-run page: the first administrator's username and password. */
-export function setupPage(v: {
-  csrf: string
-  token: string
-  username?: string
-  email?: string
-  errors?: FieldErrors
-}): string {
+export function setupPage(
+  ui: PageUi,
+  v: {
+    csrf: string
+    token: string
+    username?: string
+    email?: string
+    errors?: FieldErrors
+  },
+): string {
   const errors = v.errors ?? {}
+  const m = ui.t.links
   return layout(
-    'Set up Latchkey',
-    html`<p>Welcome. This instance has no account yet: create its first administrator. This link works once.</p>
+    m.setupTitle(ui.instanceName),
+    html`<p>${m.setupIntro}</p>
 ${formError(errors)}
 <form method="post" action="/setup">${hiddenFields({ csrf_token: v.csrf, token: v.token })}
 ${field(
-  { name: 'username', label: 'Username', value: v.username ?? '', autocomplete: 'username', required: true },
+  { name: 'username', label: m.username, value: v.username ?? '', autocomplete: 'username', required: true },
   errors,
 )}
-${field(
-  { name: 'email', label: 'E-mail address (optional)', type: 'email', value: v.email ?? '', autocomplete: 'email' },
-  errors,
-)}
+${field({ name: 'email', label: m.emailOptional, type: 'email', value: v.email ?? '', autocomplete: 'email' }, errors)}
 ${field(
   {
     name: 'password',
-    label: 'Password',
+    label: m.password,
     type: 'password',
     autocomplete: 'new-password',
     required: true,
-    hint: 'At least 8 characters.',
+    hint: ui.t.accountPages.atLeast8,
   },
   errors,
 )}
 ${field(
-  { name: 'password_again', label: 'Password again', type: 'password', autocomplete: 'new-password', required: true },
+  { name: 'password_again', label: m.passwordAgain, type: 'password', autocomplete: 'new-password', required: true },
   errors,
 )}
-<button type="submit">Create administrator</button>
+${primary(m.createAdmin)}
 </form>`,
+    { ui },
   )
 }
 
 /** A setup or reset link that cannot be used (one page for unknown, used, expired and replaced links). */
-export function deadLinkPage(kind: 'setup' | 'reset'): string {
+export function deadLinkPage(ui: PageUi, kind: 'setup' | 'reset'): string {
+  const m = ui.t.links
   return layout(
-    'This link does not work',
-    html`<p class="error" role="alert">This link cannot be used: it was used already, it expired, or a newer
-one replaced it.</p>
-${
-  kind === 'setup'
-    ? html`<p>If Latchkey is already set up, <a href="/login">sign in</a>. Otherwise restart
-<code>latchkey serve</code>: it prints a new setup link while no account exists.</p>`
-    : html`<p>Ask an administrator for a new link, or <a href="/login">sign in</a>.</p>`
-}`,
+    m.deadTitle,
+    html`<p class="error" role="alert">${m.dead}</p>
+<p>${kind === 'setup' ? m.deadSetup(ui.instanceName) : m.deadReset}</p>`,
+    { ui },
   )
 }
 
-export function resetPage(v: { csrf: string; token: string; username: string; errors?: FieldErrors }): string {
+export function resetPage(
+  ui: PageUi,
+  v: { csrf: string; token: string; username: string; errors?: FieldErrors },
+): string {
   const errors = v.errors ?? {}
+  const m = ui.t.links
   return layout(
-    'Choose a password',
-    html`<p>Choose a new password for <strong>${v.username}</strong>. This link works once; afterwards
-every browser signed in as you is signed out.</p>
+    m.resetTitle,
+    html`<p>${m.resetIntro(v.username)}</p>
 ${formError(errors)}
 <form method="post" action="/account/reset">${hiddenFields({ csrf_token: v.csrf, token: v.token })}
 <input type="text" name="username" value="${v.username}" autocomplete="username" hidden>
 ${field(
   {
     name: 'password',
-    label: 'New password',
+    label: m.newPassword,
     type: 'password',
     autocomplete: 'new-password',
     required: true,
-    hint: 'At least 8 characters.',
+    hint: ui.t.accountPages.atLeast8,
   },
   errors,
 )}
 ${field(
   {
     name: 'password_again',
-    label: 'New password again',
+    label: m.newPasswordAgain,
     type: 'password',
     autocomplete: 'new-password',
     required: true,
   },
   errors,
 )}
-<button type="submit">Set password</button>
+${primary(m.setPassword)}
 </form>`,
+    { ui },
   )
 }
 
-export function passwordSetPage(username: string): string {
+export function passwordSetPage(ui: PageUi, username: string): string {
+  const m = ui.t.links
   return layout(
-    'Password set',
-    html`<p class="notice" role="status">The password of <strong>${username}</strong> is set.</p>
-<p><a href="/login">Sign in</a></p>`,
+    m.passwordSetTitle,
+    html`<p class="status" role="status">${m.passwordSet(username)}</p>
+<p><a href="/login">${m.signIn}</a></p>`,
+    { ui },
   )
 }
 

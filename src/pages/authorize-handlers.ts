@@ -8,6 +8,7 @@
  */
 import type { Params } from '../handler/params.ts'
 import type { Reply, RequestContext } from '../handler/context.ts'
+import { sameOriginLogo } from './application-logo.ts'
 import { checkCsrf, csrfToken } from './csrf.ts'
 import { consentPage } from './consent.ts'
 import { notAllowedPage } from './error.ts'
@@ -23,6 +24,7 @@ import {
 import type { Port } from '../services/index.ts'
 import { AccessDenied, ConsentRequired, FormExpired, LoginRequired } from '../handler/errors.ts'
 import { SESSION_COOKIE } from './handlers.ts'
+import { pageUi } from './ui.ts'
 
 /** What the authorization endpoint uses, beyond validating the request: sessions, consents, codes. */
 export type AuthorizeEndpointPorts = AuthorizeRequestPorts &
@@ -121,7 +123,11 @@ function notAllowed(ctx: RequestContext<AuthorizeEndpointPorts>, req: AuthorizeR
     state: req.state,
     iss: ctx.config.issuer,
   })
-  const page = notAllowedPage({ applicationName: req.client.name, username: session.user.username, back })
+  const page = notAllowedPage(pageUi(ctx, req.params.ui_locales), {
+    applicationName: req.client.name,
+    username: session.user.username,
+    back,
+  })
   return { type: 'html', status: 403, html: page }
 }
 
@@ -192,8 +198,10 @@ async function showConsent(
       .split(' ')
       .filter((p) => p !== 'consent')
       .join(' ')
-  const html = consentPage({
+  // OIDC Core §3.1.2.1: the request's ui_locales, carried in the form with the rest of the request.
+  const html = consentPage(pageUi(ctx, req.params.ui_locales), {
     applicationName: req.client.name,
+    applicationLogo: sameOriginLogo(req.client, ctx.config.issuer),
     redirectHost: new URL(req.redirectUri).host || req.redirectUri,
     username: session.user.username,
     scopes: await ctx.services.scopes.describe(req.scopes),

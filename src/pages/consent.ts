@@ -1,8 +1,11 @@
 import type { Scope } from '../services/scopes/scopes.ts'
-import { hiddenFields, html, layout } from './html.ts'
+import { actions, hiddenFields, html, layout, type PageUi } from './html.ts'
+import { applicationLead } from './login.ts'
 
 export interface ConsentView {
   applicationName: string
+  /** A same-origin logo URL (pages/application-logo.ts), or undefined. */
+  applicationLogo?: string
   redirectHost: string
   username: string
   scopes: Scope[]
@@ -29,46 +32,60 @@ export interface ConsentView {
   }
 }
 
-/** Issue 18: a logo, the links and the "unverified" mark; every value escaped, links never followed by referrer. */
-function aboutClient(c: NonNullable<ConsentView['client']>) {
+/**
+ * Issue 18: the client's links and the "unverified" mark; every value escaped, links never followed by
+ * referrer. Its logo is in the card's lead (the consent reply's CSP lets that logo's origin alone load).
+ */
+function aboutClient(ui: PageUi, c: NonNullable<ConsentView['client']>) {
+  const { t } = ui
   const link = (href: string | null, text: string) =>
     href ? html` <a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${text}</a>` : ''
-  const links = [link(c.clientUri, 'Website'), link(c.policyUri, 'Privacy policy'), link(c.tosUri, 'Terms')]
-  return html`${c.logoUri ? html`<img class="client-logo" src="${c.logoUri}" alt="" width="48" height="48">` : ''}
-${links.some(Boolean) ? html`<p class="client-links">${links}</p>` : ''}
-${
-  c.unverified
-    ? html`<p class="unverified"><strong>Unverified:</strong> this application registered itself. Latchkey has not
-checked its name, logo or links; approve only if you trust where you will be sent back to.</p>`
-    : ''
-}`
+  const links = [
+    link(c.clientUri, t.consent.website),
+    link(c.policyUri, t.consent.privacyPolicy),
+    link(c.tosUri, t.consent.terms),
+  ]
+  return html`${links.some(Boolean) ? html`<p class="client-links">${links}</p>` : ''}
+${c.unverified ? html`<p class="notice unverified">${t.consent.selfRegistered(ui.instanceName)}</p>` : ''}`
 }
 
-/** RFC 6749 §4.1 step (B): the user sees who asks for what, and approves or denies. */
-export function consentPage(v: ConsentView): string {
-  const item = (s: Scope) => html`<li><code>${s.name}</code>: ${s.description}</li>`
+/** A scope as the user reads it: its name and the operator's description of it. */
+export const scopeItem = (s: Scope) => html`<li><code>${s.name}</code>: ${s.description}</li>`
+
+/** RFC 6749 §4.1 step (B): the user sees who asks for what, and approves (primary) or denies. */
+export function consentPage(ui: PageUi, v: ConsentView): string {
+  const { t } = ui
   const asked = v.scopes.filter((s) => !v.alreadyApproved.includes(s.name))
   const approved = v.scopes.filter((s) => v.alreadyApproved.includes(s.name))
-  const intro = v.alreadyApproved.length
-    ? html`<p>It is asking for more access than you approved before. New:</p>`
-    : html`<p>It will be able to:</p>`
-  const unverified = v.unverifiedHost
-    ? html`<p class="unverified">You will be sent to <strong>${v.redirectHost}</strong>. The name below is the
-application's own claim, <strong>unverified</strong>: it describes itself at <strong>${v.unverifiedHost}</strong>.</p>`
-    : ''
+  const unverified = v.client?.unverified || v.unverifiedHost !== undefined
+  const wants = t.consent.wants(v.applicationName, v.username, unverified)
   return layout(
-    'Authorize access',
-    html`${unverified}${v.client ? aboutClient(v.client) : ''}<p><strong>${v.applicationName}</strong>${
-      v.client?.unverified || v.unverifiedHost ? ' (unverified)' : ''
-    } wants to access your Latchkey account <strong>${v.username}</strong>.</p>
-${intro}
-<ul class="scopes">${asked.map(item)}</ul>
-${v.alreadyApproved.length ? html`<p>Already approved:</p><ul class="scopes">${approved.map(item)}</ul>` : ''}
-<p>You will be sent back to <strong>${v.redirectHost}</strong>.</p>
+    t.consent.title,
+    html`${v.client ? aboutClient(ui, v.client) : ''}
+<p>${v.alreadyApproved.length ? t.consent.asksMore : t.consent.willBeAble}</p>
+<ul class="scopes">${asked.map(scopeItem)}</ul>
+${
+  v.alreadyApproved.length
+    ? html`<p>${t.consent.alreadyApproved}</p><ul class="scopes">${approved.map(scopeItem)}</ul>`
+    : ''
+}
+<p>${t.consent.sentBackTo(v.redirectHost)}</p>
 <form method="post" action="/oauth/authorize/decision">
 ${hiddenFields({ ...v.request, csrf_token: v.csrf })}
-<button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="deny">Deny</button>
+${actions(
+  html`<button type="submit" class="primary" name="decision" value="approve">${t.consent.approve}</button>`,
+  html`<button type="submit" name="decision" value="deny">${t.consent.deny}</button>`,
+)}
 </form>`,
+    {
+      ui,
+      // Issue 18: for a metadata-document client, where the user will be sent comes before its claimed name.
+      lead: html`${
+        v.unverifiedHost
+          ? html`<p class="notice unverified">${t.consent.unverifiedHost(v.redirectHost, v.unverifiedHost)}</p>`
+          : ''
+      }${applicationLead(wants, v.client?.logoUri ?? v.applicationLogo)}`,
+      signedInAs: v.username,
+    },
   )
 }

@@ -9,6 +9,8 @@ import { formatUserCode, normalizeUserCode } from '../services/tokens/device-cod
 import { deviceConfirmPage, deviceDonePage, deviceEntryPage, deviceNotAllowedPage } from './device.ts'
 import { requireSignedIn, requireSignedInForm } from './session.ts'
 import type { Port } from '../services/index.ts'
+import { sameOriginLogo } from './application-logo.ts'
+import { pageUi } from './ui.ts'
 
 /** What the RFC 8628 §3.3 verification pages use: the pending code, its application and scopes, the limit. */
 export type DeviceVerificationPorts = Port<{
@@ -19,14 +21,13 @@ export type DeviceVerificationPorts = Port<{
   scopes: 'describe'
 }>
 
-const WRONG_CODE = 'That code is not valid. Check it and try again, or start again on your device.'
-
 export async function showDeviceEntry(ctx: RequestContext<DeviceVerificationPorts>): Promise<Reply> {
   const signedIn = await requireSignedIn(ctx)
   if ('reply' in signedIn) return signedIn.reply
   const userCode = ctx.url.searchParams.get('user_code')?.slice(0, 32) ?? undefined
   // verification_uri_complete only pre-fills the form; nothing is approved without a POST (§5.4).
-  return { type: 'html', html: deviceEntryPage({ csrf: signedIn.csrf, userCode }) }
+  const page = deviceEntryPage(pageUi(ctx), { csrf: signedIn.csrf, userCode, username: signedIn.session.user.username })
+  return { type: 'html', html: page }
 }
 
 export async function submitDeviceCode(ctx: RequestContext<DeviceVerificationPorts>): Promise<Reply> {
@@ -37,21 +38,25 @@ export async function submitDeviceCode(ctx: RequestContext<DeviceVerificationPor
   const userCode = (form.user_code ?? '').slice(0, 32)
   const pending = await ctx.services.deviceCodes.findPending(userCode)
   const application = pending && (await ctx.services.applications.findById(pending.applicationId))
+  const ui = pageUi(ctx)
+  const username = signedIn.session.user.username
   if (!pending || !application) {
     await ctx.services.rateLimits.recordFailure('userCodePerIp', ctx.ip)
-    return { type: 'html', status: 400, html: deviceEntryPage({ csrf: signedIn.csrf, userCode, error: WRONG_CODE }) }
+    const page = deviceEntryPage(ui, { csrf: signedIn.csrf, userCode, error: ui.t.device.wrongCode, username })
+    return { type: 'html', status: 400, html: page }
   }
   if (!(await ctx.services.applications.mayUse(application, signedIn.session.user.id)))
     return refuseDevice(ctx, userCode, signedIn.session, application.name)
   return {
     type: 'html',
     // As the device shows it (RFC 8628 §6.1), however it was typed: the user compares the two.
-    html: deviceConfirmPage({
+    html: deviceConfirmPage(ui, {
       csrf: signedIn.csrf,
       userCode: formatUserCode(normalizeUserCode(userCode)),
       applicationName: application.name,
+      applicationLogo: sameOriginLogo(application, ctx.config.issuer),
       scopes: await ctx.services.scopes.describe(pending.scopes),
-      username: signedIn.session.user.username,
+      username,
     }),
   }
 }
@@ -74,8 +79,13 @@ export async function submitDeviceDecision(ctx: RequestContext<DeviceVerificatio
     approve,
     ctx.ip,
   )
-  if (!decided) return { type: 'html', status: 400, html: deviceEntryPage({ csrf: signedIn.csrf, error: WRONG_CODE }) }
-  return { type: 'html', html: deviceDonePage(approve) }
+  const ui = pageUi(ctx)
+  const username = session.user.username
+  if (!decided) {
+    const page = deviceEntryPage(ui, { csrf: signedIn.csrf, error: ui.t.device.wrongCode, username })
+    return { type: 'html', status: 400, html: page }
+  }
+  return { type: 'html', html: deviceDonePage(ui, approve, username) }
 }
 
 /**
@@ -90,5 +100,6 @@ async function refuseDevice(
 ): Promise<Reply> {
   await ctx.services.deviceCodes.decide(userCode, session.user.id, session.authTime, false, ctx.ip)
   ctx.log.error = 'access_denied'
-  return { type: 'html', status: 403, html: deviceNotAllowedPage(applicationName, session.user.username) }
+  const page = deviceNotAllowedPage(pageUi(ctx), applicationName, session.user.username)
+  return { type: 'html', status: 403, html: page }
 }

@@ -1,73 +1,85 @@
 import type { Scope } from '../services/scopes/scopes.ts'
-import { hiddenFields, html, layout } from './html.ts'
+import { scopeItem } from './consent.ts'
+import { actions, field, hiddenFields, html, layout, type PageUi } from './html.ts'
+import { applicationLead } from './login.ts'
 
-/** RFC 8628 §3.3: the user types (or confirms a prefilled) code. */
-export function deviceEntryPage({
-  csrf,
-  userCode,
-  error,
-}: {
-  csrf: string
-  userCode?: string
-  error?: string
-}): string {
+/** RFC 8628 §3.3: the user types (or confirms a prefilled) code; a wrong one is said at the field. */
+export function deviceEntryPage(
+  ui: PageUi,
+  { csrf, userCode, error, username }: { csrf: string; userCode?: string; error?: string; username?: string },
+): string {
+  const { t } = ui
   return layout(
-    'Connect a device',
-    html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<p>Enter the code shown on your device.</p>
+    t.device.entryTitle,
+    html`<p>${t.device.entryIntro}</p>
 <form method="post" action="/oauth/device">
 ${hiddenFields({ csrf_token: csrf })}
-<label for="user_code">Code</label>
-<input type="text" id="user_code" name="user_code" autocomplete="one-time-code" autocapitalize="characters"
-spellcheck="false" required value="${userCode ?? ''}" autofocus>
-<button type="submit">Continue</button>
+${field({
+  id: 'user_code',
+  label: t.device.code,
+  value: userCode ?? '',
+  error,
+  attributes: html`autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required autofocus`,
+})}
+${actions(html`<button type="submit" class="primary">${t.device.submit}</button>`)}
 </form>`,
+    { ui, signedInAs: username },
   )
 }
 
 /** RFC 8628 §5.4: the user sees who asks for what, with a warning against remote phishing. */
-export function deviceConfirmPage({
-  csrf,
-  userCode,
-  applicationName,
-  scopes,
-  username,
-}: {
-  csrf: string
-  userCode: string
-  applicationName: string
-  scopes: Scope[]
-  username: string
-}): string {
+export function deviceConfirmPage(
+  ui: PageUi,
+  {
+    csrf,
+    userCode,
+    applicationName,
+    applicationLogo,
+    scopes,
+    username,
+  }: {
+    csrf: string
+    userCode: string
+    applicationName: string
+    applicationLogo?: string
+    scopes: Scope[]
+    username: string
+  },
+): string {
+  const { t } = ui
   return layout(
-    'Authorize a device',
-    html`<p><strong>${applicationName}</strong> on a device wants to access your Latchkey account
-<strong>${username}</strong>.</p>
-<ul class="scopes">${scopes.map((s) => html`<li><code>${s.name}</code>: ${s.description}</li>`)}</ul>
-<p class="notice">Only continue if you started this on your own device just now
-and the code <strong>${userCode}</strong> matches what it shows. Never approve a code someone sent you.</p>
+    t.device.confirmTitle,
+    html`<ul class="scopes">${scopes.map(scopeItem)}</ul>
+<p class="notice">${t.device.warning(userCode)}</p>
 <form method="post" action="/oauth/device/decision">
 ${hiddenFields({ csrf_token: csrf, user_code: userCode })}
-<button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="deny">Deny</button>
+${actions(
+  html`<button type="submit" class="primary" name="decision" value="approve">${t.device.approve}</button>`,
+  html`<button type="submit" name="decision" value="deny">${t.device.deny}</button>`,
+)}
 </form>`,
+    { ui, signedInAs: username, lead: applicationLead(t.device.wants(applicationName, username), applicationLogo) },
   )
 }
 
-export function deviceDonePage(approved: boolean): string {
+export function deviceDonePage(ui: PageUi, approved: boolean, username?: string): string {
+  const { t } = ui
   return layout(
-    approved ? 'Device connected' : 'Request denied',
-    html`<p>${approved ? 'You can return to your device.' : 'The device was not given access.'}</p>`,
+    approved ? t.device.connectedTitle : t.device.deniedTitle,
+    html`<p class="${approved ? 'status' : 'notice'}" role="status">${
+      approved ? t.device.connected : t.device.denied
+    }</p>`,
+    { ui, signedInAs: username },
   )
 }
 
 /** Issue 16: the account may not use the application; the device was told no. */
-export function deviceNotAllowedPage(applicationName: string, username: string): string {
+export function deviceNotAllowedPage(ui: PageUi, applicationName: string, username: string): string {
+  const { t } = ui
   return layout(
-    'Not allowed',
-    html`<p class="error" role="alert">Your account <strong>${username}</strong> is not allowed to use
-<strong>${applicationName}</strong>.</p>
-<p>Its administrators have opened it only to members of certain groups. The device has been told no;
-ask them to add you, or sign in with another account and start again on the device.</p>`,
+    t.errors.notAllowedTitle,
+    html`<p class="error" role="alert">${t.errors.notAllowed(username, applicationName)}</p>
+<p>${t.device.notAllowedHint}</p>`,
+    { ui, signedInAs: username },
   )
 }

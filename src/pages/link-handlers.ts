@@ -13,7 +13,9 @@ import type { Port } from '../services/index.ts'
 import { DomainError } from '../services/shared/errors.ts'
 import { deadLinkPage, type FieldErrors, passwordSetPage, resetPage, setupPage } from './account-self.ts'
 import { checkCsrf } from './csrf.ts'
+import type { PageUi } from './html.ts'
 import { cookie, LOGIN_CSRF_COOKIE, loginCsrf, SESSION_COOKIE, userAgent } from './handlers.ts'
+import { pageUi } from './ui.ts'
 
 export type LinkPorts = Port<{
   links: 'setupUsable' | 'completeSetup' | 'resetUser' | 'completeReset'
@@ -31,18 +33,19 @@ export function fieldErrors(e: DomainError, fields: Record<string, string>): Fie
   return { [(name && fields[name]) || 'form']: text.endsWith('.') ? text : `${text}.` }
 }
 
-const BUSY: FieldErrors = { form: 'Latchkey is busy checking other passwords. Try again in a few seconds.' }
+const busy = (ui: PageUi): FieldErrors => ({ form: ui.t.accountPages.busy(ui.instanceName) })
 
 /** Both password fields must agree, and say so beside the second. */
-function twice(password: string, again: string, field: string): FieldErrors | undefined {
-  return password === again ? undefined : { [field]: 'The two passwords differ.' }
+function twice(ui: PageUi, password: string, again: string, field: string): FieldErrors | undefined {
+  return password === again ? undefined : { [field]: ui.t.accountPages.passwordsDiffer }
 }
 
 export async function showSetup(ctx: RequestContext<LinkPorts>): Promise<Reply> {
   const token = ctx.query.token
-  if (!(await ctx.services.links.setupUsable(token))) return { type: 'html', status: 404, html: deadLinkPage('setup') }
+  if (!(await ctx.services.links.setupUsable(token)))
+    return { type: 'html', status: 404, html: deadLinkPage(pageUi(ctx), 'setup') }
   const { headers, csrf } = loginCsrf(ctx)
-  return { type: 'html', headers, html: setupPage({ csrf, token: token! }) }
+  return { type: 'html', headers, html: setupPage(pageUi(ctx), { csrf, token: token! }) }
 }
 
 export async function submitSetup(ctx: RequestContext<LinkPorts>): Promise<Reply> {
@@ -54,9 +57,9 @@ export async function submitSetup(ctx: RequestContext<LinkPorts>): Promise<Reply
   const email = (form.email ?? '').slice(0, 256)
   const again = (v: FieldErrors, status = 400): Reply => {
     const { headers, csrf } = loginCsrf(ctx)
-    return { type: 'html', status, headers, html: setupPage({ csrf, token, username, email, errors: v }) }
+    return { type: 'html', status, headers, html: setupPage(pageUi(ctx), { csrf, token, username, email, errors: v }) }
   }
-  const mismatch = twice(form.password ?? '', form.password_again ?? '', 'password_again')
+  const mismatch = twice(pageUi(ctx), form.password ?? '', form.password_again ?? '', 'password_again')
   if (mismatch) return again(mismatch)
   try {
     const user = await ctx.services.links.completeSetup(token, {
@@ -73,9 +76,9 @@ export async function submitSetup(ctx: RequestContext<LinkPorts>): Promise<Reply
       headers: [['Set-Cookie', cookie(ctx, SESSION_COOKIE, cookieValue, ctx.config.sessionTtl)]],
     }
   } catch (e) {
-    if (e instanceof PasswordHasherBusy) return again(BUSY, 503)
+    if (e instanceof PasswordHasherBusy) return again(busy(pageUi(ctx)), 503)
     if (!(e instanceof DomainError)) throw e
-    if (e.field === 'token') return { type: 'html', status: 404, html: deadLinkPage('setup') }
+    if (e.field === 'token') return { type: 'html', status: 404, html: deadLinkPage(pageUi(ctx), 'setup') }
     return again(fieldErrors(e, { username: 'username', email: 'email', password: 'password' }))
   }
 }
@@ -83,9 +86,9 @@ export async function submitSetup(ctx: RequestContext<LinkPorts>): Promise<Reply
 export async function showReset(ctx: RequestContext<LinkPorts>): Promise<Reply> {
   const token = ctx.query.token
   const user = await ctx.services.links.resetUser(token)
-  if (!user) return { type: 'html', status: 404, html: deadLinkPage('reset') }
+  if (!user) return { type: 'html', status: 404, html: deadLinkPage(pageUi(ctx), 'reset') }
   const { headers, csrf } = loginCsrf(ctx)
-  return { type: 'html', headers, html: resetPage({ csrf, token: token!, username: user.username }) }
+  return { type: 'html', headers, html: resetPage(pageUi(ctx), { csrf, token: token!, username: user.username }) }
 }
 
 export async function submitReset(ctx: RequestContext<LinkPorts>): Promise<Reply> {
@@ -94,20 +97,25 @@ export async function submitReset(ctx: RequestContext<LinkPorts>): Promise<Reply
   if (!checkCsrf(ctx.cookies.get(LOGIN_CSRF_COOKIE), form.csrf_token))
     throw new FormExpired(`/account/reset?token=${encodeURIComponent(token)}`)
   const user = await ctx.services.links.resetUser(token)
-  if (!user) return { type: 'html', status: 404, html: deadLinkPage('reset') }
+  if (!user) return { type: 'html', status: 404, html: deadLinkPage(pageUi(ctx), 'reset') }
   const again = (v: FieldErrors, status = 400): Reply => {
     const { headers, csrf } = loginCsrf(ctx)
-    return { type: 'html', status, headers, html: resetPage({ csrf, token, username: user.username, errors: v }) }
+    return {
+      type: 'html',
+      status,
+      headers,
+      html: resetPage(pageUi(ctx), { csrf, token, username: user.username, errors: v }),
+    }
   }
-  const mismatch = twice(form.password ?? '', form.password_again ?? '', 'password_again')
+  const mismatch = twice(pageUi(ctx), form.password ?? '', form.password_again ?? '', 'password_again')
   if (mismatch) return again(mismatch)
   try {
     const done = await ctx.services.links.completeReset(token, form.password ?? '', ctx.ip)
-    return { type: 'html', html: passwordSetPage(done.username) }
+    return { type: 'html', html: passwordSetPage(pageUi(ctx), done.username) }
   } catch (e) {
-    if (e instanceof PasswordHasherBusy) return again(BUSY, 503)
+    if (e instanceof PasswordHasherBusy) return again(busy(pageUi(ctx)), 503)
     if (!(e instanceof DomainError)) throw e
-    if (e.field === 'token') return { type: 'html', status: 404, html: deadLinkPage('reset') }
+    if (e.field === 'token') return { type: 'html', status: 404, html: deadLinkPage(pageUi(ctx), 'reset') }
     return again(fieldErrors(e, { password: 'password' }))
   }
 }

@@ -193,7 +193,9 @@ describe('RFC 8628 §3.3 and §5 the verification page', () => {
     await decide(browser, d.user_code, 'approve')
     const reused = await enterCode(browser, d.user_code)
     expect(reused.status).toBe(400)
-    const message = (p: string) => /<p class="error" role="alert">([^<]*)<\/p>/.exec(p)?.[1]
+    // Issue 17: the message stands beside the code field.
+    const message = (p: string) => /<p class="field-error" id="user_code-error" role="alert">([^<]*)<\/p>/.exec(p)?.[1]
+    expect(message(wrong.page)).toBeString()
     expect(message(reused.page)).toBe(message(wrong.page)!)
   })
 

@@ -92,7 +92,9 @@ async function decide(browser: Browser, userCode: string, decision: 'approve' | 
   return browser.post('/oauth/device/decision', { ...formFields(page), decision })
 }
 
-const alertText = (page: string) => /<p class="error" role="alert">([^<]*)<\/p>/.exec(page)?.[1]
+/** The page's alert: a message about the whole page, or (issue 17) one beside the field it concerns. */
+const alertText = (page: string) =>
+  /<p class="(?:error|field-error)"(?: id="[^"]*")? role="alert">([^<]*)<\/p>/.exec(page)?.[1]
 
 describe('H.42 device authorization response', () => {
   test.each(BODIES)(
