@@ -58,6 +58,7 @@ const json = (body: unknown, headers: Record<string, string> = {}) =>
 
 routes.set('/client.json', (id) => json(document(id), { 'Cache-Control': 'public, max-age=600' }))
 routes.set('/consent.json', (id) => json(document(id)))
+routes.set('/unused.json', (id) => json(document(id)))
 routes.set('/mismatch.json', () => json(document(`${ORIGIN}/client.json`)))
 routes.set('/redirect.json', () => new Response(null, { status: 302, headers: { Location: '/client.json' } }))
 routes.set('/big.json', (id) => json(document(id, { padding: 'x'.repeat(6000) })))
@@ -374,6 +375,24 @@ describe('draft-ietf-oauth-client-id-metadata-document §4.2: caching within bou
     expect(body.error).toBe('invalid_client')
     expect(body.error_description).toContain('client_id must equal the URL')
     changing = {}
+  })
+})
+
+describe('issue 18: metadata-document clients that never obtained a token are purged, and come back on use', () => {
+  test('an unused row goes after registrationPurgeAfter; a used one stays; the next request fetches again', async () => {
+    const used = client('/client.json')
+    const { code, verifier } = await getCode(env, used, { scope: 'openid' })
+    expect((await exchange(env, used, code, verifier)).status).toBe(200)
+    const id = `${ORIGIN}/unused.json`
+    expect((await rawAuthorize(env, authorizeQuery(id))).status).toBe(303)
+    expect((await rowOf(id))?.registration).toBe('metadata_document')
+    clock.advance(env.server.config.registrationPurgeAfter + 1)
+    await env.server.provider.services.purge.run()
+    expect(await rowOf(id)).toBeUndefined()
+    expect(await rowOf(used.clientId)).toBeDefined()
+    // A purged document client is not refused: its next request fetches the document again.
+    expect((await rawAuthorize(env, authorizeQuery(id))).status).toBe(303)
+    expect(hits.get('/unused.json')).toBe(2)
   })
 })
 

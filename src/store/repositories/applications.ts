@@ -45,14 +45,18 @@ export async function markGrantCompleted(db: Db, id: string, now: number): Promi
 }
 
 /**
- * Self-registered applications (RFC 7591) made at or before `cutoff` that never obtained a token: at most
+ * Clients that brought themselves (RFC 7591 registrations and metadata-document rows, which are fetched
+ * again when next used) made at or before `cutoff` that never obtained a token: at most
  * `limit` of them, oldest first, for the purge to delete one by one with an audit event each.
  */
+/** Issue 18: applications no administrator made, which the purge removes when unused. */
+const SELF_MADE = ['dynamic', 'metadata_document'] as const
+
 export function unusedSelfRegistered(db: Db, cutoff: number, limit: number): Promise<ApplicationRow[]> {
   return db
     .selectFrom('applications')
     .selectAll()
-    .where('registration', '=', 'dynamic')
+    .where('registration', 'in', SELF_MADE)
     .where('created_at', '<=', cutoff)
     .where('grant_completed_at', 'is', null)
     .orderBy('created_at')
@@ -65,7 +69,7 @@ export async function deleteUnusedSelfRegistered(db: Db, id: string): Promise<bo
   const r = await db
     .deleteFrom('applications')
     .where('id', '=', id)
-    .where('registration', '=', 'dynamic')
+    .where('registration', 'in', SELF_MADE)
     .where('grant_completed_at', 'is', null)
     .executeTakeFirst()
   return r.numDeletedRows > 0n
