@@ -379,7 +379,7 @@ describe('draft-ietf-oauth-client-id-metadata-document §4.2: caching within bou
 })
 
 describe('issue 18: metadata-document clients that never obtained a token are purged, and come back on use', () => {
-  test('an unused row goes after registrationPurgeAfter; a used one stays; the next request fetches again', async () => {
+  test('an unused row goes after registrationPurgeAfter, a used one stays, and it is fetched again', async () => {
     const used = client('/client.json')
     const { code, verifier } = await getCode(env, used, { scope: 'openid' })
     expect((await exchange(env, used, code, verifier)).status).toBe(200)
