@@ -13,6 +13,9 @@ import type { Db } from './store/database.ts'
 import { migrateToLatest } from './store/migrate.ts'
 import { openStore, type Engine } from './store/open.ts'
 
+/** How often the admin overview's counters (services/shared/activity.ts) are written to the store. */
+export const ACTIVITY_FLUSH_SECONDS = 5
+
 export interface Provider extends AsyncDisposable {
   config: Config
   /**
@@ -43,7 +46,16 @@ export async function openProvider(
     await services.signingKeys.ensure()
     const logger = options.logger ?? createLogger(config.logLevel)
     metrics.setActiveSessions(() => services.health.activeSessions())
-    const close = () => db.destroy()
+    // Issue 17: the overview's counters live in memory between flushes; a failed flush keeps them for the next.
+    const flushActivity = () =>
+      services.activity.flush().catch((error) => logger.log('warn', 'activity not written', { error: String(error) }))
+    const flushing = setInterval(flushActivity, ACTIVITY_FLUSH_SECONDS * 1000)
+    flushing.unref()
+    const close = async () => {
+      clearInterval(flushing)
+      await flushActivity()
+      await db.destroy()
+    }
     return {
       config,
       services,

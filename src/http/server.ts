@@ -74,13 +74,8 @@ export function createApp(
       })
       if (metrics) observe(metrics, ctx, route, request.method, response.status, seconds)
       const event = ctx && activityOf(ctx.url.pathname, request.method, response.status)
-      // Best effort: a counter that cannot be written never turns an answer already made into an error.
-      if (event)
-        await services.activity
-          .record(event)
-          .catch((error) =>
-            logger.log('warn', 'activity not counted', { request_id: requestId, event, error: String(error) }),
-          )
+      // In memory only; the provider writes the counts out every few seconds (services/shared/activity.ts).
+      if (event) services.activity.record(event)
       return response
     },
   }

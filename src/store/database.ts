@@ -320,6 +320,7 @@ export interface ApplicationGroupsTable {
 }
 
 /** Issue 17: events per UTC day (days since 1970-01-01), summed over shards (migration 2026_12_03_101). */
+/** Issue 17: the overview's counters; `shard` is 0 since the counts are written in batches (activity.ts). */
 export interface DailyActivityTable {
   day: number
   event: string

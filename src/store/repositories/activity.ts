@@ -2,12 +2,22 @@
 import { sql } from 'kysely'
 import type { Db } from '../database.ts'
 
-/** Adds one to the counter of (day, event, shard), creating it at 1. */
-export async function bumpActivity(db: Db, day: number, event: string, shard: number): Promise<void> {
+/**
+ * Adds each count to its (day, event) counter, creating it, in one statement (so all or none). Written
+ * to shard 0: counts arrive batched, one write per flush interval and instance, so they no longer need
+ * spreading over rows; rows of other shards (written before) are still summed by activitySince.
+ */
+export async function addActivity(
+  db: Db,
+  counts: ReadonlyArray<{ day: number; event: string; count: number }>,
+): Promise<void> {
+  if (counts.length === 0) return
   await db
     .insertInto('daily_activity')
-    .values({ day, event, shard, count: 1 })
-    .onConflict((oc) => oc.columns(['day', 'event', 'shard']).doUpdateSet({ count: sql`daily_activity.count + 1` }))
+    .values(counts.map(({ day, event, count }) => ({ day, event, shard: 0, count })))
+    .onConflict((oc) =>
+      oc.columns(['day', 'event', 'shard']).doUpdateSet({ count: sql`daily_activity.count + excluded.count` }),
+    )
     .execute()
 }
 
