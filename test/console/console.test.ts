@@ -200,6 +200,8 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
         'tokens',
         'keys',
         'audit',
+        'resources',
+        'registration',
       ]) {
         await openScreen(page, route)
         await page.locator('main table, main .empty, main dl').first().waitFor()
@@ -310,6 +312,69 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
       const other = await chrome.open(server)
       await setPasswordThroughLink(other.page, url, 'erin', 'invited and welcome')
       other.expectClean()
+      tab.expectClean()
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  )
+  test(
+    'RFC 8707: a resource is registered from the console; an unknown scope is shown beside the Scopes field',
+    async () => {
+      const tab = await chrome.open(server)
+      const { page } = tab
+      await signIn(page, 'root')
+      await openScreen(page, 'resources')
+      await page.getByRole('button', { name: 'New resource' }).click()
+      const dialog = page.getByRole('dialog', { name: 'New resource' })
+      await dialog.getByLabel('Name', { exact: true }).fill('ledger')
+      await dialog.getByLabel('URI').fill('https://ledger.example/api')
+      await dialog.getByLabel('Scopes').fill('no_such_scope')
+      await dialog.getByRole('button', { name: 'Create resource' }).click()
+      const error = dialog.locator('[data-field-error="scopes"]')
+      await error.waitFor()
+      expect(await error.textContent()).toContain('no_such_scope')
+      expect(await server.db.selectFrom('resources').select('name').execute()).toEqual([])
+      await dialog.getByLabel('Scopes').fill('profile')
+      await dialog.getByLabel('Token format').selectOption('JWT')
+      await dialog.getByLabel(/lifetime/).fill('600')
+      await dialog.getByRole('button', { name: 'Create resource' }).click()
+      await dialog.waitFor({ state: 'detached' })
+      const row = page.locator('main tbody tr', { hasText: 'ledger' })
+      await row.waitFor()
+      expect(await row.textContent()).toContain('https://ledger.example/api')
+      expect(await row.textContent()).toContain('JWT')
+      expect(await row.textContent()).toContain('600 s')
+      tab.expectClean()
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  )
+
+  test(
+    'RFC 7591 §3: a registration token is made from the console and shown once; an unknown scope ceiling is ' +
+      'shown beside its field',
+    async () => {
+      const tab = await chrome.open(server)
+      const { page } = tab
+      await signIn(page, 'root')
+      await openScreen(page, 'registration')
+      await page.getByRole('button', { name: 'New registration token' }).click()
+      const dialog = page.getByRole('dialog', { name: 'New registration token' })
+      await dialog.getByLabel('For').fill('deploy script')
+      await dialog.getByLabel('Scopes at most').fill('openid nonsense')
+      await dialog.getByRole('button', { name: 'Make token' }).click()
+      const error = dialog.locator('[data-field-error="scopes"]')
+      await error.waitFor()
+      expect(await error.textContent()).toContain('nonsense')
+      await dialog.getByLabel('Scopes at most').fill('openid profile')
+      await dialog.getByLabel('Registrations it may make').fill('3')
+      await dialog.getByRole('button', { name: 'Make token' }).click()
+      const value = (await dialog.getByTestId('secret').textContent())!.trim()
+      expect(value.length).toBeGreaterThan(20)
+      await dialog.getByRole('button', { name: 'Done' }).click()
+      const row = page.locator('main tbody tr', { hasText: 'deploy script' })
+      await row.waitFor()
+      expect(await row.textContent()).toContain('0 of 3')
+      expect(await row.textContent()).toContain(value.slice(-4))
+      expect(await row.textContent()).not.toContain(value)
       tab.expectClean()
     },
     BROWSER_TEST_TIMEOUT_MS,
