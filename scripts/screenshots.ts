@@ -54,6 +54,16 @@ await applications.create({
   isPublic: true,
   scopes: ['openid', 'profile'],
 })
+const { resources, registration } = server.provider.services
+await resources.create({
+  name: 'ledger',
+  uri: 'https://ledger.example.com/api',
+  scopes: ['profile'],
+  tokenFormat: 'jwt',
+})
+await resources.create({ name: 'wiki-api', uri: 'https://wiki.example.com/api', scopes: ['openid', 'profile'] })
+await registration.createToken({ description: 'Deploy script', expiresIn: 7 * 86400, maxUses: 5 })
+await registration.createToken({ description: 'Partner sandbox', maxUses: null, scopes: ['openid', 'profile'] })
 const client = { clientId: robot.application.clientId, secret: robot.clientSecret, redirectUri: '' }
 for (let i = 0; i < 5; i++)
   await postForm(server.url, '/oauth/token', client, { grant_type: 'client_credentials', scope: 'read_user' })
@@ -78,6 +88,8 @@ try {
     ['tokens', 'tokens'],
     ['audit', 'audit'],
     ['keys', 'signing-keys'],
+    ['resources', 'resources'],
+    ['registration', 'registration-tokens'],
   ]) {
     await openScreen(page, route!)
     await shoot(name!)

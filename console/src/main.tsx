@@ -7,6 +7,7 @@ import { Applications } from './screens/applications.tsx'
 import { Audit } from './screens/audit.tsx'
 import { Keys } from './screens/keys.tsx'
 import { Overview } from './screens/overview.tsx'
+import { RegistrationTokens, Resources } from './screens/resources.tsx'
 import { Scopes } from './screens/scopes.tsx'
 import { Tokens } from './screens/tokens.tsx'
 import { Groups, Users } from './screens/users.tsx'
@@ -18,6 +19,8 @@ const SCREENS = [
   ['users', 'Users'],
   ['groups', 'Groups'],
   ['scopes', 'Scopes'],
+  ['resources', 'Resources'],
+  ['registration', 'Registration tokens'],
   ['tokens', 'Grants & tokens'],
   ['keys', 'Signing keys'],
   ['audit', 'Audit log'],
@@ -36,6 +39,10 @@ function Screen(props: { path: string[]; query: URLSearchParams }) {
       return <Groups />
     case 'scopes':
       return <Scopes />
+    case 'resources':
+      return <Resources />
+    case 'registration':
+      return <RegistrationTokens />
     case 'tokens':
       return <Tokens query={props.query} />
     case 'keys':

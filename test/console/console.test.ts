@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Browser } from '../helpers/browser.ts'
+import type { Page } from 'playwright-core'
 import { BROWSER_TEST_TIMEOUT_MS, browserSuite, openScreen, signIn } from '../helpers/chromium.ts'
 import { PASSWORD } from '../helpers/fixtures.ts'
 import { basic, postForm } from '../helpers/oauth.ts'
@@ -188,7 +189,7 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
       const { page } = tab
       await signIn(page, 'reader')
       await page.locator('header .who .tag', { hasText: 'read-only' }).waitFor()
-      const writeButtons = /New |Edit|Delete|Revoke|Rotate|Unlock|Disable|Enable|Set password|Import|Add/
+      const writeButtons = /New |Edit|Delete|Revoke|Rotate|Unlock|Disable|Enable|Set password|Make|Import|Add/
       for (const route of [
         'applications',
         `applications/${await wikiClientId()}`,
@@ -199,6 +200,8 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
         'tokens',
         'keys',
         'audit',
+        'resources',
+        'registration',
       ]) {
         await openScreen(page, route)
         await page.locator('main table, main .empty, main dl').first().waitFor()
@@ -263,4 +266,135 @@ describe.skipIf(!chrome.available)('issue 17: the admin console in a real Chromi
     },
     BROWSER_TEST_TIMEOUT_MS,
   )
+  test(
+    'issue 17: the administrator makes a password-reset link in the console; in another browser the user opens ' +
+      'it, sets a password and signs in with it',
+    async () => {
+      await server.provider.services.users.create({ username: 'dave', password: PASSWORD })
+      const tab = await chrome.open(server)
+      const { page } = tab
+      await signIn(page, 'root')
+      await openScreen(page, 'users/dave')
+      await page.getByRole('button', { name: 'Make a password-reset link' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Password-reset link for dave' })
+      await dialog.getByRole('button', { name: 'Make link' }).click()
+      const url = (await dialog.getByTestId('secret').textContent())!.trim()
+      expect(new URL(url).pathname).toBe('/account/reset')
+      await dialog.getByRole('button', { name: 'Copy' }).click()
+      await dialog.getByRole('button', { name: 'Copied' }).waitFor()
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url)
+      await dialog.getByRole('button', { name: 'Done' }).click()
+      await dialog.waitFor({ state: 'detached' })
+
+      const other = await chrome.open(server)
+      await setPasswordThroughLink(other.page, url, 'dave', 'a brand new passphrase')
+      other.expectClean()
+      tab.expectClean()
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  )
+
+  test(
+    'issue 17: a user created without a password is an invitation: the console shows its link at once',
+    async () => {
+      const tab = await chrome.open(server)
+      const { page } = tab
+      await signIn(page, 'root')
+      await openScreen(page, 'users')
+      await page.getByRole('button', { name: 'New user' }).click()
+      const dialog = page.getByRole('dialog', { name: 'New user' })
+      await dialog.getByLabel('Username').fill('erin')
+      await dialog.getByRole('button', { name: 'Create user' }).click()
+      const url = (await dialog.getByTestId('secret').textContent())!.trim()
+      await dialog.getByRole('button', { name: 'Done' }).click()
+      await page.getByRole('link', { name: 'erin' }).waitFor()
+
+      const other = await chrome.open(server)
+      await setPasswordThroughLink(other.page, url, 'erin', 'invited and welcome')
+      other.expectClean()
+      tab.expectClean()
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  )
+  test(
+    'RFC 8707: a resource is registered from the console; an unknown scope is shown beside the Scopes field',
+    async () => {
+      const tab = await chrome.open(server)
+      const { page } = tab
+      await signIn(page, 'root')
+      await openScreen(page, 'resources')
+      await page.getByRole('button', { name: 'New resource' }).click()
+      const dialog = page.getByRole('dialog', { name: 'New resource' })
+      await dialog.getByLabel('Name', { exact: true }).fill('ledger')
+      await dialog.getByLabel('URI').fill('https://ledger.example/api')
+      await dialog.getByLabel('Scopes').fill('no_such_scope')
+      await dialog.getByRole('button', { name: 'Create resource' }).click()
+      const error = dialog.locator('[data-field-error="scopes"]')
+      await error.waitFor()
+      expect(await error.textContent()).toContain('no_such_scope')
+      expect(await server.db.selectFrom('resources').select('name').execute()).toEqual([])
+      await dialog.getByLabel('Scopes').fill('profile')
+      await dialog.getByLabel('Token format').selectOption('JWT')
+      await dialog.getByLabel(/lifetime/).fill('600')
+      await dialog.getByRole('button', { name: 'Create resource' }).click()
+      await dialog.waitFor({ state: 'detached' })
+      const row = page.locator('main tbody tr', { hasText: 'ledger' })
+      await row.waitFor()
+      expect(await row.textContent()).toContain('https://ledger.example/api')
+      expect(await row.textContent()).toContain('JWT')
+      expect(await row.textContent()).toContain('600 s')
+      tab.expectClean()
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  )
+
+  test(
+    'RFC 7591 §3: a registration token is made from the console and shown once; an unknown scope ceiling is ' +
+      'shown beside its field',
+    async () => {
+      const tab = await chrome.open(server)
+      const { page } = tab
+      await signIn(page, 'root')
+      await openScreen(page, 'registration')
+      await page.getByRole('button', { name: 'New registration token' }).click()
+      const dialog = page.getByRole('dialog', { name: 'New registration token' })
+      await dialog.getByLabel('For').fill('deploy script')
+      await dialog.getByLabel('Scopes at most').fill('openid nonsense')
+      await dialog.getByRole('button', { name: 'Make token' }).click()
+      const error = dialog.locator('[data-field-error="scopes"]')
+      await error.waitFor()
+      expect(await error.textContent()).toContain('nonsense')
+      await dialog.getByLabel('Scopes at most').fill('openid profile')
+      await dialog.getByLabel('Registrations it may make').fill('3')
+      await dialog.getByRole('button', { name: 'Make token' }).click()
+      const value = (await dialog.getByTestId('secret').textContent())!.trim()
+      expect(value.length).toBeGreaterThan(20)
+      await dialog.getByRole('button', { name: 'Done' }).click()
+      const row = page.locator('main tbody tr', { hasText: 'deploy script' })
+      await row.waitFor()
+      expect(await row.textContent()).toContain('0 of 3')
+      expect(await row.textContent()).toContain(value.slice(-4))
+      expect(await row.textContent()).not.toContain(value)
+      tab.expectClean()
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  )
 })
+
+/** Opens a reset (or invitation) link, chooses a password, then signs in with it on the login page. */
+async function setPasswordThroughLink(page: Page, url: string, username: string, password: string) {
+  await page.goto(url)
+  await page.getByText(username, { exact: true }).waitFor()
+  await page.getByLabel('New password', { exact: true }).fill(password)
+  await page.getByLabel('New password again').fill(password)
+  await page.getByRole('button', { name: 'Set password' }).click()
+  await page.getByRole('heading', { name: 'Password set' }).waitFor()
+  await page.goto('/login')
+  await page.getByLabel(/username/i).fill(username)
+  await page.getByLabel(/password/i).fill(password)
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    page.getByRole('button', { name: /sign in|log in/i }).click(),
+  ])
+  expect(await page.content()).toContain(username)
+}

@@ -162,6 +162,7 @@ function UserList() {
 
 function CreateUser(props: { onClose: () => void; onSaved: () => void }) {
   const form = useForm()
+  const [invited, setInvited] = useState<ResetLink>()
   const [d, setD] = useState({
     username: '',
     name: '',
@@ -176,77 +177,97 @@ function CreateUser(props: { onClose: () => void; onSaved: () => void }) {
       setD((o) => ({ ...o, [k]: v }))
   return (
     <Dialog title="New user" onClose={props.onClose}>
-      <form
-        ref={form.ref}
-        noValidate
-        onSubmit={form.onSubmit(async () => {
-          await mutate(
-            `mutation($input: CreateUserInput!) { createUser(input: $input) {
+      {invited ? (
+        <LinkShown
+          link={invited}
+          what={`Send this invitation to ${d.username}: it opens a page where they choose their password.`}
+          onClose={props.onClose}
+        />
+      ) : (
+        <form
+          ref={form.ref}
+          noValidate
+          onSubmit={form.onSubmit(async () => {
+            const created = await mutate<{ user: { id: string } }>(
+              `mutation($input: CreateUserInput!) { createUser(input: $input) {
               __typename ...Err ... on UserPayload { user { id } } } }`,
-            {
-              username: d.username,
-              password: d.password,
-              emailVerified: d.emailVerified,
-              name: d.name || undefined,
-              email: d.email || undefined,
-              ...roleInput(d.role),
-            },
-          )
-          announce(`Created ${d.username}.`)
-          props.onSaved()
-          props.onClose()
-        })}
-      >
-        <TextField label="Username" name="username" value={d.username} onValue={set('username')} errors={form.errors} />
-        <TextField label="Name" name="name" value={d.name} onValue={set('name')} errors={form.errors} />
-        <TextField
-          label="E-mail"
-          name="email"
-          type="email"
-          value={d.email}
-          onValue={set('email')}
-          errors={form.errors}
-        />
-        <CheckField
-          label="I vouch for this address (email_verified)"
-          name="emailVerified"
-          checked={d.emailVerified}
-          onChecked={set('emailVerified')}
-          errors={form.errors}
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          value={d.password}
-          onValue={set('password')}
-          errors={form.errors}
-          hint="Tell the user; they can change it from their account page."
-        />
-        <SelectField
-          label="Role"
-          name="isAdmin"
-          value={d.role}
-          onValue={(v) => set('role')(v as Role)}
-          options={ROLES}
-          errors={form.errors}
-        />
-        <FormError errors={form.errors} />
-        <div class="buttons">
-          <button type="submit" class="primary" disabled={form.busy}>
-            Create user
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
+              {
+                username: d.username,
+                password: d.password || undefined,
+                emailVerified: d.emailVerified,
+                name: d.name || undefined,
+                email: d.email || undefined,
+                ...roleInput(d.role),
+              },
+            )
+            props.onSaved()
+            if (d.password) {
+              announce(`Created ${d.username}.`)
+              props.onClose()
+              return
+            }
+            // No password: an invitation. The link is where the new user chooses one.
+            setInvited(await makeResetLink(created.user.id))
+            announce(`Created ${d.username}; copy the invitation link.`)
+          })}
+        >
+          <TextField
+            label="Username"
+            name="username"
+            value={d.username}
+            onValue={set('username')}
+            errors={form.errors}
+          />
+          <TextField label="Name" name="name" value={d.name} onValue={set('name')} errors={form.errors} />
+          <TextField
+            label="E-mail"
+            name="email"
+            type="email"
+            value={d.email}
+            onValue={set('email')}
+            errors={form.errors}
+          />
+          <CheckField
+            label="I vouch for this address (email_verified)"
+            name="emailVerified"
+            checked={d.emailVerified}
+            onChecked={set('emailVerified')}
+            errors={form.errors}
+          />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            value={d.password}
+            onValue={set('password')}
+            errors={form.errors}
+            hint="Leave empty to invite: you get a link where the user chooses one. Else tell them; they can change it."
+          />
+          <SelectField
+            label="Role"
+            name="isAdmin"
+            value={d.role}
+            onValue={(v) => set('role')(v as Role)}
+            options={ROLES}
+            errors={form.errors}
+          />
+          <FormError errors={form.errors} />
+          <div class="buttons">
+            <button type="submit" class="primary" disabled={form.busy}>
+              Create user
+            </button>
+            <button type="button" onClick={props.onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
     </Dialog>
   )
 }
 
-type Pending = 'edit' | 'password' | 'disable' | 'revoke' | 'delete' | undefined
+type Pending = 'edit' | 'password' | 'link' | 'disable' | 'revoke' | 'delete' | undefined
 
 function UserDetail(props: { username: string }) {
   const canWrite = useCanWrite()
@@ -288,6 +309,9 @@ function UserDetail(props: { username: string }) {
                   </button>
                   <button type="button" onClick={() => setPending('password')}>
                     Set password
+                  </button>
+                  <button type="button" onClick={() => setPending('link')}>
+                    Make a password-reset link
                   </button>
                   {u.signInLockedFor > 0 && (
                     <button
@@ -346,6 +370,7 @@ function UserDetail(props: { username: string }) {
             <Memberships user={u} onChange={user.reload} />
             {pending === 'edit' && <EditUser user={u} onClose={close} onSaved={user.reload} />}
             {pending === 'password' && <SetPassword user={u} onClose={close} />}
+            {pending === 'link' && <MakeResetLink user={u} onClose={close} />}
             {pending === 'disable' && (
               <Confirm
                 title={`Disable ${u.username}?`}
@@ -486,6 +511,76 @@ function EditUser(props: { user: User; onClose: () => void; onSaved: () => void 
           </button>
         </div>
       </form>
+    </Dialog>
+  )
+}
+
+interface ResetLink {
+  url: string
+  expiresAt: string
+}
+
+async function makeResetLink(id: string): Promise<ResetLink> {
+  return await mutate<ResetLink>(
+    `mutation($input: UserIdInput!) { createPasswordResetLink(input: $input) {
+      __typename ...Err ... on CreatePasswordResetLinkPayload { url expiresAt } } }`,
+    { id },
+  )
+}
+
+function LinkShown(props: { link: ResetLink; what: string; onClose: () => void }) {
+  return (
+    <>
+      <p>{props.what}</p>
+      <SecretOnce label="Link" value={props.link.url} />
+      <p class="muted">
+        It works once, until <When at={props.link.expiresAt} />; a newer link replaces it.
+      </p>
+      <div class="buttons">
+        <button type="button" class="primary" onClick={props.onClose}>
+          Done
+        </button>
+      </div>
+    </>
+  )
+}
+
+/** A one-time link where the user sets a password themselves: the administrator never learns it. */
+function MakeResetLink(props: { user: User; onClose: () => void }) {
+  const form = useForm()
+  const [link, setLink] = useState<ResetLink>()
+  return (
+    <Dialog title={`Password-reset link for ${props.user.username}`} onClose={props.onClose}>
+      {link ? (
+        <LinkShown
+          link={link}
+          what={`Send this link to ${props.user.username}: it opens a page where they choose a new password.`}
+          onClose={props.onClose}
+        />
+      ) : (
+        <form
+          ref={form.ref}
+          noValidate
+          onSubmit={form.onSubmit(async () => {
+            setLink(await makeResetLink(props.user.id))
+            announce(`Made a password-reset link for ${props.user.username}; copy it now.`)
+          })}
+        >
+          <p>
+            The link lets {props.user.username} choose a new password once, within a day. Using it signs them out
+            everywhere. A link made earlier stops working.
+          </p>
+          <FormError errors={form.errors} />
+          <div class="buttons">
+            <button type="submit" class="primary" disabled={form.busy}>
+              Make link
+            </button>
+            <button type="button" onClick={props.onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
     </Dialog>
   )
 }
