@@ -46,7 +46,11 @@ export interface ServerOptions {
 let template: Promise<string> | undefined
 function migratedTemplate(): Promise<string> {
   template ??= (async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'latchkey-template-')), 'template.db')
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-template-'))
+    // Under `bun test` the run's temp root removes it; scripts using these helpers (screenshots, load
+    // time) have none, so the process removes it as it exits.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    const file = join(dir, 'template.db')
     const config = loadConfig({
       flags: { db: file, port: 1, host: '127.0.0.1', issuer: 'http://127.0.0.1:1' },
       env: {},
