@@ -9,7 +9,7 @@
 import type { Params } from '../handler/params.ts'
 import type { Reply, RequestContext } from '../handler/context.ts'
 import { sameOriginLogo } from './application-logo.ts'
-import { checkCsrf, csrfToken } from './csrf.ts'
+import { checkCsrf, csrfToken } from '../crypto/csrf.ts'
 import { consentPage } from './consent.ts'
 import { notAllowedPage } from './error.ts'
 import type { Session } from '../services/sessions/sessions.ts'

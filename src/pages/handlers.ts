@@ -14,7 +14,7 @@ import {
   type AuthorizeRequestPorts,
 } from '../oauth/authorize-request.ts'
 import { sameOriginLogo } from './application-logo.ts'
-import { checkCsrf, csrfToken } from './csrf.ts'
+import { checkCsrf, csrfToken } from '../crypto/csrf.ts'
 import type { PageUi } from './html.ts'
 import { homePage, loggedOutPage, loginPage, logoutPage, type SignInFor } from './login.ts'
 import { pageUi } from './ui.ts'

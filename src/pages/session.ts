@@ -3,7 +3,7 @@ import type { Reply, RequestContext } from '../handler/context.ts'
 import { FormExpired } from '../handler/errors.ts'
 import type { Port } from '../services/index.ts'
 import type { Session } from '../services/sessions/sessions.ts'
-import { checkCsrf, csrfToken } from './csrf.ts'
+import { checkCsrf, csrfToken } from '../crypto/csrf.ts'
 import { SESSION_COOKIE } from './handlers.ts'
 
 export type SignedIn = { session: Session; csrf: string } | { reply: Reply }

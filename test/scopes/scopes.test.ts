@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { csrfToken } from '../../src/pages/csrf.ts'
+import { csrfToken } from '../../src/crypto/csrf.ts'
 import { Browser } from '../helpers/browser.ts'
 import { seed, type Client } from '../helpers/fixtures.ts'
 import { pkcePair, postForm } from '../helpers/oauth.ts'
